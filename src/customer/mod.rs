@@ -1,0 +1,107 @@
+//! The customer as Ecwid's `POST /customers` takes it, and the rules a value must meet.
+//!
+//! The request model mirrors the API's JSON (see the create-customer page): every field is
+//! optional and left out of the body when absent, so a request holds only what the row gave.
+//! The HTTP client and the sandbox share this model; neither knows about CSV.
+
+pub mod countries;
+pub mod fields;
+pub mod rules;
+
+use serde::{Deserialize, Serialize};
+
+/// Body of `POST /customers` and `PUT /customers/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_person: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_addresses: Option<Vec<Address>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Contact>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_group_id: Option<u64>,
+    /// Sent only by clients that did not resolve the name to an id; ecwid-import resolves it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_group_name: Option<String>,
+    #[serde(rename = "b2b_b2c", skip_serializing_if = "Option::is_none")]
+    pub b2b_b2c: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_id_valid: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_exempt: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_marketing: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_admin_notes: Option<String>,
+}
+
+/// `billingPerson` and each entry of `shippingAddresses` (same fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_or_province_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// One entry of `contacts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<u64>,
+}
+
+/// The contact types Ecwid accepts, upper case.
+pub const CONTACT_TYPES: &[&str] = &[
+    "EMAIL",
+    "PHONE",
+    "FACEBOOK",
+    "INSTAGRAM",
+    "TWITTER",
+    "YOUTUBE",
+    "TIKTOK",
+    "PINTEREST",
+    "VK",
+    "FB_MESSENGER",
+    "WHATSAPP",
+    "TELEGRAM",
+    "VIBER",
+    "URL",
+    "OTHER",
+];

@@ -1,0 +1,311 @@
+//! The value rules of the contract: what a cell may hold and how it is sent.
+//!
+//! [`RowBuilder`] turns the cells of one row into a [`CustomerRequest`], collecting every
+//! broken rule instead of stopping at the first, so that one look at the results file tells
+//! the user everything to fix in a row. [`check_request`] applies the same rules to a request
+//! that arrives as JSON (the sandbox answers 400 with it, as Ecwid would).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::fields::{AddressField, ContactField, Field};
+use super::{Address, CONTACT_TYPES, Contact, CustomerRequest, countries};
+
+/// One broken rule in one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The column as the file names it.
+    pub column: String,
+    /// The cell as the file holds it (trimmed).
+    pub value: String,
+    pub rule: &'static str,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {:?}: {}", self.column, self.value, self.rule)
+    }
+}
+
+pub const RULE_EMAIL: &str =
+    "must be an email address: one @, a name before it, a domain with a dot after it, no spaces";
+pub const RULE_EMAIL_REQUIRED: &str = "required: every customer needs an email";
+pub const RULE_BOOLEAN: &str = "must be true/false, yes/no, y/n or 1/0";
+pub const RULE_INTEGER: &str = "must be a whole number of decimal digits";
+pub const RULE_COUNTRY: &str = "must be an ISO 3166-1 alpha-2 country code such as US, DE or GB";
+pub const RULE_B2B: &str = "must be b2b or b2c";
+pub const RULE_LANG: &str = "must be a language code such as en, de or pt_BR";
+pub const RULE_CONTACT_TYPE: &str = "must be one of EMAIL PHONE FACEBOOK INSTAGRAM TWITTER YOUTUBE \
+     TIKTOK PINTEREST VK FB_MESSENGER WHATSAPP TELEGRAM VIBER URL OTHER";
+pub const RULE_TAX_EXEMPT: &str = "taxExempt can be true only with a taxId in the same row";
+
+/// Trims the ends of a cell: spaces, tabs and line breaks (inner line breaks are kept).
+pub fn trim_cell(raw: &str) -> &str {
+    raw.trim_matches([' ', '\t', '\r', '\n'])
+}
+
+/// `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, in any case.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(true),
+        "false" | "no" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Decimal digits only: no sign, no spaces, no decimal point.
+pub fn parse_integer(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// One `@`, a non-empty local part, a domain with a dot inside it, no whitespace.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
+        && domain
+            .split_once('.')
+            .is_some_and(|(head, tail)| !head.is_empty() && !tail.is_empty())
+        && !domain.ends_with('.')
+}
+
+/// `b2b` or `b2c` in any case, sent in lower case.
+pub fn normalize_b2b(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    matches!(lower.as_str(), "b2b" | "b2c").then_some(lower)
+}
+
+/// A language code: two or three letters, optionally `_` or `-` and a region of 2 to 4 letters
+/// or digits (`en`, `pt_BR`, `zh-Hant`). Whether the store has it enabled is the store's call.
+pub fn is_lang(text: &str) -> bool {
+    let (lang, region) = match text.split_once(['_', '-']) {
+        Some((l, r)) => (l, Some(r)),
+        None => (text, None),
+    };
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && region.is_none_or(|r| {
+            (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// A contact type of [`CONTACT_TYPES`] in any case, sent in upper case.
+pub fn normalize_contact_type(text: &str) -> Option<String> {
+    let upper = text.to_ascii_uppercase();
+    CONTACT_TYPES.contains(&upper.as_str()).then_some(upper)
+}
+
+/// Builds the request of one row, cell by cell.
+#[derive(Debug, Default)]
+pub struct RowBuilder {
+    request: CustomerRequest,
+    billing: Address,
+    shipping: BTreeMap<usize, Address>,
+    contacts: BTreeMap<usize, Contact>,
+    problems: Vec<Problem>,
+    email_seen: bool,
+    tax_exempt_cell: Option<(String, String)>,
+}
+
+impl RowBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Applies one cell. A blank cell (after trimming) leaves the field out of the request.
+    pub fn set(&mut self, field: Field, column: &str, raw: &str) {
+        let value = trim_cell(raw);
+        if value.is_empty() {
+            return;
+        }
+        let text = || Some(value.to_string());
+        let mut problem = None;
+        let r = &mut self.request;
+        match field {
+            Field::Email => {
+                self.email_seen = true;
+                r.email = checked(
+                    &mut problem,
+                    is_email(value).then(text).flatten(),
+                    RULE_EMAIL,
+                );
+            }
+            Field::Password => r.password = text(),
+            Field::CustomerGroupId => {
+                r.customer_group_id = checked(&mut problem, parse_integer(value), RULE_INTEGER)
+            }
+            Field::CustomerGroupName => r.customer_group_name = text(),
+            Field::B2bB2c => r.b2b_b2c = checked(&mut problem, normalize_b2b(value), RULE_B2B),
+            Field::TaxId => r.tax_id = text(),
+            Field::TaxIdValid => {
+                r.tax_id_valid = checked(&mut problem, parse_bool(value), RULE_BOOLEAN)
+            }
+            Field::TaxExempt => {
+                r.tax_exempt = checked(&mut problem, parse_bool(value), RULE_BOOLEAN);
+                self.tax_exempt_cell = Some((column.to_string(), value.to_string()));
+            }
+            Field::AcceptMarketing => {
+                r.accept_marketing = checked(&mut problem, parse_bool(value), RULE_BOOLEAN)
+            }
+            Field::Lang => {
+                r.lang = checked(&mut problem, is_lang(value).then(text).flatten(), RULE_LANG)
+            }
+            Field::PrivateAdminNotes => r.private_admin_notes = text(),
+            Field::Billing(a) => problem = set_address(&mut self.billing, a, value),
+            Field::Shipping(i, a) => {
+                problem = set_address(self.shipping.entry(i).or_default(), a, value);
+            }
+            Field::Contact(i, c) => {
+                let contact = self.contacts.entry(i).or_default();
+                match c {
+                    ContactField::Type => {
+                        contact.kind = checked(
+                            &mut problem,
+                            normalize_contact_type(value),
+                            RULE_CONTACT_TYPE,
+                        );
+                    }
+                    ContactField::Contact => contact.contact = text(),
+                    ContactField::Handle => contact.handle = text(),
+                    ContactField::Note => contact.note = text(),
+                    ContactField::Default => {
+                        contact.default = checked(&mut problem, parse_bool(value), RULE_BOOLEAN)
+                    }
+                    ContactField::OrderBy => {
+                        contact.order_by = checked(&mut problem, parse_integer(value), RULE_INTEGER)
+                    }
+                }
+            }
+        }
+        if let Some(rule) = problem {
+            self.problems.push(Problem {
+                column: column.to_string(),
+                value: value.to_string(),
+                rule,
+            });
+        }
+    }
+
+    /// The request, or every rule the row breaks. `email_column` names the email column in
+    /// the "required" message.
+    pub fn finish(mut self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
+        if !self.email_seen {
+            self.problems.push(Problem {
+                column: email_column.to_string(),
+                value: String::new(),
+                rule: RULE_EMAIL_REQUIRED,
+            });
+        }
+        if self.request.tax_exempt == Some(true) && self.request.tax_id.is_none() {
+            let (column, value) = self.tax_exempt_cell.take().unwrap_or_default();
+            self.problems.push(Problem {
+                column,
+                value,
+                rule: RULE_TAX_EXEMPT,
+            });
+        }
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        let mut request = self.request;
+        // Lists hold the filled positions in order: a row with only `shippingAddresses.1.*`
+        // sends one address, not an empty one before it.
+        request.billing_person = (self.billing != Address::default()).then_some(self.billing);
+        let shipping: Vec<Address> = self.shipping.into_values().collect();
+        request.shipping_addresses = (!shipping.is_empty()).then_some(shipping);
+        let contacts: Vec<Contact> = self.contacts.into_values().collect();
+        request.contacts = (!contacts.is_empty()).then_some(contacts);
+        Ok(request)
+    }
+}
+
+/// `parsed`, noting `rule` as broken when it is `None`.
+fn checked<T>(
+    problem: &mut Option<&'static str>,
+    parsed: Option<T>,
+    rule: &'static str,
+) -> Option<T> {
+    if parsed.is_none() {
+        *problem = Some(rule);
+    }
+    parsed
+}
+
+fn set_address(address: &mut Address, field: AddressField, value: &str) -> Option<&'static str> {
+    let text = Some(value.to_string());
+    let slot = match field {
+        AddressField::Name => &mut address.name,
+        AddressField::CompanyName => &mut address.company_name,
+        AddressField::Street => &mut address.street,
+        AddressField::City => &mut address.city,
+        AddressField::CountryCode => {
+            address.country_code = countries::normalize(value);
+            return address.country_code.is_none().then_some(RULE_COUNTRY);
+        }
+        AddressField::CountryName => &mut address.country_name,
+        AddressField::PostalCode => &mut address.postal_code,
+        AddressField::StateOrProvinceCode => &mut address.state_or_province_code,
+        AddressField::Phone => &mut address.phone,
+    };
+    *slot = text;
+    None
+}
+
+/// The same rules applied to a request that arrived as JSON: `(field path, value, rule)` for
+/// each broken one. Values must already be in the form ecwid-import sends (upper-case country
+/// codes and contact types, lower-case `b2b_b2c`).
+pub fn check_request(request: &CustomerRequest) -> Vec<(String, String, &'static str)> {
+    let mut problems = Vec::new();
+    let mut bad = |path: String, value: &str, rule| problems.push((path, value.to_string(), rule));
+    match request.email.as_deref() {
+        None => bad("email".into(), "", RULE_EMAIL_REQUIRED),
+        Some(email) if !is_email(email) => bad("email".into(), email, RULE_EMAIL),
+        Some(_) => {}
+    }
+    if let Some(v) = request
+        .b2b_b2c
+        .as_deref()
+        .filter(|v| !matches!(*v, "b2b" | "b2c"))
+    {
+        bad("b2b_b2c".into(), v, RULE_B2B);
+    }
+    if let Some(v) = request.lang.as_deref().filter(|v| !is_lang(v)) {
+        bad("lang".into(), v, RULE_LANG);
+    }
+    let addresses = request
+        .billing_person
+        .iter()
+        .map(|a| ("billingPerson".to_string(), a));
+    let shipping = request.shipping_addresses.iter().flatten().enumerate();
+    let addresses = addresses.chain(shipping.map(|(i, a)| (format!("shippingAddresses.{i}"), a)));
+    for (path, address) in addresses {
+        if let Some(code) = address.country_code.as_deref()
+            && countries::normalize(code).as_deref() != Some(code)
+        {
+            bad(format!("{path}.countryCode"), code, RULE_COUNTRY);
+        }
+    }
+    for (i, contact) in request.contacts.iter().flatten().enumerate() {
+        if let Some(kind) = contact
+            .kind
+            .as_deref()
+            .filter(|k| !CONTACT_TYPES.contains(k))
+        {
+            bad(format!("contacts.{i}.type"), kind, RULE_CONTACT_TYPE);
+        }
+    }
+    let has_tax_id = request
+        .tax_id
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty());
+    if request.tax_exempt == Some(true) && !has_tax_id {
+        bad("taxExempt".into(), "true", RULE_TAX_EXEMPT);
+    }
+    problems
+}

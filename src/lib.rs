@@ -1,0 +1,3 @@
+//! ecwid-import: bulk-import customers from CSV into an Ecwid store.
+
+pub mod customer;
