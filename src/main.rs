@@ -1,1 +1,57 @@
-fn main() {}
+//! The `ecwid-import` binary: parse the command line, set up logging, run, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ecwid_import::cli::Cli;
+use tracing_indicatif::IndicatifLayer;
+use tracing_indicatif::filter::{IndicatifFilter, hide_indicatif_span_fields};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::DefaultFields;
+use tracing_subscriber::prelude::*;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let token = std::env::var("ECWID_TOKEN").ok();
+    let code = match runtime.block_on(ecwid_import::run(cli, token)) {
+        Ok(code) => code,
+        Err(e) => {
+            tracing_indicatif::suspend_tracing_indicatif(|| eprintln!("error: {e}"));
+            e.exit_code()
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Logs to stderr through the progress bar's writer, so lines never cut through the bar.
+/// `RUST_LOG` overrides the level that `-v` sets.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "ecwid_import=info",
+        1 => "ecwid_import=debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let indicatif = IndicatifLayer::new()
+        .with_span_field_formatter(hide_indicatif_span_fields(DefaultFields::new()));
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(indicatif.get_stderr_writer())
+        .with_target(false)
+        .without_time();
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .with(indicatif.with_filter(IndicatifFilter::new(false)))
+        .init();
+}

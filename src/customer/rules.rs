@@ -37,7 +37,7 @@ pub const RULE_B2B: &str = "must be b2b or b2c";
 pub const RULE_LANG: &str = "must be a language code such as en, de or pt_BR";
 pub const RULE_CONTACT_TYPE: &str = "must be one of EMAIL PHONE FACEBOOK INSTAGRAM TWITTER YOUTUBE \
      TIKTOK PINTEREST VK FB_MESSENGER WHATSAPP TELEGRAM VIBER URL OTHER";
-pub const RULE_TAX_EXEMPT: &str = "taxExempt can be true only with a taxId in the same row";
+pub const RULE_TAX_EXEMPT: &str = "can be true only with a taxId in the same row";
 
 /// Trims the ends of a cell: spaces, tabs and line breaks (inner line breaks are kept).
 pub fn trim_cell(raw: &str) -> &str {

@@ -1,0 +1,238 @@
+//! The command line: clap's raw arguments, turned once into a checked [`Config`].
+
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::ecwid::ClientConfig;
+use crate::error::Error;
+use crate::report::progress::ProgressMode;
+
+pub const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
+/// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
+pub const DEFAULT_RATE: u32 = 590;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ecwid-import",
+    version,
+    about = "Bulk-import customers from a CSV file into an Ecwid store",
+    after_help = "Examples:\n  ecwid-import validate customers.csv\n  \
+                  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
+                  ecwid-import template > customers.csv"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// No progress output (warnings, errors and the summary still show)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More log detail: -v for each request's outcome, -vv for everything
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the file, then create its customers in the store
+    #[command(
+        after_help = "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
+                  Example:\n  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003"
+    )]
+    Import(ImportArgs),
+    /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
+    #[command(after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv")]
+    Validate(InputArgs),
+    /// Print the header line with every supported column
+    Template,
+}
+
+/// The input and what is written about it; shared by `import` and `validate`.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The customer CSV file
+    pub file: PathBuf,
+    /// Results CSV [default: <input stem>.results.csv beside the input]
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Field delimiter: , ; tab or | [default: detected from the header]
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Encoding of a file without BOM, e.g. windows-1252 [default: UTF-8]
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Also write the summary as JSON, for schedulers
+    #[arg(long, value_name = "PATH")]
+    pub summary_json: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Ecwid store ID (required unless --dry-run)
+    #[arg(long, env = "ECWID_STORE_ID", value_name = "ID")]
+    pub store_id: Option<u64>,
+    /// Read the access token from this file (else from ECWID_TOKEN)
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// API base; requests go to {api-url}/{store-id}/...
+    #[arg(long, env = "ECWID_API_URL", default_value = DEFAULT_API_URL, value_name = "URL")]
+    pub api_url: String,
+    /// Requests per minute for all requests of the run: no 60-second window holds more
+    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: u32,
+    /// Requests in flight at most
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// Retries of one row after a 5xx, a timeout or a lost connection
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub max_retries: u32,
+    /// Per-request timeout in seconds
+    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: f64,
+    /// Only check the file, like `validate`: nothing is sent, no token needed
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The checked settings of a run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub failed_output: PathBuf,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<String>,
+    pub summary_json: Option<PathBuf>,
+    pub progress: ProgressMode,
+    /// `None` for a dry run.
+    pub send: Option<SendConfig>,
+}
+
+/// How rows are sent to the store.
+#[derive(Debug, Clone)]
+pub struct SendConfig {
+    pub client: ClientConfig,
+    pub rate: NonZeroU32,
+    pub concurrency: usize,
+    pub max_retries: u32,
+}
+
+impl InputArgs {
+    /// The settings of a dry run.
+    pub fn config(&self, progress: ProgressMode) -> Result<Config, Error> {
+        let output = match &self.output {
+            Some(path) => path.clone(),
+            None => beside(&self.file, "results.csv"),
+        };
+        if same_file(&output, &self.file) {
+            return Err(Error::Usage(format!(
+                "the results file {} would overwrite the input: choose another path with --output",
+                output.display()
+            )));
+        }
+        Ok(Config {
+            input: self.file.clone(),
+            failed_output: beside(&output, "failed.csv"),
+            output,
+            delimiter: self.delimiter,
+            encoding: self.encoding.clone(),
+            summary_json: self.summary_json.clone(),
+            progress,
+            send: None,
+        })
+    }
+}
+
+impl ImportArgs {
+    /// The settings of an import; `env_token` is `ECWID_TOKEN`, used when no token file is given.
+    pub fn config(
+        &self,
+        progress: ProgressMode,
+        env_token: Option<String>,
+    ) -> Result<Config, Error> {
+        let mut config = self.input.config(progress)?;
+        if self.dry_run {
+            return Ok(config);
+        }
+        let store_id = self.store_id.ok_or_else(|| {
+            Error::Usage(
+                "no store: give --store-id or set ECWID_STORE_ID (the store ID is in the store's \
+                 control panel, at the bottom of the dashboard); or check the file only with \
+                 --dry-run"
+                    .into(),
+            )
+        })?;
+        let token = self.token(env_token)?;
+        config.send = Some(SendConfig {
+            client: ClientConfig {
+                api_url: self.api_url.clone(),
+                store_id,
+                token,
+                timeout: Duration::from_secs_f64(self.timeout),
+                max_connections: self.concurrency as usize,
+            },
+            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
+            concurrency: self.concurrency as usize,
+            max_retries: self.max_retries,
+        });
+        Ok(config)
+    }
+
+    fn token(&self, env_token: Option<String>) -> Result<SecretString, Error> {
+        let token = match &self.token_file {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                Error::Usage(format!(
+                    "cannot read the token file {}: {e}",
+                    path.display()
+                ))
+            })?,
+            None => env_token.unwrap_or_default(),
+        };
+        let token = token.trim();
+        if token.is_empty() {
+            let source = match &self.token_file {
+                Some(path) => format!("the token file {} is empty", path.display()),
+                None => "no token".into(),
+            };
+            return Err(Error::Usage(format!(
+                "{source}: set ECWID_TOKEN or give --token-file with the store's secret access token"
+            )));
+        }
+        Ok(SecretString::from(token.to_string()))
+    }
+}
+
+/// `<stem of path>.<suffix>` in the folder of `path`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{stem}.{suffix}"))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "tab" | "\\t" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        _ => Err("use one of , ; tab |".into()),
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 3600.0 => Ok(secs),
+        _ => Err("give a number of seconds above 0 and at most 3600".into()),
+    }
+}

@@ -1,0 +1,283 @@
+//! The HTTP client of the Ecwid REST API, as far as ecwid-import uses it.
+//!
+//! It reports what happened (an id, a status with the store's message, a timeout, a lost
+//! connection) and leaves what to do about it to the retry policy of the import. It knows
+//! nothing about CSV, rows or rate limits.
+
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::customer::CustomerRequest;
+
+/// Idle connections are closed after this long: well under the keep-alive of most servers, so a
+/// pooled connection is not reused just as the server closes it.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the store is and how to reach it.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// API base, such as `https://app.ecwid.com/api/v3`.
+    pub api_url: String,
+    pub store_id: u64,
+    pub token: SecretString,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Connections kept open at most (one per request in flight).
+    pub max_connections: usize,
+}
+
+/// A failed call, as the wire saw it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The store answered with an error status.
+    #[error("HTTP {status}{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
+    Status {
+        status: u16,
+        message: String,
+        code: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    /// No answer within the timeout, after the request may have been sent.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// The connection could not be made: nothing was sent.
+    #[error("could not connect: {0}")]
+    NotConnected(String),
+    /// The connection broke after the request may have been sent.
+    #[error("connection lost: {0}")]
+    ConnectionLost(String),
+    /// A success status with a body that is not what the API documents.
+    #[error("HTTP {status} with an unexpected body: {body}")]
+    BadBody { status: u16, body: String },
+}
+
+impl ApiError {
+    /// The HTTP status received, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } | ApiError::BadBody { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// The error body Ecwid sends: `{"errorMessage": "...", "errorCode": "..."}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    error_message: Option<String>,
+    error_code: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CreatedBody {
+    id: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchBody {
+    #[serde(default)]
+    items: Vec<FoundCustomer>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FoundCustomer {
+    id: u64,
+    #[serde(default)]
+    email: String,
+}
+
+/// A client for one store.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    auth: HeaderValue,
+    timeout: Duration,
+}
+
+impl Client {
+    pub fn new(config: &ClientConfig) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(CONNECT_TIMEOUT.min(config.timeout))
+            .pool_idle_timeout(IDLE_TIMEOUT)
+            .pool_max_idle_per_host(config.max_connections)
+            .user_agent(concat!("ecwid-import/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.token.expose_secret()))
+            .map_err(|_| {
+            "the token holds characters that cannot be sent in a header: check the token file"
+                .to_string()
+        })?;
+        auth.set_sensitive(true);
+        Ok(Self {
+            http,
+            base: format!(
+                "{}/{}",
+                config.api_url.trim_end_matches('/'),
+                config.store_id
+            ),
+            auth,
+            timeout: config.timeout,
+        })
+    }
+
+    /// `POST /customers` with an already serialized [`CustomerRequest`]; the new customer's id.
+    pub async fn create_customer(&self, body: bytes::Bytes) -> Result<u64, ApiError> {
+        let request = self
+            .http
+            .post(format!("{}/customers", self.base))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<CreatedBody>(status, &bytes).map(|b| b.id)
+    }
+
+    /// `GET /customers?email=..&useExactEmailMatch=true`: the id of the customer with this
+    /// email, compared case-insensitively here too in case the store ignores the exact flag.
+    pub async fn find_customer(&self, email: &str) -> Result<Option<u64>, ApiError> {
+        let request = self.http.get(format!("{}/customers", self.base)).query(&[
+            ("email", email),
+            ("useExactEmailMatch", "true"),
+            ("responseFields", "items(id,email)"),
+        ]);
+        let (status, bytes) = self.send(request).await?;
+        let found = parse_body::<SearchBody>(status, &bytes)?;
+        Ok(found
+            .items
+            .into_iter()
+            .find(|c| c.email.trim().eq_ignore_ascii_case(email.trim()))
+            .map(|c| c.id))
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), ApiError> {
+        let response = request
+            .header(header::AUTHORIZATION, self.auth.clone())
+            .header(header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        let status = response.status().as_u16();
+        let reason = response
+            .status()
+            .canonical_reason()
+            .unwrap_or("")
+            .to_string();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        if (200..300).contains(&status) {
+            return Ok((status, bytes.to_vec()));
+        }
+        let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
+        let (message, code) = match body {
+            Some(b) => (b.error_message, b.error_code),
+            None => (None, None),
+        };
+        let message = message
+            .filter(|m| !m.trim().is_empty())
+            .or_else(|| Some(excerpt(&bytes)).filter(|m| !m.is_empty()))
+            .unwrap_or(reason);
+        Err(ApiError::Status {
+            status,
+            message,
+            code: code.filter(|c| !c.is_empty()),
+            retry_after,
+        })
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> ApiError {
+        let detail = error_chain(e);
+        if e.is_timeout() {
+            ApiError::Timeout(self.timeout)
+        } else if e.is_connect() {
+            ApiError::NotConnected(detail)
+        } else {
+            ApiError::ConnectionLost(detail)
+        }
+    }
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(status: u16, bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|_| ApiError::BadBody {
+        status,
+        body: excerpt(bytes),
+    })
+}
+
+/// The start of a body, on one line, for an error message.
+fn excerpt(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.chars().take(200).collect()
+}
+
+/// Every cause of a transport error, innermost last: reqwest's own text alone says little.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Serializes a request body once, to be sent as often as retries need.
+pub fn body_of(request: &CustomerRequest) -> bytes::Bytes {
+    // A struct of strings, numbers and booleans always serializes.
+    serde_json::to_vec(request).unwrap_or_default().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("12"), Some(Duration::from_secs(12)));
+        assert_eq!(
+            parse_retry_after(" 1.5 "),
+            Some(Duration::from_millis(1500))
+        );
+        let past = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert_eq!(parse_retry_after(past), Some(Duration::ZERO));
+        let future =
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(30));
+        let got = parse_retry_after(&future).expect("parses");
+        assert!(got > Duration::from_secs(25) && got <= Duration::from_secs(30));
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-3"), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! The check stage: each raw row becomes a job to send, or a final outcome (`invalid`,
+//! `duplicate`, or `valid` in a dry run) that needs no request.
+//!
+//! Duplicates are found by a 64-bit hash of the lower-cased email rather than the email itself,
+//! so that memory stays small on files of millions of rows; two different emails share a hash
+//! with odds of about one in 10^10 even in a file of a million rows.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use super::outcome::{RowOutcome, Status};
+use super::send::Job;
+use crate::ecwid::body_of;
+use crate::input::mapping::ColumnMap;
+use crate::input::reader::RawRow;
+
+/// What the check stage hands on.
+#[derive(Debug)]
+pub enum Item {
+    /// The row is settled without a request.
+    Ready(RowOutcome),
+    Send(Job),
+}
+
+/// Checks rows in file order.
+pub struct Checker {
+    map: ColumnMap,
+    dry_run: bool,
+    hasher: RandomState,
+    /// Email hash -> first row that had it.
+    seen: HashMap<u64, u64>,
+}
+
+impl Checker {
+    pub fn new(map: ColumnMap, dry_run: bool) -> Self {
+        Self {
+            map,
+            dry_run,
+            hasher: RandomState::new(),
+            seen: HashMap::new(),
+        }
+    }
+
+    pub fn check(&mut self, raw: RawRow) -> Item {
+        let email = self.map.email(&raw.record).to_string();
+        let first_row = self.first_row_of(&email, raw.row);
+        let ready = |status, error: String, reasons: Vec<String>| {
+            Item::Ready(RowOutcome {
+                row: raw.row,
+                line: raw.line,
+                email: email.clone(),
+                status,
+                customer_id: None,
+                http_status: None,
+                attempts: 0,
+                error,
+                reasons,
+                record: raw.record.clone(),
+            })
+        };
+        let request = match self.map.request(&raw.record) {
+            Ok(request) => request,
+            Err(invalid) => return ready(Status::Invalid, invalid.error, invalid.reasons),
+        };
+        if let Some(first) = first_row {
+            let error = format!("same email as row {first} (emails are compared ignoring case)");
+            let reason = "email appeared earlier in the file".to_string();
+            return ready(Status::Duplicate, error, vec![reason]);
+        }
+        if self.dry_run {
+            return ready(Status::Valid, String::new(), Vec::new());
+        }
+        Item::Send(Job {
+            row: raw.row,
+            line: raw.line,
+            body: body_of(&request),
+            email,
+            record: raw.record,
+        })
+    }
+
+    /// The first row with this email, when it is not this one; notes this one otherwise.
+    fn first_row_of(&mut self, email: &str, row: u64) -> Option<u64> {
+        if email.is_empty() {
+            return None;
+        }
+        let key = self.hasher.hash_one(email.to_lowercase());
+        let first = *self.seen.entry(key).or_insert(row);
+        (first != row).then_some(first)
+    }
+}

@@ -1,0 +1,197 @@
+//! The pipeline of a run: read -> check -> send -> record.
+//!
+//! A blocking thread reads and checks rows and hands them through a bounded channel, so it is
+//! never more than a few rows ahead. Rows are then processed concurrently but recorded in input
+//! order: `buffered` keeps at most a window of rows in progress (a few times `--concurrency`)
+//! and yields them in order, which is the reorder buffer, bounded by the concurrency and not by
+//! the file. Requests in flight are bounded separately by `--concurrency` slots.
+
+pub mod check;
+pub mod outcome;
+pub mod rate;
+pub mod retry;
+pub mod send;
+pub mod stop;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::cli::{Config, SendConfig};
+use crate::ecwid::Client;
+use crate::error::{Error, exit};
+use crate::input::mapping::ColumnMap;
+use crate::input::reader::CsvInput;
+use crate::report::progress::Progress;
+use crate::report::results::ResultsWriter;
+use crate::report::summary::{Summary, Tally};
+use check::{Checker, Item};
+use rate::RateBudget;
+use send::{Counters, Sender};
+use stop::{Stop, StopReason};
+
+/// Rows the reader may run ahead of the senders.
+const READ_AHEAD: usize = 64;
+/// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
+/// while one row waits out a backoff.
+const WINDOW_PER_SLOT: usize = 4;
+
+/// Runs the import (or dry run) of `config` and records every row.
+pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let input = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
+        .map_err(|source| Error::Input {
+            path: config.input.clone(),
+            source,
+        })?;
+    let map = ColumnMap::canonical(input.headers()).map_err(|source| Error::Header {
+        path: config.input.clone(),
+        source,
+    })?;
+    let not_imported = map.not_imported();
+    if !not_imported.is_empty() {
+        tracing::warn!(
+            "not imported (no Ecwid field has these names): {}",
+            not_imported.join(", ")
+        );
+    }
+    let output_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Output { path, source }
+    };
+    let mut results = ResultsWriter::create(
+        &config.output,
+        &config.failed_output,
+        input.headers(),
+        input.delimiter(),
+    )
+    .map_err(output_error(&config.output))?;
+
+    let counters = Arc::new(Counters::default());
+    let sender = config
+        .send
+        .as_ref()
+        .map(|send| sender(send, stop, &counters))
+        .transpose()?;
+    let budget = sender.as_ref().map(|s| Arc::clone(&s.budget));
+    let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
+
+    let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let (tx, mut rx) = mpsc::channel(READ_AHEAD);
+    let checker = Checker::new(map, config.send.is_none());
+    let reader = {
+        let bytes_read = Arc::clone(&bytes_read);
+        tokio::task::spawn_blocking(move || read_rows(input, checker, &tx, &bytes_read))
+    };
+
+    let items = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let mut outcomes = items
+        .map(|item| {
+            let sender = sender.clone();
+            async move {
+                match (item, sender) {
+                    (Item::Ready(outcome), _) => outcome,
+                    (Item::Send(job), Some(sender)) => sender.send(job).await,
+                    // A dry run makes no jobs; were there one, it would be a valid row.
+                    (Item::Send(job), None) => job.unsent(outcome::Status::Valid),
+                }
+            }
+        })
+        .buffered(window);
+
+    let mut tally = Tally::default();
+    let mut progress = Progress::start(config.progress, total_bytes);
+    let mut write_error = None;
+    while let Some(outcome) = outcomes.next().await {
+        tally.add(&outcome);
+        if write_error.is_none()
+            && let Err(e) = results.write(&outcome)
+        {
+            // Nothing more is sent; rows in flight still finish, so none is left unknown.
+            stop.abort("the results file cannot be written".into());
+            write_error = Some(e);
+        }
+        let paused = budget.as_ref().and_then(|b| b.paused_for());
+        progress.update(&tally, bytes_read.load(Ordering::Relaxed), paused);
+    }
+    if let Some(e) = write_error {
+        return Err(output_error(&config.output)(e));
+    }
+    let read = reader
+        .await
+        .unwrap_or_else(|e| Err((0, std::io::Error::other(e))));
+    results.finish().map_err(output_error(&config.output))?;
+    if let Err((row, source)) = read {
+        return Err(Error::ReadFailed {
+            path: config.input.clone(),
+            row,
+            source,
+        });
+    }
+
+    let (exit_code, stopped) = match stop.reason() {
+        Some(StopReason::Aborted(message)) => (exit::ABORTED, Some(message.clone())),
+        Some(StopReason::Interrupted) => (
+            exit::INTERRUPTED,
+            Some("interrupted: rows marked not_sent were not sent".to_string()),
+        ),
+        None if tally.all_succeeded() => (exit::OK, None),
+        None => (exit::ROWS_FAILED, None),
+    };
+    let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    Ok(Summary {
+        rows: tally.rows,
+        by_status: tally.by_status(),
+        requests: count(&counters.requests),
+        retries: count(&counters.retries),
+        rate_limited: count(&counters.rate_limited),
+        lookups: count(&counters.lookups),
+        confirmed_by_lookup: count(&counters.confirmed_by_lookup),
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+        exit_code,
+        output: config.output.display().to_string(),
+        failed_output: config.failed_output.display().to_string(),
+        top_errors: tally.top_errors(),
+        stopped,
+        dry_run: config.send.is_none(),
+    })
+}
+
+fn sender(send: &SendConfig, stop: &Stop, counters: &Arc<Counters>) -> Result<Arc<Sender>, Error> {
+    let client = Client::new(&send.client).map_err(Error::Usage)?;
+    Ok(Arc::new(Sender {
+        client,
+        budget: Arc::new(RateBudget::new(send.rate)),
+        slots: Arc::new(Semaphore::new(send.concurrency)),
+        max_retries: send.max_retries,
+        stop: stop.clone(),
+        counters: Arc::clone(counters),
+    }))
+}
+
+/// Reads and checks every row; `Err` holds the last row read before an I/O error.
+fn read_rows(
+    mut input: CsvInput,
+    mut checker: Checker,
+    tx: &mpsc::Sender<Item>,
+    bytes_read: &AtomicU64,
+) -> Result<(), (u64, std::io::Error)> {
+    let mut last_row = 0;
+    loop {
+        let raw = match input.next_row() {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err((last_row, e)),
+        };
+        last_row = raw.row;
+        bytes_read.store(input.bytes_read(), Ordering::Relaxed);
+        if tx.blocking_send(checker.check(raw)).is_err() {
+            return Ok(());
+        }
+    }
+}

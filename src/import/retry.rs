@@ -1,0 +1,134 @@
+//! The retry policy: what each failure means for the row and for the run.
+//!
+//! Hand-written on purpose: no retry crate both honours `Retry-After` and treats a create whose
+//! outcome is unknown as unsafe to repeat until the store has been asked.
+
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::ecwid::ApiError;
+
+/// Waited after a 429 that carries no `Retry-After` (what Ecwid's own client does).
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
+/// A longer `Retry-After` is cut to this, so a typo on the server cannot park a run for a day.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+/// 429 answers do not count against `--max-retries` (the store says when to come back), but a
+/// row that keeps getting them this often gives up.
+pub const MAX_RATE_LIMITED: u32 = 30;
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(30);
+
+/// What a failure calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// 429: hold every worker this long, then try again.
+    Pause(Duration),
+    /// Worth another try after a backoff. `unknown` when the request may have taken effect
+    /// (it reached the store and no clear answer came back).
+    Retry { unknown: bool },
+    /// The store refused this row: do not try again.
+    FailRow,
+    /// The token, plan or store is wrong: every further request would fail the same way, and
+    /// Ecwid blocks tokens that keep failing. Stop the run.
+    StopRun,
+}
+
+/// Classifies a failed request.
+pub fn classify(error: &ApiError) -> Action {
+    match error {
+        ApiError::Status {
+            status: 429,
+            retry_after,
+            ..
+        } => Action::Pause(
+            retry_after
+                .unwrap_or(DEFAULT_RETRY_AFTER)
+                .min(MAX_RETRY_AFTER),
+        ),
+        ApiError::Status { status, code, .. } => match status {
+            401..=403 => Action::StopRun,
+            404 if code.as_deref() == Some("STORE_NOT_FOUND") => Action::StopRun,
+            408 | 500..=599 => Action::Retry { unknown: true },
+            _ => Action::FailRow,
+        },
+        ApiError::Timeout(_) | ApiError::ConnectionLost(_) => Action::Retry { unknown: true },
+        ApiError::NotConnected(_) => Action::Retry { unknown: false },
+        // A success status whose body we cannot read: the customer may well exist.
+        ApiError::BadBody { .. } => Action::Retry { unknown: true },
+    }
+}
+
+/// Exponential backoff with jitter before retry number `retry` (1-based): half of the doubled
+/// delay fixed, half random, so that workers that failed together do not return together.
+pub fn backoff(retry: u32) -> Duration {
+    let doubled = BACKOFF_BASE.saturating_mul(1 << retry.saturating_sub(1).min(16));
+    let delay = doubled.min(BACKOFF_CAP);
+    let half = delay / 2;
+    half + half.mul_f64(rand::rng().random::<f64>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16, code: Option<&str>) -> ApiError {
+        ApiError::Status {
+            status,
+            message: "m".into(),
+            code: code.map(String::from),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn classifies_each_status() {
+        assert_eq!(
+            classify(&status(429, None)),
+            Action::Pause(DEFAULT_RETRY_AFTER)
+        );
+        for s in [401, 402, 403] {
+            assert_eq!(classify(&status(s, None)), Action::StopRun, "{s}");
+        }
+        assert_eq!(
+            classify(&status(404, Some("STORE_NOT_FOUND"))),
+            Action::StopRun
+        );
+        for s in [400, 404, 409, 415, 422] {
+            assert_eq!(classify(&status(s, None)), Action::FailRow, "{s}");
+        }
+        for s in [408, 500, 502, 503, 504] {
+            assert_eq!(
+                classify(&status(s, None)),
+                Action::Retry { unknown: true },
+                "{s}"
+            );
+        }
+        let not_connected = ApiError::NotConnected("refused".into());
+        assert_eq!(classify(&not_connected), Action::Retry { unknown: false });
+        let lost = ApiError::ConnectionLost("reset".into());
+        assert_eq!(classify(&lost), Action::Retry { unknown: true });
+    }
+
+    #[test]
+    fn long_retry_after_is_capped() {
+        let error = ApiError::Status {
+            status: 429,
+            message: String::new(),
+            code: None,
+            retry_after: Some(Duration::from_secs(86_400)),
+        };
+        assert_eq!(classify(&error), Action::Pause(MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_is_capped() {
+        for retry in 1..=20 {
+            let full = BACKOFF_BASE
+                .saturating_mul(1 << (retry - 1).min(16))
+                .min(BACKOFF_CAP);
+            let got = backoff(retry);
+            assert!(got >= full / 2 && got <= full, "retry {retry}: {got:?}");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Sends one row to the store and follows the retry policy until the row has its final status.
+//!
+//! Every request waits for a slot among `--concurrency` and then for the rate budget, and is
+//! sent at once after that, so that requests leave as evenly as the budget hands them out.
+//! A create whose outcome is unknown is never simply sent again: the email is looked up first,
+//! and when the store has it, the row is `created` with that id.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use csv::ByteRecord;
+use tokio::sync::Semaphore;
+
+use super::outcome::{RowOutcome, Status};
+use super::rate::RateBudget;
+use super::retry::{self, Action, MAX_RATE_LIMITED};
+use super::stop::Stop;
+use crate::ecwid::{ApiError, Client};
+
+/// A valid row, ready to be sent.
+#[derive(Debug)]
+pub struct Job {
+    pub row: u64,
+    pub line: u64,
+    pub email: String,
+    pub body: Bytes,
+    pub record: ByteRecord,
+}
+
+impl Job {
+    /// The outcome of the row when no request is made for it.
+    pub fn unsent(self, status: Status) -> RowOutcome {
+        finish(self, &Progress::default(), status, None, String::new())
+    }
+}
+
+/// Counts over the whole run, for the summary.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub requests: AtomicU64,
+    pub retries: AtomicU64,
+    pub rate_limited: AtomicU64,
+    pub lookups: AtomicU64,
+    pub confirmed_by_lookup: AtomicU64,
+}
+
+impl Counters {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Sends rows; shared by all rows of a run.
+#[derive(Debug)]
+pub struct Sender {
+    pub client: Client,
+    pub budget: Arc<RateBudget>,
+    pub slots: Arc<Semaphore>,
+    pub max_retries: u32,
+    pub stop: Stop,
+    pub counters: Arc<Counters>,
+}
+
+enum Reply {
+    Created(u64),
+    Found(Option<u64>),
+}
+
+/// Where a row stands between attempts.
+#[derive(Default)]
+struct Progress {
+    attempts: u32,
+    retries: u32,
+    rate_limited: u32,
+    /// The last create may have taken effect: look the email up before sending it again.
+    unknown: bool,
+    http_status: Option<u16>,
+    last_error: Option<ApiError>,
+}
+
+impl Sender {
+    /// Sends the row until it has its final status.
+    pub async fn send(&self, job: Job) -> RowOutcome {
+        let mut p = Progress::default();
+        loop {
+            let lookup = p.unknown;
+            let Some(result) = self.attempt(&job, lookup).await else {
+                return self.stopped(job, p);
+            };
+            p.attempts += 1;
+            let error = match result {
+                Ok(Reply::Created(id)) => {
+                    p.http_status = Some(200);
+                    return finish(job, &p, Status::Created, Some(id), String::new());
+                }
+                Ok(Reply::Found(Some(id))) => {
+                    p.http_status = Some(200);
+                    Counters::bump(&self.counters.confirmed_by_lookup);
+                    let note = format!(
+                        "confirmed by look-up: the create that ended in \"{}\" had taken effect",
+                        describe(p.last_error.as_ref())
+                    );
+                    return finish(job, &p, Status::Created, Some(id), note);
+                }
+                Ok(Reply::Found(None)) => {
+                    p.http_status = Some(200);
+                    p.unknown = false;
+                    if p.retries > self.max_retries {
+                        return self.gave_up(job, p);
+                    }
+                    continue;
+                }
+                Err(error) => error,
+            };
+            p.http_status = error.status().or(p.http_status);
+            let action = retry::classify(&error);
+            p.last_error = Some(error);
+            match action {
+                Action::Pause(wait) => {
+                    Counters::bump(&self.counters.rate_limited);
+                    self.budget.pause_for(wait);
+                    p.rate_limited += 1;
+                    if p.rate_limited > MAX_RATE_LIMITED {
+                        let note = format!(
+                            "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no \
+                             other app uses this store's token at the same time"
+                        );
+                        return failed(job, &p, note);
+                    }
+                }
+                Action::FailRow => {
+                    let note =
+                        format!("store refused the row: {}", describe(p.last_error.as_ref()));
+                    return failed(job, &p, note);
+                }
+                Action::StopRun => {
+                    let note = describe(p.last_error.as_ref());
+                    return failed(job, &p, format!("store refused the request: {note}"));
+                }
+                Action::Retry { unknown } => {
+                    if !lookup {
+                        p.unknown |= unknown;
+                    }
+                    p.retries += 1;
+                    Counters::bump(&self.counters.retries);
+                    let final_lookup_due = p.unknown && p.retries == self.max_retries + 1;
+                    if p.retries > self.max_retries && !final_lookup_due {
+                        return self.gave_up(job, p);
+                    }
+                    let wait = retry::backoff(p.retries);
+                    if !self.stop.sleep(wait).await {
+                        return self.stopped(job, p);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One request, once a slot and the budget allow; `None` when the run stops first.
+    async fn attempt(&self, job: &Job, lookup: bool) -> Option<Result<Reply, ApiError>> {
+        let _slot = tokio::select! {
+            biased;
+            _ = self.stop.stopped() => return None,
+            slot = self.slots.acquire() => slot.ok()?,
+        };
+        tokio::select! {
+            biased;
+            _ = self.stop.stopped() => return None,
+            _ = self.budget.acquire() => {}
+        }
+        if self.stop.is_stopped() {
+            return None;
+        }
+        Counters::bump(&self.counters.requests);
+        let result = if lookup {
+            Counters::bump(&self.counters.lookups);
+            self.client
+                .find_customer(&job.email)
+                .await
+                .map(Reply::Found)
+        } else {
+            self.client
+                .create_customer(job.body.clone())
+                .await
+                .map(Reply::Created)
+        };
+        // Stop the run before this slot frees up, so that no other request leaves after the
+        // store has refused the token.
+        if let Err(e) = &result
+            && retry::classify(e) == Action::StopRun
+        {
+            self.stop.abort(stop_hint(Some(e)));
+        }
+        Some(result)
+    }
+
+    fn gave_up(&self, job: Job, p: Progress) -> RowOutcome {
+        let mut note = format!(
+            "gave up after {} retries: {}",
+            self.max_retries,
+            describe(p.last_error.as_ref())
+        );
+        if p.unknown {
+            note.push_str(UNKNOWN_NOTE);
+        }
+        failed(job, &p, note)
+    }
+
+    /// The run stopped before the row was settled.
+    fn stopped(&self, job: Job, p: Progress) -> RowOutcome {
+        if p.unknown {
+            let note = format!(
+                "the run stopped before the outcome of the last attempt (\"{}\") was known{UNKNOWN_NOTE}",
+                describe(p.last_error.as_ref())
+            );
+            return failed(job, &p, note);
+        }
+        let note = match &p.last_error {
+            None => "the run stopped before this row was sent".to_string(),
+            Some(e) => format!("the run stopped before this row could be retried (last: {e})"),
+        };
+        finish(job, &p, Status::NotSent, None, note)
+    }
+}
+
+const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
+                            before importing this row again";
+
+fn describe(error: Option<&ApiError>) -> String {
+    error.map(ToString::to_string).unwrap_or_default()
+}
+
+/// What the user should check when the store refuses the token, the plan or the store.
+fn stop_hint(error: Option<&ApiError>) -> String {
+    let what = describe(error);
+    let hint = match error.and_then(ApiError::status) {
+        Some(402) => {
+            "the store's plan does not allow this, or the store is suspended: check the plan \
+             in the store's control panel"
+        }
+        Some(404) => "the store was not found: check --store-id (ECWID_STORE_ID)",
+        _ => {
+            "check the token (ECWID_TOKEN or --token-file) and that its app has the \
+             create_customers and read_customers scopes"
+        }
+    };
+    format!("the store refused the request ({what}): {hint}")
+}
+
+fn failed(job: Job, p: &Progress, error: String) -> RowOutcome {
+    finish(job, p, Status::Failed, None, error)
+}
+
+fn finish(job: Job, p: &Progress, status: Status, id: Option<u64>, error: String) -> RowOutcome {
+    let reason = match (&p.last_error, status) {
+        (Some(ApiError::Status { status, code, .. }), Status::Failed) => {
+            format!(
+                "HTTP {status}{}",
+                code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
+            )
+        }
+        (Some(e), Status::Failed) => e.to_string(),
+        _ => String::new(),
+    };
+    let reasons = if reason.is_empty() {
+        Vec::new()
+    } else {
+        vec![reason]
+    };
+    RowOutcome {
+        row: job.row,
+        line: job.line,
+        email: job.email,
+        status,
+        customer_id: id,
+        http_status: p.http_status,
+        attempts: p.attempts,
+        error,
+        reasons,
+        record: job.record,
+    }
+}

@@ -1,0 +1,58 @@
+//! The run-wide signal to stop sending: the store refused the token (abort, exit 3) or the user
+//! pressed Ctrl-C (interrupt, exit 130). Rows not yet sent then end up `not_sent`.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+/// Why the run stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// The store refused the token, plan or store: what happened and what to check.
+    Aborted(String),
+    Interrupted,
+}
+
+/// Cloneable handle on the run's stop signal; the first reason given wins.
+#[derive(Debug, Clone, Default)]
+pub struct Stop {
+    token: CancellationToken,
+    reason: Arc<OnceLock<StopReason>>,
+}
+
+impl Stop {
+    pub fn abort(&self, message: String) {
+        self.stop(StopReason::Aborted(message));
+    }
+
+    pub fn interrupt(&self) {
+        self.stop(StopReason::Interrupted);
+    }
+
+    fn stop(&self, reason: StopReason) {
+        let _ = self.reason.set(reason);
+        self.token.cancel();
+    }
+
+    pub fn reason(&self) -> Option<&StopReason> {
+        self.reason.get()
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.token.is_cancelled()
+    }
+
+    /// Resolves when the run stops.
+    pub async fn stopped(&self) {
+        self.token.cancelled().await;
+    }
+
+    /// Sleeps `wait`; `false` when the run stopped meanwhile.
+    pub async fn sleep(&self, wait: Duration) -> bool {
+        tokio::select! {
+            _ = self.token.cancelled() => false,
+            _ = tokio::time::sleep(wait) => true,
+        }
+    }
+}

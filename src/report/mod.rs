@@ -1,0 +1,6 @@
+//! The record stage: the results file and failed-rows file (both written atomically), the
+//! summary for people and schedulers, and progress while the run goes on.
+
+pub mod progress;
+pub mod results;
+pub mod summary;
