@@ -95,7 +95,6 @@ impl Sender {
                     return finish(job, &p, Status::Created, Some(id), String::new());
                 }
                 Ok(Reply::Found(Some(id))) => {
-                    p.http_status = Some(200);
                     Counters::bump(&self.counters.confirmed_by_lookup);
                     let note = format!(
                         "confirmed by look-up: the create that ended in \"{}\" had taken effect",
@@ -104,7 +103,6 @@ impl Sender {
                     return finish(job, &p, Status::Created, Some(id), note);
                 }
                 Ok(Reply::Found(None)) => {
-                    p.http_status = Some(200);
                     p.unknown = false;
                     if p.retries > self.max_retries {
                         return self.gave_up(job, p);
@@ -113,6 +111,7 @@ impl Sender {
                 }
                 Err(error) => error,
             };
+            // `http_status` is the create's: a look-up's status shows only when it failed.
             p.http_status = error.status().or(p.http_status);
             let action = retry::classify(&error);
             p.last_error = Some(error);

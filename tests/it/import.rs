@@ -1,0 +1,509 @@
+//! The pipeline against a mock store (wiremock on 127.0.0.1): request bodies, each failure
+//! class of the retry policy, ordering and the atomic results file.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::support::{TOKEN, Workspace, column, emails_csv};
+
+const CUSTOMERS: &str = "/api/v3/1003/customers";
+
+fn created(id: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({ "id": id }))
+}
+
+fn not_found_by_lookup() -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"total": 0, "count": 0, "offset": 0, "limit": 100, "items": []}))
+}
+
+async fn api(server: &MockServer) -> String {
+    format!("{}/api/v3", server.uri())
+}
+
+fn posts(requests: &[Request]) -> Vec<Value> {
+    requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| serde_json::from_slice(&r.body).expect("json body"))
+        .collect()
+}
+
+/// A row using every column group is sent as exactly this JSON, with the bearer token.
+#[tokio::test]
+async fn sends_the_exact_body_for_every_column_group() {
+    let server = MockServer::start().await;
+    let expected = json!({
+        "email": "Ann.Lee@example.com",
+        "password": "s3cret pass",
+        "billingPerson": {
+            "name": "Ann Lee", "companyName": "Lee & Co", "street": "1 Main St\nSuite 2",
+            "city": "Boston", "countryCode": "US", "countryName": "United States",
+            "postalCode": "02101", "stateOrProvinceCode": "MA", "phone": "+1 617 555 0100"
+        },
+        "shippingAddresses": [
+            {"name": "Dock", "street": "5 Pier Rd", "city": "Boston", "countryCode": "US", "postalCode": "02110"},
+            {"city": "Toronto", "countryCode": "CA"}
+        ],
+        "contacts": [
+            {"type": "PHONE", "contact": "+1 617 555 0100", "default": true, "orderBy": 0},
+            {"type": "INSTAGRAM", "contact": "https://instagram.com/annlee", "handle": "annlee", "note": "DMs ok"}
+        ],
+        "customerGroupId": 9367001,
+        "b2b_b2c": "b2b",
+        "taxId": "US-123",
+        "taxIdValid": true,
+        "taxExempt": true,
+        "acceptMarketing": false,
+        "lang": "pt_BR",
+        "privateAdminNotes": "first line\nsecond line"
+    });
+    Mock::given(method("POST"))
+        .and(path(CUSTOMERS))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("content-type", "application/json"))
+        .and(body_json(&expected))
+        .respond_with(created(501))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let csv = "email,password,name,billingPerson.companyName,billingPerson.street,billingPerson.city,\
+billingPerson.countryCode,billingPerson.countryName,billingPerson.postalCode,billingPerson.stateOrProvinceCode,\
+billingPerson.phone,shippingAddresses[0].name,shippingAddresses.0.street,shippingAddresses.0.city,\
+shippingAddresses.0.countryCode,shippingAddresses.0.postalCode,shippingAddresses.3.city,shippingAddresses.3.countryCode,\
+contacts.0.type,contacts.0.contact,contacts.0.default,contacts.0.orderBy,contacts.1.type,contacts.1.contact,\
+contacts.1.handle,contacts.1.note,contacts.1.default,CustomerGroupId,B2B_B2C,taxId,taxIdValid,taxExempt,\
+acceptMarketing,lang,privateAdminNotes,Customer Tags\n \
+Ann.Lee@example.com ,s3cret pass,Ann Lee,Lee & Co,\"1 Main St\nSuite 2\",Boston,us,United States,02101,MA,\
++1 617 555 0100,Dock,5 Pier Rd,Boston,US,02110,Toronto,ca,phone,+1 617 555 0100,yes,0,Instagram,\
+https://instagram.com/annlee,annlee,DMs ok,,9367001,B2B,US-123,TRUE,y,No,pt_BR,\"first line\nsecond line\",vip\n";
+    let ws = Workspace::new(csv);
+    let code = ws.import(&api(&server).await, &[]).await;
+    assert_eq!(code, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created"]);
+    assert_eq!(column(&rows, "customer_id"), ["501"]);
+    assert_eq!(column(&rows, "email"), ["Ann.Lee@example.com"]);
+    assert_eq!(column(&rows, "http_status"), ["200"]);
+    assert_eq!(column(&rows, "attempts"), ["1"]);
+}
+
+/// Invalid and duplicate rows never reach the store; the others do, once each.
+#[tokio::test]
+async fn invalid_and_duplicate_rows_are_never_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(created(1))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&[
+        "a@example.com",
+        "not-an-email",
+        "A@EXAMPLE.COM",
+        "b@example.com",
+        "",
+    ]));
+    let code = ws.import(&api(&server).await, &[]).await;
+    assert_eq!(code, 1);
+    let rows = ws.results();
+    assert_eq!(
+        column(&rows, "status"),
+        ["created", "invalid", "duplicate", "created", "invalid"]
+    );
+    assert!(rows[2]["error"].contains("row 1"), "{}", rows[2]["error"]);
+    let sent: Vec<Value> = posts(&server.received_requests().await.expect("recorded"));
+    let emails: Vec<&str> = sent
+        .iter()
+        .map(|b| b["email"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(emails.len(), 2);
+    assert!(emails.contains(&"a@example.com") && emails.contains(&"b@example.com"));
+}
+
+/// Answers in the order given, then the last one forever; notes when each request came.
+struct Script {
+    answers: Vec<ResponseTemplate>,
+    calls: AtomicUsize,
+    seen: Mutex<Vec<Instant>>,
+}
+
+impl Script {
+    fn new(answers: Vec<ResponseTemplate>) -> Self {
+        Self {
+            answers,
+            calls: AtomicUsize::new(0),
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Respond for &'static Script {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.seen.lock().expect("lock").push(Instant::now());
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        self.answers[n.min(self.answers.len() - 1)].clone()
+    }
+}
+
+/// A 429 pauses every worker for Retry-After, then the row is sent again and created.
+#[tokio::test]
+async fn rate_limited_answer_holds_all_workers_then_retries() {
+    let server = MockServer::start().await;
+    let script: &'static Script = Box::leak(Box::new(Script::new(vec![
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "1")
+            .set_body_json(
+                json!({"errorMessage": "Too many requests", "errorCode": "RATE_LIMITED"}),
+            ),
+        created(7),
+    ])));
+    Mock::given(method("POST"))
+        .respond_with(script)
+        .mount(&server)
+        .await;
+    let emails: Vec<String> = (0..6).map(|i| format!("c{i}@example.com")).collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    // One slot at first, so the 429 is answered before any other request leaves.
+    let code = ws
+        .import(&api(&server).await, &["--concurrency", "1"])
+        .await;
+    assert_eq!(code, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), vec!["created"; 6]);
+    assert_eq!(rows[0]["attempts"], "2");
+    let seen = script.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 7, "six creates and one retry");
+    // Retry-After is a lower bound: nothing may leave before it has passed.
+    assert!(
+        seen[1] - seen[0] >= Duration::from_millis(950),
+        "the next request left {:?} after the 429",
+        seen[1] - seen[0]
+    );
+}
+
+/// With several workers, none sends while the pause holds.
+#[tokio::test]
+async fn rate_limited_answer_pauses_other_workers_too() {
+    let server = MockServer::start().await;
+    let script: &'static Script = Box::leak(Box::new(Script::new(vec![
+        ResponseTemplate::new(429).insert_header("Retry-After", "2"),
+        created(8),
+    ])));
+    Mock::given(method("POST"))
+        .respond_with(script)
+        .mount(&server)
+        .await;
+    let emails: Vec<String> = (0..12).map(|i| format!("w{i}@example.com")).collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    let code = ws
+        .import(&api(&server).await, &["--concurrency", "4"])
+        .await;
+    assert_eq!(code, 0);
+    let seen = script.seen.lock().expect("lock").clone();
+    let first = seen[0];
+    // Requests already in flight when the 429 came may land just after it; a request that
+    // left after the 429 was received cannot land within the pause.
+    let late: Vec<Duration> = seen
+        .iter()
+        .map(|t| *t - first)
+        .filter(|d| *d > Duration::from_millis(200) && *d < Duration::from_millis(1900))
+        .collect();
+    assert!(late.is_empty(), "requests sent during the pause: {late:?}");
+    assert_eq!(column(&ws.results(), "status"), vec!["created"; 12]);
+}
+
+/// A 500 may have created the customer: the email is looked up, not found, and sent again.
+#[tokio::test]
+async fn server_error_is_looked_up_then_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(42))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("email", "x@example.com"))
+        .and(query_param("useExactEmailMatch", "true"))
+        .respond_with(not_found_by_lookup())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["x@example.com"]));
+    assert_eq!(ws.import(&api(&server).await, &[]).await, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created"]);
+    assert_eq!(column(&rows, "customer_id"), ["42"]);
+    assert_eq!(column(&rows, "attempts"), ["3"]);
+}
+
+/// When the look-up finds the customer, the create had taken effect: no second create.
+#[tokio::test]
+async fn server_error_after_the_create_took_effect_is_settled_by_lookup() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 77, "email": "Y@Example.com"}]
+        })))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["y@example.com"]));
+    assert_eq!(ws.import(&api(&server).await, &[]).await, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created"]);
+    assert_eq!(column(&rows, "customer_id"), ["77"]);
+    assert!(
+        rows[0]["error"].contains("confirmed by look-up"),
+        "{}",
+        rows[0]["error"]
+    );
+}
+
+/// A request that times out is treated as maybe done: looked up, then sent again.
+#[tokio::test]
+async fn timeout_is_looked_up_then_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(created(1).set_delay(Duration::from_secs(3)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(2))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(not_found_by_lookup())
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["t@example.com"]));
+    assert_eq!(
+        ws.import(&api(&server).await, &["--timeout", "0.3"]).await,
+        0
+    );
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created"]);
+    assert_eq!(column(&rows, "customer_id"), ["2"]);
+    assert_eq!(column(&rows, "attempts"), ["3"]);
+}
+
+/// Retries run out: the row is failed, and says the customer may exist.
+#[tokio::test]
+async fn retries_run_out_and_the_row_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(not_found_by_lookup())
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["r@example.com"]));
+    let code = ws
+        .import(&api(&server).await, &["--max-retries", "2"])
+        .await;
+    assert_eq!(code, 1);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["failed"]);
+    assert_eq!(column(&rows, "http_status"), ["502"]);
+    assert!(
+        rows[0]["error"].contains("gave up after 2 retries"),
+        "{}",
+        rows[0]["error"]
+    );
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(posts(&requests).len(), 3, "the first try and two retries");
+}
+
+/// A 400 fails the row at once with the store's message and code; it is not retried.
+#[tokio::test]
+async fn bad_request_fails_the_row_without_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "errorMessage": "Language 'xx' is not enabled", "errorCode": "LANGUAGES_NOT_ALLOWED"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["l@example.com"]));
+    assert_eq!(ws.import(&api(&server).await, &[]).await, 1);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["failed"]);
+    assert_eq!(column(&rows, "http_status"), ["400"]);
+    assert_eq!(column(&rows, "attempts"), ["1"]);
+    let error = &rows[0]["error"];
+    assert!(
+        error.contains("LANGUAGES_NOT_ALLOWED") && error.contains("Language 'xx' is not enabled"),
+        "{error}"
+    );
+    let failed = std::fs::read_to_string(ws.failed_output()).expect("failed file");
+    assert_eq!(failed, "email,name\nl@example.com,Customer 0\n");
+}
+
+/// A 403 stops the run: at most --concurrency requests, every row in the results, exit 3.
+#[tokio::test]
+async fn forbidden_token_stops_the_run() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "errorMessage": "Invalid token", "errorCode": "INVALID_API_TOKEN"
+        })))
+        .mount(&server)
+        .await;
+    let emails: Vec<String> = (0..40).map(|i| format!("s{i}@example.com")).collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    let code = ws
+        .import(&api(&server).await, &["--concurrency", "3"])
+        .await;
+    assert_eq!(code, 3);
+    let requests = server.received_requests().await.expect("recorded");
+    assert!(
+        requests.len() <= 3,
+        "{} requests after a 403",
+        requests.len()
+    );
+    let rows = ws.results();
+    assert_eq!(rows.len(), 40);
+    let statuses = column(&rows, "status");
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "failed").count(),
+        requests.len()
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "not_sent").count(),
+        40 - requests.len()
+    );
+    assert_eq!(
+        column(&rows, "row"),
+        (1..=40).map(|i| i.to_string()).collect::<Vec<_>>()
+    );
+}
+
+/// Answers with the row's number as id after a random delay, so they come back out of order.
+struct Shuffled;
+
+impl Respond for Shuffled {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let email = body["email"].as_str().unwrap_or_default();
+        let n: u64 = email
+            .trim_start_matches('n')
+            .split('@')
+            .next()
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
+        let delay = (n * 7919) % 60;
+        created(1000 + n).set_delay(Duration::from_millis(delay))
+    }
+}
+
+/// Results are in input order whatever order the answers come back in.
+#[tokio::test]
+async fn results_keep_input_order_when_answers_arrive_shuffled() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Shuffled)
+        .mount(&server)
+        .await;
+    let emails: Vec<String> = (1..=60).map(|i| format!("n{i}@example.com")).collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    assert_eq!(
+        ws.import(
+            &api(&server).await,
+            &["--concurrency", "16", "--rate", "60000"]
+        )
+        .await,
+        0
+    );
+    let rows = ws.results();
+    let expected: Vec<String> = (1..=60).map(|i| (1000 + i).to_string()).collect();
+    assert_eq!(column(&rows, "customer_id"), expected);
+    assert_eq!(
+        column(&rows, "row"),
+        (1..=60).map(|i| i.to_string()).collect::<Vec<_>>()
+    );
+}
+
+/// While a run goes on, the results path holds the previous file or the finished one: never
+/// a part.
+#[tokio::test]
+async fn results_file_is_never_half_written() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(created(5).set_delay(Duration::from_millis(20)))
+        .mount(&server)
+        .await;
+    let emails: Vec<String> = (0..40).map(|i| format!("h{i}@example.com")).collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let ws = std::sync::Arc::new(Workspace::new(&emails_csv(&emails)));
+    std::fs::write(ws.output(), "previous run\n").expect("old results");
+    let api = api(&server).await;
+    let run = {
+        let ws = std::sync::Arc::clone(&ws);
+        tokio::spawn(async move {
+            ws.import(&api, &["--concurrency", "2", "--rate", "60000"])
+                .await
+        })
+    };
+    let mut looks = 0;
+    while !run.is_finished() {
+        let text = std::fs::read_to_string(ws.output()).expect("results path always exists");
+        assert!(
+            text == "previous run\n" || text.lines().count() == 41,
+            "partial results file seen: {} lines",
+            text.lines().count()
+        );
+        looks += 1;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(run.await.expect("run"), 0);
+    assert!(looks > 1);
+    assert_eq!(ws.results().len(), 40);
+}
+
+/// A refused connection is retried (nothing was sent, so no look-up) until retries run out.
+#[tokio::test]
+async fn unreachable_store_fails_rows_after_retries() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let ws = Workspace::new(&emails_csv(&["u@example.com"]));
+    let api = format!("http://127.0.0.1:{port}/api/v3");
+    assert_eq!(ws.import(&api, &["--max-retries", "1"]).await, 1);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["failed"]);
+    assert_eq!(column(&rows, "attempts"), ["2"]);
+    assert!(
+        rows[0]["error"].contains("could not connect"),
+        "{}",
+        rows[0]["error"]
+    );
+    assert!(
+        !rows[0]["error"].contains("may have been created"),
+        "{}",
+        rows[0]["error"]
+    );
+}

@@ -1,0 +1,106 @@
+//! Shared helpers: input files in a temporary folder, running the library's `run` as the
+//! command line would, and reading the results file back.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use ecwid_import::cli::Cli;
+use tempfile::TempDir;
+
+pub const TOKEN: &str = "secret_test_token_42";
+
+/// A temporary folder holding one input file and the token file.
+pub struct Workspace {
+    pub dir: TempDir,
+    pub input: PathBuf,
+    pub token_file: PathBuf,
+}
+
+impl Workspace {
+    pub fn new(csv: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("customers.csv");
+        std::fs::write(&input, csv).expect("write input");
+        let token_file = dir.path().join("token");
+        std::fs::write(&token_file, format!("{TOKEN}\n")).expect("write token");
+        Self {
+            dir,
+            input,
+            token_file,
+        }
+    }
+
+    pub fn output(&self) -> PathBuf {
+        self.dir.path().join("customers.results.csv")
+    }
+
+    pub fn failed_output(&self) -> PathBuf {
+        self.dir.path().join("customers.results.failed.csv")
+    }
+
+    /// `ecwid-import import <input> --store-id 1003 --api-url <api> --token-file ... -q <extra>`
+    /// run in-process; the exit status.
+    pub async fn import(&self, api_url: &str, extra: &[&str]) -> i32 {
+        let mut args: Vec<String> = [
+            "ecwid-import",
+            "import",
+            path(&self.input),
+            "--store-id",
+            "1003",
+            "--api-url",
+            api_url,
+            "--token-file",
+            path(&self.token_file),
+            "-q",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let cli = Cli::try_parse_from(args).expect("valid command line");
+        match ecwid_import::run(cli, None).await {
+            Ok(code) => code,
+            Err(e) => e.exit_code(),
+        }
+    }
+
+    pub fn results(&self) -> Vec<HashMap<String, String>> {
+        read_csv(&self.output())
+    }
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// A CSV file as one map per row, header -> cell.
+pub fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("results file exists");
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The values of one column, in row order.
+pub fn column(rows: &[HashMap<String, String>], name: &str) -> Vec<String> {
+    rows.iter().map(|r| r[name].clone()).collect()
+}
+
+/// A CSV with the given emails, one per row, and a name column.
+pub fn emails_csv(emails: &[&str]) -> String {
+    let mut csv = String::from("email,name\n");
+    for (i, email) in emails.iter().enumerate() {
+        csv.push_str(&format!("{email},Customer {i}\n"));
+    }
+    csv
+}
