@@ -4,7 +4,7 @@ use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
 use crate::ecwid::ClientConfig;
@@ -94,9 +94,21 @@ pub struct ImportArgs {
     /// Per-request timeout in seconds
     #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: f64,
+    /// When the email already exists in the store: leave the customer alone (status exists),
+    /// replace its fields with the row's (updated), or fail the row
+    #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
+    pub on_existing: OnExisting,
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// What to do with a row whose email already exists in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnExisting {
+    Skip,
+    Update,
+    Fail,
 }
 
 /// The checked settings of a run.
@@ -120,6 +132,7 @@ pub struct SendConfig {
     pub rate: NonZeroU32,
     pub concurrency: usize,
     pub max_retries: u32,
+    pub on_existing: OnExisting,
 }
 
 impl InputArgs {
@@ -179,6 +192,7 @@ impl ImportArgs {
             rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
             concurrency: self.concurrency as usize,
             max_retries: self.max_retries,
+            on_existing: self.on_existing,
         });
         Ok(config)
     }

@@ -139,6 +139,16 @@ impl Client {
         parse_body::<CreatedBody>(status, &bytes).map(|b| b.id)
     }
 
+    /// `PUT /customers/{id}` with an already serialized [`CustomerRequest`].
+    pub async fn update_customer(&self, id: u64, body: bytes::Bytes) -> Result<(), ApiError> {
+        let request = self
+            .http
+            .put(format!("{}/customers/{id}", self.base))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body);
+        self.send(request).await.map(|_| ())
+    }
+
     /// `GET /customers?email=..&useExactEmailMatch=true`: the id of the customer with this
     /// email, compared case-insensitively here too in case the store ignores the exact flag.
     pub async fn find_customer(&self, email: &str) -> Result<Option<u64>, ApiError> {

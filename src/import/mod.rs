@@ -169,6 +169,7 @@ fn sender(send: &SendConfig, stop: &Stop, counters: &Arc<Counters>) -> Result<Ar
         budget: Arc::new(RateBudget::new(send.rate)),
         slots: Arc::new(Semaphore::new(send.concurrency)),
         max_retries: send.max_retries,
+        on_existing: send.on_existing,
         stop: stop.clone(),
         counters: Arc::clone(counters),
     }))

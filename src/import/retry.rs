@@ -27,6 +27,8 @@ pub enum Action {
     /// Worth another try after a backoff. `unknown` when the request may have taken effect
     /// (it reached the store and no clear answer came back).
     Retry { unknown: bool },
+    /// 409 on create: the email exists; `--on-existing` says what to do.
+    Exists,
     /// The store refused this row: do not try again.
     FailRow,
     /// The token, plan or store is wrong: every further request would fail the same way, and
@@ -49,6 +51,7 @@ pub fn classify(error: &ApiError) -> Action {
         ApiError::Status { status, code, .. } => match status {
             401..=403 => Action::StopRun,
             404 if code.as_deref() == Some("STORE_NOT_FOUND") => Action::StopRun,
+            409 => Action::Exists,
             408 | 500..=599 => Action::Retry { unknown: true },
             _ => Action::FailRow,
         },
@@ -94,7 +97,8 @@ mod tests {
             classify(&status(404, Some("STORE_NOT_FOUND"))),
             Action::StopRun
         );
-        for s in [400, 404, 409, 415, 422] {
+        assert_eq!(classify(&status(409, None)), Action::Exists);
+        for s in [400, 404, 415, 422] {
             assert_eq!(classify(&status(s, None)), Action::FailRow, "{s}");
         }
         for s in [408, 500, 502, 503, 504] {

@@ -16,6 +16,7 @@ use super::outcome::{RowOutcome, Status};
 use super::rate::RateBudget;
 use super::retry::{self, Action, MAX_RATE_LIMITED};
 use super::stop::Stop;
+use crate::cli::OnExisting;
 use crate::ecwid::{ApiError, Client};
 
 /// A valid row, ready to be sent.
@@ -58,25 +59,50 @@ pub struct Sender {
     pub budget: Arc<RateBudget>,
     pub slots: Arc<Semaphore>,
     pub max_retries: u32,
+    pub on_existing: OnExisting,
     pub stop: Stop,
     pub counters: Arc<Counters>,
+}
+
+/// What a row waits for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Create,
+    /// The last create may have taken effect: look the email up before sending it again.
+    Settle,
+    /// The store said 409: find the existing customer's id.
+    FindExisting,
+    /// `--on-existing update`: replace the existing customer's fields.
+    Update(u64),
 }
 
 enum Reply {
     Created(u64),
     Found(Option<u64>),
+    Updated,
 }
 
 /// Where a row stands between attempts.
-#[derive(Default)]
 struct Progress {
+    phase: Phase,
     attempts: u32,
     retries: u32,
     rate_limited: u32,
-    /// The last create may have taken effect: look the email up before sending it again.
-    unknown: bool,
     http_status: Option<u16>,
     last_error: Option<ApiError>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self {
+            phase: Phase::Create,
+            attempts: 0,
+            retries: 0,
+            rate_limited: 0,
+            http_status: None,
+            last_error: None,
+        }
+    }
 }
 
 impl Sender {
@@ -84,17 +110,17 @@ impl Sender {
     pub async fn send(&self, job: Job) -> RowOutcome {
         let mut p = Progress::default();
         loop {
-            let lookup = p.unknown;
-            let Some(result) = self.attempt(&job, lookup).await else {
+            let Some(result) = self.attempt(&job, p.phase).await else {
                 return self.stopped(job, p);
             };
             p.attempts += 1;
-            let error = match result {
-                Ok(Reply::Created(id)) => {
+            let error = match (p.phase, result) {
+                (_, Err(error)) => error,
+                (_, Ok(Reply::Created(id))) => {
                     p.http_status = Some(200);
                     return finish(job, &p, Status::Created, Some(id), String::new());
                 }
-                Ok(Reply::Found(Some(id))) => {
+                (Phase::Settle, Ok(Reply::Found(Some(id)))) => {
                     Counters::bump(&self.counters.confirmed_by_lookup);
                     let note = format!(
                         "confirmed by look-up: the create that ended in \"{}\" had taken effect",
@@ -102,20 +128,51 @@ impl Sender {
                     );
                     return finish(job, &p, Status::Created, Some(id), note);
                 }
-                Ok(Reply::Found(None)) => {
-                    p.unknown = false;
+                (Phase::Settle, Ok(Reply::Found(None))) => {
+                    p.phase = Phase::Create;
                     if p.retries > self.max_retries {
                         return self.gave_up(job, p);
                     }
                     continue;
                 }
-                Err(error) => error,
+                (_, Ok(Reply::Found(Some(id)))) => match self.on_existing {
+                    OnExisting::Skip => {
+                        return finish(job, &p, Status::Exists, Some(id), String::new());
+                    }
+                    OnExisting::Update => {
+                        p.phase = Phase::Update(id);
+                        continue;
+                    }
+                    OnExisting::Fail => {
+                        let note = format!(
+                            "the email already exists in the store (customer {id}) and \
+                             --on-existing is fail"
+                        );
+                        return finish(job, &p, Status::Failed, Some(id), note);
+                    }
+                },
+                (_, Ok(Reply::Found(None))) => {
+                    let note = format!(
+                        "the store answered \"{}\" but has no customer with this email",
+                        describe(p.last_error.as_ref())
+                    );
+                    return failed(job, &p, note);
+                }
+                (phase, Ok(Reply::Updated)) => {
+                    p.http_status = Some(200);
+                    let id = match phase {
+                        Phase::Update(id) => Some(id),
+                        _ => None,
+                    };
+                    return finish(job, &p, Status::Updated, id, String::new());
+                }
             };
-            // `http_status` is the create's: a look-up's status shows only when it failed.
+            // `http_status` is the create's or update's: a look-up's shows only when it failed.
             p.http_status = error.status().or(p.http_status);
             let action = retry::classify(&error);
             p.last_error = Some(error);
             match action {
+                Action::Exists if p.phase == Phase::Create => p.phase = Phase::FindExisting,
                 Action::Pause(wait) => {
                     Counters::bump(&self.counters.rate_limited);
                     self.budget.pause_for(wait);
@@ -128,7 +185,7 @@ impl Sender {
                         return failed(job, &p, note);
                     }
                 }
-                Action::FailRow => {
+                Action::Exists | Action::FailRow => {
                     let note =
                         format!("store refused the row: {}", describe(p.last_error.as_ref()));
                     return failed(job, &p, note);
@@ -138,12 +195,13 @@ impl Sender {
                     return failed(job, &p, format!("store refused the request: {note}"));
                 }
                 Action::Retry { unknown } => {
-                    if !lookup {
-                        p.unknown |= unknown;
+                    if unknown && p.phase == Phase::Create {
+                        p.phase = Phase::Settle;
                     }
                     p.retries += 1;
                     Counters::bump(&self.counters.retries);
-                    let final_lookup_due = p.unknown && p.retries == self.max_retries + 1;
+                    let final_lookup_due =
+                        p.phase == Phase::Settle && p.retries == self.max_retries + 1;
                     if p.retries > self.max_retries && !final_lookup_due {
                         return self.gave_up(job, p);
                     }
@@ -157,7 +215,7 @@ impl Sender {
     }
 
     /// One request, once a slot and the budget allow; `None` when the run stops first.
-    async fn attempt(&self, job: &Job, lookup: bool) -> Option<Result<Reply, ApiError>> {
+    async fn attempt(&self, job: &Job, phase: Phase) -> Option<Result<Reply, ApiError>> {
         let _slot = tokio::select! {
             biased;
             _ = self.stop.stopped() => return None,
@@ -172,17 +230,24 @@ impl Sender {
             return None;
         }
         Counters::bump(&self.counters.requests);
-        let result = if lookup {
-            Counters::bump(&self.counters.lookups);
-            self.client
-                .find_customer(&job.email)
-                .await
-                .map(Reply::Found)
-        } else {
-            self.client
+        let result = match phase {
+            Phase::Create => self
+                .client
                 .create_customer(job.body.clone())
                 .await
-                .map(Reply::Created)
+                .map(Reply::Created),
+            Phase::Settle | Phase::FindExisting => {
+                Counters::bump(&self.counters.lookups);
+                self.client
+                    .find_customer(&job.email)
+                    .await
+                    .map(Reply::Found)
+            }
+            Phase::Update(id) => self
+                .client
+                .update_customer(id, job.body.clone())
+                .await
+                .map(|()| Reply::Updated),
         };
         // Stop the run before this slot frees up, so that no other request leaves after the
         // store has refused the token.
@@ -200,7 +265,7 @@ impl Sender {
             self.max_retries,
             describe(p.last_error.as_ref())
         );
-        if p.unknown {
+        if p.phase == Phase::Settle {
             note.push_str(UNKNOWN_NOTE);
         }
         failed(job, &p, note)
@@ -208,7 +273,7 @@ impl Sender {
 
     /// The run stopped before the row was settled.
     fn stopped(&self, job: Job, p: Progress) -> RowOutcome {
-        if p.unknown {
+        if p.phase == Phase::Settle {
             let note = format!(
                 "the run stopped before the outcome of the last attempt (\"{}\") was known{UNKNOWN_NOTE}",
                 describe(p.last_error.as_ref())

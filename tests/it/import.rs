@@ -507,3 +507,60 @@ async fn unreachable_store_fails_rows_after_retries() {
         rows[0]["error"]
     );
 }
+
+/// A store with one existing customer: 409 on create, found by look-up as id 900, PUT accepted.
+async fn store_with_existing_customer() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "errorMessage": "The customer with the given email already exists",
+            "errorCode": "CONSTRAINT_VIOLATION"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("email", "old@example.com"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 900, "email": "old@example.com"}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("{CUSTOMERS}/900")))
+        .and(body_json(
+            json!({"email": "old@example.com", "billingPerson": {"name": "Customer 0"}}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"updateCount": 1})))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Each `--on-existing` choice on a 409: skip -> exists, update -> updated, fail -> failed.
+#[tokio::test]
+async fn existing_email_follows_on_existing() {
+    for (choice, status, code, puts) in [
+        ("skip", "exists", 0, 0),
+        ("update", "updated", 0, 1),
+        ("fail", "failed", 1, 0),
+    ] {
+        let server = store_with_existing_customer().await;
+        let ws = Workspace::new(&emails_csv(&["old@example.com"]));
+        let got = ws
+            .import(&api(&server).await, &["--on-existing", choice])
+            .await;
+        assert_eq!(got, code, "{choice}");
+        let rows = ws.results();
+        assert_eq!(column(&rows, "status"), [status], "{choice}");
+        assert_eq!(column(&rows, "customer_id"), ["900"], "{choice}");
+        let requests = server.received_requests().await.expect("recorded");
+        let put_count = requests
+            .iter()
+            .filter(|r| r.method.as_str() == "PUT")
+            .count();
+        assert_eq!(put_count, puts, "{choice}");
+        assert_eq!(posts(&requests).len(), 1, "{choice}: one create only");
+    }
+}
