@@ -8,6 +8,7 @@
 
 use std::sync::Mutex;
 
+use axum::http::StatusCode;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -20,7 +21,7 @@ pub(crate) enum Before {
     /// Answer 429 with `Retry-After: 1` although the token is under the limit.
     Spurious429,
     /// Answer this 5xx status without taking effect.
-    Fail(u16),
+    Fail(StatusCode),
 }
 
 /// What to do to a successful create after it took effect.
@@ -64,7 +65,11 @@ impl Faults {
             Before::Spurious429
         } else if hit(&mut rng, self.fail_before) {
             // Both happen in practice: 500 from the application, 503 from a proxy in front.
-            Before::Fail(if rng.random::<bool>() { 500 } else { 503 })
+            Before::Fail(if rng.random::<bool>() {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            })
         } else {
             Before::Proceed
         }

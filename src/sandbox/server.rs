@@ -285,7 +285,7 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
         After::Answer => Ending::Answer(reply),
         After::Fail => {
             shared.stats_mut().injected_faults += 1;
-            Ending::Answer(injected_error(500))
+            Ending::Answer(injected_error(StatusCode::INTERNAL_SERVER_ERROR))
         }
         After::Drop => {
             shared.stats_mut().injected_faults += 1;
@@ -294,8 +294,7 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
     }
 }
 
-fn injected_error(status: u16) -> Reply {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+fn injected_error(status: StatusCode) -> Reply {
     Reply::error(
         status,
         "INTERNAL_ERROR",
