@@ -246,7 +246,8 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
         .path()
         .strip_prefix("/api/v3/")
         .unwrap_or_default();
-    let (store_id, path) = full_path.split_once('/').unwrap_or((full_path, ""));
+    // `path` keeps its leading slash, as Ecwid's docs and batch requests spell paths.
+    let (store_id, path) = full_path.split_at(full_path.find('/').unwrap_or(full_path.len()));
     if store_id.parse::<u64>().ok() != Some(shared.config.store_id) {
         let message = format!("Store with id {store_id} not found");
         return Ending::Answer(Reply::error(

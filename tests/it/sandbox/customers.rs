@@ -266,3 +266,14 @@ async fn update_and_delete_a_customer() {
     let (status, _) = f.delete(&format!("/customers/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// An endpoint the sandbox does not have is a 404; a method an endpoint lacks is a 405.
+#[tokio::test]
+async fn unknown_endpoints_and_methods() {
+    let f = start_default().await;
+    let (status, body) = f.get("/orders").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["errorMessage"], "No such endpoint: /orders");
+    let (status, _) = f.delete("/customers").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
