@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::batch;
+use super::lock;
 use super::server::Shared;
 use super::store::{EmailTaken, Filter, Store, StoredCustomer};
 use crate::customer::CustomerRequest;
@@ -164,7 +165,7 @@ fn email_exists() -> Reply {
 }
 
 fn store(shared: &Shared) -> std::sync::MutexGuard<'_, Store> {
-    shared.store.lock().unwrap_or_else(|e| e.into_inner())
+    lock(&shared.store)
 }
 
 /// The body as a customer, and the contract's value rules and the store's languages applied.

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::api::{self, Origin, Reply};
+use super::lock;
 use super::server::Shared;
 
 /// The most requests one batch may hold.
@@ -81,7 +82,7 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
     }
     // Held while the requests run, so that a second submit with the same key waits for the
     // first and gets its ticket instead of running the batch again.
-    let mut batches = shared.batches.lock().unwrap_or_else(|e| e.into_inner());
+    let mut batches = lock(&shared.batches);
     let now = Instant::now();
     batches
         .by_key
@@ -142,7 +143,7 @@ fn run(shared: &Shared, request: &Request) -> Reply {
 /// `GET /batch?ticket=...`: `QUEUED` on the first poll, then `COMPLETED` with every answer.
 pub(crate) fn status(shared: &Shared, query: &str) -> Result<Reply, Reply> {
     let query: StatusQuery = api::parse_query(query)?;
-    let mut batches = shared.batches.lock().unwrap_or_else(|e| e.into_inner());
+    let mut batches = lock(&shared.batches);
     let ticket = batches.tickets.get_mut(&query.ticket).ok_or_else(|| {
         Reply::error(
             StatusCode::NOT_FOUND,

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::SandboxArgs;
+use super::{SandboxArgs, lock};
 
 /// What to do to a request before it reaches the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl Faults {
 
     /// Decides the fate of an API request that passed the token and rate-limit checks.
     pub(crate) fn before(&self) -> Before {
-        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rng = lock(&self.rng);
         if hit(&mut rng, self.spurious_429) {
             Before::Spurious429
         } else if hit(&mut rng, self.fail_before) {
@@ -77,7 +77,7 @@ impl Faults {
 
     /// Decides the fate of the answer of a create that stored a customer.
     pub(crate) fn after_create(&self) -> After {
-        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rng = lock(&self.rng);
         if hit(&mut rng, self.drop_after) {
             After::Drop
         } else if hit(&mut rng, self.fail_after) {

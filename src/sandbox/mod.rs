@@ -92,6 +92,14 @@ impl Default for SandboxArgs {
     }
 }
 
+/// Locks a mutex of the sandbox. A request that panicked while holding one left counters or a
+/// map half-updated at worst; serving on is more useful to a test than failing every request.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn parse_share(text: &str) -> Result<f64, String> {
     let share: f64 = text
         .parse()

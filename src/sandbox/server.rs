@@ -30,7 +30,7 @@ use super::batch::Batches;
 use super::faults::{After, Before, Faults};
 use super::gate::{RateWindow, has_token};
 use super::store::{Store, StoredCustomer};
-use super::{SandboxArgs, Stats, check_share};
+use super::{SandboxArgs, Stats, check_share, lock};
 
 /// Largest request body read; a full batch of 500 rich customers stays well under it.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -103,7 +103,7 @@ impl Shared {
     }
 
     pub(crate) fn stats_mut(&self) -> MutexGuard<'_, Stats> {
-        self.stats.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.stats)
     }
 
     pub(crate) fn stats(&self) -> Stats {
@@ -111,11 +111,11 @@ impl Shared {
     }
 
     pub(crate) fn customers(&self) -> Vec<StoredCustomer> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner()).all()
+        lock(&self.store).all()
     }
 
     fn window(&self) -> MutexGuard<'_, RateWindow> {
-        self.window.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.window)
     }
 }
 
