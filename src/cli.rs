@@ -10,6 +10,7 @@ use secrecy::SecretString;
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
+use crate::sandbox::SandboxArgs;
 
 pub const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
 /// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
@@ -48,6 +49,13 @@ pub enum Command {
     Validate(InputArgs),
     /// Print the header line with every supported column
     Template,
+    /// Run a local stand-in of the Ecwid API on 127.0.0.1, for trying things out and for tests
+    #[command(
+        after_help = "Example:\n  ecwid-import sandbox --port 8080 --fail-before 0.1 --seed 7\n  \
+                  ECWID_TOKEN=secret_sandbox ecwid-import import customers.csv --store-id 1003 \\\n    \
+                  --api-url http://127.0.0.1:8080/api/v3"
+    )]
+    Sandbox(SandboxArgs),
 }
 
 /// The input and what is written about it; shared by `import` and `validate`.
@@ -101,6 +109,9 @@ pub struct ImportArgs {
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long)]
     pub dry_run: bool,
+    /// Import into a sandbox store started inside this program (no account or token needed)
+    #[arg(long, conflicts_with_all = ["store_id", "token_file", "api_url"])]
+    pub sandbox: bool,
 }
 
 /// What to do with a row whose email already exists in the store.

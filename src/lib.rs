@@ -10,12 +10,14 @@ pub mod error;
 pub mod import;
 pub mod input;
 pub mod report;
+pub mod sandbox;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, ImportArgs};
 use customer::fields::Field;
 use error::{Error, exit};
 use import::stop::Stop;
 use report::progress::ProgressMode;
+use sandbox::{Sandbox, SandboxArgs};
 
 /// Runs one command and returns its exit status. `env_token` is the value of `ECWID_TOKEN`.
 pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
@@ -25,12 +27,48 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
             println!("{}", template());
             return Ok(exit::OK);
         }
+        Command::Sandbox(args) => {
+            sandbox::serve(args.clone())
+                .await
+                .map_err(|e| Error::Usage(format!("cannot start the sandbox: {e}")))?;
+            return Ok(exit::OK);
+        }
         Command::Validate(input) => input.config(progress)?,
+        Command::Import(args) if args.sandbox && !args.dry_run => {
+            return import_into_sandbox(args, progress).await;
+        }
         Command::Import(args) => args.config(progress, env_token)?,
     };
+    run_config(&config).await
+}
+
+/// `import --sandbox`: the same run, into a sandbox store that lives as long as the run.
+async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Result<i32, Error> {
+    let store = Sandbox::start(&SandboxArgs::default())
+        .await
+        .map_err(|e| Error::Usage(format!("cannot start the sandbox store: {e}")))?;
+    tracing::info!(
+        "sandbox store {} at {} (it lives as long as this run)",
+        store.store_id(),
+        store.api_url()
+    );
+    let mut args = args.clone();
+    args.store_id = Some(store.store_id());
+    args.api_url = store.api_url();
+    let config = args.config(progress, Some(store.token().to_string()));
+    let code = match config {
+        Ok(config) => run_config(&config).await,
+        Err(e) => Err(e),
+    };
+    store.shutdown().await;
+    code
+}
+
+/// Runs an import or dry run with signal handling, then reports it.
+async fn run_config(config: &cli::Config) -> Result<i32, Error> {
     let stop = Stop::default();
     let signals = tokio::spawn(watch_signals(stop.clone()));
-    let summary = import::run(&config, &stop).await;
+    let summary = import::run(config, &stop).await;
     signals.abort();
     let summary = summary?;
     if let Some(path) = &config.summary_json {

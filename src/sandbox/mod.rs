@@ -1,0 +1,199 @@
+//! A local stand-in of the Ecwid REST API, so that a whole import can be seen, tested and
+//! benchmarked with no account and no network.
+//!
+//! It keeps customers in memory, answers the endpoints ecwid-import uses the way Ecwid's docs
+//! describe them (`ecwid-api.md`), enforces the per-token rate limit, and can be told to
+//! misbehave (errors before or after a create takes effect, dropped connections, spurious 429s,
+//! latency) so that the client's retry and de-duplication logic meets the failures it is built
+//! for. It listens on 127.0.0.1 only: it has a fixed token and no persistence, so it must never
+//! be reachable from another machine.
+//!
+//! Two inspection endpoints, outside the API and without auth, let tests and users see what
+//! the store holds: `GET /_sandbox/customers` and `GET /_sandbox/stats`.
+
+mod api;
+mod batch;
+mod faults;
+mod gate;
+mod server;
+mod stats;
+mod store;
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use stats::Stats;
+pub use store::StoredCustomer;
+
+/// Options of `ecwid-import sandbox` (and of the in-process sandbox of `import --sandbox`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Store ID the sandbox answers to; other IDs get 404 STORE_NOT_FOUND
+    #[arg(long, default_value_t = 1003)]
+    pub store_id: u64,
+    /// The one access token accepted (`Authorization: Bearer <token>`)
+    #[arg(long, default_value = "secret_sandbox")]
+    pub token: String,
+    /// Requests allowed per token in any window of --rate-window-secs; past it, 429
+    #[arg(long, default_value_t = 600)]
+    pub rate_limit: u32,
+    /// Length of the sliding rate-limit window, in seconds
+    #[arg(long, default_value_t = 60.0)]
+    pub rate_window_secs: f64,
+    /// Share (0 to 1) of API requests answered 500 or 503 without taking effect
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub fail_before: f64,
+    /// Share (0 to 1) of creates that store the customer, then answer 500
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub fail_after: f64,
+    /// Share (0 to 1) of creates that store the customer, then close the connection unanswered
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub drop_after: f64,
+    /// Share (0 to 1) of API requests answered 429 with `Retry-After: 1` although under the limit
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub spurious_429: f64,
+    /// Milliseconds added to every API request
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Seed of the fault choices, so that a run with faults can be repeated exactly
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Languages enabled in the store (a customer's `lang` must be one); the first is the default
+    #[arg(long, value_delimiter = ',', default_value = "en,fr,de,es")]
+    pub languages: Vec<String>,
+}
+
+impl Default for SandboxArgs {
+    /// The command line's defaults, except `port: 0`: an in-process sandbox (tests,
+    /// `import --sandbox`) must not collide with anything already listening on 8080.
+    fn default() -> Self {
+        Self {
+            port: 0,
+            store_id: 1003,
+            token: "secret_sandbox".to_string(),
+            rate_limit: 600,
+            rate_window_secs: 60.0,
+            fail_before: 0.0,
+            fail_after: 0.0,
+            drop_after: 0.0,
+            spurious_429: 0.0,
+            latency_ms: 0,
+            seed: None,
+            languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),
+        }
+    }
+}
+
+/// Locks a mutex of the sandbox. A request that panicked while holding one left counters or a
+/// map half-updated at worst; serving on is more useful to a test than failing every request.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn parse_share(text: &str) -> Result<f64, String> {
+    let share: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    check_share(share)
+}
+
+fn check_share(share: f64) -> Result<f64, String> {
+    if (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(format!("{share} is not a share between 0 and 1"))
+    }
+}
+
+/// A running sandbox. Dropping it stops the server too; [`Sandbox::shutdown`] also waits for it.
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: Arc<server::Shared>,
+    stop: CancellationToken,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1:`args.port` and serves in a tokio task. Fails with `InvalidInput` on
+    /// options that make no sense (a share outside 0..1, a zero rate limit, a window that is not
+    /// a positive number of seconds, no languages).
+    pub async fn start(args: &SandboxArgs) -> io::Result<Sandbox> {
+        let state = Arc::new(server::Shared::new(args)?);
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).await?;
+        let addr = listener.local_addr()?;
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(server::accept_loop(
+            listener,
+            Arc::clone(&state),
+            stop.clone(),
+        ));
+        Ok(Sandbox {
+            addr,
+            state,
+            stop,
+            task: Some(task),
+        })
+    }
+
+    /// The API base to give a client, e.g. `http://127.0.0.1:8080/api/v3`; requests go to
+    /// `{api_url}/{store_id}/...` as with Ecwid.
+    pub fn api_url(&self) -> String {
+        format!("http://{}/api/v3", self.addr)
+    }
+
+    pub fn store_id(&self) -> u64 {
+        self.state.config.store_id
+    }
+
+    pub fn token(&self) -> &str {
+        &self.state.config.token
+    }
+
+    /// The same as `GET /_sandbox/stats`.
+    pub fn stats(&self) -> Stats {
+        self.state.stats()
+    }
+
+    /// The same as `GET /_sandbox/customers`: every stored customer, by id.
+    pub fn customers(&self) -> Vec<StoredCustomer> {
+        self.state.customers()
+    }
+
+    /// Stops accepting, closes open connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        self.stop.cancel();
+        if let Some(task) = self.task.take() {
+            // A panicked server task has nothing left to clean up; there is no one to tell.
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// The `sandbox` command: starts the sandbox, prints to stdout the API URL, store id and token
+/// (one `name: value` per line, so scripts can pick them out), and serves until Ctrl-C.
+pub async fn serve(args: SandboxArgs) -> io::Result<()> {
+    let sandbox = Sandbox::start(&args).await?;
+    println!("api url: {}", sandbox.api_url());
+    println!("store id: {}", sandbox.store_id());
+    println!("token: {}", sandbox.token());
+    eprintln!("sandbox running; press Ctrl-C to stop");
+    let waited = tokio::signal::ctrl_c().await;
+    sandbox.shutdown().await;
+    waited
+}

@@ -1,0 +1,43 @@
+//! What the sandbox saw, so that tests and benchmarks can check the client from the server's
+//! side: how many requests it really sent, whether it ever exceeded the rate limit, whether a
+//! retried create ever reached the store twice.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The body of `GET /_sandbox/stats`. Counts cover API requests only (not the inspection
+/// endpoints); a batch is one request, though the creates inside it count in `creates` and
+/// `duplicate_creates`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// API requests received, whatever their answer.
+    pub requests: u64,
+    /// Answers sent, by HTTP status code (`"200"`, `"409"`, ...). Dropped connections have no
+    /// status and are counted in `dropped` instead.
+    pub by_status: BTreeMap<String, u64>,
+    /// Customers created (including those whose answer was then replaced by a fault).
+    pub creates: u64,
+    /// Creates refused because the email already existed (the 409s of create).
+    pub duplicate_creates: u64,
+    /// Requests refused for a missing or wrong token.
+    pub bad_token: u64,
+    /// The most API requests received in any one rate-limit window, answered or not: a client
+    /// that keeps to the limit keeps this at or below it.
+    pub max_in_window: u64,
+    /// 429 answers sent, spurious ones included.
+    pub rate_limited: u64,
+    /// Faults injected (fail-before, fail-after, drop-after, spurious 429).
+    pub injected_faults: u64,
+    /// Connections closed with no answer (drop-after).
+    pub dropped: u64,
+}
+
+impl Stats {
+    pub(crate) fn count_status(&mut self, status: u16) {
+        *self.by_status.entry(status.to_string()).or_default() += 1;
+        if status == 429 {
+            self.rate_limited += 1;
+        }
+    }
+}
