@@ -143,11 +143,12 @@ impl Sender {
                         p.unknown |= unknown;
                     }
                     p.retries += 1;
-                    Counters::bump(&self.counters.retries);
                     let final_lookup_due = p.unknown && p.retries == self.max_retries + 1;
                     if p.retries > self.max_retries && !final_lookup_due {
                         return self.gave_up(job, p);
                     }
+                    // Counted only when another request for the row follows.
+                    Counters::bump(&self.counters.retries);
                     let wait = retry::backoff(p.retries);
                     if !self.stop.sleep(wait).await {
                         return self.stopped(job, p);
