@@ -199,12 +199,13 @@ impl Sender {
                         p.phase = Phase::Settle;
                     }
                     p.retries += 1;
-                    Counters::bump(&self.counters.retries);
                     let final_lookup_due =
                         p.phase == Phase::Settle && p.retries == self.max_retries + 1;
                     if p.retries > self.max_retries && !final_lookup_due {
                         return self.gave_up(job, p);
                     }
+                    // Counted only when another request for the row follows.
+                    Counters::bump(&self.counters.retries);
                     let wait = retry::backoff(p.retries);
                     if !self.stop.sleep(wait).await {
                         return self.stopped(job, p);

@@ -2,8 +2,11 @@
 //! the row and line numbers that the results file reports.
 //!
 //! Numbers are counted here rather than taken from the `csv` crate, whose line numbers drift
-//! after quoted line breaks and encoding trouble: every `\n` byte the parser is fed is noted,
-//! and a record's line is one more than the line breaks before its first byte.
+//! after quoted line breaks and encoding trouble: every `\r` and `\n` byte the parser is fed is
+//! noted, and a record's line is one more than the line breaks before its first byte. The
+//! position the `csv` crate gives a record is where parsing began, which can be before the
+//! record's first byte: on the `\n` of the previous record's CRLF, or on blank lines it skips.
+//! No record starts with `\r` or `\n`, so those are stepped over first.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -165,12 +168,13 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     }
 }
 
-/// Notes the offset of every line break that passes through, for [`CsvInput`]'s line numbers.
-/// It holds only the breaks not yet passed by the parser: memory stays flat.
+/// Notes the offset of every `\r` and `\n` that passes through, for [`CsvInput`]'s line
+/// numbers. It holds only the ones not yet passed by the parser: memory stays flat.
 struct LineCounter<R> {
     inner: R,
     offset: u64,
-    breaks: VecDeque<u64>,
+    /// Offset of each `\r` or `\n` not yet passed, and whether it is a `\n`.
+    breaks: VecDeque<(u64, bool)>,
     counted: u64,
 }
 
@@ -184,11 +188,21 @@ impl<R> LineCounter<R> {
         }
     }
 
-    /// How many line breaks stand before byte `offset` (offsets only ever grow).
+    /// How many line breaks stand before the record whose parse began at byte `offset`: the
+    /// `\n`s before it, and those of the line ends and blank lines the parser skips from
+    /// `offset` on before the record's first byte (offsets only ever grow).
     fn lines_before(&mut self, offset: u64) -> u64 {
-        while self.breaks.front().is_some_and(|&b| b < offset) {
+        let mut start = offset;
+        while let Some(&(at, is_lf)) = self.breaks.front() {
+            if at == start {
+                start += 1;
+            } else if at > start {
+                break;
+            }
             self.breaks.pop_front();
-            self.counted += 1;
+            if is_lf {
+                self.counted += 1;
+            }
         }
         self.counted
     }
@@ -198,8 +212,10 @@ impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let base = self.offset;
-        self.breaks
-            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| base + i as u64));
+        self.breaks.extend(
+            memchr::memchr2_iter(b'\r', b'\n', &buf[..n])
+                .map(|i| (base + i as u64, buf[i] == b'\n')),
+        );
         self.offset += n as u64;
         Ok(n)
     }
@@ -228,6 +244,13 @@ mod tests {
         let text = "a,b\n1,\"x\ny\nz\"\n\n2,3\r\n\"4\",\"5\"\n";
         let got: Vec<(u64, u64)> = rows(text).iter().map(|r| (r.0, r.1)).collect();
         assert_eq!(got, vec![(1, 2), (2, 6), (3, 7)]);
+    }
+
+    #[test]
+    fn counts_lines_of_crlf_files_with_blank_lines() {
+        let text = "a,b\r\n1,2\r\n\r\n\n3,\"x\r\ny\"\r\n\r\n4,5\r\n";
+        let got: Vec<(u64, u64)> = rows(text).iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(got, vec![(1, 2), (2, 5), (3, 8)]);
     }
 
     #[test]
