@@ -109,8 +109,9 @@ pub struct ImportArgs {
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long)]
     pub dry_run: bool,
-    /// Import into a sandbox store started inside this program (no account or token needed)
-    #[arg(long, conflicts_with_all = ["store_id", "token_file", "api_url"])]
+    /// Import into a sandbox store started inside this program (no account or token needed;
+    /// --store-id, --api-url and the token are not used)
+    #[arg(long)]
     pub sandbox: bool,
 }
 
@@ -174,6 +175,8 @@ impl InputArgs {
 
 impl ImportArgs {
     /// The settings of an import; `env_token` is `ECWID_TOKEN`, used when no token file is given.
+    /// With `--sandbox`, the caller passes the sandbox's store, URL and token in `self` and
+    /// `env_token`, and no token file.
     pub fn config(
         &self,
         progress: ProgressMode,

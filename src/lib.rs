@@ -55,6 +55,7 @@ async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Resul
     let mut args = args.clone();
     args.store_id = Some(store.store_id());
     args.api_url = store.api_url();
+    args.token_file = None;
     let config = args.config(progress, Some(store.token().to_string()));
     let code = match config {
         Ok(config) => run_config(&config).await,

@@ -1,5 +1,6 @@
 //! The `ecwid-import` binary: parse the command line, set up logging, run, exit.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -42,11 +43,14 @@ fn init_logging(verbose: u8) {
         1 => "ecwid_import=debug",
         _ => "trace",
     };
+    // Colour only for a person at a terminal, and never when NO_COLOR is set.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let indicatif = IndicatifLayer::new()
         .with_span_field_formatter(hide_indicatif_span_fields(DefaultFields::new()));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(indicatif.get_stderr_writer())
+        .with_ansi(colour)
         .with_target(false)
         .without_time();
     tracing_subscriber::registry()

@@ -3,7 +3,7 @@
 //!
 //! Duplicates are found by a 64-bit hash of the lower-cased email rather than the email itself,
 //! so that memory stays small on files of millions of rows; two different emails share a hash
-//! with odds of about one in 10^10 even in a file of a million rows.
+//! with odds of about 1 in 30 million in a file of a million rows.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};

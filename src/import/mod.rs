@@ -108,6 +108,14 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let mut progress = Progress::start(config.progress, total_bytes);
     let mut write_error = None;
     while let Some(outcome) = outcomes.next().await {
+        tracing::debug!(
+            "row {} (line {}) {}: {} {}",
+            outcome.row,
+            outcome.line,
+            outcome.email,
+            outcome.status,
+            outcome.error
+        );
         tally.add(&outcome);
         if write_error.is_none()
             && let Err(e) = results.write(&outcome)
