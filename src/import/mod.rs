@@ -81,13 +81,9 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
 
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
-    let bytes_read = Arc::new(AtomicU64::new(0));
     let (tx, mut rx) = mpsc::channel(READ_AHEAD);
     let checker = Checker::new(map, config.send.is_none());
-    let reader = {
-        let bytes_read = Arc::clone(&bytes_read);
-        tokio::task::spawn_blocking(move || read_rows(input, checker, &tx, &bytes_read))
-    };
+    let reader = tokio::task::spawn_blocking(move || read_rows(input, checker, &tx));
 
     let items = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let mut outcomes = items
@@ -125,7 +121,9 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             write_error = Some(e);
         }
         let paused = budget.as_ref().and_then(|b| b.paused_for());
-        progress.update(&tally, bytes_read.load(Ordering::Relaxed), paused);
+        // Where the recorded row starts in the file: the reader runs a little ahead.
+        let done = outcome.record.position().map_or(0, |p| p.byte());
+        progress.update(&tally, done, paused);
     }
     if let Some(e) = write_error {
         return Err(output_error(&config.output)(e));
@@ -146,7 +144,12 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         Some(StopReason::Aborted(message)) => (exit::ABORTED, Some(message.clone())),
         Some(StopReason::Interrupted) => (
             exit::INTERRUPTED,
-            Some("interrupted: rows marked not_sent were not sent".to_string()),
+            Some(
+                "interrupted; rows marked not_sent were not sent. Run the same command again to \
+                 send them: customers already created are found and left alone \
+                 (--on-existing skip)"
+                    .to_string(),
+            ),
         ),
         None if tally.all_succeeded() => (exit::OK, None),
         None => (exit::ROWS_FAILED, None),
@@ -188,7 +191,6 @@ fn read_rows(
     mut input: CsvInput,
     mut checker: Checker,
     tx: &mpsc::Sender<Item>,
-    bytes_read: &AtomicU64,
 ) -> Result<(), (u64, std::io::Error)> {
     let mut last_row = 0;
     loop {
@@ -198,7 +200,6 @@ fn read_rows(
             Err(e) => return Err((last_row, e)),
         };
         last_row = raw.row;
-        bytes_read.store(input.bytes_read(), Ordering::Relaxed);
         if tx.blocking_send(checker.check(raw)).is_err() {
             return Ok(());
         }

@@ -113,11 +113,6 @@ impl CsvInput {
         self.delimiter
     }
 
-    /// How many bytes of the (decoded) input have been parsed: progress through the file.
-    pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
-    }
-
     /// The next data record, or `None` at the end of the file.
     pub fn next_row(&mut self) -> io::Result<Option<RawRow>> {
         match self.reader.read_byte_record(&mut self.record) {

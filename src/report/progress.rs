@@ -70,18 +70,19 @@ impl Progress {
         }
     }
 
-    /// Shows the counts so far. `paused` is how long a 429 pause still holds the run.
-    pub fn update(&mut self, tally: &Tally, bytes_read: u64, paused: Option<Duration>) {
+    /// Shows the counts so far; `done_bytes` is how far into the file the rows recorded reach,
+    /// `paused` how long a 429 pause still holds the run.
+    pub fn update(&mut self, tally: &Tally, done_bytes: u64, paused: Option<Duration>) {
         match self.mode {
             ProgressMode::Off => {}
             ProgressMode::Bar => {
-                self.span.pb_set_position(bytes_read.min(self.total_bytes));
+                self.span.pb_set_position(done_bytes.min(self.total_bytes));
                 self.span.pb_set_message(&line(tally, paused));
             }
             ProgressMode::Plain => {
                 if self.last_plain.elapsed() >= PLAIN_EVERY {
                     self.last_plain = Instant::now();
-                    let share = percent(bytes_read, self.total_bytes);
+                    let share = percent(done_bytes, self.total_bytes);
                     tracing::info!("progress: {share}% of the file, {}", line(tally, paused));
                 }
             }
