@@ -154,15 +154,26 @@ impl InputArgs {
             Some(path) => path.clone(),
             None => beside(&self.file, "results.csv"),
         };
-        if same_file(&output, &self.file) {
+        let failed_output = beside(&output, "failed.csv");
+        let written = [
+            Some(&output),
+            Some(&failed_output),
+            self.summary_json.as_ref(),
+        ];
+        if let Some(clash) = written
+            .into_iter()
+            .flatten()
+            .find(|p| same_file(p, &self.file))
+        {
             return Err(Error::Usage(format!(
-                "the results file {} would overwrite the input: choose another path with --output",
-                output.display()
+                "{} would overwrite the input: choose another path with --output (the rows to fix \
+                 go to <output stem>.failed.csv) or --summary-json",
+                clash.display()
             )));
         }
         Ok(Config {
             input: self.file.clone(),
-            failed_output: beside(&output, "failed.csv"),
+            failed_output,
             output,
             delimiter: self.delimiter,
             encoding: self.encoding.clone(),

@@ -67,6 +67,16 @@ async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Resul
 
 /// Runs an import or dry run with signal handling, then reports it.
 async fn run_config(config: &cli::Config) -> Result<i32, Error> {
+    // A scheduler must never read the summary of an earlier run as this one's.
+    if let Some(path) = &config.summary_json
+        && let Err(source) = std::fs::remove_file(path)
+        && source.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(Error::Output {
+            path: path.clone(),
+            source,
+        });
+    }
     let stop = Stop::default();
     let signals = tokio::spawn(watch_signals(stop.clone()));
     let summary = import::run(config, &stop).await;

@@ -162,7 +162,7 @@ impl Client {
         Ok(found
             .items
             .into_iter()
-            .find(|c| c.email.trim().eq_ignore_ascii_case(email.trim()))
+            .find(|c| c.email.trim().to_lowercase() == email.trim().to_lowercase())
             .map(|c| c.id))
     }
 
@@ -255,7 +255,10 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        if seconds.is_nan() || seconds < 0.0 {
+            return None;
+        }
+        return Some(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(
@@ -289,5 +292,11 @@ mod tests {
         assert!(got > Duration::from_secs(25) && got <= Duration::from_secs(30));
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_retry_after("-3"), None);
+        // Too large for a u64 and for a Duration: no panic, just no usable value.
+        // Too large for a Duration: the longest wait, which the retry policy then caps.
+        let huge = Some(Duration::MAX);
+        assert_eq!(parse_retry_after("99999999999999999999999999999"), huge);
+        assert_eq!(parse_retry_after("1e300"), huge);
+        assert_eq!(parse_retry_after("NaN"), None);
     }
 }

@@ -25,19 +25,13 @@ pub struct RateBudget {
 impl RateBudget {
     /// A budget of `per_minute` requests in any 60-second window.
     ///
-    /// With a burst of `b` and one new request allowed every `T`, a window of 60 s holds at
-    /// most `b + ceil(60 s / T) - 1` requests. `T = 60 s / (per_minute - b)` keeps that at
-    /// `per_minute - 1`: one request of slack for the clock of the store.
+    /// With a burst of `b` and one new request allowed every `T`, a 60-second window, both of
+    /// its ends counted, holds at most `b + floor(60 s / T)` requests. `T` a microsecond longer
+    /// than `60 s / (per_minute - b)` keeps that at `per_minute - 1` (one request of slack for
+    /// the store's clock), and at 1 for a budget of 1.
     pub fn new(per_minute: NonZeroU32) -> Self {
-        let rate = per_minute.get();
-        let burst = (rate / 20).clamp(1, MAX_BURST);
-        let steady = (rate - burst).max(1);
-        let period = Duration::from_secs(60) / steady;
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
         Self {
-            limiter: RateLimiter::direct(quota),
+            limiter: RateLimiter::direct(quota(per_minute)),
             paused_until: Mutex::new(None),
         }
     }
@@ -80,5 +74,82 @@ impl RateBudget {
                 None
             }
         }
+    }
+}
+
+/// The pacing of [`RateBudget::new`].
+fn quota(per_minute: NonZeroU32) -> Quota {
+    let rate = per_minute.get();
+    let burst = (rate / 20).clamp(1, MAX_BURST);
+    let steady = (rate - burst).max(1);
+    let period = Duration::from_secs(60) / steady + Duration::from_micros(1);
+    Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use governor::clock::{Clock, FakeRelativeClock};
+
+    /// Sends as fast as the quota allows for five minutes of fake time, waiting exactly as
+    /// long as the limiter says; the send times.
+    fn greedy_sends(per_minute: u32) -> Vec<Duration> {
+        let clock = FakeRelativeClock::default();
+        let limiter = RateLimiter::direct_with_clock(
+            quota(NonZeroU32::new(per_minute).expect("non-zero")),
+            clock.clone(),
+        );
+        let mut sends = Vec::new();
+        let mut now = Duration::ZERO;
+        while now < Duration::from_secs(300) {
+            match limiter.check() {
+                Ok(()) => sends.push(now),
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(clock.now());
+                    clock.advance(wait);
+                    now += wait;
+                }
+            }
+        }
+        sends
+    }
+
+    /// The most sends in any 60-second window, both ends counted.
+    fn most_in_a_minute(sends: &[Duration]) -> usize {
+        let mut most = 0;
+        let mut start = 0;
+        for (end, &t) in sends.iter().enumerate() {
+            while t - sends[start] > Duration::from_secs(60) {
+                start += 1;
+            }
+            most = most.max(end + 1 - start);
+        }
+        most
+    }
+
+    #[test]
+    fn no_minute_holds_more_than_the_rate_even_with_the_burst() {
+        for rate in [1, 2, 3, 10, 59, 300, 590, 600] {
+            let sends = greedy_sends(rate);
+            let most = most_in_a_minute(&sends);
+            assert!(most <= rate as usize, "rate {rate}: {most} in one minute");
+            if rate >= 2 {
+                assert!(most < rate as usize, "rate {rate}: no slack left");
+            }
+        }
+    }
+
+    #[test]
+    fn default_rate_keeps_up_97_percent_of_ecwids_limit() {
+        let sends = greedy_sends(590);
+        // Over the last four minutes, after the initial burst.
+        let late = sends
+            .iter()
+            .filter(|t| **t >= Duration::from_secs(60))
+            .count();
+        let per_minute = late as f64 / 4.0;
+        assert!(per_minute >= 0.97 * 600.0, "{per_minute} a minute");
     }
 }

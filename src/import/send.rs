@@ -120,6 +120,15 @@ impl Sender {
                     p.http_status = Some(200);
                     return finish(job, &p, Status::Created, Some(id), String::new());
                 }
+                // The customer may have existed before the run: with `update`, make sure it holds
+                // the row's fields (a PUT is safe to repeat).
+                (Phase::Settle, Ok(Reply::Found(Some(id))))
+                    if self.on_existing == OnExisting::Update =>
+                {
+                    Counters::bump(&self.counters.confirmed_by_lookup);
+                    p.phase = Phase::Update(id);
+                    continue;
+                }
                 (Phase::Settle, Ok(Reply::Found(Some(id)))) => {
                     Counters::bump(&self.counters.confirmed_by_lookup);
                     let note = format!(
@@ -261,25 +270,30 @@ impl Sender {
     }
 
     fn gave_up(&self, job: Job, p: Progress) -> RowOutcome {
-        let mut note = format!(
+        let note = format!(
             "gave up after {} retries: {}",
             self.max_retries,
             describe(p.last_error.as_ref())
         );
-        if p.phase == Phase::Settle {
-            note.push_str(UNKNOWN_NOTE);
-        }
         failed(job, &p, note)
     }
 
     /// The run stopped before the row was settled.
     fn stopped(&self, job: Job, p: Progress) -> RowOutcome {
-        if p.phase == Phase::Settle {
-            let note = format!(
-                "the run stopped before the outcome of the last attempt (\"{}\") was known{UNKNOWN_NOTE}",
-                describe(p.last_error.as_ref())
-            );
-            return failed(job, &p, note);
+        match p.phase {
+            Phase::Settle => {
+                let note = format!(
+                    "the run stopped before the outcome of the last attempt (\"{}\") was known",
+                    describe(p.last_error.as_ref())
+                );
+                return failed(job, &p, note);
+            }
+            Phase::FindExisting | Phase::Update(_) => {
+                let note = "the email exists in the store (HTTP 409); the run stopped before \
+                            --on-existing was applied";
+                return failed(job, &p, note.to_string());
+            }
+            Phase::Create => {}
         }
         let note = match &p.last_error {
             None => "the run stopped before this row was sent".to_string(),
@@ -313,7 +327,12 @@ fn stop_hint(error: Option<&ApiError>) -> String {
     format!("the store refused the request ({what}): {hint}")
 }
 
-fn failed(job: Job, p: &Progress, error: String) -> RowOutcome {
+/// A failed row; one whose last create may have taken effect says so, since the failed-rows
+/// file is meant to be imported again.
+fn failed(job: Job, p: &Progress, mut error: String) -> RowOutcome {
+    if p.phase == Phase::Settle && !error.ends_with(UNKNOWN_NOTE) {
+        error.push_str(UNKNOWN_NOTE);
+    }
     finish(job, p, Status::Failed, None, error)
 }
 
