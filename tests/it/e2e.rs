@@ -187,14 +187,26 @@ async fn import_all_created(faults: SandboxArgs, emails: &[String], extra: &[&st
 async fn fail_before_is_retried_and_creates_each_once() {
     let emails = numbered_emails("before", 10);
     let faults = SandboxArgs {
-        fail_before: 0.5,
+        // Not higher: a row that fails k times in a row waits about 0.5 s * 2^k in all.
+        fail_before: 0.3,
         seed: Some(11),
         ..store_args()
     };
-    let store = import_all_created(faults, &emails, &["--max-retries", "20"]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let summary = dir.path().join("summary.json");
+    let summary_arg = summary.to_str().expect("utf-8 path");
+    let extra = ["--max-retries", "20", "--summary-json", summary_arg];
+    let store = import_all_created(faults, &emails, &extra).await;
     let stats = store.stats();
     assert!(stats.injected_faults > 0, "{stats:?}");
     assert!(stats.requests > emails.len() as u64, "{stats:?}");
+    let summary = read_json(&summary);
+    assert!(summary["retries"].as_u64() > Some(0), "{summary}");
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).expect("summary written");
+    serde_json::from_str(&text).expect("summary is JSON")
 }
 
 /// A 500 after every create took effect: the look-up confirms it, nothing is created twice.
@@ -273,9 +285,7 @@ async fn spurious_429_is_waited_out() {
     assert_eq!(stats.creates, 10, "{stats:?}");
     assert_eq!(stats.duplicate_creates, 0, "{stats:?}");
     assert!(stats.rate_limited > 0, "{stats:?}");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary written"))
-            .expect("summary is JSON");
+    let summary = read_json(&summary);
     assert_eq!(
         summary["rate_limited"],
         json!(stats.rate_limited),
