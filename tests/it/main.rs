@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per concern.
 
 mod cli;
+mod e2e;
 mod import;
 mod sandbox;
 mod spectrum;
