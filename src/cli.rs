@@ -34,6 +34,10 @@ pub struct Cli {
     /// More log detail: -v for each request's outcome, -vv for everything
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// The command line as typed, for the command that continues a stopped run (empty when
+    /// the library is driven directly).
+    #[arg(skip)]
+    pub invocation: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,6 +110,10 @@ pub struct ImportArgs {
     /// replace its fields with the row's (updated), or fail the row
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
     pub on_existing: OnExisting,
+    /// Continue an interrupted run with the same input and output: rows already finished are
+    /// not sent again (starts from the first row when there is nothing to continue)
+    #[arg(long)]
+    pub resume: bool,
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long)]
     pub dry_run: bool,
@@ -135,6 +143,8 @@ pub struct Config {
     pub progress: ProgressMode,
     /// `None` for a dry run.
     pub send: Option<SendConfig>,
+    /// The command that continues this run if it stops early (`--resume` added).
+    pub continue_with: Option<String>,
 }
 
 /// How rows are sent to the store.
@@ -145,6 +155,7 @@ pub struct SendConfig {
     pub concurrency: usize,
     pub max_retries: u32,
     pub on_existing: OnExisting,
+    pub resume: bool,
 }
 
 impl InputArgs {
@@ -180,6 +191,7 @@ impl InputArgs {
             summary_json: self.summary_json.clone(),
             progress,
             send: None,
+            continue_with: None,
         })
     }
 }
@@ -218,6 +230,7 @@ impl ImportArgs {
             concurrency: self.concurrency as usize,
             max_retries: self.max_retries,
             on_existing: self.on_existing,
+            resume: self.resume,
         });
         Ok(config)
     }

@@ -37,7 +37,11 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
         Command::Import(args) if args.sandbox && !args.dry_run => {
             return import_into_sandbox(args, progress).await;
         }
-        Command::Import(args) => args.config(progress, env_token)?,
+        Command::Import(args) => {
+            let mut config = args.config(progress, env_token)?;
+            config.continue_with = continue_with(&cli.invocation);
+            config
+        }
     };
     run_config(&config).await
 }
@@ -90,6 +94,28 @@ async fn run_config(config: &cli::Config) -> Result<i32, Error> {
     }
     tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{}", summary.to_text()));
     Ok(summary.exit_code)
+}
+
+/// The command line that continues a stopped import: as typed, with `--resume`, quoted for a
+/// POSIX shell. `None` when the command line is not known.
+fn continue_with(invocation: &[String]) -> Option<String> {
+    if invocation.is_empty() {
+        return None;
+    }
+    let mut words: Vec<String> = invocation.iter().map(|w| shell_quote(w)).collect();
+    if !invocation.iter().any(|w| w == "--resume") {
+        words.push("--resume".into());
+    }
+    Some(words.join(" "))
+}
+
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,@+-%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// The header line with every supported column.

@@ -12,7 +12,8 @@ use tracing_subscriber::fmt::format::DefaultFields;
 use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.invocation = std::env::args().collect();
     init_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
+use super::journal::Finished;
 use super::outcome::{RowOutcome, Status};
 use super::send::Job;
 use crate::ecwid::body_of;
@@ -26,16 +27,19 @@ pub enum Item {
 pub struct Checker {
     map: ColumnMap,
     dry_run: bool,
+    /// What an interrupted run finished, when resuming.
+    finished: Finished,
     hasher: RandomState,
     /// Email hash -> first row that had it.
     seen: HashMap<u64, u64>,
 }
 
 impl Checker {
-    pub fn new(map: ColumnMap, dry_run: bool) -> Self {
+    pub fn new(map: ColumnMap, dry_run: bool, finished: Finished) -> Self {
         Self {
             map,
             dry_run,
+            finished,
             hasher: RandomState::new(),
             seen: HashMap::new(),
         }
@@ -44,6 +48,21 @@ impl Checker {
     pub fn check(&mut self, raw: RawRow) -> Item {
         let email = self.map.email(&raw.record).to_string();
         let first_row = self.first_row_of(&email, raw.row);
+        if let Some(done) = self.finished.outcome(raw.row) {
+            return Item::Ready(RowOutcome {
+                row: raw.row,
+                line: raw.line,
+                email,
+                status: done.status,
+                customer_id: done.customer_id,
+                http_status: done.http_status,
+                attempts: done.attempts,
+                error: done.error.clone(),
+                reasons: Vec::new(),
+                record: raw.record,
+                settled: true,
+            });
+        }
         let ready = |status, error: String, reasons: Vec<String>| {
             Item::Ready(RowOutcome {
                 row: raw.row,
@@ -56,6 +75,7 @@ impl Checker {
                 error,
                 reasons,
                 record: raw.record.clone(),
+                settled: true,
             })
         };
         let request = match self.map.request(&raw.record) {
@@ -73,6 +93,7 @@ impl Checker {
         Item::Send(Job {
             row: raw.row,
             line: raw.line,
+            maybe_sent: self.finished.maybe_sent.contains(&raw.row),
             body: body_of(&request),
             email,
             record: raw.record,

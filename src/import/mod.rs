@@ -7,13 +7,14 @@
 //! the file. Requests in flight are bounded separately by `--concurrency` slots.
 
 pub mod check;
+pub mod journal;
 pub mod outcome;
 pub mod rate;
 pub mod retry;
 pub mod send;
 pub mod stop;
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -30,6 +31,7 @@ use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{Summary, Tally};
 use check::{Checker, Item};
+use journal::{Finished, Identity, Journal};
 use rate::RateBudget;
 use send::{Counters, Sender};
 use stop::{Stop, StopReason};
@@ -59,30 +61,42 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             not_imported.join(", ")
         );
     }
-    let output_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Output { path, source }
+    let (journal, finished) = match &config.send {
+        Some(send) => open_journal(config, send)?,
+        None => (None, Finished::default()),
     };
-    let mut results = ResultsWriter::create(
+    let results = ResultsWriter::create(
         &config.output,
         &config.failed_output,
         input.headers(),
         input.delimiter(),
     )
-    .map_err(output_error(&config.output))?;
+    .map_err(|source| Error::Output {
+        path: config.output.clone(),
+        source,
+    })?;
 
     let counters = Arc::new(Counters::default());
     let sender = config
         .send
         .as_ref()
-        .map(|send| sender(send, stop, &counters))
+        .map(|send| sender(send, stop, &counters, journal.clone()))
         .transpose()?;
     let budget = sender.as_ref().map(|s| Arc::clone(&s.budget));
     let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
 
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
+    let mut recorder = Recorder {
+        results,
+        journal,
+        replayed: finished.count(),
+        journal_open: true,
+        tally: Tally::default(),
+        progress: Progress::start(config.progress, total_bytes),
+        error: None,
+    };
     let (tx, mut rx) = mpsc::channel(READ_AHEAD);
-    let checker = Checker::new(map, config.send.is_none());
+    let checker = Checker::new(map, config.send.is_none(), finished);
     let reader = tokio::task::spawn_blocking(move || read_rows(input, checker, &tx));
 
     let items = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
@@ -99,39 +113,30 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             }
         })
         .buffered(window);
-
-    let mut tally = Tally::default();
-    let mut progress = Progress::start(config.progress, total_bytes);
-    let mut write_error = None;
     while let Some(outcome) = outcomes.next().await {
-        tracing::debug!(
-            "row {} (line {}) {}: {} {}",
-            outcome.row,
-            outcome.line,
-            outcome.email,
-            outcome.status,
-            outcome.error
-        );
-        tally.add(&outcome);
-        if write_error.is_none()
-            && let Err(e) = results.write(&outcome)
-        {
-            // Nothing more is sent; rows in flight still finish, so none is left unknown.
-            stop.abort("the results file cannot be written".into());
-            write_error = Some(e);
-        }
+        recorder.record(&outcome, config, stop);
         let paused = budget.as_ref().and_then(|b| b.paused_for());
         // Where the recorded row starts in the file: the reader runs a little ahead.
         let done = outcome.record.position().map_or(0, |p| p.byte());
-        progress.update(&tally, done, paused);
-    }
-    if let Some(e) = write_error {
-        return Err(output_error(&config.output)(e));
+        recorder.progress.update(&recorder.tally, done, paused);
     }
     let read = reader
         .await
         .unwrap_or_else(|e| Err((0, std::io::Error::other(e))));
-    results.finish().map_err(output_error(&config.output))?;
+    let Recorder {
+        results,
+        journal,
+        tally,
+        error,
+        ..
+    } = recorder;
+    if let Some(error) = error {
+        return Err(error);
+    }
+    results.finish().map_err(|source| Error::Output {
+        path: config.output.clone(),
+        source,
+    })?;
     if let Err((row, source)) = read {
         return Err(Error::ReadFailed {
             path: config.input.clone(),
@@ -139,21 +144,29 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             source,
         });
     }
-
+    let continue_with = config
+        .continue_with
+        .as_deref()
+        .map(|command| format!(". To continue: {command}"))
+        .unwrap_or_default();
     let (exit_code, stopped) = match stop.reason() {
-        Some(StopReason::Aborted(message)) => (exit::ABORTED, Some(message.clone())),
+        Some(StopReason::Aborted(message)) => {
+            (exit::ABORTED, Some(format!("{message}{continue_with}")))
+        }
         Some(StopReason::Interrupted) => (
             exit::INTERRUPTED,
-            Some(
-                "interrupted; rows marked not_sent were not sent. Run the same command again to \
-                 send them: customers already created are found and left alone \
-                 (--on-existing skip)"
-                    .to_string(),
-            ),
+            Some(format!(
+                "interrupted; rows marked not_sent were not sent{continue_with}"
+            )),
         ),
         None if tally.all_succeeded() => (exit::OK, None),
         None => (exit::ROWS_FAILED, None),
     };
+    // A finished run needs no journal: the next run of the same command starts afresh.
+    if stopped.is_none() && journal.is_some() {
+        let path = journal_path(config);
+        std::fs::remove_file(&path).map_err(|source| Error::Output { path, source })?;
+    }
     let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
     Ok(Summary {
         rows: tally.rows,
@@ -173,7 +186,114 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     })
 }
 
-fn sender(send: &SendConfig, stop: &Stop, counters: &Arc<Counters>) -> Result<Arc<Sender>, Error> {
+fn journal_path(config: &Config) -> PathBuf {
+    journal::path_for(&config.output)
+}
+
+/// The journal of this import: a new one, or with `--resume` the one an interrupted run left
+/// and what it finished.
+fn open_journal(
+    config: &Config,
+    send: &SendConfig,
+) -> Result<(Option<Arc<Journal>>, Finished), Error> {
+    let path = journal_path(config);
+    let identity = Identity {
+        fingerprint: journal::fingerprint(&config.input).map_err(|source| Error::Input {
+            path: config.input.clone(),
+            source: source.into(),
+        })?,
+        store_id: send.client.store_id,
+        api_url: send.client.api_url.clone(),
+    };
+    let output_error = |source| Error::Output {
+        path: path.clone(),
+        source,
+    };
+    if !path.exists() {
+        if send.resume {
+            tracing::info!("nothing to resume: starting from the first row");
+        }
+        let journal = Journal::create(&path, &identity).map_err(output_error)?;
+        return Ok((Some(Arc::new(journal)), Finished::default()));
+    }
+    if !send.resume {
+        return Err(Error::Usage(format!(
+            "an interrupted run left {}: add --resume to continue it (rows already finished are \
+             not sent again), or delete that file to start over",
+            path.display()
+        )));
+    }
+    let (journal, finished) = Journal::resume(&path, &identity).map_err(|e| match e {
+        journal::JournalError::Io(source) => output_error(source),
+        other => Error::Usage(other.to_string()),
+    })?;
+    tracing::info!(
+        "resuming: {} rows were finished, {} may have been sent and are looked up first",
+        finished.count(),
+        finished.maybe_sent.len()
+    );
+    Ok((Some(Arc::new(journal)), finished))
+}
+
+/// Records outcomes in input order: results file, journal, counts and progress.
+struct Recorder {
+    results: ResultsWriter,
+    journal: Option<Arc<Journal>>,
+    /// Rows replayed from the journal of an interrupted run: already journaled.
+    replayed: u64,
+    /// Finished rows are journaled only while every earlier row is finished too.
+    journal_open: bool,
+    tally: Tally,
+    progress: Progress,
+    error: Option<Error>,
+}
+
+impl Recorder {
+    fn record(&mut self, outcome: &outcome::RowOutcome, config: &Config, stop: &Stop) {
+        tracing::debug!(
+            "row {} (line {}) {}: {} {}",
+            outcome.row,
+            outcome.line,
+            outcome.email,
+            outcome.status,
+            outcome.error
+        );
+        self.tally.add(outcome);
+        self.journal_open &= outcome.settled;
+        if let Some(journal) = &self.journal
+            && self.journal_open
+            && outcome.row > self.replayed
+        {
+            journal.finished(outcome);
+        }
+        if self.error.is_some() {
+            return;
+        }
+        let journal_error = self.journal.as_ref().and_then(|j| j.take_error());
+        self.error = match (self.results.write(outcome), journal_error) {
+            (Err(source), _) => Some(Error::Output {
+                path: config.output.clone(),
+                source,
+            }),
+            (Ok(()), Some(source)) => Some(Error::Output {
+                path: journal_path(config),
+                source,
+            }),
+            (Ok(()), None) => None,
+        };
+        if self.error.is_some() {
+            // Nothing more is sent; rows in flight still finish, so none is left unknown.
+            stop.abort("the results or the journal cannot be written".into());
+        }
+    }
+}
+
+fn sender(
+    send: &SendConfig,
+    stop: &Stop,
+    counters: &Arc<Counters>,
+    journal: Option<Arc<Journal>>,
+) -> Result<Arc<Sender>, Error> {
     let client = Client::new(&send.client).map_err(Error::Usage)?;
     Ok(Arc::new(Sender {
         client,
@@ -181,6 +301,7 @@ fn sender(send: &SendConfig, stop: &Stop, counters: &Arc<Counters>) -> Result<Ar
         slots: Arc::new(Semaphore::new(send.concurrency)),
         max_retries: send.max_retries,
         on_existing: send.on_existing,
+        journal,
         stop: stop.clone(),
         counters: Arc::clone(counters),
     }))

@@ -82,4 +82,6 @@ pub struct RowOutcome {
     pub reasons: Vec<String>,
     /// The row's cells as read, for the failed-rows file.
     pub record: ByteRecord,
+    /// `false` when the run stopped before the row was settled: a resumed run takes it up again.
+    pub settled: bool,
 }

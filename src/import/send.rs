@@ -12,6 +12,7 @@ use bytes::Bytes;
 use csv::ByteRecord;
 use tokio::sync::Semaphore;
 
+use super::journal::Journal;
 use super::outcome::{RowOutcome, Status};
 use super::rate::RateBudget;
 use super::retry::{self, Action, MAX_RATE_LIMITED};
@@ -24,6 +25,8 @@ use crate::ecwid::{ApiError, Client};
 pub struct Job {
     pub row: u64,
     pub line: u64,
+    /// An interrupted run may have created it: look it up before sending.
+    pub maybe_sent: bool,
     pub email: String,
     pub body: Bytes,
     pub record: ByteRecord,
@@ -60,6 +63,7 @@ pub struct Sender {
     pub slots: Arc<Semaphore>,
     pub max_retries: u32,
     pub on_existing: OnExisting,
+    pub journal: Option<Arc<Journal>>,
     pub stop: Stop,
     pub counters: Arc<Counters>,
 }
@@ -109,6 +113,9 @@ impl Sender {
     /// Sends the row until it has its final status.
     pub async fn send(&self, job: Job) -> RowOutcome {
         let mut p = Progress::default();
+        if job.maybe_sent {
+            p.phase = Phase::Settle;
+        }
         loop {
             let Some(result) = self.attempt(&job, p.phase).await else {
                 return self.stopped(job, p);
@@ -131,10 +138,12 @@ impl Sender {
                 }
                 (Phase::Settle, Ok(Reply::Found(Some(id)))) => {
                     Counters::bump(&self.counters.confirmed_by_lookup);
-                    let note = format!(
-                        "confirmed by look-up: the create that ended in \"{}\" had taken effect",
-                        describe(p.last_error.as_ref())
-                    );
+                    let note = match &p.last_error {
+                        Some(e) => format!(
+                            "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
+                        ),
+                        None => "confirmed by look-up: created by the interrupted run".into(),
+                    };
                     return finish(job, &p, Status::Created, Some(id), note);
                 }
                 (Phase::Settle, Ok(Reply::Found(None))) => {
@@ -200,8 +209,12 @@ impl Sender {
                     return failed(job, &p, note);
                 }
                 Action::StopRun => {
+                    // Not the row's fault: once the token or plan is fixed, `--resume` sends
+                    // it again.
                     let note = describe(p.last_error.as_ref());
-                    return failed(job, &p, format!("store refused the request: {note}"));
+                    let mut outcome = failed(job, &p, format!("store refused the request: {note}"));
+                    outcome.settled = false;
+                    return outcome;
                 }
                 Action::Retry { unknown } => {
                     if unknown && p.phase == Phase::Create {
@@ -240,6 +253,9 @@ impl Sender {
             return None;
         }
         Counters::bump(&self.counters.requests);
+        if let (Phase::Create, Some(journal)) = (phase, &self.journal) {
+            journal.sending(job.row);
+        }
         let result = match phase {
             Phase::Create => self
                 .client
@@ -279,27 +295,34 @@ impl Sender {
     }
 
     /// The run stopped before the row was settled.
+    /// The run stopped before the row was settled. Not journaled as finished: `--resume`
+    /// takes the row up again (with a look-up first when a create may have reached the store).
     fn stopped(&self, job: Job, p: Progress) -> RowOutcome {
-        match p.phase {
+        let mut outcome = match p.phase {
             Phase::Settle => {
                 let note = format!(
                     "the run stopped before the outcome of the last attempt (\"{}\") was known",
                     describe(p.last_error.as_ref())
                 );
-                return failed(job, &p, note);
+                failed(job, &p, note)
             }
             Phase::FindExisting | Phase::Update(_) => {
                 let note = "the email exists in the store (HTTP 409); the run stopped before \
                             --on-existing was applied";
-                return failed(job, &p, note.to_string());
+                failed(job, &p, note.to_string())
             }
-            Phase::Create => {}
-        }
-        let note = match &p.last_error {
-            None => "the run stopped before this row was sent".to_string(),
-            Some(e) => format!("the run stopped before this row could be retried (last: {e})"),
+            Phase::Create => {
+                let note = match &p.last_error {
+                    None => "the run stopped before this row was sent".to_string(),
+                    Some(e) => {
+                        format!("the run stopped before this row could be retried (last: {e})")
+                    }
+                };
+                finish(job, &p, Status::NotSent, None, note)
+            }
         };
-        finish(job, &p, Status::NotSent, None, note)
+        outcome.settled = false;
+        outcome
     }
 }
 
@@ -363,5 +386,6 @@ fn finish(job: Job, p: &Progress, status: Status, id: Option<u64>, error: String
         error,
         reasons,
         record: job.record,
+        settled: true,
     }
 }

@@ -21,7 +21,7 @@ fn sample_path() -> PathBuf {
 }
 
 /// Sandbox options matching the helper's `--store-id 1003` and token file.
-fn store_args() -> SandboxArgs {
+pub(crate) fn store_args() -> SandboxArgs {
     SandboxArgs {
         store_id: 1003,
         token: TOKEN.to_string(),
@@ -29,7 +29,7 @@ fn store_args() -> SandboxArgs {
     }
 }
 
-async fn start(args: SandboxArgs) -> Sandbox {
+pub(crate) async fn start(args: SandboxArgs) -> Sandbox {
     Sandbox::start(&args).await.expect("sandbox starts")
 }
 
@@ -48,7 +48,7 @@ fn stored_counts(customers: &[StoredCustomer]) -> BTreeMap<String, usize> {
 }
 
 /// The store holds exactly these emails (any case), each once.
-fn assert_holds_each_once(store: &Sandbox, emails: &[String]) {
+pub(crate) fn assert_holds_each_once(store: &Sandbox, emails: &[String]) {
     let counts = stored_counts(&store.customers());
     let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "stored more than once: {twice:?}");

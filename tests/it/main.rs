@@ -3,6 +3,7 @@
 mod cli;
 mod e2e;
 mod import;
+mod resume;
 mod sandbox;
 mod spectrum;
 mod support;

@@ -1,0 +1,391 @@
+//! The journal of an import: an append-only file beside the results that records, as the run
+//! goes, which rows went out and how each one ended, so that `--resume` can finish the job after
+//! Ctrl-C, a crash or `kill -9` without sending any finished row again.
+//!
+//! Each line is a CSV record, written with one `write` and no buffering, so a killed process
+//! leaves at most a torn last line (dropped on resume):
+//!
+//! - `ecwid-import-journal,1,<input fingerprint>,<store id>,<api url>`: the header;
+//! - `S,<row>`: the row's first create is about to leave (it may reach the store);
+//! - `F,<row>,<status>,<customer id>,<http status>,<attempts>,<error>`: the row's final outcome.
+//!
+//! `F` lines are written in input order, and only up to the first row the run did not finish,
+//! so the finished rows are always rows 1 to K. On resume those are replayed from the journal;
+//! rows after K that have an `S` line may have been created and are looked up before anything
+//! is sent; the rest are sent as usual.
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use super::outcome::{RowOutcome, Status};
+
+const MAGIC: &str = "ecwid-import-journal";
+const VERSION: &str = "1";
+
+/// What a journal belongs to: a resume must match it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub fingerprint: String,
+    pub store_id: u64,
+    pub api_url: String,
+}
+
+/// Why a journal cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("{} is not a journal of ecwid-import {VERSION}: delete it to start over", path.display())]
+    NotAJournal { path: PathBuf },
+    #[error(
+        "{} belongs to another input file: the file changed since the interrupted run. Resume \
+         with the same file, or delete the journal to start over",
+        path.display()
+    )]
+    OtherInput { path: PathBuf },
+    #[error(
+        "{} belongs to store {store_id} at {api_url}: resume with the same --store-id and \
+         --api-url, or delete the journal to start over",
+        path.display()
+    )]
+    OtherStore {
+        path: PathBuf,
+        store_id: u64,
+        api_url: String,
+    },
+}
+
+/// The path of the journal of a results file.
+pub fn path_for(output: &Path) -> PathBuf {
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(".journal");
+    output.with_file_name(name)
+}
+
+/// Size and SHA-256 of the input: a changed file is never resumed.
+pub fn fingerprint(input: &Path) -> io::Result<String> {
+    let mut file = File::open(input)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buffer[..n]);
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("{size}:{digest}"))
+}
+
+/// What an earlier run finished, read back from its journal.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// The final outcomes of rows 1 to K, in order.
+    outcomes: Vec<Replayed>,
+    /// Rows after K whose create may have reached the store.
+    pub maybe_sent: HashSet<u64>,
+}
+
+/// One finished row as the journal has it.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    pub status: Status,
+    pub customer_id: Option<u64>,
+    pub http_status: Option<u16>,
+    pub attempts: u32,
+    pub error: String,
+}
+
+impl Finished {
+    /// How many rows, from the first, are finished.
+    pub fn count(&self) -> u64 {
+        self.outcomes.len() as u64
+    }
+
+    /// The outcome of finished row `row` (1-based).
+    pub fn outcome(&self, row: u64) -> Option<&Replayed> {
+        let index = usize::try_from(row.checked_sub(1)?).ok()?;
+        self.outcomes.get(index)
+    }
+}
+
+/// The journal being written.
+#[derive(Debug)]
+pub struct Journal {
+    file: Mutex<File>,
+    error: Mutex<Option<io::Error>>,
+}
+
+impl Journal {
+    /// Starts a new journal at `path`, replacing none: the caller has checked that none exists.
+    pub fn create(path: &Path, identity: &Identity) -> io::Result<Self> {
+        let file = OpenOptions::new().write(true).create_new(true).open(path)?;
+        let journal = Self::new(file);
+        journal.append(&[
+            MAGIC,
+            VERSION,
+            &identity.fingerprint,
+            &identity.store_id.to_string(),
+            &identity.api_url,
+        ])?;
+        Ok(journal)
+    }
+
+    /// Opens the journal of an interrupted run to go on with it: what it finished, and the
+    /// journal to append to.
+    pub fn resume(path: &Path, identity: &Identity) -> Result<(Self, Finished), JournalError> {
+        let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+        drop_torn_line(&mut file)?;
+        file.seek(SeekFrom::Start(0))?;
+        let finished = read(&mut file, path, identity)?;
+        file.seek(SeekFrom::End(0))?;
+        Ok((Self::new(file), finished))
+    }
+
+    fn new(file: File) -> Self {
+        Self {
+            file: Mutex::new(file),
+            error: Mutex::new(None),
+        }
+    }
+
+    /// Notes that the row's create is about to leave.
+    pub fn sending(&self, row: u64) {
+        self.note(&["S", &row.to_string()]);
+    }
+
+    /// Notes the final outcome of a row.
+    pub fn finished(&self, outcome: &RowOutcome) {
+        let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        self.note(&[
+            "F",
+            &outcome.row.to_string(),
+            outcome.status.as_str(),
+            &number(outcome.customer_id),
+            &number(outcome.http_status.map(u64::from)),
+            &outcome.attempts.to_string(),
+            &outcome.error,
+        ]);
+    }
+
+    /// The first write error, if any: the journal is then no longer complete.
+    pub fn take_error(&self) -> Option<io::Error> {
+        lock(&self.error).take()
+    }
+
+    fn note(&self, fields: &[&str]) {
+        if let Err(e) = self.append(fields) {
+            lock(&self.error).get_or_insert(e);
+        }
+    }
+
+    /// Writes one line with a single `write`, so that the line reaches the file as a whole
+    /// however the process ends.
+    fn append(&self, fields: &[&str]) -> io::Result<()> {
+        let mut line = csv::WriterBuilder::new().from_writer(Vec::new());
+        line.write_record(fields)?;
+        let line = line.into_inner().map_err(|e| e.into_error())?;
+        lock(&self.file).write_all(&line)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Cuts a last line that a killed process left without its line break. Journal lines are
+/// short, so walking back byte by byte to the last line break stays cheap.
+fn drop_torn_line(file: &mut File) -> io::Result<()> {
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut byte = [0u8; 1];
+    while end > 0 {
+        file.seek(SeekFrom::Start(end - 1))?;
+        file.read_exact(&mut byte)?;
+        if byte[0] == b'\n' {
+            break;
+        }
+        end -= 1;
+    }
+    if end < len {
+        file.set_len(end)?;
+    }
+    Ok(())
+}
+
+fn read(file: &mut File, path: &Path, identity: &Identity) -> Result<Finished, JournalError> {
+    let not_a_journal = || JournalError::NotAJournal {
+        path: path.to_path_buf(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(file);
+    let mut records = reader.records();
+    let header = records
+        .next()
+        .ok_or_else(not_a_journal)?
+        .map_err(|_| not_a_journal())?;
+    if header.get(0) != Some(MAGIC) || header.get(1) != Some(VERSION) {
+        return Err(not_a_journal());
+    }
+    if header.get(2) != Some(identity.fingerprint.as_str()) {
+        return Err(JournalError::OtherInput {
+            path: path.to_path_buf(),
+        });
+    }
+    let store_id = header.get(3).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let api_url = header.get(4).unwrap_or_default().to_string();
+    if store_id != identity.store_id || api_url != identity.api_url {
+        return Err(JournalError::OtherStore {
+            path: path.to_path_buf(),
+            store_id,
+            api_url,
+        });
+    }
+    let mut finished = Finished::default();
+    for record in records {
+        let record = record.map_err(|_| not_a_journal())?;
+        let row: u64 = record
+            .get(1)
+            .and_then(|r| r.parse().ok())
+            .ok_or_else(not_a_journal)?;
+        match record.get(0) {
+            Some("S") => {
+                finished.maybe_sent.insert(row);
+            }
+            Some("F") if row == finished.count() + 1 => {
+                finished.maybe_sent.remove(&row);
+                finished
+                    .outcomes
+                    .push(replayed(&record).ok_or_else(not_a_journal)?);
+            }
+            _ => return Err(not_a_journal()),
+        }
+    }
+    Ok(finished)
+}
+
+fn replayed(record: &csv::StringRecord) -> Option<Replayed> {
+    let optional = |i: usize| -> Option<Option<u64>> {
+        match record.get(i)? {
+            "" => Some(None),
+            text => text.parse().ok().map(Some),
+        }
+    };
+    let status = Status::ALL
+        .into_iter()
+        .find(|s| Some(s.as_str()) == record.get(2))?;
+    Some(Replayed {
+        status,
+        customer_id: optional(3)?,
+        http_status: optional(4)?.and_then(|s| u16::try_from(s).ok()),
+        attempts: record.get(5)?.parse().ok()?,
+        error: record.get(6)?.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use csv::ByteRecord;
+
+    fn identity() -> Identity {
+        Identity {
+            fingerprint: "3:abc".into(),
+            store_id: 7,
+            api_url: "http://127.0.0.1:1/api/v3".into(),
+        }
+    }
+
+    fn outcome(row: u64, status: Status) -> RowOutcome {
+        RowOutcome {
+            row,
+            line: row + 1,
+            email: format!("r{row}@example.com"),
+            status,
+            customer_id: Some(100 + row),
+            http_status: Some(200),
+            attempts: 1,
+            error: "a, \"quoted\"\nnote".into(),
+            reasons: Vec::new(),
+            record: ByteRecord::new(),
+            settled: true,
+        }
+    }
+
+    #[test]
+    fn resume_replays_finished_rows_and_flags_rows_that_may_have_been_sent() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("out.csv.journal");
+        let journal = Journal::create(&path, &identity()).expect("create");
+        for row in 1..=3 {
+            journal.sending(row);
+        }
+        journal.finished(&outcome(1, Status::Created));
+        journal.finished(&outcome(2, Status::Failed));
+        journal.sending(4);
+        drop(journal);
+        // A torn line, as a killed process may leave.
+        let mut file = OpenOptions::new().append(true).open(&path).expect("open");
+        file.write_all(b"F,3,crea").expect("write");
+        drop(file);
+
+        let (journal, finished) = Journal::resume(&path, &identity()).expect("resume");
+        assert_eq!(finished.count(), 2);
+        let second = finished.outcome(2).expect("row 2");
+        assert_eq!(second.status, Status::Failed);
+        assert_eq!(second.customer_id, Some(102));
+        assert_eq!(second.error, "a, \"quoted\"\nnote");
+        assert_eq!(finished.maybe_sent, HashSet::from([3, 4]));
+        journal.finished(&outcome(3, Status::Created));
+        drop(journal);
+        let (_, finished) = Journal::resume(&path, &identity()).expect("resume again");
+        assert_eq!(finished.count(), 3);
+        assert_eq!(finished.maybe_sent, HashSet::from([4]));
+    }
+
+    #[test]
+    fn resume_refuses_another_input_or_store() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("j");
+        drop(Journal::create(&path, &identity()).expect("create"));
+        let other_input = Identity {
+            fingerprint: "3:abd".into(),
+            ..identity()
+        };
+        let err = Journal::resume(&path, &other_input).err();
+        assert!(matches!(err, Some(JournalError::OtherInput { .. })));
+        let other_store = Identity {
+            store_id: 8,
+            ..identity()
+        };
+        let err = Journal::resume(&path, &other_store).err();
+        assert!(matches!(err, Some(JournalError::OtherStore { .. })));
+        std::fs::write(&path, "something else\n").expect("write");
+        let err = Journal::resume(&path, &identity()).err();
+        assert!(matches!(err, Some(JournalError::NotAJournal { .. })));
+    }
+
+    #[test]
+    fn fingerprint_changes_with_the_content() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, "email\na@example.com\n").expect("write");
+        let first = fingerprint(&path).expect("fingerprint");
+        std::fs::write(&path, "email\nb@example.com\n").expect("write");
+        assert_ne!(first, fingerprint(&path).expect("fingerprint"));
+    }
+}

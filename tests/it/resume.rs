@@ -1,0 +1,188 @@
+//! Stopping and resuming: `kill -9` and Ctrl-C of the real binary, then `--resume`; the
+//! journal's refusals. The invariant each time: every valid row in the store exactly once, no
+//! row finished before the stop sent again, and a complete results file.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use ecwid_import::sandbox::{Sandbox, SandboxArgs};
+
+use crate::e2e::{assert_holds_each_once, start, store_args};
+use crate::support::{TOKEN, Workspace, column, emails_csv};
+
+const ROWS: usize = 80;
+
+fn emails() -> Vec<String> {
+    (0..ROWS)
+        .map(|i| format!("resume{i}@example.com"))
+        .collect()
+}
+
+fn workspace() -> Workspace {
+    let emails = emails();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    Workspace::new(&emails_csv(&emails))
+}
+
+/// A store slow enough (latency per request) that a run can be stopped half-way.
+async fn slow_store() -> Sandbox {
+    start(SandboxArgs {
+        latency_ms: 25,
+        ..store_args()
+    })
+    .await
+}
+
+/// `ecwid-import import <input> ... [--resume]` as a real process.
+fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
+    command
+        .arg("import")
+        .arg(&ws.input)
+        .args(["--store-id", "1003", "--api-url", &store.api_url()])
+        .args(["--rate", "60000", "--concurrency", "4", "-q"])
+        .env("ECWID_TOKEN", TOKEN)
+        .env_remove("ECWID_STORE_ID")
+        .env_remove("ECWID_API_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if resume {
+        command.arg("--resume");
+    }
+    command
+}
+
+/// Waits until the store has created at least `n` customers.
+async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
+    while store.stats().creates < n {
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "the import ended before it could be stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Runs `--resume` to the end; its exit status and stderr.
+async fn resume(ws: &Workspace, store: &Sandbox) -> (i32, String) {
+    let mut command = import_command(ws, store, true);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+fn journal(ws: &Workspace) -> std::path::PathBuf {
+    ws.dir.path().join("customers.results.csv.journal")
+}
+
+/// After `kill -9` at any moment, `--resume` finishes the job: each row in the store once,
+/// none finished before the kill sent again, the results complete, the journal gone.
+#[tokio::test]
+async fn kill_then_resume_creates_each_customer_once() {
+    for stop_after in [1, 25, 60] {
+        let store = slow_store().await;
+        let ws = workspace();
+        let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
+        wait_for_creates(&store, stop_after, &mut child).await;
+        child.kill().expect("kill -9");
+        child.wait().expect("reaped");
+        assert!(journal(&ws).exists(), "the journal outlives the process");
+
+        let (code, stderr) = resume(&ws, &store).await;
+        assert_eq!(code, 0, "after {stop_after}: {stderr}");
+        let rows = ws.results();
+        assert_eq!(
+            column(&rows, "status"),
+            vec!["created"; ROWS],
+            "after {stop_after}"
+        );
+        assert_holds_each_once(&store, &emails());
+        let stats = store.stats();
+        assert_eq!(stats.creates, ROWS as u64, "after {stop_after}");
+        assert_eq!(stats.duplicate_creates, 0, "a finished row was sent again");
+        assert!(!journal(&ws).exists(), "a finished run leaves no journal");
+        store.shutdown().await;
+    }
+}
+
+/// Ctrl-C: exit 130, a complete results file, the command to continue; then `--resume`
+/// sends only what was not finished.
+#[tokio::test]
+async fn interrupt_then_resume_completes_the_import() {
+    let store = slow_store().await;
+    let ws = workspace();
+    let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
+    wait_for_creates(&store, 20, &mut child).await;
+    let signal = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(signal.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("To continue:") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    let rows = ws.results();
+    assert_eq!(rows.len(), ROWS, "every row in the results");
+    let statuses = column(&rows, "status");
+    assert!(
+        statuses.iter().all(|s| s == "created" || s == "not_sent"),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&"not_sent".to_string()));
+    let created_before = store.stats().creates;
+
+    let (code, stderr) = resume(&ws, &store).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(column(&ws.results(), "status"), vec!["created"; ROWS]);
+    assert_holds_each_once(&store, &emails());
+    let stats = store.stats();
+    assert_eq!(stats.duplicate_creates, 0);
+    assert_eq!(stats.creates, ROWS as u64);
+    assert!(created_before < ROWS as u64);
+}
+
+/// A stopped run's journal: without `--resume` the next run refuses to start over silently;
+/// `--resume` with a changed input is refused; with the fixed token it finishes.
+#[tokio::test]
+async fn journal_refuses_a_fresh_start_and_another_input() {
+    let store = start(store_args()).await;
+    let ws = workspace();
+    std::fs::write(&ws.token_file, "secret_wrong").expect("token");
+    assert_eq!(ws.import(&store.api_url(), &["--rate", "60000"]).await, 3);
+    assert!(journal(&ws).exists());
+
+    std::fs::write(&ws.token_file, TOKEN).expect("token");
+    let again = ws.import(&store.api_url(), &["--rate", "60000"]).await;
+    assert_eq!(again, 2, "a fresh start over a journal is refused");
+
+    let original = std::fs::read(&ws.input).expect("input");
+    std::fs::write(
+        &ws.input,
+        [original.as_slice(), b"late@example.com,Late\n"].concat(),
+    )
+    .expect("changed input");
+    let changed = ws
+        .import(&store.api_url(), &["--rate", "60000", "--resume"])
+        .await;
+    assert_eq!(changed, 2, "a changed input is refused");
+    assert_eq!(store.stats().creates, 0);
+
+    std::fs::write(&ws.input, &original).expect("input back");
+    let resumed = ws
+        .import(&store.api_url(), &["--rate", "60000", "--resume"])
+        .await;
+    assert_eq!(resumed, 0);
+    assert_holds_each_once(&store, &emails());
+    assert!(!Path::new(&journal(&ws)).exists());
+}
