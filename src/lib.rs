@@ -124,28 +124,57 @@ pub fn template() -> String {
     names.join(",")
 }
 
-/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once.
+/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once (the
+/// journal, written line by line, still lets `--resume` finish the job).
 async fn watch_signals(stop: Stop) {
+    let mut signals = Signals::new();
+    signals.next().await;
+    tracing::warn!(
+        "stopping: finishing the requests in flight (press Ctrl-C again to quit at once)"
+    );
+    stop.interrupt();
+    signals.next().await;
+    std::process::exit(exit::INTERRUPTED);
+}
+
+/// SIGINT and SIGTERM as one stream; signals that come between two waits are not lost.
+struct Signals {
     #[cfg(unix)]
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(term) => term,
-        Err(_) => return,
-    };
-    for press in 0.. {
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> Self {
         #[cfg(unix)]
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = signal(SignalKind::interrupt()).and_then(|int| {
+                let term = signal(SignalKind::terminate())?;
+                Ok((int, term))
+            });
+            Self {
+                streams: streams.ok(),
+            }
         }
         #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        if press == 0 {
-            tracing::warn!(
-                "stopping: finishing the requests in flight (press Ctrl-C again to quit at once)"
-            );
-            stop.interrupt();
-        } else {
-            std::process::exit(exit::INTERRUPTED);
+        Self {}
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        match &mut self.streams {
+            Some((int, term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            // Signals cannot be watched: never resolve, the run goes on without them.
+            None => std::future::pending().await,
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
         }
     }
 }

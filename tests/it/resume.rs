@@ -186,3 +186,30 @@ async fn journal_refuses_a_fresh_start_and_another_input() {
     assert_holds_each_once(&store, &emails());
     assert!(!Path::new(&journal(&ws)).exists());
 }
+
+/// A second Ctrl-C quits at once, and the journal it leaves still lets `--resume` finish.
+#[tokio::test]
+async fn second_interrupt_quits_at_once_and_resume_still_works() {
+    let store = slow_store().await;
+    let ws = workspace();
+    let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
+    wait_for_creates(&store, 10, &mut child).await;
+    // Both at once: the run has no time to finish cleanly between them.
+    let signal = Command::new("sh")
+        .args(["-c", &format!("kill -INT {0}; kill -INT {0}", child.id())])
+        .status()
+        .expect("kill -INT twice");
+    assert!(signal.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("exits");
+    assert_eq!(status.code(), Some(130));
+    assert!(journal(&ws).exists());
+
+    let (code, stderr) = resume(&ws, &store).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(column(&ws.results(), "status"), vec!["created"; ROWS]);
+    assert_holds_each_once(&store, &emails());
+    assert_eq!(store.stats().duplicate_creates, 0);
+}
