@@ -141,7 +141,19 @@ impl Summary {
             }
         }
         let _ = writeln!(out, "Results: {}", self.output);
-        let _ = writeln!(out, "Rows to fix and import again: {}", self.failed_output);
+        let to_fix: u64 = self
+            .by_status
+            .iter()
+            .filter(|(s, _)| matches!(*s, "invalid" | "failed"))
+            .map(|(_, n)| n)
+            .sum();
+        if to_fix > 0 {
+            let _ = writeln!(
+                out,
+                "{to_fix} rows to fix and import again: {}",
+                self.failed_output
+            );
+        }
         if let Some(stopped) = &self.stopped {
             let _ = writeln!(out, "Stopped early: {stopped}");
         }
