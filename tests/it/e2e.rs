@@ -84,10 +84,6 @@ fn numbered_emails(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
 }
 
-fn refs(emails: &[String]) -> Vec<&str> {
-    emails.iter().map(String::as_str).collect()
-}
-
 /// The shipped sample: 22 created, 2 invalid, 1 duplicate, and the store holds the rows as written.
 #[tokio::test]
 async fn sample_file_lands_in_the_store_as_written() {
@@ -169,7 +165,7 @@ fn assert_all_created_with_store_ids_of(rows: &[HashMap<String, String>], store:
 /// Runs `emails` into a sandbox with `faults`; asserts each row created once, returns the store.
 async fn import_all_created(faults: SandboxArgs, emails: &[String], extra: &[&str]) -> Sandbox {
     let store = start(faults).await;
-    let ws = Workspace::new(&emails_csv(&refs(emails)));
+    let ws = Workspace::new(&emails_csv(emails));
     let mut args = FAST.to_vec();
     args.extend_from_slice(extra);
     assert_eq!(ws.import(&store.api_url(), &args).await, 0);
@@ -219,7 +215,7 @@ async fn fail_after_is_confirmed_by_look_up() {
         ..store_args()
     };
     let store = start(faults).await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
     assert_all_created_with_store_ids(&ws, &store);
     for row in ws.results() {
@@ -247,7 +243,7 @@ async fn drop_after_is_confirmed_by_look_up() {
         ..store_args()
     };
     let store = start(faults).await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
     assert_all_created_with_store_ids(&ws, &store);
     for row in ws.results() {
@@ -274,7 +270,7 @@ async fn spurious_429_is_waited_out() {
         ..store_args()
     };
     let store = start(faults).await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     let summary = ws.dir.path().join("summary.json");
     let summary_arg = summary.to_str().expect("utf-8 path");
     let args = ["--rate", "60000", "--summary-json", summary_arg];
@@ -392,7 +388,7 @@ async fn default_rate_stays_under_the_store_limit() {
         ..store_args()
     })
     .await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(ws.import(&store.api_url(), &[]).await, 0);
     assert_all_created_with_store_ids(&ws, &store);
     assert_holds_each_once(&store, &emails);
@@ -412,7 +408,7 @@ async fn tight_store_limit_is_waited_out() {
         ..store_args()
     })
     .await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
     assert_eq!(ws.results().len(), 15);
     assert_all_created_with_store_ids(&ws, &store);
@@ -432,7 +428,7 @@ async fn bad_token_stops_the_run() {
         ..store_args()
     })
     .await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     let code = ws
         .import(&store.api_url(), &["--rate", "60000", "--concurrency", "4"])
         .await;
@@ -459,7 +455,7 @@ async fn bad_token_stops_the_run() {
 async fn rerun_finds_every_customer_and_creates_none() {
     let emails = numbered_emails("again", 12);
     let store = start(store_args()).await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
     let first = ws.results();
     assert_eq!(store.stats().creates, 12);
@@ -480,7 +476,7 @@ async fn rerun_finds_every_customer_and_creates_none() {
 async fn rerun_with_update_replaces_the_stored_name() {
     let emails = numbered_emails("renamed", 6);
     let store = start(store_args()).await;
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
     let first = ws.results();
 
@@ -551,7 +547,7 @@ fn binary_imports_into_a_sandbox_process() {
     assert_eq!(token_line, "token: secret_sandbox");
 
     let emails = numbered_emails("process", 5);
-    let ws = Workspace::new(&emails_csv(&refs(&emails)));
+    let ws = Workspace::new(&emails_csv(&emails));
     binary()
         .arg("import")
         .arg(&ws.input)

@@ -167,7 +167,6 @@ async fn rate_limited_answer_holds_all_workers_then_retries() {
         .mount(&server)
         .await;
     let emails: Vec<String> = (0..6).map(|i| format!("c{i}@example.com")).collect();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     // One slot at first, so the 429 is answered before any other request leaves.
     let code = ws
@@ -200,7 +199,6 @@ async fn rate_limited_answer_pauses_other_workers_too() {
         .mount(&server)
         .await;
     let emails: Vec<String> = (0..12).map(|i| format!("w{i}@example.com")).collect();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     let code = ws
         .import(&api(&server).await, &["--concurrency", "4"])
@@ -371,7 +369,6 @@ async fn forbidden_token_stops_the_run() {
         .mount(&server)
         .await;
     let emails: Vec<String> = (0..40).map(|i| format!("s{i}@example.com")).collect();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     let code = ws
         .import(&api(&server).await, &["--concurrency", "3"])
@@ -428,7 +425,6 @@ async fn results_keep_input_order_when_answers_arrive_shuffled() {
         .mount(&server)
         .await;
     let emails: Vec<String> = (1..=60).map(|i| format!("n{i}@example.com")).collect();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     assert_eq!(
         ws.import(
@@ -457,7 +453,6 @@ async fn results_file_is_never_half_written() {
         .mount(&server)
         .await;
     let emails: Vec<String> = (0..40).map(|i| format!("h{i}@example.com")).collect();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
     let ws = std::sync::Arc::new(Workspace::new(&emails_csv(&emails)));
     std::fs::write(ws.output(), "previous run\n").expect("old results");
     let api = api(&server).await;

@@ -21,7 +21,6 @@ fn emails() -> Vec<String> {
 
 fn workspace() -> Workspace {
     let emails = emails();
-    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
     Workspace::new(&emails_csv(&emails))
 }
 

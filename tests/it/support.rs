@@ -97,10 +97,10 @@ pub fn column(rows: &[HashMap<String, String>], name: &str) -> Vec<String> {
 }
 
 /// A CSV with the given emails, one per row, and a name column.
-pub fn emails_csv(emails: &[&str]) -> String {
+pub fn emails_csv<S: AsRef<str>>(emails: &[S]) -> String {
     let mut csv = String::from("email,name\n");
     for (i, email) in emails.iter().enumerate() {
-        csv.push_str(&format!("{email},Customer {i}\n"));
+        csv.push_str(&format!("{},Customer {i}\n", email.as_ref()));
     }
     csv
 }
