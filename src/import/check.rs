@@ -78,6 +78,10 @@ impl Checker {
                 settled: true,
             })
         };
+        if let Some(problem) = &raw.problem {
+            let reasons = vec![problem.clone()];
+            return ready(Status::Invalid, problem.clone(), reasons);
+        }
         let request = match self.map.request(&raw.record) {
             Ok(request) => request,
             Err(invalid) => return ready(Status::Invalid, invalid.error, invalid.reasons),

@@ -1,19 +1,19 @@
 //! Turns the input file into raw rows: transcoding, delimiter detection, RFC 4180 parsing, and
 //! the row and line numbers that the results file reports.
 //!
-//! Numbers are counted here rather than taken from the `csv` crate, whose line numbers drift
-//! after quoted line breaks and encoding trouble: every `\r` and `\n` byte the parser is fed is
-//! noted, and a record's line is one more than the line breaks before its first byte. The
-//! position the `csv` crate gives a record is where parsing began, which can be before the
-//! record's first byte: on the `\n` of the previous record's CRLF, or on blank lines it skips.
-//! No record starts with `\r` or `\n`, so those are stepped over first.
+//! Records are parsed with `csv-core` rather than the `csv` crate's reader for two reasons.
+//! Memory: a row larger than [`MAX_ROW_BYTES`] (say an unterminated quote that would swallow
+//! the rest of the file) is not kept; its row becomes invalid and memory stays flat. Numbers:
+//! every input byte passes through here, so the physical line where a record starts is counted
+//! exactly (the `csv` crate's line numbers drift after quoted line breaks, CRLF line ends and
+//! encoding trouble).
 
-use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
-use csv::ByteRecord;
+use csv::{ByteRecord, Position};
+use csv_core::ReadRecordResult;
 use encoding_rs::Encoding;
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
@@ -21,6 +21,11 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 const SNIFF_BYTES: usize = 64 * 1024;
 /// The delimiters that are detected, in order of preference on a tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// The most bytes one row may hold: far beyond any real customer, small enough that one broken
+/// quote cannot make the reader hold the whole file.
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+/// The most cells one row may have.
+const MAX_CELLS: usize = 10_000;
 
 /// One data record as the file holds it.
 #[derive(Debug, Clone)]
@@ -30,15 +35,23 @@ pub struct RawRow {
     /// Physical line where the record starts (the header is line 1).
     pub line: u64,
     pub record: ByteRecord,
+    /// Why the row cannot be used as read (too large, a NUL byte), if it cannot.
+    pub problem: Option<String>,
 }
 
 /// A streaming reader of the input's rows.
 pub struct CsvInput {
-    reader: csv::Reader<LineCounter<Box<dyn Read + Send>>>,
+    source: BufReader<Box<dyn Read + Send>>,
+    parser: csv_core::Reader,
     headers: ByteRecord,
     delimiter: u8,
     next_row: u64,
-    record: ByteRecord,
+    /// Byte offset of the next unread input byte.
+    offset: u64,
+    /// Line breaks passed so far.
+    lines: u64,
+    output: Vec<u8>,
+    ends: Vec<usize>,
 }
 
 /// Why the input could not be opened as CSV.
@@ -48,8 +61,24 @@ pub enum OpenError {
     Io(#[from] io::Error),
     #[error("the file is empty: it needs a header row naming the columns")]
     Empty,
+    #[error("the file has no header row (only a byte order mark or blank lines)")]
+    NoHeader,
+    #[error("this is a folder, not a file: give the path of the CSV file")]
+    Directory,
+    #[error(
+        "this is an Excel workbook, not CSV: open it in Excel and use File > Save As > \
+         \"CSV UTF-8 (Comma delimited)\""
+    )]
+    Workbook,
+    #[error("this is a web page (HTML), not CSV: download the export file itself")]
+    Html,
     #[error("unknown encoding {0:?}: use a label such as windows-1252, latin1, utf-16le or utf-8")]
     UnknownEncoding(String),
+    #[error(
+        "the header row is larger than {} bytes: check that the file is CSV",
+        MAX_ROW_BYTES
+    )]
+    HugeHeader,
 }
 
 impl CsvInput {
@@ -60,7 +89,16 @@ impl CsvInput {
         delimiter: Option<u8>,
         encoding: Option<&str>,
     ) -> Result<Self, OpenError> {
-        let file = File::open(path)?;
+        if path.is_dir() {
+            return Err(OpenError::Directory);
+        }
+        let mut file = File::open(path)?;
+        let mut start = Vec::with_capacity(512);
+        (&mut file).take(512).read_to_end(&mut start)?;
+        if start.is_empty() {
+            return Err(OpenError::Empty);
+        }
+        refuse_other_formats(&start)?;
         let encoding = encoding
             .map(|label| {
                 Encoding::for_label(label.trim().as_bytes())
@@ -72,7 +110,7 @@ impl CsvInput {
             .bom_sniffing(true)
             .utf8_passthru(true)
             .strip_bom(true)
-            .build(file);
+            .build(Cursor::new(start).chain(file));
         Self::from_reader(Box::new(decoded), delimiter)
     }
 
@@ -84,25 +122,25 @@ impl CsvInput {
         let head = read_head(&mut source)?;
         let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&head));
         let source: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(source));
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(LineCounter::new(source));
-        let mut headers = ByteRecord::new();
-        if !reader
-            .read_byte_record(&mut headers)
-            .map_err(io::Error::other)?
-        {
-            return Err(OpenError::Empty);
-        }
-        Ok(Self {
-            reader,
-            headers,
+        let mut input = Self {
+            source: BufReader::with_capacity(64 * 1024, source),
+            parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            headers: ByteRecord::new(),
             delimiter,
             next_row: 1,
-            record: ByteRecord::new(),
-        })
+            offset: 0,
+            lines: 0,
+            output: Vec::new(),
+            ends: Vec::new(),
+        };
+        match input.read_record()? {
+            None => Err(OpenError::NoHeader),
+            Some((_, true)) => Err(OpenError::HugeHeader),
+            Some((headers, false)) => {
+                input.headers = headers;
+                Ok(input)
+            }
+        }
     }
 
     pub fn headers(&self) -> &ByteRecord {
@@ -115,21 +153,140 @@ impl CsvInput {
 
     /// The next data record, or `None` at the end of the file.
     pub fn next_row(&mut self) -> io::Result<Option<RawRow>> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(None),
-            Err(e) => return Err(io::Error::other(e)),
-        }
-        let start = self.record.position().map_or(0, |p| p.byte());
-        let line = 1 + self.reader.get_mut().lines_before(start);
+        let Some((record, too_large)) = self.read_record()? else {
+            return Ok(None);
+        };
         let row = self.next_row;
         self.next_row += 1;
+        let line = record.position().map_or(0, Position::line);
+        let problem = if too_large {
+            Some(format!(
+                "the row is larger than {} KiB: a quote is probably missing its closing \
+                 partner, so this row runs into the following lines",
+                MAX_ROW_BYTES / 1024
+            ))
+        } else if record.iter().any(|cell| cell.contains(&0)) {
+            Some(
+                "the row holds NUL bytes: the file may be UTF-16 without a byte order mark \
+                 (try --encoding utf-16le) or not a text file"
+                    .into(),
+            )
+        } else {
+            None
+        };
         Ok(Some(RawRow {
             row,
             line,
-            record: self.record.clone(),
+            record,
+            problem,
         }))
     }
+
+    /// Parses one record; `true` when it was too large and only its start was kept.
+    fn read_record(&mut self) -> io::Result<Option<(ByteRecord, bool)>> {
+        if !self.skip_line_ends()? {
+            return Ok(None);
+        }
+        let mut position = Position::new();
+        position.set_byte(self.offset).set_line(self.lines + 1);
+        position.set_record(self.next_row.saturating_sub(1));
+        self.output.clear();
+        self.ends.clear();
+        self.output.resize(4096, 0);
+        self.ends.resize(64, 0);
+        let (mut out_len, mut ends_len, mut too_large) = (0, 0, false);
+        loop {
+            let input = self.source.fill_buf()?;
+            let (result, read, written, ended) = self.parser.read_record(
+                input,
+                &mut self.output[out_len..],
+                &mut self.ends[ends_len..],
+            );
+            let breaks = memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+            self.source.consume(read);
+            self.offset += read as u64;
+            self.lines += breaks;
+            // `csv-core` counts field ends from the record's start, across calls.
+            out_len += written;
+            ends_len += ended;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if self.output.len() < MAX_ROW_BYTES => {
+                    let grown = (self.output.len() * 2).min(MAX_ROW_BYTES);
+                    self.output.resize(grown, 0);
+                }
+                ReadRecordResult::OutputFull => {
+                    // Keep parsing to find the record's end, but keep none of it.
+                    too_large = true;
+                    out_len = 0;
+                    ends_len = 0;
+                }
+                ReadRecordResult::OutputEndsFull if self.ends.len() < MAX_CELLS => {
+                    let grown = (self.ends.len() * 2).min(MAX_CELLS);
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    too_large = true;
+                    out_len = 0;
+                    ends_len = 0;
+                }
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Ok(None),
+            }
+        }
+        let mut record = ByteRecord::with_capacity(out_len, ends_len);
+        if !too_large {
+            let mut start = 0;
+            for &end in &self.ends[..ends_len] {
+                record.push_field(&self.output[start..end]);
+                start = end;
+            }
+        }
+        record.set_position(Some(position));
+        Ok(Some((record, too_large)))
+    }
+
+    /// Steps over line breaks before a record (blank lines are no records), counting them;
+    /// `false` at the end of the input.
+    fn skip_line_ends(&mut self) -> io::Result<bool> {
+        loop {
+            let input = self.source.fill_buf()?;
+            if input.is_empty() {
+                return Ok(false);
+            }
+            let skip = input
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            let breaks = input[..skip].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.source.consume(skip);
+            self.offset += skip as u64;
+            self.lines += breaks;
+            if skip == 0 {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// Refuses files that are plainly not CSV, with what to do instead.
+fn refuse_other_formats(start: &[u8]) -> Result<(), OpenError> {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if start.starts_with(ZIP) || start.starts_with(OLE2) {
+        return Err(OpenError::Workbook);
+    }
+    let text = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+    let text: Vec<u8> = text
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(15)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if text.starts_with(b"<!doctype html") || text.starts_with(b"<html") {
+        return Err(OpenError::Html);
+    }
+    Ok(())
 }
 
 /// Reads up to [`SNIFF_BYTES`] from the start of the source.
@@ -160,59 +317,6 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     match best {
         Some(i) if counts[i] > 0 => DELIMITERS[i],
         _ => b',',
-    }
-}
-
-/// Notes the offset of every `\r` and `\n` that passes through, for [`CsvInput`]'s line
-/// numbers. It holds only the ones not yet passed by the parser: memory stays flat.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    /// Offset of each `\r` or `\n` not yet passed, and whether it is a `\n`.
-    breaks: VecDeque<(u64, bool)>,
-    counted: u64,
-}
-
-impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            offset: 0,
-            breaks: VecDeque::new(),
-            counted: 0,
-        }
-    }
-
-    /// How many line breaks stand before the record whose parse began at byte `offset`: the
-    /// `\n`s before it, and those of the line ends and blank lines the parser skips from
-    /// `offset` on before the record's first byte (offsets only ever grow).
-    fn lines_before(&mut self, offset: u64) -> u64 {
-        let mut start = offset;
-        while let Some(&(at, is_lf)) = self.breaks.front() {
-            if at == start {
-                start += 1;
-            } else if at > start {
-                break;
-            }
-            self.breaks.pop_front();
-            if is_lf {
-                self.counted += 1;
-            }
-        }
-        self.counted
-    }
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let base = self.offset;
-        self.breaks.extend(
-            memchr::memchr2_iter(b'\r', b'\n', &buf[..n])
-                .map(|i| (base + i as u64, buf[i] == b'\n')),
-        );
-        self.offset += n as u64;
-        Ok(n)
     }
 }
 
@@ -271,8 +375,71 @@ mod tests {
     }
 
     #[test]
-    fn empty_input_is_refused() {
-        let err = CsvInput::from_reader(Box::new(Cursor::new(Vec::new())), None).err();
-        assert!(matches!(err, Some(OpenError::Empty)));
+    fn input_without_a_header_is_refused() {
+        for text in ["", "\n\r\n"] {
+            let source = Box::new(Cursor::new(text.as_bytes().to_vec()));
+            let err = CsvInput::from_reader(source, None).err();
+            assert!(matches!(err, Some(OpenError::NoHeader)), "{text:?}");
+        }
+    }
+
+    /// Reads every row of `text`: (row, line, problem).
+    fn problems(text: Vec<u8>) -> Vec<(u64, u64, Option<String>)> {
+        let mut input = CsvInput::from_reader(Box::new(Cursor::new(text)), None).expect("opens");
+        let mut out = Vec::new();
+        while let Some(r) = input.next_row().expect("reads") {
+            out.push((r.row, r.line, r.problem));
+        }
+        out
+    }
+
+    #[test]
+    fn an_oversized_row_is_marked_and_the_rows_after_it_still_read() {
+        let mut text = b"email,note\nann@example.com,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_ROW_BYTES + 10));
+        text.extend(b"\nmore\"\nbob@example.com,hi\n");
+        let got = problems(text);
+        assert_eq!(got.len(), 2);
+        assert!(
+            got[0]
+                .2
+                .as_deref()
+                .is_some_and(|p| p.contains("larger than"))
+        );
+        assert_eq!((got[1].0, got[1].1, got[1].2.clone()), (2, 4, None));
+    }
+
+    #[test]
+    fn an_unterminated_quote_swallows_the_rest_into_one_bounded_row() {
+        let mut text = b"email,note\nann@example.com,\"open\n".to_vec();
+        for i in 0..100_000 {
+            text.extend(format!("row{i}@example.com,x\n").as_bytes());
+        }
+        let got = problems(text);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].2.is_some());
+    }
+
+    #[test]
+    fn nul_bytes_mark_the_row() {
+        let got = problems(b"email\na\0b@example.com\nc@example.com\n".to_vec());
+        assert!(got[0].2.as_deref().is_some_and(|p| p.contains("NUL")));
+        assert_eq!(got[1].2, None);
+    }
+
+    #[test]
+    fn workbooks_and_web_pages_are_refused() {
+        assert!(matches!(
+            refuse_other_formats(b"PK\x03\x04rest"),
+            Err(OpenError::Workbook)
+        ));
+        let ole2 = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0];
+        assert!(matches!(
+            refuse_other_formats(&ole2),
+            Err(OpenError::Workbook)
+        ));
+        let page = b"\xEF\xBB\xBF  <!DOCTYPE HTML><html>";
+        assert!(matches!(refuse_other_formats(page), Err(OpenError::Html)));
+        assert!(refuse_other_formats(b"email,name\n").is_ok());
     }
 }
