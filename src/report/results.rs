@@ -43,8 +43,10 @@ impl ResultsWriter {
     ) -> io::Result<Self> {
         let mut results = csv::Writer::from_writer(temp_beside(output)?);
         results.write_record(RESULT_COLUMNS)?;
+        // Flexible: an invalid row may have more or fewer cells than the header.
         let mut failed = csv::WriterBuilder::new()
             .delimiter(delimiter)
+            .flexible(true)
             .from_writer(temp_beside(failed_output)?);
         failed.write_byte_record(input_headers)?;
         Ok(Self {
@@ -67,7 +69,8 @@ impl ResultsWriter {
             &outcome.attempts.to_string(),
             &outcome.error,
         ])?;
-        if outcome.status.is_fixable() {
+        // A row too large to keep has no cells left to write: the results file lists it.
+        if outcome.status.is_fixable() && !outcome.record.is_empty() {
             self.failed.write_byte_record(&outcome.record)?;
         }
         Ok(())

@@ -687,3 +687,33 @@ fn assert_no_canary(stdout: &[u8], stderr: &[u8], dir: &TempDir) {
     // The input, the results, the failed rows and the summary.
     assert_eq!(files, 4, "the run wrote its files");
 }
+
+/// Ragged rows and a row too large to keep are invalid; the failed-rows file keeps the ragged
+/// row's cells as they were and the run goes on.
+#[test]
+fn ragged_and_oversized_rows_are_invalid_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("dir");
+    let input = dir.path().join("broken.csv");
+    let mut text = b"email,name\nann@example.com,Ann,extra\nbig@example.com,\"".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+    text.extend(b"\"\nbob@example.com,Bob\n");
+    std::fs::write(&input, text).expect("input");
+    Command::cargo_bin("ecwid-import")
+        .expect("binary")
+        .args(["validate", "-q"])
+        .arg(&input)
+        .assert()
+        .code(1);
+    let results = std::fs::read_to_string(dir.path().join("broken.results.csv")).expect("results");
+    let statuses: Vec<&str> = results
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap_or_default())
+        .collect();
+    assert_eq!(statuses, ["invalid", "invalid", "valid"], "{results}");
+    assert!(results.contains("3 cells but the header has 2"), "{results}");
+    assert!(results.contains("larger than 1024 KiB"), "{results}");
+    let failed =
+        std::fs::read_to_string(dir.path().join("broken.results.failed.csv")).expect("failed");
+    assert_eq!(failed, "email,name\nann@example.com,Ann,extra\n");
+}
