@@ -91,6 +91,35 @@ struct FoundCustomer {
     email: String,
 }
 
+#[derive(Debug, Deserialize)]
+struct GroupsPage {
+    #[serde(default)]
+    total: u64,
+    #[serde(default)]
+    items: Vec<Group>,
+}
+
+/// A customer group of the store.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Group {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Profile {
+    #[serde(default)]
+    languages: Option<Languages>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Languages {
+    #[serde(default)]
+    enabled_languages: Vec<String>,
+}
+
 /// A client for one store.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -147,6 +176,28 @@ impl Client {
             .header(header::CONTENT_TYPE, "application/json")
             .body(body);
         self.send(request).await.map(|_| ())
+    }
+
+    /// One page of `GET /customer_groups` (at most 100 groups from `offset`) and the total.
+    pub async fn customer_groups(&self, offset: u64) -> Result<(Vec<Group>, u64), ApiError> {
+        let request = self
+            .http
+            .get(format!("{}/customer_groups", self.base))
+            .query(&[("offset", offset.to_string()), ("limit", "100".to_string())]);
+        let (status, bytes) = self.send(request).await?;
+        let page = parse_body::<GroupsPage>(status, &bytes)?;
+        Ok((page.items, page.total))
+    }
+
+    /// The languages enabled in the store, from `GET /profile`.
+    pub async fn enabled_languages(&self) -> Result<Vec<String>, ApiError> {
+        let request = self.http.get(format!("{}/profile", self.base));
+        let (status, bytes) = self.send(request).await?;
+        let profile = parse_body::<Profile>(status, &bytes)?;
+        Ok(profile
+            .languages
+            .map(|l| l.enabled_languages)
+            .unwrap_or_default())
     }
 
     /// `GET /customers?email=..&useExactEmailMatch=true`: the id of the customer with this

@@ -11,7 +11,6 @@ use std::hash::{BuildHasher, RandomState};
 use super::journal::Finished;
 use super::outcome::{RowOutcome, Status};
 use super::send::Job;
-use crate::ecwid::body_of;
 use crate::input::mapping::ColumnMap;
 use crate::input::reader::RawRow;
 
@@ -20,7 +19,7 @@ use crate::input::reader::RawRow;
 pub enum Item {
     /// The row is settled without a request.
     Ready(RowOutcome),
-    Send(Job),
+    Send(Box<Job>),
 }
 
 /// Checks rows in file order.
@@ -32,6 +31,8 @@ pub struct Checker {
     hasher: RandomState,
     /// Email hash -> first row that had it.
     seen: HashMap<u64, u64>,
+    /// Whether a dry run has said that group names cannot be checked offline.
+    told_groups_offline: bool,
 }
 
 impl Checker {
@@ -42,6 +43,7 @@ impl Checker {
             finished,
             hasher: RandomState::new(),
             seen: HashMap::new(),
+            told_groups_offline: false,
         }
     }
 
@@ -92,16 +94,24 @@ impl Checker {
             return ready(Status::Duplicate, error, vec![reason]);
         }
         if self.dry_run {
+            let named_group =
+                request.customer_group_name.is_some() && request.customer_group_id.is_none();
+            if named_group && !std::mem::replace(&mut self.told_groups_offline, true) {
+                tracing::warn!(
+                    "customerGroupName cannot be checked offline: names are matched against \
+                     the store's groups when importing"
+                );
+            }
             return ready(Status::Valid, String::new(), Vec::new());
         }
-        Item::Send(Job {
+        Item::Send(Box::new(Job {
             row: raw.row,
             line: raw.line,
             maybe_sent: self.finished.maybe_sent.contains(&raw.row),
-            body: body_of(&request),
+            request,
             email,
             record: raw.record,
-        })
+        }))
     }
 
     /// The first row with this email, when it is not this one; notes this one otherwise.

@@ -7,6 +7,7 @@
 //! the file. Requests in flight are bounded separately by `--concurrency` slots.
 
 pub mod check;
+pub mod facts;
 pub mod journal;
 pub mod outcome;
 pub mod rate;
@@ -106,7 +107,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             async move {
                 match (item, sender) {
                     (Item::Ready(outcome), _) => outcome,
-                    (Item::Send(job), Some(sender)) => sender.send(job).await,
+                    (Item::Send(job), Some(sender)) => sender.send(*job).await,
                     // A dry run makes no jobs; were there one, it would be a valid row.
                     (Item::Send(job), None) => job.unsent(outcome::Status::Valid),
                 }
@@ -302,6 +303,7 @@ fn sender(
         max_retries: send.max_retries,
         on_existing: send.on_existing,
         journal,
+        facts: facts::StoreFacts::default(),
         stop: stop.clone(),
         counters: Arc::clone(counters),
     }))

@@ -10,15 +10,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use csv::ByteRecord;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
+use super::facts::StoreFacts;
 use super::journal::Journal;
 use super::outcome::{RowOutcome, Status};
 use super::rate::RateBudget;
 use super::retry::{self, Action, MAX_RATE_LIMITED};
 use super::stop::Stop;
 use crate::cli::OnExisting;
-use crate::ecwid::{ApiError, Client};
+use crate::customer::CustomerRequest;
+use crate::ecwid::{ApiError, Client, body_of};
 
 /// A valid row, ready to be sent.
 #[derive(Debug)]
@@ -28,7 +30,7 @@ pub struct Job {
     /// An interrupted run may have created it: look it up before sending.
     pub maybe_sent: bool,
     pub email: String,
-    pub body: Bytes,
+    pub request: CustomerRequest,
     pub record: ByteRecord,
 }
 
@@ -36,6 +38,13 @@ impl Job {
     /// The outcome of the row when no request is made for it.
     pub fn unsent(self, status: Status) -> RowOutcome {
         finish(self, &Progress::default(), status, None, String::new())
+    }
+
+    /// A row settled before any request of its own, with what to say and a short reason.
+    pub fn settled_as(self, status: Status, error: String, reason: &str) -> RowOutcome {
+        let mut outcome = finish(self, &Progress::default(), status, None, error);
+        outcome.reasons = vec![reason.to_string()];
+        outcome
     }
 }
 
@@ -64,6 +73,7 @@ pub struct Sender {
     pub max_retries: u32,
     pub on_existing: OnExisting,
     pub journal: Option<Arc<Journal>>,
+    pub facts: StoreFacts,
     pub stop: Stop,
     pub counters: Arc<Counters>,
 }
@@ -112,12 +122,17 @@ impl Default for Progress {
 impl Sender {
     /// Sends the row until it has its final status.
     pub async fn send(&self, job: Job) -> RowOutcome {
+        let job = match self.prepare(job).await {
+            Ok(job) => job,
+            Err(outcome) => return outcome,
+        };
+        let body = body_of(&job.request);
         let mut p = Progress::default();
         if job.maybe_sent {
             p.phase = Phase::Settle;
         }
         loop {
-            let Some(result) = self.attempt(&job, p.phase).await else {
+            let Some(result) = self.attempt(&job, &body, p.phase).await else {
                 return self.stopped(job, p);
             };
             p.attempts += 1;
@@ -238,8 +253,49 @@ impl Sender {
     }
 
     /// One request, once a slot and the budget allow; `None` when the run stops first.
-    async fn attempt(&self, job: &Job, phase: Phase) -> Option<Result<Reply, ApiError>> {
-        let _slot = tokio::select! {
+    async fn attempt(
+        &self,
+        job: &Job,
+        body: &Bytes,
+        phase: Phase,
+    ) -> Option<Result<Reply, ApiError>> {
+        let _slot = self.turn().await?;
+        if let (Phase::Create, Some(journal)) = (phase, &self.journal) {
+            journal.sending(job.row);
+        }
+        let result = match phase {
+            Phase::Create => self
+                .client
+                .create_customer(body.clone())
+                .await
+                .map(Reply::Created),
+            Phase::Settle | Phase::FindExisting => {
+                Counters::bump(&self.counters.lookups);
+                self.client
+                    .find_customer(&job.email)
+                    .await
+                    .map(Reply::Found)
+            }
+            Phase::Update(id) => self
+                .client
+                .update_customer(id, body.clone())
+                .await
+                .map(|()| Reply::Updated),
+        };
+        // Stop the run before this slot frees up, so that no other request leaves after the
+        // store has refused the token.
+        if let Err(e) = &result
+            && retry::classify(e) == Action::StopRun
+        {
+            self.stop.abort(stop_hint(Some(e)));
+        }
+        Some(result)
+    }
+
+    /// Waits for a slot among `--concurrency` and then for the budget; the request must leave
+    /// at once after. `None` when the run stops first.
+    pub(super) async fn turn(&self) -> Option<SemaphorePermit<'_>> {
+        let slot = tokio::select! {
             biased;
             _ = self.stop.stopped() => return None,
             slot = self.slots.acquire() => slot.ok()?,
@@ -253,36 +309,7 @@ impl Sender {
             return None;
         }
         Counters::bump(&self.counters.requests);
-        if let (Phase::Create, Some(journal)) = (phase, &self.journal) {
-            journal.sending(job.row);
-        }
-        let result = match phase {
-            Phase::Create => self
-                .client
-                .create_customer(job.body.clone())
-                .await
-                .map(Reply::Created),
-            Phase::Settle | Phase::FindExisting => {
-                Counters::bump(&self.counters.lookups);
-                self.client
-                    .find_customer(&job.email)
-                    .await
-                    .map(Reply::Found)
-            }
-            Phase::Update(id) => self
-                .client
-                .update_customer(id, job.body.clone())
-                .await
-                .map(|()| Reply::Updated),
-        };
-        // Stop the run before this slot frees up, so that no other request leaves after the
-        // store has refused the token.
-        if let Err(e) = &result
-            && retry::classify(e) == Action::StopRun
-        {
-            self.stop.abort(stop_hint(Some(e)));
-        }
-        Some(result)
+        Some(slot)
     }
 
     fn gave_up(&self, job: Job, p: Progress) -> RowOutcome {
@@ -334,7 +361,7 @@ fn describe(error: Option<&ApiError>) -> String {
 }
 
 /// What the user should check when the store refuses the token, the plan or the store.
-fn stop_hint(error: Option<&ApiError>) -> String {
+pub(super) fn stop_hint(error: Option<&ApiError>) -> String {
     let what = describe(error);
     let hint = match error.and_then(ApiError::status) {
         Some(402) => {

@@ -711,9 +711,36 @@ fn ragged_and_oversized_rows_are_invalid_and_the_run_goes_on() {
         .map(|l| l.split(',').nth(3).unwrap_or_default())
         .collect();
     assert_eq!(statuses, ["invalid", "invalid", "valid"], "{results}");
-    assert!(results.contains("3 cells but the header has 2"), "{results}");
+    assert!(
+        results.contains("3 cells but the header has 2"),
+        "{results}"
+    );
     assert!(results.contains("larger than 1024 KiB"), "{results}");
     let failed =
         std::fs::read_to_string(dir.path().join("broken.results.failed.csv")).expect("failed");
     assert_eq!(failed, "email,name\nann@example.com,Ann,extra\n");
+}
+
+/// `validate` says once that group names cannot be checked offline, and keeps the rows valid.
+#[test]
+fn validate_says_group_names_are_not_checked_offline() {
+    let dir = tempfile::tempdir().expect("dir");
+    let input = dir.path().join("groups.csv");
+    std::fs::write(
+        &input,
+        "email,customerGroupName\na@example.com,VIP\nb@example.com,Gold\n",
+    )
+    .expect("input");
+    let assert = Command::cargo_bin("ecwid-import")
+        .expect("binary")
+        .arg("validate")
+        .arg(&input)
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr.matches("cannot be checked offline").count(),
+        1,
+        "{stderr}"
+    );
 }

@@ -559,3 +559,94 @@ async fn existing_email_follows_on_existing() {
         assert_eq!(posts(&requests).len(), 1, "{choice}: one create only");
     }
 }
+
+/// Group names are resolved through one paged `GET /customer_groups` for the whole run; an
+/// unknown name fails its row with the store's group names.
+#[tokio::test]
+async fn group_names_are_resolved_once_and_unknown_names_fail() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/1003/customer_groups"))
+        .and(query_param("offset", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 3, "count": 2, "offset": 0, "limit": 100,
+            "items": [{"id": 0, "name": "General"}, {"id": 9367001, "name": "VIP"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/1003/customer_groups"))
+        .and(query_param("offset", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 3, "count": 1, "offset": 2, "limit": 100,
+            "items": [{"id": 9367002, "name": "Wholesale"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(3))
+        .mount(&server)
+        .await;
+    let csv = "email,customerGroupName,customerGroupId\n\
+               a@example.com,vip,\n\
+               b@example.com, WHOLESALE ,\n\
+               c@example.com,Gold,\n\
+               d@example.com,VIP,0\n\
+               e@example.com,,\n";
+    let ws = Workspace::new(csv);
+    assert_eq!(ws.import(&api(&server).await, &[]).await, 1);
+    let rows = ws.results();
+    assert_eq!(
+        column(&rows, "status"),
+        ["created", "created", "failed", "created", "created"]
+    );
+    let error = &rows[2]["error"];
+    assert!(
+        error.contains("\"Gold\"") && error.contains("General, VIP, Wholesale"),
+        "{error}"
+    );
+    let sent = posts(&server.received_requests().await.expect("recorded"));
+    // Requests leave in any order: sort them by email (a, b, d, e).
+    let mut groups: Vec<(String, Value)> = sent
+        .iter()
+        .map(|b| (b["email"].to_string(), b["customerGroupId"].clone()))
+        .collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids: Vec<Value> = groups.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, [json!(9367001), json!(9367002), json!(0), Value::Null]);
+    assert!(sent.iter().all(|b| b.get("customerGroupName").is_none()));
+}
+
+/// A `lang` the store has not enabled makes the row invalid before it is sent; the profile
+/// is read once.
+#[tokio::test]
+async fn languages_not_enabled_are_invalid_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/1003/profile"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "generalInfo": {"storeId": 1003},
+            "languages": {"enabledLanguages": ["en", "pt_BR"], "defaultLanguage": "en"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(4))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let csv = "email,lang\na@example.com,en\nb@example.com,de\nc@example.com,pt-br\n";
+    let ws = Workspace::new(csv);
+    assert_eq!(ws.import(&api(&server).await, &[]).await, 1);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created", "invalid", "created"]);
+    assert!(
+        rows[1]["error"].contains("not enabled in the store (enabled: en, pt_br)"),
+        "{}",
+        rows[1]["error"]
+    );
+    assert!(ws.failed_output().exists());
+}

@@ -1,0 +1,192 @@
+//! What the import learns from the store once per run, when a row first needs it: the customer
+//! groups (to turn `customerGroupName` into `customerGroupId`) and the enabled languages (to
+//! refuse a `lang` the store would refuse, without spending a request per row on a 400).
+//!
+//! Fetched lazily, so that a file without those columns costs no request and needs no scope
+//! beyond creating and reading customers.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+
+use tokio::sync::OnceCell;
+
+use super::outcome::{RowOutcome, Status};
+use super::retry::{self, Action};
+use super::send::{Job, Sender};
+use crate::ecwid::{ApiError, Group};
+
+/// The store's facts, each fetched at most once.
+#[derive(Debug, Default)]
+pub struct StoreFacts {
+    /// Group name (lower case) -> id, or why the groups are not known.
+    groups: OnceCell<Result<Groups, String>>,
+    /// Enabled language codes (lower case, `_` for `-`); `None` when they could not be read.
+    languages: OnceCell<Option<HashSet<String>>>,
+}
+
+#[derive(Debug)]
+struct Groups {
+    by_name: HashMap<String, u64>,
+    names: Vec<String>,
+}
+
+fn language_key(code: &str) -> String {
+    code.trim().to_lowercase().replace('-', "_")
+}
+
+impl Sender {
+    /// Resolves the row's group name and checks its language; `Err` settles the row without
+    /// sending it.
+    pub(super) async fn prepare(&self, mut job: Job) -> Result<Job, RowOutcome> {
+        let request = &mut job.request;
+        if request.customer_group_id.is_some() {
+            // An id wins over a name: the contract resolves names only when no id is given.
+            request.customer_group_name = None;
+        }
+        if let Some(name) = request.customer_group_name.take() {
+            match self.groups().await {
+                None => return Err(job.unsent(Status::NotSent)),
+                Some(Ok(groups)) => match groups.by_name.get(&name.to_lowercase()) {
+                    Some(&id) => job.request.customer_group_id = Some(id),
+                    None => {
+                        let error = format!(
+                            "customerGroupName {name:?}: the store has no such group; its groups \
+                             are: {}",
+                            groups.names.join(", ")
+                        );
+                        return Err(job.settled_as(
+                            Status::Failed,
+                            error,
+                            "unknown customer group",
+                        ));
+                    }
+                },
+                Some(Err(why)) => {
+                    let error = format!("customerGroupName {name:?}: {why}");
+                    return Err(job.settled_as(Status::Failed, error, "customer groups unknown"));
+                }
+            }
+        }
+        if let Some(lang) = job.request.lang.clone()
+            && let Some(Some(enabled)) = self.languages().await
+            && !enabled.contains(&language_key(&lang))
+        {
+            let mut list: Vec<&str> = enabled.iter().map(String::as_str).collect();
+            list.sort_unstable();
+            let error = format!(
+                "lang {lang:?}: not enabled in the store (enabled: {})",
+                list.join(", ")
+            );
+            return Err(job.settled_as(Status::Invalid, error, "lang not enabled in the store"));
+        }
+        Ok(job)
+    }
+
+    /// The store's groups, fetched on first use; `None` when the run stopped first.
+    async fn groups(&self) -> Option<&Result<Groups, String>> {
+        let fetched: Result<_, ()> = self
+            .facts
+            .groups
+            .get_or_try_init(|| async {
+                let mut all: Vec<Group> = Vec::new();
+                loop {
+                    let offset = all.len() as u64;
+                    let page = self.fetch(|| self.client.customer_groups(offset)).await;
+                    match page.ok_or(())? {
+                        Ok((items, total)) => {
+                            let done = items.is_empty() || offset + items.len() as u64 >= total;
+                            all.extend(items);
+                            if done {
+                                return Ok(Ok(index_groups(all)));
+                            }
+                        }
+                        Err(e) => return Ok(Err(self.groups_unknown(&e))),
+                    }
+                }
+            })
+            .await;
+        fetched.ok()
+    }
+
+    fn groups_unknown(&self, error: &ApiError) -> String {
+        match (retry::classify(error), error.status()) {
+            (_, Some(402)) => {
+                "the store's plan has no customer groups (HTTP 402): remove the column or \
+                 upgrade the plan"
+                    .into()
+            }
+            (Action::StopRun, _) => {
+                self.stop.abort(super::send::stop_hint(Some(error)));
+                format!("the store refused to list its customer groups: {error}")
+            }
+            _ => format!("could not read the store's customer groups: {error}"),
+        }
+    }
+
+    /// The store's enabled languages, fetched on first use. A store that will not tell (a
+    /// token without the profile scope, say) is not checked: it answers 400 per row instead.
+    async fn languages(&self) -> Option<&Option<HashSet<String>>> {
+        let fetched: Result<_, ()> = self
+            .facts
+            .languages
+            .get_or_try_init(|| async {
+                match self
+                    .fetch(|| self.client.enabled_languages())
+                    .await
+                    .ok_or(())?
+                {
+                    Ok(codes) if !codes.is_empty() => {
+                        Ok(Some(codes.iter().map(|c| language_key(c)).collect()))
+                    }
+                    Ok(_) => Ok(None),
+                    Err(e) => {
+                        tracing::warn!(
+                            "could not read the store's languages ({e}): lang is not checked \
+                             before sending"
+                        );
+                        Ok(None)
+                    }
+                }
+            })
+            .await;
+        fetched.ok()
+    }
+
+    /// A read-only request with the run's budget and retry policy (429 pauses, backoff on
+    /// 5xx and lost connections); `None` when the run stops first.
+    async fn fetch<T, F, Fut>(&self, call: F) -> Option<Result<T, ApiError>>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut retries = 0;
+        loop {
+            let slot = self.turn().await?;
+            let result = call().await;
+            drop(slot);
+            let error = match result {
+                Ok(value) => return Some(Ok(value)),
+                Err(error) => error,
+            };
+            match retry::classify(&error) {
+                Action::Pause(wait) => self.budget.pause_for(wait),
+                Action::Retry { .. } if retries < self.max_retries => {
+                    retries += 1;
+                    if !self.stop.sleep(retry::backoff(retries)).await {
+                        return None;
+                    }
+                }
+                _ => return Some(Err(error)),
+            }
+        }
+    }
+}
+
+fn index_groups(groups: Vec<Group>) -> Groups {
+    let names = groups.iter().map(|g| g.name.clone()).collect();
+    let by_name = groups
+        .into_iter()
+        .map(|g| (g.name.trim().to_lowercase(), g.id))
+        .collect();
+    Groups { by_name, names }
+}
