@@ -4,6 +4,7 @@ mod cli;
 mod e2e;
 mod import;
 mod resume;
+mod robustness;
 mod sandbox;
 mod spectrum;
 mod support;
