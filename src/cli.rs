@@ -29,10 +29,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// No progress output (warnings, errors and the summary still show)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = 900)]
     pub quiet: bool,
     /// More log detail: -v for each request's outcome, -vv for everything
-    #[arg(short, long, action = ArgAction::Count, global = true)]
+    #[arg(short, long, action = ArgAction::Count, global = true, display_order = 901)]
     pub verbose: u8,
     /// The command line as typed, for the command that continues a stopped run (empty when
     /// the library is driven directly).
@@ -53,6 +53,11 @@ pub enum Command {
     Validate(InputArgs),
     /// Print the header line with every supported column
     Template,
+    /// Print a shell completion script, e.g. `ecwid-import completions bash > /etc/bash_completion.d/ecwid-import`
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
     /// Run a local stand-in of the Ecwid API on 127.0.0.1, for trying things out and for tests
     #[command(
         after_help = "Example:\n  ecwid-import sandbox --port 8080 --fail-before 0.1 --seed 7\n  \

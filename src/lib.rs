@@ -27,6 +27,11 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
             println!("{}", template());
             return Ok(exit::OK);
         }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "ecwid-import", &mut std::io::stdout());
+            return Ok(exit::OK);
+        }
         Command::Sandbox(args) => {
             sandbox::serve(args.clone())
                 .await

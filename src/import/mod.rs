@@ -119,7 +119,10 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         let paused = budget.as_ref().and_then(|b| b.paused_for());
         // Where the recorded row starts in the file: the reader runs a little ahead.
         let done = outcome.record.position().map_or(0, |p| p.byte());
-        recorder.progress.update(&recorder.tally, done, paused);
+        let retries = counters.retries.load(Ordering::Relaxed);
+        recorder
+            .progress
+            .update(&recorder.tally, done, retries, paused);
     }
     let read = reader
         .await

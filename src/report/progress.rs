@@ -13,8 +13,20 @@ use tracing_indicatif::span_ext::IndicatifSpanExt;
 
 use super::summary::Tally;
 
-/// How often the plain progress line is written when stderr is not a terminal.
+/// How often the bar is redrawn at most: a dry run records many thousand rows a second.
+const BAR_EVERY: Duration = Duration::from_millis(100);
+
+/// How often the plain progress line is written when stderr is not a terminal, unless
+/// `ECWID_IMPORT_PROGRESS_SECONDS` says otherwise.
 const PLAIN_EVERY: Duration = Duration::from_secs(10);
+
+fn plain_every() -> Duration {
+    std::env::var("ECWID_IMPORT_PROGRESS_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .unwrap_or(PLAIN_EVERY)
+}
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +54,9 @@ pub struct Progress {
     mode: ProgressMode,
     span: Span,
     total_bytes: u64,
-    last_plain: Instant,
+    started: Instant,
+    last_shown: Instant,
+    every: Duration,
 }
 
 impl Progress {
@@ -66,46 +80,53 @@ impl Progress {
             mode,
             span,
             total_bytes,
-            last_plain: Instant::now(),
+            started: Instant::now(),
+            last_shown: Instant::now(),
+            every: if mode == ProgressMode::Bar {
+                BAR_EVERY
+            } else {
+                plain_every()
+            },
         }
     }
 
-    /// Shows the counts so far; `done_bytes` is how far into the file the rows recorded reach,
-    /// `paused` how long a 429 pause still holds the run.
-    pub fn update(&mut self, tally: &Tally, done_bytes: u64, paused: Option<Duration>) {
-        match self.mode {
-            ProgressMode::Off => {}
-            ProgressMode::Bar => {
-                self.span.pb_set_position(done_bytes.min(self.total_bytes));
-                self.span.pb_set_message(&line(tally, paused));
-            }
-            ProgressMode::Plain => {
-                if self.last_plain.elapsed() >= PLAIN_EVERY {
-                    self.last_plain = Instant::now();
-                    let share = percent(done_bytes, self.total_bytes);
-                    tracing::info!("progress: {share}% of the file, {}", line(tally, paused));
-                }
-            }
+    /// Shows the counts so far: `done_bytes` is how far into the file the recorded rows reach,
+    /// `retries` how many retries the run has made, `paused` how long a 429 pause still holds.
+    pub fn update(
+        &mut self,
+        tally: &Tally,
+        done_bytes: u64,
+        retries: u64,
+        paused: Option<Duration>,
+    ) {
+        if self.mode == ProgressMode::Off || self.last_shown.elapsed() < self.every {
+            return;
+        }
+        self.last_shown = Instant::now();
+        let elapsed = self.started.elapsed().as_secs_f64().max(0.001);
+        let mut text = format!("{} rows ({:.1}/s)", tally.rows, tally.rows as f64 / elapsed);
+        for (status, count) in tally.by_status() {
+            text.push_str(&format!(", {status} {count}"));
+        }
+        if retries > 0 {
+            text.push_str(&format!(", retries {retries}"));
+        }
+        if let Some(wait) = paused {
+            text.push_str(&format!(
+                " | rate limited: resuming in {} s",
+                wait.as_secs() + 1
+            ));
+        }
+        if self.mode == ProgressMode::Bar {
+            self.span.pb_set_position(done_bytes.min(self.total_bytes));
+            self.span.pb_set_message(&text);
+        } else {
+            let share = percent(done_bytes, self.total_bytes);
+            tracing::info!("progress: {share}% of the file, {text}");
         }
     }
 }
 
 fn percent(done: u64, total: u64) -> u64 {
     (done.min(total) * 100).checked_div(total).unwrap_or(100)
-}
-
-fn line(tally: &Tally, paused: Option<Duration>) -> String {
-    let counts: Vec<String> = tally
-        .by_status()
-        .iter()
-        .map(|(s, n)| format!("{s} {n}"))
-        .collect();
-    let mut text = format!("{} rows: {}", tally.rows, counts.join(", "));
-    if let Some(wait) = paused {
-        text.push_str(&format!(
-            " | rate limited: resuming in {} s",
-            wait.as_secs() + 1
-        ));
-    }
-    text
 }

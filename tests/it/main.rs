@@ -3,6 +3,7 @@
 mod cli;
 mod e2e;
 mod import;
+mod operator;
 mod resume;
 mod robustness;
 mod sandbox;

@@ -1,0 +1,160 @@
+//! What a person at a terminal and a scheduler see: progress (bar or plain lines), help,
+//! completions, the template and the summary, pinned by snapshots where the text is the
+//! product.
+
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use ecwid_import::report::summary::{Summary, TopError};
+
+use crate::support::emails_csv;
+
+fn binary() -> Command {
+    let mut command = Command::cargo_bin("ecwid-import").expect("binary");
+    command
+        .env_remove("ECWID_STORE_ID")
+        .env_remove("ECWID_API_URL")
+        .env_remove("ECWID_TOKEN")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = binary().args(args).output().expect("runs");
+    assert!(output.status.success(), "{args:?}");
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+/// A file of `n` valid rows in a temporary folder.
+fn rows_file(n: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("people.csv");
+    let emails: Vec<String> = (0..n).map(|i| format!("p{i}@example.com")).collect();
+    std::fs::write(&path, emails_csv(&emails)).expect("write");
+    (dir, path)
+}
+
+/// The template is the canonical header line.
+#[test]
+fn template_snapshot() {
+    insta::assert_snapshot!(stdout_of(&["template"]));
+}
+
+/// Help of every command, with its examples.
+#[test]
+fn help_snapshots() {
+    insta::assert_snapshot!("help", stdout_of(&["--help"]));
+    insta::assert_snapshot!("help_import", stdout_of(&["import", "--help"]));
+    insta::assert_snapshot!("help_validate", stdout_of(&["validate", "--help"]));
+    insta::assert_snapshot!("help_sandbox", stdout_of(&["sandbox", "--help"]));
+}
+
+/// The version is printed with -V.
+#[test]
+fn version_flag() {
+    let version = stdout_of(&["-V"]);
+    assert_eq!(
+        version.trim(),
+        format!("ecwid-import {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// The summary text of a run with every kind of count.
+#[test]
+fn summary_text_snapshot() {
+    let summary = Summary {
+        rows: 1200,
+        by_status: vec![("created", 1100), ("exists", 40), ("invalid", 50), ("failed", 10)],
+        requests: 1190,
+        retries: 40,
+        rate_limited: 3,
+        lookups: 12,
+        confirmed_by_lookup: 2,
+        elapsed_seconds: 130.24,
+        exit_code: 1,
+        output: "customers.results.csv".into(),
+        failed_output: "customers.results.failed.csv".into(),
+        top_errors: vec![
+            TopError {
+                error: "invalid: billingPerson.countryCode: must be an ISO 3166-1 alpha-2 country code such as US, DE or GB".into(),
+                count: 31,
+                first_row: 7,
+            },
+            TopError {
+                error: "failed: HTTP 400 WRONG_PARAMETER".into(),
+                count: 10,
+                first_row: 88,
+            },
+        ],
+        stopped: None,
+        dry_run: false,
+    };
+    insta::assert_snapshot!(summary.to_text());
+    let json: serde_json::Value = serde_json::to_value(&summary).expect("json");
+    insta::assert_json_snapshot!("summary_json", json);
+}
+
+/// Completion scripts for the shells clap knows.
+#[test]
+fn completions_for_bash_and_zsh() {
+    let bash = stdout_of(&["completions", "bash"]);
+    assert!(
+        bash.contains("_ecwid__import()") && bash.contains("--on-existing"),
+        "{bash}"
+    );
+    let zsh = stdout_of(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef ecwid-import"), "{zsh}");
+}
+
+/// Not on a terminal: plain progress lines (here every 0 s), none with -q.
+#[test]
+fn plain_progress_lines_off_a_terminal() {
+    let (_dir, input) = rows_file(30);
+    let output = binary()
+        .args(["import", "--sandbox", "--rate", "60000"])
+        .arg(&input)
+        .env("ECWID_IMPORT_PROGRESS_SECONDS", "0")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("progress: "))
+        .collect();
+    assert!(lines.len() >= 10, "{stderr}");
+    assert!(
+        lines.iter().all(|l| l.contains("% of the file")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour codes off a terminal: {stderr}"
+    );
+
+    let quiet = binary()
+        .args(["import", "--sandbox", "--rate", "60000", "-q"])
+        .arg(&input)
+        .env("ECWID_IMPORT_PROGRESS_SECONDS", "0")
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("progress: "));
+}
+
+/// On a terminal (a pseudo-terminal from `script`): a progress bar with counts and ETA.
+#[test]
+fn progress_bar_on_a_terminal() {
+    let (_dir, input) = rows_file(25);
+    let bin = assert_cmd::cargo::cargo_bin("ecwid-import");
+    let command = format!("{} import --sandbox {}", bin.display(), input.display());
+    let output = Process::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(screen.contains("ETA"), "{screen}");
+    assert!(screen.contains("created"), "{screen}");
+    assert!(screen.contains("/s)"), "rows per second: {screen}");
+    assert!(screen.contains("Imported 25 rows"), "{screen}");
+}
