@@ -45,7 +45,10 @@ pub enum Command {
     /// Check the file, then create its customers in the store
     #[command(
         after_help = "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
-                  Example:\n  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003"
+                  Examples:\n  \
+                  ecwid-import import customers.csv --sandbox\n  \
+                  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
+                  ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume"
     )]
     Import(ImportArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
@@ -91,13 +94,24 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Ecwid store ID (required unless --dry-run)
-    #[arg(long, env = "ECWID_STORE_ID", value_name = "ID")]
+    #[arg(
+        long,
+        env = "ECWID_STORE_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
     pub store_id: Option<u64>,
     /// Read the access token from this file (else from ECWID_TOKEN)
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
     /// API base; requests go to {api-url}/{store-id}/...
-    #[arg(long, env = "ECWID_API_URL", default_value = DEFAULT_API_URL, value_name = "URL")]
+    #[arg(
+        long,
+        env = "ECWID_API_URL",
+        hide_env_values = true,
+        default_value = DEFAULT_API_URL,
+        value_name = "URL"
+    )]
     pub api_url: String,
     /// Requests per minute for all requests of the run: no 60-second window holds more
     #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
