@@ -123,6 +123,18 @@ fn shell_quote(word: &str) -> String {
     }
 }
 
+/// The column reference of the README: every canonical column and what it accepts, list
+/// positions written `N`.
+pub fn column_reference() -> String {
+    let mut table = String::from("| column | accepts |\n|---|---|\n");
+    for field in Field::canonical() {
+        let name = field.to_string().replace(".0.", ".N.");
+        let accepts = customer::rules::accepted(field);
+        table.push_str(&format!("| `{name}` | {accepts} |\n"));
+    }
+    table
+}
+
 /// The header line with every supported column.
 pub fn template() -> String {
     let names: Vec<String> = Field::canonical().iter().map(Field::to_string).collect();

@@ -39,6 +39,31 @@ pub const RULE_CONTACT_TYPE: &str = "must be one of EMAIL PHONE FACEBOOK INSTAGR
      TIKTOK PINTEREST VK FB_MESSENGER WHATSAPP TELEGRAM VIBER URL OTHER";
 pub const RULE_TAX_EXEMPT: &str = "can be true only with a taxId in the same row";
 
+/// What a column of `field` accepts, in the words of the rule messages: the column reference
+/// of the README is made from this, so the two cannot drift apart.
+pub fn accepted(field: Field) -> String {
+    let bare = |rule: &'static str| rule.strip_prefix("must be ").unwrap_or(rule);
+    match field {
+        Field::Email => format!("{RULE_EMAIL_REQUIRED}; {}", bare(RULE_EMAIL)),
+        Field::CustomerGroupId | Field::Contact(_, ContactField::OrderBy) => {
+            bare(RULE_INTEGER).into()
+        }
+        Field::TaxIdValid | Field::AcceptMarketing | Field::Contact(_, ContactField::Default) => {
+            bare(RULE_BOOLEAN).into()
+        }
+        Field::TaxExempt => format!("{}; {RULE_TAX_EXEMPT}", bare(RULE_BOOLEAN)),
+        Field::B2bB2c => bare(RULE_B2B).into(),
+        Field::Lang => format!("{}, enabled in the store", bare(RULE_LANG)),
+        Field::Billing(AddressField::CountryCode)
+        | Field::Shipping(_, AddressField::CountryCode) => bare(RULE_COUNTRY).into(),
+        Field::Contact(_, ContactField::Type) => bare(RULE_CONTACT_TYPE).into(),
+        Field::CustomerGroupName => {
+            "the name of one of the store's customer groups, any case".into()
+        }
+        _ => "any text".into(),
+    }
+}
+
 /// Trims the ends of a cell: spaces, tabs and line breaks (inner line breaks are kept).
 pub fn trim_cell(raw: &str) -> &str {
     raw.trim_matches([' ', '\t', '\r', '\n'])

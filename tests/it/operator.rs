@@ -158,3 +158,21 @@ fn progress_bar_on_a_terminal() {
     assert!(screen.contains("/s)"), "rows per second: {screen}");
     assert!(screen.contains("Imported 25 rows"), "{screen}");
 }
+
+/// The README's column reference is the one the code makes: they cannot drift apart.
+#[test]
+fn readme_column_reference_is_current() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let (_, rest) = readme
+        .split_once("<!-- columns:begin -->\n")
+        .expect("README has the columns:begin marker");
+    let (block, _) = rest
+        .split_once("<!-- columns:end -->")
+        .expect("README has the columns:end marker");
+    let expected = ecwid_import::column_reference();
+    assert_eq!(
+        block, expected,
+        "paste this between the markers in README.md:\n{expected}"
+    );
+}
