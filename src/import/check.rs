@@ -1,5 +1,6 @@
 //! The check stage: each raw row becomes a job to send, or a final outcome (`invalid`,
-//! `duplicate`, or `valid` in a dry run) that needs no request.
+//! `duplicate`, or `valid` in a dry run) that needs no request. A row sent with part of it
+//! left out carries a note, which ends up in the `error` column of the results.
 //!
 //! Duplicates are found by a 64-bit hash of the lower-cased email rather than the email itself,
 //! so that memory stays small on files of millions of rows; two different emails share a hash
@@ -32,7 +33,12 @@ pub struct Checker {
     hasher: RandomState,
     /// Email hash -> first row that had it.
     seen: HashMap<u64, u64>,
+    /// Rows sent with a note so far.
+    noted: u64,
 }
+
+/// Rows whose notes are logged; more would bury the progress and the summary.
+const WARNED_NOTES: u64 = 5;
 
 impl Checker {
     pub fn new(map: ColumnMap, dry_run: bool, finished: Finished) -> Self {
@@ -42,6 +48,7 @@ impl Checker {
             finished,
             hasher: RandomState::new(),
             seen: HashMap::new(),
+            noted: 0,
         }
     }
 
@@ -78,8 +85,8 @@ impl Checker {
                 settled: true,
             })
         };
-        let request = match self.map.request(&raw.record) {
-            Ok(request) => request,
+        let mapped = match self.map.request(&raw.record) {
+            Ok(mapped) => mapped,
             Err(invalid) => return ready(Status::Invalid, invalid.error, invalid.reasons),
         };
         if let Some(first) = first_row {
@@ -87,17 +94,32 @@ impl Checker {
             let reason = "email appeared earlier in the file".to_string();
             return ready(Status::Duplicate, error, vec![reason]);
         }
+        let note = mapped.notes.join("; ");
+        if !note.is_empty() {
+            self.warn(raw.row, raw.line, &note);
+        }
         if self.dry_run {
-            return ready(Status::Valid, String::new(), Vec::new());
+            return ready(Status::Valid, note, Vec::new());
         }
         Item::Send(Job {
             row: raw.row,
             line: raw.line,
             maybe_sent: self.finished.maybe_sent.contains(&raw.row),
-            body: body_of(&request),
+            body: body_of(&mapped.request),
             email,
             record: raw.record,
+            note,
         })
+    }
+
+    /// A warning for the first rows with a note; the results file has them all.
+    fn warn(&mut self, row: u64, line: u64, note: &str) {
+        self.noted += 1;
+        if self.noted <= WARNED_NOTES {
+            tracing::warn!("row {row} (line {line}): {note}");
+        } else if self.noted == WARNED_NOTES + 1 {
+            tracing::warn!("more rows have notes: see the error column of the results file");
+        }
     }
 
     /// The first row with this email, when it is not this one; notes this one otherwise.
