@@ -3,6 +3,7 @@
 mod cli;
 mod e2e;
 mod import;
+mod presets;
 mod resume;
 mod sandbox;
 mod spectrum;
