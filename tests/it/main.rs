@@ -3,6 +3,7 @@
 mod cli;
 mod e2e;
 mod import;
+mod mapping;
 mod presets;
 mod resume;
 mod sandbox;
