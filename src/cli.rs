@@ -9,6 +9,9 @@ use secrecy::SecretString;
 
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
+use crate::input::mapping::Layout;
+use crate::input::mapping_file::MappingFile;
+use crate::input::presets::Preset;
 use crate::report::progress::ProgressMode;
 use crate::sandbox::SandboxArgs;
 
@@ -55,7 +58,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv")]
     Validate(InputArgs),
     /// Print the header line with every supported column
-    Template,
+    #[command(after_help = "Examples:\n  ecwid-import template > customers.csv\n  \
+                  ecwid-import template --mapping > mapping.toml")]
+    Template(TemplateArgs),
     /// Print a shell completion script, e.g. `ecwid-import completions bash > /etc/bash_completion.d/ecwid-import`
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -87,6 +92,42 @@ pub struct InputArgs {
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH")]
     pub summary_json: Option<PathBuf>,
+    /// The export the file comes from; auto detects it from the header (ecwid when no other
+    /// export's header is found)
+    #[arg(long, value_enum, default_value_t = PresetArg::Auto)]
+    pub preset: PresetArg,
+    /// A TOML file mapping columns to fields, in place of the preset for the fields it names
+    /// (`ecwid-import template --mapping` prints a starter file)
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+}
+
+/// `--preset`: a preset, or detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    Auto,
+    Ecwid,
+    Shopify,
+    Woocommerce,
+}
+
+impl PresetArg {
+    fn preset(self) -> Option<Preset> {
+        match self {
+            PresetArg::Auto => None,
+            PresetArg::Ecwid => Some(Preset::Ecwid),
+            PresetArg::Shopify => Some(Preset::Shopify),
+            PresetArg::Woocommerce => Some(Preset::WooCommerce),
+        }
+    }
+}
+
+/// `template`'s options.
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// Print a commented starter mapping file (for --mapping) instead of the header line
+    #[arg(long)]
+    pub mapping: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -159,6 +200,8 @@ pub struct Config {
     pub delimiter: Option<u8>,
     pub encoding: Option<String>,
     pub summary_json: Option<PathBuf>,
+    /// The preset and mapping file that give the columns their meaning.
+    pub layout: Layout,
     pub progress: ProgressMode,
     /// `None` for a dry run.
     pub send: Option<SendConfig>,
@@ -201,7 +244,15 @@ impl InputArgs {
                 clash.display()
             )));
         }
+        let mapping = match &self.mapping {
+            Some(path) => Some(MappingFile::read(path).map_err(|e| Error::Usage(e.to_string()))?),
+            None => None,
+        };
         Ok(Config {
+            layout: Layout {
+                preset: self.preset.preset(),
+                mapping,
+            },
             input: self.file.clone(),
             failed_output,
             output,

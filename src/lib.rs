@@ -23,7 +23,11 @@ use sandbox::{Sandbox, SandboxArgs};
 pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
     let progress = ProgressMode::detect(cli.quiet);
     let config = match &cli.command {
-        Command::Template => {
+        Command::Template(args) if args.mapping => {
+            print!("{}", input::mapping_file::starter());
+            return Ok(exit::OK);
+        }
+        Command::Template(_) => {
             println!("{}", template());
             return Ok(exit::OK);
         }

@@ -51,10 +51,11 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             path: config.input.clone(),
             source,
         })?;
-    let map = ColumnMap::canonical(input.headers()).map_err(|source| Error::Header {
-        path: config.input.clone(),
-        source,
-    })?;
+    let map =
+        ColumnMap::for_input(input.headers(), &config.layout).map_err(|source| Error::Header {
+            path: config.input.clone(),
+            source,
+        })?;
     let not_imported = map.not_imported();
     if !not_imported.is_empty() {
         tracing::warn!(

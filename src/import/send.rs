@@ -32,6 +32,8 @@ pub struct Job {
     pub email: String,
     pub request: CustomerRequest,
     pub record: ByteRecord,
+    /// What the row's request leaves out and why; shown in `error` whatever the status.
+    pub note: String,
 }
 
 impl Job {
@@ -386,6 +388,15 @@ fn failed(job: Job, p: &Progress, mut error: String) -> RowOutcome {
     finish(job, p, Status::Failed, None, error)
 }
 
+/// The row's error, or its note when there is none, or both.
+fn with_note(error: String, note: String) -> String {
+    match (error.is_empty(), note.is_empty()) {
+        (_, true) => error,
+        (true, false) => note,
+        (false, false) => format!("{error}; {note}"),
+    }
+}
+
 fn finish(job: Job, p: &Progress, status: Status, id: Option<u64>, error: String) -> RowOutcome {
     let reason = match (&p.last_error, status) {
         (Some(ApiError::Status { status, code, .. }), Status::Failed) => {
@@ -410,7 +421,7 @@ fn finish(job: Job, p: &Progress, status: Status, id: Option<u64>, error: String
         customer_id: id,
         http_status: p.http_status,
         attempts: p.attempts,
-        error,
+        error: with_note(error, job.note),
         reasons,
         record: job.record,
         settled: true,

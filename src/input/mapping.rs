@@ -1,36 +1,114 @@
-//! From the header to fields, and from a row's cells to a request: which column fills which
+//! From the header to fields, and from a row's cells to a request: which columns fill which
 //! field of the customer, and what a row breaks.
+//!
+//! This is the one place where the header is given its meaning. The layout (a preset, chosen
+//! or detected, and the user's mapping file on top) is turned once into a list of rules, each
+//! filling one field from one or more columns or from a constant; every row then goes through
+//! the same rules into [`RowBuilder`], which applies the value rules of the contract.
 
-use std::collections::HashMap;
+use std::fmt;
 
 use csv::ByteRecord;
 
+use super::mapping_file::{MappingFile, Source};
+use super::presets::{self, Preset, Target};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
-use crate::customer::rules::{Problem, RowBuilder};
+use crate::customer::rules::{Problem, RowBuilder, parse_bool, trim_cell};
 
 /// Why the header cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HeaderError {
     #[error(
-        "no column holds the email: the header has {found}. Name the email column `email` \
-         (run `ecwid-import template` for every supported column name)"
+        "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
+         email column `email`, choose the export's preset with --preset, or map the column with \
+         --mapping (run `ecwid-import template` for every supported column name)"
     )]
-    NoEmail { found: String },
+    NoEmail { found: String, tried: String },
     #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]
     SameField {
         first: String,
         second: String,
         field: String,
     },
+    #[error(
+        "columns {first} and {second} have the same name (ignoring case and surrounding \
+         spaces), so it is unclear which one to import: rename or remove one of them"
+    )]
+    SameName { first: String, second: String },
+    #[error(
+        "the mapping file {file}, key {key:?}: the header has no column {column:?} (it has \
+         {found}): write the column's name as the header spells it"
+    )]
+    UnknownColumn {
+        file: String,
+        key: String,
+        column: String,
+        found: String,
+    },
+}
+
+/// How the input is laid out: the preset (`None` detects it) and the user's mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub preset: Option<Preset>,
+    pub mapping: Option<MappingFile>,
+}
+
+/// The preset a run uses and why, for the log and for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub preset: Preset,
+    pub reason: String,
+    /// The fields the mapping file sets, as it names them.
+    pub mapped: Vec<String>,
+}
+
+impl fmt::Display for Choice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "preset {} ({})", self.preset, self.reason)?;
+        if !self.mapped.is_empty() {
+            write!(f, "; from the mapping file: {}", self.mapped.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a rule's value comes from.
+#[derive(Debug, Clone)]
+enum Fill {
+    /// Tried in order per row; the first with a non-blank joined value wins.
+    Columns {
+        alternatives: Vec<Vec<usize>>,
+        separator: String,
+    },
+    Value(String),
+}
+
+/// One field and where its value comes from.
+#[derive(Debug, Clone)]
+struct Rule {
+    target: Target,
+    fill: Fill,
+    /// How problems name it: the column, or the columns joined by ` + `.
+    label: String,
 }
 
 /// The meaning of each column of the input.
 #[derive(Debug, Clone)]
 pub struct ColumnMap {
     names: Vec<String>,
-    fields: Vec<Option<Field>>,
-    email_column: usize,
+    rules: Vec<Rule>,
+    used: Vec<bool>,
+    email_rule: usize,
+    strip_quote: bool,
+}
+
+/// A row's request, with notes on what was left out of it and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowRequest {
+    pub request: CustomerRequest,
+    pub notes: Vec<String>,
 }
 
 /// A row that breaks the rules: the full message, and a short reason to count alike errors by.
@@ -42,49 +120,105 @@ pub struct Invalid {
 }
 
 impl ColumnMap {
-    /// Maps canonical column names (see [`Field::parse`]).
-    pub fn canonical(headers: &ByteRecord) -> Result<Self, HeaderError> {
+    /// [`ColumnMap::new`], logging the preset chosen and why.
+    pub fn for_input(headers: &ByteRecord, layout: &Layout) -> Result<Self, HeaderError> {
+        let (map, choice) = Self::new(headers, layout)?;
+        tracing::info!("{choice}");
+        Ok(map)
+    }
+
+    /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
+    /// place of the preset's for the fields it names.
+    pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
         let names: Vec<String> = headers
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
-        let fields: Vec<Option<Field>> = names.iter().map(|n| Field::parse(n)).collect();
-        let mut seen: HashMap<Field, usize> = HashMap::new();
-        for (i, field) in fields.iter().enumerate() {
-            let Some(field) = field else { continue };
-            if let Some(&first) = seen.get(field) {
-                return Err(HeaderError::SameField {
-                    first: quote(&names[first]),
-                    second: quote(&names[i]),
-                    field: field.to_string(),
-                });
-            }
-            seen.insert(*field, i);
+        same_names(&names)?;
+        let (preset, reason) = match layout.preset {
+            Some(preset) => (preset, "chosen with --preset".to_string()),
+            None => match presets::detect(&names) {
+                Some((preset, found)) => (
+                    preset,
+                    format!("detected: the header has {}", quoted(&found)),
+                ),
+                None => (
+                    Preset::Ecwid,
+                    "no Shopify or WooCommerce header found: canonical column names".to_string(),
+                ),
+            },
+        };
+        let mut rules = match preset {
+            Preset::Ecwid => canonical_rules(&names),
+            other => preset_rules(other, &names),
+        };
+        let mut mapped = Vec::new();
+        if let Some(mapping) = &layout.mapping {
+            let own = mapping_rules(mapping, &names)?;
+            let named: Vec<Field> = mapping.fields.iter().map(|m| m.field).collect();
+            rules.retain(|r| !r.target.fields().iter().any(|f| named.contains(f)));
+            rules.extend(own);
+            mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
         }
-        let Some(&email_column) = seen.get(&Field::Email) else {
-            let found: Vec<String> = names.iter().map(|n| quote(n)).collect();
+        if preset == Preset::Ecwid {
+            same_field(&rules)?;
+        }
+        let Some(email_rule) = rules
+            .iter()
+            .position(|r| r.target == Target::Field(Field::Email))
+        else {
+            let tried = match (layout.preset, layout.mapping.is_some()) {
+                (None, _) if preset == Preset::Ecwid => format!(
+                    "shopify and woocommerce (their header signatures are not in the file), then \
+                     ecwid (canonical column names{})",
+                    if mapped.is_empty() {
+                        ""
+                    } else {
+                        ", and the mapping file"
+                    }
+                ),
+                _ => format!("{preset} ({reason})"),
+            };
             return Err(HeaderError::NoEmail {
-                found: if found.is_empty() {
-                    "no columns".into()
-                } else {
-                    found.join(", ")
-                },
+                found: found(&names),
+                tried,
             });
         };
-        Ok(Self {
+        let mut used = vec![false; names.len()];
+        for rule in &rules {
+            if let Fill::Columns { alternatives, .. } = &rule.fill {
+                for &i in alternatives.iter().flatten() {
+                    used[i] = true;
+                }
+            }
+        }
+        let strip_quote = layout
+            .mapping
+            .as_ref()
+            .and_then(|m| m.strip_leading_quote)
+            .unwrap_or(preset.strips_leading_quote());
+        let choice = Choice {
+            preset,
+            reason,
+            mapped,
+        };
+        let map = Self {
             names,
-            fields,
-            email_column,
-        })
+            rules,
+            used,
+            email_rule,
+            strip_quote,
+        };
+        Ok((map, choice))
     }
 
     /// Columns that fill no field, as the file names them (blank names shown by position).
     pub fn not_imported(&self) -> Vec<String> {
         self.names
             .iter()
-            .zip(&self.fields)
+            .zip(&self.used)
             .enumerate()
-            .filter(|(_, (_, field))| field.is_none())
+            .filter(|(_, (_, used))| !**used)
             .map(|(i, (name, _))| {
                 if name.is_empty() {
                     format!("(unnamed column {})", i + 1)
@@ -95,14 +229,14 @@ impl ColumnMap {
             .collect()
     }
 
-    /// The row's email cell, trimmed (empty when blank or not UTF-8).
-    pub fn email<'r>(&self, record: &'r ByteRecord) -> &'r str {
-        let cell = record.get(self.email_column).unwrap_or_default();
-        std::str::from_utf8(cell).map_or("", crate::customer::rules::trim_cell)
+    /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
+    pub fn email(&self, record: &ByteRecord) -> String {
+        self.value(&self.rules[self.email_rule].fill, record)
+            .unwrap_or_default()
     }
 
-    /// The request of one row, or what is wrong with it.
-    pub fn request(&self, record: &ByteRecord) -> Result<CustomerRequest, Invalid> {
+    /// The request of one row with its notes, or what is wrong with it.
+    pub fn request(&self, record: &ByteRecord) -> Result<RowRequest, Invalid> {
         if record.len() != self.names.len() {
             let error = format!(
                 "the row has {} cells but the header has {} columns: check for a stray delimiter \
@@ -115,32 +249,221 @@ impl ColumnMap {
                 reasons: vec!["cell count differs from the header".into()],
             });
         }
-        let mut builder = RowBuilder::new();
-        for (i, cell) in record.iter().enumerate() {
-            let Some(field) = self.fields[i] else {
-                continue;
-            };
-            match std::str::from_utf8(cell) {
-                Ok(text) => builder.set(field, &self.names[i], text),
-                Err(e) => {
-                    let offset = record.position().map_or(0, |p| p.byte());
-                    let error = format!(
-                        "column {} is not valid UTF-8 (byte {} of the cell, near byte {offset} of \
-                         the file): if the file was saved by Excel, try --encoding windows-1252",
-                        self.names[i],
-                        e.valid_up_to()
-                    );
-                    return Err(Invalid {
-                        error,
-                        reasons: vec!["not valid UTF-8".into()],
-                    });
+        let mut values = Vec::with_capacity(self.rules.len());
+        for rule in &self.rules {
+            let value = self.value(&rule.fill, record).map_err(|(column, e)| {
+                let offset = record.position().map_or(0, |p| p.byte());
+                let error = format!(
+                    "column {} is not valid UTF-8 (byte {} of the cell, near byte {offset} of \
+                     the file): if the file was saved by Excel, try --encoding windows-1252",
+                    self.names[column],
+                    e.valid_up_to()
+                );
+                Invalid {
+                    error,
+                    reasons: vec!["not valid UTF-8".into()],
                 }
+            })?;
+            values.push(value);
+        }
+        let has_tax_id = self
+            .rules
+            .iter()
+            .zip(&values)
+            .any(|(r, v)| r.target == Target::Field(Field::TaxId) && !v.is_empty());
+        let mut builder = RowBuilder::new();
+        let mut notes = Vec::new();
+        for (rule, value) in self.rules.iter().zip(&values) {
+            match rule.target {
+                Target::Field(field) => builder.set(field, &rule.label, value),
+                Target::Country { code, name } => {
+                    let is_code =
+                        value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic());
+                    builder.set(if is_code { code } else { name }, &rule.label, value);
+                }
+                Target::TaxExemptWithoutId if parse_bool(value) == Some(true) && !has_tax_id => {
+                    notes.push(format!(
+                        "{} {value:?} not sent: Ecwid makes a customer tax exempt only with a \
+                         tax ID, which the file does not have; add it in Ecwid's control panel",
+                        rule.label
+                    ));
+                }
+                Target::TaxExemptWithoutId => builder.set(Field::TaxExempt, &rule.label, value),
             }
         }
-        builder
-            .finish(&self.names[self.email_column])
-            .map_err(|problems| invalid(&problems))
+        let email_label = &self.rules[self.email_rule].label;
+        match builder.finish(email_label) {
+            Ok(request) => Ok(RowRequest { request, notes }),
+            Err(problems) => Err(invalid(&problems)),
+        }
     }
+
+    /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
+    /// first non-blank alternative joined. `Err` names a column that is not UTF-8.
+    fn value(
+        &self,
+        fill: &Fill,
+        record: &ByteRecord,
+    ) -> Result<String, (usize, std::str::Utf8Error)> {
+        let (alternatives, separator) = match fill {
+            Fill::Value(value) => return Ok(value.clone()),
+            Fill::Columns {
+                alternatives,
+                separator,
+            } => (alternatives, separator),
+        };
+        for columns in alternatives {
+            let mut parts = Vec::with_capacity(columns.len());
+            for &i in columns {
+                let raw = record.get(i).unwrap_or_default();
+                let text = std::str::from_utf8(raw).map_err(|e| (i, e))?;
+                let cell = self.clean(text);
+                if !cell.is_empty() {
+                    parts.push(cell);
+                }
+            }
+            if !parts.is_empty() {
+                return Ok(parts.join(separator));
+            }
+        }
+        Ok(String::new())
+    }
+
+    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+        let cell = trim_cell(cell);
+        match cell.strip_prefix('\'') {
+            Some(rest) if self.strip_quote => trim_cell(rest),
+            _ => cell,
+        }
+    }
+}
+
+/// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
+fn same_names(names: &[String]) -> Result<(), HeaderError> {
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(j) = names[..i].iter().position(|n| presets::same_name(n, name)) {
+            return Err(HeaderError::SameName {
+                first: format!("{:?} (column {})", names[j], j + 1),
+                second: format!("{:?} (column {})", name, i + 1),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Two canonical columns for one field (`name` and `billingPerson.name`).
+fn same_field(rules: &[Rule]) -> Result<(), HeaderError> {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(first) = rules[..i].iter().find(|r| r.target == rule.target) {
+            let field = rule.target.fields().first().map(Field::to_string);
+            return Err(HeaderError::SameField {
+                first: format!("{:?}", first.label),
+                second: format!("{:?}", rule.label),
+                field: field.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn single(target: Target, column: usize, label: &str) -> Rule {
+    Rule {
+        target,
+        fill: Fill::Columns {
+            alternatives: vec![vec![column]],
+            separator: String::new(),
+        },
+        label: label.to_string(),
+    }
+}
+
+/// Preset `ecwid`: each column named by its field path (see [`Field::parse`]).
+fn canonical_rules(names: &[String]) -> Vec<Rule> {
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| Field::parse(name).map(|f| single(Target::Field(f), i, name)))
+        .collect()
+}
+
+/// A preset's entries that the header has columns for.
+fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
+    let position = |part: &[&str]| {
+        part.iter()
+            .find_map(|wanted| names.iter().position(|n| presets::same_name(n, wanted)))
+    };
+    let mut rules = Vec::new();
+    for entry in preset.entries() {
+        let alternatives: Vec<Vec<usize>> = entry
+            .alternatives
+            .iter()
+            .map(|parts| parts.iter().filter_map(|p| position(p)).collect::<Vec<_>>())
+            .filter(|columns| !columns.is_empty())
+            .collect();
+        if alternatives.is_empty() {
+            continue;
+        }
+        let label = alternatives
+            .iter()
+            .map(|columns| {
+                let named: Vec<&str> = columns.iter().map(|&i| names[i].as_str()).collect();
+                named.join(" + ")
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        rules.push(Rule {
+            target: entry.target,
+            fill: Fill::Columns {
+                alternatives,
+                separator: entry.separator.to_string(),
+            },
+            label,
+        });
+    }
+    rules
+}
+
+/// The mapping file's fields; each of its columns must be in the header.
+fn mapping_rules(mapping: &MappingFile, names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+    let mut rules = Vec::new();
+    for mapped in &mapping.fields {
+        let target = Target::Field(mapped.field);
+        let rule = match &mapped.source {
+            Source::Value(value) => Rule {
+                target,
+                fill: Fill::Value(value.clone()),
+                label: format!("{} (mapping file value)", mapped.key),
+            },
+            Source::Columns { columns, separator } => {
+                let mut positions = Vec::new();
+                for column in columns {
+                    let Some(i) = names.iter().position(|n| presets::same_name(n, column)) else {
+                        return Err(HeaderError::UnknownColumn {
+                            file: mapping.path.display().to_string(),
+                            key: format!("fields.{}", mapped.key),
+                            column: column.clone(),
+                            found: found(names),
+                        });
+                    };
+                    positions.push(i);
+                }
+                let label: Vec<&str> = positions.iter().map(|&i| names[i].as_str()).collect();
+                Rule {
+                    target,
+                    label: label.join(" + "),
+                    fill: Fill::Columns {
+                        alternatives: vec![positions],
+                        separator: separator.clone(),
+                    },
+                }
+            }
+        };
+        rules.push(rule);
+    }
+    Ok(rules)
 }
 
 fn invalid(problems: &[Problem]) -> Invalid {
@@ -154,6 +477,16 @@ fn invalid(problems: &[Problem]) -> Invalid {
     }
 }
 
-fn quote(name: &str) -> String {
-    format!("{name:?}")
+fn quoted(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    quoted.join(", ")
+}
+
+/// The header for messages.
+fn found(names: &[String]) -> String {
+    if names.is_empty() {
+        "no columns".into()
+    } else {
+        quoted(names)
+    }
 }

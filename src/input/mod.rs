@@ -1,5 +1,8 @@
 //! The input stage: open, transcode and parse the file (`reader`), then give each column its
-//! meaning and each row its request (`mapping`).
+//! meaning and each row its request (`mapping`), by a preset (`presets`) and the user's own
+//! mapping file (`mapping_file`).
 
 pub mod mapping;
+pub mod mapping_file;
+pub mod presets;
 pub mod reader;

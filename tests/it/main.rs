@@ -3,7 +3,9 @@
 mod cli;
 mod e2e;
 mod import;
+mod mapping;
 mod operator;
+mod presets;
 mod resume;
 mod robustness;
 mod sandbox;

@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use ecwid_import::import::check::Checker;
 use ecwid_import::import::journal::Finished;
-use ecwid_import::input::mapping::ColumnMap;
+use ecwid_import::input::mapping::{ColumnMap, Layout};
 use ecwid_import::input::reader::CsvInput;
 use proptest::prelude::*;
 
@@ -14,7 +14,7 @@ fn read_and_check(bytes: Vec<u8>) -> usize {
     let Ok(mut input) = CsvInput::from_reader(Box::new(Cursor::new(bytes)), None) else {
         return 0;
     };
-    let Ok(map) = ColumnMap::canonical(input.headers()) else {
+    let Ok((map, _)) = ColumnMap::new(input.headers(), &Layout::default()) else {
         return 0;
     };
     let mut checker = Checker::new(map, true, Finished::default());

@@ -1,0 +1,382 @@
+//! `--mapping FILE`: the user's own column mapping, for files no preset knows.
+//!
+//! A TOML file names Ecwid fields by their path (as the canonical columns do) and says where
+//! each value comes from: one column, several columns joined, or the same value for every
+//! row. It is read when the command line is checked, so a mistake in it stops the run before
+//! the input is opened; whether its columns exist is checked against the header, in
+//! [`super::mapping`]. Every error names the file, the key and what to do, since the user
+//! wrote the file by hand.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::customer::fields::Field;
+
+/// A checked mapping file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingFile {
+    pub path: PathBuf,
+    /// In the order of the file.
+    pub fields: Vec<Mapped>,
+    /// `strip_leading_quote`; `None` leaves it to the preset.
+    pub strip_leading_quote: Option<bool>,
+}
+
+/// One field of the mapping file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapped {
+    /// The key as the file spells it, for messages.
+    pub key: String,
+    pub field: Field,
+    pub source: Source,
+}
+
+/// Where a mapped field's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The non-blank cells of these columns, joined by `separator`.
+    Columns {
+        columns: Vec<String>,
+        separator: String,
+    },
+    /// The same value for every row.
+    Value(String),
+}
+
+/// What is wrong with a mapping file.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MappingError {
+    #[error("cannot read the mapping file {path}: {message}")]
+    Read { path: String, message: String },
+    #[error(
+        "the mapping file {path} is not valid TOML: {message}. Run `ecwid-import template \
+         --mapping` for a starter file"
+    )]
+    Toml { path: String, message: String },
+    #[error("the mapping file {path}, key {key:?}: {problem}")]
+    Key {
+        path: String,
+        key: String,
+        problem: String,
+    },
+}
+
+const FIELD_FORMS: &str = "give a column name (\"E-mail\"), several columns joined \
+    ({ columns = [\"First\", \"Last\"], separator = \" \" }) or one value for every row \
+    ({ value = \"DE\" })";
+
+impl MappingFile {
+    /// Reads and checks the file at `path`.
+    pub fn read(path: &Path) -> Result<Self, MappingError> {
+        let text = std::fs::read_to_string(path).map_err(|e| MappingError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Checks the text of a mapping file; `path` is for messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, MappingError> {
+        let shown = path.display().to_string();
+        let key_error = |key: &str, problem: String| MappingError::Key {
+            path: shown.clone(),
+            key: key.to_string(),
+            problem,
+        };
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| MappingError::Toml {
+                path: shown.clone(),
+                message: e.message().to_string(),
+            })?;
+        let mut mapping = MappingFile {
+            path: path.to_path_buf(),
+            fields: Vec::new(),
+            strip_leading_quote: None,
+        };
+        let mut fields = None;
+        for (key, value) in &table {
+            match (key.as_str(), value) {
+                ("fields", toml::Value::Table(t)) => fields = Some(t),
+                ("strip_leading_quote", toml::Value::Boolean(b)) => {
+                    mapping.strip_leading_quote = Some(*b);
+                }
+                ("fields", _) => {
+                    return Err(key_error(
+                        key,
+                        "must be a table: start it with [fields]".into(),
+                    ));
+                }
+                ("strip_leading_quote", _) => {
+                    return Err(key_error(key, "must be true or false".into()));
+                }
+                _ => {
+                    return Err(key_error(
+                        key,
+                        "unknown key: a mapping file has a [fields] table and optionally \
+                         strip_leading_quote = true|false (field paths go under [fields])"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        let Some(fields) = fields else {
+            return Err(key_error(
+                "fields",
+                "missing: put the fields under a [fields] table".into(),
+            ));
+        };
+        let mut flat = Vec::new();
+        flatten("", fields, &mut flat);
+        for (key, value) in flat {
+            let key = &key;
+            let key_at = format!("fields.{key}");
+            let field = Field::parse(key).ok_or_else(|| {
+                key_error(
+                    &key_at,
+                    "not an Ecwid field path: use a path such as billingPerson.city or \
+                     shippingAddresses.0.phone (`ecwid-import template --mapping` lists them all)"
+                        .into(),
+                )
+            })?;
+            if let Some(earlier) = mapping.fields.iter().find(|m| m.field == field) {
+                return Err(key_error(
+                    &key_at,
+                    format!(
+                        "{field} is already mapped by key {:?}: keep one of them",
+                        earlier.key
+                    ),
+                ));
+            }
+            let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
+            if field == Field::Email && matches!(source, Source::Value(_)) {
+                return Err(key_error(
+                    &key_at,
+                    "the email must come from a column: every customer has their own".into(),
+                ));
+            }
+            mapping.fields.push(Mapped {
+                key: key.clone(),
+                field,
+                source,
+            });
+        }
+        Ok(mapping)
+    }
+}
+
+const SOURCE_KEYS: [&str; 4] = ["column", "columns", "separator", "value"];
+
+/// The fields of `[fields]` by their whole path: TOML reads an unquoted
+/// `billingPerson.name = ...` as a nested table, and users should not have to quote keys.
+/// A table with a source setting in it is a field's source, any other table a path part
+/// (no field path has a part named like a setting).
+fn flatten<'t>(prefix: &str, table: &'t toml::Table, out: &mut Vec<(String, &'t toml::Value)>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(t)
+                if !t.is_empty() && !t.keys().any(|k| SOURCE_KEYS.contains(&k.as_str())) =>
+            {
+                flatten(&path, t, out);
+            }
+            _ => out.push((path, value)),
+        }
+    }
+}
+
+/// The source a field's value in the file describes.
+fn source(value: &toml::Value) -> Result<Source, String> {
+    let table = match value {
+        toml::Value::String(column) => return columns(vec![column.clone()], " ".into()),
+        toml::Value::Table(table) => table,
+        _ => return Err(FIELD_FORMS.into()),
+    };
+    let mut column_list = None;
+    let mut separator = None;
+    let mut constant = None;
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("column", toml::Value::String(c)) => column_list = Some(vec![c.clone()]),
+            ("columns", toml::Value::Array(list)) => {
+                let names: Option<Vec<String>> = list
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                column_list =
+                    Some(names.ok_or("columns must be a list of column names in quotes")?);
+            }
+            ("separator", toml::Value::String(s)) => separator = Some(s.clone()),
+            ("value", toml::Value::String(s)) => constant = Some(s.clone()),
+            ("value", toml::Value::Boolean(b)) => constant = Some(b.to_string()),
+            ("value", toml::Value::Integer(n)) => constant = Some(n.to_string()),
+            (k, _) if SOURCE_KEYS.contains(&k) => {
+                return Err(format!("{key} has the wrong kind of value: {FIELD_FORMS}"));
+            }
+            _ => return Err(format!("unknown setting {key:?}: {FIELD_FORMS}")),
+        }
+    }
+    match (column_list, constant) {
+        (Some(_), Some(_)) => Err("give either columns or a value, not both".into()),
+        (Some(list), None) => columns(list, separator.unwrap_or_else(|| " ".into())),
+        (None, Some(_)) if separator.is_some() => {
+            Err("a separator joins columns: it has no use with a value".into())
+        }
+        (None, Some(value)) => Ok(Source::Value(value)),
+        (None, None) => Err(FIELD_FORMS.into()),
+    }
+}
+
+fn columns(list: Vec<String>, separator: String) -> Result<Source, String> {
+    if list.is_empty() || list.iter().any(|c| c.trim().is_empty()) {
+        return Err("a column name is blank: name the column as the file's header does".into());
+    }
+    Ok(Source::Columns {
+        columns: list,
+        separator,
+    })
+}
+
+/// A commented starter file with every field path, printed by `template --mapping`.
+pub fn starter() -> String {
+    let mut text = String::from(
+        "# ecwid-import column mapping: ecwid-import import customers.csv --mapping this-file.toml\n\
+         #\n\
+         # Each key under [fields] is an Ecwid field path; its value says where it comes from:\n\
+         #   \"Column name\"                                       one column of the file\n\
+         #   { columns = [\"First\", \"Last\"], separator = \" \" }   several columns joined\n\
+         #                                                       (blank cells are skipped)\n\
+         #   { value = \"DE\" }                                    the same value for every row\n\
+         # Column names match ignoring case and surrounding spaces. Fields not named here come\n\
+         # from the preset (--preset, detected from the header by default). Uncomment a line\n\
+         # and put your column's name in it.\n\
+         \n\
+         # Remove Excel's leading ' (a text marker) from every value:\n\
+         # strip_leading_quote = true\n\
+         \n\
+         [fields]\n\
+         email = \"email\"\n",
+    );
+    for field in Field::canonical() {
+        if field == Field::Email {
+            continue;
+        }
+        let path = field.to_string();
+        let key = if path.contains('.') {
+            format!("{path:?}")
+        } else {
+            path.clone()
+        };
+        let _ = writeln!(text, "# {key} = \"{path}\"");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::fields::AddressField;
+
+    fn parse(text: &str) -> Result<MappingFile, MappingError> {
+        MappingFile::parse(Path::new("m.toml"), text)
+    }
+
+    /// The three forms of a field: a column, columns joined, a value.
+    #[test]
+    fn parses_columns_joins_and_values() {
+        let m = parse(
+            "[fields]\nemail = \"E-mail\"\n\
+             \"billingPerson.name\" = { columns = [\"Vorname\", \"Nachname\"] }\n\
+             \"billingPerson.countryCode\" = { value = \"DE\" }\n\
+             acceptMarketing = { value = true }\n",
+        )
+        .unwrap();
+        let sources: Vec<(Field, Source)> =
+            m.fields.into_iter().map(|f| (f.field, f.source)).collect();
+        let columns = |c: &[&str], s: &str| Source::Columns {
+            columns: c.iter().map(|c| c.to_string()).collect(),
+            separator: s.into(),
+        };
+        assert_eq!(
+            sources,
+            vec![
+                (Field::Email, columns(&["E-mail"], " ")),
+                (
+                    Field::Billing(AddressField::Name),
+                    columns(&["Vorname", "Nachname"], " ")
+                ),
+                (
+                    Field::Billing(AddressField::CountryCode),
+                    Source::Value("DE".into())
+                ),
+                (Field::AcceptMarketing, Source::Value("true".into())),
+            ]
+        );
+    }
+
+    /// Mistakes name the key and say what to write instead.
+    #[test]
+    fn mistakes_name_the_key() {
+        for (text, key, says) in [
+            (
+                "[fields]\nbilling.city = \"x\"",
+                "fields.billing",
+                "field path",
+            ),
+            (
+                "[fields]\nemail = { value = \"a@b.co\" }",
+                "fields.email",
+                "column",
+            ),
+            ("[fields]\nemail = 3", "fields.email", "column name"),
+            (
+                "[fields]\nname = \"a\"\n\"billingPerson.name\" = \"b\"",
+                "fields.billingPerson.name",
+                "already",
+            ),
+            (
+                "[fields]\nemail = { columns = [] }",
+                "fields.email",
+                "blank",
+            ),
+            (
+                "[fields]\nemail = { colums = [\"a\"] }",
+                "fields.email.colums",
+                "field path",
+            ),
+            (
+                "[fields]\nemail = { column = \"a\", sep = \" \" }",
+                "fields.email",
+                "unknown setting",
+            ),
+            ("[fields]\nemail = {}", "fields.email", "column name"),
+            ("emial = \"x\"", "emial", "unknown key"),
+            ("strip_leading_quote = true", "fields", "missing"),
+        ] {
+            match parse(text) {
+                Err(MappingError::Key {
+                    key: k, problem, ..
+                }) => {
+                    assert!(k.starts_with(key), "{text}: {k}");
+                    assert!(problem.contains(says), "{text}: {problem}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        assert!(matches!(parse("[fields"), Err(MappingError::Toml { .. })));
+    }
+
+    /// The starter file is a valid mapping naming only the email.
+    #[test]
+    fn starter_is_a_valid_mapping() {
+        let m = parse(&starter()).unwrap();
+        assert_eq!(m.fields.len(), 1);
+        for field in Field::canonical() {
+            assert!(starter().contains(&field.to_string()), "{field}");
+        }
+    }
+}
