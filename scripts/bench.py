@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""The benchmarks of BENCHMARKS.md: each runs the tool and its floor side by side, on this
+machine, in the same run, and prints medians and ratios. Only the standard library; every
+process gets a deadline and is killed past it; the sandbox listens on 127.0.0.1 only.
+
+CPU time (user + sys) comes from the kernel's accounting of each child (wait4's rusage). Peak
+RSS comes from /usr/bin/time, which starts the command from its own small process: a child
+started straight from Python would be charged Python's own RSS, which it had until its exec.
+
+Run through the scripts/bench-*.sh wrappers, which build the release binaries first:
+
+    python3 scripts/bench.py validate --rows 500000 --reps 5
+    python3 scripts/bench.py import --rows 10000 --reps 5
+    python3 scripts/bench.py rate
+    python3 scripts/bench.py memory
+"""
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+TOOL = TARGET / "ecwid-import"
+COUNT_ROWS = TARGET / "examples" / "count_rows"
+BARE_POST = TARGET / "examples" / "bare_post"
+TOKEN = "secret_sandbox"
+STORE_ID = "1003"
+UNLIMITED = "100000000"
+
+
+class Measured:
+    def __init__(self, wall, cpu, rss_mb, code, out):
+        self.wall, self.cpu, self.rss_mb, self.code, self.out = wall, cpu, rss_mb, code, out
+
+
+def measure(argv, deadline, env=None):
+    """Runs argv to its end (killed after `deadline` seconds): wall and CPU seconds, peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
+        started = time.monotonic()
+        timed = ["/usr/bin/time", "-f", "%M", "-o", rss.name, *argv]
+        proc = subprocess.Popen(timed, env=env, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                sys.exit(f"bench: {argv[0]} ran past {deadline} s and was killed")
+            time.sleep(0.005)
+        wall = time.monotonic() - started
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text, errors = out.read().decode(), err.read().decode()
+        rss_kb = int(rss.read().split()[-1])
+    if code not in (0, 1):
+        sys.exit(f"bench: {argv} exited {code}:\n{errors[-2000:]}")
+    return Measured(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024, code, text)
+
+
+class Sandbox:
+    """`ecwid-import sandbox` on a free port of 127.0.0.1, as its own process."""
+
+    def __init__(self, rate_limit, window=None):
+        argv = [str(TOOL), "sandbox", "--port", "0", "--rate-limit", str(rate_limit)]
+        if window:
+            argv += ["--rate-window-secs", str(window)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("api url: "):
+            self.stop()
+            sys.exit(f"bench: the sandbox did not start: {line!r}")
+        self.api_url = line.split(": ", 1)[1].strip()
+        assert self.api_url.startswith("http://127.0.0.1:"), self.api_url
+
+    def stats(self):
+        base = self.api_url.rsplit("/api/", 1)[0]
+        with urllib.request.urlopen(f"{base}/_sandbox/stats", timeout=10) as answer:
+            return json.load(answer)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def generate(rows, folder):
+    path = Path(folder) / f"customers-{rows}.csv"
+    if not path.exists():
+        with open(path, "wb") as out:
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "gen-customers.py"), str(rows)],
+                           stdout=out, check=True, timeout=600)
+    return path
+
+
+def import_argv(csv, out, api_url, rate, concurrency, summary):
+    argv = [str(TOOL), "-q", "import", str(csv), "-o", str(out), "--api-url", api_url,
+            "--store-id", STORE_ID, "--summary-json", str(summary)]
+    if rate:
+        argv += ["--rate", str(rate)]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    return argv
+
+
+def tool_env():
+    return dict(os.environ, ECWID_TOKEN=TOKEN, RUST_LOG="error")
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def show(title, table):
+    print(f"\n{title}")
+    for name, value in table:
+        print(f"  {name:<44} {value}")
+
+
+def bench_validate(args, work):
+    csv = generate(args.rows, work)
+    walls = {"floor": [], "validate": []}
+    rss = {"floor": [], "validate": []}
+    for rep in range(args.reps):
+        floor = measure([str(COUNT_ROWS), str(csv)], args.deadline)
+        assert int(floor.out) == args.rows, floor.out
+        tool = measure([str(TOOL), "-q", "validate", str(csv), "-o", str(Path(work) / "v.results.csv")],
+                       args.deadline, env=tool_env())
+        if tool.code != 0:
+            sys.exit("bench: validate found rows that are not valid in the generated file")
+        for name, m in (("floor", floor), ("validate", tool)):
+            walls[name].append(m.wall)
+            rss[name].append(m.rss_mb)
+        print(f"rep {rep + 1}: floor {floor.wall:.3f} s, validate {tool.wall:.3f} s "
+              f"({tool.rss_mb:.1f} MB)", file=sys.stderr)
+    f, v = median(walls["floor"]), median(walls["validate"])
+    show(f"validate throughput, {args.rows} rows, {csv.stat().st_size / 1e6:.1f} MB, "
+         f"median of {args.reps}", [
+        ("count-only floor (csv read_byte_record)", f"{f:.3f} s  ({args.rows / f:,.0f} rows/s)"),
+        ("ecwid-import validate", f"{v:.3f} s  ({args.rows / v:,.0f} rows/s)"),
+        ("ratio validate / floor (target <= 3)", f"{v / f:.2f}"),
+        ("validate peak RSS, max over reps (<= 32 MB)", f"{max(rss['validate']):.1f} MB"),
+        ("floor peak RSS", f"{max(rss['floor']):.1f} MB"),
+    ])
+    return v / f <= 3 and max(rss["validate"]) <= 32
+
+
+def bench_import(args, work):
+    csv = generate(args.rows, work)
+    bodies = Path(work) / f"bodies-{args.rows}.jsonl"
+    with open(bodies, "wb") as out:
+        subprocess.run([str(BARE_POST), "bodies", str(csv)], stdout=out, check=True, timeout=600)
+    cpu = {"bare": [], "tool": []}
+    rss = {"bare": [], "tool": []}
+    for rep in range(args.reps):
+        with Sandbox(UNLIMITED) as sandbox:
+            tool = measure(import_argv(csv, Path(work) / f"i{rep}.results.csv", sandbox.api_url,
+                                       UNLIMITED, args.concurrency, Path(work) / "summary.json"),
+                           args.deadline, env=tool_env())
+            stats = sandbox.stats()
+        if tool.code != 0 or stats["creates"] != args.rows:
+            sys.exit(f"bench: the import did not create every row: {stats}")
+        with Sandbox(UNLIMITED) as sandbox:
+            bare = measure([str(BARE_POST), "post", str(bodies), sandbox.api_url, STORE_ID, TOKEN,
+                            str(args.concurrency)], args.deadline)
+            stats = sandbox.stats()
+        if stats["creates"] != args.rows:
+            sys.exit(f"bench: the bare loop did not create every row: {stats}")
+        for name, m in (("tool", tool), ("bare", bare)):
+            cpu[name].append(m.cpu)
+            rss[name].append(m.rss_mb)
+        print(f"rep {rep + 1}: bare {bare.cpu:.3f} s CPU, import {tool.cpu:.3f} s CPU "
+              f"({tool.wall:.2f} s wall, {tool.rss_mb:.1f} MB)", file=sys.stderr)
+    b, t = median(cpu["bare"]), median(cpu["tool"])
+    per_row = lambda s: f"{s / args.rows * 1e6:.1f} us/row"
+    show(f"import CPU per row, {args.rows} rows, concurrency {args.concurrency}, no rate limit, "
+         f"median of {args.reps}", [
+        ("bare posting loop (user+sys)", f"{b:.3f} s  {per_row(b)}"),
+        ("ecwid-import import (user+sys)", f"{t:.3f} s  {per_row(t)}"),
+        ("ratio import / bare (target <= 1.5)", f"{t / b:.2f}"),
+        ("import peak RSS, max over reps (<= 32 MB)", f"{max(rss['tool']):.1f} MB"),
+        ("bare loop peak RSS", f"{max(rss['bare']):.1f} MB"),
+    ])
+    return t / b <= 1.5 and max(rss["tool"]) <= 32
+
+
+def bench_rate(args, work):
+    ok = True
+    for label, limit, rows, rate in (
+        ("store at 600/min, default options", 600, args.rows, None),
+        ("store at 300/min, --rate 600", 300, args.tight_rows, 600),
+    ):
+        csv = generate(rows, work)
+        summary = Path(work) / "rate-summary.json"
+        with Sandbox(limit) as sandbox:
+            run = measure(import_argv(csv, Path(work) / "rate.results.csv", sandbox.api_url, rate,
+                                      None, summary), args.deadline, env=tool_env())
+            stats = sandbox.stats()
+        s = json.loads(summary.read_text())
+        requests = stats["requests"]
+        per_min = requests / s["elapsed_seconds"] * 60
+        share_429 = stats["rate_limited"] / requests
+        table = [
+            ("rows / created / duplicate creates", f"{rows} / {stats['creates']} / {stats['duplicate_creates']}"),
+            ("requests seen by the store", f"{requests}"),
+            ("elapsed (tool's summary)", f"{s['elapsed_seconds']:.1f} s"),
+            ("sustained rate", f"{per_min:.1f}/min = {per_min / limit:.1%} of {limit}/min"),
+            ("429s", f"{stats['rate_limited']} = {share_429:.1%} of requests"),
+            ("max requests in one window", f"{stats['max_in_window']}"),
+        ]
+        show(f"rate budget: {label}, {rows} rows", table)
+        created_once = stats["creates"] == rows and stats["duplicate_creates"] == 0 and run.code == 0
+        if limit == 600:
+            ok &= per_min >= 0.97 * limit and stats["rate_limited"] == 0 and created_once
+        else:
+            ok &= share_429 <= 0.05 and created_once
+    return ok
+
+
+def bench_memory(args, work):
+    table, rss = [], []
+    for rows in (10_000, args.validate_rows):
+        csv = generate(rows, work)
+        m = measure([str(TOOL), "-q", "validate", str(csv), "-o", str(Path(work) / "m.results.csv")],
+                    args.deadline, env=tool_env())
+        table.append((f"validate {rows} rows", f"{m.rss_mb:.1f} MB peak RSS ({m.wall:.1f} s)"))
+        rss.append(m.rss_mb)
+    for rows in (10_000, args.import_rows):
+        csv = generate(rows, work)
+        with Sandbox(UNLIMITED) as sandbox:
+            m = measure(import_argv(csv, Path(work) / "m.results.csv", sandbox.api_url, UNLIMITED, 32,
+                                    Path(work) / "m.json"), args.deadline, env=tool_env())
+            created = sandbox.stats()["creates"]
+        if created != rows:
+            sys.exit(f"bench: the import created {created} of {rows} rows")
+        table.append((f"import {rows} rows (concurrency 32)", f"{m.rss_mb:.1f} MB peak RSS ({m.wall:.1f} s)"))
+        rss.append(m.rss_mb)
+    show("flat memory (target: <= 32 MB and as for 10,000 rows)", table)
+    return max(rss) <= 32
+
+
+def main():
+    parser = argparse.ArgumentParser(description="benchmarks of BENCHMARKS.md")
+    parser.add_argument("which", choices=["validate", "import", "rate", "memory"])
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--tight-rows", type=int, default=600)
+    parser.add_argument("--validate-rows", type=int, default=1_000_000)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--deadline", type=float, default=400, help="seconds any one process may run")
+    parser.add_argument("--work", help="folder for generated files (kept between runs)")
+    args = parser.parse_args()
+    args.rows = args.rows or {"validate": 500_000, "import": 10_000, "rate": 1_200}.get(args.which)
+    for binary in (TOOL, COUNT_ROWS, BARE_POST):
+        if not binary.exists():
+            sys.exit(f"bench: {binary} is missing: run scripts/bench-{args.which}.sh, which builds it")
+    work = args.work or tempfile.mkdtemp(prefix="ecwid-import-bench-")
+    os.makedirs(work, exist_ok=True)
+    print(f"machine: {os.cpu_count()} CPUs; files in {work}", file=sys.stderr)
+    met = {"validate": bench_validate, "import": bench_import, "rate": bench_rate,
+           "memory": bench_memory}[args.which](args, work)
+    print(f"\ntargets {'met' if met else 'NOT met'}")
+    sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()
