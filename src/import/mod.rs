@@ -37,8 +37,12 @@ use rate::RateBudget;
 use send::{Counters, Sender};
 use stop::{Stop, StopReason};
 
-/// Rows the reader may run ahead of the senders.
-const READ_AHEAD: usize = 64;
+/// Rows the reader hands over at once: one wake-up of the other side per batch rather than per
+/// row, which was a third of the CPU time of a dry run.
+const BATCH: usize = 32;
+/// Batches the reader may run ahead of the senders (with the one it is filling, at most
+/// 96 rows).
+const READ_AHEAD: usize = 2;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
@@ -101,7 +105,8 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let checker = Checker::new(map, config.send.is_none(), finished);
     let reader = tokio::task::spawn_blocking(move || read_rows(input, checker, &tx));
 
-    let items = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let batches = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let items = batches.flat_map(futures_util::stream::iter);
     let mut outcomes = items
         .map(|item| {
             let sender = sender.clone();
@@ -317,18 +322,29 @@ fn sender(
 fn read_rows(
     mut input: CsvInput,
     mut checker: Checker,
-    tx: &mpsc::Sender<Item>,
+    tx: &mpsc::Sender<Vec<Item>>,
 ) -> Result<(), (u64, std::io::Error)> {
     let mut last_row = 0;
-    loop {
-        let raw = match input.next_row() {
-            Ok(Some(raw)) => raw,
-            Ok(None) => return Ok(()),
-            Err(e) => return Err((last_row, e)),
-        };
-        last_row = raw.row;
-        if tx.blocking_send(checker.check(raw)).is_err() {
-            return Ok(());
+    let mut batch = Vec::with_capacity(BATCH);
+    let read = loop {
+        match input.next_row() {
+            Ok(Some(raw)) => {
+                last_row = raw.row;
+                batch.push(checker.check(raw));
+            }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err((last_row, e)),
         }
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if tx.blocking_send(full).is_err() {
+                return Ok(());
+            }
+        }
+    };
+    // The rows read before the end or an error are recorded all the same.
+    if !batch.is_empty() {
+        let _ = tx.blocking_send(batch);
     }
+    read
 }
