@@ -23,6 +23,10 @@ const ASSIGNED: [&str; 249] = [
 
 /// The code in upper case when it is an assigned alpha-2 code (any case accepted).
 pub fn normalize(code: &str) -> Option<String> {
+    // Every code is two letters: anything else is refused without an allocation.
+    if code.len() != 2 {
+        return None;
+    }
     let upper = code.to_ascii_uppercase();
     ASSIGNED
         .binary_search(&upper.as_str())

@@ -66,15 +66,26 @@ pub fn accepted(field: Field) -> String {
 
 /// Trims the ends of a cell: spaces, tabs and line breaks (inner line breaks are kept).
 pub fn trim_cell(raw: &str) -> &str {
-    raw.trim_matches([' ', '\t', '\r', '\n'])
+    // Byte by byte: the four are ASCII, and no byte of a longer UTF-8 character is.
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = raw.as_bytes();
+    let start = bytes.iter().position(|b| !blank(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |i| i + 1);
+    &raw[start..end]
 }
 
 /// `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, in any case.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
-        _ => None,
+    let is = |words: [&str; 4]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if is(["true", "yes", "y", "1"]) {
+        Some(true)
+    } else if is(["false", "no", "n", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -136,11 +147,22 @@ pub struct RowBuilder {
     problems: Vec<Problem>,
     email_seen: bool,
     tax_exempt_cell: Option<(String, String)>,
+    /// Free text is left empty (`Some("")` for a filled field), sparing a copy a cell.
+    check_only: bool,
 }
 
 impl RowBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder for checking a row only (a dry run): the same rules and problems, the same
+    /// fields present, but free text (names, streets, notes) left empty rather than copied.
+    pub fn check_only() -> Self {
+        Self {
+            check_only: true,
+            ..Self::default()
+        }
     }
 
     /// Applies one cell. A blank cell (after trimming) leaves the field out of the request.
@@ -149,7 +171,8 @@ impl RowBuilder {
         if value.is_empty() {
             return;
         }
-        let text = || Some(value.to_string());
+        let kept = if self.check_only { "" } else { value };
+        let text = || Some(kept.to_string());
         let mut problem = None;
         let r = &mut self.request;
         match field {
@@ -182,9 +205,10 @@ impl RowBuilder {
                 r.lang = checked(&mut problem, is_lang(value).then(text).flatten(), RULE_LANG)
             }
             Field::PrivateAdminNotes => r.private_admin_notes = text(),
-            Field::Billing(a) => problem = set_address(&mut self.billing, a, value),
+            Field::Billing(a) => problem = set_address(&mut self.billing, a, value, kept),
             Field::Shipping(i, a) => {
-                problem = set_address(self.shipping.entry(i).or_default(), a, value);
+                let address = self.shipping.entry(i).or_default();
+                problem = set_address(address, a, value, kept);
             }
             Field::Contact(i, c) => {
                 let contact = self.contacts.entry(i).or_default();
@@ -262,8 +286,14 @@ fn checked<T>(
     parsed
 }
 
-fn set_address(address: &mut Address, field: AddressField, value: &str) -> Option<&'static str> {
-    let text = Some(value.to_string());
+/// Sets one field of `address` from `value`, keeping `kept` for free text.
+fn set_address(
+    address: &mut Address,
+    field: AddressField,
+    value: &str,
+    kept: &str,
+) -> Option<&'static str> {
+    let text = Some(kept.to_string());
     let slot = match field {
         AddressField::Name => &mut address.name,
         AddressField::CompanyName => &mut address.company_name,

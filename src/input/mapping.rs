@@ -6,7 +6,9 @@
 //! filling one field from one or more columns or from a constant; every row then goes through
 //! the same rules into [`RowBuilder`], which applies the value rules of the contract.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
@@ -231,12 +233,25 @@ impl ColumnMap {
 
     /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
     pub fn email(&self, record: &ByteRecord) -> String {
-        self.value(&self.rules[self.email_rule].fill, record)
+        // One cell: checking the whole row's UTF-8 would cost more than it saves.
+        let cells = Cells { record, text: None };
+        self.value(&self.rules[self.email_rule].fill, &cells)
+            .map(Cow::into_owned)
             .unwrap_or_default()
     }
 
     /// The request of one row with its notes, or what is wrong with it.
     pub fn request(&self, record: &ByteRecord) -> Result<RowRequest, Invalid> {
+        self.build(record, RowBuilder::new())
+    }
+
+    /// The same as [`ColumnMap::request`] for a row that is only checked (a dry run): the same
+    /// problems and notes and the same fields present, but their free text left empty.
+    pub fn check(&self, record: &ByteRecord) -> Result<RowRequest, Invalid> {
+        self.build(record, RowBuilder::check_only())
+    }
+
+    fn build(&self, record: &ByteRecord, mut builder: RowBuilder) -> Result<RowRequest, Invalid> {
         if record.len() != self.names.len() {
             let error = format!(
                 "the row has {} cells but the header has {} columns: check for a stray delimiter \
@@ -249,9 +264,10 @@ impl ColumnMap {
                 reasons: vec!["cell count differs from the header".into()],
             });
         }
+        let cells = Cells::new(record);
         let mut values = Vec::with_capacity(self.rules.len());
         for rule in &self.rules {
-            let value = self.value(&rule.fill, record).map_err(|(column, e)| {
+            let value = self.value(&rule.fill, &cells).map_err(|(column, e)| {
                 let offset = record.position().map_or(0, |p| p.byte());
                 let error = format!(
                     "column {} is not valid UTF-8 (byte {} of the cell, near byte {offset} of \
@@ -271,7 +287,6 @@ impl ColumnMap {
             .iter()
             .zip(&values)
             .any(|(r, v)| r.target == Target::Field(Field::TaxId) && !v.is_empty());
-        let mut builder = RowBuilder::new();
         let mut notes = Vec::new();
         for (rule, value) in self.rules.iter().zip(&values) {
             match rule.target {
@@ -282,6 +297,7 @@ impl ColumnMap {
                     builder.set(if is_code { code } else { name }, &rule.label, value);
                 }
                 Target::TaxExemptWithoutId if parse_bool(value) == Some(true) && !has_tax_id => {
+                    let value: &str = value;
                     notes.push(format!(
                         "{} {value:?} not sent: Ecwid makes a customer tax exempt only with a \
                          tax ID, which the file does not have; add it in Ecwid's control panel",
@@ -299,34 +315,42 @@ impl ColumnMap {
     }
 
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
-    /// first non-blank alternative joined. `Err` names a column that is not UTF-8.
-    fn value(
-        &self,
-        fill: &Fill,
-        record: &ByteRecord,
-    ) -> Result<String, (usize, std::str::Utf8Error)> {
+    /// first non-blank alternative joined. A single cell is borrowed, not copied. `Err` names a
+    /// column that is not UTF-8.
+    fn value<'a>(
+        &'a self,
+        fill: &'a Fill,
+        cells: &Cells<'a>,
+    ) -> Result<Cow<'a, str>, (usize, Utf8Error)> {
         let (alternatives, separator) = match fill {
-            Fill::Value(value) => return Ok(value.clone()),
+            Fill::Value(value) => return Ok(Cow::Borrowed(value)),
             Fill::Columns {
                 alternatives,
                 separator,
             } => (alternatives, separator),
         };
         for columns in alternatives {
-            let mut parts = Vec::with_capacity(columns.len());
+            let mut joined: Option<Cow<'a, str>> = None;
             for &i in columns {
-                let raw = record.get(i).unwrap_or_default();
-                let text = std::str::from_utf8(raw).map_err(|e| (i, e))?;
-                let cell = self.clean(text);
-                if !cell.is_empty() {
-                    parts.push(cell);
+                let cell = self.clean(cells.get(i).map_err(|e| (i, e))?);
+                if cell.is_empty() {
+                    continue;
                 }
+                joined = Some(match joined {
+                    None => Cow::Borrowed(cell),
+                    Some(before) => {
+                        let mut text = before.into_owned();
+                        text.push_str(separator);
+                        text.push_str(cell);
+                        Cow::Owned(text)
+                    }
+                });
             }
-            if !parts.is_empty() {
-                return Ok(parts.join(separator));
+            if let Some(value) = joined {
+                return Ok(value);
             }
         }
-        Ok(String::new())
+        Ok(Cow::Borrowed(""))
     }
 
     fn clean<'c>(&self, cell: &'c str) -> &'c str {
@@ -335,6 +359,32 @@ impl ColumnMap {
             Some(rest) if self.strip_quote => trim_cell(rest),
             _ => cell,
         }
+    }
+}
+
+/// A row's cells as text, with UTF-8 checked once for the whole row rather than cell by cell.
+struct Cells<'r> {
+    record: &'r ByteRecord,
+    /// The row's bytes, when they are UTF-8 as a whole.
+    text: Option<&'r str>,
+}
+
+impl<'r> Cells<'r> {
+    fn new(record: &'r ByteRecord) -> Self {
+        let text = std::str::from_utf8(record.as_slice()).ok();
+        Self { record, text }
+    }
+
+    /// Cell `i` (empty when the row is short), or why it is not UTF-8.
+    fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
+        // A cell of a UTF-8 row is UTF-8 when it starts and ends on character boundaries,
+        // which `str::get` checks.
+        if let (Some(text), Some(range)) = (self.text, self.record.range(i))
+            && let Some(cell) = text.get(range)
+        {
+            return Ok(cell);
+        }
+        std::str::from_utf8(self.record.get(i).unwrap_or_default())
     }
 }
 
