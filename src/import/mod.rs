@@ -39,9 +39,9 @@ use stop::{Stop, StopReason};
 
 /// Rows the reader hands over at once: one wake-up of the other side per batch rather than per
 /// row, which was a third of the CPU time of a dry run.
-const BATCH: usize = 32;
+const BATCH: usize = 128;
 /// Batches the reader may run ahead of the senders (with the one it is filling, at most
-/// 96 rows).
+/// 384 rows).
 const READ_AHEAD: usize = 2;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
