@@ -27,7 +27,7 @@ use crate::cli::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::{Error, exit};
 use crate::input::mapping::ColumnMap;
-use crate::input::reader::CsvInput;
+use crate::input::reader::{CsvInput, RawRow};
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{Summary, Tally};
@@ -103,7 +103,10 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     };
     let (tx, mut rx) = mpsc::channel(READ_AHEAD);
     let checker = Checker::new(map, config.send.is_none(), finished);
-    let reader = tokio::task::spawn_blocking(move || read_rows(input, checker, &tx));
+    // Reading and checking each get a thread, so that a dry run uses two cores.
+    let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel(READ_AHEAD);
+    let reader = tokio::task::spawn_blocking(move || read_rows(input, &raw_tx));
+    let checking = tokio::task::spawn_blocking(move || check_rows(checker, &raw_rx, &tx));
 
     let batches = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let items = batches.flat_map(futures_util::stream::iter);
@@ -130,6 +133,8 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             .progress
             .update(&recorder.tally, done, retries, paused);
     }
+    // The checker ends once the reader has, or when the rows are no longer wanted.
+    let _ = checking.await;
     let read = reader
         .await
         .unwrap_or_else(|e| Err((0, std::io::Error::other(e))));
@@ -318,11 +323,10 @@ fn sender(
     }))
 }
 
-/// Reads and checks every row; `Err` holds the last row read before an I/O error.
+/// Reads every row, in batches; `Err` holds the last row read before an I/O error.
 fn read_rows(
     mut input: CsvInput,
-    mut checker: Checker,
-    tx: &mpsc::Sender<Vec<Item>>,
+    tx: &std::sync::mpsc::SyncSender<Vec<RawRow>>,
 ) -> Result<(), (u64, std::io::Error)> {
     let mut last_row = 0;
     let mut batch = Vec::with_capacity(BATCH);
@@ -330,21 +334,35 @@ fn read_rows(
         match input.next_row() {
             Ok(Some(raw)) => {
                 last_row = raw.row;
-                batch.push(checker.check(raw));
+                batch.push(raw);
             }
             Ok(None) => break Ok(()),
             Err(e) => break Err((last_row, e)),
         }
         if batch.len() == BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if tx.blocking_send(full).is_err() {
+            if tx.send(full).is_err() {
                 return Ok(());
             }
         }
     };
     // The rows read before the end or an error are recorded all the same.
     if !batch.is_empty() {
-        let _ = tx.blocking_send(batch);
+        let _ = tx.send(batch);
     }
     read
+}
+
+/// Checks the rows in file order and hands them on in the same batches.
+fn check_rows(
+    mut checker: Checker,
+    rx: &std::sync::mpsc::Receiver<Vec<RawRow>>,
+    tx: &mpsc::Sender<Vec<Item>>,
+) {
+    while let Ok(batch) = rx.recv() {
+        let items = batch.into_iter().map(|raw| checker.check(raw)).collect();
+        if tx.blocking_send(items).is_err() {
+            return;
+        }
+    }
 }
