@@ -204,7 +204,7 @@ impl Sender {
             };
             // `http_status` is the create's or update's: a look-up's shows only when it failed.
             p.http_status = error.status().or(p.http_status);
-            let action = retry::classify(&error);
+            let action = retry::classify_for(&error, matches!(p.phase, Phase::Update(_)));
             p.last_error = Some(error);
             match action {
                 Action::Exists if p.phase == Phase::Create => p.phase = Phase::FindExisting,
@@ -287,7 +287,7 @@ impl Sender {
         // Stop the run before this slot frees up, so that no other request leaves after the
         // store has refused the token.
         if let Err(e) = &result
-            && retry::classify(e) == Action::StopRun
+            && retry::classify_for(e, matches!(phase, Phase::Update(_))) == Action::StopRun
         {
             self.stop.abort(stop_hint(Some(e)));
         }
@@ -370,7 +370,10 @@ pub(super) fn stop_hint(error: Option<&ApiError>) -> String {
             "the store's plan does not allow this, or the store is suspended: check the plan \
              in the store's control panel"
         }
-        Some(404) => "the store was not found: check --store-id (ECWID_STORE_ID)",
+        Some(404) => {
+            "the store or the API was not found: check --store-id (ECWID_STORE_ID) and \
+             --api-url (ECWID_API_URL)"
+        }
         _ => {
             "check the token (ECWID_TOKEN or --token-file) and that its app has the \
              create_customers and read_customers scopes"
