@@ -210,7 +210,7 @@ impl Sender {
                 Action::Exists if p.phase == Phase::Create => p.phase = Phase::FindExisting,
                 Action::Pause(wait) => {
                     Counters::bump(&self.counters.rate_limited);
-                    self.budget.pause_for(wait);
+                    self.budget.rate_limited(wait);
                     p.rate_limited += 1;
                     if p.rate_limited > MAX_RATE_LIMITED {
                         let note = format!(
