@@ -5,10 +5,13 @@
 //! than `--rate` of them, bursts included, and when the store says 429 it holds every worker
 //! until the store's `Retry-After` has passed, not only the one that was refused.
 //!
-//! A 429 also means the store allows less than `--rate` (another app shares the token, or the
-//! store's limit is lower): the pace drops to just under what the store took in the last minute
-//! (at most by half at a time), so that the run does not hit the wall again every minute, and it
-//! climbs back towards `--rate` by a twentieth every half minute without a 429.
+//! A 429 after the store took a good part of the pace in the last minute means the store allows
+//! less than `--rate` (another app shares the token, or the store's limit is lower): the pace
+//! drops to just under what the store took (at most by half at a time), so that the run does not
+//! hit the wall again every minute, and it climbs back towards `--rate` by a twentieth every half
+//! minute without a 429. A 429 while the run sends far below its pace (slow answers, retries,
+//! the first seconds) says nothing about the pace and only pauses: otherwise stray 429s would
+//! slow the run down step by step, each cut lowering what the next one measures.
 
 use std::collections::VecDeque;
 use std::num::NonZeroU32;
@@ -108,9 +111,12 @@ impl RateBudget {
         if first_of_a_burst {
             let mut pace = lock(&self.pace);
             let now = Instant::now();
+            // What the store took in its window.
             let taken = pace.sent.iter().filter(|&&t| now - t <= WINDOW).count();
-            let slower = slowed(pace.per_minute, u32::try_from(taken).unwrap_or(u32::MAX));
-            pace.set(slower);
+            if let Some(slower) = slowed(pace.per_minute, u32::try_from(taken).unwrap_or(u32::MAX))
+            {
+                pace.set(slower);
+            }
         }
     }
 
@@ -163,12 +169,20 @@ impl Pace {
 }
 
 /// The pace after a 429, given the current pace and how many requests the store took in the
-/// last minute: just under what it took, but never below half the current pace (a 429 that
-/// has nothing to do with the rate must not stall the run) and always somewhat slower.
-fn slowed(per_minute: u32, taken: u32) -> u32 {
-    let just_under = taken.saturating_sub(2);
-    let somewhat_slower = per_minute - per_minute / 10;
-    just_under.min(somewhat_slower).max(per_minute / 2).max(1)
+/// last minute: just under what the store took, never faster than now nor below half of it.
+/// `None` when the store took less than a third of the pace: the run was not sending at its
+/// pace (slow answers, retries, the first seconds of a run), so the 429 says nothing about it.
+fn slowed(per_minute: u32, taken: u32) -> Option<u32> {
+    if taken.saturating_mul(3) < per_minute {
+        return None;
+    }
+    Some(
+        taken
+            .saturating_sub(2)
+            .min(per_minute)
+            .max(per_minute / 2)
+            .max(1),
+    )
 }
 
 /// The pacing of [`RateBudget::new`].
@@ -236,14 +250,17 @@ mod tests {
     }
 
     #[test]
-    fn a_429_slows_to_just_under_what_the_store_took_but_at_most_by_half() {
+    fn a_429_at_full_pace_slows_to_just_under_what_the_store_took() {
         // A store of 300 a minute under --rate 590: just under 300.
-        assert_eq!(slowed(590, 300), 298);
-        // A 429 early in a run (few requests taken) halves the pace, no more.
-        assert_eq!(slowed(590, 5), 295);
-        // Always somewhat slower, even when the store took more than the pace.
-        assert_eq!(slowed(100, 500), 90);
-        assert_eq!(slowed(1, 0), 1);
+        assert_eq!(slowed(590, 300), Some(298));
+        // A store far below the pace: at most halved at a time.
+        assert_eq!(slowed(590, 200), Some(295));
+        assert_eq!(slowed(295, 200), Some(198));
+        // At full pace, a stray 429 costs a couple of requests a minute.
+        assert_eq!(slowed(590, 589), Some(587));
+        // Sending far below the pace, or early in a run: the 429 is not about the pace.
+        assert_eq!(slowed(6000, 1000), None);
+        assert_eq!(slowed(590, 5), None);
     }
 
     #[test]
