@@ -150,7 +150,10 @@ impl RateBudget {
 impl Pace {
     fn set(&mut self, per_minute: u32) {
         if per_minute != self.per_minute {
-            tracing::info!("pace now {per_minute} requests a minute (--rate {})", self.ceiling);
+            tracing::info!(
+                "pace now {per_minute} requests a minute (--rate {})",
+                self.ceiling
+            );
             let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
             self.limiter = Arc::new(RateLimiter::direct(quota(rate)));
             self.per_minute = per_minute;
