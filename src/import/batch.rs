@@ -101,11 +101,14 @@ impl Batcher {
             (fates, 1)
         };
         let settled = jobs.into_iter().map(|(at, job)| {
-            let fate = fates
+            let found = fates
                 .iter()
-                .find(|(range, _)| range.as_ref().is_none_or(|r| r.contains(&job.row)))
-                .map(|(_, fate)| fate);
-            async move { (at, self.settle(job, attempts, fate).await) }
+                .find(|(range, _)| range.as_ref().is_none_or(|r| r.contains(&job.row)));
+            // A fresh submit of a row an interrupted run may have sent can run it a second
+            // time; a ticket the interrupted run left answers for its one run.
+            let fresh = found.is_some_and(|(range, _)| range.is_none());
+            let fate = found.map(|(_, fate)| fate);
+            async move { (at, self.settle(job, attempts, fate, fresh).await) }
         });
         for (at, outcome) in futures_util::future::join_all(settled).await {
             done[at] = Some(outcome);
@@ -113,8 +116,14 @@ impl Batcher {
         done.into_iter().flatten().collect()
     }
 
-    /// One row of a batch, from what became of the batch.
-    async fn settle(&self, job: Job, attempts: u32, fate: Option<&Fate>) -> RowOutcome {
+    /// One row of a batch, from what became of the batch; `fresh` when this run submitted it.
+    async fn settle(
+        &self,
+        job: Job,
+        attempts: u32,
+        fate: Option<&Fate>,
+        fresh: bool,
+    ) -> RowOutcome {
         let sender = &self.sender;
         let from = match fate {
             Some(Fate::Stopped { sent: true }) => return sender.stopped_in_batch(job, attempts),
@@ -122,10 +131,11 @@ impl Batcher {
             Some(Fate::Each(from)) => copy(from),
             Some(Fate::Answered(answers)) => match answers.get(&job.row) {
                 Some(InnerOutcome::NotExecuted) => FromBatch::NotExecuted,
-                // A 409 to a row an interrupted run may have created: likely its own create,
-                // so it is looked up as after any create of unknown outcome.
+                // A 409 to a row an interrupted run may have created, in a batch run again
+                // (its key forgotten): likely that run's create, so it is looked up as after
+                // any create of unknown outcome.
                 Some(InnerOutcome::Answered(Err(e)))
-                    if job.maybe_sent && e.status() == Some(409) =>
+                    if fresh && job.maybe_sent && e.status() == Some(409) =>
                 {
                     FromBatch::Unknown(e.clone())
                 }

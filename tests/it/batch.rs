@@ -206,7 +206,10 @@ async fn crash_between_submit_and_poll_then_resume_polls_the_ticket() {
     let polls_before = store.stats().batch_polls;
     let journal = ws.dir.path().join("customers.results.csv.journal");
     let text = std::fs::read_to_string(&journal).expect("journal");
-    assert!(text.contains("\nB,1,60,"), "the ticket is in the journal: {text}");
+    assert!(
+        text.contains("\nB,1,60,"),
+        "the ticket is in the journal: {text}"
+    );
 
     let mut resume = import_command(&ws, &store, true);
     let output = tokio::task::spawn_blocking(move || resume.output())
@@ -245,6 +248,45 @@ async fn crash_right_after_submit_then_resume_creates_each_once() {
     let stats = store.stats();
     assert_eq!(stats.batches, 1, "the batch ran again: {stats:?}");
     assert_eq!((stats.creates, stats.duplicate_creates), (60, 0));
+}
+
+/// A journaled batch whose ticket the store no longer knows: `--resume --batch` looks its rows
+/// up one by one, so those the lost batch created are not created again.
+#[tokio::test]
+async fn resume_with_a_forgotten_ticket_looks_the_rows_up() {
+    let store = start(store_args()).await;
+    let emails = numbered("forgotten", 20);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let ran = precreate(&store, &emails[..8]).await;
+    let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
+    let mut journal = format!(
+        "ecwid-import-journal,2,{fingerprint},1003,{}\n",
+        store.api_url()
+    );
+    for row in 1..=20 {
+        journal.push_str(&format!("S,{row}\n"));
+    }
+    journal.push_str("B,1,20,0000-key,sandbox-1003-999\n");
+    std::fs::write(ws.dir.path().join("customers.results.csv.journal"), journal).expect("write");
+
+    let args = [&FAST[..], &["--batch", "--resume"]].concat();
+    assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+    assert_created_with_store_ids(&ws, &store);
+    assert_holds_each_once(&store, &emails);
+    let rows = ws.results();
+    for (i, row) in rows.iter().enumerate() {
+        let confirmed = row["error"].starts_with("confirmed by look-up");
+        assert_eq!(confirmed, i < 8, "{row:?}");
+        if i < 8 {
+            assert_eq!(row["customer_id"], ran[i].to_string());
+        }
+    }
+    let stats = store.stats();
+    assert_eq!(
+        stats.batches, 0,
+        "rows of a batch of unknown outcome went into a new batch"
+    );
+    assert_eq!(stats.duplicate_creates, 0);
 }
 
 /// Starts a batch import of 60 rows (one group) with the real binary against a slow store
