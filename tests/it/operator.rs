@@ -70,6 +70,7 @@ fn summary_text_snapshot() {
         rate_limited: 3,
         lookups: 12,
         confirmed_by_lookup: 2,
+        batches: None,
         elapsed_seconds: 130.24,
         exit_code: 1,
         output: "customers.results.csv".into(),
