@@ -4,6 +4,8 @@
 //! connection) and leaves what to do about it to the retry policy of the import. It knows
 //! nothing about CSV, rows or rate limits.
 
+mod batch;
+
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderValue};
@@ -11,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
+pub use batch::{BatchCreate, BatchResponse, BatchStatus, InnerOutcome};
 
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
 /// pooled connection is not reused just as the server closes it.

@@ -169,7 +169,7 @@ impl Sender {
                 Err(error) => error,
             };
             match retry::classify(&error) {
-                Action::Pause(wait) => self.budget.pause_for(wait),
+                Action::Pause(wait) => self.budget.rate_limited(wait),
                 Action::Retry { .. } if retries < self.max_retries => {
                     retries += 1;
                     if !self.stop.sleep(retry::backoff(retries)).await {

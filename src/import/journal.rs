@@ -5,14 +5,21 @@
 //! Each line is a CSV record, written with one `write` and no buffering, so a killed process
 //! leaves at most a torn last line (dropped on resume):
 //!
-//! - `ecwid-import-journal,1,<input fingerprint>,<store id>,<api url>`: the header;
-//! - `S,<row>`: the row's first create is about to leave (it may reach the store);
+//! - `ecwid-import-journal,2,<input fingerprint>,<store id>,<api url>`: the header;
+//! - `S,<row>`: the row's first create is about to leave (it may reach the store), on its own
+//!   or inside a batch;
+//! - `B,<first row>,<last row>,<deduplication key>,<ticket>`: a batch holding rows of that range
+//!   was accepted by the store under that ticket (`--batch`);
 //! - `F,<row>,<status>,<customer id>,<http status>,<attempts>,<error>`: the row's final outcome.
 //!
 //! `F` lines are written in input order, and only up to the first row the run did not finish,
 //! so the finished rows are always rows 1 to K. On resume those are replayed from the journal;
 //! rows after K that have an `S` line may have been created and are looked up before anything
-//! is sent; the rest are sent as usual.
+//! is sent; the rest are sent as usual. A `B` line whose rows are not all finished is an open
+//! batch: a resumed batch run polls its ticket before sending any of its rows again.
+//!
+//! Version 2 added `B` lines; a version 1 journal is read as well (it has none), while an older
+//! ecwid-import refuses a version 2 journal rather than miss its open batches.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -25,7 +32,9 @@ use sha2::{Digest, Sha256};
 use super::outcome::{RowOutcome, Status};
 
 const MAGIC: &str = "ecwid-import-journal";
-const VERSION: &str = "1";
+const VERSION: &str = "2";
+/// Journal versions this one reads: each earlier one is a subset of the current one.
+const READS: [&str; 2] = ["1", "2"];
 
 /// What a journal belongs to: a resume must match it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +105,17 @@ pub struct Finished {
     outcomes: Vec<Replayed>,
     /// Rows after K whose create may have reached the store.
     pub maybe_sent: HashSet<u64>,
+    /// Batches accepted by the store whose rows are not all finished, in the order sent.
+    pub open_batches: Vec<OpenBatch>,
+}
+
+/// A batch the store accepted, as its `B` line has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenBatch {
+    pub first_row: u64,
+    pub last_row: u64,
+    pub key: String,
+    pub ticket: String,
 }
 
 /// One finished row as the journal has it.
@@ -166,6 +186,19 @@ impl Journal {
         self.note(&["S", &row.to_string()]);
     }
 
+    /// Notes that these rows are about to leave in one batch, as one write.
+    pub fn sending_all(&self, rows: &[u64]) {
+        let lines: Vec<[String; 2]> = rows.iter().map(|r| ["S".into(), r.to_string()]).collect();
+        if let Err(e) = self.append_lines(&lines) {
+            lock(&self.error).get_or_insert(e);
+        }
+    }
+
+    /// Notes that the store accepted a batch of rows `first..=last` under `ticket`.
+    pub fn batch(&self, first: u64, last: u64, key: &str, ticket: &str) {
+        self.note(&["B", &first.to_string(), &last.to_string(), key, ticket]);
+    }
+
     /// Notes the final outcome of a row.
     pub fn finished(&self, outcome: &RowOutcome) {
         let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
@@ -194,10 +227,17 @@ impl Journal {
     /// Writes one line with a single `write`, so that the line reaches the file as a whole
     /// however the process ends.
     fn append(&self, fields: &[&str]) -> io::Result<()> {
-        let mut line = csv::WriterBuilder::new().from_writer(Vec::new());
-        line.write_record(fields)?;
-        let line = line.into_inner().map_err(|e| e.into_error())?;
-        lock(&self.file).write_all(&line)
+        self.append_lines(&[fields])
+    }
+
+    /// Writes whole lines with a single `write`.
+    fn append_lines<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R]) -> io::Result<()> {
+        let mut lines = csv::WriterBuilder::new().from_writer(Vec::new());
+        for fields in records {
+            lines.write_record(fields.as_ref())?;
+        }
+        let lines = lines.into_inner().map_err(|e| e.into_error())?;
+        lock(&self.file).write_all(&lines)
     }
 }
 
@@ -238,7 +278,7 @@ fn read(file: &mut File, path: &Path, identity: &Identity) -> Result<Finished, J
         .next()
         .ok_or_else(not_a_journal)?
         .map_err(|_| not_a_journal())?;
-    if header.get(0) != Some(MAGIC) || header.get(1) != Some(VERSION) {
+    if header.get(0) != Some(MAGIC) || !header.get(1).is_some_and(|v| READS.contains(&v)) {
         return Err(not_a_journal());
     }
     if header.get(2) != Some(identity.fingerprint.as_str()) {
@@ -266,6 +306,16 @@ fn read(file: &mut File, path: &Path, identity: &Identity) -> Result<Finished, J
             Some("S") => {
                 finished.maybe_sent.insert(row);
             }
+            Some("B") => {
+                let field = |i: usize| record.get(i).map(str::to_string).ok_or_else(not_a_journal);
+                let last_row = field(2)?.parse().map_err(|_| not_a_journal())?;
+                finished.open_batches.push(OpenBatch {
+                    first_row: row,
+                    last_row,
+                    key: field(3)?,
+                    ticket: field(4)?,
+                });
+            }
             Some("F") if row == finished.count() + 1 => {
                 finished.maybe_sent.remove(&row);
                 finished
@@ -275,6 +325,8 @@ fn read(file: &mut File, path: &Path, identity: &Identity) -> Result<Finished, J
             _ => return Err(not_a_journal()),
         }
     }
+    let done = finished.count();
+    finished.open_batches.retain(|b| b.last_row > done);
     Ok(finished)
 }
 
@@ -355,6 +407,45 @@ mod tests {
         let (_, finished) = Journal::resume(&path, &identity()).expect("resume again");
         assert_eq!(finished.count(), 3);
         assert_eq!(finished.maybe_sent, HashSet::from([4]));
+    }
+
+    #[test]
+    fn open_batches_are_those_with_unfinished_rows() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("out.csv.journal");
+        let journal = Journal::create(&path, &identity()).expect("create");
+        journal.sending_all(&[1, 2]);
+        journal.batch(1, 2, "k1", "t1");
+        journal.sending_all(&[3, 5]);
+        journal.batch(3, 5, "k2", "t,2");
+        journal.finished(&outcome(1, Status::Created));
+        journal.finished(&outcome(2, Status::Created));
+        journal.finished(&outcome(3, Status::Created));
+        drop(journal);
+        let (_, finished) = Journal::resume(&path, &identity()).expect("resume");
+        assert_eq!(finished.count(), 3);
+        assert_eq!(finished.maybe_sent, HashSet::from([5]));
+        let open = OpenBatch {
+            first_row: 3,
+            last_row: 5,
+            key: "k2".into(),
+            ticket: "t,2".into(),
+        };
+        assert_eq!(finished.open_batches, vec![open]);
+    }
+
+    #[test]
+    fn version_1_journals_are_still_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("j");
+        let id = identity();
+        let header = format!(
+            "{MAGIC},1,{},{},{}\nS,1\n",
+            id.fingerprint, id.store_id, id.api_url
+        );
+        std::fs::write(&path, header).expect("write");
+        let (_, finished) = Journal::resume(&path, &id).expect("a version 1 journal");
+        assert_eq!(finished.maybe_sent, HashSet::from([1]));
     }
 
     #[test]

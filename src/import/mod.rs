@@ -5,7 +5,12 @@
 //! order: `buffered` keeps at most a window of rows in progress (a few times `--concurrency`)
 //! and yields them in order, which is the reorder buffer, bounded by the concurrency and not by
 //! the file. Requests in flight are bounded separately by `--concurrency` slots.
+//!
+//! With `--batch`, rows are grouped `--batch-size` at a time and each group is sent as one batch
+//! (`batch`); groups are processed a few at a time in the same ordered way, and their outcomes
+//! are recorded row by row like any others.
 
+pub mod batch;
 pub mod check;
 pub mod facts;
 pub mod journal;
@@ -21,6 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use futures_util::StreamExt;
+use futures_util::stream::{self, BoxStream};
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::cli::{Config, SendConfig};
@@ -30,7 +36,8 @@ use crate::input::mapping::ColumnMap;
 use crate::input::reader::{CsvInput, RawRow};
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
-use crate::report::summary::{Summary, Tally};
+use crate::report::summary::{BatchCounts, Summary, Tally};
+use batch::Batcher;
 use check::{Checker, Item};
 use journal::{Finished, Identity, Journal};
 use rate::RateBudget;
@@ -46,6 +53,9 @@ const READ_AHEAD: usize = 2;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
+/// Groups in progress at once with `--batch`: one polled while the next is sent, so the store
+/// always has a batch to work on; more would only hold more rows in memory.
+const GROUPS_IN_FLIGHT: usize = 2;
 
 /// Runs the import (or dry run) of `config` and records every row.
 pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
@@ -67,10 +77,11 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             not_imported.join(", ")
         );
     }
-    let (journal, finished) = match &config.send {
+    let (journal, mut finished, fingerprint) = match &config.send {
         Some(send) => open_journal(config, send)?,
-        None => (None, Finished::default()),
+        None => (None, Finished::default(), String::new()),
     };
+    let open_batches = std::mem::take(&mut finished.open_batches);
     let results = ResultsWriter::create(
         &config.output,
         &config.failed_output,
@@ -90,6 +101,23 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         .transpose()?;
     let budget = sender.as_ref().map(|s| Arc::clone(&s.budget));
     let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
+    let batcher = match (&sender, config.send.as_ref().and_then(|s| s.batch_size)) {
+        (Some(sender), Some(batch_size)) => Some(Arc::new(Batcher {
+            sender: Arc::clone(sender),
+            fingerprint,
+            batch_size,
+            open: open_batches,
+        })),
+        _ => None,
+    };
+    let batch_counts = || {
+        batcher.as_ref().map(|_| {
+            BatchCounts::new(
+                counters.batches_sent.load(Ordering::Relaxed),
+                counters.batches_done.load(Ordering::Relaxed),
+            )
+        })
+    };
 
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
     let mut recorder = Recorder {
@@ -109,20 +137,33 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let checking = tokio::task::spawn_blocking(move || check_rows(checker, &raw_rx, &tx));
 
     let batches = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    let items = batches.flat_map(futures_util::stream::iter);
-    let mut outcomes = items
-        .map(|item| {
-            let sender = sender.clone();
-            async move {
-                match (item, sender) {
-                    (Item::Ready(outcome), _) => outcome,
-                    (Item::Send(job), Some(sender)) => sender.send(*job).await,
-                    // A dry run makes no jobs; were there one, it would be a valid row.
-                    (Item::Send(job), None) => job.unsent(outcome::Status::Valid),
+    let items = batches.flat_map(stream::iter);
+    let mut outcomes: BoxStream<'_, outcome::RowOutcome> = match &batcher {
+        Some(batcher) => items
+            .chunks(batcher.batch_size)
+            .enumerate()
+            .map(|(index, group)| {
+                let batcher = Arc::clone(batcher);
+                async move { batcher.send_group(index as u64, group).await }
+            })
+            .buffered(GROUPS_IN_FLIGHT)
+            .flat_map(stream::iter)
+            .boxed(),
+        None => items
+            .map(|item| {
+                let sender = sender.clone();
+                async move {
+                    match (item, sender) {
+                        (Item::Ready(outcome), _) => outcome,
+                        (Item::Send(job), Some(sender)) => sender.send(*job).await,
+                        // A dry run makes no jobs; were there one, it would be a valid row.
+                        (Item::Send(job), None) => job.unsent(outcome::Status::Valid),
+                    }
                 }
-            }
-        })
-        .buffered(window);
+            })
+            .buffered(window)
+            .boxed(),
+    };
     while let Some(outcome) = outcomes.next().await {
         recorder.record(&outcome, config, stop);
         let paused = budget.as_ref().and_then(|b| b.paused_for());
@@ -131,7 +172,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         let retries = counters.retries.load(Ordering::Relaxed);
         recorder
             .progress
-            .update(&recorder.tally, done, retries, paused);
+            .update(&recorder.tally, done, retries, paused, batch_counts());
     }
     // The checker ends once the reader has, or when the rows are no longer wanted.
     let _ = checking.await;
@@ -191,6 +232,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         rate_limited: count(&counters.rate_limited),
         lookups: count(&counters.lookups),
         confirmed_by_lookup: count(&counters.confirmed_by_lookup),
+        batches: batch_counts(),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
         output: config.output.display().to_string(),
@@ -206,11 +248,11 @@ fn journal_path(config: &Config) -> PathBuf {
 }
 
 /// The journal of this import: a new one, or with `--resume` the one an interrupted run left
-/// and what it finished.
+/// and what it finished; and the input's fingerprint.
 fn open_journal(
     config: &Config,
     send: &SendConfig,
-) -> Result<(Option<Arc<Journal>>, Finished), Error> {
+) -> Result<(Option<Arc<Journal>>, Finished, String), Error> {
     let path = journal_path(config);
     let identity = Identity {
         fingerprint: journal::fingerprint(&config.input).map_err(|source| Error::Input {
@@ -229,7 +271,11 @@ fn open_journal(
             tracing::info!("nothing to resume: starting from the first row");
         }
         let journal = Journal::create(&path, &identity).map_err(output_error)?;
-        return Ok((Some(Arc::new(journal)), Finished::default()));
+        return Ok((
+            Some(Arc::new(journal)),
+            Finished::default(),
+            identity.fingerprint,
+        ));
     }
     if !send.resume {
         return Err(Error::Usage(format!(
@@ -247,7 +293,13 @@ fn open_journal(
         finished.count(),
         finished.maybe_sent.len()
     );
-    Ok((Some(Arc::new(journal)), finished))
+    if !finished.open_batches.is_empty() {
+        tracing::info!(
+            "{} batches of the interrupted run are open: their tickets are polled first",
+            finished.open_batches.len()
+        );
+    }
+    Ok((Some(Arc::new(journal)), finished, identity.fingerprint))
 }
 
 /// Records outcomes in input order: results file, journal, counts and progress.

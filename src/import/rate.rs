@@ -4,9 +4,18 @@
 //! the token for a while. The budget spaces requests so that no 60-second window ever holds more
 //! than `--rate` of them, bursts included, and when the store says 429 it holds every worker
 //! until the store's `Retry-After` has passed, not only the one that was refused.
+//!
+//! A 429 after the store took a good part of the pace in the last minute means the store allows
+//! less than `--rate` (another app shares the token, or the store's limit is lower): the pace
+//! drops to just under what the store took (at most by half at a time), so that the run does not
+//! hit the wall again every minute, and it climbs back towards `--rate` by a twentieth every half
+//! minute without a 429. A 429 while the run sends far below its pace (slow answers, retries,
+//! the first seconds) says nothing about the pace and only pauses: otherwise stray 429s would
+//! slow the run down step by step, each cut lowering what the next one measures.
 
+use std::collections::VecDeque;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -14,12 +23,33 @@ use tokio::time::Instant;
 
 /// The most requests sent back to back after an idle spell.
 const MAX_BURST: u32 = 5;
+/// The store's window: what it took in this long tells what it allows.
+const WINDOW: Duration = Duration::from_secs(60);
+/// Without a 429 for this long, the pace climbs back a step towards `--rate`.
+const CLIMB_EVERY: Duration = Duration::from_secs(30);
 
 /// The run's request budget.
 #[derive(Debug)]
 pub struct RateBudget {
-    limiter: DefaultDirectRateLimiter,
+    pace: Mutex<Pace>,
     paused_until: Mutex<Option<Instant>>,
+}
+
+/// The current pacing and what it is based on.
+#[derive(Debug)]
+struct Pace {
+    limiter: Arc<DefaultDirectRateLimiter>,
+    per_minute: u32,
+    /// `--rate`: the pace never goes above it.
+    ceiling: u32,
+    /// When the pace last changed (or the run started).
+    changed: Instant,
+    /// When requests left within the last [`WINDOW`].
+    sent: VecDeque<Instant>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl RateBudget {
@@ -31,33 +61,68 @@ impl RateBudget {
     /// the store's clock), and at 1 for a budget of 1.
     pub fn new(per_minute: NonZeroU32) -> Self {
         Self {
-            limiter: RateLimiter::direct(quota(per_minute)),
+            pace: Mutex::new(Pace {
+                limiter: Arc::new(RateLimiter::direct(quota(per_minute))),
+                per_minute: per_minute.get(),
+                ceiling: per_minute.get(),
+                changed: Instant::now(),
+                sent: VecDeque::new(),
+            }),
             paused_until: Mutex::new(None),
         }
     }
 
-    /// Waits until a request may be sent: after any pause, within the rate.
+    /// Waits until a request may be sent: after any pause, within the pace.
     pub async fn acquire(&self) {
         loop {
             if let Some(until) = self.pause_end() {
                 tokio::time::sleep_until(until).await;
                 continue;
             }
-            self.limiter.until_ready().await;
+            let limiter = self.climb();
+            limiter.until_ready().await;
             // A 429 may have come in while this one waited for its turn.
             if self.pause_end().is_none() {
+                let mut pace = lock(&self.pace);
+                let now = Instant::now();
+                pace.sent.push_back(now);
+                while pace.sent.front().is_some_and(|&t| now - t > WINDOW) {
+                    pace.sent.pop_front();
+                }
                 return;
             }
         }
     }
 
-    /// Holds every request until `wait` has passed (a later end wins over an earlier one).
-    pub fn pause_for(&self, wait: Duration) {
+    /// The store answered 429: hold every request until `wait` has passed (a later end wins
+    /// over an earlier one), and slow down to what the store takes.
+    pub fn rate_limited(&self, wait: Duration) {
         let until = Instant::now() + wait;
-        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
-        if paused.is_none_or(|p| p < until) {
-            *paused = Some(until);
+        let first_of_a_burst = {
+            let mut paused = lock(&self.paused_until);
+            let first = paused.is_none_or(|p| p <= Instant::now());
+            if paused.is_none_or(|p| p < until) {
+                *paused = Some(until);
+            }
+            first
+        };
+        // Requests in flight when the store started refusing come back 429 together: one
+        // slowdown for them all.
+        if first_of_a_burst {
+            let mut pace = lock(&self.pace);
+            let now = Instant::now();
+            // What the store took in its window.
+            let taken = pace.sent.iter().filter(|&&t| now - t <= WINDOW).count();
+            if let Some(slower) = slowed(pace.per_minute, u32::try_from(taken).unwrap_or(u32::MAX))
+            {
+                pace.set(slower);
+            }
         }
+    }
+
+    /// The current pace in requests per minute.
+    pub fn per_minute(&self) -> u32 {
+        lock(&self.pace).per_minute
     }
 
     /// How long the current pause still lasts, if one does.
@@ -65,8 +130,19 @@ impl RateBudget {
         self.pause_end().map(|until| until - Instant::now())
     }
 
+    /// The limiter to wait on, after climbing a step back towards `--rate` when it is time.
+    fn climb(&self) -> Arc<DefaultDirectRateLimiter> {
+        let mut pace = lock(&self.pace);
+        if pace.per_minute < pace.ceiling && pace.changed.elapsed() >= CLIMB_EVERY {
+            let step = (pace.ceiling / 20).max(1);
+            let faster = pace.per_minute.saturating_add(step).min(pace.ceiling);
+            pace.set(faster);
+        }
+        Arc::clone(&pace.limiter)
+    }
+
     fn pause_end(&self) -> Option<Instant> {
-        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        let mut paused = lock(&self.paused_until);
         match *paused {
             Some(until) if until > Instant::now() => Some(until),
             _ => {
@@ -75,6 +151,38 @@ impl RateBudget {
             }
         }
     }
+}
+
+impl Pace {
+    fn set(&mut self, per_minute: u32) {
+        if per_minute != self.per_minute {
+            tracing::info!(
+                "pace now {per_minute} requests a minute (--rate {})",
+                self.ceiling
+            );
+            let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+            self.limiter = Arc::new(RateLimiter::direct(quota(rate)));
+            self.per_minute = per_minute;
+        }
+        self.changed = Instant::now();
+    }
+}
+
+/// The pace after a 429, given the current pace and how many requests the store took in the
+/// last minute: just under what the store took, never faster than now nor below half of it.
+/// `None` when the store took less than a third of the pace: the run was not sending at its
+/// pace (slow answers, retries, the first seconds of a run), so the 429 says nothing about it.
+fn slowed(per_minute: u32, taken: u32) -> Option<u32> {
+    if taken.saturating_mul(3) < per_minute {
+        return None;
+    }
+    Some(
+        taken
+            .saturating_sub(2)
+            .min(per_minute)
+            .max(per_minute / 2)
+            .max(1),
+    )
 }
 
 /// The pacing of [`RateBudget::new`].
@@ -139,6 +247,20 @@ mod tests {
                 assert!(most < rate as usize, "rate {rate}: no slack left");
             }
         }
+    }
+
+    #[test]
+    fn a_429_at_full_pace_slows_to_just_under_what_the_store_took() {
+        // A store of 300 a minute under --rate 590: just under 300.
+        assert_eq!(slowed(590, 300), Some(298));
+        // A store far below the pace: at most halved at a time.
+        assert_eq!(slowed(590, 200), Some(295));
+        assert_eq!(slowed(295, 200), Some(198));
+        // At full pace, a stray 429 costs a couple of requests a minute.
+        assert_eq!(slowed(590, 589), Some(587));
+        // Sending far below the pace, or early in a run: the 429 is not about the pace.
+        assert_eq!(slowed(6000, 1000), None);
+        assert_eq!(slowed(590, 5), None);
     }
 
     #[test]

@@ -62,6 +62,17 @@ pub fn classify(error: &ApiError) -> Action {
     }
 }
 
+/// Like [`classify`], for a request that names no single customer (a create or a look-up):
+/// there a 404 can only mean that the API address or the store is wrong, and every further
+/// request would fail the same way, so the run stops. A 404 to `PUT /customers/{id}` (the
+/// customer is gone) stays the row's failure.
+pub fn classify_for(error: &ApiError, names_one_customer: bool) -> Action {
+    match error {
+        ApiError::Status { status: 404, .. } if !names_one_customer => Action::StopRun,
+        _ => classify(error),
+    }
+}
+
 /// Exponential backoff with jitter before retry number `retry` (1-based): half of the doubled
 /// delay fixed, half random, so that workers that failed together do not return together.
 pub fn backoff(retry: u32) -> Duration {
@@ -112,6 +123,13 @@ mod tests {
         assert_eq!(classify(&not_connected), Action::Retry { unknown: false });
         let lost = ApiError::ConnectionLost("reset".into());
         assert_eq!(classify(&lost), Action::Retry { unknown: true });
+    }
+
+    #[test]
+    fn not_found_stops_the_run_unless_one_customer_is_named() {
+        assert_eq!(classify_for(&status(404, None), false), Action::StopRun);
+        assert_eq!(classify_for(&status(404, None), true), Action::FailRow);
+        assert_eq!(classify_for(&status(400, None), false), Action::FailRow);
     }
 
     #[test]

@@ -58,10 +58,13 @@ pub struct Counters {
     pub rate_limited: AtomicU64,
     pub lookups: AtomicU64,
     pub confirmed_by_lookup: AtomicU64,
+    /// Batches sent (or taken up from an interrupted run's journal) and polled to the end.
+    pub batches_sent: AtomicU64,
+    pub batches_done: AtomicU64,
 }
 
 impl Counters {
-    fn bump(counter: &AtomicU64) {
+    pub(super) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -121,6 +124,18 @@ impl Default for Progress {
     }
 }
 
+/// What a batch said about a row's create, for [`Sender::after_batch`].
+#[derive(Debug)]
+pub(super) enum FromBatch {
+    /// The store did not run it: send it on its own.
+    NotExecuted,
+    /// The create's answer, as a single request would have had it.
+    Answer(Result<u64, ApiError>),
+    /// The batch's outcome could not be learnt (ticket lost, polling gave up): the create may
+    /// have taken effect, so look the email up first.
+    Unknown(ApiError),
+}
+
 impl Sender {
     /// Sends the row until it has its final status.
     pub async fn send(&self, job: Job) -> RowOutcome {
@@ -128,16 +143,69 @@ impl Sender {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
-        let body = body_of(&job.request);
         let mut p = Progress::default();
         if job.maybe_sent {
             p.phase = Phase::Settle;
         }
+        self.drive(job, p, None).await
+    }
+
+    /// Goes on with a prepared row whose create went out inside a batch (`attempts` times),
+    /// from what the batch said: the same state machine as a single create, so that a 409,
+    /// a refusal or a 5xx inside a batch is handled exactly as on its own.
+    pub(super) async fn after_batch(&self, job: Job, attempts: u32, from: FromBatch) -> RowOutcome {
+        let mut p = Progress {
+            attempts,
+            ..Progress::default()
+        };
+        match from {
+            FromBatch::NotExecuted => self.drive(job, p, None).await,
+            FromBatch::Answer(answer) => self.drive(job, p, Some(answer.map(Reply::Created))).await,
+            FromBatch::Unknown(error) => {
+                p.phase = Phase::Settle;
+                p.last_error = Some(error);
+                self.drive(job, p, None).await
+            }
+        }
+    }
+
+    /// A prepared row whose batch's outcome is not known because the run stopped while
+    /// waiting for it: unsettled, so that `--resume` polls the batch's ticket.
+    pub(super) fn stopped_in_batch(&self, job: Job, attempts: u32) -> RowOutcome {
+        let mut outcome = finish(
+            job,
+            &Progress {
+                attempts,
+                ..Progress::default()
+            },
+            Status::Failed,
+            None,
+            format!("the run stopped before the outcome of its batch was known{UNKNOWN_NOTE}"),
+        );
+        outcome.settled = false;
+        outcome
+    }
+
+    /// The state machine of a row, from `p`; `answer` is the answer to a request already made
+    /// for it (inside a batch), used before any request of its own.
+    async fn drive(
+        &self,
+        job: Job,
+        mut p: Progress,
+        mut answer: Option<Result<Reply, ApiError>>,
+    ) -> RowOutcome {
+        let body = body_of(&job.request);
         loop {
-            let Some(result) = self.attempt(&job, &body, p.phase).await else {
-                return self.stopped(job, p);
+            let result = match answer.take() {
+                Some(result) => result,
+                None => {
+                    let Some(result) = self.attempt(&job, &body, p.phase).await else {
+                        return self.stopped(job, p);
+                    };
+                    p.attempts += 1;
+                    result
+                }
             };
-            p.attempts += 1;
             let error = match (p.phase, result) {
                 (_, Err(error)) => error,
                 (_, Ok(Reply::Created(id))) => {
@@ -204,13 +272,13 @@ impl Sender {
             };
             // `http_status` is the create's or update's: a look-up's shows only when it failed.
             p.http_status = error.status().or(p.http_status);
-            let action = retry::classify(&error);
+            let action = retry::classify_for(&error, matches!(p.phase, Phase::Update(_)));
             p.last_error = Some(error);
             match action {
                 Action::Exists if p.phase == Phase::Create => p.phase = Phase::FindExisting,
                 Action::Pause(wait) => {
                     Counters::bump(&self.counters.rate_limited);
-                    self.budget.pause_for(wait);
+                    self.budget.rate_limited(wait);
                     p.rate_limited += 1;
                     if p.rate_limited > MAX_RATE_LIMITED {
                         let note = format!(
@@ -287,7 +355,7 @@ impl Sender {
         // Stop the run before this slot frees up, so that no other request leaves after the
         // store has refused the token.
         if let Err(e) = &result
-            && retry::classify(e) == Action::StopRun
+            && retry::classify_for(e, matches!(phase, Phase::Update(_))) == Action::StopRun
         {
             self.stop.abort(stop_hint(Some(e)));
         }
@@ -370,7 +438,10 @@ pub(super) fn stop_hint(error: Option<&ApiError>) -> String {
             "the store's plan does not allow this, or the store is suspended: check the plan \
              in the store's control panel"
         }
-        Some(404) => "the store was not found: check --store-id (ECWID_STORE_ID)",
+        Some(404) => {
+            "the store or the API was not found: check --store-id (ECWID_STORE_ID) and \
+             --api-url (ECWID_API_URL)"
+        }
         _ => {
             "check the token (ECWID_TOKEN or --token-file) and that its app has the \
              create_customers and read_customers scopes"

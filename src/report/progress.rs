@@ -11,7 +11,7 @@ use indicatif::ProgressStyle;
 use tracing::Span;
 use tracing_indicatif::span_ext::IndicatifSpanExt;
 
-use super::summary::Tally;
+use super::summary::{BatchCounts, Tally};
 
 /// How often the bar is redrawn at most: a dry run records many thousand rows a second.
 const BAR_EVERY: Duration = Duration::from_millis(100);
@@ -98,6 +98,7 @@ impl Progress {
         done_bytes: u64,
         retries: u64,
         paused: Option<Duration>,
+        batches: Option<BatchCounts>,
     ) {
         if self.mode == ProgressMode::Off || self.last_shown.elapsed() < self.every {
             return;
@@ -110,6 +111,12 @@ impl Progress {
         }
         if retries > 0 {
             text.push_str(&format!(", retries {retries}"));
+        }
+        if let Some(b) = batches {
+            text.push_str(&format!(
+                ", batches sent {} done {} pending {}",
+                b.sent, b.done, b.pending
+            ));
         }
         if let Some(wait) = paused {
             text.push_str(&format!(

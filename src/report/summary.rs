@@ -82,6 +82,24 @@ pub struct TopError {
     pub first_row: u64,
 }
 
+/// Batches of `--batch`: sent (or taken up from an interrupted run), done, and still pending.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct BatchCounts {
+    pub sent: u64,
+    pub done: u64,
+    pub pending: u64,
+}
+
+impl BatchCounts {
+    pub fn new(sent: u64, done: u64) -> Self {
+        Self {
+            sent,
+            done,
+            pending: sent.saturating_sub(done),
+        }
+    }
+}
+
 /// Everything the summary says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -94,6 +112,9 @@ pub struct Summary {
     pub rate_limited: u64,
     pub lookups: u64,
     pub confirmed_by_lookup: u64,
+    /// Only with `--batch`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batches: Option<BatchCounts>,
     pub elapsed_seconds: f64,
     pub exit_code: i32,
     pub output: String,
@@ -128,6 +149,13 @@ impl Summary {
                 self.rate_limited,
                 self.lookups,
                 self.confirmed_by_lookup
+            );
+        }
+        if let Some(b) = &self.batches {
+            let _ = writeln!(
+                out,
+                "Batches sent {}, done {}, pending {}",
+                b.sent, b.done, b.pending
             );
         }
         if !self.top_errors.is_empty() {

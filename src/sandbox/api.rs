@@ -205,6 +205,15 @@ fn checked_customer(shared: &Shared, body: Value) -> Result<CustomerRequest, Rep
 
 fn create(shared: &Shared, body: Value) -> Answer {
     let customer = checked_customer(shared, body)?;
+    if let (Some(domain), Some(email)) = (&shared.config.refuse_domain, &customer.email)
+        && email
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| d.trim().eq_ignore_ascii_case(domain))
+    {
+        return Err(Reply::wrong_parameter(format!(
+            "The store does not accept emails at {domain}"
+        )));
+    }
     let created = store(shared).create(customer);
     let mut stats = shared.stats_mut();
     match created {

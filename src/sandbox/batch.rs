@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::api::{self, Origin, Reply};
+use super::faults::Inner;
 use super::lock;
 use super::server::Shared;
 
@@ -92,6 +93,7 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
         .as_ref()
         .and_then(|key| batches.by_key.get(key))
     {
+        shared.stats_mut().deduplicated_batches += 1;
         return Ok(ticket_reply(ticket));
     }
     let stop_on_failure = query.stop_on_first_failure.unwrap_or(true);
@@ -102,12 +104,28 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
             if failed && stop_on_failure {
                 return (request.id, None);
             }
-            let reply = run(shared, &request);
+            let reply = match shared.faults.inner() {
+                Inner::Run => run(shared, &request),
+                Inner::NotExecuted => {
+                    shared.stats_mut().injected_faults += 1;
+                    return (request.id, None);
+                }
+                Inner::FailBefore => {
+                    shared.stats_mut().injected_faults += 1;
+                    inner_error()
+                }
+                Inner::FailAfter => {
+                    shared.stats_mut().injected_faults += 1;
+                    run(shared, &request);
+                    inner_error()
+                }
+            };
             failed |= !reply.status.is_success();
             (request.id, Some(reply))
         })
         .collect();
     batches.submitted += 1;
+    shared.stats_mut().batches += 1;
     let ticket = format!("sandbox-{}-{}", shared.config.store_id, batches.submitted);
     if let Some(key) = query.deduplication_key {
         batches.by_key.insert(key, (ticket.clone(), now));
@@ -120,6 +138,14 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
         },
     );
     Ok(ticket_reply(&ticket))
+}
+
+fn inner_error() -> Reply {
+    Reply::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        "Internal server error (injected by the sandbox)",
+    )
 }
 
 fn run(shared: &Shared, request: &Request) -> Reply {
@@ -143,6 +169,7 @@ fn run(shared: &Shared, request: &Request) -> Reply {
 /// `GET /batch?ticket=...`: `QUEUED` on the first poll, then `COMPLETED` with every answer.
 pub(crate) fn status(shared: &Shared, query: &str) -> Result<Reply, Reply> {
     let query: StatusQuery = api::parse_query(query)?;
+    shared.stats_mut().batch_polls += 1;
     let mut batches = lock(&shared.batches);
     let ticket = batches.tickets.get_mut(&query.ticket).ok_or_else(|| {
         Reply::error(

@@ -34,12 +34,27 @@ pub(crate) enum After {
     Drop,
 }
 
+/// What to do to one request inside a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Inner {
+    Run,
+    /// Leave it out, as Ecwid does after giving up on it.
+    NotExecuted,
+    /// Answer 500 without running it.
+    FailBefore,
+    /// Run it, then answer 500.
+    FailAfter,
+}
+
 #[derive(Debug)]
 pub(crate) struct Faults {
     fail_before: f64,
     fail_after: f64,
     drop_after: f64,
     spurious_429: f64,
+    drop_batch_after: f64,
+    batch_inner_500: f64,
+    batch_not_executed: f64,
     rng: Mutex<StdRng>,
 }
 
@@ -54,6 +69,9 @@ impl Faults {
             fail_after: args.fail_after,
             drop_after: args.drop_after,
             spurious_429: args.spurious_429,
+            drop_batch_after: args.drop_batch_after,
+            batch_inner_500: args.batch_inner_500,
+            batch_not_executed: args.batch_not_executed,
             rng: Mutex::new(rng),
         })
     }
@@ -82,6 +100,33 @@ impl Faults {
             After::Drop
         } else if hit(&mut rng, self.fail_after) {
             After::Fail
+        } else {
+            After::Answer
+        }
+    }
+}
+
+impl Faults {
+    /// Decides the fate of a request inside a batch.
+    pub(crate) fn inner(&self) -> Inner {
+        let mut rng = lock(&self.rng);
+        if hit(&mut rng, self.batch_not_executed) {
+            Inner::NotExecuted
+        } else if hit(&mut rng, self.batch_inner_500) {
+            if rng.random::<bool>() {
+                Inner::FailAfter
+            } else {
+                Inner::FailBefore
+            }
+        } else {
+            Inner::Run
+        }
+    }
+
+    /// Decides the fate of the answer of a batch submit that ran.
+    pub(crate) fn after_batch(&self) -> After {
+        if hit(&mut lock(&self.rng), self.drop_batch_after) {
+            After::Drop
         } else {
             After::Answer
         }

@@ -60,6 +60,19 @@ pub struct SandboxArgs {
     /// Share (0 to 1) of API requests answered 429 with `Retry-After: 1` although under the limit
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub spurious_429: f64,
+    /// Share (0 to 1) of batch submits that run the batch, then close the connection unanswered
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub drop_batch_after: f64,
+    /// Share (0 to 1) of requests inside a batch answered 500, half of them after taking effect
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub batch_inner_500: f64,
+    /// Share (0 to 1) of requests inside a batch left NOT_EXECUTED
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub batch_not_executed: f64,
+    /// Creates of emails at this domain are refused with 400 WRONG_PARAMETER, a store-side rule
+    /// that no client can check beforehand
+    #[arg(long, value_name = "DOMAIN")]
+    pub refuse_domain: Option<String>,
     /// Milliseconds added to every API request
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
@@ -85,6 +98,10 @@ impl Default for SandboxArgs {
             fail_after: 0.0,
             drop_after: 0.0,
             spurious_429: 0.0,
+            drop_batch_after: 0.0,
+            batch_inner_500: 0.0,
+            batch_not_executed: 0.0,
+            refuse_domain: None,
             latency_ms: 0,
             seed: None,
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),

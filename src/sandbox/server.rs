@@ -42,17 +42,19 @@ pub(crate) struct Config {
     pub token: String,
     pub languages: Vec<String>,
     pub latency: Duration,
+    /// Emails at this domain (lower case) are refused by the store.
+    pub refuse_domain: Option<String>,
 }
 
 /// Everything the requests share.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub config: Config,
+    pub faults: Faults,
     pub store: Mutex<Store>,
     pub batches: Mutex<Batches>,
     stats: Mutex<Stats>,
     window: Mutex<RateWindow>,
-    faults: Faults,
 }
 
 fn invalid(message: String) -> io::Error {
@@ -66,6 +68,9 @@ impl Shared {
             ("--fail-after", args.fail_after),
             ("--drop-after", args.drop_after),
             ("--spurious-429", args.spurious_429),
+            ("--drop-batch-after", args.drop_batch_after),
+            ("--batch-inner-500", args.batch_inner_500),
+            ("--batch-not-executed", args.batch_not_executed),
         ] {
             check_share(share).map_err(|e| invalid(format!("{name}: {e}")))?;
         }
@@ -93,6 +98,11 @@ impl Shared {
                 token: args.token.clone(),
                 languages,
                 latency: Duration::from_millis(args.latency_ms),
+                refuse_domain: args
+                    .refuse_domain
+                    .as_deref()
+                    .map(|d| d.trim().trim_start_matches('@').to_lowercase())
+                    .filter(|d| !d.is_empty()),
             },
             store: Mutex::default(),
             batches: Mutex::default(),
@@ -276,10 +286,17 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
     };
     let query = parts.uri.query().unwrap_or("");
     let reply = api::dispatch(shared, Origin::Client, &parts.method, path, query, body);
-    let created = parts.method == Method::POST
-        && path.trim_matches('/') == "customers"
-        && reply.status.is_success();
-    if !created {
+    let posted = |to: &str| parts.method == Method::POST && path.trim_matches('/') == to;
+    if posted("batch") && reply.status.is_success() {
+        return match shared.faults.after_batch() {
+            After::Drop => {
+                shared.stats_mut().injected_faults += 1;
+                Ending::Drop
+            }
+            _ => Ending::Answer(reply),
+        };
+    }
+    if !(posted("customers") && reply.status.is_success()) {
         return Ending::Answer(reply);
     }
     match shared.faults.after_create() {

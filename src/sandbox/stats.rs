@@ -27,10 +27,19 @@ pub struct Stats {
     pub max_in_window: u64,
     /// 429 answers sent, spurious ones included.
     pub rate_limited: u64,
-    /// Faults injected (fail-before, fail-after, drop-after, spurious 429).
+    /// Faults injected (fail-before, fail-after, drop-after, spurious 429, and the batch ones).
     pub injected_faults: u64,
-    /// Connections closed with no answer (drop-after).
+    /// Connections closed with no answer (drop-after, drop-batch-after).
     pub dropped: u64,
+    /// Batches run (`POST /batch` that executed its requests).
+    #[serde(default)]
+    pub batches: u64,
+    /// Batch submits answered with an earlier batch's ticket because of their deduplication key.
+    #[serde(default)]
+    pub deduplicated_batches: u64,
+    /// Polls of batch tickets (`GET /batch`).
+    #[serde(default)]
+    pub batch_polls: u64,
 }
 
 impl Stats {

@@ -279,6 +279,44 @@ fn empty_file_is_a_usage_error() {
     );
 }
 
+/// Files that are not CSV at all are refused with what to do: a byte order mark alone, a
+/// folder, an Excel workbook (new and old format), a web page.
+#[test]
+fn files_that_are_not_csv_are_usage_errors() {
+    let dir = TempDir::new().unwrap();
+    let folder = dir.path().join("export.csv");
+    std::fs::create_dir(&folder).unwrap();
+    let cases: [(PathBuf, &str); 5] = [
+        (write(&dir, "bom.csv", b"\xEF\xBB\xBF"), "no header row"),
+        (folder, "folder"),
+        (
+            write(&dir, "book.csv", b"PK\x03\x04\x14\x00\x06\x00"),
+            "Save As",
+        ),
+        (
+            write(
+                &dir,
+                "old.csv",
+                [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+            ),
+            "Excel workbook",
+        ),
+        (
+            write(
+                &dir,
+                "page.csv",
+                "\n<!DOCTYPE html>\n<html><body>Sign in</body></html>\n",
+            ),
+            "web page",
+        ),
+    ];
+    for (input, hint) in cases {
+        let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+        let results = dir.path().join(format!("{stem}.results.csv"));
+        assert_usage_error(bin().arg("validate").arg(&input), hint, &results);
+    }
+}
+
 /// A header without an email column is a usage error that lists the header and the fix.
 #[test]
 fn no_email_column_is_a_usage_error() {

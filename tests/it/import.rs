@@ -650,3 +650,33 @@ async fn languages_not_enabled_are_invalid_before_sending() {
     );
     assert!(ws.failed_output().exists());
 }
+
+/// A 404 to a create (a wrong --api-url answering with an HTML page) stops the run at once
+/// instead of failing every row alike.
+#[tokio::test]
+async fn not_found_on_create_stops_the_run() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
+        .mount(&server)
+        .await;
+    let emails: Vec<String> = (0..20).map(|i| format!("nf{i}@example.com")).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    let code = ws
+        .import(&server.uri(), &["--concurrency", "2", "--rate", "60000"])
+        .await;
+    assert_eq!(code, 3);
+    let requests = server.received_requests().await.expect("recorded");
+    assert!(
+        requests.len() <= 2,
+        "{} requests after a 404",
+        requests.len()
+    );
+    let rows = ws.results();
+    assert_eq!(rows.len(), 20);
+    assert!(
+        column(&rows, "status")
+            .iter()
+            .all(|s| s == "failed" || s == "not_sent")
+    );
+}

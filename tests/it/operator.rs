@@ -70,6 +70,7 @@ fn summary_text_snapshot() {
         rate_limited: 3,
         lookups: 12,
         confirmed_by_lookup: 2,
+        batches: None,
         elapsed_seconds: 130.24,
         exit_code: 1,
         output: "customers.results.csv".into(),
@@ -174,5 +175,88 @@ fn readme_column_reference_is_current() {
     assert_eq!(
         block, expected,
         "paste this between the markers in README.md:\n{expected}"
+    );
+}
+
+/// Counts per status in a results file.
+fn status_counts(results: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    let mut counts = std::collections::BTreeMap::new();
+    for row in crate::support::read_csv(results) {
+        *counts.entry(row["status"].clone()).or_default() += 1;
+    }
+    counts
+}
+
+/// The summary JSON agrees with the results file and the exit status, run after run, across
+/// every status an import can give: created, exists, updated, invalid, duplicate, failed,
+/// not_sent.
+#[tokio::test]
+async fn summary_json_agrees_with_results_for_every_status() {
+    use crate::e2e::{start, store_args};
+    use crate::support::Workspace;
+    let store = start(store_args()).await;
+    let csv = "email,customerGroupName,billingPerson.countryCode\n\
+               a@example.com,,US\n\
+               b@example.com,VIP,\n\
+               c@example.com,,XX\n\
+               A@example.com,,\n\
+               d@example.com,Gold,\n";
+    let ws = Workspace::new(csv);
+    let summary = ws.dir.path().join("summary.json");
+    let json_arg = summary.to_str().expect("utf-8").to_string();
+    let mut runs = Vec::new();
+    for (extra, expected_exit) in [
+        (vec!["--on-existing", "skip"], 1),
+        (vec!["--on-existing", "skip"], 1),
+        (vec!["--on-existing", "update"], 1),
+    ] {
+        let mut args = vec!["--summary-json", json_arg.as_str(), "--rate", "60000"];
+        args.extend(extra);
+        let code = ws.import(&store.api_url(), &args).await;
+        assert_eq!(code, expected_exit);
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary"))
+                .expect("json");
+        let by_status: std::collections::BTreeMap<String, u64> =
+            serde_json::from_value(json["by_status"].clone()).expect("counts");
+        assert_eq!(by_status, status_counts(&ws.output()));
+        assert_eq!(json["exit_code"], code);
+        assert_eq!(json["rows"], 5);
+        runs.push(by_status);
+    }
+    let count = |run: usize, status: &str| runs[run].get(status).copied().unwrap_or(0);
+    assert_eq!(
+        (
+            count(0, "created"),
+            count(0, "invalid"),
+            count(0, "duplicate"),
+            count(0, "failed")
+        ),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(count(1, "exists"), 2);
+    assert_eq!(count(2, "updated"), 2);
+
+    // A refused token: failed and not_sent rows, exit 3, and the JSON says so.
+    std::fs::write(&ws.token_file, "secret_wrong").expect("token");
+    let code = ws
+        .import(
+            &store.api_url(),
+            &["--summary-json", &json_arg, "--concurrency", "1"],
+        )
+        .await;
+    assert_eq!(code, 3);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+    let by_status: std::collections::BTreeMap<String, u64> =
+        serde_json::from_value(json["by_status"].clone()).expect("counts");
+    assert_eq!(by_status, status_counts(&ws.output()));
+    assert!(by_status.contains_key("not_sent"), "{json}");
+    assert_eq!(json["exit_code"], 3);
+    assert!(
+        json["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("INVALID_API_TOKEN")),
+        "{json}"
     );
 }

@@ -1,0 +1,721 @@
+//! Unit tests of the value rules: every row of the contract's Values table.
+use serde_json::json;
+
+use super::*;
+
+/// The request of one row given as `(column, cell)` pairs, columns named canonically.
+fn row(cells: &[(&str, &str)]) -> Result<CustomerRequest, Vec<Problem>> {
+    let mut builder = RowBuilder::new();
+    for &(column, raw) in cells {
+        let field = Field::parse(column).unwrap_or_else(|| panic!("{column} is canonical"));
+        builder.set(field, column, raw);
+    }
+    builder.finish("email")
+}
+
+fn valid(cells: &[(&str, &str)]) -> CustomerRequest {
+    row(cells).unwrap_or_else(|p| panic!("{cells:?} should be valid, got {p:?}"))
+}
+
+fn problems(cells: &[(&str, &str)]) -> Vec<Problem> {
+    match row(cells) {
+        Ok(request) => panic!("{cells:?} should be invalid, got {request:?}"),
+        Err(problems) => problems,
+    }
+}
+
+fn problem(column: &str, value: &str, rule: &'static str) -> Problem {
+    Problem {
+        column: column.to_string(),
+        value: value.to_string(),
+        rule,
+    }
+}
+
+const EMAIL: (&str, &str) = ("email", "ann@example.com");
+
+/// `trim_cell` strips spaces, tabs and line breaks at both ends and keeps inner ones.
+#[test]
+fn trim_cell_strips_the_ends_only() {
+    assert_eq!(trim_cell("  Ann\t"), "Ann");
+    assert_eq!(trim_cell("\t \r\n Ann Smith \r\n\t"), "Ann Smith");
+    assert_eq!(trim_cell("\nline one\nline two\n"), "line one\nline two");
+    assert_eq!(trim_cell("a\r\nb"), "a\r\nb");
+    assert_eq!(trim_cell(" \t\r\n "), "");
+    assert_eq!(trim_cell(""), "");
+}
+
+/// Text values are sent trimmed at the ends, with inner line breaks and spaces kept.
+#[test]
+fn text_values_are_trimmed_and_keep_inner_line_breaks() {
+    let request = valid(&[
+        ("email", " \tann@example.com\r\n"),
+        ("password", "  s3cret pass\t"),
+        (
+            "privateAdminNotes",
+            "\r\n first line\nsecond  line\r\nthird \n",
+        ),
+        ("billingPerson.street", "\t1 Main St\nApt 2 "),
+        ("shippingAddresses.0.city", " Berlin "),
+        ("contacts.0.note", " call\nafter 5 "),
+    ]);
+    assert_eq!(request.email.as_deref(), Some("ann@example.com"));
+    assert_eq!(request.password.as_deref(), Some("s3cret pass"));
+    assert_eq!(
+        request.private_admin_notes.as_deref(),
+        Some("first line\nsecond  line\r\nthird")
+    );
+    let billing = request.billing_person.expect("billing person");
+    assert_eq!(billing.street.as_deref(), Some("1 Main St\nApt 2"));
+    let shipping = request.shipping_addresses.expect("shipping addresses");
+    assert_eq!(shipping[0].city.as_deref(), Some("Berlin"));
+    let contacts = request.contacts.expect("contacts");
+    assert_eq!(contacts[0].note.as_deref(), Some("call\nafter 5"));
+}
+
+/// A blank cell (empty or only whitespace) in any column but email leaves its field out.
+#[test]
+fn blank_cells_are_left_out_of_the_request() {
+    let mut builder = RowBuilder::new();
+    builder.set(Field::Email, "email", "ann@example.com");
+    for field in Field::canonical() {
+        if field != Field::Email {
+            for blank in ["", "   ", "\t", " \r\n "] {
+                builder.set(field, &field.to_string(), blank);
+            }
+        }
+    }
+    let request = builder.finish("email").expect("blank cells break no rule");
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"email": "ann@example.com"})
+    );
+}
+
+/// Every accepted boolean spelling, in any case, parses to the right value.
+#[test]
+fn booleans_accept_every_spelling_in_any_case() {
+    for (text, expected) in [
+        ("true", true),
+        ("TRUE", true),
+        ("True", true),
+        ("tRuE", true),
+        ("yes", true),
+        ("YES", true),
+        ("Yes", true),
+        ("y", true),
+        ("Y", true),
+        ("1", true),
+        ("false", false),
+        ("FALSE", false),
+        ("False", false),
+        ("no", false),
+        ("NO", false),
+        ("No", false),
+        ("n", false),
+        ("N", false),
+        ("0", false),
+    ] {
+        assert_eq!(parse_bool(text), Some(expected), "{text}");
+    }
+}
+
+/// Anything else is not a boolean.
+#[test]
+fn booleans_reject_other_spellings() {
+    for text in [
+        "",
+        "t",
+        "f",
+        "on",
+        "off",
+        "2",
+        "-1",
+        "01",
+        "00",
+        "ja",
+        "nein",
+        "yess",
+        "true.",
+        "truefalse",
+        " true",
+        "no ",
+        "si",
+    ] {
+        assert_eq!(parse_bool(text), None, "{text:?}");
+    }
+}
+
+/// Every boolean column sends JSON true/false and names column, value and rule otherwise.
+#[test]
+fn boolean_columns_send_booleans_and_report_bad_values() {
+    let request = valid(&[
+        EMAIL,
+        ("taxId", "DE123"),
+        ("taxIdValid", " YES "),
+        ("taxExempt", "y"),
+        ("acceptMarketing", "0"),
+        ("contacts.0.default", "False"),
+    ]);
+    assert_eq!(request.tax_id_valid, Some(true));
+    assert_eq!(request.tax_exempt, Some(true));
+    assert_eq!(request.accept_marketing, Some(false));
+    assert_eq!(request.contacts.unwrap()[0].default, Some(false));
+
+    for column in [
+        "taxIdValid",
+        "taxExempt",
+        "acceptMarketing",
+        "contacts.0.default",
+    ] {
+        assert_eq!(
+            problems(&[EMAIL, ("taxId", "DE123"), (column, " maybe ")]),
+            vec![problem(column, "maybe", RULE_BOOLEAN)],
+            "{column}"
+        );
+    }
+}
+
+/// Integers are decimal digits only, up to the largest u64.
+#[test]
+fn integers_accept_decimal_digits() {
+    assert_eq!(parse_integer("0"), Some(0));
+    assert_eq!(parse_integer("42"), Some(42));
+    assert_eq!(parse_integer("007"), Some(7));
+    assert_eq!(parse_integer("18446744073709551615"), Some(u64::MAX));
+}
+
+/// Signs, decimals, separators, spaces, other digits and overflow are not integers.
+#[test]
+fn integers_reject_everything_else() {
+    for text in [
+        "",
+        "+1",
+        "-1",
+        "1.0",
+        "1.",
+        ".5",
+        "1,000",
+        "1 000",
+        " 1",
+        "1 ",
+        "1e3",
+        "0x1F",
+        "one",
+        "\u{0661}\u{0662}",
+        "１２",
+        "18446744073709551616",
+        "99999999999999999999999",
+    ] {
+        assert_eq!(parse_integer(text), None, "{text:?}");
+    }
+}
+
+/// Integer columns send JSON numbers (cell trimmed) and report bad values with their rule.
+#[test]
+fn integer_columns_send_numbers_and_report_bad_values() {
+    let request = valid(&[
+        EMAIL,
+        ("customerGroupId", " 12 "),
+        ("contacts.0.orderBy", "3"),
+    ]);
+    assert_eq!(request.customer_group_id, Some(12));
+    assert_eq!(request.contacts.unwrap()[0].order_by, Some(3));
+    for column in ["customerGroupId", "contacts.0.orderBy"] {
+        for bad in ["-1", "+1", "1.5", "1 2", "18446744073709551616"] {
+            assert_eq!(
+                problems(&[EMAIL, (column, bad)]),
+                vec![problem(column, bad, RULE_INTEGER)],
+                "{column} {bad:?}"
+            );
+        }
+    }
+}
+
+/// Well-formed addresses are emails.
+#[test]
+fn email_accepts_well_formed_addresses() {
+    for text in [
+        "ann@example.com",
+        "a@b.co",
+        "ann.smith+shop@mail.example.co.uk",
+        "ANN@EXAMPLE.COM",
+        "o'brien@example.ie",
+        "zoë@example.de",
+    ] {
+        assert!(is_email(text), "{text}");
+    }
+}
+
+/// Addresses without exactly one @, a local part, a dotted domain, or with spaces are not.
+#[test]
+fn email_rejects_malformed_addresses() {
+    for text in [
+        "",
+        "ann",
+        "ann.example.com",
+        "ann@",
+        "@example.com",
+        "ann@example",
+        "ann@@example.com",
+        "ann@ex@ample.com",
+        "ann smith@example.com",
+        "ann@example .com",
+        "ann\t@example.com",
+        "ann@exa\nmple.com",
+        "ann@\u{a0}example.com",
+        "ann@.com",
+        "ann@example.",
+        "ann@example.com.",
+    ] {
+        assert!(!is_email(text), "{text:?}");
+    }
+}
+
+/// The email is sent trimmed but otherwise as given (case kept).
+#[test]
+fn email_is_sent_trimmed_and_as_given() {
+    let request = valid(&[("email", "  Ann.Smith@Example.COM \t")]);
+    assert_eq!(request.email.as_deref(), Some("Ann.Smith@Example.COM"));
+}
+
+/// A malformed email is one problem naming the column, the trimmed value and the rule.
+#[test]
+fn bad_email_is_reported_with_column_value_and_rule() {
+    for bad in [
+        "ann@example",
+        "ann smith@example.com",
+        "@example.com",
+        "a@b@c.de",
+    ] {
+        assert_eq!(
+            problems(&[("email", &format!(" {bad} "))]),
+            vec![problem("email", bad, RULE_EMAIL)],
+            "{bad}"
+        );
+    }
+}
+
+/// A row with no email column, or a blank email cell, breaks the "required" rule.
+#[test]
+fn missing_email_is_a_required_problem() {
+    assert_eq!(
+        problems(&[("name", "Ann")]),
+        vec![problem("email", "", RULE_EMAIL_REQUIRED)]
+    );
+    assert_eq!(
+        problems(&[("email", " \t "), ("name", "Ann")]),
+        vec![problem("email", "", RULE_EMAIL_REQUIRED)]
+    );
+    let mut builder = RowBuilder::new();
+    builder.set(Field::Email, "E-Mail Address", "");
+    assert_eq!(
+        builder.finish("E-Mail Address").unwrap_err(),
+        vec![problem("E-Mail Address", "", RULE_EMAIL_REQUIRED)]
+    );
+}
+
+/// Country codes are accepted in any case and sent upper case, in billing and shipping.
+#[test]
+fn country_codes_are_sent_upper_case() {
+    let request = valid(&[
+        EMAIL,
+        ("billingPerson.countryCode", "de"),
+        ("shippingAddresses.0.countryCode", " gB "),
+        ("shippingAddresses.1.countryCode", "Us"),
+    ]);
+    assert_eq!(
+        request.billing_person.unwrap().country_code.as_deref(),
+        Some("DE")
+    );
+    let shipping = request.shipping_addresses.unwrap();
+    assert_eq!(shipping[0].country_code.as_deref(), Some("GB"));
+    assert_eq!(shipping[1].country_code.as_deref(), Some("US"));
+}
+
+/// Unassigned or malformed country codes (UK, EN, ...) are reported with their column.
+#[test]
+fn unassigned_country_codes_are_rejected() {
+    for column in [
+        "billingPerson.countryCode",
+        "shippingAddresses.2.countryCode",
+    ] {
+        for bad in ["UK", "uk", "EN", "XX", "D", "DEU", "Germany", "1"] {
+            assert_eq!(
+                problems(&[EMAIL, (column, bad)]),
+                vec![problem(column, bad, RULE_COUNTRY)],
+                "{column} {bad}"
+            );
+        }
+    }
+}
+
+/// b2b_b2c takes b2b or b2c in any case and sends lower case; anything else is a problem.
+#[test]
+fn b2b_b2c_is_sent_lower_case() {
+    assert_eq!(
+        valid(&[EMAIL, ("b2b_b2c", "B2B")]).b2b_b2c.as_deref(),
+        Some("b2b")
+    );
+    assert_eq!(
+        valid(&[EMAIL, ("b2b_b2c", " b2C ")]).b2b_b2c.as_deref(),
+        Some("b2c")
+    );
+    for bad in ["b2x", "business", "b 2b", "b2bb", "B2G"] {
+        assert_eq!(
+            problems(&[EMAIL, ("b2b_b2c", bad)]),
+            vec![problem("b2b_b2c", bad, RULE_B2B)],
+            "{bad}"
+        );
+    }
+}
+
+/// Language codes such as en, pt_BR and zh-Hant are sent as given; others are problems.
+#[test]
+fn lang_accepts_language_codes_as_given() {
+    for code in ["en", "de", "fil", "pt_BR", "zh-Hant", "es-419", "EN"] {
+        assert!(is_lang(code), "{code}");
+        assert_eq!(valid(&[EMAIL, ("lang", code)]).lang.as_deref(), Some(code));
+    }
+    for bad in [
+        "e",
+        "english",
+        "12",
+        "en_",
+        "_BR",
+        "pt_BRAZIL",
+        "en US",
+        "en_U",
+        "é",
+    ] {
+        assert!(!is_lang(bad), "{bad}");
+        assert_eq!(
+            problems(&[EMAIL, ("lang", bad)]),
+            vec![problem("lang", bad, RULE_LANG)],
+            "{bad}"
+        );
+    }
+}
+
+/// Every contact type is accepted in any case and sent upper case.
+#[test]
+fn contact_types_are_sent_upper_case() {
+    for kind in CONTACT_TYPES {
+        for spelling in [kind.to_ascii_lowercase(), kind.to_string()] {
+            let request = valid(&[EMAIL, ("contacts.0.type", &spelling)]);
+            assert_eq!(request.contacts.unwrap()[0].kind.as_deref(), Some(*kind));
+        }
+    }
+    let request = valid(&[EMAIL, ("contacts.0.type", " Fb_Messenger ")]);
+    assert_eq!(
+        request.contacts.unwrap()[0].kind.as_deref(),
+        Some("FB_MESSENGER")
+    );
+}
+
+/// Contact types outside the list (SKYPE, ...) are reported with column, value and rule.
+#[test]
+fn unknown_contact_types_are_rejected() {
+    for bad in ["SKYPE", "skype", "mail", "FB MESSENGER", "LINKEDIN"] {
+        assert_eq!(
+            problems(&[EMAIL, ("contacts.1.type", bad)]),
+            vec![problem("contacts.1.type", bad, RULE_CONTACT_TYPE)],
+            "{bad}"
+        );
+    }
+}
+
+/// taxExempt=true needs a non-blank taxId; taxExempt=false needs none.
+#[test]
+fn tax_exempt_true_needs_a_tax_id() {
+    assert_eq!(
+        problems(&[EMAIL, ("taxExempt", "Yes")]),
+        vec![problem("taxExempt", "Yes", RULE_TAX_EXEMPT)]
+    );
+    assert_eq!(
+        problems(&[EMAIL, ("taxId", "  "), ("taxExempt", "true")]),
+        vec![problem("taxExempt", "true", RULE_TAX_EXEMPT)]
+    );
+    let request = valid(&[EMAIL, ("taxExempt", "true"), ("taxId", "DE123456789")]);
+    assert_eq!(request.tax_exempt, Some(true));
+    assert_eq!(request.tax_id.as_deref(), Some("DE123456789"));
+    let request = valid(&[EMAIL, ("taxExempt", "false")]);
+    assert_eq!(request.tax_exempt, Some(false));
+    assert_eq!(request.tax_id, None);
+}
+
+/// A row breaking several rules reports every one, each with column, value and rule.
+#[test]
+fn every_broken_rule_of_a_row_is_reported() {
+    let got = problems(&[
+        ("email", "ann@example"),
+        ("customerGroupId", "-3"),
+        ("b2b_b2c", "b2x"),
+        ("taxExempt", "1"),
+        ("acceptMarketing", "maybe"),
+        ("lang", "english"),
+        ("billingPerson.countryCode", "UK"),
+        ("shippingAddresses.1.countryCode", "EN"),
+        ("contacts.0.type", "SKYPE"),
+        ("contacts.0.orderBy", "1.5"),
+    ]);
+    assert_eq!(
+        got,
+        vec![
+            problem("email", "ann@example", RULE_EMAIL),
+            problem("customerGroupId", "-3", RULE_INTEGER),
+            problem("b2b_b2c", "b2x", RULE_B2B),
+            problem("acceptMarketing", "maybe", RULE_BOOLEAN),
+            problem("lang", "english", RULE_LANG),
+            problem("billingPerson.countryCode", "UK", RULE_COUNTRY),
+            problem("shippingAddresses.1.countryCode", "EN", RULE_COUNTRY),
+            problem("contacts.0.type", "SKYPE", RULE_CONTACT_TYPE),
+            problem("contacts.0.orderBy", "1.5", RULE_INTEGER),
+            problem("taxExempt", "1", RULE_TAX_EXEMPT),
+        ]
+    );
+    let missing = problems(&[("name", "Ann"), ("lang", "english")]);
+    assert_eq!(
+        missing,
+        vec![
+            problem("lang", "english", RULE_LANG),
+            problem("email", "", RULE_EMAIL_REQUIRED),
+        ]
+    );
+}
+
+/// A problem reads as: column "value": rule.
+#[test]
+fn problem_display_names_column_value_and_rule() {
+    assert_eq!(
+        problem("lang", "english", RULE_LANG).to_string(),
+        format!("lang \"english\": {RULE_LANG}")
+    );
+}
+
+/// A row with only shippingAddresses.1.* sends one address, not an empty one before it.
+#[test]
+fn only_the_filled_shipping_position_is_sent() {
+    let request = valid(&[
+        EMAIL,
+        ("shippingAddresses.1.city", "Paris"),
+        ("shippingAddresses.1.countryCode", "fr"),
+        ("shippingAddresses.0.city", "  "),
+    ]);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "email": "ann@example.com",
+            "shippingAddresses": [{"city": "Paris", "countryCode": "FR"}],
+        })
+    );
+}
+
+/// Contacts are sent in the order of their positions, whatever the column order.
+#[test]
+fn contacts_keep_the_order_of_their_positions() {
+    let request = valid(&[
+        EMAIL,
+        ("contacts.10.type", "url"),
+        ("contacts.10.contact", "https://example.com"),
+        ("contacts.2.type", "phone"),
+        ("contacts.2.contact", "+49 30 1234"),
+        ("contacts.0.contact", "ann@example.com"),
+        ("contacts.0.type", "email"),
+    ]);
+    let got: Vec<(Option<&str>, Option<&str>)> = request
+        .contacts
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|c| (c.kind.as_deref(), c.contact.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some("EMAIL"), Some("ann@example.com")),
+            (Some("PHONE"), Some("+49 30 1234")),
+            (Some("URL"), Some("https://example.com")),
+        ]
+    );
+    let two = valid(&[
+        EMAIL,
+        ("contacts.0.contact", "first"),
+        ("contacts.1.contact", "second"),
+    ]);
+    let contacts = two.contacts.unwrap();
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(contacts[0].contact.as_deref(), Some("first"));
+    assert_eq!(contacts[1].contact.as_deref(), Some("second"));
+}
+
+/// A row using every column group gives exactly this JSON body.
+#[test]
+fn request_with_every_column_group_serializes_exactly() {
+    let request = valid(&[
+        ("email", " Ann@Example.com "),
+        ("password", "pw 123"),
+        ("customerGroupId", "7"),
+        ("customerGroupName", "Wholesale"),
+        ("b2b_b2c", "B2B"),
+        ("taxId", "DE123456789"),
+        ("taxIdValid", "yes"),
+        ("taxExempt", "TRUE"),
+        ("acceptMarketing", "n"),
+        ("lang", "pt_BR"),
+        ("privateAdminNotes", "VIP\ncall first"),
+        ("billingPerson.name", "Ann Smith"),
+        ("billingPerson.companyName", "Smith GmbH"),
+        ("billingPerson.street", "Hauptstr. 1"),
+        ("billingPerson.city", "Berlin"),
+        ("billingPerson.countryCode", "de"),
+        ("billingPerson.countryName", "Germany"),
+        ("billingPerson.postalCode", "10115"),
+        ("billingPerson.stateOrProvinceCode", "BE"),
+        ("billingPerson.phone", "+49 30 1"),
+        ("shippingAddresses.0.name", "Ann at work"),
+        ("shippingAddresses.0.companyName", "Smith GmbH"),
+        ("shippingAddresses.0.street", "Werkstr. 2"),
+        ("shippingAddresses.0.city", "Potsdam"),
+        ("shippingAddresses.0.countryCode", "DE"),
+        ("shippingAddresses.0.countryName", "Germany"),
+        ("shippingAddresses.0.postalCode", "14467"),
+        ("shippingAddresses.0.stateOrProvinceCode", "BB"),
+        ("shippingAddresses.0.phone", "+49 331 2"),
+        ("shippingAddresses.1.city", "Wien"),
+        ("shippingAddresses.1.countryCode", "at"),
+        ("contacts.0.type", "email"),
+        ("contacts.0.contact", "ann@work.example.com"),
+        ("contacts.0.handle", "ann"),
+        ("contacts.0.note", "work"),
+        ("contacts.0.default", "1"),
+        ("contacts.0.orderBy", "0"),
+        ("contacts.1.type", "Telegram"),
+        ("contacts.1.handle", "@ann"),
+    ]);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "email": "Ann@Example.com",
+            "password": "pw 123",
+            "customerGroupId": 7,
+            "customerGroupName": "Wholesale",
+            "b2b_b2c": "b2b",
+            "taxId": "DE123456789",
+            "taxIdValid": true,
+            "taxExempt": true,
+            "acceptMarketing": false,
+            "lang": "pt_BR",
+            "privateAdminNotes": "VIP\ncall first",
+            "billingPerson": {
+                "name": "Ann Smith",
+                "companyName": "Smith GmbH",
+                "street": "Hauptstr. 1",
+                "city": "Berlin",
+                "countryCode": "DE",
+                "countryName": "Germany",
+                "postalCode": "10115",
+                "stateOrProvinceCode": "BE",
+                "phone": "+49 30 1",
+            },
+            "shippingAddresses": [
+                {
+                    "name": "Ann at work",
+                    "companyName": "Smith GmbH",
+                    "street": "Werkstr. 2",
+                    "city": "Potsdam",
+                    "countryCode": "DE",
+                    "countryName": "Germany",
+                    "postalCode": "14467",
+                    "stateOrProvinceCode": "BB",
+                    "phone": "+49 331 2",
+                },
+                {"city": "Wien", "countryCode": "AT"},
+            ],
+            "contacts": [
+                {
+                    "type": "EMAIL",
+                    "contact": "ann@work.example.com",
+                    "handle": "ann",
+                    "note": "work",
+                    "default": true,
+                    "orderBy": 0,
+                },
+                {"type": "TELEGRAM", "handle": "@ann"},
+            ],
+        })
+    );
+}
+
+fn check_json(body: serde_json::Value) -> Vec<(String, String, &'static str)> {
+    let request: CustomerRequest = serde_json::from_value(body).expect("a request body");
+    check_request(&request)
+}
+
+fn broken(path: &str, value: &str, rule: &'static str) -> (String, String, &'static str) {
+    (path.to_string(), value.to_string(), rule)
+}
+
+/// A JSON request in the form ecwid-import sends breaks no rule.
+#[test]
+fn check_request_accepts_a_well_formed_request() {
+    let body = json!({
+        "email": "ann@example.com",
+        "b2b_b2c": "b2c",
+        "lang": "en",
+        "taxExempt": true,
+        "taxId": "DE1",
+        "billingPerson": {"countryCode": "DE"},
+        "shippingAddresses": [{"countryCode": "FR"}, {"city": "Nowhere"}],
+        "contacts": [{"type": "EMAIL"}, {"type": "FB_MESSENGER"}],
+    });
+    assert_eq!(check_json(body), vec![]);
+    assert_eq!(
+        check_json(json!({"email": "a@b.co", "taxExempt": false})),
+        vec![]
+    );
+}
+
+/// check_request names every broken rule of a JSON request by its field path.
+#[test]
+fn check_request_reports_every_broken_rule_by_path() {
+    let body = json!({
+        "email": "ann@example",
+        "b2b_b2c": "B2B",
+        "lang": "english",
+        "taxExempt": true,
+        "taxId": "  ",
+        "billingPerson": {"countryCode": "de"},
+        "shippingAddresses": [{"countryCode": "FR"}, {"countryCode": "UK"}],
+        "contacts": [{"type": "EMAIL"}, {"type": "email"}, {"type": "SKYPE"}],
+    });
+    assert_eq!(
+        check_json(body),
+        vec![
+            broken("email", "ann@example", RULE_EMAIL),
+            broken("b2b_b2c", "B2B", RULE_B2B),
+            broken("lang", "english", RULE_LANG),
+            broken("billingPerson.countryCode", "de", RULE_COUNTRY),
+            broken("shippingAddresses.1.countryCode", "UK", RULE_COUNTRY),
+            broken("contacts.1.type", "email", RULE_CONTACT_TYPE),
+            broken("contacts.2.type", "SKYPE", RULE_CONTACT_TYPE),
+            broken("taxExempt", "true", RULE_TAX_EXEMPT),
+        ]
+    );
+}
+
+/// check_request requires the email and taxId with taxExempt=true.
+#[test]
+fn check_request_requires_email_and_tax_id() {
+    assert_eq!(
+        check_json(json!({"taxExempt": true})),
+        vec![
+            broken("email", "", RULE_EMAIL_REQUIRED),
+            broken("taxExempt", "true", RULE_TAX_EXEMPT),
+        ]
+    );
+    assert_eq!(
+        check_json(json!({})),
+        vec![broken("email", "", RULE_EMAIL_REQUIRED)]
+    );
+}

@@ -1,0 +1,365 @@
+//! Batch mode (`--batch`): a group of rows goes to the store as one `POST /batch`, and their
+//! answers come back together under a ticket, so that a file of N rows costs about N / size
+//! submits plus a few polls instead of N creates.
+//!
+//! A group is the next `--batch-size` rows of the file, whatever they turn out to be; its rows
+//! to send go into one batch under a deduplication key derived from the input, the batch size,
+//! the group's position and its rows, so that the same batch sent again (after a timeout, a lost
+//! answer, a crash or with `--resume`) gets the first one's ticket instead of running twice.
+//! What the batch says for each row is then fed into the row's usual state machine
+//! ([`Sender::after_batch`]): a 409 goes the `--on-existing` way, a refusal fails the row, an
+//! inner 5xx is looked up before it is sent again on its own, a request the store did not run
+//! is sent on its own. Submits and polls take a slot and the rate budget like any request.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio::time::Instant;
+
+use super::check::Item;
+use super::journal::OpenBatch;
+use super::outcome::RowOutcome;
+use super::retry::{self, Action, MAX_RATE_LIMITED};
+use super::send::{Counters, FromBatch, Job, Sender, stop_hint};
+use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
+
+/// The first poll comes this long after the submit; each next one twice as long after, up to
+/// [`MAX_POLL_INTERVAL`]: a small batch is often done at once, a big one may take a while.
+const FIRST_POLL: Duration = Duration::from_millis(250);
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
+/// A batch not done after this long is given up on: its rows are looked up one by one.
+const MAX_POLL_WAIT: Duration = Duration::from_secs(15 * 60);
+/// How the id of a request inside a batch names its row.
+const ID_PREFIX: &str = "row-";
+
+/// Sends groups of rows as batches.
+#[derive(Debug)]
+pub struct Batcher {
+    pub sender: Arc<Sender>,
+    /// The input's fingerprint, for the deduplication keys.
+    pub fingerprint: String,
+    pub batch_size: usize,
+    /// Batches an interrupted run left open, from the journal: polled before anything is sent.
+    pub open: Vec<OpenBatch>,
+}
+
+/// What became of a batch as a whole.
+enum Fate {
+    /// The store ran it: each request's answer, by row.
+    Answered(HashMap<u64, InnerOutcome>),
+    /// Its outcome cannot be learnt; each row is settled on its own, as this says.
+    Each(FromBatch),
+    /// The run stopped; `sent` when the batch may have reached the store.
+    Stopped { sent: bool },
+}
+
+impl Batcher {
+    /// Sends one group (rows in file order) and returns each row's outcome, in the same order.
+    pub async fn send_group(&self, index: u64, items: Vec<Item>) -> Vec<RowOutcome> {
+        let mut done: Vec<Option<RowOutcome>> = Vec::with_capacity(items.len());
+        let mut jobs: Vec<(usize, Job)> = Vec::new();
+        for item in items {
+            match item {
+                Item::Ready(outcome) => done.push(Some(outcome)),
+                Item::Send(job) => match self.sender.prepare(*job).await {
+                    Ok(job) => {
+                        jobs.push((done.len(), job));
+                        done.push(None);
+                    }
+                    Err(outcome) => done.push(Some(outcome)),
+                },
+            }
+        }
+        if jobs.is_empty() {
+            return done.into_iter().flatten().collect();
+        }
+        let rows: Vec<u64> = jobs.iter().map(|(_, job)| job.row).collect();
+        let open: Vec<&OpenBatch> = self
+            .open
+            .iter()
+            .filter(|b| rows.iter().any(|r| (b.first_row..=b.last_row).contains(r)))
+            .collect();
+        let (fates, attempts) = if open.is_empty() {
+            let (fate, attempts) = self.submit_and_poll(index, &jobs).await;
+            (vec![(None, fate)], attempts)
+        } else {
+            // The interrupted run's create went out once, inside that batch.
+            let mut fates = Vec::new();
+            for batch in open {
+                tracing::info!(
+                    "rows {} to {}: polling the batch the interrupted run sent (ticket {})",
+                    batch.first_row,
+                    batch.last_row,
+                    batch.ticket
+                );
+                let range = batch.first_row..=batch.last_row;
+                fates.push((Some(range), self.poll(&batch.ticket, true).await));
+            }
+            (fates, 1)
+        };
+        let settled = jobs.into_iter().map(|(at, job)| {
+            let found = fates
+                .iter()
+                .find(|(range, _)| range.as_ref().is_none_or(|r| r.contains(&job.row)));
+            // A fresh submit of a row an interrupted run may have sent can run it a second
+            // time; a ticket the interrupted run left answers for its one run.
+            let fresh = found.is_some_and(|(range, _)| range.is_none());
+            let fate = found.map(|(_, fate)| fate);
+            async move { (at, self.settle(job, attempts, fate, fresh).await) }
+        });
+        for (at, outcome) in futures_util::future::join_all(settled).await {
+            done[at] = Some(outcome);
+        }
+        done.into_iter().flatten().collect()
+    }
+
+    /// One row of a batch, from what became of the batch; `fresh` when this run submitted it.
+    async fn settle(
+        &self,
+        job: Job,
+        attempts: u32,
+        fate: Option<&Fate>,
+        fresh: bool,
+    ) -> RowOutcome {
+        let sender = &self.sender;
+        let from = match fate {
+            Some(Fate::Stopped { sent: true }) => return sender.stopped_in_batch(job, attempts),
+            Some(Fate::Stopped { sent: false }) => FromBatch::NotExecuted,
+            Some(Fate::Each(from)) => copy(from),
+            Some(Fate::Answered(answers)) => match answers.get(&job.row) {
+                Some(InnerOutcome::NotExecuted) => FromBatch::NotExecuted,
+                // A 409 to a row an interrupted run may have created, in a batch run again
+                // (its key forgotten): likely that run's create, so it is looked up as after
+                // any create of unknown outcome.
+                Some(InnerOutcome::Answered(Err(e)))
+                    if fresh && job.maybe_sent && e.status() == Some(409) =>
+                {
+                    FromBatch::Unknown(e.clone())
+                }
+                Some(InnerOutcome::Answered(answer)) => FromBatch::Answer(answer.clone()),
+                None => FromBatch::Unknown(ApiError::BadBody {
+                    status: 200,
+                    body: "the batch's answer has no response for this row".into(),
+                }),
+            },
+            // Not in any batch the interrupted run left open.
+            None if job.maybe_sent => FromBatch::Unknown(ApiError::BadBody {
+                status: 200,
+                body: "the interrupted run's batch did not hold this row".into(),
+            }),
+            None => FromBatch::NotExecuted,
+        };
+        sender.after_batch(job, attempts, from).await
+    }
+
+    /// Submits the group's rows as one batch, re-sending it under the same key until the store
+    /// gives a ticket, then polls the ticket; also how many submits the rows went out in.
+    async fn submit_and_poll(&self, index: u64, jobs: &[(usize, Job)]) -> (Fate, u32) {
+        let rows: Vec<u64> = jobs.iter().map(|(_, job)| job.row).collect();
+        let key = dedup_key(&self.fingerprint, self.batch_size, index, &rows);
+        let creates: Vec<BatchCreate> = jobs
+            .iter()
+            .map(|(_, job)| BatchCreate {
+                id: format!("{ID_PREFIX}{}", job.row),
+                body: body_of(&job.request),
+            })
+            .collect();
+        let sender = &self.sender;
+        let (mut attempts, mut retries, mut rate_limited) = (0u32, 0u32, 0u32);
+        // Whether an earlier submit may have reached the store.
+        let mut maybe_ran = false;
+        let ticket = loop {
+            let Some(slot) = sender.turn().await else {
+                return (Fate::Stopped { sent: maybe_ran }, attempts);
+            };
+            if attempts == 0
+                && let Some(journal) = &sender.journal
+            {
+                journal.sending_all(&rows);
+            }
+            attempts += 1;
+            let result = sender.client.submit_batch(&key, &creates).await;
+            drop(slot);
+            let error = match result {
+                Ok(ticket) => break ticket,
+                Err(error) => error,
+            };
+            let unknown = match retry::classify_for(&error, false) {
+                Action::Pause(wait) => {
+                    Counters::bump(&sender.counters.rate_limited);
+                    sender.budget.rate_limited(wait);
+                    rate_limited += 1;
+                    if rate_limited <= MAX_RATE_LIMITED {
+                        continue;
+                    }
+                    false
+                }
+                Action::Retry { unknown } => {
+                    maybe_ran |= unknown;
+                    retries += 1;
+                    if retries <= sender.max_retries {
+                        Counters::bump(&sender.counters.retries);
+                        // Safe to repeat: the store runs a key's batch once.
+                        if sender.stop.sleep(retry::backoff(retries)).await {
+                            continue;
+                        }
+                        return (Fate::Stopped { sent: maybe_ran }, attempts);
+                    }
+                    false
+                }
+                Action::StopRun => {
+                    sender.stop.abort(stop_hint(Some(&error)));
+                    return (Fate::Stopped { sent: maybe_ran }, attempts);
+                }
+                Action::Exists | Action::FailRow => false,
+            };
+            tracing::warn!(
+                "batch of rows {:?} to {:?} not accepted: {error}",
+                rows.first(),
+                rows.last()
+            );
+            let each = if maybe_ran || unknown {
+                FromBatch::Unknown(error)
+            } else {
+                FromBatch::NotExecuted
+            };
+            return (Fate::Each(each), attempts);
+        };
+        if let (Some(journal), Some(first), Some(last)) =
+            (&sender.journal, rows.first(), rows.last())
+        {
+            journal.batch(*first, *last, &key, &ticket);
+        }
+        (self.poll(&ticket, false).await, attempts)
+    }
+
+    /// Polls a ticket, more and more slowly, until the batch is done; `resumed` for a ticket
+    /// an interrupted run left.
+    async fn poll(&self, ticket: &str, resumed: bool) -> Fate {
+        let sender = &self.sender;
+        let counters = &sender.counters;
+        Counters::bump(&counters.batches_sent);
+        let started = Instant::now();
+        let mut interval = if resumed { Duration::ZERO } else { FIRST_POLL };
+        let (mut retries, mut rate_limited) = (0u32, 0u32);
+        loop {
+            if started.elapsed() > MAX_POLL_WAIT {
+                tracing::warn!(
+                    "batch {ticket} not done after {MAX_POLL_WAIT:?}: looking its rows up"
+                );
+                return Fate::Each(FromBatch::Unknown(ApiError::Timeout(MAX_POLL_WAIT)));
+            }
+            if !sender.stop.sleep(interval).await {
+                return Fate::Stopped { sent: true };
+            }
+            let Some(slot) = sender.turn().await else {
+                return Fate::Stopped { sent: true };
+            };
+            let result = sender.client.batch_status(ticket).await;
+            drop(slot);
+            let error = match result {
+                Ok(status) if status.is_completed() => {
+                    counters.batches_done.fetch_add(1, Ordering::Relaxed);
+                    return Fate::Answered(by_row(&status.responses));
+                }
+                Ok(_) => {
+                    interval = (interval * 2).clamp(FIRST_POLL, MAX_POLL_INTERVAL);
+                    continue;
+                }
+                Err(error) => error,
+            };
+            // `classify`, not `classify_for`: a 404 here names one ticket, which the store may
+            // have forgotten (it keeps them for a while only).
+            match retry::classify(&error) {
+                Action::Pause(wait) if rate_limited < MAX_RATE_LIMITED => {
+                    Counters::bump(&counters.rate_limited);
+                    sender.budget.rate_limited(wait);
+                    rate_limited += 1;
+                }
+                Action::Retry { .. } if retries < sender.max_retries => {
+                    Counters::bump(&counters.retries);
+                    retries += 1;
+                    interval = retry::backoff(retries);
+                }
+                Action::StopRun => {
+                    sender.stop.abort(stop_hint(Some(&error)));
+                    return Fate::Stopped { sent: true };
+                }
+                _ => {
+                    tracing::warn!("batch {ticket}: {error}; looking its rows up one by one");
+                    return Fate::Each(FromBatch::Unknown(error));
+                }
+            }
+        }
+    }
+}
+
+/// Each answer by the row its id names; answers with ids of no row are ignored.
+fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
+    responses
+        .iter()
+        .filter_map(|r| {
+            let id = r.id_text();
+            let row = id.strip_prefix(ID_PREFIX)?.parse().ok()?;
+            Some((row, r.outcome()))
+        })
+        .collect()
+}
+
+fn copy(from: &FromBatch) -> FromBatch {
+    match from {
+        FromBatch::NotExecuted => FromBatch::NotExecuted,
+        FromBatch::Answer(answer) => FromBatch::Answer(answer.clone()),
+        FromBatch::Unknown(error) => FromBatch::Unknown(error.clone()),
+    }
+}
+
+/// The deduplication key of a batch: the same input, batch size, group and rows always give
+/// the same key, and anything else another. Shaped as a UUID, as Ecwid's docs show the key.
+pub fn dedup_key(fingerprint: &str, batch_size: usize, index: u64, rows: &[u64]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"ecwid-import batch\0");
+    hasher.update(fingerprint.as_bytes());
+    hasher.update(format!("\0{batch_size}\0{index}\0").as_bytes());
+    for row in rows {
+        hasher.update(format!("{row},").as_bytes());
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stable_and_tell_batches_apart() {
+        let key = dedup_key("10:ab", 100, 3, &[301, 302]);
+        assert_eq!(key, dedup_key("10:ab", 100, 3, &[301, 302]));
+        assert_eq!(key.len(), 36);
+        assert_eq!(key.matches('-').count(), 4);
+        for other in [
+            dedup_key("10:ac", 100, 3, &[301, 302]),
+            dedup_key("10:ab", 50, 3, &[301, 302]),
+            dedup_key("10:ab", 100, 4, &[301, 302]),
+            dedup_key("10:ab", 100, 3, &[301]),
+        ] {
+            assert_ne!(key, other);
+        }
+    }
+}
