@@ -141,6 +141,7 @@ def show(title, table):
 def bench_validate(args, work):
     csv = generate(args.rows, work)
     walls = {"floor": [], "validate": []}
+    cpus = {"floor": [], "validate": []}
     rss = {"floor": [], "validate": []}
     for rep in range(args.reps):
         floor = measure([str(COUNT_ROWS), str(csv)], args.deadline)
@@ -151,6 +152,7 @@ def bench_validate(args, work):
             sys.exit("bench: validate found rows that are not valid in the generated file")
         for name, m in (("floor", floor), ("validate", tool)):
             walls[name].append(m.wall)
+            cpus[name].append(m.cpu)
             rss[name].append(m.rss_mb)
         print(f"rep {rep + 1}: floor {floor.wall:.3f} s, validate {tool.wall:.3f} s "
               f"({tool.rss_mb:.1f} MB)", file=sys.stderr)
@@ -160,6 +162,10 @@ def bench_validate(args, work):
         ("count-only floor (csv read_byte_record)", f"{f:.3f} s  ({args.rows / f:,.0f} rows/s)"),
         ("ecwid-import validate", f"{v:.3f} s  ({args.rows / v:,.0f} rows/s)"),
         ("ratio validate / floor (target <= 3)", f"{v / f:.2f}"),
+        ("CPU (user+sys): floor / validate / ratio",
+         f"{median(cpus['floor']):.3f} s / {median(cpus['validate']):.3f} s / "
+         f"{median(cpus['validate']) / median(cpus['floor']):.2f}"),
+        ("load average at the end (other work on the machine)", f"{os.getloadavg()[0]:.2f}"),
         ("validate peak RSS, max over reps (<= 32 MB)", f"{max(rss['validate']):.1f} MB"),
         ("floor peak RSS", f"{max(rss['floor']):.1f} MB"),
     ])

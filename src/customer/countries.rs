@@ -23,15 +23,16 @@ const ASSIGNED: [&str; 249] = [
 
 /// The code in upper case when it is an assigned alpha-2 code (any case accepted).
 pub fn normalize(code: &str) -> Option<String> {
-    // Every code is two letters: anything else is refused without an allocation.
-    if code.len() != 2 {
-        return None;
-    }
-    let upper = code.to_ascii_uppercase();
-    ASSIGNED
-        .binary_search(&upper.as_str())
-        .is_ok()
-        .then_some(upper)
+    is_assigned(code).then(|| code.to_ascii_uppercase())
+}
+
+/// Whether the code, in any case, is an assigned alpha-2 code; without an allocation.
+pub fn is_assigned(code: &str) -> bool {
+    let &[a, b] = code.as_bytes() else {
+        return false;
+    };
+    let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+    std::str::from_utf8(&upper).is_ok_and(|upper| ASSIGNED.binary_search(&upper).is_ok())
 }
 
 #[cfg(test)]

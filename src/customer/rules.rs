@@ -104,11 +104,21 @@ pub fn is_email(text: &str) -> bool {
     };
     !local.is_empty()
         && !domain.contains('@')
-        && !text.chars().any(char::is_whitespace)
+        && !has_whitespace(text)
         && domain
             .split_once('.')
             .is_some_and(|(head, tail)| !head.is_empty() && !tail.is_empty())
         && !domain.ends_with('.')
+}
+
+/// Whether `text` holds a character that `char::is_whitespace` accepts; ASCII text byte by byte.
+fn has_whitespace(text: &str) -> bool {
+    if text.is_ascii() {
+        // The ASCII characters of Unicode's White_Space: tab to carriage return, and space.
+        text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        text.chars().any(char::is_whitespace)
+    }
 }
 
 /// `b2b` or `b2c` in any case, sent in lower case.
@@ -300,7 +310,12 @@ fn set_address(
         AddressField::Street => &mut address.street,
         AddressField::City => &mut address.city,
         AddressField::CountryCode => {
-            address.country_code = countries::normalize(value);
+            // `kept` is empty only when the builder checks and keeps no text.
+            address.country_code = match countries::is_assigned(value) {
+                true if kept.is_empty() => Some(String::new()),
+                true => Some(value.to_ascii_uppercase()),
+                false => None,
+            };
             return address.country_code.is_none().then_some(RULE_COUNTRY);
         }
         AddressField::CountryName => &mut address.country_name,

@@ -719,3 +719,55 @@ fn check_request_requires_email_and_tax_id() {
         vec![broken("email", "", RULE_EMAIL_REQUIRED)]
     );
 }
+
+#[test]
+fn fast_paths_agree_with_the_plain_definitions() {
+    for byte in 0..=127u8 {
+        let text = format!("a{}b", byte as char);
+        let plain = text.chars().any(char::is_whitespace);
+        assert_eq!(has_whitespace(&text), plain, "byte {byte}");
+        let cell = format!("{}x{}", byte as char, byte as char);
+        let trimmed = cell.trim_matches([' ', '\t', '\r', '\n']);
+        assert_eq!(trim_cell(&cell), trimmed, "byte {byte}");
+    }
+    assert!(has_whitespace("ann\u{a0}@example.com"));
+    assert_eq!(trim_cell(" \u{a0}é\n"), "\u{a0}é");
+    for word in [
+        "TRUE", "Yes", "y", "1", "fAlSe", "NO", "n", "0", "", "maybe", "İ",
+    ] {
+        let plain = match word.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" => Some(true),
+            "false" | "no" | "n" | "0" => Some(false),
+            _ => None,
+        };
+        assert_eq!(parse_bool(word), plain, "{word}");
+    }
+}
+
+#[test]
+fn country_codes_are_checked_without_allocating_and_normalized_as_before() {
+    let cases = [
+        ("de", Some("DE")),
+        ("De", Some("DE")),
+        ("US", Some("US")),
+        ("gb", Some("GB")),
+        ("XX", None),
+        ("D", None),
+        ("DEU", None),
+        ("é", None),
+        ("", None),
+        ("d\u{0}", None),
+    ];
+    for (code, normalized) in cases {
+        assert_eq!(
+            countries::normalize(code).as_deref(),
+            normalized,
+            "{code:?}"
+        );
+        assert_eq!(
+            countries::is_assigned(code),
+            normalized.is_some(),
+            "{code:?}"
+        );
+    }
+}

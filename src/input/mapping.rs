@@ -282,11 +282,13 @@ impl ColumnMap {
             })?;
             values.push(value);
         }
-        let has_tax_id = self
-            .rules
-            .iter()
-            .zip(&values)
-            .any(|(r, v)| r.target == Target::Field(Field::TaxId) && !v.is_empty());
+        // Needed only by presets that have a tax-exempt column without a tax ID one.
+        let has_tax_id = || {
+            self.rules
+                .iter()
+                .zip(&values)
+                .any(|(r, v)| r.target == Target::Field(Field::TaxId) && !v.is_empty())
+        };
         let mut notes = Vec::new();
         for (rule, value) in self.rules.iter().zip(&values) {
             match rule.target {
@@ -296,7 +298,7 @@ impl ColumnMap {
                         value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic());
                     builder.set(if is_code { code } else { name }, &rule.label, value);
                 }
-                Target::TaxExemptWithoutId if parse_bool(value) == Some(true) && !has_tax_id => {
+                Target::TaxExemptWithoutId if parse_bool(value) == Some(true) && !has_tax_id() => {
                     let value: &str = value;
                     notes.push(format!(
                         "{} {value:?} not sent: Ecwid makes a customer tax exempt only with a \
