@@ -236,6 +236,8 @@ pub struct SendConfig {
     pub resume: bool,
     /// Rows per batch with `--batch`; `None` sends each row on its own.
     pub batch_size: Option<usize>,
+    /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
+    pub journal: bool,
 }
 
 impl InputArgs {
@@ -320,6 +322,7 @@ impl ImportArgs {
             on_existing: self.on_existing,
             resume: self.resume,
             batch_size: self.batch.then_some(self.batch_size as usize),
+            journal: true,
         });
         Ok(config)
     }

@@ -69,7 +69,15 @@ async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Resul
     args.store_id = Some(store.store_id());
     args.api_url = store.api_url();
     args.token_file = None;
-    let config = args.config(progress, Some(store.token().to_string()));
+    // The store is gone with the run: nothing could be resumed, so no journal is kept.
+    let config = args
+        .config(progress, Some(store.token().to_string()))
+        .map(|mut config| {
+            if let Some(send) = &mut config.send {
+                send.journal = false;
+            }
+            config
+        });
     let code = match config {
         Ok(config) => run_config(&config).await,
         Err(e) => Err(e),

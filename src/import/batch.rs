@@ -104,11 +104,8 @@ impl Batcher {
             let found = fates
                 .iter()
                 .find(|(range, _)| range.as_ref().is_none_or(|r| r.contains(&job.row)));
-            // A fresh submit of a row an interrupted run may have sent can run it a second
-            // time; a ticket the interrupted run left answers for its one run.
-            let fresh = found.is_some_and(|(range, _)| range.is_none());
             let fate = found.map(|(_, fate)| fate);
-            async move { (at, self.settle(job, attempts, fate, fresh).await) }
+            async move { (at, self.settle(job, attempts, fate).await) }
         });
         for (at, outcome) in futures_util::future::join_all(settled).await {
             done[at] = Some(outcome);
@@ -116,26 +113,19 @@ impl Batcher {
         done.into_iter().flatten().collect()
     }
 
-    /// One row of a batch, from what became of the batch; `fresh` when this run submitted it.
-    async fn settle(
-        &self,
-        job: Job,
-        attempts: u32,
-        fate: Option<&Fate>,
-        fresh: bool,
-    ) -> RowOutcome {
+    /// One row of a batch, from what became of the batch.
+    async fn settle(&self, job: Job, attempts: u32, fate: Option<&Fate>) -> RowOutcome {
         let sender = &self.sender;
         let from = match fate {
             Some(Fate::Stopped { sent: true }) => return sender.stopped_in_batch(job, attempts),
             Some(Fate::Stopped { sent: false }) => FromBatch::NotExecuted,
-            Some(Fate::Each(from)) => copy(from),
+            Some(Fate::Each(from)) => from.clone(),
             Some(Fate::Answered(answers)) => match answers.get(&job.row) {
                 Some(InnerOutcome::NotExecuted) => FromBatch::NotExecuted,
-                // A 409 to a row an interrupted run may have created, in a batch run again
-                // (its key forgotten): likely that run's create, so it is looked up as after
-                // any create of unknown outcome.
+                // A 409 to a row an interrupted run may have created: likely that run's
+                // create, so it is looked up as after any create of unknown outcome.
                 Some(InnerOutcome::Answered(Err(e)))
-                    if fresh && job.maybe_sent && e.status() == Some(409) =>
+                    if job.maybe_sent && e.status() == Some(409) =>
                 {
                     FromBatch::Unknown(e.clone())
                 }
@@ -145,12 +135,13 @@ impl Batcher {
                     body: "the batch's answer has no response for this row".into(),
                 }),
             },
-            // Not in any batch the interrupted run left open.
-            None if job.maybe_sent => FromBatch::Unknown(ApiError::BadBody {
-                status: 200,
-                body: "the interrupted run's batch did not hold this row".into(),
-            }),
             None => FromBatch::NotExecuted,
+        };
+        // Not run by this batch, but an interrupted run may have sent the row (on its own
+        // after an earlier resume, or in a batch whose ticket is gone): look it up first.
+        let from = match from {
+            FromBatch::NotExecuted if job.maybe_sent => FromBatch::MaybeCreated,
+            other => other,
         };
         sender.after_batch(job, attempts, from).await
     }
@@ -307,14 +298,6 @@ fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
             Some((row, r.outcome()))
         })
         .collect()
-}
-
-fn copy(from: &FromBatch) -> FromBatch {
-    match from {
-        FromBatch::NotExecuted => FromBatch::NotExecuted,
-        FromBatch::Answer(answer) => FromBatch::Answer(answer.clone()),
-        FromBatch::Unknown(error) => FromBatch::Unknown(error.clone()),
-    }
 }
 
 /// The deduplication key of a batch: the same input, batch size, group and rows always give

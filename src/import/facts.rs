@@ -11,8 +11,8 @@ use std::future::Future;
 use tokio::sync::OnceCell;
 
 use super::outcome::{RowOutcome, Status};
-use super::retry::{self, Action};
-use super::send::{Job, Sender};
+use super::retry::{self, Action, MAX_RATE_LIMITED};
+use super::send::{Counters, Job, Sender};
 use crate::ecwid::{ApiError, Group};
 
 /// The store's facts, each fetched at most once.
@@ -22,6 +22,15 @@ pub struct StoreFacts {
     groups: OnceCell<Result<Groups, String>>,
     /// Enabled language codes (lower case, `_` for `-`); `None` when they could not be read.
     languages: OnceCell<Option<HashSet<String>>>,
+}
+
+/// Why the groups are not known, when that may change.
+#[derive(Debug)]
+enum GroupsUnknown {
+    /// The run stopped (or the store refused the token) first.
+    Stopped,
+    /// The store could not be asked now (5xx, timeouts past the retries).
+    ForNow(String),
 }
 
 #[derive(Debug)]
@@ -45,8 +54,16 @@ impl Sender {
         }
         if let Some(name) = request.customer_group_name.take() {
             match self.groups().await {
-                None => return Err(job.unsent(Status::NotSent)),
-                Some(Ok(groups)) => match groups.by_name.get(&name.to_lowercase()) {
+                // Not settled: `--resume` takes the row up again.
+                Err(GroupsUnknown::Stopped) => return Err(self.stopped_unsent(job)),
+                Err(GroupsUnknown::ForNow(why)) => {
+                    let error = format!("customerGroupName {name:?}: {why}");
+                    let mut outcome =
+                        job.settled_as(Status::Failed, error, "customer groups unknown");
+                    outcome.settled = false;
+                    return Err(outcome);
+                }
+                Ok(Ok(groups)) => match groups.by_name.get(&name.to_lowercase()) {
                     Some(&id) => job.request.customer_group_id = Some(id),
                     None => {
                         let error = format!(
@@ -61,7 +78,7 @@ impl Sender {
                         ));
                     }
                 },
-                Some(Err(why)) => {
+                Ok(Err(why)) => {
                     let error = format!("customerGroupName {name:?}: {why}");
                     return Err(job.settled_as(Status::Failed, error, "customer groups unknown"));
                 }
@@ -82,17 +99,18 @@ impl Sender {
         Ok(job)
     }
 
-    /// The store's groups, fetched on first use; `None` when the run stopped first.
-    async fn groups(&self) -> Option<&Result<Groups, String>> {
-        let fetched: Result<_, ()> = self
-            .facts
+    /// The store's groups, fetched on first use, or the store's definite word that it has
+    /// none to give (kept for the run). Anything less certain is not kept: a later row (or
+    /// `--resume`) asks again.
+    async fn groups(&self) -> Result<&Result<Groups, String>, GroupsUnknown> {
+        self.facts
             .groups
             .get_or_try_init(|| async {
                 let mut all: Vec<Group> = Vec::new();
                 loop {
                     let offset = all.len() as u64;
                     let page = self.fetch(|| self.client.customer_groups(offset)).await;
-                    match page.ok_or(())? {
+                    match page.ok_or(GroupsUnknown::Stopped)? {
                         Ok((items, total)) => {
                             let done = items.is_empty() || offset + items.len() as u64 >= total;
                             all.extend(items);
@@ -100,26 +118,27 @@ impl Sender {
                                 return Ok(Ok(index_groups(all)));
                             }
                         }
-                        Err(e) => return Ok(Err(self.groups_unknown(&e))),
+                        Err(e) => return self.groups_unknown(&e).map(Err),
                     }
                 }
             })
-            .await;
-        fetched.ok()
+            .await
     }
 
-    fn groups_unknown(&self, error: &ApiError) -> String {
+    fn groups_unknown(&self, error: &ApiError) -> Result<String, GroupsUnknown> {
         match (retry::classify(error), error.status()) {
-            (_, Some(402)) => {
-                "the store's plan has no customer groups (HTTP 402): remove the column or \
-                 upgrade the plan"
-                    .into()
-            }
+            (_, Some(402)) => Ok(
+                "the store's plan has no customer groups (HTTP 402): remove \
+                                  the column or upgrade the plan"
+                    .into(),
+            ),
             (Action::StopRun, _) => {
                 self.stop.abort(super::send::stop_hint(Some(error)));
-                format!("the store refused to list its customer groups: {error}")
+                Err(GroupsUnknown::Stopped)
             }
-            _ => format!("could not read the store's customer groups: {error}"),
+            _ => Err(GroupsUnknown::ForNow(format!(
+                "could not read the store's customer groups: {error}"
+            ))),
         }
     }
 
@@ -159,7 +178,7 @@ impl Sender {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let mut retries = 0;
+        let (mut retries, mut rate_limited) = (0, 0);
         loop {
             let slot = self.turn().await?;
             let result = call().await;
@@ -169,7 +188,11 @@ impl Sender {
                 Err(error) => error,
             };
             match retry::classify(&error) {
-                Action::Pause(wait) => self.budget.rate_limited(wait),
+                Action::Pause(wait) if rate_limited < MAX_RATE_LIMITED => {
+                    rate_limited += 1;
+                    Counters::bump(&self.counters.rate_limited);
+                    self.budget.rate_limited(wait);
+                }
                 Action::Retry { .. } if retries < self.max_retries => {
                     retries += 1;
                     if !self.stop.sleep(retry::backoff(retries)).await {

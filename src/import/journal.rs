@@ -209,7 +209,7 @@ impl Journal {
             &number(outcome.customer_id),
             &number(outcome.http_status.map(u64::from)),
             &outcome.attempts.to_string(),
-            &outcome.error,
+            &one_line(&outcome.error),
         ]);
     }
 
@@ -330,6 +330,33 @@ fn read(file: &mut File, path: &Path, identity: &Identity) -> Result<Finished, J
     Ok(finished)
 }
 
+/// The text with its line breaks (and backslashes) escaped, so that every journal record is one
+/// physical line and a torn last line is always cut at a record's end.
+fn one_line(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+/// The inverse of [`one_line`].
+fn from_one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 fn replayed(record: &csv::StringRecord) -> Option<Replayed> {
     let optional = |i: usize| -> Option<Option<u64>> {
         match record.get(i)? {
@@ -345,7 +372,7 @@ fn replayed(record: &csv::StringRecord) -> Option<Replayed> {
         customer_id: optional(3)?,
         http_status: optional(4)?.and_then(|s| u16::try_from(s).ok()),
         attempts: record.get(5)?.parse().ok()?,
-        error: record.get(6)?.to_string(),
+        error: from_one_line(record.get(6)?),
     })
 }
 
@@ -371,7 +398,7 @@ mod tests {
             customer_id: Some(100 + row),
             http_status: Some(200),
             attempts: 1,
-            error: "a, \"quoted\"\nnote".into(),
+            error: "a, \"quoted\"\nnote\r\n C:\\path \\n".into(),
             reasons: Vec::new(),
             record: ByteRecord::new(),
             settled: true,
@@ -400,7 +427,7 @@ mod tests {
         let second = finished.outcome(2).expect("row 2");
         assert_eq!(second.status, Status::Failed);
         assert_eq!(second.customer_id, Some(102));
-        assert_eq!(second.error, "a, \"quoted\"\nnote");
+        assert_eq!(second.error, "a, \"quoted\"\nnote\r\n C:\\path \\n");
         assert_eq!(finished.maybe_sent, HashSet::from([3, 4]));
         journal.finished(&outcome(3, Status::Created));
         drop(journal);

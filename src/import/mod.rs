@@ -78,7 +78,8 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         );
     }
     let (journal, mut finished, fingerprint) = match &config.send {
-        Some(send) => open_journal(config, send)?,
+        Some(send) if send.journal => open_journal(config, send)?,
+        Some(_) => (None, Finished::default(), input_fingerprint(config)?),
         None => (None, Finished::default(), String::new()),
     };
     let open_batches = std::mem::take(&mut finished.open_batches);
@@ -247,6 +248,13 @@ fn journal_path(config: &Config) -> PathBuf {
     journal::path_for(&config.output)
 }
 
+fn input_fingerprint(config: &Config) -> Result<String, Error> {
+    journal::fingerprint(&config.input).map_err(|source| Error::Input {
+        path: config.input.clone(),
+        source: source.into(),
+    })
+}
+
 /// The journal of this import: a new one, or with `--resume` the one an interrupted run left
 /// and what it finished; and the input's fingerprint.
 fn open_journal(
@@ -255,10 +263,7 @@ fn open_journal(
 ) -> Result<(Option<Arc<Journal>>, Finished, String), Error> {
     let path = journal_path(config);
     let identity = Identity {
-        fingerprint: journal::fingerprint(&config.input).map_err(|source| Error::Input {
-            path: config.input.clone(),
-            source: source.into(),
-        })?,
+        fingerprint: input_fingerprint(config)?,
         store_id: send.client.store_id,
         api_url: send.client.api_url.clone(),
     };
@@ -293,6 +298,13 @@ fn open_journal(
         finished.count(),
         finished.maybe_sent.len()
     );
+    if !finished.open_batches.is_empty() && send.batch_size.is_none() {
+        return Err(Error::Usage(format!(
+            "the interrupted run left {} batches open in the store: resume with --batch, so that \
+             their tickets are polled before any of their rows is sent again",
+            finished.open_batches.len()
+        )));
+    }
     if !finished.open_batches.is_empty() {
         tracing::info!(
             "{} batches of the interrupted run are open: their tickets are polled first",

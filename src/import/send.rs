@@ -125,7 +125,7 @@ impl Default for Progress {
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum FromBatch {
     /// The store did not run it: send it on its own.
     NotExecuted,
@@ -134,6 +134,8 @@ pub(super) enum FromBatch {
     /// The batch's outcome could not be learnt (ticket lost, polling gave up): the create may
     /// have taken effect, so look the email up first.
     Unknown(ApiError),
+    /// An interrupted run may have created it (on its own or in a batch): look it up first.
+    MaybeCreated,
 }
 
 impl Sender {
@@ -166,7 +168,16 @@ impl Sender {
                 p.last_error = Some(error);
                 self.drive(job, p, None).await
             }
+            FromBatch::MaybeCreated => {
+                p.phase = Phase::Settle;
+                self.drive(job, p, None).await
+            }
         }
+    }
+
+    /// A row the run stopped before sending: `not_sent`, and not settled.
+    pub(super) fn stopped_unsent(&self, job: Job) -> RowOutcome {
+        self.stopped(job, Progress::default())
     }
 
     /// A prepared row whose batch's outcome is not known because the run stopped while

@@ -87,7 +87,7 @@ impl MappingFile {
             .parse()
             .map_err(|e: toml::de::Error| MappingError::Toml {
                 path: shown.clone(),
-                message: e.message().to_string(),
+                message: e.to_string(),
             })?;
         let mut mapping = MappingFile {
             path: path.to_path_buf(),

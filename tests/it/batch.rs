@@ -346,3 +346,21 @@ fn batch_size_is_checked() {
     assert!(!parse(&["--batch", "--batch-size", "0"]));
     assert!(!parse(&["--batch-size", "50"]));
 }
+
+/// `--resume` without `--batch` while the interrupted run left a batch open is refused: the
+/// batch may still be queued in the store, so only polling its ticket is safe.
+#[tokio::test]
+async fn resume_without_batch_is_refused_while_a_batch_is_open() {
+    let store = start(store_args()).await;
+    let emails = numbered("open", 5);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
+    let journal = format!(
+        "ecwid-import-journal,2,{fingerprint},1003,{}\nS,1\nS,2\nS,3\nS,4\nS,5\nB,1,5,0000-key,sandbox-1003-1\n",
+        store.api_url()
+    );
+    std::fs::write(ws.dir.path().join("customers.results.csv.journal"), journal).expect("write");
+    let args = [&FAST[..], &["--resume"]].concat();
+    assert_eq!(ws.import(&store.api_url(), &args).await, 2);
+    assert_eq!(store.stats().requests, 0, "nothing was sent");
+}

@@ -212,3 +212,34 @@ async fn second_interrupt_quits_at_once_and_resume_still_works() {
     assert_holds_each_once(&store, &emails());
     assert_eq!(store.stats().duplicate_creates, 0);
 }
+
+/// A refused token while reading the customer groups stops the run with the rows not sent;
+/// with the token fixed, `--resume` sends them with their groups resolved.
+#[tokio::test]
+async fn refused_groups_look_up_leaves_rows_to_resume() {
+    let store = start(store_args()).await;
+    let csv = "email,customerGroupName\ng1@example.com,VIP\ng2@example.com,Wholesale\n";
+    let ws = Workspace::new(csv);
+    std::fs::write(&ws.token_file, "secret_wrong").expect("token");
+    assert_eq!(ws.import(&store.api_url(), &["--rate", "60000"]).await, 3);
+    assert_eq!(column(&ws.results(), "status"), ["not_sent", "not_sent"]);
+
+    std::fs::write(&ws.token_file, TOKEN).expect("token");
+    let code = ws
+        .import(&store.api_url(), &["--rate", "60000", "--resume"])
+        .await;
+    assert_eq!(code, 0);
+    assert_eq!(column(&ws.results(), "status"), ["created", "created"]);
+    let groups: Vec<Option<u64>> = store
+        .customers()
+        .iter()
+        .map(|c| c.customer.customer_group_id)
+        .collect();
+    assert_eq!(groups.len(), 2);
+    assert!(
+        groups
+            .iter()
+            .all(|g| matches!(g, Some(9367001) | Some(9367002))),
+        "{groups:?}"
+    );
+}
