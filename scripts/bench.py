@@ -18,6 +18,7 @@ Run through the scripts/bench-*.sh wrappers, which build the release binaries fi
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -285,8 +286,13 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="ecwid-import-bench-")
     os.makedirs(work, exist_ok=True)
     print(f"machine: {os.cpu_count()} CPUs; files in {work}", file=sys.stderr)
-    met = {"validate": bench_validate, "import": bench_import, "rate": bench_rate,
-           "memory": bench_memory}[args.which](args, work)
+    try:
+        met = {"validate": bench_validate, "import": bench_import, "rate": bench_rate,
+               "memory": bench_memory}[args.which](args, work)
+    finally:
+        # Generated files are large; keep them only in a folder the user chose.
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
     print(f"\ntargets {'met' if met else 'NOT met'}")
     sys.exit(0 if met else 1)
 
