@@ -47,8 +47,7 @@ use stop::{Stop, StopReason};
 /// Rows the reader hands over at once: one wake-up of the other side per batch rather than per
 /// row, which was a third of the CPU time of a dry run.
 const BATCH: usize = 128;
-/// Batches the reader may run ahead of the senders (with the one it is filling, at most
-/// 384 rows).
+/// Batches each stage (reading, checking) may have waiting for the next.
 const READ_AHEAD: usize = 2;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
