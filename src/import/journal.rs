@@ -144,8 +144,15 @@ impl Finished {
 /// The journal being written.
 #[derive(Debug)]
 pub struct Journal {
-    file: Mutex<File>,
+    file: Mutex<Lines>,
     error: Mutex<Option<io::Error>>,
+}
+
+/// The journal file, and a buffer kept for formatting its lines.
+#[derive(Debug)]
+struct Lines {
+    file: File,
+    buffer: Vec<u8>,
 }
 
 impl Journal {
@@ -176,7 +183,10 @@ impl Journal {
 
     fn new(file: File) -> Self {
         Self {
-            file: Mutex::new(file),
+            file: Mutex::new(Lines {
+                file,
+                buffer: Vec::with_capacity(256),
+            }),
             error: Mutex::new(None),
         }
     }
@@ -232,12 +242,20 @@ impl Journal {
 
     /// Writes whole lines with a single `write`.
     fn append_lines<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R]) -> io::Result<()> {
-        let mut lines = csv::WriterBuilder::new().from_writer(Vec::new());
-        for fields in records {
-            lines.write_record(fields.as_ref())?;
+        let mut lines = lock(&self.file);
+        let Lines { file, buffer } = &mut *lines;
+        buffer.clear();
+        {
+            // A small formatting buffer: the csv crate's default zeroes 8 KiB per writer.
+            let mut format = csv::WriterBuilder::new()
+                .buffer_capacity(256)
+                .from_writer(&mut *buffer);
+            for fields in records {
+                format.write_record(fields.as_ref())?;
+            }
+            format.flush()?;
         }
-        let lines = lines.into_inner().map_err(|e| e.into_error())?;
-        lock(&self.file).write_all(&lines)
+        file.write_all(buffer)
     }
 }
 
