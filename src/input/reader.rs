@@ -50,6 +50,8 @@ pub struct CsvInput {
     offset: u64,
     /// Line breaks passed so far.
     lines: u64,
+    /// Whether the last byte passed was a `\r`, whose `\n` may come in the next chunk.
+    after_cr: bool,
     output: Vec<u8>,
     ends: Vec<usize>,
 }
@@ -130,6 +132,7 @@ impl CsvInput {
             next_row: 1,
             offset: 0,
             lines: 0,
+            after_cr: false,
             output: Vec::new(),
             ends: Vec::new(),
         };
@@ -204,10 +207,9 @@ impl CsvInput {
                 &mut self.output[out_len..],
                 &mut self.ends[ends_len..],
             );
-            let breaks = memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+            self.lines += count_breaks(&input[..read], &mut self.after_cr);
             self.source.consume(read);
             self.offset += read as u64;
-            self.lines += breaks;
             // `csv-core` counts field ends from the record's start, across calls.
             out_len += written;
             ends_len += ended;
@@ -260,15 +262,34 @@ impl CsvInput {
                 .iter()
                 .take_while(|&&b| b == b'\n' || b == b'\r')
                 .count();
-            let breaks = input[..skip].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.lines += count_breaks(&input[..skip], &mut self.after_cr);
             self.source.consume(skip);
             self.offset += skip as u64;
-            self.lines += breaks;
             if skip == 0 {
                 return Ok(true);
             }
         }
     }
+}
+
+/// Counts the line breaks in `bytes`: `\n`, `\r\n` (once) and a lone `\r` (files saved as
+/// "CSV (Macintosh)"). `after_cr` carries a `\r` that ended the previous chunk.
+fn count_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
+    let mut breaks = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let after_cr = if at == 0 {
+            *after_cr
+        } else {
+            bytes[at - 1] == b'\r'
+        };
+        if bytes[at] == b'\r' || !after_cr {
+            breaks += 1;
+        }
+    }
+    if let Some(&last) = bytes.last() {
+        *after_cr = last == b'\r';
+    }
+    breaks
 }
 
 /// Refuses files that are plainly not CSV, with what to do instead.
@@ -345,6 +366,23 @@ mod tests {
         let text = "a,b\n1,\"x\ny\nz\"\n\n2,3\r\n\"4\",\"5\"\n";
         let got: Vec<(u64, u64)> = rows(text).iter().map(|r| (r.0, r.1)).collect();
         assert_eq!(got, vec![(1, 2), (2, 6), (3, 7)]);
+    }
+
+    #[test]
+    fn counts_lines_of_cr_only_files() {
+        let got: Vec<(u64, u64)> = rows("a,b\r1,2\r\r3,\"x\ry\"\r4,5\r")
+            .iter()
+            .map(|r| (r.0, r.1))
+            .collect();
+        assert_eq!(got, vec![(1, 2), (2, 4), (3, 6)]);
+    }
+
+    #[test]
+    fn a_crlf_split_between_chunks_counts_once() {
+        let mut after_cr = false;
+        assert_eq!(count_breaks(b"a\r", &mut after_cr), 1);
+        assert_eq!(count_breaks(b"\nb\n", &mut after_cr), 1);
+        assert_eq!(count_breaks(b"\r\n\r\n", &mut after_cr), 2);
     }
 
     #[test]
