@@ -3,7 +3,7 @@
 //! crash between submit and poll resumed by polling the ticket; inner 5xx and `NOT_EXECUTED`
 //! rows retried on their own. Checked from the results, the store and the exit status.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use clap::Parser;
@@ -11,7 +11,7 @@ use ecwid_import::cli::Cli;
 use ecwid_import::sandbox::{Sandbox, SandboxArgs, Stats};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
-use crate::support::{TOKEN, Workspace, column, emails_csv, read_csv};
+use crate::support::{Workspace, column, emails_csv, read_csv};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
 
@@ -316,21 +316,8 @@ async fn killed_once(when: impl Fn(&Stats) -> bool) -> (Sandbox, Workspace, Vec<
 
 /// The real binary in batch mode, one group, with or without `--resume`.
 fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
-    command
-        .arg("import")
-        .arg(&ws.input)
-        .args(["--store-id", "1003", "--api-url", &store.api_url()])
-        .args(["--rate", "60000", "--batch", "-q"])
-        .env("ECWID_TOKEN", TOKEN)
-        .env_remove("ECWID_STORE_ID")
-        .env_remove("ECWID_API_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    if resume {
-        command.arg("--resume");
-    }
-    command
+    let resume: &[&str] = if resume { &["--resume"] } else { &[] };
+    ws.import_process(&store.api_url(), &[&["--batch"], resume].concat())
 }
 
 /// `--batch-size` takes 1 to 500, and only with `--batch`.

@@ -3,7 +3,7 @@
 //! row finished before the stop sent again, and a complete results file.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use ecwid_import::sandbox::{Sandbox, SandboxArgs};
@@ -35,21 +35,11 @@ async fn slow_store() -> Sandbox {
 
 /// `ecwid-import import <input> ... [--resume]` as a real process.
 fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
-    command
-        .arg("import")
-        .arg(&ws.input)
-        .args(["--store-id", "1003", "--api-url", &store.api_url()])
-        .args(["--rate", "60000", "--concurrency", "4", "-q"])
-        .env("ECWID_TOKEN", TOKEN)
-        .env_remove("ECWID_STORE_ID")
-        .env_remove("ECWID_API_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    if resume {
-        command.arg("--resume");
-    }
-    command
+    let resume: &[&str] = if resume { &["--resume"] } else { &[] };
+    ws.import_process(
+        &store.api_url(),
+        &[&["--concurrency", "4"], resume].concat(),
+    )
 }
 
 /// Waits until the store has created at least `n` customers.

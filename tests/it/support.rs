@@ -65,6 +65,31 @@ impl Workspace {
         }
     }
 
+    /// `ecwid-import import <input> --store-id 1003 --api-url <api> --rate 60000 -q <extra>` as a
+    /// real process, with the token in `ECWID_TOKEN` and stderr captured.
+    pub fn import_process(&self, api_url: &str, extra: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
+        command
+            .arg("import")
+            .arg(&self.input)
+            .args([
+                "--store-id",
+                "1003",
+                "--api-url",
+                api_url,
+                "--rate",
+                "60000",
+                "-q",
+            ])
+            .args(extra)
+            .env("ECWID_TOKEN", TOKEN)
+            .env_remove("ECWID_STORE_ID")
+            .env_remove("ECWID_API_URL")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        command
+    }
+
     pub fn results(&self) -> Vec<HashMap<String, String>> {
         read_csv(&self.output())
     }
