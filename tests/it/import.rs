@@ -150,13 +150,12 @@ impl Respond for &'static Script {
     }
 }
 
-/// A 429 pauses every worker for Retry-After, then the row is sent again and created.
-#[tokio::test]
-async fn rate_limited_answer_holds_all_workers_then_retries() {
+/// A store whose first create answers 429 with this `Retry-After`, and every later one 200.
+async fn rate_limited_once(retry_after: &str) -> (MockServer, &'static Script) {
     let server = MockServer::start().await;
     let script: &'static Script = Box::leak(Box::new(Script::new(vec![
         ResponseTemplate::new(429)
-            .insert_header("Retry-After", "1")
+            .insert_header("Retry-After", retry_after)
             .set_body_json(
                 json!({"errorMessage": "Too many requests", "errorCode": "RATE_LIMITED"}),
             ),
@@ -166,6 +165,13 @@ async fn rate_limited_answer_holds_all_workers_then_retries() {
         .respond_with(script)
         .mount(&server)
         .await;
+    (server, script)
+}
+
+/// A 429 pauses every worker for Retry-After, then the row is sent again and created.
+#[tokio::test]
+async fn rate_limited_answer_holds_all_workers_then_retries() {
+    let (server, script) = rate_limited_once("1").await;
     let emails: Vec<String> = (0..6).map(|i| format!("c{i}@example.com")).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     // One slot at first, so the 429 is answered before any other request leaves.
@@ -189,15 +195,7 @@ async fn rate_limited_answer_holds_all_workers_then_retries() {
 /// With several workers, none sends while the pause holds.
 #[tokio::test]
 async fn rate_limited_answer_pauses_other_workers_too() {
-    let server = MockServer::start().await;
-    let script: &'static Script = Box::leak(Box::new(Script::new(vec![
-        ResponseTemplate::new(429).insert_header("Retry-After", "2"),
-        created(8),
-    ])));
-    Mock::given(method("POST"))
-        .respond_with(script)
-        .mount(&server)
-        .await;
+    let (server, script) = rate_limited_once("2").await;
     let emails: Vec<String> = (0..12).map(|i| format!("w{i}@example.com")).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     let code = ws
