@@ -219,17 +219,12 @@ impl CsvInput {
                     let grown = (self.output.len() * 2).min(MAX_ROW_BYTES);
                     self.output.resize(grown, 0);
                 }
-                ReadRecordResult::OutputFull => {
-                    // Keep parsing to find the record's end, but keep none of it.
-                    too_large = true;
-                    out_len = 0;
-                    ends_len = 0;
-                }
                 ReadRecordResult::OutputEndsFull if self.ends.len() < MAX_CELLS => {
                     let grown = (self.ends.len() * 2).min(MAX_CELLS);
                     self.ends.resize(grown, 0);
                 }
-                ReadRecordResult::OutputEndsFull => {
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {
+                    // Keep parsing to find the record's end, but keep none of it.
                     too_large = true;
                     out_len = 0;
                     ends_len = 0;
