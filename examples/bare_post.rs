@@ -16,6 +16,10 @@ use ecwid_import::input::mapping::{ColumnMap, Layout};
 use ecwid_import::input::reader::CsvInput;
 use futures_util::StreamExt;
 
+/// The tool's allocator, so that the comparison is of the work and not of allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> Result<()> {

@@ -11,6 +11,11 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::DefaultFields;
 use tracing_subscriber::prelude::*;
 
+/// mimalloc: rows are read, checked and recorded on three threads, each freeing what another
+/// allocated, which the system allocator does slowly (a dry run took 0.49 s instead of 0.36 s).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
     cli.invocation = std::env::args().collect();

@@ -26,14 +26,28 @@ pub fn normalize(code: &str) -> Option<String> {
     is_assigned(code).then(|| code.to_ascii_uppercase())
 }
 
-/// Whether the code, in any case, is an assigned alpha-2 code; without an allocation.
+/// Whether the code, in any case, is an assigned alpha-2 code: one bit test, no allocation.
 pub fn is_assigned(code: &str) -> bool {
     let &[a, b] = code.as_bytes() else {
         return false;
     };
-    let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-    std::str::from_utf8(&upper).is_ok_and(|upper| ASSIGNED.binary_search(&upper).is_ok())
+    let (a, b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
+    a.is_ascii_uppercase()
+        && b.is_ascii_uppercase()
+        && TABLE[usize::from(a - b'A')] >> (b - b'A') & 1 == 1
 }
+
+/// [`ASSIGNED`] as 26 rows of 26 bits: bit `b` of row `a` is set when letters `a` `b` are a code.
+const TABLE: [u32; 26] = {
+    let mut table = [0; 26];
+    let mut i = 0;
+    while i < ASSIGNED.len() {
+        let code = ASSIGNED[i].as_bytes();
+        table[(code[0] - b'A') as usize] |= 1 << (code[1] - b'A');
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -50,6 +64,20 @@ mod tests {
         assert_eq!(normalize("Us").as_deref(), Some("US"));
         for bad in ["UK", "EN", "XX", "D", "DEU", "", "ÜS"] {
             assert_eq!(normalize(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn table_agrees_with_the_list_for_every_pair_of_bytes() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+                let listed = std::str::from_utf8(&upper).is_ok_and(|c| ASSIGNED.contains(&c));
+                let code = [a, b];
+                if let Ok(code) = std::str::from_utf8(&code) {
+                    assert_eq!(is_assigned(code), listed, "{code:?}");
+                }
+            }
         }
     }
 }

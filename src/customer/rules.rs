@@ -1,8 +1,8 @@
 //! The value rules of the contract: what a cell may hold and how it is sent.
 //!
-//! [`RowBuilder`] turns the cells of one row into a [`CustomerRequest`], collecting every
-//! broken rule instead of stopping at the first, so that one look at the results file tells
-//! the user everything to fix in a row. [`check_request`] applies the same rules to a request
+//! [`RowChecker`] checks the cells of one row and [`RowBuilder`] turns them into a
+//! [`CustomerRequest`]; both collect every broken rule instead of stopping at the first, so
+//! that one look at the results file tells the user everything to fix in a row. [`check_request`] applies the same rules to a request
 //! that arrives as JSON (the sandbox answers 400 with it, as Ecwid would).
 
 use std::collections::BTreeMap;
@@ -121,10 +121,9 @@ fn has_whitespace(text: &str) -> bool {
     }
 }
 
-/// `b2b` or `b2c` in any case, sent in lower case.
-pub fn normalize_b2b(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    matches!(lower.as_str(), "b2b" | "b2c").then_some(lower)
+/// `b2b` or `b2c` in any case (sent in lower case).
+pub fn is_b2b(text: &str) -> bool {
+    text.eq_ignore_ascii_case("b2b") || text.eq_ignore_ascii_case("b2c")
 }
 
 /// A language code: two or three letters, optionally `_` or `-` and a region of 2 to 4 letters
@@ -141,119 +140,95 @@ pub fn is_lang(text: &str) -> bool {
         })
 }
 
-/// A contact type of [`CONTACT_TYPES`] in any case, sent in upper case.
-pub fn normalize_contact_type(text: &str) -> Option<String> {
-    let upper = text.to_ascii_uppercase();
-    CONTACT_TYPES.contains(&upper.as_str()).then_some(upper)
+/// A contact type of [`CONTACT_TYPES`] in any case (sent in upper case).
+pub fn is_contact_type(text: &str) -> bool {
+    CONTACT_TYPES.iter().any(|t| t.eq_ignore_ascii_case(text))
 }
 
-/// Builds the request of one row, cell by cell.
+/// The rule that a filled, trimmed `value` of `field` breaks, if any. This is the one place
+/// that says which values each field takes; [`accepted`] says it in words.
+pub fn broken_rule(field: Field, value: &str) -> Option<&'static str> {
+    let (ok, rule) = match field {
+        Field::Email => (is_email(value), RULE_EMAIL),
+        Field::CustomerGroupId | Field::Contact(_, ContactField::OrderBy) => {
+            (parse_integer(value).is_some(), RULE_INTEGER)
+        }
+        Field::TaxIdValid
+        | Field::TaxExempt
+        | Field::AcceptMarketing
+        | Field::Contact(_, ContactField::Default) => (parse_bool(value).is_some(), RULE_BOOLEAN),
+        Field::B2bB2c => (is_b2b(value), RULE_B2B),
+        Field::Lang => (is_lang(value), RULE_LANG),
+        Field::Billing(AddressField::CountryCode)
+        | Field::Shipping(_, AddressField::CountryCode) => {
+            (countries::is_assigned(value), RULE_COUNTRY)
+        }
+        Field::Contact(_, ContactField::Type) => (is_contact_type(value), RULE_CONTACT_TYPE),
+        _ => return None,
+    };
+    (!ok).then_some(rule)
+}
+
+/// Checks the cells of one row against the value rules without building anything: what a dry
+/// run needs (no copy of any cell for a valid row), and the first step of [`RowBuilder`].
+/// Every broken rule is collected instead of stopping at the first, so that one look at the
+/// results file tells the user everything to fix in a row.
 #[derive(Debug, Default)]
-pub struct RowBuilder {
-    request: CustomerRequest,
-    billing: Address,
-    shipping: BTreeMap<usize, Address>,
-    contacts: BTreeMap<usize, Contact>,
+pub struct RowChecker {
     problems: Vec<Problem>,
     email_seen: bool,
-    tax_exempt_cell: Option<(String, String)>,
-    /// Free text is left empty (`Some("")` for a filled field), sparing a copy a cell.
-    check_only: bool,
+    tax_id_seen: bool,
+    /// The column and value of a tax-exempt cell that says true, for the problem without a
+    /// tax ID.
+    tax_exempt: Option<(String, String)>,
+    group_id_seen: bool,
+    group_name_seen: bool,
 }
 
-impl RowBuilder {
+/// What the check of a valid row found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// The row names its customer group but gives no ID: the name is matched against the
+    /// store's groups when importing.
+    pub group_by_name: bool,
+}
+
+impl RowChecker {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A builder for checking a row only (a dry run): the same rules and problems, the same
-    /// fields present, but free text (names, streets, notes) left empty rather than copied.
-    pub fn check_only() -> Self {
-        Self {
-            check_only: true,
-            ..Self::default()
-        }
-    }
-
-    /// Applies one cell. A blank cell (after trimming) leaves the field out of the request.
-    pub fn set(&mut self, field: Field, column: &str, raw: &str) {
+    /// Checks one cell: its trimmed value when it is filled and keeps its field's rule. A blank
+    /// cell (after trimming) leaves the field out of the request.
+    pub fn check<'v>(&mut self, field: Field, column: &str, raw: &'v str) -> Option<&'v str> {
         let value = trim_cell(raw);
         if value.is_empty() {
-            return;
+            return None;
         }
-        let kept = if self.check_only { "" } else { value };
-        let text = || Some(kept.to_string());
-        let mut problem = None;
-        let r = &mut self.request;
         match field {
-            Field::Email => {
-                self.email_seen = true;
-                r.email = checked(
-                    &mut problem,
-                    is_email(value).then(text).flatten(),
-                    RULE_EMAIL,
-                );
+            Field::Email => self.email_seen = true,
+            Field::TaxId => self.tax_id_seen = true,
+            Field::CustomerGroupId => self.group_id_seen = true,
+            Field::CustomerGroupName => self.group_name_seen = true,
+            Field::TaxExempt if parse_bool(value) == Some(true) => {
+                self.tax_exempt = Some((column.to_string(), value.to_string()));
             }
-            Field::Password => r.password = text(),
-            Field::CustomerGroupId => {
-                r.customer_group_id = checked(&mut problem, parse_integer(value), RULE_INTEGER)
-            }
-            Field::CustomerGroupName => r.customer_group_name = text(),
-            Field::B2bB2c => r.b2b_b2c = checked(&mut problem, normalize_b2b(value), RULE_B2B),
-            Field::TaxId => r.tax_id = text(),
-            Field::TaxIdValid => {
-                r.tax_id_valid = checked(&mut problem, parse_bool(value), RULE_BOOLEAN)
-            }
-            Field::TaxExempt => {
-                r.tax_exempt = checked(&mut problem, parse_bool(value), RULE_BOOLEAN);
-                self.tax_exempt_cell = Some((column.to_string(), value.to_string()));
-            }
-            Field::AcceptMarketing => {
-                r.accept_marketing = checked(&mut problem, parse_bool(value), RULE_BOOLEAN)
-            }
-            Field::Lang => {
-                r.lang = checked(&mut problem, is_lang(value).then(text).flatten(), RULE_LANG)
-            }
-            Field::PrivateAdminNotes => r.private_admin_notes = text(),
-            Field::Billing(a) => problem = set_address(&mut self.billing, a, value, kept),
-            Field::Shipping(i, a) => {
-                let address = self.shipping.entry(i).or_default();
-                problem = set_address(address, a, value, kept);
-            }
-            Field::Contact(i, c) => {
-                let contact = self.contacts.entry(i).or_default();
-                match c {
-                    ContactField::Type => {
-                        contact.kind = checked(
-                            &mut problem,
-                            normalize_contact_type(value),
-                            RULE_CONTACT_TYPE,
-                        );
-                    }
-                    ContactField::Contact => contact.contact = text(),
-                    ContactField::Handle => contact.handle = text(),
-                    ContactField::Note => contact.note = text(),
-                    ContactField::Default => {
-                        contact.default = checked(&mut problem, parse_bool(value), RULE_BOOLEAN)
-                    }
-                    ContactField::OrderBy => {
-                        contact.order_by = checked(&mut problem, parse_integer(value), RULE_INTEGER)
-                    }
-                }
-            }
+            _ => {}
         }
-        if let Some(rule) = problem {
-            self.problems.push(Problem {
-                column: column.to_string(),
-                value: value.to_string(),
-                rule,
-            });
-        }
+        let Some(rule) = broken_rule(field, value) else {
+            return Some(value);
+        };
+        self.problems.push(Problem {
+            column: column.to_string(),
+            value: value.to_string(),
+            rule,
+        });
+        None
     }
 
-    /// The request, or every rule the row breaks. `email_column` names the email column in
+    /// What the row needs, or every rule it breaks. `email_column` names the email column in
     /// the "required" message.
-    pub fn finish(mut self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
+    pub fn finish(mut self, email_column: &str) -> Result<Checked, Vec<Problem>> {
         if !self.email_seen {
             self.problems.push(Problem {
                 column: email_column.to_string(),
@@ -261,8 +236,9 @@ impl RowBuilder {
                 rule: RULE_EMAIL_REQUIRED,
             });
         }
-        if self.request.tax_exempt == Some(true) && self.request.tax_id.is_none() {
-            let (column, value) = self.tax_exempt_cell.take().unwrap_or_default();
+        if let Some((column, value)) = self.tax_exempt.take()
+            && !self.tax_id_seen
+        {
             self.problems.push(Problem {
                 column,
                 value,
@@ -272,6 +248,65 @@ impl RowBuilder {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
+        Ok(Checked {
+            group_by_name: self.group_name_seen && !self.group_id_seen,
+        })
+    }
+}
+
+/// Builds the request of one row, cell by cell, from the cells [`RowChecker`] lets through.
+#[derive(Debug, Default)]
+pub struct RowBuilder {
+    checker: RowChecker,
+    request: CustomerRequest,
+    billing: Address,
+    shipping: BTreeMap<usize, Address>,
+    contacts: BTreeMap<usize, Contact>,
+}
+
+impl RowBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Applies one cell, as [`RowChecker::check`] does, and keeps its value in the form sent.
+    pub fn set(&mut self, field: Field, column: &str, raw: &str) {
+        let Some(value) = self.checker.check(field, column, raw) else {
+            return;
+        };
+        let text = || Some(value.to_string());
+        let r = &mut self.request;
+        match field {
+            Field::Email => r.email = text(),
+            Field::Password => r.password = text(),
+            Field::CustomerGroupId => r.customer_group_id = parse_integer(value),
+            Field::CustomerGroupName => r.customer_group_name = text(),
+            Field::B2bB2c => r.b2b_b2c = Some(value.to_ascii_lowercase()),
+            Field::TaxId => r.tax_id = text(),
+            Field::TaxIdValid => r.tax_id_valid = parse_bool(value),
+            Field::TaxExempt => r.tax_exempt = parse_bool(value),
+            Field::AcceptMarketing => r.accept_marketing = parse_bool(value),
+            Field::Lang => r.lang = text(),
+            Field::PrivateAdminNotes => r.private_admin_notes = text(),
+            Field::Billing(a) => set_address(&mut self.billing, a, value),
+            Field::Shipping(i, a) => set_address(self.shipping.entry(i).or_default(), a, value),
+            Field::Contact(i, c) => {
+                let contact = self.contacts.entry(i).or_default();
+                match c {
+                    ContactField::Type => contact.kind = Some(value.to_ascii_uppercase()),
+                    ContactField::Contact => contact.contact = text(),
+                    ContactField::Handle => contact.handle = text(),
+                    ContactField::Note => contact.note = text(),
+                    ContactField::Default => contact.default = parse_bool(value),
+                    ContactField::OrderBy => contact.order_by = parse_integer(value),
+                }
+            }
+        }
+    }
+
+    /// The request, or every rule the row breaks (see [`RowChecker::finish`]).
+    pub fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
+        self.checker.finish(email_column)?;
         let mut request = self.request;
         // Lists hold the filled positions in order: a row with only `shippingAddresses.1.*`
         // sends one address, not an empty one before it.
@@ -284,47 +319,23 @@ impl RowBuilder {
     }
 }
 
-/// `parsed`, noting `rule` as broken when it is `None`.
-fn checked<T>(
-    problem: &mut Option<&'static str>,
-    parsed: Option<T>,
-    rule: &'static str,
-) -> Option<T> {
-    if parsed.is_none() {
-        *problem = Some(rule);
-    }
-    parsed
-}
-
-/// Sets one field of `address` from `value`, keeping `kept` for free text.
-fn set_address(
-    address: &mut Address,
-    field: AddressField,
-    value: &str,
-    kept: &str,
-) -> Option<&'static str> {
-    let text = Some(kept.to_string());
+/// Sets one field of `address` to a value that keeps its rule.
+fn set_address(address: &mut Address, field: AddressField, value: &str) {
     let slot = match field {
         AddressField::Name => &mut address.name,
         AddressField::CompanyName => &mut address.company_name,
         AddressField::Street => &mut address.street,
         AddressField::City => &mut address.city,
         AddressField::CountryCode => {
-            // `kept` is empty only when the builder checks and keeps no text.
-            address.country_code = match countries::is_assigned(value) {
-                true if kept.is_empty() => Some(String::new()),
-                true => Some(value.to_ascii_uppercase()),
-                false => None,
-            };
-            return address.country_code.is_none().then_some(RULE_COUNTRY);
+            address.country_code = Some(value.to_ascii_uppercase());
+            return;
         }
         AddressField::CountryName => &mut address.country_name,
         AddressField::PostalCode => &mut address.postal_code,
         AddressField::StateOrProvinceCode => &mut address.state_or_province_code,
         AddressField::Phone => &mut address.phone,
     };
-    *slot = text;
-    None
+    *slot = Some(value.to_string());
 }
 
 /// The same rules applied to a request that arrived as JSON: `(field path, value, rule)` for

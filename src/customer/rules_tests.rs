@@ -6,11 +6,20 @@ use super::*;
 /// The request of one row given as `(column, cell)` pairs, columns named canonically.
 fn row(cells: &[(&str, &str)]) -> Result<CustomerRequest, Vec<Problem>> {
     let mut builder = RowBuilder::new();
+    let mut checker = RowChecker::new();
     for &(column, raw) in cells {
         let field = Field::parse(column).unwrap_or_else(|| panic!("{column} is canonical"));
         builder.set(field, column, raw);
+        checker.check(field, column, raw);
     }
-    builder.finish("email")
+    let built = builder.finish("email");
+    // A dry run only checks: it must find exactly the problems an import finds.
+    assert_eq!(
+        checker.finish("email").err(),
+        built.as_ref().err().cloned(),
+        "{cells:?}"
+    );
+    built
 }
 
 fn valid(cells: &[(&str, &str)]) -> CustomerRequest {

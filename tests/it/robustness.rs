@@ -3,13 +3,15 @@
 
 use std::io::Cursor;
 
-use ecwid_import::import::check::Checker;
+use ecwid_import::import::check::{Checker, Row};
 use ecwid_import::import::journal::Finished;
 use ecwid_import::input::mapping::{ColumnMap, Layout};
 use ecwid_import::input::reader::CsvInput;
 use proptest::prelude::*;
 
-/// Reads every row of `bytes` and checks each one; returns how many rows were read.
+/// Reads every row of `bytes` and checks them as a dry run does; returns how many rows were
+/// read. Every row's check must find what building its request finds: the same problems, the
+/// same notes, and a group to look up by name exactly when the request has one.
 fn read_and_check(bytes: Vec<u8>) -> usize {
     let Ok(mut input) = CsvInput::from_reader(Box::new(Cursor::new(bytes)), None) else {
         return 0;
@@ -17,13 +19,23 @@ fn read_and_check(bytes: Vec<u8>) -> usize {
     let Ok((map, _)) = ColumnMap::new(input.headers(), &Layout::default()) else {
         return 0;
     };
-    let mut checker = Checker::new(map, true, Finished::default());
-    let mut rows = 0;
+    let mut rows = Vec::new();
     while let Ok(Some(raw)) = input.next_row() {
-        let _ = checker.check(raw);
-        rows += 1;
+        match (map.check(&raw.record), map.request(&raw.record)) {
+            (Ok(check), Ok(built)) => {
+                assert_eq!(check.notes, built.notes);
+                let request = built.request;
+                let by_name =
+                    request.customer_group_name.is_some() && request.customer_group_id.is_none();
+                assert_eq!(check.checked.group_by_name, by_name);
+            }
+            (check, built) => assert_eq!(check.err(), built.err()),
+        }
+        rows.push(Row::from(raw));
     }
-    rows
+    let count = rows.len();
+    Checker::new(map, true, Finished::default()).check_batch(rows);
+    count
 }
 
 /// Cells that exercise the rules: quotes, delimiters, line breaks, NULs, non-ASCII.
@@ -40,9 +52,10 @@ fn cell() -> impl Strategy<Value = String> {
     ]
 }
 
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "email",
     "name",
+    "customerGroupName",
     "taxExempt",
     "taxId",
     "customerGroupId",
@@ -68,13 +81,49 @@ proptest! {
         rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..12), 0..20),
         delimiter in prop_oneof![Just(','), Just(';'), Just('\t'), Just('|')],
     ) {
-        let d = delimiter.to_string();
-        let mut text = COLUMNS.join(&d);
-        text.push('\n');
-        for row in &rows {
-            text.push_str(&row.join(&d));
-            text.push_str("\r\n");
-        }
-        read_and_check(text.into_bytes());
+        read_and_check(csv_text(&COLUMNS, &rows, delimiter));
     }
+
+    /// The oldest Shopify header (names joined from two columns, a country column that takes
+    /// codes or names, a tax-exempt column without a tax ID one), then rows of tricky cells.
+    #[test]
+    fn tricky_rows_of_a_preset_never_panic(
+        rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..20), 0..20),
+    ) {
+        read_and_check(csv_text(&SHOPIFY_OLDEST, &rows, ','));
+    }
+}
+
+const SHOPIFY_OLDEST: [&str; 19] = [
+    "First Name",
+    "Last Name",
+    "Email",
+    "Accepts Marketing",
+    "Company",
+    "Address1",
+    "Address2",
+    "City",
+    "Province",
+    "Province Code",
+    "Country",
+    "Country Code",
+    "Zip",
+    "Phone",
+    "Total Spent",
+    "Total Orders",
+    "Tags",
+    "Note",
+    "Tax Exempt",
+];
+
+/// A header and rows joined by `delimiter`, rows ending in CRLF.
+fn csv_text(header: &[&str], rows: &[Vec<String>], delimiter: char) -> Vec<u8> {
+    let d = delimiter.to_string();
+    let mut text = header.join(&d);
+    text.push('\n');
+    for row in rows {
+        text.push_str(&row.join(&d));
+        text.push_str("\r\n");
+    }
+    text.into_bytes()
 }
