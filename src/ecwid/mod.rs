@@ -323,8 +323,11 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 
 /// Serializes a request body once, to be sent as often as retries need.
 pub fn body_of(request: &CustomerRequest) -> bytes::Bytes {
+    // Room for a typical body at once, rather than growing (and copying) it several times.
+    let mut body = Vec::with_capacity(1024);
     // A struct of strings, numbers and booleans always serializes.
-    serde_json::to_vec(request).unwrap_or_default().into()
+    let _ = serde_json::to_writer(&mut body, request);
+    body.into()
 }
 
 #[cfg(test)]

@@ -60,11 +60,11 @@ impl Batcher {
     /// Sends one group (rows in file order) and returns each row's outcome, in the same order.
     pub async fn send_group(&self, index: u64, items: Vec<Item>) -> Vec<RowOutcome> {
         let mut done: Vec<Option<RowOutcome>> = Vec::with_capacity(items.len());
-        let mut jobs: Vec<(usize, Job)> = Vec::new();
+        let mut jobs: Vec<(usize, Box<Job>)> = Vec::new();
         for item in items {
             match item {
                 Item::Ready(outcome) => done.push(Some(outcome)),
-                Item::Send(job) => match self.sender.prepare(*job).await {
+                Item::Send(job) => match self.sender.prepare(job).await {
                     Ok(job) => {
                         jobs.push((done.len(), job));
                         done.push(None);
@@ -114,7 +114,7 @@ impl Batcher {
     }
 
     /// One row of a batch, from what became of the batch.
-    async fn settle(&self, job: Job, attempts: u32, fate: Option<&Fate>) -> RowOutcome {
+    async fn settle(&self, job: Box<Job>, attempts: u32, fate: Option<&Fate>) -> RowOutcome {
         let sender = &self.sender;
         let from = match fate {
             Some(Fate::Stopped { sent: true }) => return sender.stopped_in_batch(job, attempts),
@@ -148,7 +148,7 @@ impl Batcher {
 
     /// Submits the group's rows as one batch, re-sending it under the same key until the store
     /// gives a ticket, then polls the ticket; also how many submits the rows went out in.
-    async fn submit_and_poll(&self, index: u64, jobs: &[(usize, Job)]) -> (Fate, u32) {
+    async fn submit_and_poll(&self, index: u64, jobs: &[(usize, Box<Job>)]) -> (Fate, u32) {
         let rows: Vec<u64> = jobs.iter().map(|(_, job)| job.row).collect();
         let key = dedup_key(&self.fingerprint, self.batch_size, index, &rows);
         let creates: Vec<BatchCreate> = jobs

@@ -46,7 +46,7 @@ fn language_key(code: &str) -> String {
 impl Sender {
     /// Resolves the row's group name and checks its language; `Err` settles the row without
     /// sending it.
-    pub(super) async fn prepare(&self, mut job: Job) -> Result<Job, RowOutcome> {
+    pub(super) async fn prepare(&self, mut job: Box<Job>) -> Result<Box<Job>, RowOutcome> {
         let request = &mut job.request;
         if request.customer_group_id.is_some() {
             // An id wins over a name: the contract resolves names only when no id is given.

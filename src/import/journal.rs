@@ -148,12 +148,16 @@ pub struct Journal {
     error: Mutex<Option<io::Error>>,
 }
 
-/// The journal file, and a buffer kept for formatting its lines.
+/// The journal file, and lines formatted but not yet written.
 #[derive(Debug)]
 struct Lines {
     file: File,
-    buffer: Vec<u8>,
+    /// `F` lines waiting for the next line that must reach the file at once.
+    pending: Vec<u8>,
 }
+
+/// Bytes of `F` lines that may wait in memory (a few hundred lines).
+const PENDING_MAX: usize = 16 * 1024;
 
 impl Journal {
     /// Starts a new journal at `path`, replacing none: the caller has checked that none exists.
@@ -185,7 +189,7 @@ impl Journal {
         Self {
             file: Mutex::new(Lines {
                 file,
-                buffer: Vec::with_capacity(256),
+                pending: Vec::with_capacity(PENDING_MAX),
             }),
             error: Mutex::new(None),
         }
@@ -199,7 +203,7 @@ impl Journal {
     /// Notes that these rows are about to leave in one batch, as one write.
     pub fn sending_all(&self, rows: &[u64]) {
         let lines: Vec<[String; 2]> = rows.iter().map(|r| ["S".into(), r.to_string()]).collect();
-        if let Err(e) = self.append_lines(&lines) {
+        if let Err(e) = self.write(&lines, true) {
             lock(&self.error).get_or_insert(e);
         }
     }
@@ -209,10 +213,14 @@ impl Journal {
         self.note(&["B", &first.to_string(), &last.to_string(), key, ticket]);
     }
 
-    /// Notes the final outcome of a row.
+    /// Notes the final outcome of a row. The line waits in memory for the next line that must
+    /// reach the file at once (an `S` or `B` line), or for [`Journal::flush`]: one `write` a
+    /// row instead of two. Should the process be killed first, the row has its `S` line on
+    /// file (or was never sent), so `--resume` looks it up (or checks it) again: a lost `F`
+    /// line costs a request, never a second create.
     pub fn finished(&self, outcome: &RowOutcome) {
         let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
-        self.note(&[
+        let fields = [
             "F",
             &outcome.row.to_string(),
             outcome.status.as_str(),
@@ -220,7 +228,15 @@ impl Journal {
             &number(outcome.http_status.map(u64::from)),
             &outcome.attempts.to_string(),
             &one_line(&outcome.error),
-        ]);
+        ];
+        if let Err(e) = self.write(&[fields], false) {
+            lock(&self.error).get_or_insert(e);
+        }
+    }
+
+    /// Writes the `F` lines still waiting: when the run ends with the journal kept.
+    pub fn flush(&self) -> io::Result<()> {
+        self.write::<[&str; 0], &str>(&[], true)
     }
 
     /// The first write error, if any: the journal is then no longer complete.
@@ -234,28 +250,41 @@ impl Journal {
         }
     }
 
-    /// Writes one line with a single `write`, so that the line reaches the file as a whole
-    /// however the process ends.
+    /// Writes one line, after the lines waiting, with a single `write`, so that the line
+    /// reaches the file as a whole however the process ends.
     fn append(&self, fields: &[&str]) -> io::Result<()> {
-        self.append_lines(&[fields])
+        self.write(&[fields], true)
     }
 
-    /// Writes whole lines with a single `write`.
-    fn append_lines<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R]) -> io::Result<()> {
+    /// Adds whole lines after those waiting; `now` writes them all with a single `write`,
+    /// otherwise they wait while they are few.
+    fn write<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R], now: bool) -> io::Result<()> {
         let mut lines = lock(&self.file);
-        let Lines { file, buffer } = &mut *lines;
-        buffer.clear();
+        let Lines { file, pending } = &mut *lines;
         {
             // A small formatting buffer: the csv crate's default zeroes 8 KiB per writer.
             let mut format = csv::WriterBuilder::new()
                 .buffer_capacity(256)
-                .from_writer(&mut *buffer);
+                .from_writer(&mut *pending);
             for fields in records {
                 format.write_record(fields.as_ref())?;
             }
             format.flush()?;
         }
-        file.write_all(buffer)
+        if !now && pending.len() < PENDING_MAX {
+            return Ok(());
+        }
+        let written = file.write_all(pending);
+        pending.clear();
+        written
+    }
+}
+
+impl Drop for Journal {
+    /// Writes the lines still waiting, as a run that returns early leaves them; an error here
+    /// has nobody to tell, and costs only look-ups on `--resume`.
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }
 
@@ -452,6 +481,31 @@ mod tests {
         let (_, finished) = Journal::resume(&path, &identity()).expect("resume again");
         assert_eq!(finished.count(), 3);
         assert_eq!(finished.maybe_sent, HashSet::from([4]));
+    }
+
+    #[test]
+    fn finished_lines_wait_for_the_next_sending_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("out.csv.journal");
+        let journal = Journal::create(&path, &identity()).expect("create");
+        journal.sending(1);
+        journal.sending(2);
+        journal.finished(&outcome(1, Status::Created));
+        let lines = || {
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .lines()
+                .count()
+        };
+        assert_eq!(lines(), 3, "the F line waits");
+        journal.sending(3);
+        assert_eq!(lines(), 5, "it goes out before the S line of row 3");
+        journal.finished(&outcome(2, Status::Created));
+        // A killed process writes nothing more: row 2's F line is lost, its S line is not.
+        std::mem::forget(journal);
+        let (_, finished) = Journal::resume(&path, &identity()).expect("resume");
+        assert_eq!(finished.count(), 1);
+        assert_eq!(finished.maybe_sent, HashSet::from([2, 3]));
     }
 
     #[test]

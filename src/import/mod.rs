@@ -1,8 +1,9 @@
 //! The pipeline of a run: read -> check -> send -> record.
 //!
-//! A blocking thread reads and checks rows and hands them through a bounded channel, so it is
-//! never more than a few rows ahead. Rows are then processed concurrently but recorded in input
-//! order: `buffered` keeps at most a window of rows in progress (a few times `--concurrency`)
+//! One blocking thread reads rows and another checks them (the reader works out rows for the
+//! checker while it would otherwise wait); they hand rows on in batches through bounded
+//! channels, so they are never more than a few batches ahead. Rows are then processed
+//! concurrently, each row to send as a task of its own, but recorded in input order: `buffered` keeps at most a window of rows in progress (a few times `--concurrency`)
 //! and yields them in order, which is the reorder buffer, bounded by the concurrency and not by
 //! the file. Requests in flight are bounded separately by `--concurrency` slots.
 //!
@@ -157,11 +158,23 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         None => match sender.clone() {
             Some(sender) => items
                 .map(move |item| {
-                    let sender = Arc::clone(&sender);
+                    // A row to send is a task of its own, run on the runtime's worker threads
+                    // beside the connections' tasks: half the thread switches of running every
+                    // row's requests on this thread. The window still bounds them.
+                    let sending = match item {
+                        Item::Ready(outcome) => Err(outcome),
+                        Item::Send(job) => {
+                            let sender = Arc::clone(&sender);
+                            Ok(tokio::spawn(async move { sender.send(job).await }))
+                        }
+                    };
                     async move {
-                        match item {
-                            Item::Ready(outcome) => outcome,
-                            Item::Send(job) => sender.send(*job).await,
+                        match sending {
+                            Err(outcome) => outcome,
+                            // A row's task ends only with its outcome, or with a bug's panic.
+                            Ok(task) => task
+                                .await
+                                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
                         }
                     }
                 })
@@ -231,10 +244,15 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         None if tally.all_succeeded() => (exit::OK, None),
         None => (exit::ROWS_FAILED, None),
     };
-    // A finished run needs no journal: the next run of the same command starts afresh.
-    if stopped.is_none() && journal.is_some() {
+    // A finished run needs no journal: the next run of the same command starts afresh. A
+    // stopped one leaves it complete for `--resume`.
+    if let Some(journal) = &journal {
         let path = journal_path(config);
-        std::fs::remove_file(&path).map_err(|source| Error::Output { path, source })?;
+        let done = match stopped {
+            None => std::fs::remove_file(&path),
+            Some(_) => journal.flush(),
+        };
+        done.map_err(|source| Error::Output { path, source })?;
     }
     let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
     Ok(Summary {

@@ -38,12 +38,12 @@ pub struct Job {
 
 impl Job {
     /// The outcome of the row when no request is made for it.
-    pub fn unsent(self, status: Status) -> RowOutcome {
+    pub fn unsent(self: Box<Self>, status: Status) -> RowOutcome {
         finish(self, &Progress::default(), status, None, String::new())
     }
 
     /// A row settled before any request of its own, with what to say and a short reason.
-    pub fn settled_as(self, status: Status, error: String, reason: &str) -> RowOutcome {
+    pub fn settled_as(self: Box<Self>, status: Status, error: String, reason: &str) -> RowOutcome {
         let mut outcome = finish(self, &Progress::default(), status, None, error);
         outcome.reasons = vec![reason.to_string()];
         outcome
@@ -140,7 +140,7 @@ pub(super) enum FromBatch {
 
 impl Sender {
     /// Sends the row until it has its final status.
-    pub async fn send(&self, job: Job) -> RowOutcome {
+    pub async fn send(&self, job: Box<Job>) -> RowOutcome {
         let job = match self.prepare(job).await {
             Ok(job) => job,
             Err(outcome) => return outcome,
@@ -155,7 +155,12 @@ impl Sender {
     /// Goes on with a prepared row whose create went out inside a batch (`attempts` times),
     /// from what the batch said: the same state machine as a single create, so that a 409,
     /// a refusal or a 5xx inside a batch is handled exactly as on its own.
-    pub(super) async fn after_batch(&self, job: Job, attempts: u32, from: FromBatch) -> RowOutcome {
+    pub(super) async fn after_batch(
+        &self,
+        job: Box<Job>,
+        attempts: u32,
+        from: FromBatch,
+    ) -> RowOutcome {
         let mut p = Progress {
             attempts,
             ..Progress::default()
@@ -176,13 +181,13 @@ impl Sender {
     }
 
     /// A row the run stopped before sending: `not_sent`, and not settled.
-    pub(super) fn stopped_unsent(&self, job: Job) -> RowOutcome {
+    pub(super) fn stopped_unsent(&self, job: Box<Job>) -> RowOutcome {
         self.stopped(job, Progress::default())
     }
 
     /// A prepared row whose batch's outcome is not known because the run stopped while
     /// waiting for it: unsettled, so that `--resume` polls the batch's ticket.
-    pub(super) fn stopped_in_batch(&self, job: Job, attempts: u32) -> RowOutcome {
+    pub(super) fn stopped_in_batch(&self, job: Box<Job>, attempts: u32) -> RowOutcome {
         let mut outcome = finish(
             job,
             &Progress {
@@ -201,7 +206,7 @@ impl Sender {
     /// for it (inside a batch), used before any request of its own.
     async fn drive(
         &self,
-        job: Job,
+        job: Box<Job>,
         mut p: Progress,
         mut answer: Option<Result<Reply, ApiError>>,
     ) -> RowOutcome {
@@ -393,7 +398,7 @@ impl Sender {
         Some(slot)
     }
 
-    fn gave_up(&self, job: Job, p: Progress) -> RowOutcome {
+    fn gave_up(&self, job: Box<Job>, p: Progress) -> RowOutcome {
         let note = format!(
             "gave up after {} retries: {}",
             self.max_retries,
@@ -405,7 +410,7 @@ impl Sender {
     /// The run stopped before the row was settled.
     /// The run stopped before the row was settled. Not journaled as finished: `--resume`
     /// takes the row up again (with a look-up first when a create may have reached the store).
-    fn stopped(&self, job: Job, p: Progress) -> RowOutcome {
+    fn stopped(&self, job: Box<Job>, p: Progress) -> RowOutcome {
         let mut outcome = match p.phase {
             Phase::Settle => {
                 let note = format!(
@@ -463,7 +468,7 @@ pub(super) fn stop_hint(error: Option<&ApiError>) -> String {
 
 /// A failed row; one whose last create may have taken effect says so, since the failed-rows
 /// file is meant to be imported again.
-fn failed(job: Job, p: &Progress, mut error: String) -> RowOutcome {
+fn failed(job: Box<Job>, p: &Progress, mut error: String) -> RowOutcome {
     if p.phase == Phase::Settle && !error.ends_with(UNKNOWN_NOTE) {
         error.push_str(UNKNOWN_NOTE);
     }
@@ -479,7 +484,13 @@ fn with_note(error: String, note: String) -> String {
     }
 }
 
-fn finish(job: Job, p: &Progress, status: Status, id: Option<u64>, error: String) -> RowOutcome {
+fn finish(
+    job: Box<Job>,
+    p: &Progress,
+    status: Status,
+    id: Option<u64>,
+    error: String,
+) -> RowOutcome {
     let reason = match (&p.last_error, status) {
         (Some(ApiError::Status { status, code, .. }), Status::Failed) => {
             format!(
