@@ -128,6 +128,8 @@ struct Languages {
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    /// `{base}/customers`, parsed once: the URL of every create.
+    customers: reqwest::Url,
     auth: HeaderValue,
     timeout: Duration,
 }
@@ -148,13 +150,17 @@ impl Client {
                 .to_string()
         })?;
         auth.set_sensitive(true);
+        let base = format!(
+            "{}/{}",
+            config.api_url.trim_end_matches('/'),
+            config.store_id
+        );
+        let customers = reqwest::Url::parse(&format!("{base}/customers"))
+            .map_err(|e| format!("the API URL {:?} is not a URL: {e}", config.api_url))?;
         Ok(Self {
             http,
-            base: format!(
-                "{}/{}",
-                config.api_url.trim_end_matches('/'),
-                config.store_id
-            ),
+            base,
+            customers,
             auth,
             timeout: config.timeout,
         })
@@ -164,7 +170,7 @@ impl Client {
     pub async fn create_customer(&self, body: bytes::Bytes) -> Result<u64, ApiError> {
         let request = self
             .http
-            .post(format!("{}/customers", self.base))
+            .post(self.customers.clone())
             .header(header::CONTENT_TYPE, "application/json")
             .body(body);
         let (status, bytes) = self.send(request).await?;
@@ -220,7 +226,10 @@ impl Client {
             .map(|c| c.id))
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), ApiError> {
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(u16, bytes::Bytes), ApiError> {
         let response = request
             .header(header::AUTHORIZATION, self.auth.clone())
             .header(header::ACCEPT, "application/json")
@@ -228,11 +237,7 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(&e))?;
         let status = response.status().as_u16();
-        let reason = response
-            .status()
-            .canonical_reason()
-            .unwrap_or("")
-            .to_string();
+        let reason = response.status().canonical_reason().unwrap_or("");
         let retry_after = response
             .headers()
             .get(header::RETRY_AFTER)
@@ -243,7 +248,7 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(&e))?;
         if (200..300).contains(&status) {
-            return Ok((status, bytes.to_vec()));
+            return Ok((status, bytes));
         }
         let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
         let (message, code) = match body {
@@ -253,7 +258,7 @@ impl Client {
         let message = message
             .filter(|m| !m.trim().is_empty())
             .or_else(|| Some(excerpt(&bytes)).filter(|m| !m.is_empty()))
-            .unwrap_or(reason);
+            .unwrap_or_else(|| reason.to_string());
         Err(ApiError::Status {
             status,
             message,
