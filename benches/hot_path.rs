@@ -1,5 +1,6 @@
 //! Microbenchmarks of the per-row hot path: mapping a row's cells to fields with the value
-//! rules, and serializing the request body. Rows come from `samples/customers.csv`, read once.
+//! rules (building the request, or only checking the row as a dry run does), and serializing
+//! the request body. Rows come from `samples/customers.csv`, read once.
 //!
 //!     cargo bench --bench hot_path
 
@@ -49,6 +50,14 @@ fn hot_path(c: &mut Criterion) {
             for row in &rows {
                 black_box(map.email(&row.record));
                 let _ = black_box(map.request(black_box(&row.record)));
+            }
+        })
+    });
+    group.bench_function("check", |b| {
+        b.iter(|| {
+            for row in &rows {
+                black_box(map.email(&row.record));
+                let _ = black_box(map.check(black_box(&row.record)));
             }
         })
     });

@@ -2,8 +2,9 @@
 //!
 //! [`RowChecker`] checks the cells of one row and [`RowBuilder`] turns them into a
 //! [`CustomerRequest`]; both collect every broken rule instead of stopping at the first, so
-//! that one look at the results file tells the user everything to fix in a row. [`check_request`] applies the same rules to a request
-//! that arrives as JSON (the sandbox answers 400 with it, as Ecwid would).
+//! that one look at the results file tells the user everything to fix in a row.
+//! [`check_request`] applies the same rules to a request that arrives as JSON (the sandbox
+//! answers 400 with it, as Ecwid would).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -171,8 +172,6 @@ pub fn broken_rule(field: Field, value: &str) -> Option<&'static str> {
 
 /// Checks the cells of one row against the value rules without building anything: what a dry
 /// run needs (no copy of any cell for a valid row), and the first step of [`RowBuilder`].
-/// Every broken rule is collected instead of stopping at the first, so that one look at the
-/// results file tells the user everything to fix in a row.
 #[derive(Debug, Default)]
 pub struct RowChecker {
     problems: Vec<Problem>,

@@ -163,8 +163,9 @@ impl Checker {
     /// Checks a batch of rows, in file order.
     pub fn check_batch(&mut self, mut rows: Vec<Row>) -> Vec<Item> {
         self.preparer.prepare(&mut rows, usize::MAX);
-        let prepared = |row: &Row| row.prepared.as_ref().and_then(|p| p.hash);
-        self.seen.warm(rows.iter().filter_map(prepared));
+        // Every email's place in the duplicate table, looked up for the batch at once.
+        let hash = |row: &Row| row.prepared.as_ref().and_then(|p| p.hash);
+        self.seen.warm(rows.iter().filter_map(hash));
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             // Every row was prepared above; preparing again would only repeat that.
