@@ -154,7 +154,7 @@ pub fn template() -> String {
 }
 
 /// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once (the
-/// journal, written line by line, still lets `--resume` finish the job).
+/// journal still lets `--resume` finish the job: every create left after its `S` line).
 async fn watch_signals(stop: Stop) {
     let mut signals = Signals::new();
     signals.next().await;

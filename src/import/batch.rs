@@ -168,8 +168,13 @@ impl Batcher {
             };
             if attempts == 0
                 && let Some(journal) = &sender.journal
+                && !journal.sending_all(&rows)
             {
-                journal.sending_all(&rows);
+                // As for a single create: without the rows' `S` lines the batch does not leave.
+                sender
+                    .stop
+                    .abort("the journal cannot be written: no more rows are sent".into());
+                return (Fate::Stopped { sent: maybe_ran }, attempts);
             }
             attempts += 1;
             let result = sender.client.submit_batch(&key, &creates).await;

@@ -41,11 +41,12 @@ impl From<RawRow> for Row {
     }
 }
 
-/// What the row alone tells: its email, the email's hash and what the mapping makes of it.
+/// What the row alone tells: its email, the email's hash and what the mapping makes of it
+/// (not worked out for a row that an interrupted run finished: its outcome is replayed).
 struct Prepared {
     email: String,
     hash: Option<u64>,
-    mapped: Result<Mapped, Invalid>,
+    mapped: Option<Result<Mapped, Invalid>>,
 }
 
 /// A valid row: its request (none in a dry run, which only checks; boxed, so that batches of
@@ -65,6 +66,8 @@ pub struct Preparer {
     map: Arc<ColumnMap>,
     dry_run: bool,
     hasher: RandomState,
+    /// Rows 1 to this one were finished by an interrupted run.
+    replayed: u64,
 }
 
 impl Preparer {
@@ -82,7 +85,15 @@ impl Preparer {
     fn prepared(&self, raw: &RawRow, lower: &mut String) -> Prepared {
         let email = self.map.email(&raw.record);
         let hash = self.hash_of(&email, lower);
-        let mapped = if let Some(problem) = &raw.problem {
+        Prepared {
+            email,
+            hash,
+            mapped: (raw.row > self.replayed).then(|| self.mapped(raw)),
+        }
+    }
+
+    fn mapped(&self, raw: &RawRow) -> Result<Mapped, Invalid> {
+        if let Some(problem) = &raw.problem {
             Err(Invalid {
                 error: problem.clone(),
                 reasons: vec![problem.clone()],
@@ -99,11 +110,6 @@ impl Preparer {
                 group_by_name: false,
                 notes: r.notes,
             })
-        };
-        Prepared {
-            email,
-            hash,
-            mapped,
         }
     }
 
@@ -147,6 +153,7 @@ impl Checker {
                 map: Arc::new(map),
                 dry_run,
                 hasher: RandomState::new(),
+                replayed: finished.count(),
             },
             finished,
             seen: SeenEmails::default(),
@@ -161,23 +168,27 @@ impl Checker {
     }
 
     /// Checks a batch of rows, in file order.
-    pub fn check_batch(&mut self, mut rows: Vec<Row>) -> Vec<Item> {
-        self.preparer.prepare(&mut rows, usize::MAX);
+    pub fn check_batch(&mut self, rows: Vec<Row>) -> Vec<Item> {
+        let mut lower = String::new();
+        let rows: Vec<(RawRow, Prepared)> = rows
+            .into_iter()
+            .map(|row| match row.prepared {
+                Some(prepared) => (row.raw, prepared),
+                None => {
+                    let prepared = self.preparer.prepared(&row.raw, &mut lower);
+                    (row.raw, prepared)
+                }
+            })
+            .collect();
         // Every email's place in the duplicate table, looked up for the batch at once.
-        let hash = |row: &Row| row.prepared.as_ref().and_then(|p| p.hash);
-        self.seen.warm(rows.iter().filter_map(hash));
+        self.seen.warm(rows.iter().filter_map(|(_, p)| p.hash));
         let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            // Every row was prepared above; preparing again would only repeat that.
-            let prepared = match row.prepared {
-                Some(prepared) => prepared,
-                None => self.preparer.prepared(&row.raw, &mut String::new()),
-            };
+        for (raw, prepared) in rows {
             let first_row = prepared
                 .hash
-                .map(|hash| self.seen.first_or_insert(hash, row.raw.row))
-                .filter(|&first| first != row.raw.row);
-            items.push(self.check(row.raw, prepared, first_row));
+                .map(|hash| self.seen.first_or_insert(hash, raw.row))
+                .filter(|&first| first != raw.row);
+            items.push(self.check(raw, prepared, first_row));
         }
         items
     }
@@ -215,6 +226,8 @@ impl Checker {
                 settled: true,
             })
         };
+        // Worked out beforehand for every row but the replayed ones.
+        let mapped = mapped.unwrap_or_else(|| self.preparer.mapped(&raw));
         let mapped = match mapped {
             Ok(mapped) => mapped,
             Err(invalid) => {
@@ -278,9 +291,10 @@ const LOW_BITS: u64 = (1 << 48) - 1;
 
 impl SeenEmails {
     /// Brings what looking up `hashes` reads into the cache: one pass over their shards, one
-    /// over the shards' entries. The table outgrows the caches, and a lookup waits out two
-    /// misses in a row (a fifth of a dry run's time); the loads of one pass do not depend on
-    /// each other, so the processor waits for them together.
+    /// over the entries a binary search reads first (the middle) and last (the ends). The table
+    /// outgrows the caches, and a lookup waits out two misses in a row (a fifth of a dry run's
+    /// time); the loads of one pass do not depend on each other, so the processor waits for
+    /// them together.
     fn warm(&self, hashes: impl Iterator<Item = u64> + Clone) {
         if self.shards.is_empty() {
             return;
@@ -291,7 +305,8 @@ impl SeenEmails {
         }
         for hash in hashes {
             let shard = &self.shards[shard_of(hash)];
-            for entry in [shard.first(), shard.last()].into_iter().flatten() {
+            let probes = [shard.get(shard.len() / 2), shard.first(), shard.last()];
+            for entry in probes.into_iter().flatten() {
                 sum = sum.wrapping_add(usize::from(entry[0]));
             }
         }
@@ -312,9 +327,10 @@ impl SeenEmails {
                     shard.reserve_exact((shard.len() / 8).max(4));
                 }
                 let [k0, k1, k2] = split48(key);
-                // Rows past 2^32 (a file of tens of gigabytes) share the last number.
-                let row = row.min(u64::from(u32::MAX));
-                shard.insert(i, [k0, k1, k2, (row >> 16) as u16, row as u16]);
+                // Rows past 2^32 (a file of tens of gigabytes) are noted as the last number,
+                // which only a later duplicate's message shows.
+                let noted = row.min(u64::from(u32::MAX));
+                shard.insert(i, [k0, k1, k2, (noted >> 16) as u16, noted as u16]);
                 row
             }
         }
@@ -399,5 +415,9 @@ mod tests {
             assert_eq!(seen.first_or_insert(hash, n + 1_000), n + 1_000);
         }
         assert_eq!(seen.first_or_insert(0xdead_beef_cafe_f00d, 1), 5);
+        // Rows past 2^32 are new rows all the same; a duplicate of one names the last number.
+        let far = u64::from(u32::MAX) + 10;
+        assert_eq!(seen.first_or_insert(42 << 50, far), far);
+        assert_eq!(seen.first_or_insert(42 << 50, far + 1), u64::from(u32::MAX));
     }
 }

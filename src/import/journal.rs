@@ -2,8 +2,9 @@
 //! goes, which rows went out and how each one ended, so that `--resume` can finish the job after
 //! Ctrl-C, a crash or `kill -9` without sending any finished row again.
 //!
-//! Each line is a CSV record, written with one `write` and no buffering, so a killed process
-//! leaves at most a torn last line (dropped on resume):
+//! Each line is a CSV record. `S` and `B` lines, and the header, are written at once with one
+//! `write` each (together with the `F` lines waiting, see [`Journal::finished`]), so a killed
+//! process leaves at most a torn last line (dropped on resume):
 //!
 //! - `ecwid-import-journal,2,<input fingerprint>,<store id>,<api url>`: the header;
 //! - `S,<row>`: the row's first create is about to leave (it may reach the store), on its own
@@ -154,6 +155,8 @@ struct Lines {
     file: File,
     /// `F` lines waiting for the next line that must reach the file at once.
     pending: Vec<u8>,
+    /// A write failed: the file may miss lines, and nothing more is added to it.
+    broken: bool,
 }
 
 /// Bytes of `F` lines that may wait in memory (a few hundred lines).
@@ -190,22 +193,23 @@ impl Journal {
             file: Mutex::new(Lines {
                 file,
                 pending: Vec::with_capacity(PENDING_MAX),
+                broken: false,
             }),
             error: Mutex::new(None),
         }
     }
 
-    /// Notes that the row's create is about to leave.
-    pub fn sending(&self, row: u64) {
-        self.note(&["S", &row.to_string()]);
+    /// Notes that the row's create is about to leave; `false` when the line could not be
+    /// written, and the create must then not leave.
+    pub fn sending(&self, row: u64) -> bool {
+        self.note(&["S", &row.to_string()])
     }
 
-    /// Notes that these rows are about to leave in one batch, as one write.
-    pub fn sending_all(&self, rows: &[u64]) {
+    /// Notes that these rows are about to leave in one batch, as one write; `false` when the
+    /// lines could not be written, and the batch must then not leave.
+    pub fn sending_all(&self, rows: &[u64]) -> bool {
         let lines: Vec<[String; 2]> = rows.iter().map(|r| ["S".into(), r.to_string()]).collect();
-        if let Err(e) = self.write(&lines, true) {
-            lock(&self.error).get_or_insert(e);
-        }
+        self.keep_error(self.write(&lines, true))
     }
 
     /// Notes that the store accepted a batch of rows `first..=last` under `ticket`.
@@ -213,12 +217,12 @@ impl Journal {
         self.note(&["B", &first.to_string(), &last.to_string(), key, ticket]);
     }
 
-    /// Notes the final outcome of a row. The line waits in memory for the next line that must
-    /// reach the file at once (an `S` or `B` line), or for [`Journal::flush`]: one `write` a
-    /// row instead of two. Should the process be killed first, the row has its `S` line on
-    /// file (or was never sent), so `--resume` looks it up (or checks it) again: a lost `F`
-    /// line costs a request, never a second create.
-    pub fn finished(&self, outcome: &RowOutcome) {
+    /// Notes the final outcome of a row. Unless `now`, the line waits in memory for the next
+    /// line that must reach the file at once (an `S` or `B` line), or for [`Journal::flush`]:
+    /// one `write` a row instead of two. The caller lets it wait only where losing it changes
+    /// nothing but a request: for a row created (`--resume` looks it up, finds it and reports
+    /// it created) or never sent (checked again alike).
+    pub fn finished(&self, outcome: &RowOutcome, now: bool) {
         let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
         let fields = [
             "F",
@@ -229,9 +233,7 @@ impl Journal {
             &outcome.attempts.to_string(),
             &one_line(&outcome.error),
         ];
-        if let Err(e) = self.write(&[fields], false) {
-            lock(&self.error).get_or_insert(e);
-        }
+        self.keep_error(self.write(&[fields], now));
     }
 
     /// Writes the `F` lines still waiting: when the run ends with the journal kept.
@@ -244,9 +246,19 @@ impl Journal {
         lock(&self.error).take()
     }
 
-    fn note(&self, fields: &[&str]) {
-        if let Err(e) = self.append(fields) {
-            lock(&self.error).get_or_insert(e);
+    /// Writes one line at once; `false` when it could not be.
+    fn note(&self, fields: &[&str]) -> bool {
+        self.keep_error(self.append(fields))
+    }
+
+    /// Keeps the first error for [`Journal::take_error`]; whether there was none.
+    fn keep_error(&self, result: io::Result<()>) -> bool {
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                lock(&self.error).get_or_insert(e);
+                false
+            }
         }
     }
 
@@ -257,10 +269,18 @@ impl Journal {
     }
 
     /// Adds whole lines after those waiting; `now` writes them all with a single `write`,
-    /// otherwise they wait while they are few.
+    /// otherwise they wait while they are few. After a failed write nothing more is written,
+    /// so that the file keeps a gapless run of finished rows that `--resume` can read.
     fn write<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R], now: bool) -> io::Result<()> {
         let mut lines = lock(&self.file);
-        let Lines { file, pending } = &mut *lines;
+        let Lines {
+            file,
+            pending,
+            broken,
+        } = &mut *lines;
+        if *broken {
+            return Err(io::Error::other("an earlier write to the journal failed"));
+        }
         {
             // A small formatting buffer: the csv crate's default zeroes 8 KiB per writer.
             let mut format = csv::WriterBuilder::new()
@@ -276,6 +296,7 @@ impl Journal {
         }
         let written = file.write_all(pending);
         pending.clear();
+        *broken = written.is_err();
         written
     }
 }
@@ -460,8 +481,8 @@ mod tests {
         for row in 1..=3 {
             journal.sending(row);
         }
-        journal.finished(&outcome(1, Status::Created));
-        journal.finished(&outcome(2, Status::Failed));
+        journal.finished(&outcome(1, Status::Created), false);
+        journal.finished(&outcome(2, Status::Failed), false);
         journal.sending(4);
         drop(journal);
         // A torn line, as a killed process may leave.
@@ -476,7 +497,7 @@ mod tests {
         assert_eq!(second.customer_id, Some(102));
         assert_eq!(second.error, "a, \"quoted\"\nnote\r\n C:\\path \\n");
         assert_eq!(finished.maybe_sent, HashSet::from([3, 4]));
-        journal.finished(&outcome(3, Status::Created));
+        journal.finished(&outcome(3, Status::Created), false);
         drop(journal);
         let (_, finished) = Journal::resume(&path, &identity()).expect("resume again");
         assert_eq!(finished.count(), 3);
@@ -490,7 +511,7 @@ mod tests {
         let journal = Journal::create(&path, &identity()).expect("create");
         journal.sending(1);
         journal.sending(2);
-        journal.finished(&outcome(1, Status::Created));
+        journal.finished(&outcome(1, Status::Created), false);
         let lines = || {
             std::fs::read_to_string(&path)
                 .expect("read")
@@ -500,12 +521,27 @@ mod tests {
         assert_eq!(lines(), 3, "the F line waits");
         journal.sending(3);
         assert_eq!(lines(), 5, "it goes out before the S line of row 3");
-        journal.finished(&outcome(2, Status::Created));
+        journal.finished(&outcome(2, Status::Created), false);
         // A killed process writes nothing more: row 2's F line is lost, its S line is not.
         std::mem::forget(journal);
         let (_, finished) = Journal::resume(&path, &identity()).expect("resume");
         assert_eq!(finished.count(), 1);
         assert_eq!(finished.maybe_sent, HashSet::from([2, 3]));
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_written_says_so_and_takes_no_more_lines() {
+        // Every write to /dev/full fails (no space left on the device).
+        let full = OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let journal = Journal::new(full);
+        journal.finished(&outcome(1, Status::Created), false);
+        assert!(!journal.sending(2), "the create of row 2 must not leave");
+        assert!(journal.take_error().is_some());
+        assert!(!journal.sending_all(&[3, 4]));
+        assert!(journal.flush().is_err());
     }
 
     #[test]
@@ -517,9 +553,9 @@ mod tests {
         journal.batch(1, 2, "k1", "t1");
         journal.sending_all(&[3, 5]);
         journal.batch(3, 5, "k2", "t,2");
-        journal.finished(&outcome(1, Status::Created));
-        journal.finished(&outcome(2, Status::Created));
-        journal.finished(&outcome(3, Status::Created));
+        journal.finished(&outcome(1, Status::Created), false);
+        journal.finished(&outcome(2, Status::Created), false);
+        journal.finished(&outcome(3, Status::Created), false);
         drop(journal);
         let (_, finished) = Journal::resume(&path, &identity()).expect("resume");
         assert_eq!(finished.count(), 3);

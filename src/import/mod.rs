@@ -3,9 +3,10 @@
 //! One blocking thread reads rows and another checks them (the reader works out rows for the
 //! checker while it would otherwise wait); they hand rows on in batches through bounded
 //! channels, so they are never more than a few batches ahead. Rows are then processed
-//! concurrently, each row to send as a task of its own, but recorded in input order: `buffered` keeps at most a window of rows in progress (a few times `--concurrency`)
-//! and yields them in order, which is the reorder buffer, bounded by the concurrency and not by
-//! the file. Requests in flight are bounded separately by `--concurrency` slots.
+//! concurrently, each row to send as a task of its own, but recorded in input order:
+//! `buffered` keeps at most a window of rows in progress (a few times `--concurrency`) and
+//! yields them in order, which is the reorder buffer, bounded by the concurrency and not by the
+//! file. Requests in flight are bounded separately by `--concurrency` slots.
 //!
 //! With `--batch`, rows are grouped `--batch-size` at a time and each group is sent as one batch
 //! (`batch`); groups are processed a few at a time in the same ordered way, and their outcomes
@@ -42,13 +43,15 @@ use crate::report::summary::{BatchCounts, Summary, Tally};
 use batch::Batcher;
 use check::{Checker, Item, Preparer, Row};
 use journal::{Finished, Identity, Journal};
+use outcome::Status;
 use rate::RateBudget;
 use send::{Counters, Sender};
 use stop::{Stop, StopReason};
 
 /// Rows the reader hands over at once: one wake-up of the other side per batch rather than per
 /// row, which was a third of the CPU time of a dry run. 512 rather than 128 halved the thread
-/// switches again (about 3,000 instead of 7,000 for 500,000 rows) for under 1 MB more memory.
+/// switches again (about 3,000 instead of 7,000 for 500,000 rows) for under 1 MB more memory
+/// in a dry run (an import's rows carry their requests: 1–2 MB more).
 const BATCH: usize = 512;
 /// Batches each stage (reading, checking) may have waiting for the next.
 const READ_AHEAD: usize = 2;
@@ -81,6 +84,12 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             not_imported.join(", ")
         );
     }
+    // The client before the journal: a bad API URL is refused before anything is written.
+    let client = config
+        .send
+        .as_ref()
+        .map(|send| Client::new(&send.client).map_err(Error::Usage))
+        .transpose()?;
     let (journal, mut finished, fingerprint) = match &config.send {
         Some(send) if send.journal => open_journal(config, send)?,
         Some(_) => (None, Finished::default(), input_fingerprint(config)?),
@@ -102,8 +111,8 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let sender = config
         .send
         .as_ref()
-        .map(|send| sender(send, stop, &counters, journal.clone()))
-        .transpose()?;
+        .zip(client)
+        .map(|(send, client)| sender(send, client, stop, &counters, journal.clone()));
     let budget = sender.as_ref().map(|s| Arc::clone(&s.budget));
     let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
     let batcher = match (&sender, config.send.as_ref().and_then(|s| s.batch_size)) {
@@ -185,7 +194,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
                 .map(|item| match item {
                     Item::Ready(outcome) => outcome,
                     // A dry run makes no jobs; were there one, it would be a valid row.
-                    Item::Send(job) => job.unsent(outcome::Status::Valid),
+                    Item::Send(job) => job.unsent(Status::Valid),
                 })
                 .boxed(),
         },
@@ -201,7 +210,12 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             .update(&recorder.tally, done, retries, paused, batch_counts());
     }
     // The checker ends once the reader has, or when the rows are no longer wanted.
-    let _ = checking.await;
+    if let Err(e) = checking.await
+        && e.is_panic()
+    {
+        // A bug: the rows it had not handed on would be missing from the results.
+        std::panic::resume_unwind(e.into_panic());
+    }
     let read = reader
         .await
         .unwrap_or_else(|e| Err((0, std::io::Error::other(e))));
@@ -373,7 +387,14 @@ impl Recorder {
             && self.journal_open
             && outcome.row > self.replayed
         {
-            journal.finished(outcome);
+            // Its line may wait for the next `S` line only where losing it costs no more than
+            // a look-up: a created row is found as created, an unsent one checked again alike.
+            // Once the run stops, no `S` line follows: lines go out at once.
+            let alike_again = matches!(
+                outcome.status,
+                Status::Created | Status::Invalid | Status::Duplicate
+            );
+            journal.finished(outcome, !alike_again || stop.is_stopped());
         }
         if self.error.is_some() {
             return;
@@ -399,12 +420,12 @@ impl Recorder {
 
 fn sender(
     send: &SendConfig,
+    client: Client,
     stop: &Stop,
     counters: &Arc<Counters>,
     journal: Option<Arc<Journal>>,
-) -> Result<Arc<Sender>, Error> {
-    let client = Client::new(&send.client).map_err(Error::Usage)?;
-    Ok(Arc::new(Sender {
+) -> Arc<Sender> {
+    Arc::new(Sender {
         client,
         budget: Arc::new(RateBudget::new(send.rate)),
         slots: Arc::new(Semaphore::new(send.concurrency)),
@@ -414,7 +435,7 @@ fn sender(
         facts: facts::StoreFacts::default(),
         stop: stop.clone(),
         counters: Arc::clone(counters),
-    }))
+    })
 }
 
 /// Reads every row, in batches; `Err` holds the last row read before an I/O error.

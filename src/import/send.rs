@@ -347,8 +347,14 @@ impl Sender {
         phase: Phase,
     ) -> Option<Result<Reply, ApiError>> {
         let _slot = self.turn().await?;
-        if let (Phase::Create, Some(journal)) = (phase, &self.journal) {
-            journal.sending(job.row);
+        if let (Phase::Create, Some(journal)) = (phase, &self.journal)
+            && !journal.sending(job.row)
+        {
+            // Without its `S` line, a create that reached the store would not be looked up on
+            // `--resume` and could be sent twice: it does not leave, and the run stops.
+            self.stop
+                .abort("the journal cannot be written: no more rows are sent".into());
+            return None;
         }
         let result = match phase {
             Phase::Create => self
@@ -408,7 +414,6 @@ impl Sender {
         failed(job, &p, note)
     }
 
-    /// The run stopped before the row was settled.
     /// The run stopped before the row was settled. Not journaled as finished: `--resume`
     /// takes the row up again (with a look-up first when a create may have reached the store).
     fn stopped(&self, job: Box<Job>, p: Progress) -> RowOutcome {

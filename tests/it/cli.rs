@@ -655,6 +655,32 @@ fn token_is_never_shown_in_a_dry_run() {
     );
 }
 
+/// An API URL that is not a URL is refused (exit 2) before anything is written: no journal
+/// is left to block the corrected command.
+#[test]
+fn a_malformed_api_url_leaves_no_journal() {
+    let dir = TempDir::new().unwrap();
+    let input = write(&dir, "customers.csv", "email\nann@example.com\n");
+    bin()
+        .args([
+            "import",
+            "--store-id",
+            "1003",
+            "--api-url",
+            "http://exa mple.com/api",
+        ])
+        .arg(&input)
+        .env("ECWID_TOKEN", CANARY)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not a URL"));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["customers.csv"]);
+}
+
 /// Importing to an unreachable store fails the row after --max-retries 0, exits 1, and the
 /// token never shows in any output, even at the highest log level.
 #[test]
