@@ -166,14 +166,7 @@ impl Batcher {
             let Some(slot) = sender.turn().await else {
                 return (Fate::Stopped { sent: maybe_ran }, attempts);
             };
-            if attempts == 0
-                && let Some(journal) = &sender.journal
-                && !journal.sending_all(&rows)
-            {
-                // As for a single create: without the rows' `S` lines the batch does not leave.
-                sender
-                    .stop
-                    .abort("the journal cannot be written: no more rows are sent".into());
+            if attempts == 0 && !sender.note_sending(&rows) {
                 return (Fate::Stopped { sent: maybe_ran }, attempts);
             }
             attempts += 1;

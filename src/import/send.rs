@@ -347,13 +347,7 @@ impl Sender {
         phase: Phase,
     ) -> Option<Result<Reply, ApiError>> {
         let _slot = self.turn().await?;
-        if let (Phase::Create, Some(journal)) = (phase, &self.journal)
-            && !journal.sending(job.row)
-        {
-            // Without its `S` line, a create that reached the store would not be looked up on
-            // `--resume` and could be sent twice: it does not leave, and the run stops.
-            self.stop
-                .abort("the journal cannot be written: no more rows are sent".into());
+        if phase == Phase::Create && !self.note_sending(&[job.row]) {
             return None;
         }
         let result = match phase {
@@ -403,6 +397,23 @@ impl Sender {
         }
         Counters::bump(&self.counters.requests);
         Some(slot)
+    }
+
+    /// Notes in the journal that these rows' creates (one, or a batch's) are about to leave.
+    /// `false` when that cannot be written: the creates must then not leave, and the run stops.
+    /// Without its `S` line, a create that reached the store would not be looked up on
+    /// `--resume` and could be sent twice.
+    pub(super) fn note_sending(&self, rows: &[u64]) -> bool {
+        let noted = match (&self.journal, rows) {
+            (None, _) => true,
+            (Some(journal), [row]) => journal.sending(*row),
+            (Some(journal), rows) => journal.sending_all(rows),
+        };
+        if !noted {
+            self.stop
+                .abort("the journal cannot be written: no more rows are sent".into());
+        }
+        noted
     }
 
     fn gave_up(&self, job: Box<Job>, p: Progress) -> RowOutcome {
