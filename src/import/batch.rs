@@ -13,18 +13,20 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
 use super::check::Item;
+use super::engine::{Failure, Kind, STOPPED_RUN};
+use super::job::Job;
 use super::journal::OpenBatch;
 use super::outcome::RowOutcome;
-use super::retry::{self, Action, MAX_RATE_LIMITED};
-use super::send::{Counters, FromBatch, Job, Sender, stop_hint};
+use super::send::{FromBatch, Sender};
 use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
+use crate::report::summary::BatchCounts;
 
 /// The first poll comes this long after the submit; each next one twice as long after, up to
 /// [`MAX_POLL_INTERVAL`]: a small batch is often done at once, a big one may take a while.
@@ -44,6 +46,9 @@ pub struct Batcher {
     pub batch_size: usize,
     /// Batches an interrupted run left open, from the journal: polled before anything is sent.
     pub open: Vec<OpenBatch>,
+    /// Batches sent (or taken up from an interrupted run), and polled to the end.
+    pub sent: AtomicU64,
+    pub done: AtomicU64,
 }
 
 /// What became of a batch as a whole.
@@ -64,13 +69,15 @@ impl Batcher {
         for item in items {
             match item {
                 Item::Ready(outcome) => done.push(Some(outcome)),
-                Item::Send(job) => match self.sender.prepare(job).await {
-                    Ok(job) => {
-                        jobs.push((done.len(), job));
-                        done.push(None);
+                Item::Send(job) => {
+                    match self.sender.facts.prepare(&self.sender.engine, job).await {
+                        Ok(job) => {
+                            jobs.push((done.len(), job));
+                            done.push(None);
+                        }
+                        Err(outcome) => done.push(Some(outcome)),
                     }
-                    Err(outcome) => done.push(Some(outcome)),
-                },
+                }
             }
         }
         if jobs.is_empty() {
@@ -159,63 +166,37 @@ impl Batcher {
             })
             .collect();
         let sender = &self.sender;
-        let (mut attempts, mut retries, mut rate_limited) = (0u32, 0u32, 0u32);
-        // Whether an earlier submit may have reached the store.
-        let mut maybe_ran = false;
-        let ticket = loop {
-            let Some(slot) = sender.turn().await else {
-                return (Fate::Stopped { sent: maybe_ran }, attempts);
-            };
-            if attempts == 0 && !sender.note_sending(&rows) {
-                return (Fate::Stopped { sent: maybe_ran }, attempts);
+        let engine = &sender.engine;
+        let mut tries = engine.tries();
+        // Safe to repeat: the store runs a key's batch once.
+        let submitted = engine
+            .send_noted(
+                Kind::BatchSubmit,
+                &mut tries,
+                || sender.note_sending(&rows),
+                || engine.client.submit_batch(&key, &creates),
+            )
+            .await;
+        let attempts = tries.attempts;
+        let ticket = match submitted {
+            Ok(ticket) => ticket,
+            Err(Failure::Failed { error, why }) if why != STOPPED_RUN => {
+                tracing::warn!(
+                    "batch of rows {:?} to {:?} not accepted: {error}",
+                    rows.first(),
+                    rows.last()
+                );
+                let each = if tries.maybe_took_effect {
+                    FromBatch::Unknown(error)
+                } else {
+                    FromBatch::NotExecuted
+                };
+                return (Fate::Each(each), attempts);
             }
-            attempts += 1;
-            let result = sender.client.submit_batch(&key, &creates).await;
-            drop(slot);
-            let error = match result {
-                Ok(ticket) => break ticket,
-                Err(error) => error,
-            };
-            let unknown = match retry::classify_for(&error, false) {
-                Action::Pause(wait) => {
-                    Counters::bump(&sender.counters.rate_limited);
-                    sender.budget.rate_limited(wait);
-                    rate_limited += 1;
-                    if rate_limited <= MAX_RATE_LIMITED {
-                        continue;
-                    }
-                    false
-                }
-                Action::Retry { unknown } => {
-                    maybe_ran |= unknown;
-                    retries += 1;
-                    if retries <= sender.max_retries {
-                        Counters::bump(&sender.counters.retries);
-                        // Safe to repeat: the store runs a key's batch once.
-                        if sender.stop.sleep(retry::backoff(retries)).await {
-                            continue;
-                        }
-                        return (Fate::Stopped { sent: maybe_ran }, attempts);
-                    }
-                    false
-                }
-                Action::StopRun => {
-                    sender.stop.abort(stop_hint(Some(&error)));
-                    return (Fate::Stopped { sent: maybe_ran }, attempts);
-                }
-                Action::Exists | Action::FailRow => false,
-            };
-            tracing::warn!(
-                "batch of rows {:?} to {:?} not accepted: {error}",
-                rows.first(),
-                rows.last()
-            );
-            let each = if maybe_ran || unknown {
-                FromBatch::Unknown(error)
-            } else {
-                FromBatch::NotExecuted
-            };
-            return (Fate::Each(each), attempts);
+            Err(_) => {
+                let sent = tries.maybe_took_effect;
+                return (Fate::Stopped { sent }, attempts);
+            }
         };
         if let (Some(journal), Some(first), Some(last)) =
             (&sender.journal, rows.first(), rows.last())
@@ -228,12 +209,12 @@ impl Batcher {
     /// Polls a ticket, more and more slowly, until the batch is done; `resumed` for a ticket
     /// an interrupted run left.
     async fn poll(&self, ticket: &str, resumed: bool) -> Fate {
-        let sender = &self.sender;
-        let counters = &sender.counters;
-        Counters::bump(&counters.batches_sent);
+        let engine = &self.sender.engine;
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let mut interval = if resumed { Duration::ZERO } else { FIRST_POLL };
-        let (mut retries, mut rate_limited) = (0u32, 0u32);
+        // One count of retries for all the polls of the ticket.
+        let mut tries = engine.tries();
         loop {
             if started.elapsed() > MAX_POLL_WAIT {
                 tracing::warn!(
@@ -241,48 +222,38 @@ impl Batcher {
                 );
                 return Fate::Each(FromBatch::Unknown(ApiError::Timeout(MAX_POLL_WAIT)));
             }
-            if !sender.stop.sleep(interval).await {
+            if !engine.stop().sleep(interval).await {
                 return Fate::Stopped { sent: true };
             }
-            let Some(slot) = sender.turn().await else {
-                return Fate::Stopped { sent: true };
-            };
-            let result = sender.client.batch_status(ticket).await;
-            drop(slot);
-            let error = match result {
+            let polled = engine
+                .send(Kind::BatchPoll, &mut tries, || {
+                    engine.client.batch_status(ticket)
+                })
+                .await;
+            match polled {
                 Ok(status) if status.is_completed() => {
-                    counters.batches_done.fetch_add(1, Ordering::Relaxed);
+                    self.done.fetch_add(1, Ordering::Relaxed);
                     return Fate::Answered(by_row(&status.responses));
                 }
-                Ok(_) => {
-                    interval = (interval * 2).clamp(FIRST_POLL, MAX_POLL_INTERVAL);
-                    continue;
-                }
-                Err(error) => error,
-            };
-            // `classify`, not `classify_for`: a 404 here names one ticket, which the store may
-            // have forgotten (it keeps them for a while only).
-            match retry::classify(&error) {
-                Action::Pause(wait) if rate_limited < MAX_RATE_LIMITED => {
-                    Counters::bump(&counters.rate_limited);
-                    sender.budget.rate_limited(wait);
-                    rate_limited += 1;
-                }
-                Action::Retry { .. } if retries < sender.max_retries => {
-                    Counters::bump(&counters.retries);
-                    retries += 1;
-                    interval = retry::backoff(retries);
-                }
-                Action::StopRun => {
-                    sender.stop.abort(stop_hint(Some(&error)));
-                    return Fate::Stopped { sent: true };
-                }
-                _ => {
+                Ok(_) => interval = (interval * 2).clamp(FIRST_POLL, MAX_POLL_INTERVAL),
+                // A 404 names the ticket, which the store may have forgotten (it keeps them
+                // for a while only).
+                Err(Failure::Failed { error, why }) if why != STOPPED_RUN => {
                     tracing::warn!("batch {ticket}: {error}; looking its rows up one by one");
                     return Fate::Each(FromBatch::Unknown(error));
                 }
+                Err(_) => return Fate::Stopped { sent: true },
             }
         }
+    }
+
+    /// Batches sent (or taken up from an interrupted run's journal), polled to the end, and
+    /// still pending.
+    pub fn counts(&self) -> BatchCounts {
+        BatchCounts::new(
+            self.sent.load(Ordering::Relaxed),
+            self.done.load(Ordering::Relaxed),
+        )
     }
 }
 

@@ -10,9 +10,9 @@
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
+use super::job::Job;
 use super::journal::Finished;
 use super::outcome::{RowOutcome, Status};
-use super::send::Job;
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{ColumnMap, Invalid};
 use crate::input::reader::RawRow;

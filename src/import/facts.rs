@@ -6,14 +6,13 @@
 //! beyond creating and reading customers.
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 
 use tokio::sync::OnceCell;
 
+use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
+use super::job::Job;
 use super::outcome::{RowOutcome, Status};
-use super::retry::{self, Action, MAX_RATE_LIMITED};
-use super::send::{Counters, Job, Sender};
-use crate::ecwid::{ApiError, Group};
+use crate::ecwid::Group;
 
 /// The store's facts, each fetched at most once.
 #[derive(Debug, Default)]
@@ -43,19 +42,23 @@ fn language_key(code: &str) -> String {
     code.trim().to_lowercase().replace('-', "_")
 }
 
-impl Sender {
+impl StoreFacts {
     /// Resolves the row's group name and checks its language; `Err` settles the row without
     /// sending it.
-    pub(super) async fn prepare(&self, mut job: Box<Job>) -> Result<Box<Job>, RowOutcome> {
+    pub(super) async fn prepare(
+        &self,
+        engine: &Engine,
+        mut job: Box<Job>,
+    ) -> Result<Box<Job>, RowOutcome> {
         let request = &mut job.request;
         if request.customer_group_id.is_some() {
             // An id wins over a name: the contract resolves names only when no id is given.
             request.customer_group_name = None;
         }
         if let Some(name) = request.customer_group_name.take() {
-            match self.groups().await {
+            match self.groups(engine).await {
                 // Not settled: `--resume` takes the row up again.
-                Err(GroupsUnknown::Stopped) => return Err(self.stopped_unsent(job)),
+                Err(GroupsUnknown::Stopped) => return Err(job.stopped_unsent()),
                 Err(GroupsUnknown::ForNow(why)) => {
                     let error = format!("customerGroupName {name:?}: {why}");
                     let mut outcome =
@@ -85,7 +88,7 @@ impl Sender {
             }
         }
         if let Some(lang) = job.request.lang.clone()
-            && let Some(Some(enabled)) = self.languages().await
+            && let Some(Some(enabled)) = self.languages(engine).await
             && !enabled.contains(&language_key(&lang))
         {
             let mut list: Vec<&str> = enabled.iter().map(String::as_str).collect();
@@ -102,15 +105,19 @@ impl Sender {
     /// The store's groups, fetched on first use, or the store's definite word that it has
     /// none to give (kept for the run). Anything less certain is not kept: a later row (or
     /// `--resume`) asks again.
-    async fn groups(&self) -> Result<&Result<Groups, String>, GroupsUnknown> {
-        self.facts
-            .groups
+    async fn groups(&self, engine: &Engine) -> Result<&Result<Groups, String>, GroupsUnknown> {
+        self.groups
             .get_or_try_init(|| async {
                 let mut all: Vec<Group> = Vec::new();
                 loop {
                     let offset = all.len() as u64;
-                    let page = self.fetch(|| self.client.customer_groups(offset)).await;
-                    match page.ok_or(GroupsUnknown::Stopped)? {
+                    let mut tries = engine.tries();
+                    let page = engine
+                        .send(Kind::Groups, &mut tries, || {
+                            engine.client.customer_groups(offset)
+                        })
+                        .await;
+                    match page {
                         Ok((items, total)) => {
                             let done = items.is_empty() || offset + items.len() as u64 >= total;
                             all.extend(items);
@@ -118,49 +125,34 @@ impl Sender {
                                 return Ok(Ok(index_groups(all)));
                             }
                         }
-                        Err(e) => return self.groups_unknown(&e).map(Err),
+                        Err(failure) => return groups_unknown(&failure).map(Err),
                     }
                 }
             })
             .await
     }
 
-    fn groups_unknown(&self, error: &ApiError) -> Result<String, GroupsUnknown> {
-        match (retry::classify(error), error.status()) {
-            (_, Some(402)) => Ok(
-                "the store's plan has no customer groups (HTTP 402): remove \
-                                  the column or upgrade the plan"
-                    .into(),
-            ),
-            (Action::StopRun, _) => {
-                self.stop.abort(super::send::stop_hint(Some(error)));
-                Err(GroupsUnknown::Stopped)
-            }
-            _ => Err(GroupsUnknown::ForNow(format!(
-                "could not read the store's customer groups: {error}"
-            ))),
-        }
-    }
-
     /// The store's enabled languages, fetched on first use. A store that will not tell (a
     /// token without the profile scope, say) is not checked: it answers 400 per row instead.
-    async fn languages(&self) -> Option<&Option<HashSet<String>>> {
+    async fn languages(&self, engine: &Engine) -> Option<&Option<HashSet<String>>> {
         let fetched: Result<_, ()> = self
-            .facts
             .languages
             .get_or_try_init(|| async {
-                match self
-                    .fetch(|| self.client.enabled_languages())
-                    .await
-                    .ok_or(())?
-                {
+                let mut tries = engine.tries();
+                let profile = engine
+                    .send(Kind::Profile, &mut tries, || {
+                        engine.client.enabled_languages()
+                    })
+                    .await;
+                match profile {
                     Ok(codes) if !codes.is_empty() => {
                         Ok(Some(codes.iter().map(|c| language_key(c)).collect()))
                     }
                     Ok(_) => Ok(None),
-                    Err(e) => {
+                    Err(Failure::Stopped) => Err(()),
+                    Err(Failure::Failed { error, .. }) => {
                         tracing::warn!(
-                            "could not read the store's languages ({e}): lang is not checked \
+                            "could not read the store's languages ({error}): lang is not checked \
                              before sending"
                         );
                         Ok(None)
@@ -170,38 +162,24 @@ impl Sender {
             .await;
         fetched.ok()
     }
+}
 
-    /// A read-only request with the run's budget and retry policy (429 pauses, backoff on
-    /// 5xx and lost connections); `None` when the run stops first.
-    async fn fetch<T, F, Fut>(&self, call: F) -> Option<Result<T, ApiError>>
-    where
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
-        let (mut retries, mut rate_limited) = (0, 0);
-        loop {
-            let slot = self.turn().await?;
-            let result = call().await;
-            drop(slot);
-            let error = match result {
-                Ok(value) => return Some(Ok(value)),
-                Err(error) => error,
-            };
-            match retry::classify(&error) {
-                Action::Pause(wait) if rate_limited < MAX_RATE_LIMITED => {
-                    rate_limited += 1;
-                    Counters::bump(&self.counters.rate_limited);
-                    self.budget.rate_limited(wait);
-                }
-                Action::Retry { .. } if retries < self.max_retries => {
-                    retries += 1;
-                    if !self.stop.sleep(retry::backoff(retries)).await {
-                        return None;
-                    }
-                }
-                _ => return Some(Err(error)),
-            }
-        }
+/// Why the groups cannot be had: for the run (the store's definite word), or for now.
+fn groups_unknown(failure: &Failure) -> Result<String, GroupsUnknown> {
+    match failure {
+        // The run stopped, or the engine stopped it on a refused token.
+        Failure::Stopped
+        | Failure::Failed {
+            why: STOPPED_RUN, ..
+        } => Err(GroupsUnknown::Stopped),
+        Failure::Failed { error, .. } if error.status() == Some(402) => Ok(
+            "the store's plan has no customer groups (HTTP 402): remove the column or upgrade \
+             the plan"
+                .into(),
+        ),
+        Failure::Failed { error, .. } => Err(GroupsUnknown::ForNow(format!(
+            "could not read the store's customer groups: {error}"
+        ))),
     }
 }
 

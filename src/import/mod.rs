@@ -14,7 +14,9 @@
 
 pub mod batch;
 pub mod check;
+pub mod engine;
 pub mod facts;
+pub mod job;
 pub mod journal;
 pub mod outcome;
 pub mod rate;
@@ -30,7 +32,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 
 use crate::cli::{Config, SendConfig};
 use crate::ecwid::Client;
@@ -39,13 +41,14 @@ use crate::input::mapping::ColumnMap;
 use crate::input::reader::CsvInput;
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
-use crate::report::summary::{BatchCounts, Summary, Tally};
+use crate::report::summary::{Summary, Tally};
 use batch::Batcher;
 use check::{Checker, Item, Preparer, Row};
+use engine::Engine;
 use journal::{Finished, Identity, Journal};
 use outcome::Status;
 use rate::RateBudget;
-use send::{Counters, Sender};
+use send::Sender;
 use stop::{Stop, StopReason};
 
 /// Rows the reader hands over at once: one wake-up of the other side per batch rather than per
@@ -107,13 +110,12 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         source,
     })?;
 
-    let counters = Arc::new(Counters::default());
     let sender = config
         .send
         .as_ref()
         .zip(client)
-        .map(|(send, client)| sender(send, client, stop, &counters, journal.clone()));
-    let budget = sender.as_ref().map(|s| Arc::clone(&s.budget));
+        .map(|(send, client)| sender(send, client, stop, journal.clone()));
+    let engine = sender.as_ref().map(|s| Arc::clone(&s.engine));
     let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
     let batcher = match (&sender, config.send.as_ref().and_then(|s| s.batch_size)) {
         (Some(sender), Some(batch_size)) => Some(Arc::new(Batcher {
@@ -121,17 +123,12 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             fingerprint,
             batch_size,
             open: open_batches,
+            sent: AtomicU64::new(0),
+            done: AtomicU64::new(0),
         })),
         _ => None,
     };
-    let batch_counts = || {
-        batcher.as_ref().map(|_| {
-            BatchCounts::new(
-                counters.batches_sent.load(Ordering::Relaxed),
-                counters.batches_done.load(Ordering::Relaxed),
-            )
-        })
-    };
+    let batch_counts = || batcher.as_ref().map(|b| b.counts());
 
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
     let mut recorder = Recorder {
@@ -201,10 +198,10 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     };
     while let Some(outcome) = outcomes.next().await {
         recorder.record(&outcome, config, stop);
-        let paused = budget.as_ref().and_then(|b| b.paused_for());
+        let paused = engine.as_ref().and_then(|e| e.budget().paused_for());
         // Where the recorded row starts in the file: the reader runs a little ahead.
         let done = outcome.record.position().map_or(0, |p| p.byte());
-        let retries = counters.retries.load(Ordering::Relaxed);
+        let retries = engine.as_ref().map_or(0, |e| e.counts().total().retries);
         recorder
             .progress
             .update(&recorder.tally, done, retries, paused, batch_counts());
@@ -268,15 +265,22 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         };
         done.map_err(|source| Error::Output { path, source })?;
     }
-    let count = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    let counts = engine.as_ref().map(|e| e.counts());
+    let total = counts.map(|c| c.total()).unwrap_or_default();
     Ok(Summary {
         rows: tally.rows,
         by_status: tally.by_status(),
-        requests: count(&counters.requests),
-        retries: count(&counters.retries),
-        rate_limited: count(&counters.rate_limited),
-        lookups: count(&counters.lookups),
-        confirmed_by_lookup: count(&counters.confirmed_by_lookup),
+        requests: total.requests,
+        requests_by_kind: engine::Kind::ALL
+            .iter()
+            .map(|&kind| (kind.key(), counts.map_or(0, |c| c.kind(kind).requests)))
+            .collect(),
+        retries: total.retries,
+        rate_limited: total.rate_limited,
+        lookups: counts.map_or(0, |c| c.kind(engine::Kind::Search).requests),
+        confirmed_by_lookup: sender
+            .as_ref()
+            .map_or(0, |s| s.confirmed_by_lookup.load(Ordering::Relaxed)),
         batches: batch_counts(),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
@@ -422,19 +426,22 @@ fn sender(
     send: &SendConfig,
     client: Client,
     stop: &Stop,
-    counters: &Arc<Counters>,
     journal: Option<Arc<Journal>>,
 ) -> Arc<Sender> {
-    Arc::new(Sender {
+    let budget = RateBudget::new(send.rate);
+    let engine = Engine::new(
         client,
-        budget: Arc::new(RateBudget::new(send.rate)),
-        slots: Arc::new(Semaphore::new(send.concurrency)),
-        max_retries: send.max_retries,
+        budget,
+        send.concurrency,
+        send.max_retries,
+        stop.clone(),
+    );
+    Arc::new(Sender {
+        engine: Arc::new(engine),
         on_existing: send.on_existing,
         journal,
         facts: facts::StoreFacts::default(),
-        stop: stop.clone(),
-        counters: Arc::clone(counters),
+        confirmed_by_lookup: AtomicU64::new(0),
     })
 }
 

@@ -1,87 +1,34 @@
-//! Sends one row to the store and follows the retry policy until the row has its final status.
+//! The state machine of one row: send its create, and follow what the store answers until the
+//! row has its final status. Every request goes through the run's [`Engine`]; this module
+//! decides only what the answers mean for the row.
 //!
-//! Every request waits for a slot among `--concurrency` and then for the rate budget, and is
-//! sent at once after that, so that requests leave as evenly as the budget hands them out.
 //! A create whose outcome is unknown is never simply sent again: the email is looked up first,
-//! and when the store has it, the row is `created` with that id.
+//! and when the store has it, the row is `created` with that id. A 409 looks the existing
+//! customer up and then follows `--on-existing`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use csv::ByteRecord;
-use tokio::sync::{Semaphore, SemaphorePermit};
 
+use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
+use super::job::{Ending, Job};
 use super::journal::Journal;
 use super::outcome::{RowOutcome, Status};
-use super::rate::RateBudget;
-use super::retry::{self, Action, MAX_RATE_LIMITED};
-use super::stop::Stop;
+use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::cli::OnExisting;
-use crate::customer::CustomerRequest;
-use crate::ecwid::{ApiError, Client, body_of};
-
-/// A valid row, ready to be sent. It travels boxed (`Box<Job>`): the send path's async calls
-/// would otherwise copy its half a kilobyte at each step.
-#[derive(Debug)]
-pub struct Job {
-    pub row: u64,
-    pub line: u64,
-    /// An interrupted run may have created it: look it up before sending.
-    pub maybe_sent: bool,
-    pub email: String,
-    pub request: CustomerRequest,
-    pub record: ByteRecord,
-    /// What the row's request leaves out and why; shown in `error` whatever the status.
-    pub note: String,
-}
-
-impl Job {
-    /// The outcome of the row when no request is made for it.
-    pub fn unsent(self: Box<Self>, status: Status) -> RowOutcome {
-        finish(self, &Progress::default(), status, None, String::new())
-    }
-
-    /// A row settled before any request of its own, with what to say and a short reason.
-    pub fn settled_as(self: Box<Self>, status: Status, error: String, reason: &str) -> RowOutcome {
-        let mut outcome = finish(self, &Progress::default(), status, None, error);
-        outcome.reasons = vec![reason.to_string()];
-        outcome
-    }
-}
-
-/// Counts over the whole run, for the summary.
-#[derive(Debug, Default)]
-pub struct Counters {
-    pub requests: AtomicU64,
-    pub retries: AtomicU64,
-    pub rate_limited: AtomicU64,
-    pub lookups: AtomicU64,
-    pub confirmed_by_lookup: AtomicU64,
-    /// Batches sent (or taken up from an interrupted run's journal) and polled to the end.
-    pub batches_sent: AtomicU64,
-    pub batches_done: AtomicU64,
-}
-
-impl Counters {
-    pub(super) fn bump(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-}
+use crate::ecwid::{ApiError, body_of};
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
 pub struct Sender {
-    pub client: Client,
-    pub budget: Arc<RateBudget>,
-    pub slots: Arc<Semaphore>,
-    pub max_retries: u32,
+    pub engine: Arc<Engine>,
     pub on_existing: OnExisting,
     pub journal: Option<Arc<Journal>>,
     pub facts: StoreFacts,
-    pub stop: Stop,
-    pub counters: Arc<Counters>,
+    /// Rows whose create of unknown outcome a look-up found to have taken effect.
+    pub confirmed_by_lookup: AtomicU64,
 }
 
 /// What a row waits for next.
@@ -102,27 +49,12 @@ enum Reply {
     Updated,
 }
 
-/// Where a row stands between attempts.
+/// Where a row stands between requests.
 struct Progress {
     phase: Phase,
-    attempts: u32,
-    retries: u32,
-    rate_limited: u32,
+    tries: Tries,
     http_status: Option<u16>,
     last_error: Option<ApiError>,
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Self {
-            phase: Phase::Create,
-            attempts: 0,
-            retries: 0,
-            rate_limited: 0,
-            http_status: None,
-            last_error: None,
-        }
-    }
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -142,14 +74,16 @@ pub(super) enum FromBatch {
 impl Sender {
     /// Sends the row until it has its final status.
     pub async fn send(&self, job: Box<Job>) -> RowOutcome {
-        let job = match self.prepare(job).await {
+        let job = match self.facts.prepare(&self.engine, job).await {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
-        let mut p = Progress::default();
-        if job.maybe_sent {
-            p.phase = Phase::Settle;
-        }
+        let phase = if job.maybe_sent {
+            Phase::Settle
+        } else {
+            Phase::Create
+        };
+        let p = self.progress(phase, 0);
         self.drive(job, p, None).await
     }
 
@@ -162,45 +96,58 @@ impl Sender {
         attempts: u32,
         from: FromBatch,
     ) -> RowOutcome {
-        let mut p = Progress {
-            attempts,
-            ..Progress::default()
-        };
+        let mut p = self.progress(Phase::Create, attempts);
         match from {
             FromBatch::NotExecuted => self.drive(job, p, None).await,
-            FromBatch::Answer(answer) => self.drive(job, p, Some(answer.map(Reply::Created))).await,
-            FromBatch::Unknown(error) => {
-                p.phase = Phase::Settle;
+            FromBatch::Answer(Ok(id)) => self.drive(job, p, Some(Ok(Reply::Created(id)))).await,
+            FromBatch::Answer(Err(error)) => {
+                p.http_status = error.status();
+                let failure = self.engine.judge(Kind::Create, &mut p.tries, error.clone());
                 p.last_error = Some(error);
+                match failure {
+                    Some(failure) => self.drive(job, p, Some(Err(failure))).await,
+                    // Sent again on its own, after the pause or backoff that is due.
+                    None => self.drive(job, p, None).await,
+                }
+            }
+            FromBatch::Unknown(error) => {
+                p.last_error = Some(error);
+                self.settle(&mut p);
                 self.drive(job, p, None).await
             }
             FromBatch::MaybeCreated => {
-                p.phase = Phase::Settle;
+                self.settle(&mut p);
                 self.drive(job, p, None).await
             }
         }
     }
 
-    /// A row the run stopped before sending: `not_sent`, and not settled.
-    pub(super) fn stopped_unsent(&self, job: Box<Job>) -> RowOutcome {
-        self.stopped(job, Progress::default())
-    }
-
     /// A prepared row whose batch's outcome is not known because the run stopped while
     /// waiting for it: unsettled, so that `--resume` polls the batch's ticket.
     pub(super) fn stopped_in_batch(&self, job: Box<Job>, attempts: u32) -> RowOutcome {
-        let mut outcome = finish(
-            job,
-            &Progress {
-                attempts,
-                ..Progress::default()
-            },
-            Status::Failed,
-            None,
-            format!("the run stopped before the outcome of its batch was known{UNKNOWN_NOTE}"),
-        );
+        let p = self.progress(Phase::Create, attempts);
+        let error =
+            format!("the run stopped before the outcome of its batch was known{UNKNOWN_NOTE}");
+        let mut outcome = finish(job, &p, Status::Failed, None, error);
         outcome.settled = false;
         outcome
+    }
+
+    fn progress(&self, phase: Phase, attempts: u32) -> Progress {
+        let mut tries = self.engine.tries();
+        tries.attempts = attempts;
+        Progress {
+            phase,
+            tries,
+            http_status: None,
+            last_error: None,
+        }
+    }
+
+    /// The create may have taken effect: look the email up next, even after the last retry.
+    fn settle(&self, p: &mut Progress) {
+        p.phase = Phase::Settle;
+        p.tries.limit = self.engine.max_retries() + 1;
     }
 
     /// The state machine of a row, from `p`; `answer` is the answer to a request already made
@@ -209,194 +156,161 @@ impl Sender {
         &self,
         job: Box<Job>,
         mut p: Progress,
-        mut answer: Option<Result<Reply, ApiError>>,
+        mut answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
         let body = body_of(&job.request);
         loop {
             let result = match answer.take() {
                 Some(result) => result,
-                None => {
-                    let Some(result) = self.attempt(&job, &body, p.phase).await else {
-                        return self.stopped(job, p);
-                    };
-                    p.attempts += 1;
-                    result
-                }
+                None => self.request(&job, &body, &mut p).await,
             };
-            let error = match (p.phase, result) {
-                (_, Err(error)) => error,
-                (_, Ok(Reply::Created(id))) => {
-                    p.http_status = Some(200);
-                    return finish(job, &p, Status::Created, Some(id), String::new());
-                }
-                // The customer may have existed before the run: with `update`, make sure it holds
-                // the row's fields (a PUT is safe to repeat).
-                (Phase::Settle, Ok(Reply::Found(Some(id))))
-                    if self.on_existing == OnExisting::Update =>
-                {
-                    Counters::bump(&self.counters.confirmed_by_lookup);
-                    p.phase = Phase::Update(id);
-                    continue;
-                }
-                (Phase::Settle, Ok(Reply::Found(Some(id)))) => {
-                    Counters::bump(&self.counters.confirmed_by_lookup);
-                    let note = match &p.last_error {
-                        Some(e) => format!(
-                            "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
-                        ),
-                        None => "confirmed by look-up: created by the interrupted run".into(),
-                    };
-                    return finish(job, &p, Status::Created, Some(id), note);
-                }
-                (Phase::Settle, Ok(Reply::Found(None))) => {
-                    p.phase = Phase::Create;
-                    if p.retries > self.max_retries {
-                        return self.gave_up(job, p);
-                    }
-                    continue;
-                }
-                (_, Ok(Reply::Found(Some(id)))) => match self.on_existing {
-                    OnExisting::Skip => {
-                        return finish(job, &p, Status::Exists, Some(id), String::new());
-                    }
-                    OnExisting::Update => {
-                        p.phase = Phase::Update(id);
-                        continue;
-                    }
-                    OnExisting::Fail => {
-                        let note = format!(
-                            "the email already exists in the store (customer {id}) and \
-                             --on-existing is fail"
-                        );
-                        return finish(job, &p, Status::Failed, Some(id), note);
-                    }
+            let failure = match result {
+                Ok(reply) => match self.on_reply(&mut p, reply) {
+                    Some(done) => return self.end(job, &p, done),
+                    None => continue,
                 },
-                (_, Ok(Reply::Found(None))) => {
-                    let note = format!(
-                        "the store answered \"{}\" but has no customer with this email",
-                        describe(p.last_error.as_ref())
-                    );
-                    return failed(job, &p, note);
-                }
-                (phase, Ok(Reply::Updated)) => {
-                    p.http_status = Some(200);
-                    let id = match phase {
-                        Phase::Update(id) => Some(id),
-                        _ => None,
-                    };
-                    return finish(job, &p, Status::Updated, id, String::new());
-                }
+                Err(failure) => failure,
+            };
+            let (error, why) = match failure {
+                Failure::Stopped => return self.stopped(job, p),
+                Failure::Failed { error, why } => (error, why),
             };
             // `http_status` is the create's or update's: a look-up's shows only when it failed.
             p.http_status = error.status().or(p.http_status);
-            let action = retry::classify_for(&error, matches!(p.phase, Phase::Update(_)));
             p.last_error = Some(error);
-            match action {
-                Action::Exists if p.phase == Phase::Create => p.phase = Phase::FindExisting,
-                Action::Pause(wait) => {
-                    Counters::bump(&self.counters.rate_limited);
-                    self.budget.rate_limited(wait);
-                    p.rate_limited += 1;
-                    if p.rate_limited > MAX_RATE_LIMITED {
-                        let note = format!(
-                            "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no \
-                             other app uses this store's token at the same time"
-                        );
-                        return failed(job, &p, note);
-                    }
+            let note = match why {
+                Why::Unknown => {
+                    self.settle(&mut p);
+                    continue;
                 }
-                Action::Exists | Action::FailRow => {
-                    let note =
-                        format!("store refused the row: {}", describe(p.last_error.as_ref()));
-                    return failed(job, &p, note);
+                Why::Refused(Action::Exists) if p.phase == Phase::Create => {
+                    p.phase = Phase::FindExisting;
+                    continue;
                 }
-                Action::StopRun => {
+                Why::Refused(Action::StopRun) => {
                     // Not the row's fault: once the token or plan is fixed, `--resume` sends
                     // it again.
-                    let note = describe(p.last_error.as_ref());
-                    let mut outcome = failed(job, &p, format!("store refused the request: {note}"));
+                    let error = describe(p.last_error.as_ref());
+                    let note = format!("store refused the request: {error}");
+                    let mut outcome = failed(job, &p, note);
                     outcome.settled = false;
                     return outcome;
                 }
-                Action::Retry { unknown } => {
-                    if unknown && p.phase == Phase::Create {
-                        p.phase = Phase::Settle;
-                    }
-                    p.retries += 1;
-                    let final_lookup_due =
-                        p.phase == Phase::Settle && p.retries == self.max_retries + 1;
-                    if p.retries > self.max_retries && !final_lookup_due {
-                        return self.gave_up(job, p);
-                    }
-                    // Counted only when another request for the row follows.
-                    Counters::bump(&self.counters.retries);
-                    let wait = retry::backoff(p.retries);
-                    if !self.stop.sleep(wait).await {
-                        return self.stopped(job, p);
-                    }
+                Why::Refused(_) => {
+                    format!("store refused the row: {}", describe(p.last_error.as_ref()))
                 }
-            }
+                Why::RateLimited => format!(
+                    "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no other \
+                     app uses this store's token at the same time"
+                ),
+                Why::GaveUp => return self.gave_up(job, &p),
+            };
+            return failed(job, &p, note);
         }
     }
 
-    /// One request, once a slot and the budget allow; `None` when the run stops first.
-    async fn attempt(
-        &self,
-        job: &Job,
-        body: &Bytes,
-        phase: Phase,
-    ) -> Option<Result<Reply, ApiError>> {
-        let _slot = self.turn().await?;
-        if phase == Phase::Create && !self.note_sending(&[job.row]) {
-            return None;
-        }
-        let result = match phase {
-            Phase::Create => self
-                .client
-                .create_customer(body.clone())
+    /// One request of the row's phase, through the engine.
+    async fn request(&self, job: &Job, body: &Bytes, p: &mut Progress) -> Result<Reply, Failure> {
+        let engine = &self.engine;
+        let client = &engine.client;
+        let tries = &mut p.tries;
+        match p.phase {
+            Phase::Create => engine
+                .send_noted(
+                    Kind::Create,
+                    tries,
+                    || self.note_sending(&[job.row]),
+                    || client.create_customer(body.clone()),
+                )
                 .await
                 .map(Reply::Created),
-            Phase::Settle | Phase::FindExisting => {
-                Counters::bump(&self.counters.lookups);
-                self.client
-                    .find_customer(&job.email)
-                    .await
-                    .map(Reply::Found)
-            }
-            Phase::Update(id) => self
-                .client
-                .update_customer(id, body.clone())
+            Phase::Settle | Phase::FindExisting => engine
+                .send(Kind::Search, tries, || client.find_customer(&job.email))
+                .await
+                .map(Reply::Found),
+            Phase::Update(id) => engine
+                .send(Kind::Update, tries, || {
+                    client.update_customer(id, body.clone())
+                })
                 .await
                 .map(|()| Reply::Updated),
-        };
-        // Stop the run before this slot frees up, so that no other request leaves after the
-        // store has refused the token.
-        if let Err(e) = &result
-            && retry::classify_for(e, matches!(phase, Phase::Update(_))) == Action::StopRun
-        {
-            self.stop.abort(stop_hint(Some(e)));
         }
-        Some(result)
     }
 
-    /// Waits for a slot among `--concurrency` and then for the budget; the request must leave
-    /// at once after. `None` when the run stops first.
-    pub(super) async fn turn(&self) -> Option<SemaphorePermit<'_>> {
-        let slot = tokio::select! {
-            biased;
-            _ = self.stop.stopped() => return None,
-            slot = self.slots.acquire() => slot.ok()?,
-        };
-        tokio::select! {
-            biased;
-            _ = self.stop.stopped() => return None,
-            _ = self.budget.acquire() => {}
+    /// What an answer means for the row: its end, or `None` when the row goes on in the
+    /// phase it now has.
+    fn on_reply(&self, p: &mut Progress, reply: Reply) -> Option<Done> {
+        match (p.phase, reply) {
+            (_, Reply::Created(id)) => {
+                p.http_status = Some(200);
+                Some(Done::Created(id))
+            }
+            (Phase::Settle, Reply::Found(Some(id))) => {
+                self.confirmed_by_lookup.fetch_add(1, Ordering::Relaxed);
+                // The customer may have existed before the run: with `update`, make sure it
+                // holds the row's fields (a PUT is safe to repeat).
+                if self.on_existing == OnExisting::Update {
+                    p.phase = Phase::Update(id);
+                    return None;
+                }
+                Some(Done::Confirmed(id))
+            }
+            (Phase::Settle, Reply::Found(None)) => {
+                p.phase = Phase::Create;
+                p.tries.limit = self.engine.max_retries();
+                (p.tries.retries > p.tries.limit).then_some(Done::GaveUp)
+            }
+            (_, Reply::Found(Some(id))) => match self.on_existing {
+                OnExisting::Skip => Some(Done::Exists(id)),
+                OnExisting::Update => {
+                    p.phase = Phase::Update(id);
+                    None
+                }
+                OnExisting::Fail => Some(Done::ExistsRefused(id)),
+            },
+            (_, Reply::Found(None)) => Some(Done::Vanished),
+            (phase, Reply::Updated) => {
+                p.http_status = Some(200);
+                let id = match phase {
+                    Phase::Update(id) => Some(id),
+                    _ => None,
+                };
+                Some(Done::Updated(id))
+            }
         }
-        if self.stop.is_stopped() {
-            return None;
+    }
+
+    /// The row's outcome once an answer settled it.
+    fn end(&self, job: Box<Job>, p: &Progress, done: Done) -> RowOutcome {
+        match done {
+            Done::Created(id) => finish(job, p, Status::Created, Some(id), String::new()),
+            Done::Confirmed(id) => {
+                let note = match &p.last_error {
+                    Some(e) => format!(
+                        "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
+                    ),
+                    None => "confirmed by look-up: created by the interrupted run".into(),
+                };
+                finish(job, p, Status::Created, Some(id), note)
+            }
+            Done::Exists(id) => finish(job, p, Status::Exists, Some(id), String::new()),
+            Done::ExistsRefused(id) => {
+                let note = format!(
+                    "the email already exists in the store (customer {id}) and --on-existing \
+                     is fail"
+                );
+                finish(job, p, Status::Failed, Some(id), note)
+            }
+            Done::Vanished => {
+                let note = format!(
+                    "the store answered \"{}\" but has no customer with this email",
+                    describe(p.last_error.as_ref())
+                );
+                failed(job, p, note)
+            }
+            Done::Updated(id) => finish(job, p, Status::Updated, id, String::new()),
+            Done::GaveUp => self.gave_up(job, p),
         }
-        Counters::bump(&self.counters.requests);
-        Some(slot)
     }
 
     /// Notes in the journal that these rows' creates (one, or a batch's) are about to leave.
@@ -410,19 +324,20 @@ impl Sender {
             (Some(journal), rows) => journal.sending_all(rows),
         };
         if !noted {
-            self.stop
+            self.engine
+                .stop()
                 .abort("the journal cannot be written: no more rows are sent".into());
         }
         noted
     }
 
-    fn gave_up(&self, job: Box<Job>, p: Progress) -> RowOutcome {
+    fn gave_up(&self, job: Box<Job>, p: &Progress) -> RowOutcome {
         let note = format!(
             "gave up after {} retries: {}",
-            self.max_retries,
+            self.engine.max_retries(),
             describe(p.last_error.as_ref())
         );
-        failed(job, &p, note)
+        failed(job, p, note)
     }
 
     /// The run stopped before the row was settled. Not journaled as finished: `--resume`
@@ -456,31 +371,26 @@ impl Sender {
     }
 }
 
+/// How an answer settled a row.
+enum Done {
+    Created(u64),
+    /// A look-up found the customer a create of unknown outcome (or an interrupted run) made.
+    Confirmed(u64),
+    Exists(u64),
+    /// It exists, and `--on-existing fail`.
+    ExistsRefused(u64),
+    /// The store said 409, yet a look-up finds no such email.
+    Vanished,
+    Updated(Option<u64>),
+    /// A look-up found no customer after the last retry of the create.
+    GaveUp,
+}
+
 const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
                             before importing this row again";
 
 fn describe(error: Option<&ApiError>) -> String {
     error.map(ToString::to_string).unwrap_or_default()
-}
-
-/// What the user should check when the store refuses the token, the plan or the store.
-pub(super) fn stop_hint(error: Option<&ApiError>) -> String {
-    let what = describe(error);
-    let hint = match error.and_then(ApiError::status) {
-        Some(402) => {
-            "the store's plan does not allow this, or the store is suspended: check the plan \
-             in the store's control panel"
-        }
-        Some(404) => {
-            "the store or the API was not found: check --store-id (ECWID_STORE_ID) and \
-             --api-url (ECWID_API_URL)"
-        }
-        _ => {
-            "check the token (ECWID_TOKEN or --token-file) and that its app has the \
-             create_customers and read_customers scopes"
-        }
-    };
-    format!("the store refused the request ({what}): {hint}")
 }
 
 /// A failed row; one whose last create may have taken effect says so, since the failed-rows
@@ -492,15 +402,6 @@ fn failed(job: Box<Job>, p: &Progress, mut error: String) -> RowOutcome {
     finish(job, p, Status::Failed, None, error)
 }
 
-/// The row's error, or its note when there is none, or both.
-fn with_note(error: String, note: String) -> String {
-    match (error.is_empty(), note.is_empty()) {
-        (_, true) => error,
-        (true, false) => note,
-        (false, false) => format!("{error}; {note}"),
-    }
-}
-
 fn finish(
     job: Box<Job>,
     p: &Progress,
@@ -509,31 +410,19 @@ fn finish(
     error: String,
 ) -> RowOutcome {
     let reason = match (&p.last_error, status) {
-        (Some(ApiError::Status { status, code, .. }), Status::Failed) => {
-            format!(
-                "HTTP {status}{}",
-                code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
-            )
-        }
-        (Some(e), Status::Failed) => e.to_string(),
-        _ => String::new(),
+        (Some(ApiError::Status { status, code, .. }), Status::Failed) => Some(format!(
+            "HTTP {status}{}",
+            code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
+        )),
+        (Some(e), Status::Failed) => Some(e.to_string()),
+        _ => None,
     };
-    let reasons = if reason.is_empty() {
-        Vec::new()
-    } else {
-        vec![reason]
-    };
-    RowOutcome {
-        row: job.row,
-        line: job.line,
-        email: job.email,
-        status,
+    let ending = Ending {
         customer_id: id,
         http_status: p.http_status,
-        attempts: p.attempts,
-        error: with_note(error, job.note),
-        reasons,
-        record: job.record,
-        settled: true,
-    }
+        attempts: p.tries.attempts,
+        error,
+        reason,
+    };
+    job.outcome(status, ending)
 }

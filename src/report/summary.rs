@@ -108,6 +108,9 @@ pub struct Summary {
     #[serde(serialize_with = "as_map")]
     pub by_status: Vec<(&'static str, u64)>,
     pub requests: u64,
+    /// Requests per kind (`create`, `search`, ...), every kind present.
+    #[serde(serialize_with = "as_map")]
+    pub requests_by_kind: Vec<(&'static str, u64)>,
     pub retries: u64,
     pub rate_limited: u64,
     pub lookups: u64,

@@ -604,6 +604,25 @@ fn check_summary(summary: &Path, results: &Path, exit_code: i32) -> serde_json::
         json["requests"].is_u64() && json["retries"].is_u64(),
         "{json}"
     );
+    // Every kind of request has its count, and together they are all the requests.
+    let by_kind: BTreeMap<String, u64> = serde_json::from_value(json["requests_by_kind"].clone())
+        .expect("requests_by_kind maps to counts");
+    let kinds: Vec<&str> = by_kind.keys().map(String::as_str).collect();
+    let mut expected = [
+        "create",
+        "search",
+        "get",
+        "list",
+        "update",
+        "delete",
+        "groups",
+        "profile",
+        "batch_submit",
+        "batch_poll",
+    ];
+    expected.sort_unstable();
+    assert_eq!(kinds, expected, "{json}");
+    assert_eq!(json["requests"], by_kind.values().sum::<u64>(), "{json}");
     json
 }
 

@@ -531,6 +531,53 @@ async fn store_with_existing_customer() -> MockServer {
     server
 }
 
+/// The summary counts each kind of request; a look-up that fails is retried, and its retry is
+/// counted with the others.
+#[tokio::test]
+async fn summary_counts_requests_by_kind_and_lookup_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 900, "email": "old@example.com"}]
+        })))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["old@example.com"]));
+    let summary = ws.dir.path().join("summary.json");
+    let summary_arg = summary.to_str().expect("utf-8 path");
+    let code = ws
+        .import(&api(&server).await, &["--summary-json", summary_arg])
+        .await;
+    assert_eq!(code, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["exists"]);
+    assert_eq!(
+        column(&rows, "attempts"),
+        ["3"],
+        "a create and two look-ups"
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+    assert_eq!(json["requests_by_kind"]["create"], 1, "{json}");
+    assert_eq!(json["requests_by_kind"]["search"], 2, "{json}");
+    assert_eq!(json["requests_by_kind"]["update"], 0, "{json}");
+    assert_eq!(json["requests"], 3, "{json}");
+    assert_eq!(json["retries"], 1, "the look-up's retry: {json}");
+    assert_eq!(json["lookups"], 2, "{json}");
+}
+
 /// Each `--on-existing` choice on a 409: skip -> exists, update -> updated, fail -> failed.
 #[tokio::test]
 async fn existing_email_follows_on_existing() {

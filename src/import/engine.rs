@@ -1,0 +1,398 @@
+//! The one way a request of the run leaves: every create, look-up, update, group or profile
+//! read, batch submit and poll goes through [`Engine::send`].
+//!
+//! It waits for a slot among `--concurrency` and then for the rate budget, sends at once after
+//! that (so requests leave as evenly as the budget hands them out), honours a 429 by pausing
+//! every request of the run *before* the slot is freed (so that no other request slips out
+//! after the store said stop), stops the run on a refused token before the slot is freed too,
+//! retries by the one policy in [`retry`], gives up when the run stops, and counts requests,
+//! retries and 429s per kind of request. What a request means for a row (look up before
+//! sending a create again, `--on-existing`) is the caller's business: the engine knows requests,
+//! not rows.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use super::rate::RateBudget;
+use super::retry::{self, Action, MAX_RATE_LIMITED};
+use super::stop::Stop;
+use crate::ecwid::{ApiError, Client};
+
+/// The kinds of request a run makes, as the summary counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Create,
+    /// A look-up by email.
+    Search,
+    Get,
+    List,
+    Update,
+    Delete,
+    Groups,
+    Profile,
+    BatchSubmit,
+    BatchPoll,
+}
+
+impl Kind {
+    /// Every kind, in the order the summary lists them.
+    pub const ALL: [Kind; 10] = [
+        Kind::Create,
+        Kind::Search,
+        Kind::Get,
+        Kind::List,
+        Kind::Update,
+        Kind::Delete,
+        Kind::Groups,
+        Kind::Profile,
+        Kind::BatchSubmit,
+        Kind::BatchPoll,
+    ];
+
+    /// The key of the kind in the summary's `requests_by_kind`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Create => "create",
+            Kind::Search => "search",
+            Kind::Get => "get",
+            Kind::List => "list",
+            Kind::Update => "update",
+            Kind::Delete => "delete",
+            Kind::Groups => "groups",
+            Kind::Profile => "profile",
+            Kind::BatchSubmit => "batch_submit",
+            Kind::BatchPoll => "batch_poll",
+        }
+    }
+
+    /// Whether a 404 can only mean a wrong store or API address, which every further request
+    /// would meet too: so for requests on `/customers` and `/batch` as a whole. Other requests
+    /// name one thing that may be gone (a customer, a batch ticket) or a store's feature.
+    fn not_found_stops_run(self) -> bool {
+        matches!(
+            self,
+            Kind::Create | Kind::Search | Kind::List | Kind::BatchSubmit
+        )
+    }
+
+    /// What a failure of this kind of request calls for. A profile the token may not read
+    /// stops nothing (the store then judges `lang` itself, and a token that is wrong
+    /// altogether is refused at the first create), nor do groups on a plan without them
+    /// (402): only the rows that name a group fail.
+    fn classify(self, error: &ApiError) -> Action {
+        match retry::classify_for(error, !self.not_found_stops_run()) {
+            Action::StopRun if self == Kind::Profile => Action::FailRow,
+            Action::StopRun if self == Kind::Groups && error.status() == Some(402) => {
+                Action::FailRow
+            }
+            action => action,
+        }
+    }
+
+    /// Whether a request that may have taken effect can be sent again as it is. A create
+    /// cannot: the store could get the customer twice. A batch submit can: the store runs a
+    /// deduplication key's batch once.
+    fn repeatable(self) -> bool {
+        self != Kind::Create
+    }
+}
+
+/// Counts of one kind of request.
+#[derive(Debug, Default)]
+struct KindCounts {
+    requests: AtomicU64,
+    retries: AtomicU64,
+    rate_limited: AtomicU64,
+}
+
+/// Counts over the whole run, per kind of request.
+#[derive(Debug, Default)]
+pub struct Counts {
+    kinds: [KindCounts; Kind::ALL.len()],
+}
+
+/// Requests, retries and 429 answers of a kind, or of the whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RequestCounts {
+    pub requests: u64,
+    pub retries: u64,
+    pub rate_limited: u64,
+}
+
+impl Counts {
+    fn of(&self, kind: Kind) -> &KindCounts {
+        &self.kinds[kind as usize]
+    }
+
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// What was counted for one kind.
+    pub fn kind(&self, kind: Kind) -> RequestCounts {
+        let counts = self.of(kind);
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        RequestCounts {
+            requests: load(&counts.requests),
+            retries: load(&counts.retries),
+            rate_limited: load(&counts.rate_limited),
+        }
+    }
+
+    /// What was counted over every kind.
+    pub fn total(&self) -> RequestCounts {
+        Kind::ALL
+            .iter()
+            .fold(RequestCounts::default(), |sum, &kind| {
+                let one = self.kind(kind);
+                RequestCounts {
+                    requests: sum.requests + one.requests,
+                    retries: sum.retries + one.retries,
+                    rate_limited: sum.rate_limited + one.rate_limited,
+                }
+            })
+    }
+}
+
+/// Where one operation (a row's requests, a batch's submits, a ticket's polls) stands: its
+/// requests, retries and 429 answers so far. Shared by the requests of the operation, so that
+/// `--max-retries` bounds the operation and not each of its requests.
+#[derive(Debug, Clone)]
+pub struct Tries {
+    /// Requests sent.
+    pub attempts: u32,
+    pub retries: u32,
+    pub rate_limited: u32,
+    /// Retries allowed; `--max-retries` unless the caller allows one more (the look-up that
+    /// settles a create of unknown outcome is made even after the last retry).
+    pub limit: u32,
+    /// Whether a request of the operation may have taken effect without a clear answer.
+    pub maybe_took_effect: bool,
+    /// The next request is a retry and waits out a backoff first.
+    backoff_due: bool,
+}
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// The run stopped before the request left (or before it could be tried again).
+    Stopped,
+    /// The store or the wire said no: the last error, and what it means.
+    Failed { error: ApiError, why: Why },
+}
+
+/// What a failed request means for its operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// The store answered no, as the retry policy classes it: [`Action::Exists`],
+    /// [`Action::FailRow`], or [`Action::StopRun`] (the run is stopped already).
+    Refused(Action),
+    /// 429 more than [`MAX_RATE_LIMITED`] times.
+    RateLimited,
+    /// The retries ran out.
+    GaveUp,
+    /// A create may have taken effect: it must not be sent again before the store is asked.
+    /// Counted as a retry: the operation's next request waits out a backoff first.
+    Unknown,
+}
+
+/// The store refused the token, plan or store: the engine has stopped the run.
+pub const STOPPED_RUN: Why = Why::Refused(Action::StopRun);
+
+impl Failure {
+    fn new(error: ApiError, why: Why) -> Self {
+        Failure::Failed { error, why }
+    }
+}
+
+/// Sends every request of a run; shared by all its rows.
+#[derive(Debug)]
+pub struct Engine {
+    pub client: Client,
+    budget: RateBudget,
+    slots: Semaphore,
+    max_retries: u32,
+    stop: Stop,
+    counts: Counts,
+}
+
+impl Engine {
+    pub fn new(
+        client: Client,
+        budget: RateBudget,
+        concurrency: usize,
+        max_retries: u32,
+        stop: Stop,
+    ) -> Self {
+        Self {
+            client,
+            budget,
+            slots: Semaphore::new(concurrency),
+            max_retries,
+            stop,
+            counts: Counts::default(),
+        }
+    }
+
+    /// A new operation's count of tries.
+    pub fn tries(&self) -> Tries {
+        Tries {
+            attempts: 0,
+            retries: 0,
+            rate_limited: 0,
+            limit: self.max_retries,
+            maybe_took_effect: false,
+            backoff_due: false,
+        }
+    }
+
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    pub fn stop(&self) -> &Stop {
+        &self.stop
+    }
+
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    pub fn budget(&self) -> &RateBudget {
+        &self.budget
+    }
+
+    /// Sends a request of `kind` made by `call` until it succeeds or the retry policy says no.
+    pub async fn send<T, F, Fut>(
+        &self,
+        kind: Kind,
+        tries: &mut Tries,
+        call: F,
+    ) -> Result<T, Failure>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.send_noted(kind, tries, || true, call).await
+    }
+
+    /// [`Engine::send`], with `note` called once the first attempt may leave and before it
+    /// does: `false` keeps it from leaving (the caller stops the run).
+    pub async fn send_noted<T, F, Fut>(
+        &self,
+        kind: Kind,
+        tries: &mut Tries,
+        note: impl FnOnce() -> bool,
+        mut call: F,
+    ) -> Result<T, Failure>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut note = Some(note);
+        loop {
+            if std::mem::take(&mut tries.backoff_due)
+                && !self.stop.sleep(retry::backoff(tries.retries)).await
+            {
+                return Err(Failure::Stopped);
+            }
+            let slot = self.turn().await.ok_or(Failure::Stopped)?;
+            if note.take().is_some_and(|note| !note()) {
+                return Err(Failure::Stopped);
+            }
+            Counts::bump(&self.counts.of(kind).requests);
+            tries.attempts += 1;
+            let error = match call().await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            // Judged before the slot frees up: no other request may leave after the store
+            // said 429 or refused the token.
+            let verdict = self.judge(kind, tries, error);
+            drop(slot);
+            if let Some(failure) = verdict {
+                return Err(failure);
+            }
+        }
+    }
+
+    /// What a failed request of `kind` means, by the retry policy: `None` when it is to be
+    /// sent again (the pause of a 429 or the backoff due then holds it back), else why not.
+    /// Records a 429's pause for every request of the run, stops the run on a refused token,
+    /// and counts. Also for the answer to a request that went out inside a batch.
+    pub fn judge(&self, kind: Kind, tries: &mut Tries, error: ApiError) -> Option<Failure> {
+        let counts = self.counts.of(kind);
+        let action = kind.classify(&error);
+        match action {
+            Action::Pause(wait) => {
+                self.budget.rate_limited(wait);
+                Counts::bump(&counts.rate_limited);
+                tries.rate_limited += 1;
+                (tries.rate_limited > MAX_RATE_LIMITED)
+                    .then(|| Failure::new(error, Why::RateLimited))
+            }
+            Action::Retry { unknown } => {
+                tries.maybe_took_effect |= unknown;
+                let settle_first = unknown && !kind.repeatable();
+                if !settle_first && tries.retries >= tries.limit {
+                    return Some(Failure::new(error, Why::GaveUp));
+                }
+                Counts::bump(&counts.retries);
+                tries.retries += 1;
+                tries.backoff_due = true;
+                settle_first.then(|| Failure::new(error, Why::Unknown))
+            }
+            Action::StopRun => {
+                self.stop.abort(stop_hint(Some(&error)));
+                Some(Failure::new(error, Why::Refused(action)))
+            }
+            Action::Exists | Action::FailRow => Some(Failure::new(error, Why::Refused(action))),
+        }
+    }
+
+    /// Waits for a slot among `--concurrency` and then for the budget; the request must leave
+    /// at once after. `None` when the run stops first.
+    async fn turn(&self) -> Option<SemaphorePermit<'_>> {
+        let slot = tokio::select! {
+            biased;
+            _ = self.stop.stopped() => return None,
+            slot = self.slots.acquire() => slot.ok()?,
+        };
+        tokio::select! {
+            biased;
+            _ = self.stop.stopped() => return None,
+            _ = self.budget.acquire() => {}
+        }
+        if self.stop.is_stopped() {
+            return None;
+        }
+        Some(slot)
+    }
+}
+
+/// What the user should check when the store refuses the token, the plan or the store.
+pub fn stop_hint(error: Option<&ApiError>) -> String {
+    let what = error.map(ToString::to_string).unwrap_or_default();
+    let hint = match error.and_then(ApiError::status) {
+        Some(402) => {
+            "the store's plan does not allow this, or the store is suspended: check the plan \
+             in the store's control panel"
+        }
+        Some(404) => {
+            "the store or the API was not found: check --store-id (ECWID_STORE_ID) and \
+             --api-url (ECWID_API_URL)"
+        }
+        _ => {
+            "check the token (ECWID_TOKEN or --token-file) and that its app has the \
+             create_customers and read_customers scopes"
+        }
+    };
+    format!("the store refused the request ({what}): {hint}")
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

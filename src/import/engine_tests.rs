@@ -1,0 +1,284 @@
+//! The engine on tokio's paused clock, with a fake transport: each request is a closure that
+//! notes when it left and answers as the test says, so no test waits in real time.
+
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use super::*;
+use crate::ecwid::ClientConfig;
+
+fn engine(concurrency: usize, max_retries: u32) -> Arc<Engine> {
+    let client = Client::new(&ClientConfig {
+        // Never reached: the tests' requests are closures.
+        api_url: "http://127.0.0.1:9/api/v3".into(),
+        store_id: 1003,
+        token: SecretString::from("secret_test"),
+        timeout: Duration::from_secs(30),
+        max_connections: concurrency,
+    })
+    .expect("client");
+    let budget = RateBudget::new(NonZeroU32::new(60_000).expect("non-zero"));
+    Arc::new(Engine::new(
+        client,
+        budget,
+        concurrency,
+        max_retries,
+        Stop::default(),
+    ))
+}
+
+fn status(status: u16, retry_after: Option<u64>) -> ApiError {
+    ApiError::Status {
+        status,
+        message: "m".into(),
+        code: None,
+        retry_after: retry_after.map(Duration::from_secs),
+    }
+}
+
+/// When each request left, by kind.
+type Sent = Arc<Mutex<Vec<(Kind, Instant)>>>;
+
+/// A 429 to one request holds every request of every kind until its `Retry-After` has passed:
+/// look-ups, groups, profile, batch polls and submits, updates, deletes alike.
+#[tokio::test(start_paused = true)]
+async fn no_request_of_any_kind_leaves_during_a_429_pause() {
+    let engine = engine(4, 3);
+    let sent: Sent = Arc::default();
+    let refused_at: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let pause = Duration::from_secs(5);
+
+    let mut tasks = Vec::new();
+    // The create that the store answers 429 to, 50 ms after it left.
+    {
+        let (engine, sent, refused_at) = (engine.clone(), sent.clone(), refused_at.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut tries = engine.tries();
+            let result = engine
+                .send(Kind::Create, &mut tries, || {
+                    let (sent, refused_at) = (sent.clone(), refused_at.clone());
+                    async move {
+                        sent.lock().unwrap().push((Kind::Create, Instant::now()));
+                        let first = refused_at.lock().unwrap().is_none();
+                        if first {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            *refused_at.lock().unwrap() = Some(Instant::now());
+                            return Err(status(429, Some(pause.as_secs())));
+                        }
+                        Ok(1)
+                    }
+                })
+                .await;
+            assert!(result.is_ok(), "the create goes through after the pause");
+            assert_eq!(
+                (tries.attempts, tries.rate_limited, tries.retries),
+                (2, 1, 0)
+            );
+        }));
+    }
+    // Every other kind keeps sending, a request each 20 ms, for 8 seconds.
+    let others = [
+        Kind::Search,
+        Kind::Get,
+        Kind::List,
+        Kind::Update,
+        Kind::Delete,
+        Kind::Groups,
+        Kind::Profile,
+        Kind::BatchSubmit,
+        Kind::BatchPoll,
+    ];
+    for kind in others {
+        let (engine, sent) = (engine.clone(), sent.clone());
+        tasks.push(tokio::spawn(async move {
+            let until = Instant::now() + Duration::from_secs(8);
+            while Instant::now() < until {
+                let mut tries = engine.tries();
+                let sent = sent.clone();
+                let answer = engine
+                    .send(kind, &mut tries, || {
+                        let sent = sent.clone();
+                        async move {
+                            sent.lock().unwrap().push((kind, Instant::now()));
+                            Ok::<_, ApiError>(())
+                        }
+                    })
+                    .await;
+                assert!(answer.is_ok());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("no panic");
+    }
+
+    let refused_at = refused_at.lock().unwrap().expect("the 429 was answered");
+    let sent = sent.lock().unwrap();
+    let during: Vec<_> = sent
+        .iter()
+        .filter(|(_, t)| *t > refused_at && *t < refused_at + pause)
+        .collect();
+    assert!(during.is_empty(), "sent during the pause: {during:?}");
+    for kind in others {
+        let after = sent
+            .iter()
+            .filter(|(k, t)| *k == kind && *t >= refused_at + pause)
+            .count();
+        assert!(after > 0, "{kind:?} goes on after the pause");
+    }
+    let counts = engine.counts();
+    assert_eq!(counts.kind(Kind::Create).rate_limited, 1);
+    assert_eq!(counts.total().rate_limited, 1);
+    assert_eq!(counts.total().requests, sent.len() as u64);
+}
+
+/// Look-ups that fail are retried after a backoff, and each retry is counted as the look-up's.
+#[tokio::test(start_paused = true)]
+async fn retries_of_lookups_are_counted() {
+    let engine = engine(2, 5);
+    let calls = Arc::new(Mutex::new(0));
+    let mut tries = engine.tries();
+    let found = engine
+        .send(Kind::Search, &mut tries, || {
+            let calls = calls.clone();
+            async move {
+                let mut calls = calls.lock().unwrap();
+                *calls += 1;
+                match *calls {
+                    1 => Err(status(503, None)),
+                    2 => Err(ApiError::Timeout(Duration::from_secs(30))),
+                    _ => Ok(Some(7_u64)),
+                }
+            }
+        })
+        .await;
+    assert!(matches!(found, Ok(Some(7))));
+    assert_eq!((tries.attempts, tries.retries), (3, 2));
+    let search = engine.counts().kind(Kind::Search);
+    assert_eq!((search.requests, search.retries), (3, 2));
+    assert_eq!(engine.counts().total().retries, 2);
+}
+
+/// A create whose outcome is unknown is not sent again: the caller is told to settle it, and
+/// the next request of the row waits out a backoff as a retry.
+#[tokio::test(start_paused = true)]
+async fn a_create_of_unknown_outcome_is_handed_back() {
+    let engine = engine(1, 5);
+    let mut tries = engine.tries();
+    let calls = Arc::new(Mutex::new(0));
+    let created = engine
+        .send(Kind::Create, &mut tries, || {
+            let calls = calls.clone();
+            async move {
+                *calls.lock().unwrap() += 1;
+                Err::<u64, _>(status(500, None))
+            }
+        })
+        .await;
+    assert!(matches!(
+        created,
+        Err(Failure::Failed {
+            why: Why::Unknown,
+            ..
+        })
+    ));
+    assert_eq!(*calls.lock().unwrap(), 1, "never sent twice by the engine");
+    assert_eq!(tries.retries, 1);
+    let before = Instant::now();
+    let _ = engine
+        .send(Kind::Search, &mut tries, || async {
+            Ok::<_, ApiError>(None::<u64>)
+        })
+        .await;
+    assert!(
+        Instant::now() - before >= Duration::from_millis(250),
+        "backoff first"
+    );
+}
+
+/// Retries stop at the operation's limit; a refused token stops the run before anything else
+/// leaves; a 404 to a look-up stops the run, a 404 to a poll names only the ticket.
+#[tokio::test(start_paused = true)]
+async fn retries_run_out_and_refusals_stop_the_run() {
+    let engine = engine(1, 2);
+    let mut tries = engine.tries();
+    let gave_up = engine
+        .send(Kind::Update, &mut tries, || async {
+            Err::<(), _>(status(502, None))
+        })
+        .await;
+    assert!(matches!(
+        gave_up,
+        Err(Failure::Failed {
+            why: Why::GaveUp,
+            ..
+        })
+    ));
+    assert_eq!((tries.attempts, tries.retries), (3, 2));
+
+    let mut tries = engine.tries();
+    let poll = engine
+        .send(Kind::BatchPoll, &mut tries, || async {
+            Err::<(), _>(status(404, None))
+        })
+        .await;
+    assert!(matches!(
+        poll,
+        Err(Failure::Failed {
+            why: Why::Refused(Action::FailRow),
+            ..
+        })
+    ));
+    assert!(!engine.stop().is_stopped());
+
+    let mut tries = engine.tries();
+    let search = engine
+        .send(Kind::Search, &mut tries, || async {
+            Err::<(), _>(status(403, None))
+        })
+        .await;
+    assert!(matches!(
+        search,
+        Err(Failure::Failed {
+            why: STOPPED_RUN,
+            ..
+        })
+    ));
+    assert!(engine.stop().is_stopped());
+    let after = engine
+        .send(Kind::Create, &mut engine.tries(), || async {
+            Ok::<_, ApiError>(1)
+        })
+        .await;
+    assert!(matches!(after, Err(Failure::Stopped)));
+    assert_eq!(engine.counts().kind(Kind::Create).requests, 0);
+}
+
+/// A profile the token may not read, and groups on a plan without them, stop nothing.
+#[tokio::test(start_paused = true)]
+async fn optional_reads_do_not_stop_the_run() {
+    let engine = engine(1, 0);
+    for (kind, code) in [(Kind::Profile, 403), (Kind::Groups, 402)] {
+        let answer = engine
+            .send(kind, &mut engine.tries(), || async {
+                Err::<(), _>(status(code, None))
+            })
+            .await;
+        assert!(
+            matches!(
+                answer,
+                Err(Failure::Failed {
+                    why: Why::Refused(Action::FailRow),
+                    ..
+                })
+            ),
+            "{kind:?}"
+        );
+    }
+    assert!(!engine.stop().is_stopped());
+}
