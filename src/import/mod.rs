@@ -1,15 +1,17 @@
-//! The pipeline of a run: read -> check -> send -> record.
+//! The pipeline of a run, one named stage after the other: [`open`] the input and what its
+//! rows go to; plan the sending ([`Sending`]: none in a dry run, row by row, or in batches);
+//! stream the rows, read and checked on two threads of their own ([`threads`]), through the
+//! sending; record each outcome in input order ([`record`]); finish the results file and the
+//! journal and sum the run up.
 //!
-//! One blocking thread reads rows and another checks them (the reader works out rows for the
-//! checker while it would otherwise wait); they hand rows on in batches through bounded
-//! channels, so they are never more than a few batches ahead. Rows are then processed
-//! concurrently, each row to send as a task of its own, but recorded in input order:
-//! `buffered` keeps at most a window of rows in progress (a few times `--concurrency`) and
-//! yields them in order, which is the reorder buffer, bounded by the concurrency and not by the
-//! file. Requests in flight are bounded separately by `--concurrency` slots.
+//! Rows are processed concurrently, each row to send as a task of its own, but recorded in
+//! input order: `buffered` keeps at most a window of rows in progress (a few times
+//! `--concurrency`) and yields them in order, which is the reorder buffer, bounded by the
+//! concurrency and not by the file. Every request goes through the run's [`engine`], which
+//! bounds the requests in flight by `--concurrency` and keeps to the rate budget.
 //!
 //! With `--batch`, rows are grouped `--batch-size` at a time and each group is sent as one batch
-//! (`batch`); groups are processed a few at a time in the same ordered way, and their outcomes
+//! ([`batch`]); groups are processed a few at a time in the same ordered way, and their outcomes
 //! are recorded row by row like any others.
 
 pub mod batch;
@@ -18,48 +20,38 @@ pub mod engine;
 pub mod facts;
 pub mod job;
 pub mod journal;
+mod open;
 pub mod outcome;
 pub mod rate;
+mod record;
 pub mod retry;
 pub mod send;
 pub mod stop;
+mod threads;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::Instant;
 
-use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
-use tokio::sync::mpsc;
+use futures_util::{Stream, StreamExt};
 
 use crate::cli::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::{Error, exit};
-use crate::input::mapping::ColumnMap;
-use crate::input::reader::CsvInput;
 use crate::report::progress::Progress;
-use crate::report::results::ResultsWriter;
-use crate::report::summary::{Summary, Tally};
+use crate::report::summary::{BatchCounts, Summary, Tally};
 use batch::Batcher;
-use check::{Checker, Item, Preparer, Row};
-use engine::Engine;
-use journal::{Finished, Identity, Journal};
-use outcome::Status;
+use check::{Checker, Item};
+use engine::{Engine, Kind};
+use journal::{Journal, OpenBatch};
+use open::Opened;
+use outcome::{RowOutcome, Status};
 use rate::RateBudget;
+use record::Recorder;
 use send::Sender;
 use stop::{Stop, StopReason};
 
-/// Rows the reader hands over at once: one wake-up of the other side per batch rather than per
-/// row, which was a third of the CPU time of a dry run. 512 rather than 128 halved the thread
-/// switches again (about 3,000 instead of 7,000 for 500,000 rows) for under 1 MB more memory
-/// in a dry run (an import's rows carry their requests: 1–2 MB more).
-const BATCH: usize = 512;
-/// Batches each stage (reading, checking) may have waiting for the next.
-const READ_AHEAD: usize = 2;
-/// Rows the reader prepares before it looks again whether the checker has room for its batch.
-const PREPARE_AT_ONCE: usize = 32;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
@@ -67,165 +59,203 @@ const WINDOW_PER_SLOT: usize = 4;
 /// always has a batch to work on; more would only hold more rows in memory.
 const GROUPS_IN_FLIGHT: usize = 2;
 
-/// Runs the import (or dry run) of `config` and records every row.
+/// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
+/// stream the rows through it, record each outcome, finish.
 pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let started = Instant::now();
-    let input = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
-        .map_err(|source| Error::Input {
-            path: config.input.clone(),
-            source,
-        })?;
-    let map =
-        ColumnMap::for_input(input.headers(), &config.layout).map_err(|source| Error::Header {
-            path: config.input.clone(),
-            source,
-        })?;
-    let not_imported = map.not_imported();
-    if !not_imported.is_empty() {
-        tracing::warn!(
-            "not imported (no Ecwid field has these names): {}",
-            not_imported.join(", ")
-        );
-    }
-    // The client before the journal: a bad API URL is refused before anything is written.
-    let client = config
-        .send
-        .as_ref()
-        .map(|send| Client::new(&send.client).map_err(Error::Usage))
-        .transpose()?;
-    let (journal, mut finished, fingerprint) = match &config.send {
-        Some(send) if send.journal => open_journal(config, send)?,
-        Some(_) => (None, Finished::default(), input_fingerprint(config)?),
-        None => (None, Finished::default(), String::new()),
-    };
-    let open_batches = std::mem::take(&mut finished.open_batches);
-    let results = ResultsWriter::create(
-        &config.output,
-        &config.failed_output,
-        input.headers(),
-        input.delimiter(),
-    )
-    .map_err(|source| Error::Output {
-        path: config.output.clone(),
-        source,
-    })?;
-
-    let sender = config
-        .send
-        .as_ref()
-        .zip(client)
-        .map(|(send, client)| sender(send, client, stop, journal.clone()));
-    let engine = sender.as_ref().map(|s| Arc::clone(&s.engine));
-    let window = config.send.as_ref().map_or(1, |s| s.concurrency) * WINDOW_PER_SLOT;
-    let batcher = match (&sender, config.send.as_ref().and_then(|s| s.batch_size)) {
-        (Some(sender), Some(batch_size)) => Some(Arc::new(Batcher {
-            sender: Arc::clone(sender),
-            fingerprint,
-            batch_size,
-            open: open_batches,
-            sent: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-        })),
-        _ => None,
-    };
-    let batch_counts = || batcher.as_ref().map(|b| b.counts());
-
-    let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
-    let mut recorder = Recorder {
-        results,
+    let Opened {
+        input,
+        map,
+        client,
         journal,
-        replayed: finished.count(),
-        journal_open: true,
-        tally: Tally::default(),
-        progress: Progress::start(config.progress, total_bytes),
-        error: None,
+        mut finished,
+        fingerprint,
+        results,
+    } = open::open(config)?;
+    let open_batches = std::mem::take(&mut finished.open_batches);
+    let sending = match (&config.send, client) {
+        (Some(send), Some(client)) => Sending::plan(
+            send,
+            client,
+            journal.clone(),
+            fingerprint,
+            open_batches,
+            stop,
+        ),
+        _ => Sending::DryRun,
     };
-    let (tx, mut rx) = mpsc::channel(READ_AHEAD);
+    let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
+    let progress = Progress::start(config.progress, total_bytes);
+    let mut recorder = Recorder::new(results, journal, finished.count(), progress);
     let checker = Checker::new(map, config.send.is_none(), finished);
-    let preparer = checker.preparer();
-    // Reading and checking each get a thread, so that a dry run uses two cores.
-    let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel(READ_AHEAD);
-    let reader = tokio::task::spawn_blocking(move || read_rows(input, &raw_tx, &preparer));
-    let checking = tokio::task::spawn_blocking(move || check_rows(checker, &raw_rx, &tx));
+    let (items, background) = threads::start(input, checker);
+    let outcomes = sending.stream(items);
+    record_all(outcomes, &mut recorder, &sending, config, stop).await;
+    let read = background.finish().await;
+    finish(config, stop, recorder, read, &sending, started)
+}
 
-    let batches = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    let items = batches.flat_map(stream::iter);
-    let mut outcomes: BoxStream<'_, outcome::RowOutcome> = match &batcher {
-        Some(batcher) => items
-            .chunks(batcher.batch_size)
-            .enumerate()
-            .map(|(index, group)| {
+/// How the rows reach the store.
+enum Sending {
+    /// Nothing is sent: `validate` and `--dry-run`.
+    DryRun,
+    /// Each row on its own, `window` rows in progress at once.
+    Rows { sender: Arc<Sender>, window: usize },
+    /// `--batch`: groups of rows, each in one batch.
+    Batches(Arc<Batcher>),
+}
+
+impl Sending {
+    /// The sending of an import.
+    fn plan(
+        send: &SendConfig,
+        client: Client,
+        journal: Option<Arc<Journal>>,
+        fingerprint: String,
+        open: Vec<OpenBatch>,
+        stop: &Stop,
+    ) -> Self {
+        let budget = RateBudget::new(send.rate);
+        let engine = Engine::new(
+            client,
+            budget,
+            send.concurrency,
+            send.max_retries,
+            stop.clone(),
+        );
+        let sender = Arc::new(Sender {
+            engine: Arc::new(engine),
+            on_existing: send.on_existing,
+            journal,
+            facts: facts::StoreFacts::default(),
+            confirmed_by_lookup: AtomicU64::new(0),
+        });
+        match send.batch_size {
+            Some(batch_size) => Sending::Batches(Arc::new(Batcher {
+                sender,
+                fingerprint,
+                batch_size,
+                open,
+                sent: AtomicU64::new(0),
+                done: AtomicU64::new(0),
+            })),
+            None => Sending::Rows {
+                sender,
+                window: send.concurrency * WINDOW_PER_SLOT,
+            },
+        }
+    }
+
+    fn sender(&self) -> Option<&Sender> {
+        match self {
+            Sending::DryRun => None,
+            Sending::Rows { sender, .. } => Some(sender),
+            Sending::Batches(batcher) => Some(&batcher.sender),
+        }
+    }
+
+    fn engine(&self) -> Option<&Engine> {
+        self.sender().map(|sender| &*sender.engine)
+    }
+
+    fn batch_counts(&self) -> Option<BatchCounts> {
+        match self {
+            Sending::Batches(batcher) => Some(batcher.counts()),
+            _ => None,
+        }
+    }
+
+    /// The checked rows' outcomes, in input order. Rows are processed concurrently but
+    /// yielded in order: `buffered` is the reorder buffer, bounded by its window and not by
+    /// the file.
+    fn stream(
+        &self,
+        items: impl Stream<Item = Item> + Send + 'static,
+    ) -> BoxStream<'static, RowOutcome> {
+        match self {
+            Sending::Batches(batcher) => {
                 let batcher = Arc::clone(batcher);
-                async move { batcher.send_group(index as u64, group).await }
-            })
-            .buffered(GROUPS_IN_FLIGHT)
-            .flat_map(stream::iter)
-            .boxed(),
-        None => match sender.clone() {
-            Some(sender) => items
-                .map(move |item| {
-                    // A row to send is a task of its own, run on the runtime's worker threads
-                    // beside the connections' tasks: half the thread switches of running every
-                    // row's requests on this thread. The window still bounds them.
-                    let sending = match item {
-                        Item::Ready(outcome) => Err(outcome),
-                        Item::Send(job) => {
-                            let sender = Arc::clone(&sender);
-                            Ok(tokio::spawn(async move { sender.send(job).await }))
-                        }
-                    };
-                    async move {
-                        match sending {
-                            Err(outcome) => outcome,
-                            // A row's task ends only with its outcome, or with a bug's panic.
-                            Ok(task) => task
-                                .await
-                                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
-                        }
-                    }
-                })
-                .buffered(window)
-                .boxed(),
+                items
+                    .chunks(batcher.batch_size)
+                    .enumerate()
+                    .map(move |(index, group)| {
+                        let batcher = Arc::clone(&batcher);
+                        async move { batcher.send_group(index as u64, group).await }
+                    })
+                    .buffered(GROUPS_IN_FLIGHT)
+                    .flat_map(stream::iter)
+                    .boxed()
+            }
+            Sending::Rows { sender, window } => {
+                let sender = Arc::clone(sender);
+                items
+                    .map(move |item| send_row(&sender, item))
+                    .buffered(*window)
+                    .boxed()
+            }
             // A dry run has nothing to wait for: its rows are recorded as they come.
-            None => items
+            Sending::DryRun => items
                 .map(|item| match item {
                     Item::Ready(outcome) => outcome,
                     // A dry run makes no jobs; were there one, it would be a valid row.
                     Item::Send(job) => job.unsent(Status::Valid),
                 })
                 .boxed(),
-        },
+        }
+    }
+}
+
+/// A row's outcome. A row to send is a task of its own, run on the runtime's worker threads
+/// beside the connections' tasks: fewer thread switches than running every row's requests on
+/// the recording thread. The window still bounds them.
+fn send_row(sender: &Arc<Sender>, item: Item) -> impl Future<Output = RowOutcome> + Send + use<> {
+    let sending = match item {
+        Item::Ready(outcome) => Err(outcome),
+        Item::Send(job) => {
+            let sender = Arc::clone(sender);
+            Ok(tokio::spawn(async move { sender.send(job).await }))
+        }
     };
+    async move {
+        match sending {
+            Err(outcome) => outcome,
+            // A row's task ends only with its outcome, or with a bug's panic.
+            Ok(task) => task
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
+        }
+    }
+}
+
+/// Records every outcome as it comes, and shows the progress.
+async fn record_all(
+    mut outcomes: BoxStream<'static, RowOutcome>,
+    recorder: &mut Recorder,
+    sending: &Sending,
+    config: &Config,
+    stop: &Stop,
+) {
     while let Some(outcome) = outcomes.next().await {
         recorder.record(&outcome, config, stop);
-        let paused = engine.as_ref().and_then(|e| e.budget().paused_for());
+        let engine = sending.engine();
+        let paused = engine.and_then(|e| e.budget().paused_for());
+        let retries = engine.map_or(0, |e| e.counts().total().retries);
         // Where the recorded row starts in the file: the reader runs a little ahead.
         let done = outcome.record.position().map_or(0, |p| p.byte());
-        let retries = engine.as_ref().map_or(0, |e| e.counts().total().retries);
-        recorder
-            .progress
-            .update(&recorder.tally, done, retries, paused, batch_counts());
+        recorder.show(done, retries, paused, sending.batch_counts());
     }
-    // The checker ends once the reader has, or when the rows are no longer wanted.
-    if let Err(e) = checking.await
-        && e.is_panic()
-    {
-        // A bug: the rows it had not handed on would be missing from the results.
-        std::panic::resume_unwind(e.into_panic());
-    }
-    let read = reader
-        .await
-        .unwrap_or_else(|e| Err((0, std::io::Error::other(e))));
-    let Recorder {
-        results,
-        journal,
-        tally,
-        error,
-        ..
-    } = recorder;
-    if let Some(error) = error {
-        return Err(error);
-    }
+}
+
+/// Completes the results file and the journal, and sums the run up.
+fn finish(
+    config: &Config,
+    stop: &Stop,
+    recorder: Recorder,
+    read: Result<(), (u64, std::io::Error)>,
+    sending: &Sending,
+    started: Instant,
+) -> Result<Summary, Error> {
+    let (results, journal, tally) = recorder.finish()?;
     results.finish().map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
@@ -237,12 +267,52 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
             source,
         });
     }
+    let (exit_code, stopped) = ending(config, stop, &tally);
+    // A finished run needs no journal: the next run of the same command starts afresh. A
+    // stopped one leaves it complete for `--resume`.
+    if let Some(journal) = &journal {
+        let path = open::journal_path(config);
+        let done = match stopped {
+            None => std::fs::remove_file(&path),
+            Some(_) => journal.flush(),
+        };
+        done.map_err(|source| Error::Output { path, source })?;
+    }
+    let counts = sending.engine().map(Engine::counts);
+    let total = counts.map(|c| c.total()).unwrap_or_default();
+    Ok(Summary {
+        rows: tally.rows,
+        by_status: tally.by_status(),
+        requests: total.requests,
+        requests_by_kind: Kind::ALL
+            .iter()
+            .map(|&kind| (kind.key(), counts.map_or(0, |c| c.kind(kind).requests)))
+            .collect(),
+        retries: total.retries,
+        rate_limited: total.rate_limited,
+        lookups: counts.map_or(0, |c| c.kind(Kind::Search).requests),
+        confirmed_by_lookup: sending
+            .sender()
+            .map_or(0, |s| s.confirmed_by_lookup.load(Ordering::Relaxed)),
+        batches: sending.batch_counts(),
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+        exit_code,
+        output: config.output.display().to_string(),
+        failed_output: config.failed_output.display().to_string(),
+        top_errors: tally.top_errors(),
+        stopped,
+        dry_run: config.send.is_none(),
+    })
+}
+
+/// The run's exit status, and why it stopped early (with how to continue) when it did.
+fn ending(config: &Config, stop: &Stop, tally: &Tally) -> (i32, Option<String>) {
     let continue_with = config
         .continue_with
         .as_deref()
         .map(|command| format!(". To continue: {command}"))
         .unwrap_or_default();
-    let (exit_code, stopped) = match stop.reason() {
+    match stop.reason() {
         Some(StopReason::Aborted(message)) => {
             (exit::ABORTED, Some(format!("{message}{continue_with}")))
         }
@@ -254,258 +324,5 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         ),
         None if tally.all_succeeded() => (exit::OK, None),
         None => (exit::ROWS_FAILED, None),
-    };
-    // A finished run needs no journal: the next run of the same command starts afresh. A
-    // stopped one leaves it complete for `--resume`.
-    if let Some(journal) = &journal {
-        let path = journal_path(config);
-        let done = match stopped {
-            None => std::fs::remove_file(&path),
-            Some(_) => journal.flush(),
-        };
-        done.map_err(|source| Error::Output { path, source })?;
-    }
-    let counts = engine.as_ref().map(|e| e.counts());
-    let total = counts.map(|c| c.total()).unwrap_or_default();
-    Ok(Summary {
-        rows: tally.rows,
-        by_status: tally.by_status(),
-        requests: total.requests,
-        requests_by_kind: engine::Kind::ALL
-            .iter()
-            .map(|&kind| (kind.key(), counts.map_or(0, |c| c.kind(kind).requests)))
-            .collect(),
-        retries: total.retries,
-        rate_limited: total.rate_limited,
-        lookups: counts.map_or(0, |c| c.kind(engine::Kind::Search).requests),
-        confirmed_by_lookup: sender
-            .as_ref()
-            .map_or(0, |s| s.confirmed_by_lookup.load(Ordering::Relaxed)),
-        batches: batch_counts(),
-        elapsed_seconds: started.elapsed().as_secs_f64(),
-        exit_code,
-        output: config.output.display().to_string(),
-        failed_output: config.failed_output.display().to_string(),
-        top_errors: tally.top_errors(),
-        stopped,
-        dry_run: config.send.is_none(),
-    })
-}
-
-fn journal_path(config: &Config) -> PathBuf {
-    journal::path_for(&config.output)
-}
-
-fn input_fingerprint(config: &Config) -> Result<String, Error> {
-    journal::fingerprint(&config.input).map_err(|source| Error::Input {
-        path: config.input.clone(),
-        source: source.into(),
-    })
-}
-
-/// The journal of this import: a new one, or with `--resume` the one an interrupted run left
-/// and what it finished; and the input's fingerprint.
-fn open_journal(
-    config: &Config,
-    send: &SendConfig,
-) -> Result<(Option<Arc<Journal>>, Finished, String), Error> {
-    let path = journal_path(config);
-    let identity = Identity {
-        fingerprint: input_fingerprint(config)?,
-        store_id: send.client.store_id,
-        api_url: send.client.api_url.clone(),
-    };
-    let output_error = |source| Error::Output {
-        path: path.clone(),
-        source,
-    };
-    if !path.exists() {
-        if send.resume {
-            tracing::info!("nothing to resume: starting from the first row");
-        }
-        let journal = Journal::create(&path, &identity).map_err(output_error)?;
-        return Ok((
-            Some(Arc::new(journal)),
-            Finished::default(),
-            identity.fingerprint,
-        ));
-    }
-    if !send.resume {
-        return Err(Error::Usage(format!(
-            "an interrupted run left {}: add --resume to continue it (rows already finished are \
-             not sent again), or delete that file to start over",
-            path.display()
-        )));
-    }
-    let (journal, finished) = Journal::resume(&path, &identity).map_err(|e| match e {
-        journal::JournalError::Io(source) => output_error(source),
-        other => Error::Usage(other.to_string()),
-    })?;
-    tracing::info!(
-        "resuming: {} rows were finished, {} may have been sent and are looked up first",
-        finished.count(),
-        finished.maybe_sent.len()
-    );
-    if !finished.open_batches.is_empty() && send.batch_size.is_none() {
-        return Err(Error::Usage(format!(
-            "the interrupted run left {} batches open in the store: resume with --batch, so that \
-             their tickets are polled before any of their rows is sent again",
-            finished.open_batches.len()
-        )));
-    }
-    if !finished.open_batches.is_empty() {
-        tracing::info!(
-            "{} batches of the interrupted run are open: their tickets are polled first",
-            finished.open_batches.len()
-        );
-    }
-    Ok((Some(Arc::new(journal)), finished, identity.fingerprint))
-}
-
-/// Records outcomes in input order: results file, journal, counts and progress.
-struct Recorder {
-    results: ResultsWriter,
-    journal: Option<Arc<Journal>>,
-    /// Rows replayed from the journal of an interrupted run: already journaled.
-    replayed: u64,
-    /// Finished rows are journaled only while every earlier row is finished too.
-    journal_open: bool,
-    tally: Tally,
-    progress: Progress,
-    error: Option<Error>,
-}
-
-impl Recorder {
-    fn record(&mut self, outcome: &outcome::RowOutcome, config: &Config, stop: &Stop) {
-        tracing::debug!(
-            "row {} (line {}) {}: {} {}",
-            outcome.row,
-            outcome.line,
-            outcome.email,
-            outcome.status,
-            outcome.error
-        );
-        self.tally.add(outcome);
-        self.journal_open &= outcome.settled;
-        if let Some(journal) = &self.journal
-            && self.journal_open
-            && outcome.row > self.replayed
-        {
-            // Its line may wait for the next `S` line only where losing it costs no more than
-            // a look-up: a created row is found as created, an unsent one checked again alike.
-            // Once the run stops, no `S` line follows: lines go out at once.
-            let alike_again = matches!(
-                outcome.status,
-                Status::Created | Status::Invalid | Status::Duplicate
-            );
-            journal.finished(outcome, !alike_again || stop.is_stopped());
-        }
-        if self.error.is_some() {
-            return;
-        }
-        let journal_error = self.journal.as_ref().and_then(|j| j.take_error());
-        self.error = match (self.results.write(outcome), journal_error) {
-            (Err(source), _) => Some(Error::Output {
-                path: config.output.clone(),
-                source,
-            }),
-            (Ok(()), Some(source)) => Some(Error::Output {
-                path: journal_path(config),
-                source,
-            }),
-            (Ok(()), None) => None,
-        };
-        if self.error.is_some() {
-            // Nothing more is sent; rows in flight still finish, so none is left unknown.
-            stop.abort("the results or the journal cannot be written".into());
-        }
-    }
-}
-
-fn sender(
-    send: &SendConfig,
-    client: Client,
-    stop: &Stop,
-    journal: Option<Arc<Journal>>,
-) -> Arc<Sender> {
-    let budget = RateBudget::new(send.rate);
-    let engine = Engine::new(
-        client,
-        budget,
-        send.concurrency,
-        send.max_retries,
-        stop.clone(),
-    );
-    Arc::new(Sender {
-        engine: Arc::new(engine),
-        on_existing: send.on_existing,
-        journal,
-        facts: facts::StoreFacts::default(),
-        confirmed_by_lookup: AtomicU64::new(0),
-    })
-}
-
-/// Reads every row, in batches; `Err` holds the last row read before an I/O error.
-fn read_rows(
-    mut input: CsvInput,
-    tx: &SyncSender<Vec<Row>>,
-    preparer: &Preparer,
-) -> Result<(), (u64, std::io::Error)> {
-    let mut last_row = 0;
-    let mut batch = Vec::with_capacity(BATCH);
-    let read = loop {
-        match input.next_row() {
-            Ok(Some(raw)) => {
-                last_row = raw.row;
-                batch.push(Row::from(raw));
-            }
-            Ok(None) => break Ok(()),
-            Err(e) => break Err((last_row, e)),
-        }
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if hand_over(tx, full, preparer).is_err() {
-                return Ok(());
-            }
-        }
-    };
-    // The rows read before the end or an error are recorded all the same.
-    if !batch.is_empty() {
-        let _ = tx.send(batch);
-    }
-    read
-}
-
-/// Hands a batch to the checker. While the checker has no room for it, the reader prepares the
-/// batch's rows a few at a time instead of waiting: the checker then has less left to do.
-/// `Err` when the checker has stopped taking rows.
-fn hand_over(
-    tx: &SyncSender<Vec<Row>>,
-    mut batch: Vec<Row>,
-    preparer: &Preparer,
-) -> Result<(), ()> {
-    loop {
-        match tx.try_send(batch) {
-            Ok(()) => return Ok(()),
-            Err(TrySendError::Disconnected(_)) => return Err(()),
-            Err(TrySendError::Full(back)) => batch = back,
-        }
-        if preparer.prepare(&mut batch, PREPARE_AT_ONCE) == 0 {
-            return tx.send(batch).map_err(|_| ());
-        }
-    }
-}
-
-/// Checks the rows in file order and hands them on in the same batches.
-fn check_rows(
-    mut checker: Checker,
-    rx: &std::sync::mpsc::Receiver<Vec<Row>>,
-    tx: &mpsc::Sender<Vec<Item>>,
-) {
-    while let Ok(batch) = rx.recv() {
-        let items = checker.check_batch(batch);
-        if tx.blocking_send(items).is_err() {
-            return;
-        }
     }
 }

@@ -1,0 +1,149 @@
+//! The first stage of a run: open the input, learn what its columns mean, and make ready what
+//! its rows go to (the client, the journal of an import, the results file), refusing at once
+//! what cannot work before anything is sent or written.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::journal::{self, Finished, Identity, Journal};
+use crate::cli::{Config, SendConfig};
+use crate::ecwid::Client;
+use crate::error::Error;
+use crate::input::mapping::ColumnMap;
+use crate::input::reader::CsvInput;
+use crate::report::results::ResultsWriter;
+
+/// What the run's later stages start from.
+pub(super) struct Opened {
+    pub input: CsvInput,
+    pub map: ColumnMap,
+    /// `None` for a dry run.
+    pub client: Option<Client>,
+    pub journal: Option<Arc<Journal>>,
+    /// What an interrupted run finished (nothing unless `--resume`).
+    pub finished: Finished,
+    /// The input's fingerprint (empty for a dry run).
+    pub fingerprint: String,
+    pub results: ResultsWriter,
+}
+
+/// Opens the input, the client, the journal and the results file, in that order.
+pub(super) fn open(config: &Config) -> Result<Opened, Error> {
+    let input = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
+        .map_err(|source| Error::Input {
+            path: config.input.clone(),
+            source,
+        })?;
+    let map =
+        ColumnMap::for_input(input.headers(), &config.layout).map_err(|source| Error::Header {
+            path: config.input.clone(),
+            source,
+        })?;
+    let not_imported = map.not_imported();
+    if !not_imported.is_empty() {
+        tracing::warn!(
+            "not imported (no Ecwid field has these names): {}",
+            not_imported.join(", ")
+        );
+    }
+    // The client before the journal: a bad API URL is refused before anything is written.
+    let client = config
+        .send
+        .as_ref()
+        .map(|send| Client::new(&send.client).map_err(Error::Usage))
+        .transpose()?;
+    let (journal, finished, fingerprint) = match &config.send {
+        Some(send) if send.journal => open_journal(config, send)?,
+        Some(_) => (None, Finished::default(), input_fingerprint(config)?),
+        None => (None, Finished::default(), String::new()),
+    };
+    let results = ResultsWriter::create(
+        &config.output,
+        &config.failed_output,
+        input.headers(),
+        input.delimiter(),
+    )
+    .map_err(|source| Error::Output {
+        path: config.output.clone(),
+        source,
+    })?;
+    Ok(Opened {
+        input,
+        map,
+        client,
+        journal,
+        finished,
+        fingerprint,
+        results,
+    })
+}
+
+pub(super) fn journal_path(config: &Config) -> PathBuf {
+    journal::path_for(&config.output)
+}
+
+fn input_fingerprint(config: &Config) -> Result<String, Error> {
+    journal::fingerprint(&config.input).map_err(|source| Error::Input {
+        path: config.input.clone(),
+        source: source.into(),
+    })
+}
+
+/// The journal of this import: a new one, or with `--resume` the one an interrupted run left
+/// and what it finished; and the input's fingerprint.
+fn open_journal(
+    config: &Config,
+    send: &SendConfig,
+) -> Result<(Option<Arc<Journal>>, Finished, String), Error> {
+    let path = journal_path(config);
+    let identity = Identity {
+        fingerprint: input_fingerprint(config)?,
+        store_id: send.client.store_id,
+        api_url: send.client.api_url.clone(),
+    };
+    let output_error = |source| Error::Output {
+        path: path.clone(),
+        source,
+    };
+    if !path.exists() {
+        if send.resume {
+            tracing::info!("nothing to resume: starting from the first row");
+        }
+        let journal = Journal::create(&path, &identity).map_err(output_error)?;
+        return Ok((
+            Some(Arc::new(journal)),
+            Finished::default(),
+            identity.fingerprint,
+        ));
+    }
+    if !send.resume {
+        return Err(Error::Usage(format!(
+            "an interrupted run left {}: add --resume to continue it (rows already finished are \
+             not sent again), or delete that file to start over",
+            path.display()
+        )));
+    }
+    let (journal, finished) = Journal::resume(&path, &identity).map_err(|e| match e {
+        journal::JournalError::Io(source) => output_error(source),
+        other => Error::Usage(other.to_string()),
+    })?;
+    tracing::info!(
+        "resuming: {} rows were finished, {} may have been sent and are looked up first",
+        finished.count(),
+        finished.maybe_sent.len()
+    );
+    if !finished.open_batches.is_empty() && send.batch_size.is_none() {
+        return Err(Error::Usage(format!(
+            "the interrupted run left {} batches open in the store: resume with --batch, so that \
+             their tickets are polled before any of their rows is sent again",
+            finished.open_batches.len()
+        )));
+    }
+    if !finished.open_batches.is_empty() {
+        tracing::info!(
+            "{} batches of the interrupted run are open: their tickets are polled first",
+            finished.open_batches.len()
+        );
+    }
+    Ok((Some(Arc::new(journal)), finished, identity.fingerprint))
+}

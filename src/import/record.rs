@@ -1,0 +1,113 @@
+//! The last stage of the pipeline: each row's outcome, in input order, goes to the results
+//! file, the journal, the counts and the progress display.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::journal::Journal;
+use super::outcome::{RowOutcome, Status};
+use super::stop::Stop;
+use crate::cli::Config;
+use crate::error::Error;
+use crate::report::progress::Progress;
+use crate::report::results::ResultsWriter;
+use crate::report::summary::{BatchCounts, Tally};
+
+/// Records outcomes in input order: results file, journal, counts and progress.
+pub(super) struct Recorder {
+    results: ResultsWriter,
+    journal: Option<Arc<Journal>>,
+    /// Rows replayed from the journal of an interrupted run: already journaled.
+    replayed: u64,
+    /// Finished rows are journaled only while every earlier row is finished too.
+    journal_open: bool,
+    tally: Tally,
+    progress: Progress,
+    error: Option<Error>,
+}
+
+impl Recorder {
+    /// `replayed`: rows 1 to this one were finished by an interrupted run.
+    pub(super) fn new(
+        results: ResultsWriter,
+        journal: Option<Arc<Journal>>,
+        replayed: u64,
+        progress: Progress,
+    ) -> Self {
+        Self {
+            results,
+            journal,
+            replayed,
+            journal_open: true,
+            tally: Tally::default(),
+            progress,
+            error: None,
+        }
+    }
+
+    /// Shows the counts so far, and how far into the file the recorded rows reach.
+    pub(super) fn show(
+        &mut self,
+        done_bytes: u64,
+        retries: u64,
+        paused: Option<Duration>,
+        batches: Option<BatchCounts>,
+    ) {
+        self.progress
+            .update(&self.tally, done_bytes, retries, paused, batches);
+    }
+
+    /// The results writer, journal and counts, once every row is recorded; `Err` when the
+    /// results or the journal could not be written.
+    pub(super) fn finish(self) -> Result<(ResultsWriter, Option<Arc<Journal>>, Tally), Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok((self.results, self.journal, self.tally)),
+        }
+    }
+
+    pub(super) fn record(&mut self, outcome: &RowOutcome, config: &Config, stop: &Stop) {
+        tracing::debug!(
+            "row {} (line {}) {}: {} {}",
+            outcome.row,
+            outcome.line,
+            outcome.email,
+            outcome.status,
+            outcome.error
+        );
+        self.tally.add(outcome);
+        self.journal_open &= outcome.settled;
+        if let Some(journal) = &self.journal
+            && self.journal_open
+            && outcome.row > self.replayed
+        {
+            // Its line may wait for the next `S` line only where losing it costs no more than
+            // a look-up: a created row is found as created, an unsent one checked again alike.
+            // Once the run stops, no `S` line follows: lines go out at once.
+            let alike_again = matches!(
+                outcome.status,
+                Status::Created | Status::Invalid | Status::Duplicate
+            );
+            journal.finished(outcome, !alike_again || stop.is_stopped());
+        }
+        if self.error.is_some() {
+            return;
+        }
+        let journal_error = self.journal.as_ref().and_then(|j| j.take_error());
+        self.error = match (self.results.write(outcome), journal_error) {
+            (Err(source), _) => Some(Error::Output {
+                path: config.output.clone(),
+                source,
+            }),
+            (Ok(()), Some(source)) => Some(Error::Output {
+                path: super::open::journal_path(config),
+                source,
+            }),
+            (Ok(()), None) => None,
+        };
+        if self.error.is_some() {
+            // Nothing more is sent; rows in flight still finish, so none is left unknown.
+            stop.abort("the results or the journal cannot be written".into());
+        }
+    }
+}
