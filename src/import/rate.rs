@@ -120,11 +120,6 @@ impl RateBudget {
         }
     }
 
-    /// The current pace in requests per minute.
-    pub fn per_minute(&self) -> u32 {
-        lock(&self.pace).per_minute
-    }
-
     /// How long the current pause still lasts, if one does.
     pub fn paused_for(&self) -> Option<Duration> {
         self.pause_end().map(|until| until - Instant::now())
