@@ -35,17 +35,25 @@ impl fmt::Display for Refusal {
     }
 }
 
-pub(crate) const EMAIL_REQUIRED: &str = "is required: the create-customer docs mark email required";
+/// Current docs mark `email` required (ecwid-api.md, "Create customer").
+pub(crate) const EMAIL_REQUIRED: &str = "is required: every customer needs an email";
+/// The docs give no form, but the store mails its customers: see [`is_deliverable`].
 pub(crate) const EMAIL_FORM: &str = "is not an email address: it needs a name, one @ and a domain \
      of dot-separated labels, without spaces";
+/// "ISO 3166-1 alpha-2" (ecwid-api.md), "Two-letter country code" (create-customer page).
 pub(crate) const COUNTRY: &str =
     "is not a two-letter ISO 3166-1 alpha-2 country code in capitals, such as US or DE";
+/// "One of: `b2c` (default), `b2b`" (create-customer page).
 pub(crate) const B2B_B2C: &str = "must be b2c or b2b";
+/// "One of: EMAIL, PHONE, ..., OTHER" (create-customer page, contacts table).
 pub(crate) const CONTACT_TYPE: &str = "is not a contact type: use EMAIL, PHONE, FACEBOOK, \
      INSTAGRAM, TWITTER, YOUTUBE, TIKTOK, PINTEREST, VK, FB_MESSENGER, WHATSAPP, TELEGRAM, \
      VIBER, URL or OTHER";
+/// "Ecwid's contacts endpoint marks a contact's `contact` and `type` as required" (ecwid-api.md).
 pub(crate) const CONTACT_PART: &str = "is required: every contact needs both contact and type";
+/// "Only one contact of the same type can be default" (create-customer page, contacts table).
 pub(crate) const ONE_DEFAULT: &str = "only one contact of the same type can be default";
+/// taxExempt "Requires a valid tax ID" (create-customer page); see [`has_valid_tax_id`].
 pub(crate) const TAX_EXEMPT: &str =
     "requires a valid tax ID: a non-blank taxId, and taxIdValid not false";
 
@@ -89,7 +97,7 @@ pub(crate) fn refusals(customer: &CustomerRequest) -> Vec<Refusal> {
             reason,
         });
     };
-    // Current docs mark email required (ecwid-api.md); answers write an unset field as "".
+    // Answers write an unset text field as "", so a blank email counts as none.
     match customer.email.as_deref().filter(|e| !e.trim().is_empty()) {
         None => refuse("email".into(), "", EMAIL_REQUIRED),
         Some(email) if !is_deliverable(email) => refuse("email".into(), email, EMAIL_FORM),
@@ -106,7 +114,6 @@ pub(crate) fn refusals(customer: &CustomerRequest) -> Vec<Refusal> {
             refuse(format!("{path}.countryCode"), code, COUNTRY);
         }
     }
-    // "One of: b2c (default), b2b" (create-customer page).
     if let Some(kind) = customer
         .b2b_b2c
         .as_deref()
