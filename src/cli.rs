@@ -13,6 +13,7 @@ use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
 use crate::report::progress::ProgressMode;
+#[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
 
 pub const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
@@ -46,16 +47,25 @@ pub struct Cli {
     pub invocation: Vec<String>,
 }
 
+/// `import --help`'s closing lines; the first example needs the sandbox.
+#[cfg(feature = "sandbox")]
+const IMPORT_AFTER_HELP: &str = "The token is read from ECWID_TOKEN or --token-file, never from a \
+     flag.\n\n\
+     Examples:\n  \
+     ecwid-import import customers.csv --sandbox\n  \
+     ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume";
+#[cfg(not(feature = "sandbox"))]
+const IMPORT_AFTER_HELP: &str = "The token is read from ECWID_TOKEN or --token-file, never from a \
+     flag.\n\n\
+     Examples:\n  \
+     ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the file, then create its customers in the store
-    #[command(
-        after_help = "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
-                  Examples:\n  \
-                  ecwid-import import customers.csv --sandbox\n  \
-                  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-                  ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume"
-    )]
+    #[command(after_help = IMPORT_AFTER_HELP)]
     Import(ImportArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
     #[command(after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv")]
@@ -70,6 +80,7 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Run a local stand-in of the Ecwid API on 127.0.0.1, for trying things out and for tests
+    #[cfg(feature = "sandbox")]
     #[command(
         after_help = "Example:\n  ecwid-import sandbox --port 8080 --fail-before 0.1 --seed 7\n  \
                   ECWID_TOKEN=secret_sandbox ecwid-import import customers.csv --store-id 1003 \\\n    \
@@ -195,6 +206,7 @@ pub struct ImportArgs {
     pub dry_run: bool,
     /// Import into a sandbox store started inside this program (no account or token needed;
     /// --store-id, --api-url and the token are not used)
+    #[cfg(feature = "sandbox")]
     #[arg(long)]
     pub sandbox: bool,
 }

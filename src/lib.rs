@@ -10,13 +10,17 @@ pub mod error;
 pub mod import;
 pub mod input;
 pub mod report;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-use cli::{Cli, Command, ImportArgs};
+#[cfg(feature = "sandbox")]
+use cli::ImportArgs;
+use cli::{Cli, Command};
 use customer::fields::Field;
 use error::{Error, exit};
 use import::stop::Stop;
 use report::progress::ProgressMode;
+#[cfg(feature = "sandbox")]
 use sandbox::{Sandbox, SandboxArgs};
 
 /// Runs one command and returns its exit status. `env_token` is the value of `ECWID_TOKEN`.
@@ -36,6 +40,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
             clap_complete::generate(*shell, &mut command, "ecwid-import", &mut std::io::stdout());
             return Ok(exit::OK);
         }
+        #[cfg(feature = "sandbox")]
         Command::Sandbox(args) => {
             sandbox::serve(args.clone())
                 .await
@@ -43,6 +48,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
             return Ok(exit::OK);
         }
         Command::Validate(input) => input.config(progress)?,
+        #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
             return import_into_sandbox(args, progress).await;
         }
@@ -56,6 +62,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
 }
 
 /// `import --sandbox`: the same run, into a sandbox store that lives as long as the run.
+#[cfg(feature = "sandbox")]
 async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Result<i32, Error> {
     let store = Sandbox::start(&SandboxArgs::default())
         .await

@@ -21,11 +21,6 @@ const ASSIGNED: [&str; 249] = [
     "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
 ];
 
-/// The code in upper case when it is an assigned alpha-2 code (any case accepted).
-pub fn normalize(code: &str) -> Option<String> {
-    is_assigned(code).then(|| code.to_ascii_uppercase())
-}
-
 /// Whether the code, in any case, is an assigned alpha-2 code: one bit test, no allocation.
 pub fn is_assigned(code: &str) -> bool {
     let &[a, b] = code.as_bytes() else {
@@ -60,10 +55,10 @@ mod tests {
 
     #[test]
     fn accepts_any_case_and_rejects_unassigned() {
-        assert_eq!(normalize("de").as_deref(), Some("DE"));
-        assert_eq!(normalize("Us").as_deref(), Some("US"));
+        assert!(is_assigned("de"));
+        assert!(is_assigned("Us"));
         for bad in ["UK", "EN", "XX", "D", "DEU", "", "ÜS"] {
-            assert_eq!(normalize(bad), None, "{bad}");
+            assert!(!is_assigned(bad), "{bad}");
         }
     }
 

@@ -3,8 +3,6 @@
 //! [`RowChecker`] checks the cells of one row and [`RowBuilder`] turns them into a
 //! [`CustomerRequest`]; both collect every broken rule instead of stopping at the first, so
 //! that one look at the results file tells the user everything to fix in a row.
-//! [`check_request`] applies the same rules to a request that arrives as JSON (the sandbox
-//! answers 400 with it, as Ecwid would).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -335,59 +333,6 @@ fn set_address(address: &mut Address, field: AddressField, value: &str) {
         AddressField::Phone => &mut address.phone,
     };
     *slot = Some(value.to_string());
-}
-
-/// The same rules applied to a request that arrived as JSON: `(field path, value, rule)` for
-/// each broken one. Values must already be in the form ecwid-import sends (upper-case country
-/// codes and contact types, lower-case `b2b_b2c`).
-pub fn check_request(request: &CustomerRequest) -> Vec<(String, String, &'static str)> {
-    let mut problems = Vec::new();
-    let mut bad = |path: String, value: &str, rule| problems.push((path, value.to_string(), rule));
-    match request.email.as_deref() {
-        None => bad("email".into(), "", RULE_EMAIL_REQUIRED),
-        Some(email) if !is_email(email) => bad("email".into(), email, RULE_EMAIL),
-        Some(_) => {}
-    }
-    if let Some(v) = request
-        .b2b_b2c
-        .as_deref()
-        .filter(|v| !matches!(*v, "b2b" | "b2c"))
-    {
-        bad("b2b_b2c".into(), v, RULE_B2B);
-    }
-    if let Some(v) = request.lang.as_deref().filter(|v| !is_lang(v)) {
-        bad("lang".into(), v, RULE_LANG);
-    }
-    let addresses = request
-        .billing_person
-        .iter()
-        .map(|a| ("billingPerson".to_string(), a));
-    let shipping = request.shipping_addresses.iter().flatten().enumerate();
-    let addresses = addresses.chain(shipping.map(|(i, a)| (format!("shippingAddresses.{i}"), a)));
-    for (path, address) in addresses {
-        if let Some(code) = address.country_code.as_deref()
-            && countries::normalize(code).as_deref() != Some(code)
-        {
-            bad(format!("{path}.countryCode"), code, RULE_COUNTRY);
-        }
-    }
-    for (i, contact) in request.contacts.iter().flatten().enumerate() {
-        if let Some(kind) = contact
-            .kind
-            .as_deref()
-            .filter(|k| !CONTACT_TYPES.contains(k))
-        {
-            bad(format!("contacts.{i}.type"), kind, RULE_CONTACT_TYPE);
-        }
-    }
-    let has_tax_id = request
-        .tax_id
-        .as_deref()
-        .is_some_and(|t| !t.trim().is_empty());
-    if request.tax_exempt == Some(true) && !has_tax_id {
-        bad("taxExempt".into(), "true", RULE_TAX_EXEMPT);
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 
 use super::batch;
 use super::lock;
+use super::rules;
 use super::server::Shared;
 use super::store::{EmailTaken, Filter, Store, StoredCustomer};
 use crate::customer::CustomerRequest;
-use crate::customer::rules::{Problem, check_request};
 
 /// Page size when the client names none, and the most it may ask for.
 const MAX_LIMIT: usize = 100;
@@ -168,37 +168,26 @@ fn store(shared: &Shared) -> std::sync::MutexGuard<'_, Store> {
     lock(&shared.store)
 }
 
-/// The body as a customer, and the contract's value rules and the store's languages applied.
+/// The body as a customer, refused as Ecwid documents it would be (see [`rules`]).
 fn checked_customer(shared: &Shared, body: Value) -> Result<CustomerRequest, Reply> {
     let customer: CustomerRequest = serde_json::from_value(body)
         .map_err(|e| Reply::wrong_parameter(format!("Invalid customer: {e}")))?;
-    let problems = check_request(&customer);
-    if !problems.is_empty() {
-        let message: Vec<String> = problems
-            .into_iter()
-            .map(|(column, value, rule)| {
-                Problem {
-                    column,
-                    value,
-                    rule,
-                }
-                .to_string()
-            })
-            .collect();
-        return Err(Reply::wrong_parameter(message.join("; ")));
+    let refused: Vec<String> = rules::refusals(&customer)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if !refused.is_empty() {
+        return Err(Reply::wrong_parameter(refused.join("; ")));
     }
-    if let Some(lang) = customer.lang.as_deref() {
-        let enabled = &shared.config.languages;
-        if !enabled.iter().any(|l| l.eq_ignore_ascii_case(lang)) {
-            return Err(Reply::error(
-                StatusCode::BAD_REQUEST,
-                "LANGUAGES_NOT_ALLOWED",
-                format!(
-                    "Language {lang:?} is not enabled in the store; enabled: {}",
-                    enabled.join(", ")
-                ),
-            ));
-        }
+    if let Some(lang) = rules::language_refused(&customer, &shared.config.languages) {
+        return Err(Reply::error(
+            StatusCode::BAD_REQUEST,
+            "LANGUAGES_NOT_ALLOWED",
+            format!(
+                "Language {lang:?} is not enabled in the store; enabled: {}",
+                shared.config.languages.join(", ")
+            ),
+        ));
     }
     Ok(customer)
 }

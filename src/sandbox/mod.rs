@@ -15,6 +15,7 @@ mod api;
 mod batch;
 mod faults;
 mod gate;
+mod rules;
 mod server;
 mod stats;
 mod store;

@@ -11,4 +11,5 @@ mod resume;
 mod robustness;
 mod sandbox;
 mod spectrum;
+mod store_rules;
 mod support;

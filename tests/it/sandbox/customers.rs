@@ -109,7 +109,7 @@ async fn body_must_be_declared_and_parse_as_json() {
     assert!(f.sandbox.customers().is_empty());
 }
 
-/// Values that break the contract's rules are a 400 WRONG_PARAMETER naming field, value, rule.
+/// Values the store refuses are a 400 WRONG_PARAMETER naming field, value and reason.
 #[tokio::test]
 async fn broken_value_rules_are_400_wrong_parameter() {
     let f = start_default().await;
@@ -122,7 +122,7 @@ async fn broken_value_rules_are_400_wrong_parameter() {
     assert_eq!(error_code(&answer), "WRONG_PARAMETER");
     let message = answer["errorMessage"].as_str().expect("message");
     assert!(message.contains("email \"not-an-email\""), "{message}");
-    assert!(message.contains("must be an email address"), "{message}");
+    assert!(message.contains("is not an email address"), "{message}");
     assert!(
         message.contains("billingPerson.countryCode \"XX\""),
         "{message}"
