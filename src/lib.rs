@@ -9,6 +9,7 @@ pub mod ecwid;
 pub mod error;
 pub mod import;
 pub mod input;
+pub mod outcome;
 pub mod report;
 pub mod sandbox;
 

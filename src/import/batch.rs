@@ -21,10 +21,10 @@ use tokio::time::Instant;
 
 use super::check::Item;
 use super::journal::OpenBatch;
-use super::outcome::RowOutcome;
 use super::retry::{self, Action, MAX_RATE_LIMITED};
 use super::send::{Counters, FromBatch, Job, Sender, stop_hint};
 use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
+use crate::outcome::RowOutcome;
 
 /// The first poll comes this long after the submit; each next one twice as long after, up to
 /// [`MAX_POLL_INTERVAL`]: a small batch is often done at once, a big one may take a while.

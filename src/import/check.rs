@@ -11,11 +11,11 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use super::journal::Finished;
-use super::outcome::{RowOutcome, Status};
 use super::send::Job;
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{ColumnMap, Invalid};
 use crate::input::reader::RawRow;
+use crate::outcome::{RowOutcome, Status};
 
 /// What the check stage hands on.
 #[derive(Debug)]

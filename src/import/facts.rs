@@ -10,10 +10,10 @@ use std::future::Future;
 
 use tokio::sync::OnceCell;
 
-use super::outcome::{RowOutcome, Status};
 use super::retry::{self, Action, MAX_RATE_LIMITED};
 use super::send::{Counters, Job, Sender};
 use crate::ecwid::{ApiError, Group};
+use crate::outcome::{RowOutcome, Status};
 
 /// The store's facts, each fetched at most once.
 #[derive(Debug, Default)]

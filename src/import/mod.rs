@@ -16,7 +16,6 @@ pub mod batch;
 pub mod check;
 pub mod facts;
 pub mod journal;
-pub mod outcome;
 pub mod rate;
 pub mod retry;
 pub mod send;
@@ -37,13 +36,13 @@ use crate::ecwid::Client;
 use crate::error::{Error, exit};
 use crate::input::mapping::ColumnMap;
 use crate::input::reader::CsvInput;
+use crate::outcome::{RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{BatchCounts, Summary, Tally};
 use batch::Batcher;
 use check::{Checker, Item, Preparer, Row};
 use journal::{Finished, Identity, Journal};
-use outcome::Status;
 use rate::RateBudget;
 use send::{Counters, Sender};
 use stop::{Stop, StopReason};
@@ -153,7 +152,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
 
     let batches = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let items = batches.flat_map(stream::iter);
-    let mut outcomes: BoxStream<'_, outcome::RowOutcome> = match &batcher {
+    let mut outcomes: BoxStream<'_, RowOutcome> = match &batcher {
         Some(batcher) => items
             .chunks(batcher.batch_size)
             .enumerate()
@@ -372,7 +371,7 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn record(&mut self, outcome: &outcome::RowOutcome, config: &Config, stop: &Stop) {
+    fn record(&mut self, outcome: &RowOutcome, config: &Config, stop: &Stop) {
         tracing::debug!(
             "row {} (line {}) {}: {} {}",
             outcome.row,

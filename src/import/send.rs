@@ -14,13 +14,13 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::facts::StoreFacts;
 use super::journal::Journal;
-use super::outcome::{RowOutcome, Status};
 use super::rate::RateBudget;
 use super::retry::{self, Action, MAX_RATE_LIMITED};
 use super::stop::Stop;
 use crate::cli::OnExisting;
 use crate::customer::CustomerRequest;
 use crate::ecwid::{ApiError, Client, body_of};
+use crate::outcome::{RowOutcome, Status};
 
 /// A valid row, ready to be sent. It travels boxed (`Box<Job>`): the send path's async calls
 /// would otherwise copy its half a kilobyte at each step.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use tempfile::NamedTempFile;
 
-use crate::import::outcome::RowOutcome;
+use crate::outcome::RowOutcome;
 
 /// The results file's columns, in order.
 pub const RESULT_COLUMNS: [&str; 8] = [

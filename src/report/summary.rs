@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::import::outcome::{RowOutcome, Status};
+use crate::outcome::{RowOutcome, Status};
 
 /// How many distinct errors are tracked; rarer ones past this are still counted per status.
 const MAX_REASONS: usize = 1000;

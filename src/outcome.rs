@@ -1,5 +1,6 @@
 //! What became of each row: the values the results file, the summary and the exit status are
-//! made from.
+//! made from. The pipeline (`import`) makes them and the record stage (`report`) writes them, so
+//! they belong to neither: both depend on this module, and `report` never on `import`.
 
 use std::fmt;
 
