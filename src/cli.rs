@@ -1,4 +1,5 @@
-//! The command line: clap's raw arguments, turned once into a checked [`Config`].
+//! The command line: clap's raw arguments, turned once into a checked [`Config`]. Only `lib.rs`
+//! sees these arguments; the stages below it take the [`Config`].
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+use crate::config::{Config, OnExisting, SendConfig};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::input::mapping::Layout;
@@ -197,47 +199,6 @@ pub struct ImportArgs {
     /// --store-id, --api-url and the token are not used)
     #[arg(long)]
     pub sandbox: bool,
-}
-
-/// What to do with a row whose email already exists in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnExisting {
-    Skip,
-    Update,
-    Fail,
-}
-
-/// The checked settings of a run.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub input: PathBuf,
-    pub output: PathBuf,
-    pub failed_output: PathBuf,
-    pub delimiter: Option<u8>,
-    pub encoding: Option<String>,
-    pub summary_json: Option<PathBuf>,
-    /// The preset and mapping file that give the columns their meaning.
-    pub layout: Layout,
-    pub progress: ProgressMode,
-    /// `None` for a dry run.
-    pub send: Option<SendConfig>,
-    /// The command that continues this run if it stops early (`--resume` added).
-    pub continue_with: Option<String>,
-}
-
-/// How rows are sent to the store.
-#[derive(Debug, Clone)]
-pub struct SendConfig {
-    pub client: ClientConfig,
-    pub rate: NonZeroU32,
-    pub concurrency: usize,
-    pub max_retries: u32,
-    pub on_existing: OnExisting,
-    pub resume: bool,
-    /// Rows per batch with `--batch`; `None` sends each row on its own.
-    pub batch_size: Option<usize>,
-    /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
-    pub journal: bool,
 }
 
 impl InputArgs {

@@ -4,6 +4,7 @@
 //! up logging and turns the outcome into an exit status.
 
 pub mod cli;
+pub mod config;
 pub mod customer;
 pub mod ecwid;
 pub mod error;
@@ -88,7 +89,7 @@ async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Resul
 }
 
 /// Runs an import or dry run with signal handling, then reports it.
-async fn run_config(config: &cli::Config) -> Result<i32, Error> {
+async fn run_config(config: &config::Config) -> Result<i32, Error> {
     // A scheduler must never read the summary of an earlier run as this one's.
     if let Some(path) = &config.summary_json
         && let Err(source) = std::fs::remove_file(path)

@@ -31,7 +31,7 @@ use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::cli::{Config, SendConfig};
+use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::{Error, exit};
 use crate::input::mapping::ColumnMap;

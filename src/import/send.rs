@@ -17,7 +17,7 @@ use super::journal::Journal;
 use super::rate::RateBudget;
 use super::retry::{self, Action, MAX_RATE_LIMITED};
 use super::stop::Stop;
-use crate::cli::OnExisting;
+use crate::config::OnExisting;
 use crate::customer::CustomerRequest;
 use crate::ecwid::{ApiError, Client, body_of};
 use crate::outcome::{RowOutcome, Status};
