@@ -219,16 +219,20 @@ impl InputArgs {
             .flatten()
             .find(|p| same_file(p, &self.file))
         {
-            return Err(Error::Usage(format!(
-                "{} would overwrite the input: choose another path with --output (the rows to fix \
-                 go to <output stem>.failed.csv) or --summary-json",
-                clash.display()
-            )));
+            return Err(Error::WouldOverwriteInput {
+                path: clash.clone(),
+            });
         }
-        let mapping = match &self.mapping {
-            Some(path) => Some(MappingFile::read(path).map_err(|e| Error::Usage(e.to_string()))?),
-            None => None,
-        };
+        let mapping = self
+            .mapping
+            .as_ref()
+            .map(|path| {
+                MappingFile::read(path).map_err(|source| Error::MappingInvalid {
+                    path: path.clone(),
+                    source,
+                })
+            })
+            .transpose()?;
         Ok(Config {
             layout: Layout {
                 preset: self.preset.preset(),
@@ -260,14 +264,7 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        let store_id = self.store_id.ok_or_else(|| {
-            Error::Usage(
-                "no store: give --store-id or set ECWID_STORE_ID (the store ID is in the store's \
-                 control panel, at the bottom of the dashboard); or check the file only with \
-                 --dry-run"
-                    .into(),
-            )
-        })?;
+        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
         let token = self.token(env_token)?;
         config.send = Some(SendConfig {
             client: ClientConfig {
@@ -290,23 +287,20 @@ impl ImportArgs {
 
     fn token(&self, env_token: Option<String>) -> Result<SecretString, Error> {
         let token = match &self.token_file {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| {
-                Error::Usage(format!(
-                    "cannot read the token file {}: {e}",
-                    path.display()
-                ))
-            })?,
+            Some(path) => {
+                std::fs::read_to_string(path).map_err(|source| Error::TokenFileUnreadable {
+                    path: path.clone(),
+                    source,
+                })?
+            }
             None => env_token.unwrap_or_default(),
         };
         let token = token.trim();
         if token.is_empty() {
-            let source = match &self.token_file {
-                Some(path) => format!("the token file {} is empty", path.display()),
-                None => "no token".into(),
-            };
-            return Err(Error::Usage(format!(
-                "{source}: set ECWID_TOKEN or give --token-file with the store's secret access token"
-            )));
+            return Err(match &self.token_file {
+                Some(path) => Error::EmptyTokenFile { path: path.clone() },
+                None => Error::NoToken,
+            });
         }
         Ok(SecretString::from(token.to_string()))
     }

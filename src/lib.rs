@@ -16,33 +16,34 @@ pub mod sandbox;
 
 use cli::{Cli, Command, ImportArgs};
 use customer::fields::Field;
-use error::{Error, exit};
+use error::Error;
 use import::stop::Stop;
+use outcome::ExitStatus;
 use report::progress::ProgressMode;
 use sandbox::{Sandbox, SandboxArgs};
 
-/// Runs one command and returns its exit status. `env_token` is the value of `ECWID_TOKEN`.
-pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
+/// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`.
+pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Error> {
     let progress = ProgressMode::detect(cli.quiet);
     let config = match &cli.command {
         Command::Template(args) if args.mapping => {
             print!("{}", input::mapping_file::starter());
-            return Ok(exit::OK);
+            return Ok(ExitStatus::Ok);
         }
         Command::Template(_) => {
             println!("{}", template());
-            return Ok(exit::OK);
+            return Ok(ExitStatus::Ok);
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "ecwid-import", &mut std::io::stdout());
-            return Ok(exit::OK);
+            return Ok(ExitStatus::Ok);
         }
         Command::Sandbox(args) => {
             sandbox::serve(args.clone())
                 .await
-                .map_err(|e| Error::Usage(format!("cannot start the sandbox: {e}")))?;
-            return Ok(exit::OK);
+                .map_err(|source| Error::SandboxStart { source })?;
+            return Ok(ExitStatus::Ok);
         }
         Command::Validate(input) => input.config(progress)?,
         Command::Import(args) if args.sandbox && !args.dry_run => {
@@ -58,10 +59,13 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
 }
 
 /// `import --sandbox`: the same run, into a sandbox store that lives as long as the run.
-async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Result<i32, Error> {
+async fn import_into_sandbox(
+    args: &ImportArgs,
+    progress: ProgressMode,
+) -> Result<ExitStatus, Error> {
     let store = Sandbox::start(&SandboxArgs::default())
         .await
-        .map_err(|e| Error::Usage(format!("cannot start the sandbox store: {e}")))?;
+        .map_err(|source| Error::SandboxStoreStart { source })?;
     tracing::info!(
         "sandbox store {} at {} (it lives as long as this run)",
         store.store_id(),
@@ -89,7 +93,7 @@ async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Resul
 }
 
 /// Runs an import or dry run with signal handling, then reports it.
-async fn run_config(config: &config::Config) -> Result<i32, Error> {
+async fn run_config(config: &config::Config) -> Result<ExitStatus, Error> {
     // A scheduler must never read the summary of an earlier run as this one's.
     if let Some(path) = &config.summary_json
         && let Err(source) = std::fs::remove_file(path)
@@ -165,7 +169,7 @@ async fn watch_signals(stop: Stop) {
     );
     stop.interrupt();
     signals.next().await;
-    std::process::exit(exit::INTERRUPTED);
+    std::process::exit(ExitStatus::Interrupted.code());
 }
 
 /// SIGINT and SIGTERM as one stream; signals that come between two waits are not lost.

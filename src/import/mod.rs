@@ -33,10 +33,10 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
-use crate::error::{Error, exit};
+use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::input::reader::CsvInput;
-use crate::outcome::{RowOutcome, Status};
+use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{BatchCounts, Summary, Tally};
@@ -87,7 +87,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
     let client = config
         .send
         .as_ref()
-        .map(|send| Client::new(&send.client).map_err(Error::Usage))
+        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
         .transpose()?;
     let (journal, mut finished, fingerprint) = match &config.send {
         Some(send) if send.journal => open_journal(config, send)?,
@@ -245,17 +245,18 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         .map(|command| format!(". To continue: {command}"))
         .unwrap_or_default();
     let (exit_code, stopped) = match stop.reason() {
-        Some(StopReason::Aborted(message)) => {
-            (exit::ABORTED, Some(format!("{message}{continue_with}")))
-        }
+        Some(StopReason::Aborted(message)) => (
+            ExitStatus::StoreRefused,
+            Some(format!("{message}{continue_with}")),
+        ),
         Some(StopReason::Interrupted) => (
-            exit::INTERRUPTED,
+            ExitStatus::Interrupted,
             Some(format!(
                 "interrupted; rows marked not_sent were not sent{continue_with}"
             )),
         ),
-        None if tally.all_succeeded() => (exit::OK, None),
-        None => (exit::ROWS_FAILED, None),
+        None if tally.all_succeeded() => (ExitStatus::Ok, None),
+        None => (ExitStatus::RowsFailed, None),
     };
     // A finished run needs no journal: the next run of the same command starts afresh. A
     // stopped one leaves it complete for `--resume`.
@@ -326,15 +327,14 @@ fn open_journal(
         ));
     }
     if !send.resume {
-        return Err(Error::Usage(format!(
-            "an interrupted run left {}: add --resume to continue it (rows already finished are \
-             not sent again), or delete that file to start over",
-            path.display()
-        )));
+        return Err(Error::JournalLeft { path });
     }
     let (journal, finished) = Journal::resume(&path, &identity).map_err(|e| match e {
         journal::JournalError::Io(source) => output_error(source),
-        other => Error::Usage(other.to_string()),
+        source => Error::JournalUnusable {
+            path: path.clone(),
+            source,
+        },
     })?;
     tracing::info!(
         "resuming: {} rows were finished, {} may have been sent and are looked up first",
@@ -342,11 +342,9 @@ fn open_journal(
         finished.maybe_sent.len()
     );
     if !finished.open_batches.is_empty() && send.batch_size.is_none() {
-        return Err(Error::Usage(format!(
-            "the interrupted run left {} batches open in the store: resume with --batch, so that \
-             their tickets are polled before any of their rows is sent again",
-            finished.open_batches.len()
-        )));
+        return Err(Error::ResumeNeedsBatch {
+            open_batches: finished.open_batches.len(),
+        });
     }
     if !finished.open_batches.is_empty() {
         tracing::info!(
