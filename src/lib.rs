@@ -20,6 +20,7 @@ use error::Error;
 use import::stop::Stop;
 use outcome::ExitStatus;
 use report::progress::ProgressMode;
+use report::temp_files::TempFiles;
 use sandbox::{Sandbox, SandboxArgs};
 
 /// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`.
@@ -105,8 +106,9 @@ async fn run_config(config: &config::Config) -> Result<ExitStatus, Error> {
         });
     }
     let stop = Stop::default();
-    let signals = tokio::spawn(watch_signals(stop.clone()));
-    let summary = import::run(config, &stop).await;
+    let temp_files = TempFiles::default();
+    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
+    let summary = import::run(config, &stop, &temp_files).await;
     signals.abort();
     let summary = summary?;
     if let Some(path) = &config.summary_json {
@@ -159,9 +161,10 @@ pub fn template() -> String {
     names.join(",")
 }
 
-/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once (the
-/// journal still lets `--resume` finish the job: every create left after its `S` line).
-async fn watch_signals(stop: Stop) {
+/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once, removing
+/// the run's temporary files first, since leaving runs no destructor (the journal stays: it still
+/// lets `--resume` finish the job, every create left after its `S` line).
+async fn watch_signals(stop: Stop, temp_files: TempFiles) {
     let mut signals = Signals::new();
     signals.next().await;
     tracing::warn!(
@@ -169,6 +172,7 @@ async fn watch_signals(stop: Stop) {
     );
     stop.interrupt();
     signals.next().await;
+    temp_files.remove_all();
     std::process::exit(ExitStatus::Interrupted.code());
 }
 

@@ -40,6 +40,7 @@ use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{BatchCounts, Summary, Tally};
+use crate::report::temp_files::TempFiles;
 use batch::Batcher;
 use check::{Checker, Item, Preparer, Row};
 use journal::{Finished, Identity, Journal};
@@ -63,8 +64,13 @@ const WINDOW_PER_SLOT: usize = 4;
 /// always has a batch to work on; more would only hold more rows in memory.
 const GROUPS_IN_FLIGHT: usize = 2;
 
-/// Runs the import (or dry run) of `config` and records every row.
-pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
+/// Runs the import (or dry run) of `config` and records every row. Its temporary files are
+/// listed in `temp_files` while they are written.
+pub(crate) async fn run(
+    config: &Config,
+    stop: &Stop,
+    temp_files: &TempFiles,
+) -> Result<Summary, Error> {
     let started = Instant::now();
     let input = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
         .map_err(|source| Error::Input {
@@ -100,6 +106,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         &config.failed_output,
         input.headers(),
         input.delimiter(),
+        temp_files,
     )
     .map_err(|source| Error::Output {
         path: config.output.clone(),
