@@ -1,4 +1,5 @@
-//! The command line: clap's raw arguments, turned once into a checked [`Config`].
+//! The command line: clap's raw arguments, turned once into a checked [`Config`]. Only `lib.rs`
+//! sees these arguments; the stages below it take the [`Config`].
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+use crate::config::{Config, OnExisting, SendConfig};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::input::mapping::Layout;
@@ -211,47 +213,6 @@ pub struct ImportArgs {
     pub sandbox: bool,
 }
 
-/// What to do with a row whose email already exists in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnExisting {
-    Skip,
-    Update,
-    Fail,
-}
-
-/// The checked settings of a run.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub input: PathBuf,
-    pub output: PathBuf,
-    pub failed_output: PathBuf,
-    pub delimiter: Option<u8>,
-    pub encoding: Option<String>,
-    pub summary_json: Option<PathBuf>,
-    /// The preset and mapping file that give the columns their meaning.
-    pub layout: Layout,
-    pub progress: ProgressMode,
-    /// `None` for a dry run.
-    pub send: Option<SendConfig>,
-    /// The command that continues this run if it stops early (`--resume` added).
-    pub continue_with: Option<String>,
-}
-
-/// How rows are sent to the store.
-#[derive(Debug, Clone)]
-pub struct SendConfig {
-    pub client: ClientConfig,
-    pub rate: NonZeroU32,
-    pub concurrency: usize,
-    pub max_retries: u32,
-    pub on_existing: OnExisting,
-    pub resume: bool,
-    /// Rows per batch with `--batch`; `None` sends each row on its own.
-    pub batch_size: Option<usize>,
-    /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
-    pub journal: bool,
-}
-
 impl InputArgs {
     /// The settings of a dry run.
     pub fn config(&self, progress: ProgressMode) -> Result<Config, Error> {
@@ -270,16 +231,20 @@ impl InputArgs {
             .flatten()
             .find(|p| same_file(p, &self.file))
         {
-            return Err(Error::Usage(format!(
-                "{} would overwrite the input: choose another path with --output (the rows to fix \
-                 go to <output stem>.failed.csv) or --summary-json",
-                clash.display()
-            )));
+            return Err(Error::WouldOverwriteInput {
+                path: clash.clone(),
+            });
         }
-        let mapping = match &self.mapping {
-            Some(path) => Some(MappingFile::read(path).map_err(|e| Error::Usage(e.to_string()))?),
-            None => None,
-        };
+        let mapping = self
+            .mapping
+            .as_ref()
+            .map(|path| {
+                MappingFile::read(path).map_err(|source| Error::MappingInvalid {
+                    path: path.clone(),
+                    source,
+                })
+            })
+            .transpose()?;
         Ok(Config {
             layout: Layout {
                 preset: self.preset.preset(),
@@ -311,14 +276,7 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        let store_id = self.store_id.ok_or_else(|| {
-            Error::Usage(
-                "no store: give --store-id or set ECWID_STORE_ID (the store ID is in the store's \
-                 control panel, at the bottom of the dashboard); or check the file only with \
-                 --dry-run"
-                    .into(),
-            )
-        })?;
+        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
         let token = self.token(env_token)?;
         config.send = Some(SendConfig {
             client: ClientConfig {
@@ -341,23 +299,20 @@ impl ImportArgs {
 
     fn token(&self, env_token: Option<String>) -> Result<SecretString, Error> {
         let token = match &self.token_file {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| {
-                Error::Usage(format!(
-                    "cannot read the token file {}: {e}",
-                    path.display()
-                ))
-            })?,
+            Some(path) => {
+                std::fs::read_to_string(path).map_err(|source| Error::TokenFileUnreadable {
+                    path: path.clone(),
+                    source,
+                })?
+            }
             None => env_token.unwrap_or_default(),
         };
         let token = token.trim();
         if token.is_empty() {
-            let source = match &self.token_file {
-                Some(path) => format!("the token file {} is empty", path.display()),
-                None => "no token".into(),
-            };
-            return Err(Error::Usage(format!(
-                "{source}: set ECWID_TOKEN or give --token-file with the store's secret access token"
-            )));
+            return Err(match &self.token_file {
+                Some(path) => Error::EmptyTokenFile { path: path.clone() },
+                None => Error::NoToken,
+            });
         }
         Ok(SecretString::from(token.to_string()))
     }

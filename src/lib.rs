@@ -4,11 +4,13 @@
 //! up logging and turns the outcome into an exit status.
 
 pub mod cli;
+pub mod config;
 pub mod customer;
 pub mod ecwid;
 pub mod error;
 pub mod import;
 pub mod input;
+pub mod outcome;
 pub mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
@@ -17,35 +19,37 @@ pub mod sandbox;
 use cli::ImportArgs;
 use cli::{Cli, Command};
 use customer::fields::Field;
-use error::{Error, exit};
+use error::Error;
 use import::stop::Stop;
+use outcome::ExitStatus;
 use report::progress::ProgressMode;
+use report::temp_files::TempFiles;
 #[cfg(feature = "sandbox")]
 use sandbox::{Sandbox, SandboxArgs};
 
-/// Runs one command and returns its exit status. `env_token` is the value of `ECWID_TOKEN`.
-pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
+/// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`.
+pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Error> {
     let progress = ProgressMode::detect(cli.quiet);
     let config = match &cli.command {
         Command::Template(args) if args.mapping => {
             print!("{}", input::mapping_file::starter());
-            return Ok(exit::OK);
+            return Ok(ExitStatus::Ok);
         }
         Command::Template(_) => {
             println!("{}", template());
-            return Ok(exit::OK);
+            return Ok(ExitStatus::Ok);
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "ecwid-import", &mut std::io::stdout());
-            return Ok(exit::OK);
+            return Ok(ExitStatus::Ok);
         }
         #[cfg(feature = "sandbox")]
         Command::Sandbox(args) => {
             sandbox::serve(args.clone())
                 .await
-                .map_err(|e| Error::Usage(format!("cannot start the sandbox: {e}")))?;
-            return Ok(exit::OK);
+                .map_err(|source| Error::SandboxStart { source })?;
+            return Ok(ExitStatus::Ok);
         }
         Command::Validate(input) => input.config(progress)?,
         #[cfg(feature = "sandbox")]
@@ -63,10 +67,13 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<i32, Error> {
 
 /// `import --sandbox`: the same run, into a sandbox store that lives as long as the run.
 #[cfg(feature = "sandbox")]
-async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Result<i32, Error> {
+async fn import_into_sandbox(
+    args: &ImportArgs,
+    progress: ProgressMode,
+) -> Result<ExitStatus, Error> {
     let store = Sandbox::start(&SandboxArgs::default())
         .await
-        .map_err(|e| Error::Usage(format!("cannot start the sandbox store: {e}")))?;
+        .map_err(|source| Error::SandboxStoreStart { source })?;
     tracing::info!(
         "sandbox store {} at {} (it lives as long as this run)",
         store.store_id(),
@@ -94,7 +101,7 @@ async fn import_into_sandbox(args: &ImportArgs, progress: ProgressMode) -> Resul
 }
 
 /// Runs an import or dry run with signal handling, then reports it.
-async fn run_config(config: &cli::Config) -> Result<i32, Error> {
+async fn run_config(config: &config::Config) -> Result<ExitStatus, Error> {
     // A scheduler must never read the summary of an earlier run as this one's.
     if let Some(path) = &config.summary_json
         && let Err(source) = std::fs::remove_file(path)
@@ -106,8 +113,9 @@ async fn run_config(config: &cli::Config) -> Result<i32, Error> {
         });
     }
     let stop = Stop::default();
-    let signals = tokio::spawn(watch_signals(stop.clone()));
-    let summary = import::run(config, &stop).await;
+    let temp_files = TempFiles::default();
+    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
+    let summary = import::run(config, &stop, &temp_files).await;
     signals.abort();
     let summary = summary?;
     if let Some(path) = &config.summary_json {
@@ -160,9 +168,10 @@ pub fn template() -> String {
     names.join(",")
 }
 
-/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once (the
-/// journal still lets `--resume` finish the job: every create left after its `S` line).
-async fn watch_signals(stop: Stop) {
+/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once, removing
+/// the run's temporary files first, since leaving runs no destructor (the journal stays: it still
+/// lets `--resume` finish the job, every create left after its `S` line).
+async fn watch_signals(stop: Stop, temp_files: TempFiles) {
     let mut signals = Signals::new();
     signals.next().await;
     tracing::warn!(
@@ -170,7 +179,8 @@ async fn watch_signals(stop: Stop) {
     );
     stop.interrupt();
     signals.next().await;
-    std::process::exit(exit::INTERRUPTED);
+    temp_files.remove_all();
+    std::process::exit(ExitStatus::Interrupted.code());
 }
 
 /// SIGINT and SIGTERM as one stream; signals that come between two waits are not lost.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ecwid_import::cli::Cli;
+use ecwid_import::error::Error;
 use tracing_indicatif::IndicatifLayer;
 use tracing_indicatif::filter::{IndicatifFilter, hide_indicatif_span_fields};
 use tracing_subscriber::EnvFilter;
@@ -25,20 +26,21 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
+        Err(source) => {
+            let e = Error::Runtime { source };
+            eprintln!("error: {e}");
+            return e.exit_status().into();
         }
     };
     let token = std::env::var("ECWID_TOKEN").ok();
-    let code = match runtime.block_on(ecwid_import::run(cli, token)) {
-        Ok(code) => code,
+    let status = match runtime.block_on(ecwid_import::run(cli, token)) {
+        Ok(status) => status,
         Err(e) => {
             tracing_indicatif::suspend_tracing_indicatif(|| eprintln!("error: {e}"));
-            e.exit_code()
+            e.exit_status()
         }
     };
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    status.into()
 }
 
 /// Logs to stderr through the progress bar's writer, so lines never cut through the bar.

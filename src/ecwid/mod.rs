@@ -33,6 +33,21 @@ pub struct ClientConfig {
     pub max_connections: usize,
 }
 
+/// Why a client cannot be set up from its settings (nothing has been sent).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+    #[error("the token holds characters that cannot be sent in a header: check the token file")]
+    TokenNotAHeader(#[source] header::InvalidHeaderValue),
+    #[error("the API URL {api_url:?} is not a URL: {source}")]
+    ApiUrl {
+        api_url: String,
+        #[source]
+        source: <reqwest::Url as std::str::FromStr>::Err,
+    },
+}
+
 /// A failed call, as the wire saw it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -135,7 +150,8 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(config: &ClientConfig) -> Result<Self, String> {
+    /// A client for the store of `config`; nothing is sent yet.
+    pub fn new(config: &ClientConfig) -> Result<Self, SetupError> {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(CONNECT_TIMEOUT.min(config.timeout))
@@ -143,20 +159,21 @@ impl Client {
             .pool_max_idle_per_host(config.max_connections)
             .user_agent(concat!("ecwid-import/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+            .map_err(SetupError::Http)?;
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.token.expose_secret()))
-            .map_err(|_| {
-            "the token holds characters that cannot be sent in a header: check the token file"
-                .to_string()
-        })?;
+            .map_err(SetupError::TokenNotAHeader)?;
         auth.set_sensitive(true);
         let base = format!(
             "{}/{}",
             config.api_url.trim_end_matches('/'),
             config.store_id
         );
-        let customers = reqwest::Url::parse(&format!("{base}/customers"))
-            .map_err(|e| format!("the API URL {:?} is not a URL: {e}", config.api_url))?;
+        let customers = reqwest::Url::parse(&format!("{base}/customers")).map_err(|source| {
+            SetupError::ApiUrl {
+                api_url: config.api_url.clone(),
+                source,
+            }
+        })?;
         Ok(Self {
             http,
             base,

@@ -23,9 +23,9 @@ use super::check::Item;
 use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::job::Job;
 use super::journal::OpenBatch;
-use super::outcome::RowOutcome;
 use super::send::{FromBatch, Sender};
 use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
+use crate::outcome::RowOutcome;
 use crate::report::summary::BatchCounts;
 
 /// The first poll comes this long after the submit; each next one twice as long after, up to

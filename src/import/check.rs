@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use super::job::Job;
 use super::journal::Finished;
-use super::outcome::{RowOutcome, Status};
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{ColumnMap, Invalid};
 use crate::input::reader::RawRow;
+use crate::outcome::{RowOutcome, Status};
 
 /// What the check stage hands on.
 #[derive(Debug)]

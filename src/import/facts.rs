@@ -11,8 +11,8 @@ use tokio::sync::OnceCell;
 
 use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use super::job::Job;
-use super::outcome::{RowOutcome, Status};
 use crate::ecwid::Group;
+use crate::outcome::{RowOutcome, Status};
 
 /// The store's facts, each fetched at most once.
 #[derive(Debug, Default)]

@@ -3,8 +3,8 @@
 
 use csv::ByteRecord;
 
-use super::outcome::{RowOutcome, Status};
 use crate::customer::CustomerRequest;
+use crate::outcome::{RowOutcome, Status};
 
 /// A valid row, ready to be sent. It travels boxed (`Box<Job>`): the send path's async calls
 /// would otherwise copy its half a kilobyte at each step.

@@ -30,7 +30,7 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use super::outcome::{RowOutcome, Status};
+use crate::outcome::{RowOutcome, Status};
 
 const MAGIC: &str = "ecwid-import-journal";
 const VERSION: &str = "2";

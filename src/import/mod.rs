@@ -21,7 +21,6 @@ pub mod facts;
 pub mod job;
 pub mod journal;
 mod open;
-pub mod outcome;
 pub mod rate;
 mod record;
 pub mod retry;
@@ -36,17 +35,18 @@ use std::time::Instant;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use crate::cli::{Config, SendConfig};
+use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
-use crate::error::{Error, exit};
+use crate::error::Error;
+use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::summary::{BatchCounts, Summary, Tally};
+use crate::report::temp_files::TempFiles;
 use batch::Batcher;
 use check::{Checker, Item};
 use engine::{Engine, Kind};
 use journal::{Journal, OpenBatch};
 use open::Opened;
-use outcome::{RowOutcome, Status};
 use rate::RateBudget;
 use record::Recorder;
 use send::Sender;
@@ -60,8 +60,13 @@ const WINDOW_PER_SLOT: usize = 4;
 const GROUPS_IN_FLIGHT: usize = 2;
 
 /// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
-/// stream the rows through it, record each outcome, finish.
-pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
+/// stream the rows through it, record each outcome, finish. Its temporary files are listed in
+/// `temp_files` while they are written.
+pub(crate) async fn run(
+    config: &Config,
+    stop: &Stop,
+    temp_files: &TempFiles,
+) -> Result<Summary, Error> {
     let started = Instant::now();
     let Opened {
         input,
@@ -71,7 +76,7 @@ pub async fn run(config: &Config, stop: &Stop) -> Result<Summary, Error> {
         mut finished,
         fingerprint,
         results,
-    } = open::open(config)?;
+    } = open::open(config, temp_files)?;
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, client) {
         (Some(send), Some(client)) => Sending::plan(
@@ -306,23 +311,24 @@ fn finish(
 }
 
 /// The run's exit status, and why it stopped early (with how to continue) when it did.
-fn ending(config: &Config, stop: &Stop, tally: &Tally) -> (i32, Option<String>) {
+fn ending(config: &Config, stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
     let continue_with = config
         .continue_with
         .as_deref()
         .map(|command| format!(". To continue: {command}"))
         .unwrap_or_default();
     match stop.reason() {
-        Some(StopReason::Aborted(message)) => {
-            (exit::ABORTED, Some(format!("{message}{continue_with}")))
-        }
+        Some(StopReason::Aborted(message)) => (
+            ExitStatus::StoreRefused,
+            Some(format!("{message}{continue_with}")),
+        ),
         Some(StopReason::Interrupted) => (
-            exit::INTERRUPTED,
+            ExitStatus::Interrupted,
             Some(format!(
                 "interrupted; rows marked not_sent were not sent{continue_with}"
             )),
         ),
-        None if tally.all_succeeded() => (exit::OK, None),
-        None => (exit::ROWS_FAILED, None),
+        None if tally.all_succeeded() => (ExitStatus::Ok, None),
+        None => (ExitStatus::RowsFailed, None),
     }
 }

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::journal::{self, Finished, Identity, Journal};
-use crate::cli::{Config, SendConfig};
+use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::input::reader::CsvInput;
 use crate::report::results::ResultsWriter;
+use crate::report::temp_files::TempFiles;
 
 /// What the run's later stages start from.
 pub(super) struct Opened {
@@ -28,7 +29,7 @@ pub(super) struct Opened {
 }
 
 /// Opens the input, the client, the journal and the results file, in that order.
-pub(super) fn open(config: &Config) -> Result<Opened, Error> {
+pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Error> {
     let input = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
         .map_err(|source| Error::Input {
             path: config.input.clone(),
@@ -50,7 +51,7 @@ pub(super) fn open(config: &Config) -> Result<Opened, Error> {
     let client = config
         .send
         .as_ref()
-        .map(|send| Client::new(&send.client).map_err(Error::Usage))
+        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
         .transpose()?;
     let (journal, finished, fingerprint) = match &config.send {
         Some(send) if send.journal => open_journal(config, send)?,
@@ -62,6 +63,7 @@ pub(super) fn open(config: &Config) -> Result<Opened, Error> {
         &config.failed_output,
         input.headers(),
         input.delimiter(),
+        temp_files,
     )
     .map_err(|source| Error::Output {
         path: config.output.clone(),
@@ -117,15 +119,14 @@ fn open_journal(
         ));
     }
     if !send.resume {
-        return Err(Error::Usage(format!(
-            "an interrupted run left {}: add --resume to continue it (rows already finished are \
-             not sent again), or delete that file to start over",
-            path.display()
-        )));
+        return Err(Error::JournalLeft { path });
     }
     let (journal, finished) = Journal::resume(&path, &identity).map_err(|e| match e {
         journal::JournalError::Io(source) => output_error(source),
-        other => Error::Usage(other.to_string()),
+        source => Error::JournalUnusable {
+            path: path.clone(),
+            source,
+        },
     })?;
     tracing::info!(
         "resuming: {} rows were finished, {} may have been sent and are looked up first",
@@ -133,11 +134,9 @@ fn open_journal(
         finished.maybe_sent.len()
     );
     if !finished.open_batches.is_empty() && send.batch_size.is_none() {
-        return Err(Error::Usage(format!(
-            "the interrupted run left {} batches open in the store: resume with --batch, so that \
-             their tickets are polled before any of their rows is sent again",
-            finished.open_batches.len()
-        )));
+        return Err(Error::ResumeNeedsBatch {
+            open_batches: finished.open_batches.len(),
+        });
     }
     if !finished.open_batches.is_empty() {
         tracing::info!(

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::journal::Journal;
-use super::outcome::{RowOutcome, Status};
 use super::stop::Stop;
-use crate::cli::Config;
+use crate::config::Config;
 use crate::error::Error;
+use crate::outcome::{RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{BatchCounts, Tally};

@@ -15,10 +15,10 @@ use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::{Ending, Job};
 use super::journal::Journal;
-use super::outcome::{RowOutcome, Status};
 use super::retry::{Action, MAX_RATE_LIMITED};
-use crate::cli::OnExisting;
+use crate::config::OnExisting;
 use crate::ecwid::{ApiError, body_of};
+use crate::outcome::{RowOutcome, Status};
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]

@@ -4,3 +4,4 @@
 pub mod progress;
 pub mod results;
 pub mod summary;
+pub(crate) mod temp_files;

@@ -3,7 +3,8 @@
 //!
 //! Both are written to a temporary file in the destination's folder and moved into place at the
 //! end, so the file at the output path is always complete: a crash leaves the previous file, or
-//! none, never half of one.
+//! none, never half of one. The temporary files are listed in the run's [`TempFiles`], so that a
+//! second Ctrl-C removes them too.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use tempfile::NamedTempFile;
 
-use crate::import::outcome::RowOutcome;
+use super::temp_files::TempFiles;
+use crate::outcome::RowOutcome;
 
 /// The results file's columns, in order.
 pub const RESULT_COLUMNS: [&str; 8] = [
@@ -31,32 +33,36 @@ pub struct ResultsWriter {
     failed: csv::Writer<NamedTempFile>,
     output: PathBuf,
     failed_output: PathBuf,
+    temp_files: TempFiles,
 }
 
 impl ResultsWriter {
-    /// Starts both files. The failed-rows file gets the input's header and delimiter.
-    pub fn create(
+    /// Starts both files, listed in `temp_files` until they are in place. The failed-rows file
+    /// gets the input's header and delimiter.
+    pub(crate) fn create(
         output: &Path,
         failed_output: &Path,
         input_headers: &ByteRecord,
         delimiter: u8,
+        temp_files: &TempFiles,
     ) -> io::Result<Self> {
         let mut results = csv::WriterBuilder::new()
             .buffer_capacity(BUFFER)
-            .from_writer(temp_beside(output)?);
+            .from_writer(temp_files.create(|| temp_beside(output))?);
         results.write_record(RESULT_COLUMNS)?;
         // Flexible: an invalid row may have more or fewer cells than the header.
         let mut failed = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .buffer_capacity(BUFFER)
-            .from_writer(temp_beside(failed_output)?);
+            .from_writer(temp_files.create(|| temp_beside(failed_output))?);
         failed.write_byte_record(input_headers)?;
         Ok(Self {
             results,
             failed,
             output: output.to_path_buf(),
             failed_output: failed_output.to_path_buf(),
+            temp_files: temp_files.clone(),
         })
     }
 
@@ -82,8 +88,8 @@ impl ResultsWriter {
 
     /// Flushes both files to disk and moves them into place.
     pub fn finish(self) -> io::Result<()> {
-        persist(self.results, &self.output)?;
-        persist(self.failed, &self.failed_output)
+        persist(self.results, &self.output, &self.temp_files)?;
+        persist(self.failed, &self.failed_output, &self.temp_files)
     }
 }
 
@@ -122,10 +128,16 @@ fn temp_beside(path: &Path) -> io::Result<NamedTempFile> {
         .tempfile_in(dir)
 }
 
-fn persist(writer: csv::Writer<NamedTempFile>, path: &Path) -> io::Result<()> {
+fn persist(
+    writer: csv::Writer<NamedTempFile>,
+    path: &Path,
+    temp_files: &TempFiles,
+) -> io::Result<()> {
     let file = writer.into_inner().map_err(|e| e.into_error())?;
     file.as_file().sync_all()?;
+    let temp = file.path().to_path_buf();
     file.persist(path).map_err(|e| e.error)?;
+    temp_files.forget(&temp);
     Ok(())
 }
 

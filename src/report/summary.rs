@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::import::outcome::{RowOutcome, Status};
+use crate::outcome::{ExitStatus, RowOutcome, Status};
 
 /// How many distinct errors are tracked; rarer ones past this are still counted per status.
 const MAX_REASONS: usize = 1000;
@@ -119,7 +119,8 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batches: Option<BatchCounts>,
     pub elapsed_seconds: f64,
-    pub exit_code: i32,
+    /// Written as its number.
+    pub exit_code: ExitStatus,
     pub output: String,
     pub failed_output: String,
     pub top_errors: Vec<TopError>,

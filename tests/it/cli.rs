@@ -386,16 +386,75 @@ fn import_without_token_is_a_usage_error() {
     );
 }
 
-/// An unknown --delimiter is a usage error listing the accepted ones.
+/// Command lines that cannot run: exit 2 with the hint on stderr, nothing on stdout and no
+/// results file, whether clap refuses them or the checks after it do.
 #[test]
-fn bad_delimiter_is_a_usage_error() {
+fn invalid_command_lines_are_usage_errors() {
     let dir = TempDir::new().unwrap();
     let input = write(&dir, "c.csv", ALL_VALID);
-    assert_usage_error(
-        bin().arg("validate").arg(&input).args(["--delimiter", "x"]),
-        "use one of , ; tab |",
-        &dir.path().join("c.results.csv"),
-    );
+    let bad_mapping = write(&dir, "bad.toml", "email = [");
+    let missing = dir.path().join("missing");
+    let [input, bad_mapping, missing] =
+        [&input, &bad_mapping, &missing].map(|p| p.to_str().unwrap().to_string());
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![], "Usage: ecwid-import"),
+        (vec!["frobnicate"], "unrecognized subcommand"),
+        (vec!["validate"], "required arguments"),
+        (
+            vec!["validate", &input, "--delimiter", "x"],
+            "use one of , ; tab |",
+        ),
+        (
+            vec!["validate", &input, "--encoding", "klingon"],
+            "windows-1252",
+        ),
+        (
+            vec!["validate", &input, "--preset", "excel"],
+            "possible values",
+        ),
+        (
+            vec!["validate", &input, "--mapping", &missing],
+            "cannot read the mapping file",
+        ),
+        (
+            vec!["validate", &input, "--mapping", &bad_mapping],
+            "is not valid TOML",
+        ),
+        // The token is never a flag's value: it would show in the shell's history.
+        (
+            vec!["import", &input, "--token", CANARY],
+            "unexpected argument '--token'",
+        ),
+        (
+            vec!["import", &input, "--store-id", "abc"],
+            "invalid value 'abc'",
+        ),
+        (vec!["import", &input, "--rate", "0"], "--rate"),
+        (
+            vec!["import", &input, "--concurrency", "0"],
+            "--concurrency",
+        ),
+        (vec!["import", &input, "--timeout", "0"], "above 0"),
+        (
+            vec!["import", &input, "--on-existing", "merge"],
+            "possible values",
+        ),
+        (vec!["import", &input, "--batch-size", "10"], "--batch"),
+        (
+            vec![
+                "import",
+                &input,
+                "--store-id",
+                "1003",
+                "--token-file",
+                &missing,
+            ],
+            "cannot read the token file",
+        ),
+    ];
+    for (args, hint) in cases {
+        assert_usage_error(bin().args(&args), hint, &dir.path().join("c.results.csv"));
+    }
 }
 
 /// --output naming the input (however spelled) is a usage error, and the input is untouched.
@@ -559,21 +618,6 @@ fn windows_1252_needs_the_encoding_option() {
     assert_eq!(
         failed_bytes,
         b"email,name\nandr\xe9@example.com,Andr\xe9 M\xfcller \x80\n"
-    );
-}
-
-/// An unknown --encoding label is a usage error.
-#[test]
-fn unknown_encoding_is_a_usage_error() {
-    let dir = TempDir::new().unwrap();
-    let input = write(&dir, "c.csv", ALL_VALID);
-    assert_usage_error(
-        bin()
-            .arg("validate")
-            .arg(&input)
-            .args(["--encoding", "klingon"]),
-        "windows-1252",
-        &dir.path().join("c.results.csv"),
     );
 }
 

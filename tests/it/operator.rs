@@ -5,6 +5,7 @@
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+use ecwid_import::outcome::ExitStatus;
 use ecwid_import::report::summary::{Summary, TopError};
 
 use crate::support::emails_csv;
@@ -84,7 +85,7 @@ fn summary_text_snapshot() {
         confirmed_by_lookup: 2,
         batches: None,
         elapsed_seconds: 130.24,
-        exit_code: 1,
+        exit_code: ExitStatus::RowsFailed,
         output: "customers.results.csv".into(),
         failed_output: "customers.results.failed.csv".into(),
         top_errors: vec![

@@ -61,8 +61,8 @@ pub(crate) async fn run(args: &[&str]) -> (i32, String) {
     all.push("-q");
     let cli = Cli::try_parse_from(all).expect("valid command line");
     match ecwid_import::run(cli, None).await {
-        Ok(code) => (code, String::new()),
-        Err(e) => (e.exit_code(), e.to_string()),
+        Ok(status) => (status.code(), String::new()),
+        Err(e) => (e.exit_status().code(), e.to_string()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! journal's refusals. The invariant each time: every valid row in the store exactly once, no
 //! row finished before the stop sent again, and a complete results file.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command};
 use std::time::Duration;
@@ -201,6 +202,75 @@ async fn second_interrupt_quits_at_once_and_resume_still_works() {
     assert_eq!(column(&ws.results(), "status"), vec!["created"; ROWS]);
     assert_holds_each_once(&store, &emails());
     assert_eq!(store.stats().duplicate_creates, 0);
+}
+
+/// A second Ctrl-C while the first waits for the requests in flight leaves at once and leaves
+/// no temporary file behind: only the input, the token and the journal; `--resume` then
+/// finishes the job.
+#[tokio::test]
+async fn second_interrupt_leaves_no_temporary_files() {
+    // Each request takes long enough that the first Ctrl-C has requests to wait for.
+    let store = start(SandboxArgs {
+        latency_ms: 800,
+        ..store_args()
+    })
+    .await;
+    let emails: Vec<String> = (0..8).map(|i| format!("temp{i}@example.com")).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
+    let stderr = child.stderr.take().expect("stderr piped");
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    // The fifth request is in the store only once the first four are answered: it is in flight.
+    while store.stats().requests < 5 {
+        assert!(child.try_wait().expect("child state").is_none());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    interrupt(&child);
+    let stopping = tokio::task::spawn_blocking(move || {
+        lines
+            .iter()
+            .find(|line| line.contains("stopping: finishing the requests in flight"))
+    });
+    assert!(
+        stopping.await.expect("join").is_some(),
+        "the first Ctrl-C is seen"
+    );
+    interrupt(&child);
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("exits");
+    assert_eq!(status.code(), Some(130));
+    let mut left: Vec<String> = std::fs::read_dir(ws.dir.path())
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    // No results file either: the run did not get to finish cleanly.
+    assert_eq!(
+        left,
+        ["customers.csv", "customers.results.csv.journal", "token"]
+    );
+
+    let (code, stderr) = resume(&ws, &store).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(column(&ws.results(), "status"), vec!["created"; 8]);
+    assert_holds_each_once(&store, &emails);
+    assert_eq!(store.stats().duplicate_creates, 0);
+}
+
+/// `kill -INT` of the process.
+fn interrupt(child: &Child) {
+    let signal = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(signal.success());
 }
 
 /// A refused token while reading the customer groups stops the run with the rows not sent;

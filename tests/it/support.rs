@@ -60,8 +60,8 @@ impl Workspace {
         args.extend(extra.iter().map(|s| s.to_string()));
         let cli = Cli::try_parse_from(args).expect("valid command line");
         match ecwid_import::run(cli, None).await {
-            Ok(code) => code,
-            Err(e) => e.exit_code(),
+            Ok(status) => status.code(),
+            Err(e) => e.exit_status().code(),
         }
     }
 

@@ -1,9 +1,12 @@
-//! What became of each row: the values the results file, the summary and the exit status are
-//! made from.
+//! What became of each row and of the run: the values the results file, the summary and the
+//! exit status are made from. The pipeline (`import`) makes them and the record stage (`report`)
+//! writes them, so they belong to neither: both depend on this module, and `report` never on
+//! `import`.
 
 use std::fmt;
 
 use csv::ByteRecord;
+use serde::{Serialize, Serializer};
 
 /// A row's final status, as the results file spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,4 +87,42 @@ pub struct RowOutcome {
     pub record: ByteRecord,
     /// `false` when the run stopped before the row was settled: a resumed run takes it up again.
     pub settled: bool,
+}
+
+/// How the program ended, as its exit status tells a script (see "Exit status" in the README).
+/// A run's own end is one of `Ok`, `RowsFailed`, `StoreRefused` and `Interrupted`; every
+/// [`Error`](crate::error::Error) ends with the status its `exit_status` gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExitStatus {
+    /// Every row is created, updated, unchanged or exists (or valid in a dry run).
+    Ok = 0,
+    /// The run finished, and some rows are invalid, duplicate or failed.
+    RowsFailed = 1,
+    /// A usage error, an input that cannot be read, or an output that cannot be written.
+    Usage = 2,
+    /// The store refused the token, plan or store: the run stopped at once.
+    StoreRefused = 3,
+    /// SIGINT or SIGTERM: the run stopped early; `--resume` continues it.
+    Interrupted = 130,
+}
+
+impl ExitStatus {
+    /// The number the process exits with.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        // Every status is below 256 by its definition above.
+        std::process::ExitCode::from(status as u8)
+    }
+}
+
+/// As its number: schedulers read `"exit_code": 1` in the summary JSON.
+impl Serialize for ExitStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i32(self.code())
+    }
 }

@@ -1,0 +1,53 @@
+//! The checked settings of a run, made once from the command line by `cli` (or by a caller of
+//! the library). The stages take these settings, never clap's raw arguments, so nothing below
+//! `lib.rs` depends on how the command line is spelled.
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::ecwid::ClientConfig;
+use crate::input::mapping::Layout;
+use crate::report::progress::ProgressMode;
+
+/// What to do with a row whose email already exists in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnExisting {
+    Skip,
+    Update,
+    Fail,
+}
+
+/// The checked settings of a run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub failed_output: PathBuf,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<String>,
+    pub summary_json: Option<PathBuf>,
+    /// The preset and mapping file that give the columns their meaning.
+    pub layout: Layout,
+    pub progress: ProgressMode,
+    /// `None` for a dry run.
+    pub send: Option<SendConfig>,
+    /// The command that continues this run if it stops early (`--resume` added).
+    pub continue_with: Option<String>,
+}
+
+/// How rows are sent to the store.
+#[derive(Debug, Clone)]
+pub struct SendConfig {
+    pub client: ClientConfig,
+    pub rate: NonZeroU32,
+    pub concurrency: usize,
+    pub max_retries: u32,
+    pub on_existing: OnExisting,
+    pub resume: bool,
+    /// Rows per batch with `--batch`; `None` sends each row on its own.
+    pub batch_size: Option<usize>,
+    /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
+    pub journal: bool,
+}
