@@ -52,7 +52,10 @@ pub fn accepted(field: Field) -> String {
         }
         Field::TaxExempt => format!("{}; {RULE_TAX_EXEMPT}", bare(RULE_BOOLEAN)),
         Field::B2bB2c => bare(RULE_B2B).into(),
-        Field::Lang => format!("{}, enabled in the store", bare(RULE_LANG)),
+        Field::Lang => format!(
+            "{}, enabled in the store (any case, `-` or `_`; sent as the store spells it)",
+            bare(RULE_LANG)
+        ),
         Field::Billing(AddressField::CountryCode)
         | Field::Shipping(_, AddressField::CountryCode) => bare(RULE_COUNTRY).into(),
         Field::Contact(_, ContactField::Type) => bare(RULE_CONTACT_TYPE).into(),

@@ -5,7 +5,7 @@
 //! Fetched lazily, so that a file without those columns costs no request and needs no scope
 //! beyond creating and reading customers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tokio::sync::OnceCell;
 
@@ -19,8 +19,9 @@ use crate::outcome::{RowOutcome, Status};
 pub struct StoreFacts {
     /// Group name (lower case) -> id, or why the groups are not known.
     groups: OnceCell<Result<Groups, String>>,
-    /// Enabled language codes (lower case, `_` for `-`); `None` when they could not be read.
-    languages: OnceCell<Option<HashSet<String>>>,
+    /// Enabled language codes, by their key ([`language_key`]) in the store's own spelling;
+    /// `None` when they could not be read.
+    languages: OnceCell<Option<HashMap<String, String>>>,
 }
 
 /// Why the groups are not known, when that may change.
@@ -38,6 +39,7 @@ struct Groups {
     names: Vec<String>,
 }
 
+/// A language code as the store matches it: case and `-` or `_` do not matter.
 fn language_key(code: &str) -> String {
     code.trim().to_lowercase().replace('-', "_")
 }
@@ -87,17 +89,25 @@ impl StoreFacts {
                 }
             }
         }
-        if let Some(lang) = job.request.lang.clone()
-            && let Some(Some(enabled)) = self.languages(engine).await
-            && !enabled.contains(&language_key(&lang))
-        {
-            let mut list: Vec<&str> = enabled.iter().map(String::as_str).collect();
-            list.sort_unstable();
-            let error = format!(
-                "lang {lang:?}: not enabled in the store (enabled: {})",
-                list.join(", ")
-            );
-            return Err(job.settled_as(Status::Invalid, error, "lang not enabled in the store"));
+        if let Some(lang) = job.request.lang.take() {
+            job.request.lang = match self.languages(engine).await {
+                // Sent in the store's own spelling: `pt-br` as `pt_BR`, `EN` as `en`.
+                Some(Some(enabled)) => match enabled.get(&language_key(&lang)) {
+                    Some(spelling) => Some(spelling.clone()),
+                    None => {
+                        let mut list: Vec<&str> = enabled.values().map(String::as_str).collect();
+                        list.sort_unstable();
+                        let error = format!(
+                            "lang {lang:?}: not enabled in the store (enabled: {})",
+                            list.join(", ")
+                        );
+                        let reason = "lang not enabled in the store";
+                        return Err(job.settled_as(Status::Invalid, error, reason));
+                    }
+                },
+                // Not known: the store judges the code as the row gives it.
+                _ => Some(lang),
+            };
         }
         Ok(job)
     }
@@ -134,7 +144,7 @@ impl StoreFacts {
 
     /// The store's enabled languages, fetched on first use. A store that will not tell (a
     /// token without the profile scope, say) is not checked: it answers 400 per row instead.
-    async fn languages(&self, engine: &Engine) -> Option<&Option<HashSet<String>>> {
+    async fn languages(&self, engine: &Engine) -> Option<&Option<HashMap<String, String>>> {
         let fetched: Result<_, ()> = self
             .languages
             .get_or_try_init(|| async {
@@ -145,9 +155,9 @@ impl StoreFacts {
                     })
                     .await;
                 match profile {
-                    Ok(codes) if !codes.is_empty() => {
-                        Ok(Some(codes.iter().map(|c| language_key(c)).collect()))
-                    }
+                    Ok(codes) if !codes.is_empty() => Ok(Some(
+                        codes.into_iter().map(|c| (language_key(&c), c)).collect(),
+                    )),
                     Ok(_) => Ok(None),
                     Err(Failure::Stopped) => Err(()),
                     Err(Failure::Failed { error, .. }) => {

@@ -664,8 +664,9 @@ async fn group_names_are_resolved_once_and_unknown_names_fail() {
     assert!(sent.iter().all(|b| b.get("customerGroupName").is_none()));
 }
 
-/// A `lang` the store has not enabled makes the row invalid before it is sent; the profile
-/// is read once.
+/// A `lang` the store has not enabled makes the row invalid before it is sent; one it has is
+/// matched ignoring case and `-`/`_`, and sent in the store's own spelling; the profile is read
+/// once.
 #[tokio::test]
 async fn languages_not_enabled_are_invalid_before_sending() {
     let server = MockServer::start().await;
@@ -680,20 +681,36 @@ async fn languages_not_enabled_are_invalid_before_sending() {
         .await;
     Mock::given(method("POST"))
         .respond_with(created(4))
-        .expect(2)
+        .expect(3)
         .mount(&server)
         .await;
-    let csv = "email,lang\na@example.com,en\nb@example.com,de\nc@example.com,pt-br\n";
+    let csv = "email,lang\na@example.com,EN\nb@example.com,de\nc@example.com,pt-br\nd@example.com,pt_BR\n";
     let ws = Workspace::new(csv);
     assert_eq!(ws.import(&api(&server).await, &[]).await, 1);
     let rows = ws.results();
-    assert_eq!(column(&rows, "status"), ["created", "invalid", "created"]);
+    assert_eq!(
+        column(&rows, "status"),
+        ["created", "invalid", "created", "created"]
+    );
     assert!(
-        rows[1]["error"].contains("not enabled in the store (enabled: en, pt_br)"),
+        rows[1]["error"].contains("not enabled in the store (enabled: en, pt_BR)"),
         "{}",
         rows[1]["error"]
     );
     assert!(ws.failed_output().exists());
+    let requests = server.received_requests().await.expect("recorded");
+    let mut langs: Vec<(String, String)> = posts(&requests)
+        .iter()
+        .map(|b| (b["email"].to_string(), b["lang"].to_string()))
+        .collect();
+    langs.sort();
+    let expected = [
+        ("a@example.com", "en"),
+        ("c@example.com", "pt_BR"),
+        ("d@example.com", "pt_BR"),
+    ]
+    .map(|(e, l)| (format!("{e:?}"), format!("{l:?}")));
+    assert_eq!(langs, expected, "sent in the store's own spelling");
 }
 
 /// A 404 to a create (a wrong --api-url answering with an HTML page) stops the run at once
