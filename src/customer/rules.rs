@@ -37,6 +37,9 @@ pub const RULE_LANG: &str = "must be a language code such as en, de or pt_BR";
 pub const RULE_CONTACT_TYPE: &str = "must be one of EMAIL PHONE FACEBOOK INSTAGRAM TWITTER YOUTUBE \
      TIKTOK PINTEREST VK FB_MESSENGER WHATSAPP TELEGRAM VIBER URL OTHER";
 pub const RULE_TAX_EXEMPT: &str = "can be true only with a taxId in the same row";
+pub const RULE_CONTACT_INCOMPLETE: &str =
+    "required: a contact needs both its contact and its type (Ecwid refuses one without either)";
+pub const RULE_ONE_DEFAULT: &str = "only one contact of each type can be the default";
 
 /// What a column of `field` accepts, in the words of the rule messages: the column reference
 /// of the README is made from this, so the two cannot drift apart.
@@ -47,8 +50,9 @@ pub fn accepted(field: Field) -> String {
         Field::CustomerGroupId | Field::Contact(_, ContactField::OrderBy) => {
             bare(RULE_INTEGER).into()
         }
-        Field::TaxIdValid | Field::AcceptMarketing | Field::Contact(_, ContactField::Default) => {
-            bare(RULE_BOOLEAN).into()
+        Field::TaxIdValid | Field::AcceptMarketing => bare(RULE_BOOLEAN).into(),
+        Field::Contact(_, ContactField::Default) => {
+            format!("{}; {RULE_ONE_DEFAULT}", bare(RULE_BOOLEAN))
         }
         Field::TaxExempt => format!("{}; {RULE_TAX_EXEMPT}", bare(RULE_BOOLEAN)),
         Field::B2bB2c => bare(RULE_B2B).into(),
@@ -58,7 +62,10 @@ pub fn accepted(field: Field) -> String {
         ),
         Field::Billing(AddressField::CountryCode)
         | Field::Shipping(_, AddressField::CountryCode) => bare(RULE_COUNTRY).into(),
-        Field::Contact(_, ContactField::Type) => bare(RULE_CONTACT_TYPE).into(),
+        Field::Contact(_, ContactField::Type) => {
+            format!("{}; required in a contact", bare(RULE_CONTACT_TYPE))
+        }
+        Field::Contact(_, ContactField::Contact) => "any text; required in a contact".into(),
         Field::CustomerGroupName => {
             "the name of one of the store's customer groups, any case".into()
         }
@@ -183,6 +190,19 @@ pub struct RowChecker {
     tax_exempt: Option<(String, String)>,
     group_id_seen: bool,
     group_name_seen: bool,
+    /// The contacts the row fills, by position, for the rules that span a contact's cells.
+    contacts: Vec<ContactCells>,
+}
+
+/// What the cells of one contact hold, as far as the rules across them need.
+#[derive(Debug)]
+struct ContactCells {
+    position: usize,
+    has_contact: bool,
+    /// The type, upper case.
+    kind: Option<String>,
+    /// The column and cell that make it the default.
+    default: Option<(String, String)>,
 }
 
 /// What the check of a valid row found.
@@ -210,6 +230,7 @@ impl RowChecker {
             Field::TaxId => self.tax_id_seen = true,
             Field::CustomerGroupId => self.group_id_seen = true,
             Field::CustomerGroupName => self.group_name_seen = true,
+            Field::Contact(position, part) => self.contact_cell(position, part, column, value),
             Field::TaxExempt if parse_bool(value) == Some(true) => {
                 self.tax_exempt = Some((column.to_string(), value.to_string()));
             }
@@ -245,12 +266,72 @@ impl RowChecker {
                 rule: RULE_TAX_EXEMPT,
             });
         }
+        self.check_contacts();
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
         Ok(Checked {
             group_by_name: self.group_name_seen && !self.group_id_seen,
         })
+    }
+}
+
+impl RowChecker {
+    fn contact_cell(&mut self, position: usize, part: ContactField, column: &str, value: &str) {
+        let at = match self.contacts.iter().position(|c| c.position == position) {
+            Some(at) => at,
+            None => {
+                self.contacts.push(ContactCells {
+                    position,
+                    has_contact: false,
+                    kind: None,
+                    default: None,
+                });
+                self.contacts.len() - 1
+            }
+        };
+        let contact = &mut self.contacts[at];
+        match part {
+            ContactField::Contact => contact.has_contact = true,
+            ContactField::Type => contact.kind = Some(value.to_ascii_uppercase()),
+            ContactField::Default if parse_bool(value) == Some(true) => {
+                contact.default = Some((column.to_string(), value.to_string()));
+            }
+            _ => {}
+        }
+    }
+
+    /// Ecwid's rules across a contact's cells: each contact has its contact and its type (a
+    /// missing one is named by its field, as the file may have no such column), and at most
+    /// one contact of a type is the default (named by both default columns).
+    fn check_contacts(&mut self) {
+        self.contacts.sort_by_key(|c| c.position);
+        for (i, contact) in self.contacts.iter().enumerate() {
+            let missing = [
+                (!contact.has_contact).then_some("contact"),
+                contact.kind.is_none().then_some("type"),
+            ];
+            for part in missing.into_iter().flatten() {
+                self.problems.push(Problem {
+                    column: format!("contacts.{}.{part}", contact.position),
+                    value: String::new(),
+                    rule: RULE_CONTACT_INCOMPLETE,
+                });
+            }
+            let Some((column, value)) = &contact.default else {
+                continue;
+            };
+            let earlier = self.contacts[..i]
+                .iter()
+                .find(|c| c.default.is_some() && c.kind.is_some() && c.kind == contact.kind);
+            if let Some((first, _)) = earlier.and_then(|c| c.default.as_ref()) {
+                self.problems.push(Problem {
+                    column: format!("{first}, {column}"),
+                    value: value.clone(),
+                    rule: RULE_ONE_DEFAULT,
+                });
+            }
+        }
     }
 }
 

@@ -42,6 +42,11 @@ fn problem(column: &str, value: &str, rule: &'static str) -> Problem {
 }
 
 const EMAIL: (&str, &str) = ("email", "ann@example.com");
+/// The contact and type every contact needs, for tests of a contact's other cells.
+const PHONE: [(&str, &str); 2] = [
+    ("contacts.0.type", "phone"),
+    ("contacts.0.contact", "+1 555 0100"),
+];
 
 /// `trim_cell` strips spaces, tabs and line breaks at both ends and keeps inner ones.
 #[test]
@@ -67,6 +72,8 @@ fn text_values_are_trimmed_and_keep_inner_line_breaks() {
         ("billingPerson.street", "\t1 Main St\nApt 2 "),
         ("shippingAddresses.0.city", " Berlin "),
         ("contacts.0.note", " call\nafter 5 "),
+        PHONE[0],
+        PHONE[1],
     ]);
     assert_eq!(request.email.as_deref(), Some("ann@example.com"));
     assert_eq!(request.password.as_deref(), Some("s3cret pass"));
@@ -165,6 +172,8 @@ fn boolean_columns_send_booleans_and_report_bad_values() {
         ("taxExempt", "y"),
         ("acceptMarketing", "0"),
         ("contacts.0.default", "False"),
+        PHONE[0],
+        PHONE[1],
     ]);
     assert_eq!(request.tax_id_valid, Some(true));
     assert_eq!(request.tax_exempt, Some(true));
@@ -178,7 +187,13 @@ fn boolean_columns_send_booleans_and_report_bad_values() {
         "contacts.0.default",
     ] {
         assert_eq!(
-            problems(&[EMAIL, ("taxId", "DE123"), (column, " maybe ")]),
+            problems(&[
+                EMAIL,
+                ("taxId", "DE123"),
+                PHONE[0],
+                PHONE[1],
+                (column, " maybe ")
+            ]),
             vec![problem(column, "maybe", RULE_BOOLEAN)],
             "{column}"
         );
@@ -227,13 +242,15 @@ fn integer_columns_send_numbers_and_report_bad_values() {
         EMAIL,
         ("customerGroupId", " 12 "),
         ("contacts.0.orderBy", "3"),
+        PHONE[0],
+        PHONE[1],
     ]);
     assert_eq!(request.customer_group_id, Some(12));
     assert_eq!(request.contacts.unwrap()[0].order_by, Some(3));
     for column in ["customerGroupId", "contacts.0.orderBy"] {
         for bad in ["-1", "+1", "1.5", "1 2", "18446744073709551616"] {
             assert_eq!(
-                problems(&[EMAIL, (column, bad)]),
+                problems(&[EMAIL, PHONE[0], PHONE[1], (column, bad)]),
                 vec![problem(column, bad, RULE_INTEGER)],
                 "{column} {bad:?}"
             );
@@ -411,11 +428,11 @@ fn lang_accepts_language_codes_as_given() {
 fn contact_types_are_sent_upper_case() {
     for kind in CONTACT_TYPES {
         for spelling in [kind.to_ascii_lowercase(), kind.to_string()] {
-            let request = valid(&[EMAIL, ("contacts.0.type", &spelling)]);
+            let request = valid(&[EMAIL, ("contacts.0.type", &spelling), PHONE[1]]);
             assert_eq!(request.contacts.unwrap()[0].kind.as_deref(), Some(*kind));
         }
     }
-    let request = valid(&[EMAIL, ("contacts.0.type", " Fb_Messenger ")]);
+    let request = valid(&[EMAIL, ("contacts.0.type", " Fb_Messenger "), PHONE[1]]);
     assert_eq!(
         request.contacts.unwrap()[0].kind.as_deref(),
         Some("FB_MESSENGER")
@@ -427,7 +444,7 @@ fn contact_types_are_sent_upper_case() {
 fn unknown_contact_types_are_rejected() {
     for bad in ["SKYPE", "skype", "mail", "FB MESSENGER", "LINKEDIN"] {
         assert_eq!(
-            problems(&[EMAIL, ("contacts.1.type", bad)]),
+            problems(&[EMAIL, ("contacts.1.type", bad), ("contacts.1.contact", "x")]),
             vec![problem("contacts.1.type", bad, RULE_CONTACT_TYPE)],
             "{bad}"
         );
@@ -467,6 +484,7 @@ fn every_broken_rule_of_a_row_is_reported() {
         ("shippingAddresses.1.countryCode", "EN"),
         ("contacts.0.type", "SKYPE"),
         ("contacts.0.orderBy", "1.5"),
+        ("contacts.1.note", "no contact, no type"),
     ]);
     assert_eq!(
         got,
@@ -481,6 +499,9 @@ fn every_broken_rule_of_a_row_is_reported() {
             problem("contacts.0.type", "SKYPE", RULE_CONTACT_TYPE),
             problem("contacts.0.orderBy", "1.5", RULE_INTEGER),
             problem("taxExempt", "1", RULE_TAX_EXEMPT),
+            problem("contacts.0.contact", "", RULE_CONTACT_INCOMPLETE),
+            problem("contacts.1.contact", "", RULE_CONTACT_INCOMPLETE),
+            problem("contacts.1.type", "", RULE_CONTACT_INCOMPLETE),
         ]
     );
     let missing = problems(&[("name", "Ann"), ("lang", "english")]);
@@ -550,7 +571,9 @@ fn contacts_keep_the_order_of_their_positions() {
     let two = valid(&[
         EMAIL,
         ("contacts.0.contact", "first"),
+        ("contacts.0.type", "other"),
         ("contacts.1.contact", "second"),
+        ("contacts.1.type", "other"),
     ]);
     let contacts = two.contacts.unwrap();
     assert_eq!(contacts.len(), 2);
@@ -600,6 +623,7 @@ fn request_with_every_column_group_serializes_exactly() {
         ("contacts.0.default", "1"),
         ("contacts.0.orderBy", "0"),
         ("contacts.1.type", "Telegram"),
+        ("contacts.1.contact", "https://t.me/ann"),
         ("contacts.1.handle", "@ann"),
     ]);
     assert_eq!(
@@ -650,7 +674,7 @@ fn request_with_every_column_group_serializes_exactly() {
                     "default": true,
                     "orderBy": 0,
                 },
-                {"type": "TELEGRAM", "handle": "@ann"},
+                {"type": "TELEGRAM", "contact": "https://t.me/ann", "handle": "@ann"},
             ],
         })
     );
@@ -702,4 +726,70 @@ fn country_codes_are_checked_without_allocating_and_sent_in_capitals() {
             assert_eq!(billing.country_code.as_deref(), Some(sent), "{code:?}");
         }
     }
+}
+
+/// Ecwid refuses a contact without its contact or its type: the row is invalid, naming each
+/// missing field (a row with only a note names both).
+#[test]
+fn a_contact_needs_its_contact_and_its_type() {
+    assert_eq!(
+        problems(&[EMAIL, ("contacts.0.note", "call after 5")]),
+        vec![
+            problem("contacts.0.contact", "", RULE_CONTACT_INCOMPLETE),
+            problem("contacts.0.type", "", RULE_CONTACT_INCOMPLETE),
+        ]
+    );
+    assert_eq!(
+        problems(&[EMAIL, ("contacts.2.type", "phone")]),
+        vec![problem("contacts.2.contact", "", RULE_CONTACT_INCOMPLETE)]
+    );
+    assert_eq!(
+        problems(&[
+            EMAIL,
+            ("contacts.0.contact", "+1 555"),
+            ("contacts.0.type", " ")
+        ]),
+        vec![problem("contacts.0.type", "", RULE_CONTACT_INCOMPLETE)]
+    );
+    // Blank cells make no contact at all.
+    let none = valid(&[EMAIL, ("contacts.0.note", " "), ("contacts.0.type", "")]);
+    assert_eq!(none.contacts, None);
+}
+
+/// At most one contact of a type is the default; the problem names both default columns.
+#[test]
+fn one_default_contact_per_type() {
+    let contact = |i: usize, kind: &'static str, default: &'static str| {
+        [
+            (format!("contacts.{i}.type"), kind),
+            (format!("contacts.{i}.contact"), "x"),
+            (format!("contacts.{i}.default"), default),
+        ]
+    };
+    let cells: Vec<(String, &str)> = [
+        contact(0, "phone", "yes"),
+        contact(1, "EMAIL", "true"),
+        contact(2, "PHONE", "1"),
+        contact(3, "phone", "no"),
+    ]
+    .concat();
+    let mut row_cells = vec![EMAIL];
+    row_cells.extend(cells.iter().map(|(c, v)| (c.as_str(), *v)));
+    let got = problems(&row_cells);
+    assert_eq!(
+        got,
+        vec![problem(
+            "contacts.0.default, contacts.2.default",
+            "1",
+            RULE_ONE_DEFAULT
+        )]
+    );
+    assert!(got[0].to_string().contains("default"));
+    // One default of each type is fine.
+    let fine: Vec<(&str, &str)> = row_cells
+        .iter()
+        .copied()
+        .filter(|(c, _)| *c != "contacts.2.default")
+        .collect();
+    valid(&fine);
 }

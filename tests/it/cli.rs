@@ -102,9 +102,9 @@ const MIXED_FAILED: &str = "email,name,billingPerson.countryCode,privateAdminNot
     carol@example.com,Carol,UK,\"a\r\nb\"\n\
     ,Nobody,,\n";
 
-const ALL_VALID: &str = "email,name,shippingAddresses.0.countryCode,contacts.0.type\n\
-    ann@example.com,Ann,de,email\n\
-    bob@example.com,Bob,US,PHONE\n";
+const ALL_VALID: &str = "email,name,shippingAddresses.0.countryCode,contacts.0.type,contacts.0.contact\n\
+    ann@example.com,Ann,de,email,ann@work.example.com\n\
+    bob@example.com,Bob,US,PHONE,+1 555 0100\n";
 
 /// `template` prints exactly the canonical header line on stdout, and nothing on stderr.
 #[test]
@@ -165,7 +165,7 @@ fn validate_exits_0_when_all_rows_are_valid() {
     );
     assert_eq!(
         read(&dir.path().join("customers.results.failed.csv")),
-        "email,name,shippingAddresses.0.countryCode,contacts.0.type\n"
+        "email,name,shippingAddresses.0.countryCode,contacts.0.type,contacts.0.contact\n"
     );
 }
 

@@ -20,13 +20,14 @@ fn mapping_joins_sets_constants_and_overrides_the_preset() {
              \"billingPerson.name\" = { columns = [\"Last Name\", \"First Name\"], separator = \", \" }\n\
              billingPerson.countryCode = { value = \"at\" }\n\
              lang = { value = \"de\" }\n\
-             \"contacts.0.contact\" = \"Tags\"\n",
+             \"contacts.0.contact\" = \"Tags\"\n\
+             \"contacts.0.type\" = { value = \"other\" }\n",
         )),
     };
     let (map, choice, rows) = map(&read_sample("shopify-current.csv"), &layout).unwrap();
     assert_eq!(choice.preset, Preset::Shopify);
     assert!(choice.to_string().ends_with(
-        "; from the mapping file: billingPerson.name, billingPerson.countryCode, lang, contacts.0.contact"
+        "; from the mapping file: billingPerson.name, billingPerson.countryCode, lang, contacts.0.contact, contacts.0.type"
     ));
     assert!(!map.not_imported().contains(&"Tags".to_string()));
     let body = serde_json::to_value(map.request(&rows[0]).unwrap().request).unwrap();
