@@ -86,19 +86,7 @@ impl ColumnMap {
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
         same_names(&names)?;
-        let (preset, reason) = match layout.preset {
-            Some(preset) => (preset, "chosen with --preset".to_string()),
-            None => match presets::detect(&names) {
-                Some((preset, found)) => (
-                    preset,
-                    format!("detected: the header has {}", quoted(&found)),
-                ),
-                None => (
-                    Preset::Ecwid,
-                    "no Shopify or WooCommerce header found: canonical column names".to_string(),
-                ),
-            },
-        };
+        let (preset, reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
             Preset::Ecwid => canonical_rules(&names),
             other => preset_rules(other, &names),
@@ -135,18 +123,7 @@ impl ColumnMap {
                 tried,
             });
         };
-        let mut used = vec![false; names.len()];
-        for rule in &rules {
-            match &rule.fill {
-                Fill::Column(i) => used[*i] = true,
-                Fill::Columns { alternatives, .. } => {
-                    for &i in alternatives.iter().flatten() {
-                        used[i] = true;
-                    }
-                }
-                Fill::Value(_) => {}
-            }
-        }
+        let used = used_columns(&rules, names.len());
         let strip_quote = layout
             .mapping
             .as_ref()
@@ -183,6 +160,41 @@ impl ColumnMap {
             })
             .collect()
     }
+}
+
+/// The preset of the header, and why: the one chosen with `--preset`, else the one whose
+/// signature the header has, else canonical column names.
+fn choose_preset(chosen: Option<Preset>, names: &[String]) -> (Preset, String) {
+    match chosen {
+        Some(preset) => (preset, "chosen with --preset".to_string()),
+        None => match presets::detect(names) {
+            Some((preset, found)) => (
+                preset,
+                format!("detected: the header has {}", quoted(&found)),
+            ),
+            None => (
+                Preset::Ecwid,
+                "no Shopify or WooCommerce header found: canonical column names".to_string(),
+            ),
+        },
+    }
+}
+
+/// Which of `count` columns fill a field: the others are reported as not imported.
+fn used_columns(rules: &[Rule], count: usize) -> Vec<bool> {
+    let mut used = vec![false; count];
+    for rule in rules {
+        match &rule.fill {
+            Fill::Column(i) => used[*i] = true,
+            Fill::Columns { alternatives, .. } => {
+                for &i in alternatives.iter().flatten() {
+                    used[i] = true;
+                }
+            }
+            Fill::Value(_) => {}
+        }
+    }
+    used
 }
 
 /// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
