@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use replay::{Finished, OpenBatch, Replayed};
+pub use replay::{Finished, OpenBatch};
 pub use write::Journal;
 
 const MAGIC: &str = "ecwid-import-journal";
@@ -43,15 +43,15 @@ const READS: [&str; 2] = ["1", "2"];
 
 /// What a journal belongs to: a resume must match it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub fingerprint: String,
-    pub store_id: u64,
-    pub api_url: String,
+pub(crate) struct Identity {
+    pub(crate) fingerprint: String,
+    pub(crate) store_id: u64,
+    pub(crate) api_url: String,
 }
 
 /// Why a journal cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum JournalError {
+pub(crate) enum JournalError {
     #[error("{0}")]
     Io(#[from] io::Error),
     #[error("{} is not a journal of ecwid-import {VERSION}: delete it to start over", path.display())]
@@ -75,7 +75,7 @@ pub enum JournalError {
 }
 
 /// The path of the journal of a results file.
-pub fn path_for(output: &Path) -> PathBuf {
+pub(crate) fn path_for(output: &Path) -> PathBuf {
     let mut name = output.file_name().unwrap_or_default().to_os_string();
     name.push(".journal");
     output.with_file_name(name)

@@ -17,38 +17,38 @@ pub struct Finished {
     /// The final outcomes of rows 1 to K, in order.
     outcomes: Vec<Replayed>,
     /// Rows after K whose create may have reached the store.
-    pub maybe_sent: HashSet<u64>,
+    pub(crate) maybe_sent: HashSet<u64>,
     /// Batches accepted by the store whose rows are not all finished, in the order sent.
-    pub open_batches: Vec<OpenBatch>,
+    pub(crate) open_batches: Vec<OpenBatch>,
 }
 
 /// A batch the store accepted, as its `B` line has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenBatch {
-    pub first_row: u64,
-    pub last_row: u64,
-    pub key: String,
-    pub ticket: String,
+    pub(crate) first_row: u64,
+    pub(crate) last_row: u64,
+    pub(crate) key: String,
+    pub(crate) ticket: String,
 }
 
 /// One finished row as the journal has it.
 #[derive(Debug, Clone)]
-pub struct Replayed {
-    pub status: Status,
-    pub customer_id: Option<u64>,
-    pub http_status: Option<u16>,
-    pub attempts: u32,
-    pub error: String,
+pub(crate) struct Replayed {
+    pub(crate) status: Status,
+    pub(crate) customer_id: Option<u64>,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) attempts: u32,
+    pub(crate) error: String,
 }
 
 impl Finished {
     /// How many rows, from the first, are finished.
-    pub fn count(&self) -> u64 {
+    pub(crate) fn count(&self) -> u64 {
         self.outcomes.len() as u64
     }
 
     /// The outcome of finished row `row` (1-based).
-    pub fn outcome(&self, row: u64) -> Option<&Replayed> {
+    pub(crate) fn outcome(&self, row: u64) -> Option<&Replayed> {
         let index = usize::try_from(row.checked_sub(1)?).ok()?;
         self.outcomes.get(index)
     }

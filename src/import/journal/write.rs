@@ -35,7 +35,7 @@ const PENDING_MAX: usize = 16 * 1024;
 
 impl Journal {
     /// Starts a new journal at `path`, replacing none: the caller has checked that none exists.
-    pub fn create(path: &Path, identity: &Identity) -> io::Result<Self> {
+    pub(crate) fn create(path: &Path, identity: &Identity) -> io::Result<Self> {
         let file = OpenOptions::new().write(true).create_new(true).open(path)?;
         let journal = Self::new(file);
         journal.append(&[
@@ -50,7 +50,10 @@ impl Journal {
 
     /// Opens the journal of an interrupted run to go on with it: what it finished, and the
     /// journal to append to.
-    pub fn resume(path: &Path, identity: &Identity) -> Result<(Self, Finished), JournalError> {
+    pub(crate) fn resume(
+        path: &Path,
+        identity: &Identity,
+    ) -> Result<(Self, Finished), JournalError> {
         let mut file = OpenOptions::new().read(true).write(true).open(path)?;
         drop_torn_line(&mut file)?;
         file.seek(SeekFrom::Start(0))?;
@@ -72,19 +75,19 @@ impl Journal {
 
     /// Notes that the row's create is about to leave; `false` when the line could not be
     /// written, and the create must then not leave.
-    pub fn sending(&self, row: u64) -> bool {
+    pub(crate) fn sending(&self, row: u64) -> bool {
         self.note(&["S", &row.to_string()])
     }
 
     /// Notes that these rows are about to leave in one batch, as one write; `false` when the
     /// lines could not be written, and the batch must then not leave.
-    pub fn sending_all(&self, rows: &[u64]) -> bool {
+    pub(crate) fn sending_all(&self, rows: &[u64]) -> bool {
         let lines: Vec<[String; 2]> = rows.iter().map(|r| ["S".into(), r.to_string()]).collect();
         self.keep_error(self.write(&lines, true))
     }
 
     /// Notes that the store accepted a batch of rows `first..=last` under `ticket`.
-    pub fn batch(&self, first: u64, last: u64, key: &str, ticket: &str) {
+    pub(crate) fn batch(&self, first: u64, last: u64, key: &str, ticket: &str) {
         self.note(&["B", &first.to_string(), &last.to_string(), key, ticket]);
     }
 
@@ -93,7 +96,7 @@ impl Journal {
     /// one `write` a row instead of two. The caller lets it wait only where losing it changes
     /// nothing but a request: for a row created (`--resume` looks it up, finds it and reports
     /// it created) or never sent (checked again alike).
-    pub fn finished(&self, outcome: &RowOutcome, now: bool) {
+    pub(crate) fn finished(&self, outcome: &RowOutcome, now: bool) {
         let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
         let fields = [
             "F",
@@ -108,12 +111,12 @@ impl Journal {
     }
 
     /// Writes the `F` lines still waiting: when the run ends with the journal kept.
-    pub fn flush(&self) -> io::Result<()> {
+    pub(crate) fn flush(&self) -> io::Result<()> {
         self.write::<[&str; 0], &str>(&[], true)
     }
 
     /// The first write error, if any: the journal is then no longer complete.
-    pub fn take_error(&self) -> Option<io::Error> {
+    pub(crate) fn take_error(&self) -> Option<io::Error> {
         lock(&self.error).take()
     }
 
