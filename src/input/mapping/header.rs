@@ -55,9 +55,9 @@ pub struct Layout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub preset: Preset,
-    pub reason: String,
+    pub(crate) reason: String,
     /// The fields the mapping file sets, as it names them.
-    pub mapped: Vec<String>,
+    pub(crate) mapped: Vec<String>,
 }
 
 impl fmt::Display for Choice {
@@ -72,7 +72,7 @@ impl fmt::Display for Choice {
 
 impl ColumnMap {
     /// [`ColumnMap::new`], logging the preset chosen and why.
-    pub fn for_input(headers: &ByteRecord, layout: &Layout) -> Result<Self, HeaderError> {
+    pub(crate) fn for_input(headers: &ByteRecord, layout: &Layout) -> Result<Self, HeaderError> {
         let (map, choice) = Self::new(headers, layout)?;
         tracing::info!("{choice}");
         Ok(map)

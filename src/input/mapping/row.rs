@@ -31,9 +31,9 @@ pub struct RowCheck {
 /// A row that breaks the rules: the full message, and a short reason to count alike errors by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    pub error: String,
+    pub(crate) error: String,
     /// One short reason per broken rule.
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
 }
 
 impl ColumnMap {
