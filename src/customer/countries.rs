@@ -22,12 +22,12 @@ const ASSIGNED: [&str; 249] = [
 ];
 
 /// The code in upper case when it is an assigned alpha-2 code (any case accepted).
-pub fn normalize(code: &str) -> Option<String> {
+pub(crate) fn normalize(code: &str) -> Option<String> {
     is_assigned(code).then(|| code.to_ascii_uppercase())
 }
 
 /// Whether the code, in any case, is an assigned alpha-2 code: one bit test, no allocation.
-pub fn is_assigned(code: &str) -> bool {
+pub(crate) fn is_assigned(code: &str) -> bool {
     let &[a, b] = code.as_bytes() else {
         return false;
     };
