@@ -28,13 +28,9 @@ struct TicketBody {
 /// The state of a batch, as `GET /batch` reports it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BatchStatus {
+pub(crate) struct BatchStatus {
     /// `QUEUED`, `IN_PROGRESS` or `COMPLETED`.
     pub(crate) status: String,
-    #[serde(default)]
-    pub total_requests: u64,
-    #[serde(default)]
-    pub completed_requests: u64,
     #[serde(default)]
     pub(crate) responses: Vec<BatchResponse>,
 }

@@ -13,7 +13,6 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
-pub use batch::BatchStatus;
 pub(crate) use batch::{BatchCreate, BatchResponse, InnerOutcome};
 
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
