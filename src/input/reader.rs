@@ -194,7 +194,7 @@ impl CsvInput {
         position.set_byte(self.offset).set_line(self.lines + 1);
         position.set_record(self.next_row.saturating_sub(1));
         // The buffers keep their size from row to row: clearing and refilling them with zeros
-        // took a tenth of a dry run's instructions.
+        // for every row was a sizeable part of a dry run's work (the figure is in BENCHMARKS.md).
         if self.output.len() < 4096 {
             self.output.resize(4096, 0);
             self.ends.resize(64, 0);
