@@ -22,7 +22,7 @@ const ASSIGNED: [&str; 249] = [
 ];
 
 /// Whether the code, in any case, is an assigned alpha-2 code: one bit test, no allocation.
-pub fn is_assigned(code: &str) -> bool {
+pub(crate) fn is_assigned(code: &str) -> bool {
     let &[a, b] = code.as_bytes() else {
         return false;
     };

@@ -5,7 +5,7 @@ use std::fmt;
 
 /// A field of `billingPerson` or of an entry of `shippingAddresses`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AddressField {
+pub(crate) enum AddressField {
     Name,
     CompanyName,
     Street,
@@ -19,7 +19,7 @@ pub enum AddressField {
 
 /// A field of an entry of `contacts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ContactField {
+pub(crate) enum ContactField {
     Type,
     Contact,
     Handle,
@@ -30,7 +30,7 @@ pub enum ContactField {
 
 /// One field of the create-customer request that a column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
+pub(crate) enum Field {
     Email,
     Password,
     CustomerGroupId,
@@ -100,7 +100,7 @@ fn name_of<T: PartialEq>(table: &[(T, &'static str)], field: T) -> &'static str 
 impl Field {
     /// Parses a canonical column name: case-insensitive, surrounding spaces ignored, `[N]` the
     /// same as `.N`, and `name` an alias of `billingPerson.name`.
-    pub fn parse(column: &str) -> Option<Field> {
+    pub(crate) fn parse(column: &str) -> Option<Field> {
         let path = column.trim().replace('[', ".").replace(']', "");
         let parts: Vec<&str> = path.split('.').collect();
         match parts.as_slice() {
@@ -124,7 +124,7 @@ impl Field {
     }
 
     /// Every canonical column, with list positions 0, in the order `template` prints them.
-    pub fn canonical() -> Vec<Field> {
+    pub(crate) fn canonical() -> Vec<Field> {
         let mut all: Vec<Field> = TOP.iter().map(|(f, _)| *f).collect();
         all.extend(ADDRESS.iter().map(|(f, _)| Field::Billing(*f)));
         all.extend(ADDRESS.iter().map(|(f, _)| Field::Shipping(0, *f)));

@@ -4,8 +4,8 @@
 //! optional and left out of the body when absent, so a request holds only what the row gave.
 //! The HTTP client and the sandbox share this model; neither knows about CSV.
 
-pub mod countries;
-pub mod fields;
+pub(crate) mod countries;
+pub(crate) mod fields;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -88,7 +88,7 @@ pub struct Contact {
 }
 
 /// The contact types Ecwid accepts, upper case.
-pub const CONTACT_TYPES: &[&str] = &[
+pub(crate) const CONTACT_TYPES: &[&str] = &[
     "EMAIL",
     "PHONE",
     "FACEBOOK",

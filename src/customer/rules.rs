@@ -12,12 +12,12 @@ use super::{Address, CONTACT_TYPES, Contact, CustomerRequest, countries};
 
 /// One broken rule in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// The column as the file names it.
-    pub column: String,
+    pub(crate) column: String,
     /// The cell as the file holds it (trimmed).
-    pub value: String,
-    pub rule: &'static str,
+    pub(crate) value: String,
+    pub(crate) rule: &'static str,
 }
 
 impl fmt::Display for Problem {
@@ -29,21 +29,21 @@ impl fmt::Display for Problem {
 pub const RULE_EMAIL: &str =
     "must be an email address: one @, a name before it, a domain with a dot after it, no spaces";
 pub const RULE_EMAIL_REQUIRED: &str = "required: every customer needs an email";
-pub const RULE_BOOLEAN: &str = "must be true/false, yes/no, y/n or 1/0";
-pub const RULE_INTEGER: &str = "must be a whole number of decimal digits";
+pub(crate) const RULE_BOOLEAN: &str = "must be true/false, yes/no, y/n or 1/0";
+pub(crate) const RULE_INTEGER: &str = "must be a whole number of decimal digits";
 pub const RULE_COUNTRY: &str = "must be an ISO 3166-1 alpha-2 country code such as US, DE or GB";
-pub const RULE_B2B: &str = "must be b2b or b2c";
-pub const RULE_LANG: &str = "must be a language code such as en, de or pt_BR";
-pub const RULE_CONTACT_TYPE: &str = "must be one of EMAIL PHONE FACEBOOK INSTAGRAM TWITTER YOUTUBE \
+pub(crate) const RULE_B2B: &str = "must be b2b or b2c";
+pub(crate) const RULE_LANG: &str = "must be a language code such as en, de or pt_BR";
+pub(crate) const RULE_CONTACT_TYPE: &str = "must be one of EMAIL PHONE FACEBOOK INSTAGRAM TWITTER YOUTUBE \
      TIKTOK PINTEREST VK FB_MESSENGER WHATSAPP TELEGRAM VIBER URL OTHER";
-pub const RULE_TAX_EXEMPT: &str = "can be true only with a taxId in the same row";
-pub const RULE_CONTACT_INCOMPLETE: &str =
+pub(crate) const RULE_TAX_EXEMPT: &str = "can be true only with a taxId in the same row";
+pub(crate) const RULE_CONTACT_INCOMPLETE: &str =
     "required: a contact needs both its contact and its type (Ecwid refuses one without either)";
-pub const RULE_ONE_DEFAULT: &str = "only one contact of each type can be the default";
+pub(crate) const RULE_ONE_DEFAULT: &str = "only one contact of each type can be the default";
 
 /// What a column of `field` accepts, in the words of the rule messages: the column reference
 /// of the README is made from this, so the two cannot drift apart.
-pub fn accepted(field: Field) -> String {
+pub(crate) fn accepted(field: Field) -> String {
     let bare = |rule: &'static str| rule.strip_prefix("must be ").unwrap_or(rule);
     match field {
         Field::Email => format!("{RULE_EMAIL_REQUIRED}; {}", bare(RULE_EMAIL)),
@@ -74,7 +74,7 @@ pub fn accepted(field: Field) -> String {
 }
 
 /// Trims the ends of a cell: spaces, tabs and line breaks (inner line breaks are kept).
-pub fn trim_cell(raw: &str) -> &str {
+pub(crate) fn trim_cell(raw: &str) -> &str {
     // Byte by byte: the four are ASCII, and no byte of a longer UTF-8 character is.
     let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let bytes = raw.as_bytes();
@@ -87,7 +87,7 @@ pub fn trim_cell(raw: &str) -> &str {
 }
 
 /// `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, in any case.
-pub fn parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     let is = |words: [&str; 4]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
     if is(["true", "yes", "y", "1"]) {
         Some(true)
@@ -99,7 +99,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Decimal digits only: no sign, no spaces, no decimal point.
-pub fn parse_integer(text: &str) -> Option<u64> {
+pub(crate) fn parse_integer(text: &str) -> Option<u64> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -107,7 +107,7 @@ pub fn parse_integer(text: &str) -> Option<u64> {
 }
 
 /// One `@`, a non-empty local part, a domain with a dot inside it, no whitespace.
-pub fn is_email(text: &str) -> bool {
+pub(crate) fn is_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };
@@ -131,13 +131,13 @@ fn has_whitespace(text: &str) -> bool {
 }
 
 /// `b2b` or `b2c` in any case (sent in lower case).
-pub fn is_b2b(text: &str) -> bool {
+pub(crate) fn is_b2b(text: &str) -> bool {
     text.eq_ignore_ascii_case("b2b") || text.eq_ignore_ascii_case("b2c")
 }
 
 /// A language code: two or three letters, optionally `_` or `-` and a region of 2 to 4 letters
 /// or digits (`en`, `pt_BR`, `zh-Hant`). Whether the store has it enabled is the store's call.
-pub fn is_lang(text: &str) -> bool {
+pub(crate) fn is_lang(text: &str) -> bool {
     let (lang, region) = match text.split_once(['_', '-']) {
         Some((l, r)) => (l, Some(r)),
         None => (text, None),
@@ -150,13 +150,13 @@ pub fn is_lang(text: &str) -> bool {
 }
 
 /// A contact type of [`CONTACT_TYPES`] in any case (sent in upper case).
-pub fn is_contact_type(text: &str) -> bool {
+pub(crate) fn is_contact_type(text: &str) -> bool {
     CONTACT_TYPES.iter().any(|t| t.eq_ignore_ascii_case(text))
 }
 
 /// The rule that a filled, trimmed `value` of `field` breaks, if any. This is the one place
 /// that says which values each field takes; [`accepted`] says it in words.
-pub fn broken_rule(field: Field, value: &str) -> Option<&'static str> {
+pub(crate) fn broken_rule(field: Field, value: &str) -> Option<&'static str> {
     let (ok, rule) = match field {
         Field::Email => (is_email(value), RULE_EMAIL),
         Field::CustomerGroupId | Field::Contact(_, ContactField::OrderBy) => {
@@ -181,7 +181,7 @@ pub fn broken_rule(field: Field, value: &str) -> Option<&'static str> {
 /// Checks the cells of one row against the value rules without building anything: what a dry
 /// run needs (no copy of any cell for a valid row), and the first step of [`RowBuilder`].
 #[derive(Debug, Default)]
-pub struct RowChecker {
+pub(crate) struct RowChecker {
     problems: Vec<Problem>,
     email_seen: bool,
     tax_id_seen: bool,
@@ -214,13 +214,18 @@ pub struct Checked {
 }
 
 impl RowChecker {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Checks one cell: its trimmed value when it is filled and keeps its field's rule. A blank
     /// cell (after trimming) leaves the field out of the request.
-    pub fn check<'v>(&mut self, field: Field, column: &str, raw: &'v str) -> Option<&'v str> {
+    pub(crate) fn check<'v>(
+        &mut self,
+        field: Field,
+        column: &str,
+        raw: &'v str,
+    ) -> Option<&'v str> {
         let value = trim_cell(raw);
         if value.is_empty() {
             return None;
@@ -249,7 +254,7 @@ impl RowChecker {
 
     /// What the row needs, or every rule it breaks. `email_column` names the email column in
     /// the "required" message.
-    pub fn finish(mut self, email_column: &str) -> Result<Checked, Vec<Problem>> {
+    pub(crate) fn finish(mut self, email_column: &str) -> Result<Checked, Vec<Problem>> {
         if !self.email_seen {
             self.problems.push(Problem {
                 column: email_column.to_string(),
@@ -337,7 +342,7 @@ impl RowChecker {
 
 /// Builds the request of one row, cell by cell, from the cells [`RowChecker`] lets through.
 #[derive(Debug, Default)]
-pub struct RowBuilder {
+pub(crate) struct RowBuilder {
     checker: RowChecker,
     request: CustomerRequest,
     billing: Address,
@@ -346,12 +351,12 @@ pub struct RowBuilder {
 }
 
 impl RowBuilder {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Applies one cell, as [`RowChecker::check`] does, and keeps its value in the form sent.
-    pub fn set(&mut self, field: Field, column: &str, raw: &str) {
+    pub(crate) fn set(&mut self, field: Field, column: &str, raw: &str) {
         let Some(value) = self.checker.check(field, column, raw) else {
             return;
         };
@@ -386,7 +391,7 @@ impl RowBuilder {
     }
 
     /// The request, or every rule the row breaks (see [`RowChecker::finish`]).
-    pub fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
+    pub(crate) fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         self.checker.finish(email_column)?;
         let mut request = self.request;
         // Lists hold the filled positions in order: a row with only `shippingAddresses.1.*`

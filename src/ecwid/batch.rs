@@ -15,9 +15,9 @@ use super::{ApiError, Client, CreatedBody, ErrorBody, excerpt, parse_body};
 /// One create inside a batch: the id that ties the answer to its row, and the customer's
 /// serialized JSON body.
 #[derive(Debug, Clone)]
-pub struct BatchCreate {
-    pub id: String,
-    pub body: Bytes,
+pub(crate) struct BatchCreate {
+    pub(crate) id: String,
+    pub(crate) body: Bytes,
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,19 +28,15 @@ struct TicketBody {
 /// The state of a batch, as `GET /batch` reports it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BatchStatus {
+pub(crate) struct BatchStatus {
     /// `QUEUED`, `IN_PROGRESS` or `COMPLETED`.
-    pub status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    pub total_requests: u64,
-    #[serde(default)]
-    pub completed_requests: u64,
-    #[serde(default)]
-    pub responses: Vec<BatchResponse>,
+    pub(crate) responses: Vec<BatchResponse>,
 }
 
 impl BatchStatus {
-    pub fn is_completed(&self) -> bool {
+    pub(crate) fn is_completed(&self) -> bool {
         self.status.eq_ignore_ascii_case("COMPLETED")
     }
 }
@@ -48,21 +44,21 @@ impl BatchStatus {
 /// The answer to one request of a batch.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BatchResponse {
+pub(crate) struct BatchResponse {
     /// The id the request was sent with; Ecwid echoes whatever JSON value it was.
     #[serde(default)]
-    pub id: serde_json::Value,
+    pub(crate) id: serde_json::Value,
     /// `COMPLETED`, `FAILED` or `NOT_EXECUTED`.
     #[serde(default)]
-    pub status: String,
-    pub http_status_code: Option<u16>,
-    pub http_status_line: Option<String>,
-    pub escaped_http_body: Option<String>,
+    pub(crate) status: String,
+    pub(crate) http_status_code: Option<u16>,
+    pub(crate) http_status_line: Option<String>,
+    pub(crate) escaped_http_body: Option<String>,
 }
 
 /// What became of one create inside a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InnerOutcome {
+pub(crate) enum InnerOutcome {
     /// The store did not run it (an earlier failure stopped the batch, or it gave up).
     NotExecuted,
     /// What a single `POST /customers` would have returned.
@@ -71,7 +67,7 @@ pub enum InnerOutcome {
 
 impl BatchResponse {
     /// The request's id as text, whether Ecwid echoes it as a string or a number.
-    pub fn id_text(&self) -> String {
+    pub(crate) fn id_text(&self) -> String {
         match &self.id {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -79,7 +75,7 @@ impl BatchResponse {
     }
 
     /// The inner answer as a single create would have had it.
-    pub fn outcome(&self) -> InnerOutcome {
+    pub(crate) fn outcome(&self) -> InnerOutcome {
         let status = match self.http_status_code {
             Some(status) => status,
             None if self.status.eq_ignore_ascii_case("NOT_EXECUTED") => {
@@ -117,7 +113,7 @@ impl Client {
     /// `POST /batch?stopOnFirstFailure=false&deduplicationKey=<key>` with one `POST /customers`
     /// per create; the ticket to poll. Sending the same key again within an hour returns the
     /// first batch's ticket instead of running it twice.
-    pub async fn submit_batch(
+    pub(crate) async fn submit_batch(
         &self,
         key: &str,
         creates: &[BatchCreate],
@@ -133,7 +129,7 @@ impl Client {
     }
 
     /// `GET /batch?ticket=..&escapedJson=true`.
-    pub async fn batch_status(&self, ticket: &str) -> Result<BatchStatus, ApiError> {
+    pub(crate) async fn batch_status(&self, ticket: &str) -> Result<BatchStatus, ApiError> {
         let request = self
             .http
             .get(format!("{}/batch", self.base))

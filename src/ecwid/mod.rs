@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
-pub use batch::{BatchCreate, BatchResponse, BatchStatus, InnerOutcome};
+pub(crate) use batch::{BatchCreate, BatchResponse, InnerOutcome};
 
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
 /// pooled connection is not reused just as the server closes it.
@@ -24,13 +24,13 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// API base, such as `https://app.ecwid.com/api/v3`.
-    pub api_url: String,
-    pub store_id: u64,
-    pub token: SecretString,
+    pub(crate) api_url: String,
+    pub(crate) store_id: u64,
+    pub(crate) token: SecretString,
     /// Whole-request timeout.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Connections kept open at most (one per request in flight).
-    pub max_connections: usize,
+    pub(crate) max_connections: usize,
 }
 
 /// Why a client cannot be set up from its settings (nothing has been sent).
@@ -75,7 +75,7 @@ pub enum ApiError {
 
 impl ApiError {
     /// The HTTP status received, if any.
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             ApiError::Status { status, .. } | ApiError::BadBody { status, .. } => Some(*status),
             _ => None,
@@ -119,10 +119,10 @@ struct GroupsPage {
 
 /// A customer group of the store.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-pub struct Group {
-    pub id: u64,
+pub(crate) struct Group {
+    pub(crate) id: u64,
     #[serde(default)]
-    pub name: String,
+    pub(crate) name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,7 +151,7 @@ pub struct Client {
 
 impl Client {
     /// A client for the store of `config`; nothing is sent yet.
-    pub fn new(config: &ClientConfig) -> Result<Self, SetupError> {
+    pub(crate) fn new(config: &ClientConfig) -> Result<Self, SetupError> {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(CONNECT_TIMEOUT.min(config.timeout))
@@ -184,7 +184,7 @@ impl Client {
     }
 
     /// `POST /customers` with an already serialized [`CustomerRequest`]; the new customer's id.
-    pub async fn create_customer(&self, body: bytes::Bytes) -> Result<u64, ApiError> {
+    pub(crate) async fn create_customer(&self, body: bytes::Bytes) -> Result<u64, ApiError> {
         let request = self
             .http
             .post(self.customers.clone())
@@ -195,7 +195,11 @@ impl Client {
     }
 
     /// `PUT /customers/{id}` with an already serialized [`CustomerRequest`].
-    pub async fn update_customer(&self, id: u64, body: bytes::Bytes) -> Result<(), ApiError> {
+    pub(crate) async fn update_customer(
+        &self,
+        id: u64,
+        body: bytes::Bytes,
+    ) -> Result<(), ApiError> {
         let request = self
             .http
             .put(format!("{}/customers/{id}", self.base))
@@ -205,7 +209,7 @@ impl Client {
     }
 
     /// One page of `GET /customer_groups` (at most 100 groups from `offset`) and the total.
-    pub async fn customer_groups(&self, offset: u64) -> Result<(Vec<Group>, u64), ApiError> {
+    pub(crate) async fn customer_groups(&self, offset: u64) -> Result<(Vec<Group>, u64), ApiError> {
         let request = self
             .http
             .get(format!("{}/customer_groups", self.base))
@@ -216,7 +220,7 @@ impl Client {
     }
 
     /// The languages enabled in the store, from `GET /profile`.
-    pub async fn enabled_languages(&self) -> Result<Vec<String>, ApiError> {
+    pub(crate) async fn enabled_languages(&self) -> Result<Vec<String>, ApiError> {
         let request = self.http.get(format!("{}/profile", self.base));
         let (status, bytes) = self.send(request).await?;
         let profile = parse_body::<Profile>(status, &bytes)?;
@@ -228,7 +232,7 @@ impl Client {
 
     /// `GET /customers?email=..&useExactEmailMatch=true`: the id of the customer with this
     /// email, compared case-insensitively here too in case the store ignores the exact flag.
-    pub async fn find_customer(&self, email: &str) -> Result<Option<u64>, ApiError> {
+    pub(crate) async fn find_customer(&self, email: &str) -> Result<Option<u64>, ApiError> {
         let request = self.http.get(format!("{}/customers", self.base)).query(&[
             ("email", email),
             ("useExactEmailMatch", "true"),
@@ -325,7 +329,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

@@ -15,25 +15,25 @@ use crate::customer::fields::Field;
 /// A checked mapping file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MappingFile {
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// In the order of the file.
-    pub fields: Vec<Mapped>,
+    pub(crate) fields: Vec<Mapped>,
     /// `strip_leading_quote`; `None` leaves it to the preset.
-    pub strip_leading_quote: Option<bool>,
+    pub(crate) strip_leading_quote: Option<bool>,
 }
 
 /// One field of the mapping file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mapped {
+pub(crate) struct Mapped {
     /// The key as the file spells it, for messages.
-    pub key: String,
-    pub field: Field,
-    pub source: Source,
+    pub(crate) key: String,
+    pub(crate) field: Field,
+    pub(crate) source: Source,
 }
 
 /// Where a mapped field's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// The non-blank cells of these columns, joined by `separator`.
     Columns {
         columns: Vec<String>,
@@ -67,7 +67,7 @@ const FIELD_FORMS: &str = "give a column name (\"E-mail\"), several columns join
 
 impl MappingFile {
     /// Reads and checks the file at `path`.
-    pub fn read(path: &Path) -> Result<Self, MappingError> {
+    pub(crate) fn read(path: &Path) -> Result<Self, MappingError> {
         let text = std::fs::read_to_string(path).map_err(|e| MappingError::Read {
             path: path.display().to_string(),
             message: e.to_string(),
@@ -242,7 +242,7 @@ fn columns(list: Vec<String>, separator: String) -> Result<Source, String> {
 }
 
 /// A commented starter file with every field path, printed by `template --mapping`.
-pub fn starter() -> String {
+pub(crate) fn starter() -> String {
     let mut text = String::from(
         "# ecwid-import column mapping: ecwid-import import customers.csv --mapping this-file.toml\n\
          #\n\

@@ -23,9 +23,11 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 3] = [Preset::Ecwid, Preset::Shopify, Preset::WooCommerce];
+    /// Every preset, for the tests that go over them all.
+    #[cfg(test)]
+    pub(crate) const ALL: [Preset; 3] = [Preset::Ecwid, Preset::Shopify, Preset::WooCommerce];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Preset::Ecwid => "ecwid",
             Preset::Shopify => "shopify",
@@ -35,12 +37,12 @@ impl Preset {
 
     /// Excel marks a cell as text with a leading `'`, and Shopify writes phones and zips that
     /// way so that leading zeros survive; nobody means the quote as part of the value.
-    pub fn strips_leading_quote(self) -> bool {
+    pub(crate) fn strips_leading_quote(self) -> bool {
         !matches!(self, Preset::Ecwid)
     }
 
     /// The preset's columns; empty for `ecwid`, whose column names are the field paths.
-    pub fn entries(self) -> Vec<Entry> {
+    pub(crate) fn entries(self) -> Vec<Entry> {
         match self {
             Preset::Ecwid => Vec::new(),
             Preset::Shopify => shopify(),
@@ -57,7 +59,7 @@ impl fmt::Display for Preset {
 
 /// What a preset's value goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Field(Field),
     /// A country given either as a code (`DE`) or a name (`Germany`): a two-letter value is
     /// the code, anything else the name. WooCommerce Analytics writes either.
@@ -73,7 +75,7 @@ pub enum Target {
 
 impl Target {
     /// The fields this target may fill: what a mapping file must name to replace it.
-    pub fn fields(self) -> Vec<Field> {
+    pub(crate) fn fields(self) -> Vec<Field> {
         match self {
             Target::Field(f) => vec![f],
             Target::Country { code, name } => vec![code, name],
@@ -83,17 +85,17 @@ impl Target {
 }
 
 /// One column of a preset by every name it has had, e.g. `Default Address City` or `City`.
-pub type Part = &'static [&'static str];
+pub(crate) type Part = &'static [&'static str];
 
 /// One field of a preset: where its value comes from.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub target: Target,
+pub(crate) struct Entry {
+    pub(crate) target: Target,
     /// Tried in order for each row: the first whose joined value is not blank wins (the
     /// address phone, else the customer's phone). Each is a list of parts joined.
-    pub alternatives: Vec<Vec<Part>>,
+    pub(crate) alternatives: Vec<Vec<Part>>,
     /// Between the non-blank parts of an alternative.
-    pub separator: &'static str,
+    pub(crate) separator: &'static str,
 }
 
 fn one(target: Field, part: Part) -> Entry {
@@ -114,13 +116,13 @@ fn joined(target: Field, parts: Vec<Part>, separator: &'static str) -> Entry {
 
 /// A header that only one export has: all of its columns must be present.
 #[derive(Debug, Clone, Copy)]
-pub struct Signature {
-    pub preset: Preset,
-    pub columns: &'static [&'static str],
+pub(crate) struct Signature {
+    pub(crate) preset: Preset,
+    pub(crate) columns: &'static [&'static str],
 }
 
 /// Tried in order; the first whose columns are all in the header wins.
-pub const SIGNATURES: [Signature; 6] = [
+pub(crate) const SIGNATURES: [Signature; 6] = [
     Signature {
         preset: Preset::Shopify,
         columns: &[
@@ -152,13 +154,13 @@ pub const SIGNATURES: [Signature; 6] = [
 ];
 
 /// Whether a header name is `wanted`: ignoring case and surrounding spaces, as everywhere.
-pub fn same_name(header: &str, wanted: &str) -> bool {
+pub(crate) fn same_name(header: &str, wanted: &str) -> bool {
     header.trim().eq_ignore_ascii_case(wanted.trim())
 }
 
 /// The preset whose signature the header has, with the signature's columns as the file spells
 /// them.
-pub fn detect(names: &[String]) -> Option<(Preset, Vec<String>)> {
+pub(crate) fn detect(names: &[String]) -> Option<(Preset, Vec<String>)> {
     SIGNATURES.iter().find_map(|signature| {
         let found: Option<Vec<String>> = signature
             .columns

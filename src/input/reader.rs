@@ -20,10 +20,10 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 /// How many bytes of the file's start are looked at to detect the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
 /// The delimiters that are detected, in order of preference on a tie.
-pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// The most bytes one row may hold: far beyond any real customer, small enough that one broken
 /// quote cannot make the reader hold the whole file.
-pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ROW_BYTES: usize = 1024 * 1024;
 /// The most cells one row may have.
 const MAX_CELLS: usize = 10_000;
 
@@ -33,10 +33,10 @@ pub struct RawRow {
     /// 1-based index of the data record (the header is not counted).
     pub row: u64,
     /// Physical line where the record starts (the header is line 1).
-    pub line: u64,
+    pub(crate) line: u64,
     pub record: ByteRecord,
     /// Why the row cannot be used as read (too large, a NUL byte), if it cannot.
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
 }
 
 /// A streaming reader of the input's rows.
@@ -150,7 +150,7 @@ impl CsvInput {
         &self.headers
     }
 
-    pub fn delimiter(&self) -> u8 {
+    pub(crate) fn delimiter(&self) -> u8 {
         self.delimiter
     }
 
@@ -194,7 +194,7 @@ impl CsvInput {
         position.set_byte(self.offset).set_line(self.lines + 1);
         position.set_record(self.next_row.saturating_sub(1));
         // The buffers keep their size from row to row: clearing and refilling them with zeros
-        // took a tenth of a dry run's instructions.
+        // for every row was a sizeable part of a dry run's work (the figure is in BENCHMARKS.md).
         if self.output.len() < 4096 {
             self.output.resize(4096, 0);
             self.ends.resize(64, 0);
@@ -315,7 +315,7 @@ fn read_head(source: &mut dyn Read) -> io::Result<Vec<u8>> {
 }
 
 /// The delimiter that occurs most often outside quotes in the header line; `,` when none does.
-pub fn sniff_delimiter(head: &[u8]) -> u8 {
+pub(crate) fn sniff_delimiter(head: &[u8]) -> u8 {
     let mut counts = [0usize; DELIMITERS.len()];
     let mut quoted = false;
     for &byte in head {

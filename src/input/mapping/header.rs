@@ -1,0 +1,331 @@
+//! From the header to rules: which preset the file follows (chosen, or detected by its
+//! columns), which columns fill which field, the mapping file on top, and why a header cannot
+//! be used. This runs once, before any row is read, so that a header that cannot be imported
+//! stops the run at once with a message that names its columns.
+
+use std::fmt;
+
+use csv::ByteRecord;
+
+use super::{ColumnMap, Fill, Rule};
+use crate::customer::fields::Field;
+use crate::input::mapping_file::{MappingFile, Source};
+use crate::input::presets::{self, Preset, Target};
+
+/// Why the header cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HeaderError {
+    #[error(
+        "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
+         email column `email`, choose the export's preset with --preset, or map the column with \
+         --mapping (run `ecwid-import template` for every supported column name)"
+    )]
+    NoEmail { found: String, tried: String },
+    #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]
+    SameField {
+        first: String,
+        second: String,
+        field: String,
+    },
+    #[error(
+        "columns {first} and {second} have the same name (ignoring case and surrounding \
+         spaces), so it is unclear which one to import: rename or remove one of them"
+    )]
+    SameName { first: String, second: String },
+    #[error(
+        "the mapping file {file}, key {key:?}: the header has no column {column:?} (it has \
+         {found}): write the column's name as the header spells it"
+    )]
+    UnknownColumn {
+        file: String,
+        key: String,
+        column: String,
+        found: String,
+    },
+}
+
+/// How the input is laid out: the preset (`None` detects it) and the user's mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub preset: Option<Preset>,
+    pub mapping: Option<MappingFile>,
+}
+
+/// The preset a run uses and why, for the log and for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub preset: Preset,
+    pub(crate) reason: String,
+    /// The fields the mapping file sets, as it names them.
+    pub(crate) mapped: Vec<String>,
+}
+
+impl fmt::Display for Choice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "preset {} ({})", self.preset, self.reason)?;
+        if !self.mapped.is_empty() {
+            write!(f, "; from the mapping file: {}", self.mapped.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl ColumnMap {
+    /// [`ColumnMap::new`], logging the preset chosen and why.
+    pub(crate) fn for_input(headers: &ByteRecord, layout: &Layout) -> Result<Self, HeaderError> {
+        let (map, choice) = Self::new(headers, layout)?;
+        tracing::info!("{choice}");
+        Ok(map)
+    }
+
+    /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
+    /// place of the preset's for the fields it names.
+    pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
+        same_names(&names)?;
+        let (preset, reason) = choose_preset(layout.preset, &names);
+        let mut rules = match preset {
+            Preset::Ecwid => canonical_rules(&names),
+            other => preset_rules(other, &names),
+        };
+        let mut mapped = Vec::new();
+        if let Some(mapping) = &layout.mapping {
+            let own = mapping_rules(mapping, &names)?;
+            let named: Vec<Field> = mapping.fields.iter().map(|m| m.field).collect();
+            rules.retain(|r| !r.target.fields().iter().any(|f| named.contains(f)));
+            rules.extend(own);
+            mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
+        }
+        if preset == Preset::Ecwid {
+            same_field(&rules)?;
+        }
+        let Some(email_rule) = rules
+            .iter()
+            .position(|r| r.target == Target::Field(Field::Email))
+        else {
+            let tried = match (layout.preset, layout.mapping.is_some()) {
+                (None, _) if preset == Preset::Ecwid => format!(
+                    "shopify and woocommerce (their header signatures are not in the file), then \
+                     ecwid (canonical column names{})",
+                    if mapped.is_empty() {
+                        ""
+                    } else {
+                        ", and the mapping file"
+                    }
+                ),
+                _ => format!("{preset} ({reason})"),
+            };
+            return Err(HeaderError::NoEmail {
+                found: found(&names),
+                tried,
+            });
+        };
+        let used = used_columns(&rules, names.len());
+        let strip_quote = layout
+            .mapping
+            .as_ref()
+            .and_then(|m| m.strip_leading_quote)
+            .unwrap_or(preset.strips_leading_quote());
+        let choice = Choice {
+            preset,
+            reason,
+            mapped,
+        };
+        let map = Self {
+            names,
+            rules,
+            used,
+            email_rule,
+            strip_quote,
+        };
+        Ok((map, choice))
+    }
+
+    /// Columns that fill no field, as the file names them (blank names shown by position).
+    pub fn not_imported(&self) -> Vec<String> {
+        self.names
+            .iter()
+            .zip(&self.used)
+            .enumerate()
+            .filter(|(_, (_, used))| !**used)
+            .map(|(i, (name, _))| {
+                if name.is_empty() {
+                    format!("(unnamed column {})", i + 1)
+                } else {
+                    name.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+/// The preset of the header, and why: the one chosen with `--preset`, else the one whose
+/// signature the header has, else canonical column names.
+fn choose_preset(chosen: Option<Preset>, names: &[String]) -> (Preset, String) {
+    match chosen {
+        Some(preset) => (preset, "chosen with --preset".to_string()),
+        None => match presets::detect(names) {
+            Some((preset, found)) => (
+                preset,
+                format!("detected: the header has {}", quoted(&found)),
+            ),
+            None => (
+                Preset::Ecwid,
+                "no Shopify or WooCommerce header found: canonical column names".to_string(),
+            ),
+        },
+    }
+}
+
+/// Which of `count` columns fill a field: the others are reported as not imported.
+fn used_columns(rules: &[Rule], count: usize) -> Vec<bool> {
+    let mut used = vec![false; count];
+    for rule in rules {
+        match &rule.fill {
+            Fill::Column(i) => used[*i] = true,
+            Fill::Columns { alternatives, .. } => {
+                for &i in alternatives.iter().flatten() {
+                    used[i] = true;
+                }
+            }
+            Fill::Value(_) => {}
+        }
+    }
+    used
+}
+
+/// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
+fn same_names(names: &[String]) -> Result<(), HeaderError> {
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(j) = names[..i].iter().position(|n| presets::same_name(n, name)) {
+            return Err(HeaderError::SameName {
+                first: format!("{:?} (column {})", names[j], j + 1),
+                second: format!("{:?} (column {})", name, i + 1),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Two canonical columns for one field (`name` and `billingPerson.name`).
+fn same_field(rules: &[Rule]) -> Result<(), HeaderError> {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(first) = rules[..i].iter().find(|r| r.target == rule.target) {
+            let field = rule.target.fields().first().map(Field::to_string);
+            return Err(HeaderError::SameField {
+                first: format!("{:?}", first.label),
+                second: format!("{:?}", rule.label),
+                field: field.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn single(target: Target, column: usize, label: &str) -> Rule {
+    Rule {
+        target,
+        fill: Fill::Column(column),
+        label: label.to_string(),
+    }
+}
+
+/// Preset `ecwid`: each column named by its field path (see [`Field::parse`]).
+fn canonical_rules(names: &[String]) -> Vec<Rule> {
+    names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| Field::parse(name).map(|f| single(Target::Field(f), i, name)))
+        .collect()
+}
+
+/// A preset's entries that the header has columns for.
+fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
+    let position = |part: &[&str]| {
+        part.iter()
+            .find_map(|wanted| names.iter().position(|n| presets::same_name(n, wanted)))
+    };
+    let mut rules = Vec::new();
+    for entry in preset.entries() {
+        let alternatives: Vec<Vec<usize>> = entry
+            .alternatives
+            .iter()
+            .map(|parts| parts.iter().filter_map(|p| position(p)).collect::<Vec<_>>())
+            .filter(|columns| !columns.is_empty())
+            .collect();
+        if alternatives.is_empty() {
+            continue;
+        }
+        let label = alternatives
+            .iter()
+            .map(|columns| {
+                let named: Vec<&str> = columns.iter().map(|&i| names[i].as_str()).collect();
+                named.join(" + ")
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        rules.push(Rule {
+            target: entry.target,
+            fill: Fill::columns(alternatives, entry.separator),
+            label,
+        });
+    }
+    rules
+}
+
+/// The mapping file's fields; each of its columns must be in the header.
+fn mapping_rules(mapping: &MappingFile, names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+    let mut rules = Vec::new();
+    for mapped in &mapping.fields {
+        let target = Target::Field(mapped.field);
+        let rule = match &mapped.source {
+            Source::Value(value) => Rule {
+                target,
+                fill: Fill::Value(value.clone()),
+                label: format!("{} (mapping file value)", mapped.key),
+            },
+            Source::Columns { columns, separator } => {
+                let mut positions = Vec::new();
+                for column in columns {
+                    let Some(i) = names.iter().position(|n| presets::same_name(n, column)) else {
+                        return Err(HeaderError::UnknownColumn {
+                            file: mapping.path.display().to_string(),
+                            key: format!("fields.{}", mapped.key),
+                            column: column.clone(),
+                            found: found(names),
+                        });
+                    };
+                    positions.push(i);
+                }
+                let label: Vec<&str> = positions.iter().map(|&i| names[i].as_str()).collect();
+                Rule {
+                    target,
+                    label: label.join(" + "),
+                    fill: Fill::columns(vec![positions], separator),
+                }
+            }
+        };
+        rules.push(rule);
+    }
+    Ok(rules)
+}
+
+fn quoted(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    quoted.join(", ")
+}
+
+/// The header for messages.
+fn found(names: &[String]) -> String {
+    if names.is_empty() {
+        "no columns".into()
+    } else {
+        quoted(names)
+    }
+}

@@ -1,0 +1,66 @@
+//! From the header to fields, and from a row's cells to a request: which columns fill which
+//! field of the customer, and what a row breaks.
+//!
+//! This is the one place where the header is given its meaning. The layout (a preset, chosen
+//! or detected, and the user's mapping file on top) is turned once into a list of rules, each
+//! filling one field from one or more columns or from a constant; every row then goes through
+//! the same rules into a [`RowBuilder`] (or, to only check it, a [`RowChecker`]), which apply
+//! the value rules of the contract.
+//!
+//! [`RowBuilder`]: crate::customer::rules::RowBuilder
+//! [`RowChecker`]: crate::customer::rules::RowChecker
+//!
+//! `header` makes the rules from the header, once a run; `row` puts each row through them.
+
+mod header;
+mod row;
+
+use super::presets::Target;
+
+pub use header::{Choice, HeaderError, Layout};
+pub use row::{Invalid, RowCheck, RowRequest};
+
+/// Where a rule's value comes from.
+#[derive(Debug, Clone)]
+enum Fill {
+    /// One column, as most rules have: the cell is borrowed as it is.
+    Column(usize),
+    /// Tried in order per row; the first with a non-blank joined value wins.
+    Columns {
+        alternatives: Vec<Vec<usize>>,
+        separator: String,
+    },
+    Value(String),
+}
+
+impl Fill {
+    /// From columns: [`Fill::Column`] when there is only one.
+    fn columns(alternatives: Vec<Vec<usize>>, separator: &str) -> Self {
+        match alternatives.as_slice() {
+            [single] if single.len() == 1 => Fill::Column(single[0]),
+            _ => Fill::Columns {
+                alternatives,
+                separator: separator.to_string(),
+            },
+        }
+    }
+}
+
+/// One field and where its value comes from.
+#[derive(Debug, Clone)]
+struct Rule {
+    target: Target,
+    fill: Fill,
+    /// How problems name it: the column, or the columns joined by ` + `.
+    label: String,
+}
+
+/// The meaning of each column of the input.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    names: Vec<String>,
+    rules: Vec<Rule>,
+    used: Vec<bool>,
+    email_rule: usize,
+    strip_quote: bool,
+}

@@ -1,0 +1,249 @@
+//! From a row's cells to a request, or only to a check of them: each cell trimmed and cleaned,
+//! joined where a field takes several columns, and put through the value rules. This runs for
+//! every row of the file, so cells are borrowed rather than copied and UTF-8 is checked once a
+//! row rather than once a cell.
+
+use std::borrow::Cow;
+use std::str::Utf8Error;
+
+use csv::ByteRecord;
+
+use super::{ColumnMap, Fill};
+use crate::customer::CustomerRequest;
+use crate::customer::fields::Field;
+use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
+use crate::input::presets::Target;
+
+/// A row's request, with notes on what was left out of it and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowRequest {
+    pub request: CustomerRequest,
+    pub notes: Vec<String>,
+}
+
+/// What the check of a valid row found, with notes on what would be left out of its request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowCheck {
+    pub checked: Checked,
+    pub notes: Vec<String>,
+}
+
+/// A row that breaks the rules: the full message, and a short reason to count alike errors by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub(crate) error: String,
+    /// One short reason per broken rule.
+    pub(crate) reasons: Vec<String>,
+}
+
+impl ColumnMap {
+    /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
+    pub fn email(&self, record: &ByteRecord) -> String {
+        // One cell: checking the whole row's UTF-8 would cost more than it saves.
+        let cells = Cells { record, text: None };
+        self.value(&self.rules[self.email_rule].fill, &cells)
+            .map(Cow::into_owned)
+            .unwrap_or_default()
+    }
+
+    /// The request of one row with its notes, or what is wrong with it.
+    pub fn request(&self, record: &ByteRecord) -> Result<RowRequest, Invalid> {
+        let (request, notes) = self.fill(record, RowBuilder::new())?;
+        Ok(RowRequest { request, notes })
+    }
+
+    /// What [`ColumnMap::request`] would find in a row that is only checked (a dry run): the
+    /// same problems and notes, with nothing built and no cell copied.
+    pub fn check(&self, record: &ByteRecord) -> Result<RowCheck, Invalid> {
+        let (checked, notes) = self.fill(record, RowChecker::new())?;
+        Ok(RowCheck { checked, notes })
+    }
+
+    /// Puts every rule's value of the row through `row`: its result, with notes on what was
+    /// left out.
+    fn fill<'m, R: Apply>(
+        &'m self,
+        record: &'m ByteRecord,
+        mut row: R,
+    ) -> Result<(R::Done, Vec<String>), Invalid> {
+        if record.len() != self.names.len() {
+            let error = format!(
+                "the row has {} cells but the header has {} columns: check for a stray delimiter \
+                 or a missing quote",
+                record.len(),
+                self.names.len()
+            );
+            return Err(Invalid {
+                error,
+                reasons: vec!["cell count differs from the header".into()],
+            });
+        }
+        let cells = Cells::new(record);
+        let value = |fill: &'m Fill| {
+            self.value(fill, &cells).map_err(|(column, e)| {
+                let offset = record.position().map_or(0, |p| p.byte());
+                let error = format!(
+                    "column {} is not valid UTF-8 (byte {} of the cell, near byte {offset} of \
+                     the file): if the file was saved by Excel, try --encoding windows-1252",
+                    self.names[column],
+                    e.valid_up_to()
+                );
+                Invalid {
+                    error,
+                    reasons: vec!["not valid UTF-8".into()],
+                }
+            })
+        };
+        // Needed only by presets that have a tax-exempt column without a tax ID one.
+        let has_tax_id = || {
+            self.rules
+                .iter()
+                .filter(|r| r.target == Target::Field(Field::TaxId))
+                .any(|r| value(&r.fill).is_ok_and(|v| !v.is_empty()))
+        };
+        let mut notes = Vec::new();
+        for rule in &self.rules {
+            let value = value(&rule.fill)?;
+            match rule.target {
+                Target::Field(field) => row.set(field, &rule.label, &value),
+                Target::Country { code, name } => {
+                    let is_code =
+                        value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic());
+                    row.set(if is_code { code } else { name }, &rule.label, &value);
+                }
+                Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {
+                    let value: &str = &value;
+                    notes.push(format!(
+                        "{} {value:?} not sent: Ecwid makes a customer tax exempt only with a \
+                         tax ID, which the file does not have; add it in Ecwid's control panel",
+                        rule.label
+                    ));
+                }
+                Target::TaxExemptWithoutId => row.set(Field::TaxExempt, &rule.label, &value),
+            }
+        }
+        let email_label = &self.rules[self.email_rule].label;
+        match row.finish(email_label) {
+            Ok(done) => Ok((done, notes)),
+            Err(problems) => Err(invalid(&problems)),
+        }
+    }
+
+    /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
+    /// first non-blank alternative joined. A single cell is borrowed, not copied. `Err` names a
+    /// column that is not UTF-8.
+    fn value<'a>(
+        &'a self,
+        fill: &'a Fill,
+        cells: &Cells<'a>,
+    ) -> Result<Cow<'a, str>, (usize, Utf8Error)> {
+        let (alternatives, separator) = match fill {
+            Fill::Value(value) => return Ok(Cow::Borrowed(value)),
+            Fill::Column(i) => {
+                let cell = cells.get(*i).map_err(|e| (*i, e))?;
+                return Ok(Cow::Borrowed(self.clean(cell)));
+            }
+            Fill::Columns {
+                alternatives,
+                separator,
+            } => (alternatives, separator),
+        };
+        for columns in alternatives {
+            let mut joined: Option<Cow<'a, str>> = None;
+            for &i in columns {
+                let cell = self.clean(cells.get(i).map_err(|e| (i, e))?);
+                if cell.is_empty() {
+                    continue;
+                }
+                joined = Some(match joined {
+                    None => Cow::Borrowed(cell),
+                    Some(before) => {
+                        let mut text = before.into_owned();
+                        text.push_str(separator);
+                        text.push_str(cell);
+                        Cow::Owned(text)
+                    }
+                });
+            }
+            if let Some(value) = joined {
+                return Ok(value);
+            }
+        }
+        Ok(Cow::Borrowed(""))
+    }
+
+    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+        let cell = trim_cell(cell);
+        match cell.strip_prefix('\'') {
+            Some(rest) if self.strip_quote => trim_cell(rest),
+            _ => cell,
+        }
+    }
+}
+
+/// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
+/// check.
+trait Apply {
+    type Done;
+    fn set(&mut self, field: Field, column: &str, value: &str);
+    fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
+}
+
+impl Apply for RowBuilder {
+    type Done = CustomerRequest;
+    fn set(&mut self, field: Field, column: &str, value: &str) {
+        RowBuilder::set(self, field, column, value);
+    }
+    fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
+        RowBuilder::finish(self, email_column)
+    }
+}
+
+impl Apply for RowChecker {
+    type Done = Checked;
+    fn set(&mut self, field: Field, column: &str, value: &str) {
+        self.check(field, column, value);
+    }
+    fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
+        RowChecker::finish(self, email_column)
+    }
+}
+
+/// A row's cells as text, with UTF-8 checked once for the whole row rather than cell by cell.
+struct Cells<'r> {
+    record: &'r ByteRecord,
+    /// The row's bytes, when they are UTF-8 as a whole.
+    text: Option<&'r str>,
+}
+
+impl<'r> Cells<'r> {
+    fn new(record: &'r ByteRecord) -> Self {
+        // SIMD: with `std`'s check, the UTF-8 check of whole rows was a sizeable part of a dry
+        // run's checking (the figure is in BENCHMARKS.md).
+        let text = simdutf8::basic::from_utf8(record.as_slice()).ok();
+        Self { record, text }
+    }
+
+    /// Cell `i` (empty when the row is short), or why it is not UTF-8.
+    fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
+        // A cell of a UTF-8 row is UTF-8 when it starts and ends on character boundaries,
+        // which `str::get` checks.
+        if let (Some(text), Some(range)) = (self.text, self.record.range(i))
+            && let Some(cell) = text.get(range)
+        {
+            return Ok(cell);
+        }
+        std::str::from_utf8(self.record.get(i).unwrap_or_default())
+    }
+}
+
+fn invalid(problems: &[Problem]) -> Invalid {
+    let errors: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Invalid {
+        error: errors.join("; "),
+        reasons: problems
+            .iter()
+            .map(|p| format!("{}: {}", p.column, p.rule))
+            .collect(),
+    }
+}
