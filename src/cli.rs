@@ -18,12 +18,12 @@ use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
 
-pub const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
+pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
 /// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
-pub const DEFAULT_RATE: u32 = 590;
+pub(crate) const DEFAULT_RATE: u32 = 590;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
-pub const DEFAULT_BATCH_SIZE: u32 = 100;
+pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,32 +95,32 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// The customer CSV file
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// Results CSV [default: <input stem>.results.csv beside the input]
     #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Field delimiter: , ; tab or | [default: detected from the header]
     #[arg(long, value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
+    pub(crate) delimiter: Option<u8>,
     /// Encoding of a file without BOM, e.g. windows-1252 [default: UTF-8]
     #[arg(long, value_name = "LABEL")]
-    pub encoding: Option<String>,
+    pub(crate) encoding: Option<String>,
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH")]
-    pub summary_json: Option<PathBuf>,
+    pub(crate) summary_json: Option<PathBuf>,
     /// The export the file comes from; auto detects it from the header (ecwid when no other
     /// export's header is found)
     #[arg(long, value_enum, default_value_t = PresetArg::Auto)]
-    pub preset: PresetArg,
+    pub(crate) preset: PresetArg,
     /// A TOML file mapping columns to fields, in place of the preset for the fields it names
     /// (`ecwid-import template --mapping` prints a starter file)
     #[arg(long, value_name = "FILE")]
-    pub mapping: Option<PathBuf>,
+    pub(crate) mapping: Option<PathBuf>,
 }
 
 /// `--preset`: a preset, or detection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PresetArg {
+pub(crate) enum PresetArg {
     Auto,
     Ecwid,
     Shopify,
@@ -143,13 +143,13 @@ impl PresetArg {
 pub struct TemplateArgs {
     /// Print a commented starter mapping file (for --mapping) instead of the header line
     #[arg(long)]
-    pub mapping: bool,
+    pub(crate) mapping: bool,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Ecwid store ID (required unless --dry-run)
     #[arg(
         long,
@@ -157,10 +157,10 @@ pub struct ImportArgs {
         hide_env_values = true,
         value_name = "ID"
     )]
-    pub store_id: Option<u64>,
+    pub(crate) store_id: Option<u64>,
     /// Read the access token from this file (else from ECWID_TOKEN)
     #[arg(long, value_name = "PATH")]
-    pub token_file: Option<PathBuf>,
+    pub(crate) token_file: Option<PathBuf>,
     /// API base; requests go to {api-url}/{store-id}/...
     #[arg(
         long,
@@ -169,31 +169,31 @@ pub struct ImportArgs {
         default_value = DEFAULT_API_URL,
         value_name = "URL"
     )]
-    pub api_url: String,
+    pub(crate) api_url: String,
     /// Requests per minute for all requests of the run: no 60-second window holds more
     #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
-    pub rate: u32,
+    pub(crate) rate: u32,
     /// Requests in flight at most
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub concurrency: u32,
+    pub(crate) concurrency: u32,
     /// Retries of one row after a 5xx, a timeout or a lost connection
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub max_retries: u32,
+    pub(crate) max_retries: u32,
     /// Per-request timeout in seconds
     #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
-    pub timeout: f64,
+    pub(crate) timeout: f64,
     /// When the email already exists in the store: leave the customer alone (status exists),
     /// replace its fields with the row's (updated), or fail the row
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
-    pub on_existing: OnExisting,
+    pub(crate) on_existing: OnExisting,
     /// Continue an interrupted run with the same input and output: rows already finished are
     /// not sent again (starts from the first row when there is nothing to continue)
     #[arg(long)]
-    pub resume: bool,
+    pub(crate) resume: bool,
     /// Send rows in groups through Ecwid's batch endpoint: far fewer requests, results a group
     /// at a time (see "Batch mode" in the README)
     #[arg(long)]
-    pub batch: bool,
+    pub(crate) batch: bool,
     /// Rows per group with --batch (Ecwid takes at most 500 requests in one batch)
     #[arg(
         long,
@@ -202,20 +202,20 @@ pub struct ImportArgs {
         requires = "batch",
         value_parser = clap::value_parser!(u32).range(1..=500)
     )]
-    pub batch_size: u32,
+    pub(crate) batch_size: u32,
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Import into a sandbox store started inside this program (no account or token needed;
     /// --store-id, --api-url and the token are not used)
     #[cfg(feature = "sandbox")]
     #[arg(long)]
-    pub sandbox: bool,
+    pub(crate) sandbox: bool,
 }
 
 impl InputArgs {
     /// The settings of a dry run.
-    pub fn config(&self, progress: ProgressMode) -> Result<Config, Error> {
+    pub(crate) fn config(&self, progress: ProgressMode) -> Result<Config, Error> {
         let output = match &self.output {
             Some(path) => path.clone(),
             None => beside(&self.file, "results.csv"),
@@ -267,7 +267,7 @@ impl ImportArgs {
     /// The settings of an import; `env_token` is `ECWID_TOKEN`, used when no token file is given.
     /// With `--sandbox`, the caller passes the sandbox's store, URL and token in `self` and
     /// `env_token`, and no token file.
-    pub fn config(
+    pub(crate) fn config(
         &self,
         progress: ProgressMode,
         env_token: Option<String>,

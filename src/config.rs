@@ -13,7 +13,7 @@ use crate::report::progress::ProgressMode;
 
 /// What to do with a row whose email already exists in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnExisting {
+pub(crate) enum OnExisting {
     Skip,
     Update,
     Fail,
@@ -21,33 +21,33 @@ pub enum OnExisting {
 
 /// The checked settings of a run.
 #[derive(Debug, Clone)]
-pub struct Config {
-    pub input: PathBuf,
-    pub output: PathBuf,
-    pub failed_output: PathBuf,
-    pub delimiter: Option<u8>,
-    pub encoding: Option<String>,
-    pub summary_json: Option<PathBuf>,
+pub(crate) struct Config {
+    pub(crate) input: PathBuf,
+    pub(crate) output: PathBuf,
+    pub(crate) failed_output: PathBuf,
+    pub(crate) delimiter: Option<u8>,
+    pub(crate) encoding: Option<String>,
+    pub(crate) summary_json: Option<PathBuf>,
     /// The preset and mapping file that give the columns their meaning.
-    pub layout: Layout,
-    pub progress: ProgressMode,
+    pub(crate) layout: Layout,
+    pub(crate) progress: ProgressMode,
     /// `None` for a dry run.
-    pub send: Option<SendConfig>,
+    pub(crate) send: Option<SendConfig>,
     /// The command that continues this run if it stops early (`--resume` added).
-    pub continue_with: Option<String>,
+    pub(crate) continue_with: Option<String>,
 }
 
 /// How rows are sent to the store.
 #[derive(Debug, Clone)]
-pub struct SendConfig {
-    pub client: ClientConfig,
-    pub rate: NonZeroU32,
-    pub concurrency: usize,
-    pub max_retries: u32,
-    pub on_existing: OnExisting,
-    pub resume: bool,
+pub(crate) struct SendConfig {
+    pub(crate) client: ClientConfig,
+    pub(crate) rate: NonZeroU32,
+    pub(crate) concurrency: usize,
+    pub(crate) max_retries: u32,
+    pub(crate) on_existing: OnExisting,
+    pub(crate) resume: bool,
     /// Rows per batch with `--batch`; `None` sends each row on its own.
-    pub batch_size: Option<usize>,
+    pub(crate) batch_size: Option<usize>,
     /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
-    pub journal: bool,
+    pub(crate) journal: bool,
 }

@@ -4,7 +4,7 @@
 //! up logging and turns the outcome into an exit status.
 
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod customer;
 pub mod ecwid;
 pub mod error;

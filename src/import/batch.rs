@@ -39,16 +39,16 @@ const ID_PREFIX: &str = "row-";
 
 /// Sends groups of rows as batches.
 #[derive(Debug)]
-pub struct Batcher {
-    pub sender: Arc<Sender>,
+pub(crate) struct Batcher {
+    pub(crate) sender: Arc<Sender>,
     /// The input's fingerprint, for the deduplication keys.
-    pub fingerprint: String,
-    pub batch_size: usize,
+    pub(crate) fingerprint: String,
+    pub(crate) batch_size: usize,
     /// Batches an interrupted run left open, from the journal: polled before anything is sent.
-    pub open: Vec<OpenBatch>,
+    pub(crate) open: Vec<OpenBatch>,
     /// Batches sent (or taken up from an interrupted run), and polled to the end.
-    pub sent: AtomicU64,
-    pub done: AtomicU64,
+    pub(crate) sent: AtomicU64,
+    pub(crate) done: AtomicU64,
 }
 
 /// What became of a batch as a whole.
@@ -63,7 +63,7 @@ enum Fate {
 
 impl Batcher {
     /// Sends one group (rows in file order) and returns each row's outcome, in the same order.
-    pub async fn send_group(&self, index: u64, items: Vec<Item>) -> Vec<RowOutcome> {
+    pub(crate) async fn send_group(&self, index: u64, items: Vec<Item>) -> Vec<RowOutcome> {
         let mut done: Vec<Option<RowOutcome>> = Vec::with_capacity(items.len());
         let mut jobs: Vec<(usize, Box<Job>)> = Vec::new();
         for item in items {
@@ -249,7 +249,7 @@ impl Batcher {
 
     /// Batches sent (or taken up from an interrupted run's journal), polled to the end, and
     /// still pending.
-    pub fn counts(&self) -> BatchCounts {
+    pub(crate) fn counts(&self) -> BatchCounts {
         BatchCounts::new(
             self.sent.load(Ordering::Relaxed),
             self.done.load(Ordering::Relaxed),
@@ -271,7 +271,7 @@ fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
 
 /// The deduplication key of a batch: the same input, batch size, group and rows always give
 /// the same key, and anything else another. Shaped as a UUID, as Ecwid's docs show the key.
-pub fn dedup_key(fingerprint: &str, batch_size: usize, index: u64, rows: &[u64]) -> String {
+pub(crate) fn dedup_key(fingerprint: &str, batch_size: usize, index: u64, rows: &[u64]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"ecwid-import batch\0");
     hasher.update(fingerprint.as_bytes());

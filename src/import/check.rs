@@ -62,7 +62,7 @@ struct Mapped {
 /// either thread may do it: the checker, or the reader while it would otherwise wait for the
 /// checker to take its rows (which evens out the two cores' work in a dry run).
 #[derive(Clone)]
-pub struct Preparer {
+pub(crate) struct Preparer {
     map: Arc<ColumnMap>,
     dry_run: bool,
     hasher: RandomState,
@@ -73,7 +73,7 @@ pub struct Preparer {
 impl Preparer {
     /// Prepares at most `limit` rows of `rows` that are not yet; the number of rows still
     /// unprepared after that.
-    pub fn prepare(&self, rows: &mut [Row], limit: usize) -> usize {
+    pub(crate) fn prepare(&self, rows: &mut [Row], limit: usize) -> usize {
         let mut lower = String::new();
         let mut unprepared = rows.iter_mut().filter(|r| r.prepared.is_none());
         for row in unprepared.by_ref().take(limit) {
@@ -163,7 +163,7 @@ impl Checker {
     }
 
     /// The preparer of this checker's rows, for another thread.
-    pub fn preparer(&self) -> Preparer {
+    pub(crate) fn preparer(&self) -> Preparer {
         self.preparer.clone()
     }
 

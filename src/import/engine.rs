@@ -23,7 +23,7 @@ use crate::ecwid::{ApiError, Client};
 
 /// The kinds of request a run makes, as the summary counts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Create,
     /// A look-up by email.
     Search,
@@ -39,7 +39,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order the summary lists them.
-    pub const ALL: [Kind; 10] = [
+    pub(crate) const ALL: [Kind; 10] = [
         Kind::Create,
         Kind::Search,
         Kind::Get,
@@ -53,7 +53,7 @@ impl Kind {
     ];
 
     /// The key of the kind in the summary's `requests_by_kind`.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Kind::Create => "create",
             Kind::Search => "search",
@@ -110,16 +110,16 @@ struct KindCounts {
 
 /// Counts over the whole run, per kind of request.
 #[derive(Debug, Default)]
-pub struct Counts {
+pub(crate) struct Counts {
     kinds: [KindCounts; Kind::ALL.len()],
 }
 
 /// Requests, retries and 429 answers of a kind, or of the whole run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct RequestCounts {
-    pub requests: u64,
-    pub retries: u64,
-    pub rate_limited: u64,
+pub(crate) struct RequestCounts {
+    pub(crate) requests: u64,
+    pub(crate) retries: u64,
+    pub(crate) rate_limited: u64,
 }
 
 impl Counts {
@@ -132,7 +132,7 @@ impl Counts {
     }
 
     /// What was counted for one kind.
-    pub fn kind(&self, kind: Kind) -> RequestCounts {
+    pub(crate) fn kind(&self, kind: Kind) -> RequestCounts {
         let counts = self.of(kind);
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         RequestCounts {
@@ -143,7 +143,7 @@ impl Counts {
     }
 
     /// What was counted over every kind.
-    pub fn total(&self) -> RequestCounts {
+    pub(crate) fn total(&self) -> RequestCounts {
         Kind::ALL
             .iter()
             .fold(RequestCounts::default(), |sum, &kind| {
@@ -161,23 +161,23 @@ impl Counts {
 /// requests, retries and 429 answers so far. Shared by the requests of the operation, so that
 /// `--max-retries` bounds the operation and not each of its requests.
 #[derive(Debug, Clone)]
-pub struct Tries {
+pub(crate) struct Tries {
     /// Requests sent.
-    pub attempts: u32,
-    pub retries: u32,
-    pub rate_limited: u32,
+    pub(crate) attempts: u32,
+    pub(crate) retries: u32,
+    pub(crate) rate_limited: u32,
     /// Retries allowed; `--max-retries` unless the caller allows one more (the look-up that
     /// settles a create of unknown outcome is made even after the last retry).
-    pub limit: u32,
+    pub(crate) limit: u32,
     /// Whether a request of the operation may have taken effect without a clear answer.
-    pub maybe_took_effect: bool,
+    pub(crate) maybe_took_effect: bool,
     /// The next request is a retry and waits out a backoff first.
     backoff_due: bool,
 }
 
 /// Why a request did not succeed.
 #[derive(Debug, Clone)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The run stopped before the request left (or before it could be tried again).
     Stopped,
     /// The store or the wire said no: the last error, and what it means.
@@ -186,7 +186,7 @@ pub enum Failure {
 
 /// What a failed request means for its operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Why {
+pub(crate) enum Why {
     /// The store answered no, as the retry policy classes it: [`Action::Exists`],
     /// [`Action::FailRow`], or [`Action::StopRun`] (the run is stopped already).
     Refused(Action),
@@ -200,7 +200,7 @@ pub enum Why {
 }
 
 /// The store refused the token, plan or store: the engine has stopped the run.
-pub const STOPPED_RUN: Why = Why::Refused(Action::StopRun);
+pub(crate) const STOPPED_RUN: Why = Why::Refused(Action::StopRun);
 
 impl Failure {
     fn new(error: ApiError, why: Why) -> Self {
@@ -210,8 +210,8 @@ impl Failure {
 
 /// Sends every request of a run; shared by all its rows.
 #[derive(Debug)]
-pub struct Engine {
-    pub client: Client,
+pub(crate) struct Engine {
+    pub(crate) client: Client,
     budget: RateBudget,
     slots: Semaphore,
     max_retries: u32,
@@ -220,7 +220,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(
+    pub(crate) fn new(
         client: Client,
         budget: RateBudget,
         concurrency: usize,
@@ -238,7 +238,7 @@ impl Engine {
     }
 
     /// A new operation's count of tries.
-    pub fn tries(&self) -> Tries {
+    pub(crate) fn tries(&self) -> Tries {
         Tries {
             attempts: 0,
             retries: 0,
@@ -249,24 +249,24 @@ impl Engine {
         }
     }
 
-    pub fn max_retries(&self) -> u32 {
+    pub(crate) fn max_retries(&self) -> u32 {
         self.max_retries
     }
 
-    pub fn stop(&self) -> &Stop {
+    pub(crate) fn stop(&self) -> &Stop {
         &self.stop
     }
 
-    pub fn counts(&self) -> &Counts {
+    pub(crate) fn counts(&self) -> &Counts {
         &self.counts
     }
 
-    pub fn budget(&self) -> &RateBudget {
+    pub(crate) fn budget(&self) -> &RateBudget {
         &self.budget
     }
 
     /// Sends a request of `kind` made by `call` until it succeeds or the retry policy says no.
-    pub async fn send<T, F, Fut>(
+    pub(crate) async fn send<T, F, Fut>(
         &self,
         kind: Kind,
         tries: &mut Tries,
@@ -281,7 +281,7 @@ impl Engine {
 
     /// [`Engine::send`], with `note` called once the first attempt may leave and before it
     /// does: `false` keeps it from leaving (the caller stops the run).
-    pub async fn send_noted<T, F, Fut>(
+    pub(crate) async fn send_noted<T, F, Fut>(
         &self,
         kind: Kind,
         tries: &mut Tries,
@@ -323,7 +323,7 @@ impl Engine {
     /// sent again (the pause of a 429 or the backoff due then holds it back), else why not.
     /// Records a 429's pause for every request of the run, stops the run on a refused token,
     /// and counts. Also for the answer to a request that went out inside a batch.
-    pub fn judge(&self, kind: Kind, tries: &mut Tries, error: ApiError) -> Option<Failure> {
+    pub(crate) fn judge(&self, kind: Kind, tries: &mut Tries, error: ApiError) -> Option<Failure> {
         let counts = self.counts.of(kind);
         let action = kind.classify(&error);
         match action {
@@ -374,7 +374,7 @@ impl Engine {
 }
 
 /// What the user should check when the store refuses the token, the plan or the store.
-pub fn stop_hint(error: Option<&ApiError>) -> String {
+pub(crate) fn stop_hint(error: Option<&ApiError>) -> String {
     let what = error.map(ToString::to_string).unwrap_or_default();
     let hint = match error.and_then(ApiError::status) {
         Some(402) => {

@@ -16,7 +16,7 @@ use crate::outcome::{RowOutcome, Status};
 
 /// The store's facts, each fetched at most once.
 #[derive(Debug, Default)]
-pub struct StoreFacts {
+pub(crate) struct StoreFacts {
     /// Group name (lower case) -> id, or why the groups are not known.
     groups: OnceCell<Result<Groups, String>>,
     /// Enabled language codes, by their key ([`language_key`]) in the store's own spelling;

@@ -10,31 +10,31 @@ use crate::outcome::{RowOutcome, Status};
 /// would otherwise copy its half a kilobyte at each step.
 #[derive(Debug)]
 pub struct Job {
-    pub row: u64,
-    pub line: u64,
+    pub(crate) row: u64,
+    pub(crate) line: u64,
     /// An interrupted run may have created it: look it up before sending.
-    pub maybe_sent: bool,
-    pub email: String,
-    pub request: CustomerRequest,
-    pub record: ByteRecord,
+    pub(crate) maybe_sent: bool,
+    pub(crate) email: String,
+    pub(crate) request: CustomerRequest,
+    pub(crate) record: ByteRecord,
     /// What the row's request leaves out and why; shown in `error` whatever the status.
-    pub note: String,
+    pub(crate) note: String,
 }
 
 /// How a row ended, beside its status: what the results file says about its requests.
 #[derive(Debug, Default)]
-pub struct Ending {
-    pub customer_id: Option<u64>,
-    pub http_status: Option<u16>,
-    pub attempts: u32,
-    pub error: String,
+pub(crate) struct Ending {
+    pub(crate) customer_id: Option<u64>,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) attempts: u32,
+    pub(crate) error: String,
     /// The short form of what went wrong, for the summary's most frequent errors.
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 impl Job {
     /// The row's outcome; its note joins the error.
-    pub fn outcome(self: Box<Self>, status: Status, ending: Ending) -> RowOutcome {
+    pub(crate) fn outcome(self: Box<Self>, status: Status, ending: Ending) -> RowOutcome {
         let job = *self;
         RowOutcome {
             row: job.row,
@@ -52,12 +52,17 @@ impl Job {
     }
 
     /// The outcome of the row when no request is made for it.
-    pub fn unsent(self: Box<Self>, status: Status) -> RowOutcome {
+    pub(crate) fn unsent(self: Box<Self>, status: Status) -> RowOutcome {
         self.outcome(status, Ending::default())
     }
 
     /// A row settled before any request of its own, with what to say and a short reason.
-    pub fn settled_as(self: Box<Self>, status: Status, error: String, reason: &str) -> RowOutcome {
+    pub(crate) fn settled_as(
+        self: Box<Self>,
+        status: Status,
+        error: String,
+        reason: &str,
+    ) -> RowOutcome {
         let ending = Ending {
             error,
             reason: Some(reason.to_string()),
@@ -68,7 +73,7 @@ impl Job {
 
     /// A row the run stopped before sending: `not_sent`, and not settled, so that `--resume`
     /// takes it up again.
-    pub fn stopped_unsent(self: Box<Self>) -> RowOutcome {
+    pub(crate) fn stopped_unsent(self: Box<Self>) -> RowOutcome {
         let ending = Ending {
             error: "the run stopped before this row was sent".into(),
             ..Ending::default()

@@ -14,18 +14,18 @@
 //! ([`batch`]); groups are processed a few at a time in the same ordered way, and their outcomes
 //! are recorded row by row like any others.
 
-pub mod batch;
+pub(crate) mod batch;
 pub mod check;
-pub mod engine;
-pub mod facts;
+pub(crate) mod engine;
+pub(crate) mod facts;
 pub mod job;
 pub mod journal;
 mod open;
-pub mod rate;
+pub(crate) mod rate;
 mod record;
-pub mod retry;
-pub mod send;
-pub mod stop;
+pub(crate) mod retry;
+pub(crate) mod send;
+pub(crate) mod stop;
 mod threads;
 
 use std::sync::Arc;

@@ -30,7 +30,7 @@ const CLIMB_EVERY: Duration = Duration::from_secs(30);
 
 /// The run's request budget.
 #[derive(Debug)]
-pub struct RateBudget {
+pub(crate) struct RateBudget {
     pace: Mutex<Pace>,
     paused_until: Mutex<Option<Instant>>,
 }
@@ -59,7 +59,7 @@ impl RateBudget {
     /// its ends counted, holds at most `b + floor(60 s / T)` requests. `T` a microsecond longer
     /// than `60 s / (per_minute - b)` keeps that at `per_minute - 1` (one request of slack for
     /// the store's clock), and at 1 for a budget of 1.
-    pub fn new(per_minute: NonZeroU32) -> Self {
+    pub(crate) fn new(per_minute: NonZeroU32) -> Self {
         Self {
             pace: Mutex::new(Pace {
                 limiter: Arc::new(RateLimiter::direct(quota(per_minute))),
@@ -73,7 +73,7 @@ impl RateBudget {
     }
 
     /// Waits until a request may be sent: after any pause, within the pace.
-    pub async fn acquire(&self) {
+    pub(crate) async fn acquire(&self) {
         loop {
             if let Some(until) = self.pause_end() {
                 tokio::time::sleep_until(until).await;
@@ -96,7 +96,7 @@ impl RateBudget {
 
     /// The store answered 429: hold every request until `wait` has passed (a later end wins
     /// over an earlier one), and slow down to what the store takes.
-    pub fn rate_limited(&self, wait: Duration) {
+    pub(crate) fn rate_limited(&self, wait: Duration) {
         let until = Instant::now() + wait;
         let first_of_a_burst = {
             let mut paused = lock(&self.paused_until);
@@ -121,7 +121,7 @@ impl RateBudget {
     }
 
     /// How long the current pause still lasts, if one does.
-    pub fn paused_for(&self) -> Option<Duration> {
+    pub(crate) fn paused_for(&self) -> Option<Duration> {
         self.pause_end().map(|until| until - Instant::now())
     }
 

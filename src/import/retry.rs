@@ -10,18 +10,18 @@ use rand::Rng;
 use crate::ecwid::ApiError;
 
 /// Waited after a 429 that carries no `Retry-After` (what Ecwid's own client does).
-pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
 /// A longer `Retry-After` is cut to this, so a typo on the server cannot park a run for a day.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
 /// 429 answers do not count against `--max-retries` (the store says when to come back), but a
 /// row that keeps getting them this often gives up.
-pub const MAX_RATE_LIMITED: u32 = 30;
+pub(crate) const MAX_RATE_LIMITED: u32 = 30;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(30);
 
 /// What a failure calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     /// 429: hold every worker this long, then try again.
     Pause(Duration),
     /// Worth another try after a backoff. `unknown` when the request may have taken effect
@@ -37,7 +37,7 @@ pub enum Action {
 }
 
 /// Classifies a failed request.
-pub fn classify(error: &ApiError) -> Action {
+pub(crate) fn classify(error: &ApiError) -> Action {
     match error {
         ApiError::Status {
             status: 429,
@@ -66,7 +66,7 @@ pub fn classify(error: &ApiError) -> Action {
 /// there a 404 can only mean that the API address or the store is wrong, and every further
 /// request would fail the same way, so the run stops. A 404 to `PUT /customers/{id}` (the
 /// customer is gone) stays the row's failure.
-pub fn classify_for(error: &ApiError, names_one_customer: bool) -> Action {
+pub(crate) fn classify_for(error: &ApiError, names_one_customer: bool) -> Action {
     match error {
         ApiError::Status { status: 404, .. } if !names_one_customer => Action::StopRun,
         _ => classify(error),
@@ -75,7 +75,7 @@ pub fn classify_for(error: &ApiError, names_one_customer: bool) -> Action {
 
 /// Exponential backoff with jitter before retry number `retry` (1-based): half of the doubled
 /// delay fixed, half random, so that workers that failed together do not return together.
-pub fn backoff(retry: u32) -> Duration {
+pub(crate) fn backoff(retry: u32) -> Duration {
     let doubled = BACKOFF_BASE.saturating_mul(1 << retry.saturating_sub(1).min(16));
     let delay = doubled.min(BACKOFF_CAP);
     let half = delay / 2;

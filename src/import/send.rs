@@ -22,13 +22,13 @@ use crate::outcome::{RowOutcome, Status};
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
-pub struct Sender {
-    pub engine: Arc<Engine>,
-    pub on_existing: OnExisting,
-    pub journal: Option<Arc<Journal>>,
-    pub facts: StoreFacts,
+pub(crate) struct Sender {
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) on_existing: OnExisting,
+    pub(crate) journal: Option<Arc<Journal>>,
+    pub(crate) facts: StoreFacts,
     /// Rows whose create of unknown outcome a look-up found to have taken effect.
-    pub confirmed_by_lookup: AtomicU64,
+    pub(crate) confirmed_by_lookup: AtomicU64,
 }
 
 /// What a row waits for next.
@@ -73,7 +73,7 @@ pub(super) enum FromBatch {
 
 impl Sender {
     /// Sends the row until it has its final status.
-    pub async fn send(&self, job: Box<Job>) -> RowOutcome {
+    pub(crate) async fn send(&self, job: Box<Job>) -> RowOutcome {
         let job = match self.facts.prepare(&self.engine, job).await {
             Ok(job) => job,
             Err(outcome) => return outcome,

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 /// Why the run stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopReason {
+pub(crate) enum StopReason {
     /// The store refused the token, plan or store: what happened and what to check.
     Aborted(String),
     Interrupted,
@@ -16,17 +16,17 @@ pub enum StopReason {
 
 /// Cloneable handle on the run's stop signal; the first reason given wins.
 #[derive(Debug, Clone, Default)]
-pub struct Stop {
+pub(crate) struct Stop {
     token: CancellationToken,
     reason: Arc<OnceLock<StopReason>>,
 }
 
 impl Stop {
-    pub fn abort(&self, message: String) {
+    pub(crate) fn abort(&self, message: String) {
         self.stop(StopReason::Aborted(message));
     }
 
-    pub fn interrupt(&self) {
+    pub(crate) fn interrupt(&self) {
         self.stop(StopReason::Interrupted);
     }
 
@@ -35,21 +35,21 @@ impl Stop {
         self.token.cancel();
     }
 
-    pub fn reason(&self) -> Option<&StopReason> {
+    pub(crate) fn reason(&self) -> Option<&StopReason> {
         self.reason.get()
     }
 
-    pub fn is_stopped(&self) -> bool {
+    pub(crate) fn is_stopped(&self) -> bool {
         self.token.is_cancelled()
     }
 
     /// Resolves when the run stops.
-    pub async fn stopped(&self) {
+    pub(crate) async fn stopped(&self) {
         self.token.cancelled().await;
     }
 
     /// Sleeps `wait`; `false` when the run stopped meanwhile.
-    pub async fn sleep(&self, wait: Duration) -> bool {
+    pub(crate) async fn sleep(&self, wait: Duration) -> bool {
         tokio::select! {
             _ = self.token.cancelled() => false,
             _ = tokio::time::sleep(wait) => true,

@@ -78,91 +78,107 @@ impl MappingFile {
     /// Checks the text of a mapping file; `path` is for messages.
     pub fn parse(path: &Path, text: &str) -> Result<Self, MappingError> {
         let shown = path.display().to_string();
-        let key_error = |key: &str, problem: String| MappingError::Key {
-            path: shown.clone(),
-            key: key.to_string(),
-            problem,
-        };
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| MappingError::Toml {
                 path: shown.clone(),
                 message: e.to_string(),
             })?;
-        let mut mapping = MappingFile {
+        let key_error = |key: &str, problem: String| MappingError::Key {
+            path: shown.clone(),
+            key: key.to_string(),
+            problem,
+        };
+        let (fields, strip_leading_quote) = top_level(&table, &key_error)?;
+        Ok(MappingFile {
             path: path.to_path_buf(),
-            fields: Vec::new(),
-            strip_leading_quote: None,
-        };
-        let mut fields = None;
-        for (key, value) in &table {
-            match (key.as_str(), value) {
-                ("fields", toml::Value::Table(t)) => fields = Some(t),
-                ("strip_leading_quote", toml::Value::Boolean(b)) => {
-                    mapping.strip_leading_quote = Some(*b);
-                }
-                ("fields", _) => {
-                    return Err(key_error(
-                        key,
-                        "must be a table: start it with [fields]".into(),
-                    ));
-                }
-                ("strip_leading_quote", _) => {
-                    return Err(key_error(key, "must be true or false".into()));
-                }
-                _ => {
-                    return Err(key_error(
-                        key,
-                        "unknown key: a mapping file has a [fields] table and optionally \
-                         strip_leading_quote = true|false (field paths go under [fields])"
-                            .into(),
-                    ));
-                }
-            }
-        }
-        let Some(fields) = fields else {
-            return Err(key_error(
-                "fields",
-                "missing: put the fields under a [fields] table".into(),
-            ));
-        };
-        let mut flat = Vec::new();
-        flatten("", fields, &mut flat);
-        for (key, value) in flat {
-            let key = &key;
-            let key_at = format!("fields.{key}");
-            let field = Field::parse(key).ok_or_else(|| {
-                key_error(
-                    &key_at,
-                    "not an Ecwid field path: use a path such as billingPerson.city or \
-                     shippingAddresses.0.phone (`ecwid-import template --mapping` lists them all)"
-                        .into(),
-                )
-            })?;
-            if let Some(earlier) = mapping.fields.iter().find(|m| m.field == field) {
-                return Err(key_error(
-                    &key_at,
-                    format!(
-                        "{field} is already mapped by key {:?}: keep one of them",
-                        earlier.key
-                    ),
-                ));
-            }
-            let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
-            if field == Field::Email && matches!(source, Source::Value(_)) {
-                return Err(key_error(
-                    &key_at,
-                    "the email must come from a column: every customer has their own".into(),
-                ));
-            }
-            mapping.fields.push(Mapped {
-                key: key.clone(),
-                field,
-                source,
-            });
-        }
-        Ok(mapping)
+            fields: mapped_fields(fields, &key_error)?,
+            strip_leading_quote,
+        })
     }
+}
+
+/// The `[fields]` table and `strip_leading_quote` of a mapping file; any other key is refused.
+fn top_level<'t>(
+    table: &'t toml::Table,
+    key_error: &impl Fn(&str, String) -> MappingError,
+) -> Result<(&'t toml::Table, Option<bool>), MappingError> {
+    let mut fields = None;
+    let mut strip_leading_quote = None;
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("fields", toml::Value::Table(t)) => fields = Some(t),
+            ("strip_leading_quote", toml::Value::Boolean(b)) => strip_leading_quote = Some(*b),
+            ("fields", _) => {
+                return Err(key_error(
+                    key,
+                    "must be a table: start it with [fields]".into(),
+                ));
+            }
+            ("strip_leading_quote", _) => {
+                return Err(key_error(key, "must be true or false".into()));
+            }
+            _ => {
+                return Err(key_error(
+                    key,
+                    "unknown key: a mapping file has a [fields] table and optionally \
+                     strip_leading_quote = true|false (field paths go under [fields])"
+                        .into(),
+                ));
+            }
+        }
+    }
+    let Some(fields) = fields else {
+        return Err(key_error(
+            "fields",
+            "missing: put the fields under a [fields] table".into(),
+        ));
+    };
+    Ok((fields, strip_leading_quote))
+}
+
+/// Each field of the `[fields]` table with where its value comes from.
+fn mapped_fields(
+    fields: &toml::Table,
+    key_error: &impl Fn(&str, String) -> MappingError,
+) -> Result<Vec<Mapped>, MappingError> {
+    let mut mapped: Vec<Mapped> = Vec::new();
+    let mut flat = Vec::new();
+    flatten("", fields, &mut flat);
+    for (key, value) in flat {
+        let key = &key;
+        let key_at = format!("fields.{key}");
+        let field = Field::parse(key).ok_or_else(|| {
+            key_error(
+                &key_at,
+                "not an Ecwid field path: use a path such as billingPerson.city or \
+                 shippingAddresses.0.phone (`ecwid-import template --mapping` lists them all)"
+                    .into(),
+            )
+        })?;
+        if let Some(earlier) = mapped.iter().find(|m| m.field == field) {
+            return Err(key_error(
+                &key_at,
+                format!(
+                    "{field} is already mapped by key {:?}: keep one of them",
+                    earlier.key
+                ),
+            ));
+        }
+        let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
+        if field == Field::Email && matches!(source, Source::Value(_)) {
+            return Err(key_error(
+                &key_at,
+                "the email must come from a column: every customer has their own".into(),
+            ));
+        }
+        mapped.push(Mapped {
+            key: key.clone(),
+            field,
+            source,
+        });
+    }
+    Ok(mapped)
 }
 
 const SOURCE_KEYS: [&str; 4] = ["column", "columns", "separator", "value"];

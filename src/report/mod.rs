@@ -1,7 +1,7 @@
 //! The record stage: the results file and failed-rows file (both written atomically), the
 //! summary for people and schedulers, and progress while the run goes on.
 
-pub mod progress;
-pub mod results;
+pub(crate) mod progress;
+pub(crate) mod results;
 pub mod summary;
 pub(crate) mod temp_files;

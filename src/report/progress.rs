@@ -30,7 +30,7 @@ fn plain_every() -> Duration {
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgressMode {
+pub(crate) enum ProgressMode {
     Bar,
     Plain,
     Off,
@@ -38,7 +38,7 @@ pub enum ProgressMode {
 
 impl ProgressMode {
     /// A bar on a terminal, plain lines elsewhere, nothing when quiet.
-    pub fn detect(quiet: bool) -> Self {
+    pub(crate) fn detect(quiet: bool) -> Self {
         if quiet {
             ProgressMode::Off
         } else if std::io::stderr().is_terminal() {
@@ -50,7 +50,7 @@ impl ProgressMode {
 }
 
 /// Shows how far the run is.
-pub struct Progress {
+pub(crate) struct Progress {
     mode: ProgressMode,
     span: Span,
     total_bytes: u64,
@@ -62,7 +62,7 @@ pub struct Progress {
 impl Progress {
     /// `total_bytes` is the input's size: the share of it read is the share done, since the
     /// number of rows is not known before the end.
-    pub fn start(mode: ProgressMode, total_bytes: u64) -> Self {
+    pub(crate) fn start(mode: ProgressMode, total_bytes: u64) -> Self {
         let span = if mode == ProgressMode::Bar {
             let span = tracing::info_span!("import", indicatif.pb_show = tracing::field::Empty);
             let style = ProgressStyle::with_template(
@@ -92,7 +92,7 @@ impl Progress {
 
     /// Shows the counts so far: `done_bytes` is how far into the file the recorded rows reach,
     /// `retries` how many retries the run has made, `paused` how long a 429 pause still holds.
-    pub fn update(
+    pub(crate) fn update(
         &mut self,
         tally: &Tally,
         done_bytes: u64,

@@ -16,7 +16,7 @@ use super::temp_files::TempFiles;
 use crate::outcome::RowOutcome;
 
 /// The results file's columns, in order.
-pub const RESULT_COLUMNS: [&str; 8] = [
+pub(crate) const RESULT_COLUMNS: [&str; 8] = [
     "row",
     "line",
     "email",
@@ -28,7 +28,7 @@ pub const RESULT_COLUMNS: [&str; 8] = [
 ];
 
 /// Writes both files as rows finish.
-pub struct ResultsWriter {
+pub(crate) struct ResultsWriter {
     results: csv::Writer<NamedTempFile>,
     failed: csv::Writer<NamedTempFile>,
     output: PathBuf,
@@ -66,7 +66,7 @@ impl ResultsWriter {
         })
     }
 
-    pub fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
+    pub(crate) fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
         // Field by field, numbers formatted on the stack: no allocation a row.
         let mut digits = Digits::default();
         let results = &mut self.results;
@@ -87,7 +87,7 @@ impl ResultsWriter {
     }
 
     /// Flushes both files to disk and moves them into place.
-    pub fn finish(self) -> io::Result<()> {
+    pub(crate) fn finish(self) -> io::Result<()> {
         persist(self.results, &self.output, &self.temp_files)?;
         persist(self.failed, &self.failed_output, &self.temp_files)
     }

@@ -17,14 +17,14 @@ const TOP_ERRORS: usize = 5;
 
 /// Counts outcomes as they are recorded.
 #[derive(Debug, Default)]
-pub struct Tally {
-    pub rows: u64,
+pub(crate) struct Tally {
+    pub(crate) rows: u64,
     by_status: HashMap<Status, u64>,
     reasons: HashMap<String, (u64, u64)>,
 }
 
 impl Tally {
-    pub fn add(&mut self, outcome: &RowOutcome) {
+    pub(crate) fn add(&mut self, outcome: &RowOutcome) {
         self.rows += 1;
         *self.by_status.entry(outcome.status).or_default() += 1;
         if outcome.status.is_success() || outcome.status == Status::NotSent {
@@ -40,17 +40,17 @@ impl Tally {
         }
     }
 
-    pub fn count(&self, status: Status) -> u64 {
+    pub(crate) fn count(&self, status: Status) -> u64 {
         self.by_status.get(&status).copied().unwrap_or(0)
     }
 
     /// Whether every row ended as the user wanted.
-    pub fn all_succeeded(&self) -> bool {
+    pub(crate) fn all_succeeded(&self) -> bool {
         self.by_status.keys().all(|s| s.is_success())
     }
 
     /// Counts per status, in the summary's order, zero counts left out.
-    pub fn by_status(&self) -> Vec<(&'static str, u64)> {
+    pub(crate) fn by_status(&self) -> Vec<(&'static str, u64)> {
         Status::ALL
             .iter()
             .map(|&s| (s.as_str(), self.count(s)))
@@ -59,7 +59,7 @@ impl Tally {
     }
 
     /// The most frequent errors, most frequent first, with the first row of each.
-    pub fn top_errors(&self) -> Vec<TopError> {
+    pub(crate) fn top_errors(&self) -> Vec<TopError> {
         let mut all: Vec<TopError> = self
             .reasons
             .iter()
@@ -91,7 +91,7 @@ pub struct BatchCounts {
 }
 
 impl BatchCounts {
-    pub fn new(sent: u64, done: u64) -> Self {
+    pub(crate) fn new(sent: u64, done: u64) -> Self {
         Self {
             sent,
             done,
@@ -192,7 +192,7 @@ impl Summary {
         out
     }
 
-    pub fn write_json(&self, path: &Path) -> io::Result<()> {
+    pub(crate) fn write_json(&self, path: &Path) -> io::Result<()> {
         let json = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
         std::fs::write(path, json + "\n")
     }
