@@ -5,7 +5,7 @@
 //! Duplicates are found by 62 bits of a hash of the lower-cased email rather than the email
 //! itself, so that memory stays small on files of millions of rows; two different emails share
 //! those bits with odds of about 1 in 9 million in a file of a million rows. Each hash with its
-//! first row takes 10 bytes (see [`SeenEmails`]): a million rows fit in about 12 MB.
+//! first row takes 10 bytes (see [`SeenEmails`]), so memory grows by little more than that a row.
 
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -275,12 +275,11 @@ impl Checker {
 }
 
 /// A map of email hash to the first row with it, in 10 bytes an entry and no spike when it
-/// grows (a `HashMap<u64, u64>` took 32 bytes a row at times, and twice that while growing).
+/// grows (a `HashMap<u64, u64>` took several times that, and more while growing).
 ///
 /// The hash's top 14 bits choose one of 16,384 shards and are not stored; each shard is a
 /// sorted list of the hash's low 48 bits and the row (32 bits), grown by an eighth at a time.
-/// With 65,536 shards, their lists took more memory (28.5 MB against 25.3 MB peak for a dry
-/// run of a million rows, at the same speed).
+/// More shards took more memory at the same speed (the figures are in BENCHMARKS.md).
 #[derive(Default)]
 struct SeenEmails {
     shards: Vec<Vec<[u16; 5]>>,
@@ -292,9 +291,9 @@ const LOW_BITS: u64 = (1 << 48) - 1;
 impl SeenEmails {
     /// Brings what looking up `hashes` reads into the cache: one pass over their shards, one
     /// over the entries a binary search reads first (the middle) and last (the ends). The table
-    /// outgrows the caches, and a lookup waits out two misses in a row (a fifth of a dry run's
-    /// time); the loads of one pass do not depend on each other, so the processor waits for
-    /// them together.
+    /// outgrows the caches, and a lookup waits out two misses in a row, a large part of a dry
+    /// run's time; the loads of one pass do not depend on each other, so the processor waits
+    /// for them together.
     fn warm(&self, hashes: impl Iterator<Item = u64> + Clone) {
         if self.shards.is_empty() {
             return;

@@ -7,7 +7,7 @@ use crate::customer::CustomerRequest;
 use crate::outcome::{RowOutcome, Status};
 
 /// A valid row, ready to be sent. It travels boxed (`Box<Job>`): the send path's async calls
-/// would otherwise copy its half a kilobyte at each step.
+/// would otherwise copy the whole job at each step.
 #[derive(Debug)]
 pub struct Job {
     pub(crate) row: u64,
