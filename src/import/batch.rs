@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use super::check::Item;
 use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::job::Job;
-use super::journal::OpenBatch;
+use super::resumed::OpenBatch;
 use super::send::{FromBatch, Sender};
 use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
 use crate::outcome::RowOutcome;

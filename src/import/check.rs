@@ -11,7 +11,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use super::job::Job;
-use super::journal::Finished;
+use super::resumed::Finished;
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{ColumnMap, Invalid};
 use crate::input::reader::RawRow;

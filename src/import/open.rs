@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::journal::{self, Finished, Identity, Journal};
+use super::journal::{self, Identity, Journal};
+use super::resumed::Finished;
 use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::Error;

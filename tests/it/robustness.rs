@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use ecwid_import::import::check::{Checker, Row};
-use ecwid_import::import::journal::Finished;
+use ecwid_import::import::resumed::Finished;
 use ecwid_import::input::mapping::{ColumnMap, Layout};
 use ecwid_import::input::reader::CsvInput;
 use proptest::prelude::*;

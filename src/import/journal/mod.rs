@@ -33,7 +33,6 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use replay::{Finished, OpenBatch};
 pub use write::Journal;
 
 const MAGIC: &str = "ecwid-import-journal";

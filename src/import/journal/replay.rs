@@ -3,56 +3,14 @@
 //! finished (rows 1 to K), the rows whose create may have reached the store, and the batches
 //! still open. What a resume trusts of an earlier run is decided here and nowhere else.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::{Identity, JournalError, MAGIC, READS, from_one_line};
+use crate::import::resumed::{Finished, OpenBatch, Replayed};
 use crate::outcome::Status;
 
-/// What an earlier run finished, read back from its journal.
-#[derive(Debug, Default)]
-pub struct Finished {
-    /// The final outcomes of rows 1 to K, in order.
-    outcomes: Vec<Replayed>,
-    /// Rows after K whose create may have reached the store.
-    pub(crate) maybe_sent: HashSet<u64>,
-    /// Batches accepted by the store whose rows are not all finished, in the order sent.
-    pub(crate) open_batches: Vec<OpenBatch>,
-}
-
-/// A batch the store accepted, as its `B` line has it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenBatch {
-    pub(crate) first_row: u64,
-    pub(crate) last_row: u64,
-    pub(crate) key: String,
-    pub(crate) ticket: String,
-}
-
-/// One finished row as the journal has it.
-#[derive(Debug, Clone)]
-pub(crate) struct Replayed {
-    pub(crate) status: Status,
-    pub(crate) customer_id: Option<u64>,
-    pub(crate) http_status: Option<u16>,
-    pub(crate) attempts: u32,
-    pub(crate) error: String,
-}
-
-impl Finished {
-    /// How many rows, from the first, are finished.
-    pub(crate) fn count(&self) -> u64 {
-        self.outcomes.len() as u64
-    }
-
-    /// The outcome of finished row `row` (1-based).
-    pub(crate) fn outcome(&self, row: u64) -> Option<&Replayed> {
-        let index = usize::try_from(row.checked_sub(1)?).ok()?;
-        self.outcomes.get(index)
-    }
-}
 /// Cuts a last line that a killed process left without its line break. Journal lines are
 /// short, so walking back byte by byte to the last line break stays cheap.
 pub(super) fn drop_torn_line(file: &mut File) -> io::Result<()> {

@@ -8,6 +8,7 @@ use std::io::Write;
 use csv::ByteRecord;
 
 use super::*;
+use crate::import::resumed::OpenBatch;
 use crate::outcome::{RowOutcome, Status};
 
 fn identity() -> Identity {

@@ -10,7 +10,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::replay::{drop_torn_line, read};
-use super::{Finished, Identity, JournalError, MAGIC, VERSION, one_line};
+use super::{Identity, JournalError, MAGIC, VERSION, one_line};
+use crate::import::resumed::Finished;
 use crate::outcome::RowOutcome;
 
 /// The journal being written.
