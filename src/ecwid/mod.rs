@@ -5,6 +5,9 @@
 //! nothing about CSV, rows or rate limits.
 
 mod batch;
+mod clock;
+
+pub(crate) use clock::StoreClock;
 
 use std::time::Duration;
 
@@ -107,6 +110,16 @@ struct FoundCustomer {
     id: u64,
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    registered: Option<String>,
+}
+
+/// A customer a look-up by email found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) id: u64,
+    /// When the store registered it, if it said.
+    pub(crate) registered: Option<std::time::SystemTime>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +160,8 @@ pub struct Client {
     customers: reqwest::Url,
     auth: HeaderValue,
     timeout: Duration,
+    /// The run's start by the store's clock, shared by the clones of the client.
+    clock: std::sync::Arc<StoreClock>,
 }
 
 impl Client {
@@ -180,7 +195,13 @@ impl Client {
             customers,
             auth,
             timeout: config.timeout,
+            clock: std::sync::Arc::default(),
         })
+    }
+
+    /// When the run started by the store's clock, once its first answer told.
+    pub(crate) fn clock(&self) -> &std::sync::Arc<StoreClock> {
+        &self.clock
     }
 
     /// `POST /customers` with an already serialized [`CustomerRequest`]; the new customer's id.
@@ -230,13 +251,14 @@ impl Client {
             .unwrap_or_default())
     }
 
-    /// `GET /customers?email=..&useExactEmailMatch=true`: the id of the customer with this
-    /// email, compared case-insensitively here too in case the store ignores the exact flag.
-    pub(crate) async fn find_customer(&self, email: &str) -> Result<Option<u64>, ApiError> {
+    /// `GET /customers?email=..&useExactEmailMatch=true`: the customer with this email (its id
+    /// and when it registered), compared case-insensitively here too in case the store ignores
+    /// the exact flag.
+    pub(crate) async fn find_customer(&self, email: &str) -> Result<Option<Found>, ApiError> {
         let request = self.http.get(format!("{}/customers", self.base)).query(&[
             ("email", email),
             ("useExactEmailMatch", "true"),
-            ("responseFields", "items(id,email)"),
+            ("responseFields", "items(id,email,registered)"),
         ]);
         let (status, bytes) = self.send(request).await?;
         let found = parse_body::<SearchBody>(status, &bytes)?;
@@ -244,19 +266,24 @@ impl Client {
             .items
             .into_iter()
             .find(|c| c.email.trim().to_lowercase() == email.trim().to_lowercase())
-            .map(|c| c.id))
+            .map(|c| Found {
+                id: c.id,
+                registered: c.registered.as_deref().and_then(clock::parse_ecwid_time),
+            }))
     }
 
     async fn send(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(u16, bytes::Bytes), ApiError> {
+        self.clock.sending();
         let response = request
             .header(header::AUTHORIZATION, self.auth.clone())
             .header(header::ACCEPT, "application/json")
             .send()
             .await
             .map_err(|e| self.transport_error(&e))?;
+        self.clock.answered(response.headers());
         let status = response.status().as_u16();
         let reason = response.status().canonical_reason().unwrap_or("");
         let retry_after = response

@@ -41,8 +41,9 @@ const ID_PREFIX: &str = "row-";
 #[derive(Debug)]
 pub(crate) struct Batcher {
     pub(crate) sender: Arc<Sender>,
-    /// The input's fingerprint, for the deduplication keys.
-    pub(crate) fingerprint: String,
+    /// What every deduplication key of the run covers besides its batch: the run's id, the
+    /// store and the API address (see [`dedup_key`]).
+    pub(crate) run: KeyBase,
     pub(crate) batch_size: usize,
     /// Batches an interrupted run left open, from the journal: polled before anything is sent.
     pub(crate) open: Vec<OpenBatch>,
@@ -157,7 +158,6 @@ impl Batcher {
     /// gives a ticket, then polls the ticket; also how many submits the rows went out in.
     async fn submit_and_poll(&self, index: u64, jobs: &[(usize, Box<Job>)]) -> (Fate, u32) {
         let rows: Vec<u64> = jobs.iter().map(|(_, job)| job.row).collect();
-        let key = dedup_key(&self.fingerprint, self.batch_size, index, &rows);
         let creates: Vec<BatchCreate> = jobs
             .iter()
             .map(|(_, job)| BatchCreate {
@@ -165,6 +165,7 @@ impl Batcher {
                 body: body_of(&job.request),
             })
             .collect();
+        let key = dedup_key(&self.run, index, &creates);
         let sender = &self.sender;
         let engine = &sender.engine;
         let mut tries = engine.tries();
@@ -269,15 +270,34 @@ fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
         .collect()
 }
 
-/// The deduplication key of a batch: the same input, batch size, group and rows always give
-/// the same key, and anything else another. Shaped as a UUID, as Ecwid's docs show the key.
-pub(crate) fn dedup_key(fingerprint: &str, batch_size: usize, index: u64, rows: &[u64]) -> String {
+/// What a run's deduplication keys cover besides the batch itself.
+#[derive(Debug)]
+pub(crate) struct KeyBase {
+    /// Random per run, and kept in the journal for `--resume`.
+    pub(crate) run_id: String,
+    pub(crate) store_id: u64,
+    pub(crate) api_url: String,
+}
+
+/// The deduplication key of a batch. Ecwid answers a key it saw within the hour with that
+/// batch's ticket and runs nothing, so a key must be new for anything but the same batch sent
+/// again: it covers the run (a resumed run keeps its id), the store, the API address, the
+/// group's place in the file and every request's id and body. Fixing a mapping and importing
+/// again, importing into a second store, or importing again after deleting the customers all
+/// make new keys. Shaped as a UUID, as Ecwid's docs show the key.
+pub(crate) fn dedup_key(run: &KeyBase, index: u64, creates: &[BatchCreate]) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(b"ecwid-import batch\0");
-    hasher.update(fingerprint.as_bytes());
-    hasher.update(format!("\0{batch_size}\0{index}\0").as_bytes());
-    for row in rows {
-        hasher.update(format!("{row},").as_bytes());
+    hasher.update(b"ecwid-import batch 2\0");
+    for part in [run.run_id.as_str(), &run.store_id.to_string(), &run.api_url] {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\0");
+    }
+    hasher.update(index.to_le_bytes());
+    for create in creates {
+        hasher.update(create.id.as_bytes());
+        hasher.update(b"\0");
+        hasher.update((create.body.len() as u64).to_le_bytes());
+        hasher.update(&create.body);
     }
     let hex: String = hasher
         .finalize()
@@ -299,17 +319,49 @@ pub(crate) fn dedup_key(fingerprint: &str, batch_size: usize, index: u64, rows: 
 mod tests {
     use super::*;
 
+    fn run(run_id: &str, store_id: u64, api_url: &str) -> KeyBase {
+        KeyBase {
+            run_id: run_id.into(),
+            store_id,
+            api_url: api_url.into(),
+        }
+    }
+
+    fn creates(rows: &[(u64, &str)]) -> Vec<BatchCreate> {
+        rows.iter()
+            .map(|(row, body)| BatchCreate {
+                id: format!("{ID_PREFIX}{row}"),
+                body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+            })
+            .collect()
+    }
+
+    /// The same batch of the same run gets the same key; another run (or a second import of
+    /// the same file), another store, another API address, another place in the file, other
+    /// rows or any changed body get another.
     #[test]
     fn keys_are_stable_and_tell_batches_apart() {
-        let key = dedup_key("10:ab", 100, 3, &[301, 302]);
-        assert_eq!(key, dedup_key("10:ab", 100, 3, &[301, 302]));
+        let url = "https://app.ecwid.com/api/v3";
+        let base = run("4f2a", 1003, url);
+        let rows = creates(&[
+            (301, r#"{"email":"a@x.com"}"#),
+            (302, r#"{"email":"b@x.com"}"#),
+        ]);
+        let key = dedup_key(&base, 3, &rows);
+        assert_eq!(key, dedup_key(&run("4f2a", 1003, url), 3, &rows));
         assert_eq!(key.len(), 36);
         assert_eq!(key.matches('-').count(), 4);
+        let fixed = creates(&[
+            (301, r#"{"email":"a@x.com","lang":"en"}"#),
+            (302, r#"{"email":"b@x.com"}"#),
+        ]);
         for other in [
-            dedup_key("10:ac", 100, 3, &[301, 302]),
-            dedup_key("10:ab", 50, 3, &[301, 302]),
-            dedup_key("10:ab", 100, 4, &[301, 302]),
-            dedup_key("10:ab", 100, 3, &[301]),
+            dedup_key(&run("4f2b", 1003, url), 3, &rows),
+            dedup_key(&run("4f2a", 1004, url), 3, &rows),
+            dedup_key(&run("4f2a", 1003, "http://127.0.0.1:8080/api/v3"), 3, &rows),
+            dedup_key(&base, 4, &rows),
+            dedup_key(&base, 3, &rows[..1]),
+            dedup_key(&base, 3, &fixed),
         ] {
             assert_ne!(key, other);
         }

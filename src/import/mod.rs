@@ -43,7 +43,7 @@ use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::summary::{BatchCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
-use batch::Batcher;
+use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
 use engine::{Engine, Kind};
 use journal::Journal;
@@ -76,19 +76,14 @@ pub(crate) async fn run(
         client,
         journal,
         mut finished,
-        fingerprint,
+        run_id,
         results,
     } = open::open(config, temp_files)?;
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, client) {
-        (Some(send), Some(client)) => Sending::plan(
-            send,
-            client,
-            journal.clone(),
-            fingerprint,
-            open_batches,
-            stop,
-        ),
+        (Some(send), Some(client)) => {
+            Sending::plan(send, client, journal.clone(), run_id, open_batches, stop)
+        }
         _ => Sending::DryRun,
     };
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
@@ -118,7 +113,7 @@ impl Sending {
         send: &SendConfig,
         client: Client,
         journal: Option<Arc<Journal>>,
-        fingerprint: String,
+        run_id: String,
         open: Vec<OpenBatch>,
         stop: &Stop,
     ) -> Self {
@@ -140,7 +135,11 @@ impl Sending {
         match send.batch_size {
             Some(batch_size) => Sending::Batches(Arc::new(Batcher {
                 sender,
-                fingerprint,
+                run: KeyBase {
+                    run_id,
+                    store_id: send.client.store_id,
+                    api_url: send.client.api_url.clone(),
+                },
                 batch_size,
                 open,
                 sent: AtomicU64::new(0),

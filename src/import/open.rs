@@ -24,8 +24,9 @@ pub(super) struct Opened {
     pub journal: Option<Arc<Journal>>,
     /// What an interrupted run finished (nothing unless `--resume`).
     pub finished: Finished,
-    /// The input's fingerprint (empty for a dry run).
-    pub fingerprint: String,
+    /// The run's id, which its batches' deduplication keys cover: the interrupted run's with
+    /// `--resume` (empty for a dry run).
+    pub run_id: String,
     pub results: ResultsWriter,
 }
 
@@ -54,10 +55,14 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         .as_ref()
         .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
         .transpose()?;
-    let (journal, finished, fingerprint) = match &config.send {
-        Some(send) if send.journal => open_journal(config, send)?,
-        Some(_) => (None, Finished::default(), input_fingerprint(config)?),
-        None => (None, Finished::default(), String::new()),
+    let (journal, mut finished) = match (&config.send, &client) {
+        (Some(send), Some(client)) if send.journal => open_journal(config, send, client)?,
+        _ => (None, Finished::default()),
+    };
+    let run_id = match (&config.send, finished.run_id.take()) {
+        (None, _) => String::new(),
+        (Some(_), Some(resumed)) => resumed,
+        (Some(_), None) => new_run_id(),
     };
     let results = ResultsWriter::create(
         &config.output,
@@ -76,7 +81,7 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         client,
         journal,
         finished,
-        fingerprint,
+        run_id,
         results,
     })
 }
@@ -92,12 +97,18 @@ fn input_fingerprint(config: &Config) -> Result<String, Error> {
     })
 }
 
+/// A new run's id: random, so that no two runs' batches share a deduplication key.
+fn new_run_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
 /// The journal of this import: a new one, or with `--resume` the one an interrupted run left
-/// and what it finished; and the input's fingerprint.
+/// and what it finished (with the run's id).
 fn open_journal(
     config: &Config,
     send: &SendConfig,
-) -> Result<(Option<Arc<Journal>>, Finished, String), Error> {
+    client: &Client,
+) -> Result<(Option<Arc<Journal>>, Finished), Error> {
     let path = journal_path(config);
     let identity = Identity {
         fingerprint: input_fingerprint(config)?,
@@ -112,17 +123,20 @@ fn open_journal(
         if send.resume {
             tracing::info!("nothing to resume: starting from the first row");
         }
-        let journal = Journal::create(&path, &identity).map_err(output_error)?;
-        return Ok((
-            Some(Arc::new(journal)),
-            Finished::default(),
-            identity.fingerprint,
-        ));
+        let run_id = new_run_id();
+        let journal = Journal::create(&path, &identity, &run_id, Arc::clone(client.clock()))
+            .map_err(output_error)?;
+        let finished = Finished {
+            run_id: Some(run_id),
+            ..Finished::default()
+        };
+        return Ok((Some(Arc::new(journal)), finished));
     }
     if !send.resume {
         return Err(Error::JournalLeft { path });
     }
-    let (journal, finished) = Journal::resume(&path, &identity).map_err(|e| match e {
+    let clock = Arc::clone(client.clock());
+    let (journal, finished) = Journal::resume(&path, &identity, clock).map_err(|e| match e {
         journal::JournalError::Io(source) => output_error(source),
         source => Error::JournalUnusable {
             path: path.clone(),
@@ -145,5 +159,5 @@ fn open_journal(
             finished.open_batches.len()
         );
     }
-    Ok((Some(Arc::new(journal)), finished, identity.fingerprint))
+    Ok((Some(Arc::new(journal)), finished))
 }

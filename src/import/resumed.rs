@@ -4,6 +4,7 @@
 //! stages depend on what a resume knows and not on how the journal stores it.
 
 use std::collections::HashSet;
+use std::time::SystemTime;
 
 use crate::outcome::Status;
 
@@ -16,6 +17,11 @@ pub struct Finished {
     pub(crate) maybe_sent: HashSet<u64>,
     /// Batches accepted by the store whose rows are not all finished, in the order sent.
     pub(crate) open_batches: Vec<OpenBatch>,
+    /// The interrupted run's id, which its batches' deduplication keys cover (journals of
+    /// ecwid-import before version 3 have none).
+    pub(crate) run_id: Option<String>,
+    /// When the interrupted run started, by the store's clock, once it knew.
+    pub(crate) store_started: Option<SystemTime>,
 }
 
 /// A batch the store accepted, as its `B` line has it.

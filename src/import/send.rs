@@ -17,7 +17,7 @@ use super::job::{Ending, Job};
 use super::journal::Journal;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
-use crate::ecwid::{ApiError, body_of};
+use crate::ecwid::{ApiError, Found, body_of};
 use crate::outcome::{RowOutcome, Status};
 
 /// Sends rows; shared by all rows of a run.
@@ -45,7 +45,7 @@ enum Phase {
 
 enum Reply {
     Created(u64),
-    Found(Option<u64>),
+    Found(Option<Found>),
     Updated,
 }
 
@@ -55,6 +55,12 @@ struct Progress {
     tries: Tries,
     http_status: Option<u16>,
     last_error: Option<ApiError>,
+    /// A create of the row may have taken effect although the store did not say so (an
+    /// unknown outcome, an interrupted run, or a 409 inside a batch, where the store retries a
+    /// failed create itself): a customer found registered during the run is the row's own.
+    ours_possible: bool,
+    /// A look-up found the customer registered before the run.
+    existed_before: bool,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -102,6 +108,7 @@ impl Sender {
             FromBatch::Answer(Ok(id)) => self.drive(job, p, Some(Ok(Reply::Created(id)))).await,
             FromBatch::Answer(Err(error)) => {
                 p.http_status = error.status();
+                p.ours_possible = error.status() == Some(409);
                 let failure = self.engine.judge(Kind::Create, &mut p.tries, error.clone());
                 p.last_error = Some(error);
                 match failure {
@@ -141,12 +148,15 @@ impl Sender {
             tries,
             http_status: None,
             last_error: None,
+            ours_possible: false,
+            existed_before: false,
         }
     }
 
     /// The create may have taken effect: look the email up next, even after the last retry.
     fn settle(&self, p: &mut Progress) {
         p.phase = Phase::Settle;
+        p.ours_possible = true;
         p.tries.limit = self.engine.max_retries() + 1;
     }
 
@@ -245,29 +255,41 @@ impl Sender {
                 p.http_status = Some(200);
                 Some(Done::Created(id))
             }
-            (Phase::Settle, Reply::Found(Some(id))) => {
-                self.confirmed_by_lookup.fetch_add(1, Ordering::Relaxed);
-                // The customer may have existed before the run: with `update`, make sure it
-                // holds the row's fields (a PUT is safe to repeat).
-                if self.on_existing == OnExisting::Update {
-                    p.phase = Phase::Update(id);
-                    return None;
+            (phase, Reply::Found(Some(found))) => {
+                let clock = self.engine.client.clock();
+                match clock.registered_during_run(found.registered) {
+                    // The store had it before the run: the row's create never took effect.
+                    Some(false) => p.existed_before = true,
+                    Some(true) if p.ours_possible => {
+                        self.confirmed_by_lookup.fetch_add(1, Ordering::Relaxed);
+                        return Some(Done::Confirmed(found.id));
+                    }
+                    Some(true) => {}
+                    // When it registered is not known, a look-up after a create of unknown
+                    // outcome takes the customer for the create's; with `update` it makes
+                    // sure the customer holds the row's fields (a PUT is safe to repeat).
+                    None if phase == Phase::Settle => {
+                        self.confirmed_by_lookup.fetch_add(1, Ordering::Relaxed);
+                        if self.on_existing != OnExisting::Update {
+                            return Some(Done::Confirmed(found.id));
+                        }
+                    }
+                    None => {}
                 }
-                Some(Done::Confirmed(id))
+                match self.on_existing {
+                    OnExisting::Skip => Some(Done::Exists(found.id)),
+                    OnExisting::Update => {
+                        p.phase = Phase::Update(found.id);
+                        None
+                    }
+                    OnExisting::Fail => Some(Done::ExistsRefused(found.id)),
+                }
             }
             (Phase::Settle, Reply::Found(None)) => {
                 p.phase = Phase::Create;
                 p.tries.limit = self.engine.max_retries();
                 (p.tries.retries > p.tries.limit).then_some(Done::GaveUp)
             }
-            (_, Reply::Found(Some(id))) => match self.on_existing {
-                OnExisting::Skip => Some(Done::Exists(id)),
-                OnExisting::Update => {
-                    p.phase = Phase::Update(id);
-                    None
-                }
-                OnExisting::Fail => Some(Done::ExistsRefused(id)),
-            },
             (_, Reply::Found(None)) => Some(Done::Vanished),
             (phase, Reply::Updated) => {
                 p.http_status = Some(200);
@@ -293,7 +315,21 @@ impl Sender {
                 };
                 finish(job, p, Status::Created, Some(id), note)
             }
-            Done::Exists(id) => finish(job, p, Status::Exists, Some(id), String::new()),
+            Done::Exists(id) => {
+                let note = match (&p.last_error, p.existed_before && p.ours_possible) {
+                    (Some(e), true) => format!(
+                        "the customer existed before this run (by its registration date): the \
+                         create that ended in \"{e}\" did not take effect"
+                    ),
+                    (None, true) => {
+                        "the customer existed before the interrupted run (by its registration \
+                         date)"
+                            .into()
+                    }
+                    _ => String::new(),
+                };
+                finish(job, p, Status::Exists, Some(id), note)
+            }
             Done::ExistsRefused(id) => {
                 let note = format!(
                     "the email already exists in the store (customer {id}) and --on-existing \

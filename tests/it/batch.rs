@@ -351,3 +351,48 @@ async fn resume_without_batch_is_refused_while_a_batch_is_open() {
     assert_eq!(ws.import(&store.api_url(), &args).await, 2);
     assert_eq!(store.stats().requests, 0, "nothing was sent");
 }
+
+/// Deletes every customer of the sandbox store through the API.
+async fn delete_all(store: &Sandbox) {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    for customer in store.customers() {
+        let url = format!(
+            "{}/{}/customers/{}",
+            store.api_url(),
+            store.store_id(),
+            customer.id
+        );
+        let answer = http
+            .delete(url)
+            .bearer_auth(store.token())
+            .send()
+            .await
+            .expect("sent");
+        assert!(answer.status().is_success(), "{answer:?}");
+    }
+    assert!(store.customers().is_empty());
+}
+
+/// Importing a file with `--batch` again after its customers were deleted, within the hour the
+/// store remembers deduplication keys, creates them again: each run's keys are its own, so the
+/// store does not answer with the first run's ticket and its stale ids.
+#[tokio::test]
+async fn a_second_run_of_the_same_file_gets_batch_keys_of_its_own() {
+    let store = start(store_args()).await;
+    let emails = numbered("again", 30);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let args = ["--batch", "--batch-size", "10", FAST[0], FAST[1]];
+    assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+    assert_created_with_store_ids(&ws, &store);
+    let first: Vec<String> = column(&ws.results(), "customer_id");
+
+    delete_all(&store).await;
+    assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+    assert_created_with_store_ids(&ws, &store);
+    assert_holds_each_once(&store, &emails);
+    let second: Vec<String> = column(&ws.results(), "customer_id");
+    assert!(first.iter().zip(&second).all(|(a, b)| a != b), "new ids");
+}

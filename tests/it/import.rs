@@ -742,3 +742,127 @@ async fn not_found_on_create_stops_the_run() {
             .all(|s| s == "failed" || s == "not_sent")
     );
 }
+
+/// `registered` as Ecwid writes it, `ago` before now.
+fn registered(ago: Duration) -> String {
+    let at = std::time::SystemTime::now() - ago;
+    chrono::DateTime::<chrono::Utc>::from(at)
+        .format("%Y-%m-%d %H:%M:%S +0000")
+        .to_string()
+}
+
+/// A store whose creates end in 500 and whose look-up finds the customer, registered `ago`.
+async fn store_that_fails_creates_and_finds(ago: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("responseFields", "items(id,email,registered)"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 77, "email": "k@example.com", "registered": registered(ago)}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("{CUSTOMERS}/77")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"updateCount": 1})))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// After a create of unknown outcome, the look-up tells by `registered` whether the create
+/// took effect: a customer registered before the run (by the store's clock, the `Date` of its
+/// first answer) existed already and follows `--on-existing`; one registered during the run is
+/// the row's own, `created`.
+#[tokio::test]
+async fn lookup_after_an_unknown_outcome_tells_by_registration_date() {
+    let long_ago = Duration::from_secs(3 * 86_400);
+    for (ago, extra, status) in [
+        (long_ago, None, "exists"),
+        (long_ago, Some("update"), "updated"),
+        (Duration::ZERO, None, "created"),
+        (Duration::ZERO, Some("update"), "created"),
+    ] {
+        let server = store_that_fails_creates_and_finds(ago).await;
+        let ws = Workspace::new(&emails_csv(&["k@example.com"]));
+        let mut args = vec!["--max-retries", "1"];
+        if let Some(choice) = extra {
+            args.extend(["--on-existing", choice]);
+        }
+        assert_eq!(
+            ws.import(&api(&server).await, &args).await,
+            0,
+            "{ago:?} {extra:?}"
+        );
+        let rows = ws.results();
+        assert_eq!(column(&rows, "status"), [status], "{ago:?} {extra:?}");
+        assert_eq!(column(&rows, "customer_id"), ["77"], "{ago:?} {extra:?}");
+        let requests = server.received_requests().await.expect("recorded");
+        let puts = requests
+            .iter()
+            .filter(|r| r.method.as_str() == "PUT")
+            .count();
+        assert_eq!(puts, usize::from(status == "updated"), "{ago:?} {extra:?}");
+        assert_eq!(posts(&requests).len(), 1, "never a second create");
+        if status == "exists" {
+            assert!(
+                rows[0]["error"].contains("existed before this run"),
+                "{:?}",
+                rows[0]
+            );
+        }
+    }
+}
+
+/// Ecwid retries a create that failed inside a batch itself, so the customer it made can come
+/// back as an inner 409: a customer registered during the run is then the row's own, `created`,
+/// not `exists`.
+#[tokio::test]
+async fn inner_409_of_a_customer_registered_during_the_run_is_created() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v3/1003/batch"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ticket": "t-1"})))
+        .mount(&server)
+        .await;
+    let conflict = json!({"errorMessage": "The customer with the given email already exists",
+                          "errorCode": "CONSTRAINT_VIOLATION"});
+    Mock::given(method("GET"))
+        .and(path("/api/v3/1003/batch"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "COMPLETED", "totalRequests": 2, "completedRequests": 2,
+            "responses": [
+                {"id": "row-1", "status": "FAILED", "httpStatusCode": 409,
+                 "httpStatusLine": "Conflict", "escapedHttpBody": conflict.to_string()},
+                {"id": "row-2", "status": "FAILED", "httpStatusCode": 409,
+                 "httpStatusLine": "Conflict", "escapedHttpBody": conflict.to_string()}
+            ]
+        })))
+        .mount(&server)
+        .await;
+    for (email, id, ago) in [
+        ("ours@example.com", 5, Duration::ZERO),
+        ("theirs@example.com", 6, Duration::from_secs(86_400)),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(CUSTOMERS))
+            .and(query_param("email", email))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "total": 1, "count": 1, "offset": 0, "limit": 100,
+                "items": [{"id": id, "email": email, "registered": registered(ago)}]
+            })))
+            .mount(&server)
+            .await;
+    }
+    let ws = Workspace::new(&emails_csv(&["ours@example.com", "theirs@example.com"]));
+    assert_eq!(ws.import(&api(&server).await, &["--batch"]).await, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created", "exists"]);
+    assert_eq!(column(&rows, "customer_id"), ["5", "6"]);
+}

@@ -6,7 +6,12 @@
 //! `write` each (together with the `F` lines waiting, see [`Journal::finished`]), so a killed
 //! process leaves at most a torn last line (dropped on resume):
 //!
-//! - `ecwid-import-journal,2,<input fingerprint>,<store id>,<api url>`: the header;
+//! - `ecwid-import-journal,3,<input fingerprint>,<store id>,<api url>,<run id>`: the header;
+//!   the run id is random, and the deduplication keys of the run's batches cover it, so that a
+//!   resumed run sends a lost batch again under the same key;
+//! - `T,<seconds since 1970>`: when the run started by the store's clock, once its first answer
+//!   told (see `ecwid::StoreClock`); a resumed run keeps it, so its look-ups still tell the
+//!   run's own creates from customers that were there before;
 //! - `S,<row>`: the row's first create is about to leave (it may reach the store), on its own
 //!   or inside a batch;
 //! - `B,<first row>,<last row>,<deduplication key>,<ticket>`: a batch holding rows of that range
@@ -19,8 +24,9 @@
 //! is sent; the rest are sent as usual. A `B` line whose rows are not all finished is an open
 //! batch: a resumed batch run polls its ticket before sending any of its rows again.
 //!
-//! Version 2 added `B` lines; a version 1 journal is read as well (it has none), while an older
-//! ecwid-import refuses a version 2 journal rather than miss its open batches.
+//! Version 2 added `B` lines and version 3 the run id and `T` lines; earlier versions are read
+//! as well (they have none: a run resumed from one gets a new run id), while an older
+//! ecwid-import refuses a newer journal rather than miss what it adds.
 
 mod replay;
 #[cfg(test)]
@@ -36,9 +42,9 @@ use sha2::{Digest, Sha256};
 pub use write::Journal;
 
 const MAGIC: &str = "ecwid-import-journal";
-const VERSION: &str = "2";
+const VERSION: &str = "3";
 /// Journal versions this one reads: each earlier one is a subset of the current one.
-const READS: [&str; 2] = ["1", "2"];
+const READS: [&str; 3] = ["1", "2", "3"];
 
 /// What a journal belongs to: a resume must match it.
 #[derive(Debug, Clone, PartialEq, Eq)]

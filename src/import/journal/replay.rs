@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use super::{Identity, JournalError, MAGIC, READS, from_one_line};
 use crate::import::resumed::{Finished, OpenBatch, Replayed};
@@ -56,6 +57,7 @@ pub(super) fn read(
             path: path.to_path_buf(),
         });
     }
+    let run_id = header.get(5).map(str::to_string);
     let store_id = header.get(3).and_then(|s| s.parse().ok()).unwrap_or(0);
     let api_url = header.get(4).unwrap_or_default().to_string();
     if store_id != identity.store_id || api_url != identity.api_url {
@@ -65,7 +67,10 @@ pub(super) fn read(
             api_url,
         });
     }
-    let mut finished = Finished::default();
+    let mut finished = Finished {
+        run_id,
+        ..Finished::default()
+    };
     for record in records {
         let record = record.map_err(|_| not_a_journal())?;
         let row: u64 = record
@@ -75,6 +80,11 @@ pub(super) fn read(
         match record.get(0) {
             Some("S") => {
                 finished.maybe_sent.insert(row);
+            }
+            // Not a row: the run's start, in seconds since 1970 by the store's clock.
+            Some("T") => {
+                finished.store_started =
+                    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(row));
             }
             Some("B") => {
                 let field = |i: usize| record.get(i).map(str::to_string).ok_or_else(not_a_journal);

@@ -8,8 +8,18 @@ use std::io::Write;
 use csv::ByteRecord;
 
 use super::*;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::ecwid::StoreClock;
 use crate::import::resumed::OpenBatch;
 use crate::outcome::{RowOutcome, Status};
+
+const RUN: &str = "0123456789abcdef0123456789abcdef";
+
+fn clock() -> Arc<StoreClock> {
+    Arc::default()
+}
 
 fn identity() -> Identity {
     Identity {
@@ -39,7 +49,7 @@ fn outcome(row: u64, status: Status) -> RowOutcome {
 fn resume_replays_finished_rows_and_flags_rows_that_may_have_been_sent() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("out.csv.journal");
-    let journal = Journal::create(&path, &identity()).expect("create");
+    let journal = Journal::create(&path, &identity(), RUN, clock()).expect("create");
     for row in 1..=3 {
         journal.sending(row);
     }
@@ -52,7 +62,7 @@ fn resume_replays_finished_rows_and_flags_rows_that_may_have_been_sent() {
     file.write_all(b"F,3,crea").expect("write");
     drop(file);
 
-    let (journal, finished) = Journal::resume(&path, &identity()).expect("resume");
+    let (journal, finished) = Journal::resume(&path, &identity(), clock()).expect("resume");
     assert_eq!(finished.count(), 2);
     let second = finished.outcome(2).expect("row 2");
     assert_eq!(second.status, Status::Failed);
@@ -61,7 +71,7 @@ fn resume_replays_finished_rows_and_flags_rows_that_may_have_been_sent() {
     assert_eq!(finished.maybe_sent, HashSet::from([3, 4]));
     journal.finished(&outcome(3, Status::Created), false);
     drop(journal);
-    let (_, finished) = Journal::resume(&path, &identity()).expect("resume again");
+    let (_, finished) = Journal::resume(&path, &identity(), clock()).expect("resume again");
     assert_eq!(finished.count(), 3);
     assert_eq!(finished.maybe_sent, HashSet::from([4]));
 }
@@ -70,7 +80,7 @@ fn resume_replays_finished_rows_and_flags_rows_that_may_have_been_sent() {
 fn finished_lines_wait_for_the_next_sending_line() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("out.csv.journal");
-    let journal = Journal::create(&path, &identity()).expect("create");
+    let journal = Journal::create(&path, &identity(), RUN, clock()).expect("create");
     journal.sending(1);
     journal.sending(2);
     journal.finished(&outcome(1, Status::Created), false);
@@ -86,7 +96,7 @@ fn finished_lines_wait_for_the_next_sending_line() {
     journal.finished(&outcome(2, Status::Created), false);
     // A killed process writes nothing more: row 2's F line is lost, its S line is not.
     std::mem::forget(journal);
-    let (_, finished) = Journal::resume(&path, &identity()).expect("resume");
+    let (_, finished) = Journal::resume(&path, &identity(), clock()).expect("resume");
     assert_eq!(finished.count(), 1);
     assert_eq!(finished.maybe_sent, HashSet::from([2, 3]));
 }
@@ -98,7 +108,7 @@ fn a_journal_that_cannot_be_written_says_so_and_takes_no_more_lines() {
         .write(true)
         .open("/dev/full")
         .expect("/dev/full");
-    let journal = Journal::new(full);
+    let journal = Journal::new(full, clock());
     journal.finished(&outcome(1, Status::Created), false);
     assert!(!journal.sending(2), "the create of row 2 must not leave");
     assert!(journal.take_error().is_some());
@@ -110,7 +120,7 @@ fn a_journal_that_cannot_be_written_says_so_and_takes_no_more_lines() {
 fn open_batches_are_those_with_unfinished_rows() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("out.csv.journal");
-    let journal = Journal::create(&path, &identity()).expect("create");
+    let journal = Journal::create(&path, &identity(), RUN, clock()).expect("create");
     journal.sending_all(&[1, 2]);
     journal.batch(1, 2, "k1", "t1");
     journal.sending_all(&[3, 5]);
@@ -119,7 +129,7 @@ fn open_batches_are_those_with_unfinished_rows() {
     journal.finished(&outcome(2, Status::Created), false);
     journal.finished(&outcome(3, Status::Created), false);
     drop(journal);
-    let (_, finished) = Journal::resume(&path, &identity()).expect("resume");
+    let (_, finished) = Journal::resume(&path, &identity(), clock()).expect("resume");
     assert_eq!(finished.count(), 3);
     assert_eq!(finished.maybe_sent, HashSet::from([5]));
     let open = OpenBatch {
@@ -141,7 +151,7 @@ fn version_1_journals_are_still_read() {
         id.fingerprint, id.store_id, id.api_url
     );
     std::fs::write(&path, header).expect("write");
-    let (_, finished) = Journal::resume(&path, &id).expect("a version 1 journal");
+    let (_, finished) = Journal::resume(&path, &id, clock()).expect("a version 1 journal");
     assert_eq!(finished.maybe_sent, HashSet::from([1]));
 }
 
@@ -149,21 +159,21 @@ fn version_1_journals_are_still_read() {
 fn resume_refuses_another_input_or_store() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("j");
-    drop(Journal::create(&path, &identity()).expect("create"));
+    drop(Journal::create(&path, &identity(), RUN, clock()).expect("create"));
     let other_input = Identity {
         fingerprint: "3:abd".into(),
         ..identity()
     };
-    let err = Journal::resume(&path, &other_input).err();
+    let err = Journal::resume(&path, &other_input, clock()).err();
     assert!(matches!(err, Some(JournalError::OtherInput { .. })));
     let other_store = Identity {
         store_id: 8,
         ..identity()
     };
-    let err = Journal::resume(&path, &other_store).err();
+    let err = Journal::resume(&path, &other_store, clock()).err();
     assert!(matches!(err, Some(JournalError::OtherStore { .. })));
     std::fs::write(&path, "something else\n").expect("write");
-    let err = Journal::resume(&path, &identity()).err();
+    let err = Journal::resume(&path, &identity(), clock()).err();
     assert!(matches!(err, Some(JournalError::NotAJournal { .. })));
 }
 
@@ -175,4 +185,35 @@ fn fingerprint_changes_with_the_content() {
     let first = fingerprint(&path).expect("fingerprint");
     std::fs::write(&path, "email\nb@example.com\n").expect("write");
     assert_ne!(first, fingerprint(&path).expect("fingerprint"));
+}
+
+/// The run's id and its start by the store's clock come back on resume; a resumed run keeps the
+/// first run's start and writes it once.
+#[test]
+fn run_id_and_the_store_start_survive_a_resume() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("r.journal");
+    let first = clock();
+    let journal = Journal::create(&path, &identity(), RUN, Arc::clone(&first)).expect("create");
+    let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    first.resume_from(started);
+    // The `T` line goes out with the next line, whatever its kind.
+    journal.finished(&outcome(1, Status::Created), true);
+    assert!(journal.sending(2));
+    drop(journal);
+    let text = std::fs::read_to_string(&path).expect("journal");
+    assert_eq!(text.matches("T,1700000000").count(), 1, "{text}");
+    assert!(text.lines().next().unwrap().ends_with(RUN), "{text}");
+    assert!(text.contains("T,1700000000\nF,1,created"), "{text}");
+
+    let second = clock();
+    let (journal, finished) =
+        Journal::resume(&path, &identity(), Arc::clone(&second)).expect("resume");
+    assert_eq!(finished.run_id.as_deref(), Some(RUN));
+    assert_eq!(finished.store_started, Some(started));
+    assert_eq!(second.started(), Some(started));
+    assert!(journal.sending(3));
+    drop(journal);
+    let text = std::fs::read_to_string(&path).expect("journal");
+    assert_eq!(text.matches("T,").count(), 1, "written once: {text}");
 }

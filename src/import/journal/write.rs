@@ -7,10 +7,13 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use super::replay::{drop_torn_line, read};
 use super::{Identity, JournalError, MAGIC, VERSION, one_line};
+use crate::ecwid::StoreClock;
 use crate::import::resumed::Finished;
 use crate::outcome::RowOutcome;
 
@@ -19,6 +22,10 @@ use crate::outcome::RowOutcome;
 pub struct Journal {
     file: Mutex<Lines>,
     error: Mutex<Option<io::Error>>,
+    /// The run's start by the store's clock, written in a `T` line with the first line after
+    /// it is known.
+    clock: Arc<StoreClock>,
+    start_noted: AtomicBool,
 }
 
 /// The journal file, and lines formatted but not yet written.
@@ -36,34 +43,49 @@ const PENDING_MAX: usize = 16 * 1024;
 
 impl Journal {
     /// Starts a new journal at `path`, replacing none: the caller has checked that none exists.
-    pub(crate) fn create(path: &Path, identity: &Identity) -> io::Result<Self> {
+    pub(crate) fn create(
+        path: &Path,
+        identity: &Identity,
+        run_id: &str,
+        clock: Arc<StoreClock>,
+    ) -> io::Result<Self> {
         let file = OpenOptions::new().write(true).create_new(true).open(path)?;
-        let journal = Self::new(file);
+        let journal = Self::new(file, clock);
         journal.append(&[
             MAGIC,
             VERSION,
             &identity.fingerprint,
             &identity.store_id.to_string(),
             &identity.api_url,
+            run_id,
         ])?;
         Ok(journal)
     }
 
     /// Opens the journal of an interrupted run to go on with it: what it finished, and the
     /// journal to append to.
+    /// The interrupted run's start by the store's clock, when it knew it, is this run's too.
     pub(crate) fn resume(
         path: &Path,
         identity: &Identity,
+        clock: Arc<StoreClock>,
     ) -> Result<(Self, Finished), JournalError> {
         let mut file = OpenOptions::new().read(true).write(true).open(path)?;
         drop_torn_line(&mut file)?;
         file.seek(SeekFrom::Start(0))?;
         let finished = read(&mut file, path, identity)?;
         file.seek(SeekFrom::End(0))?;
-        Ok((Self::new(file), finished))
+        if let Some(started) = finished.store_started {
+            clock.resume_from(started);
+        }
+        let journal = Self::new(file, clock);
+        journal
+            .start_noted
+            .store(finished.store_started.is_some(), Ordering::Relaxed);
+        Ok((journal, finished))
     }
 
-    pub(super) fn new(file: File) -> Self {
+    pub(super) fn new(file: File, clock: Arc<StoreClock>) -> Self {
         Self {
             file: Mutex::new(Lines {
                 file,
@@ -71,6 +93,8 @@ impl Journal {
                 broken: false,
             }),
             error: Mutex::new(None),
+            clock,
+            start_noted: AtomicBool::new(false),
         }
     }
 
@@ -160,7 +184,17 @@ impl Journal {
             // A small formatting buffer: the csv crate's default zeroes 8 KiB per writer.
             let mut format = csv::WriterBuilder::new()
                 .buffer_capacity(256)
+                .flexible(true)
                 .from_writer(&mut *pending);
+            if !self.start_noted.load(Ordering::Relaxed)
+                && let Some(started) = self.clock.started()
+            {
+                let seconds = started
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                format.write_record(["T", &seconds.to_string()])?;
+                self.start_noted.store(true, Ordering::Relaxed);
+            }
             for fields in records {
                 format.write_record(fields.as_ref())?;
             }
