@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::customer::fields::Field;
+use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
 
 /// A checked mapping file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +148,15 @@ fn mapped_fields(
     for (key, value) in flat {
         let key = &key;
         let key_at = format!("fields.{key}");
+        if Field::is_extra_without_key(key) {
+            return Err(key_error(
+                &key_at,
+                format!(
+                    "names no extra field: put the key of the extra field after the dot, as the \
+                     store names it (\"extrafields.{EXAMPLE_EXTRA_KEY}\" = \"Loyalty number\")"
+                ),
+            ));
+        }
         let field = Field::parse(key).ok_or_else(|| {
             key_error(
                 &key_at,
@@ -287,6 +296,12 @@ pub(crate) fn starter() -> String {
         } else {
             path.clone()
         };
+        if matches!(field, Field::Extra(_)) {
+            text.push_str(
+                "# Extra fields: one key per extra field, after extrafields. as the store names\n\
+                 # it (only the key and the value are sent), for example:\n",
+            );
+        }
         let _ = writeln!(text, "# {key} = \"{path}\"");
     }
     text
@@ -334,6 +349,38 @@ mod tests {
         );
     }
 
+    /// The e-invoicing fields, state names and extra fields are field paths too; an extra
+    /// field's key is kept as written, quoted or nested.
+    #[test]
+    fn maps_invoicing_state_names_and_extra_fields() {
+        let m = parse(
+            "[fields]\nemail = \"E-mail\"\nfiscalCode = \"Codice fiscale\"\n\
+             \"shippingAddresses.0.stateOrProvinceName\" = \"Provincia\"\n\
+             \"extrafields.Loyalty_ID\" = \"Tessera\"\n\
+             extrafields.tier = { value = \"gold\" }\n",
+        )
+        .unwrap();
+        let keys: Vec<(String, String)> = m
+            .fields
+            .iter()
+            .map(|f| (f.key.clone(), f.field.to_string()))
+            .collect();
+        let pair = |k: &str, f: &str| (k.to_string(), f.to_string());
+        assert_eq!(
+            keys,
+            vec![
+                pair("email", "email"),
+                pair("fiscalCode", "fiscalCode"),
+                pair(
+                    "shippingAddresses.0.stateOrProvinceName",
+                    "shippingAddresses.0.stateOrProvinceName"
+                ),
+                pair("extrafields.Loyalty_ID", "extrafields.Loyalty_ID"),
+                pair("extrafields.tier", "extrafields.tier"),
+            ]
+        );
+    }
+
     /// Mistakes name the key and say what to write instead.
     #[test]
     fn mistakes_name_the_key() {
@@ -372,6 +419,11 @@ mod tests {
             ("[fields]\nemail = {}", "fields.email", "column name"),
             ("emial = \"x\"", "emial", "unknown key"),
             ("strip_leading_quote = true", "fields", "missing"),
+            (
+                "[fields]\nemail = \"a\"\nextrafields = \"b\"",
+                "fields.extrafields",
+                "key of the extra field",
+            ),
         ] {
             match parse(text) {
                 Err(MappingError::Key {

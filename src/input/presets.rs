@@ -58,7 +58,7 @@ impl fmt::Display for Preset {
 }
 
 /// What a preset's value goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
     Field(Field),
     /// A country given either as a code (`DE`) or a name (`Germany`): a two-letter value is
@@ -75,10 +75,10 @@ pub(crate) enum Target {
 
 impl Target {
     /// The fields this target may fill: what a mapping file must name to replace it.
-    pub(crate) fn fields(self) -> Vec<Field> {
+    pub(crate) fn fields(&self) -> Vec<Field> {
         match self {
-            Target::Field(f) => vec![f],
-            Target::Country { code, name } => vec![code, name],
+            Target::Field(f) => vec![f.clone()],
+            Target::Country { code, name } => vec![code.clone(), name.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
         }
     }

@@ -3,6 +3,7 @@
 mod batch;
 mod cli;
 mod e2e;
+mod fields;
 mod import;
 mod mapping;
 mod operator;

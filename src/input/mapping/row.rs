@@ -104,7 +104,7 @@ impl ColumnMap {
         let mut notes = Vec::new();
         for rule in &self.rules {
             let value = value(&rule.fill)?;
-            match rule.target {
+            match &rule.target {
                 Target::Field(field) => row.set(field, &rule.label, &value),
                 Target::Country { code, name } => {
                     let is_code =
@@ -119,7 +119,7 @@ impl ColumnMap {
                         rule.label
                     ));
                 }
-                Target::TaxExemptWithoutId => row.set(Field::TaxExempt, &rule.label, &value),
+                Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
             }
         }
         let email_label = &self.rules[self.email_rule].label;
@@ -185,13 +185,13 @@ impl ColumnMap {
 /// check.
 trait Apply {
     type Done;
-    fn set(&mut self, field: Field, column: &str, value: &str);
+    fn set(&mut self, field: &Field, column: &str, value: &str);
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
 }
 
 impl Apply for RowBuilder {
     type Done = CustomerRequest;
-    fn set(&mut self, field: Field, column: &str, value: &str) {
+    fn set(&mut self, field: &Field, column: &str, value: &str) {
         RowBuilder::set(self, field, column, value);
     }
     fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
@@ -201,7 +201,7 @@ impl Apply for RowBuilder {
 
 impl Apply for RowChecker {
     type Done = Checked;
-    fn set(&mut self, field: Field, column: &str, value: &str) {
+    fn set(&mut self, field: &Field, column: &str, value: &str) {
         self.check(field, column, value);
     }
     fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
