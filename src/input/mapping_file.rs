@@ -18,7 +18,8 @@ pub struct MappingFile {
     pub(crate) path: PathBuf,
     /// In the order of the file.
     pub(crate) fields: Vec<Mapped>,
-    /// `strip_leading_quote`; `None` leaves it to the preset.
+    /// `strip_leading_quote`; `None` leaves it to the preset. `false` keeps Excel's text
+    /// marker, but not the guard before a formula, which every import removes.
     pub(crate) strip_leading_quote: Option<bool>,
 }
 
@@ -280,7 +281,8 @@ pub(crate) fn starter() -> String {
          # from the preset (--preset, detected from the header by default). Uncomment a line\n\
          # and put your column's name in it.\n\
          \n\
-         # Remove Excel's leading ' (a text marker) from every value:\n\
+         # Remove Excel's leading ' (a text marker) from every value (a ' before = + - @ is\n\
+         # removed in any case: the results files put it before formulas):\n\
          # strip_leading_quote = true\n\
          \n\
          [fields]\n\

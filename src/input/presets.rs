@@ -36,7 +36,9 @@ impl Preset {
     }
 
     /// Excel marks a cell as text with a leading `'`, and Shopify writes phones and zips that
-    /// way so that leading zeros survive; nobody means the quote as part of the value.
+    /// way so that leading zeros survive; nobody means the quote as part of the value. Apart
+    /// from this, every preset removes the `'` that the output files put before a formula
+    /// (`input::formulas`); the mapping removes one `'` at most, whichever rule applies.
     pub(crate) fn strips_leading_quote(self) -> bool {
         !matches!(self, Preset::Ecwid)
     }

@@ -4,6 +4,7 @@ mod batch;
 mod cli;
 mod e2e;
 mod fields;
+mod formulas;
 mod import;
 mod mapping;
 mod operator;

@@ -9,6 +9,7 @@ use csv::ByteRecord;
 
 use super::{ColumnMap, Fill, Rule};
 use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
+use crate::input::formulas;
 use crate::input::mapping_file::{MappingFile, Source};
 use crate::input::presets::{self, Preset, Target};
 
@@ -90,9 +91,14 @@ impl ColumnMap {
     /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
+        // A name the failed-rows file guarded as a formula is read without the guard.
         let names: Vec<String> = headers
             .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .map(|h| {
+                let name = String::from_utf8_lossy(h);
+                let name = name.trim();
+                formulas::unguard(name).unwrap_or(name).trim().to_string()
+            })
             .collect();
         same_names(&names)?;
         let (preset, reason) = choose_preset(layout.preset, &names);

@@ -12,6 +12,7 @@ use super::{ColumnMap, Fill};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
+use crate::input::formulas;
 use crate::input::presets::Target;
 
 /// A row's request, with notes on what was left out of it and why.
@@ -172,12 +173,17 @@ impl ColumnMap {
         Ok(Cow::Borrowed(""))
     }
 
+    /// The cell trimmed, without one leading `'`: any `'` where the preset or mapping file
+    /// strips Excel's text marker, else only the guard the output files put before a formula
+    /// (in every preset). Never two: `''=x` is read as `'=x`, as the file's own cell.
     fn clean<'c>(&self, cell: &'c str) -> &'c str {
         let cell = trim_cell(cell);
-        match cell.strip_prefix('\'') {
-            Some(rest) if self.strip_quote => trim_cell(rest),
-            _ => cell,
-        }
+        let rest = if self.strip_quote {
+            cell.strip_prefix('\'')
+        } else {
+            formulas::unguard(cell)
+        };
+        rest.map_or(cell, trim_cell)
     }
 }
 
