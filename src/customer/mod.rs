@@ -43,6 +43,19 @@ pub struct CustomerRequest {
     pub lang: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_admin_notes: Option<String>,
+    /// Italian e-invoicing: the customer's codice fiscale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fiscal_code: Option<String>,
+    /// Italian e-invoicing: the certified (PEC) address invoices go to. Text, not checked as
+    /// an email address: the API documents it as a string with no format, so the store judges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electronic_invoice_pec_email: Option<String>,
+    /// Italian e-invoicing: the SDI recipient code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electronic_invoice_sdi_code: Option<String>,
+    /// In the order of the row's columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extrafields: Option<Vec<ExtraField>>,
 }
 
 /// `billingPerson` and each entry of `shippingAddresses` (same fields).
@@ -66,7 +79,23 @@ pub struct Address {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_or_province_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_or_province_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+}
+
+/// One entry of `extrafields`: a customer extra field, by the key the store gave it.
+///
+/// The API's entries also have a `title` and a `type`, which belong to the store's settings of
+/// the extra field, not to the customer. ecwid-import has no way to read those settings (the
+/// API it uses has no endpoint for them), and a title or type made up here could disagree with
+/// them, so it sends the key and the value only and leaves the rest to the store. A title and
+/// type in a body read back (the sandbox's) are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExtraField {
+    pub key: String,
+    pub value: String,
 }
 
 /// One entry of `contacts`.

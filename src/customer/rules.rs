@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::fields::{AddressField, ContactField, Field};
-use super::{Address, CONTACT_TYPES, Contact, CustomerRequest, countries};
+use super::{Address, CONTACT_TYPES, Contact, CustomerRequest, ExtraField, countries};
 
 /// One broken rule in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,13 @@ pub(crate) fn accepted(field: Field) -> String {
         Field::CustomerGroupName => {
             "the name of one of the store's customer groups, any case".into()
         }
+        Field::ElectronicInvoicePecEmail => {
+            "any text (not checked as an email address: the API documents no form for it)".into()
+        }
+        Field::Extra(_) => "any text. An example of `extrafields.<key>`: one column per extra \
+             field of the store, named by its key (case kept), sent as `{\"key\": \"<key>\", \
+             \"value\": <the cell>}`"
+            .into(),
         _ => "any text".into(),
     }
 }
@@ -156,7 +163,7 @@ pub(crate) fn is_contact_type(text: &str) -> bool {
 
 /// The rule that a filled, trimmed `value` of `field` breaks, if any. This is the one place
 /// that says which values each field takes; [`accepted`] says it in words.
-pub(crate) fn broken_rule(field: Field, value: &str) -> Option<&'static str> {
+pub(crate) fn broken_rule(field: &Field, value: &str) -> Option<&'static str> {
     let (ok, rule) = match field {
         Field::Email => (is_email(value), RULE_EMAIL),
         Field::CustomerGroupId | Field::Contact(_, ContactField::OrderBy) => {
@@ -222,7 +229,7 @@ impl RowChecker {
     /// cell (after trimming) leaves the field out of the request.
     pub(crate) fn check<'v>(
         &mut self,
-        field: Field,
+        field: &Field,
         column: &str,
         raw: &'v str,
     ) -> Option<&'v str> {
@@ -235,7 +242,7 @@ impl RowChecker {
             Field::TaxId => self.tax_id_seen = true,
             Field::CustomerGroupId => self.group_id_seen = true,
             Field::CustomerGroupName => self.group_name_seen = true,
-            Field::Contact(position, part) => self.contact_cell(position, part, column, value),
+            Field::Contact(position, part) => self.contact_cell(*position, *part, column, value),
             Field::TaxExempt if parse_bool(value) == Some(true) => {
                 self.tax_exempt = Some((column.to_string(), value.to_string()));
             }
@@ -348,6 +355,7 @@ pub(crate) struct RowBuilder {
     billing: Address,
     shipping: BTreeMap<usize, Address>,
     contacts: BTreeMap<usize, Contact>,
+    extrafields: Vec<ExtraField>,
 }
 
 impl RowBuilder {
@@ -356,7 +364,7 @@ impl RowBuilder {
     }
 
     /// Applies one cell, as [`RowChecker::check`] does, and keeps its value in the form sent.
-    pub(crate) fn set(&mut self, field: Field, column: &str, raw: &str) {
+    pub(crate) fn set(&mut self, field: &Field, column: &str, raw: &str) {
         let Some(value) = self.checker.check(field, column, raw) else {
             return;
         };
@@ -374,10 +382,17 @@ impl RowBuilder {
             Field::AcceptMarketing => r.accept_marketing = parse_bool(value),
             Field::Lang => r.lang = text(),
             Field::PrivateAdminNotes => r.private_admin_notes = text(),
-            Field::Billing(a) => set_address(&mut self.billing, a, value),
-            Field::Shipping(i, a) => set_address(self.shipping.entry(i).or_default(), a, value),
+            Field::FiscalCode => r.fiscal_code = text(),
+            Field::ElectronicInvoicePecEmail => r.electronic_invoice_pec_email = text(),
+            Field::ElectronicInvoiceSdiCode => r.electronic_invoice_sdi_code = text(),
+            Field::Billing(a) => set_address(&mut self.billing, *a, value),
+            Field::Shipping(i, a) => set_address(self.shipping.entry(*i).or_default(), *a, value),
+            Field::Extra(key) => self.extrafields.push(ExtraField {
+                key: key.to_string(),
+                value: value.to_string(),
+            }),
             Field::Contact(i, c) => {
-                let contact = self.contacts.entry(i).or_default();
+                let contact = self.contacts.entry(*i).or_default();
                 match c {
                     ContactField::Type => contact.kind = Some(value.to_ascii_uppercase()),
                     ContactField::Contact => contact.contact = text(),
@@ -401,6 +416,7 @@ impl RowBuilder {
         request.shipping_addresses = (!shipping.is_empty()).then_some(shipping);
         let contacts: Vec<Contact> = self.contacts.into_values().collect();
         request.contacts = (!contacts.is_empty()).then_some(contacts);
+        request.extrafields = (!self.extrafields.is_empty()).then_some(self.extrafields);
         Ok(request)
     }
 }
@@ -419,6 +435,7 @@ fn set_address(address: &mut Address, field: AddressField, value: &str) {
         AddressField::CountryName => &mut address.country_name,
         AddressField::PostalCode => &mut address.postal_code,
         AddressField::StateOrProvinceCode => &mut address.state_or_province_code,
+        AddressField::StateOrProvinceName => &mut address.state_or_province_name,
         AddressField::Phone => &mut address.phone,
     };
     *slot = Some(value.to_string());

@@ -9,8 +9,8 @@ fn row(cells: &[(&str, &str)]) -> Result<CustomerRequest, Vec<Problem>> {
     let mut checker = RowChecker::new();
     for &(column, raw) in cells {
         let field = Field::parse(column).unwrap_or_else(|| panic!("{column} is canonical"));
-        builder.set(field, column, raw);
-        checker.check(field, column, raw);
+        builder.set(&field, column, raw);
+        checker.check(&field, column, raw);
     }
     let built = builder.finish("email");
     // A dry run only checks: it must find exactly the problems an import finds.
@@ -93,11 +93,11 @@ fn text_values_are_trimmed_and_keep_inner_line_breaks() {
 #[test]
 fn blank_cells_are_left_out_of_the_request() {
     let mut builder = RowBuilder::new();
-    builder.set(Field::Email, "email", "ann@example.com");
+    builder.set(&Field::Email, "email", "ann@example.com");
     for field in Field::canonical() {
         if field != Field::Email {
             for blank in ["", "   ", "\t", " \r\n "] {
-                builder.set(field, &field.to_string(), blank);
+                builder.set(&field, &field.to_string(), blank);
             }
         }
     }
@@ -334,7 +334,7 @@ fn missing_email_is_a_required_problem() {
         vec![problem("email", "", RULE_EMAIL_REQUIRED)]
     );
     let mut builder = RowBuilder::new();
-    builder.set(Field::Email, "E-Mail Address", "");
+    builder.set(&Field::Email, "E-Mail Address", "");
     assert_eq!(
         builder.finish("E-Mail Address").unwrap_err(),
         vec![problem("E-Mail Address", "", RULE_EMAIL_REQUIRED)]
@@ -596,6 +596,9 @@ fn request_with_every_column_group_serializes_exactly() {
         ("acceptMarketing", "n"),
         ("lang", "pt_BR"),
         ("privateAdminNotes", "VIP\ncall first"),
+        ("fiscalCode", "SMTNNA80A41H501X"),
+        ("electronicInvoicePecEmail", "ann@pec.example.it"),
+        ("electronicInvoiceSdiCode", "M5UXCR1"),
         ("billingPerson.name", "Ann Smith"),
         ("billingPerson.companyName", "Smith GmbH"),
         ("billingPerson.street", "Hauptstr. 1"),
@@ -604,6 +607,7 @@ fn request_with_every_column_group_serializes_exactly() {
         ("billingPerson.countryName", "Germany"),
         ("billingPerson.postalCode", "10115"),
         ("billingPerson.stateOrProvinceCode", "BE"),
+        ("billingPerson.stateOrProvinceName", "Berlin"),
         ("billingPerson.phone", "+49 30 1"),
         ("shippingAddresses.0.name", "Ann at work"),
         ("shippingAddresses.0.companyName", "Smith GmbH"),
@@ -613,6 +617,7 @@ fn request_with_every_column_group_serializes_exactly() {
         ("shippingAddresses.0.countryName", "Germany"),
         ("shippingAddresses.0.postalCode", "14467"),
         ("shippingAddresses.0.stateOrProvinceCode", "BB"),
+        ("shippingAddresses.0.stateOrProvinceName", "Brandenburg"),
         ("shippingAddresses.0.phone", "+49 331 2"),
         ("shippingAddresses.1.city", "Wien"),
         ("shippingAddresses.1.countryCode", "at"),
@@ -625,6 +630,8 @@ fn request_with_every_column_group_serializes_exactly() {
         ("contacts.1.type", "Telegram"),
         ("contacts.1.contact", "https://t.me/ann"),
         ("contacts.1.handle", "@ann"),
+        ("extrafields.loyalty_id", " L-0042 "),
+        ("ExtraFields.Birthday", "03-14"),
     ]);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -640,6 +647,9 @@ fn request_with_every_column_group_serializes_exactly() {
             "acceptMarketing": false,
             "lang": "pt_BR",
             "privateAdminNotes": "VIP\ncall first",
+            "fiscalCode": "SMTNNA80A41H501X",
+            "electronicInvoicePecEmail": "ann@pec.example.it",
+            "electronicInvoiceSdiCode": "M5UXCR1",
             "billingPerson": {
                 "name": "Ann Smith",
                 "companyName": "Smith GmbH",
@@ -649,6 +659,7 @@ fn request_with_every_column_group_serializes_exactly() {
                 "countryName": "Germany",
                 "postalCode": "10115",
                 "stateOrProvinceCode": "BE",
+                "stateOrProvinceName": "Berlin",
                 "phone": "+49 30 1",
             },
             "shippingAddresses": [
@@ -661,6 +672,7 @@ fn request_with_every_column_group_serializes_exactly() {
                     "countryName": "Germany",
                     "postalCode": "14467",
                     "stateOrProvinceCode": "BB",
+                    "stateOrProvinceName": "Brandenburg",
                     "phone": "+49 331 2",
                 },
                 {"city": "Wien", "countryCode": "AT"},
@@ -676,7 +688,35 @@ fn request_with_every_column_group_serializes_exactly() {
                 },
                 {"type": "TELEGRAM", "contact": "https://t.me/ann", "handle": "@ann"},
             ],
+            "extrafields": [
+                {"key": "loyalty_id", "value": "L-0042"},
+                {"key": "Birthday", "value": "03-14"},
+            ],
         })
+    );
+}
+
+/// The e-invoicing fields, the state names and extra fields are text: any value is sent as
+/// given (trimmed). The PEC address is not checked as an email: the API documents it as a
+/// string only, and the store is the judge of it.
+#[test]
+fn invoicing_state_names_and_extra_fields_are_text() {
+    let request = valid(&[
+        EMAIL,
+        ("electronicInvoicePecEmail", " not an address "),
+        ("fiscalCode", "x"),
+        ("billingPerson.stateOrProvinceName", "Île-de-France"),
+        ("extrafields.note", " two\nlines "),
+    ]);
+    let body = serde_json::to_value(&request).unwrap();
+    assert_eq!(body["electronicInvoicePecEmail"], "not an address");
+    assert_eq!(
+        body["billingPerson"]["stateOrProvinceName"],
+        "Île-de-France"
+    );
+    assert_eq!(
+        body["extrafields"],
+        json!([{"key": "note", "value": "two\nlines"}])
     );
 }
 

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::customer::fields::Field;
+use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
 
 /// A checked mapping file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,8 @@ pub struct MappingFile {
     pub(crate) path: PathBuf,
     /// In the order of the file.
     pub(crate) fields: Vec<Mapped>,
-    /// `strip_leading_quote`; `None` leaves it to the preset.
+    /// `strip_leading_quote`; `None` leaves it to the preset. `false` keeps Excel's text
+    /// marker, but not the guard before a formula, which every import removes.
     pub(crate) strip_leading_quote: Option<bool>,
 }
 
@@ -148,6 +149,15 @@ fn mapped_fields(
     for (key, value) in flat {
         let key = &key;
         let key_at = format!("fields.{key}");
+        if Field::is_extra_without_key(key) {
+            return Err(key_error(
+                &key_at,
+                format!(
+                    "names no extra field: put the key of the extra field after the dot, as the \
+                     store names it (\"extrafields.{EXAMPLE_EXTRA_KEY}\" = \"Loyalty number\")"
+                ),
+            ));
+        }
         let field = Field::parse(key).ok_or_else(|| {
             key_error(
                 &key_at,
@@ -271,7 +281,8 @@ pub(crate) fn starter() -> String {
          # from the preset (--preset, detected from the header by default). Uncomment a line\n\
          # and put your column's name in it.\n\
          \n\
-         # Remove Excel's leading ' (a text marker) from every value:\n\
+         # Remove Excel's leading ' (a text marker) from every value (a ' before = + - @ is\n\
+         # removed in any case: the results files put it before formulas):\n\
          # strip_leading_quote = true\n\
          \n\
          [fields]\n\
@@ -287,6 +298,12 @@ pub(crate) fn starter() -> String {
         } else {
             path.clone()
         };
+        if matches!(field, Field::Extra(_)) {
+            text.push_str(
+                "# Extra fields: one key per extra field, after extrafields. as the store names\n\
+                 # it (only the key and the value are sent), for example:\n",
+            );
+        }
         let _ = writeln!(text, "# {key} = \"{path}\"");
     }
     text
@@ -334,6 +351,38 @@ mod tests {
         );
     }
 
+    /// The e-invoicing fields, state names and extra fields are field paths too; an extra
+    /// field's key is kept as written, quoted or nested.
+    #[test]
+    fn maps_invoicing_state_names_and_extra_fields() {
+        let m = parse(
+            "[fields]\nemail = \"E-mail\"\nfiscalCode = \"Codice fiscale\"\n\
+             \"shippingAddresses.0.stateOrProvinceName\" = \"Provincia\"\n\
+             \"extrafields.Loyalty_ID\" = \"Tessera\"\n\
+             extrafields.tier = { value = \"gold\" }\n",
+        )
+        .unwrap();
+        let keys: Vec<(String, String)> = m
+            .fields
+            .iter()
+            .map(|f| (f.key.clone(), f.field.to_string()))
+            .collect();
+        let pair = |k: &str, f: &str| (k.to_string(), f.to_string());
+        assert_eq!(
+            keys,
+            vec![
+                pair("email", "email"),
+                pair("fiscalCode", "fiscalCode"),
+                pair(
+                    "shippingAddresses.0.stateOrProvinceName",
+                    "shippingAddresses.0.stateOrProvinceName"
+                ),
+                pair("extrafields.Loyalty_ID", "extrafields.Loyalty_ID"),
+                pair("extrafields.tier", "extrafields.tier"),
+            ]
+        );
+    }
+
     /// Mistakes name the key and say what to write instead.
     #[test]
     fn mistakes_name_the_key() {
@@ -372,6 +421,11 @@ mod tests {
             ("[fields]\nemail = {}", "fields.email", "column name"),
             ("emial = \"x\"", "emial", "unknown key"),
             ("strip_leading_quote = true", "fields", "missing"),
+            (
+                "[fields]\nemail = \"a\"\nextrafields = \"b\"",
+                "fields.extrafields",
+                "key of the extra field",
+            ),
         ] {
             match parse(text) {
                 Err(MappingError::Key {

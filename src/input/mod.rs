@@ -1,7 +1,9 @@
 //! The input stage: open, transcode and parse the file (`reader`), then give each column its
 //! meaning and each row its request (`mapping`), by a preset (`presets`) and the user's own
-//! mapping file (`mapping_file`).
+//! mapping file (`mapping_file`). `formulas` says which cells a spreadsheet would evaluate: the
+//! output files guard them with a leading `'`, which the mapping removes again on import.
 
+pub(crate) mod formulas;
 pub mod mapping;
 pub mod mapping_file;
 pub mod presets;

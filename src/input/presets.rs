@@ -36,7 +36,9 @@ impl Preset {
     }
 
     /// Excel marks a cell as text with a leading `'`, and Shopify writes phones and zips that
-    /// way so that leading zeros survive; nobody means the quote as part of the value.
+    /// way so that leading zeros survive; nobody means the quote as part of the value. Apart
+    /// from this, every preset removes the `'` that the output files put before a formula
+    /// (`input::formulas`); the mapping removes one `'` at most, whichever rule applies.
     pub(crate) fn strips_leading_quote(self) -> bool {
         !matches!(self, Preset::Ecwid)
     }
@@ -58,7 +60,7 @@ impl fmt::Display for Preset {
 }
 
 /// What a preset's value goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
     Field(Field),
     /// A country given either as a code (`DE`) or a name (`Germany`): a two-letter value is
@@ -75,10 +77,10 @@ pub(crate) enum Target {
 
 impl Target {
     /// The fields this target may fill: what a mapping file must name to replace it.
-    pub(crate) fn fields(self) -> Vec<Field> {
+    pub(crate) fn fields(&self) -> Vec<Field> {
         match self {
-            Target::Field(f) => vec![f],
-            Target::Country { code, name } => vec![code, name],
+            Target::Field(f) => vec![f.clone()],
+            Target::Country { code, name } => vec![code.clone(), name.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
         }
     }

@@ -5,6 +5,10 @@
 //! end, so the file at the output path is always complete: a crash leaves the previous file, or
 //! none, never half of one. The temporary files are listed in the run's [`TempFiles`], so that a
 //! second Ctrl-C removes them too.
+//!
+//! Merchants open both in a spreadsheet, so every cell that one would evaluate as a formula
+//! (see [`formulas`]) is written with a leading `'`: the email, the error, and each original
+//! cell and header name of the failed-rows file. The import removes that `'` again.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -13,6 +17,7 @@ use csv::ByteRecord;
 use tempfile::NamedTempFile;
 
 use super::temp_files::TempFiles;
+use crate::input::formulas;
 use crate::outcome::RowOutcome;
 
 /// The results file's columns, in order.
@@ -34,6 +39,8 @@ pub(crate) struct ResultsWriter {
     output: PathBuf,
     failed_output: PathBuf,
     temp_files: TempFiles,
+    /// Room to put the guard before a cell, kept across rows.
+    guarded: Vec<u8>,
 }
 
 impl ResultsWriter {
@@ -56,32 +63,35 @@ impl ResultsWriter {
             .flexible(true)
             .buffer_capacity(BUFFER)
             .from_writer(temp_files.create(|| temp_beside(failed_output))?);
-        failed.write_byte_record(input_headers)?;
+        let mut guarded = Vec::new();
+        write_guarded_record(&mut failed, input_headers, &mut guarded)?;
         Ok(Self {
             results,
             failed,
             output: output.to_path_buf(),
             failed_output: failed_output.to_path_buf(),
             temp_files: temp_files.clone(),
+            guarded,
         })
     }
 
     pub(crate) fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
         // Field by field, numbers formatted on the stack: no allocation a row.
         let mut digits = Digits::default();
+        let guarded = &mut self.guarded;
         let results = &mut self.results;
         results.write_field(digits.of(Some(outcome.row)))?;
         results.write_field(digits.of(Some(outcome.line)))?;
-        results.write_field(&outcome.email)?;
+        write_guarded(results, outcome.email.as_bytes(), guarded)?;
         results.write_field(outcome.status.as_str())?;
         results.write_field(digits.of(outcome.customer_id))?;
         results.write_field(digits.of(outcome.http_status.map(u64::from)))?;
         results.write_field(digits.of(Some(u64::from(outcome.attempts))))?;
-        results.write_field(&outcome.error)?;
+        write_guarded(results, outcome.error.as_bytes(), guarded)?;
         results.write_record(None::<&[u8]>)?;
         // A row too large to keep has no cells left to write: the results file lists it.
         if outcome.status.is_fixable() && !outcome.record.is_empty() {
-            self.failed.write_byte_record(&outcome.record)?;
+            write_guarded_record(&mut self.failed, &outcome.record, guarded)?;
         }
         Ok(())
     }
@@ -91,6 +101,34 @@ impl ResultsWriter {
         persist(self.results, &self.output, &self.temp_files)?;
         persist(self.failed, &self.failed_output, &self.temp_files)
     }
+}
+
+/// Writes `cell`, with a leading `'` when a spreadsheet would evaluate it; `room` holds the
+/// guarded copy, so only a guarded cell is copied, and into memory kept across rows.
+fn write_guarded<W: io::Write>(
+    writer: &mut csv::Writer<W>,
+    cell: &[u8],
+    room: &mut Vec<u8>,
+) -> csv::Result<()> {
+    if !formulas::needs_guard(cell) {
+        return writer.write_field(cell);
+    }
+    room.clear();
+    room.push(b'\'');
+    room.extend_from_slice(cell);
+    writer.write_field(&room)
+}
+
+/// Writes each cell of `record` guarded (see [`write_guarded`]), then ends the record.
+fn write_guarded_record<W: io::Write>(
+    writer: &mut csv::Writer<W>,
+    record: &ByteRecord,
+    room: &mut Vec<u8>,
+) -> csv::Result<()> {
+    for cell in record {
+        write_guarded(writer, cell, room)?;
+    }
+    writer.write_record(None::<&[u8]>)
 }
 
 /// Bytes buffered before a write to each file.
@@ -144,6 +182,95 @@ fn persist(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::Status;
+
+    fn invalid(email: &str, error: &str, cells: &[&str]) -> RowOutcome {
+        RowOutcome {
+            row: 1,
+            line: 2,
+            email: email.to_string(),
+            status: Status::Invalid,
+            customer_id: None,
+            http_status: None,
+            attempts: 0,
+            error: error.to_string(),
+            reasons: Vec::new(),
+            record: ByteRecord::from(cells.to_vec()),
+            settled: true,
+        }
+    }
+
+    /// Both files written for `outcomes`, with the input header `header` and `;` between cells:
+    /// (results, failed rows).
+    fn written(header: &[&str], outcomes: &[RowOutcome]) -> (String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let (output, failed) = (dir.path().join("r.csv"), dir.path().join("r.failed.csv"));
+        let header = ByteRecord::from(header.to_vec());
+        let temp_files = TempFiles::default();
+        let mut writer =
+            ResultsWriter::create(&output, &failed, &header, b';', &temp_files).unwrap();
+        for outcome in outcomes {
+            writer.write(outcome).unwrap();
+        }
+        writer.finish().unwrap();
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+        (read(&output), read(&failed))
+    }
+
+    /// A cell a spreadsheet would evaluate gets a leading `'` in both files, in every column
+    /// (email, error, each original cell and the header); plain numbers, text and a `'` before
+    /// anything else are written as they are.
+    #[test]
+    fn cells_a_spreadsheet_would_evaluate_are_guarded_in_both_files() {
+        let cells = [
+            "=1+2",
+            "@SUM(A1)",
+            "+1 555 0100",
+            "-12.5",
+            "+49",
+            "\tcmd",
+            "\rcmd",
+            "'s-Hertogenbosch",
+            "-",
+            "12-3",
+        ];
+        let header = [
+            "=HYPERLINK(\"x\")",
+            "b",
+            "c",
+            "d",
+            "e",
+            "f",
+            "g",
+            "h",
+            "i",
+            "j",
+        ];
+        let outcomes = [
+            invalid("=HYPERLINK(\"http://x.example\")", "-bad", &cells),
+            invalid("-12.5", "+ok", &["a"; 10]),
+        ];
+        let (results, failed) = written(&header, &outcomes);
+        assert_eq!(
+            results,
+            "row,line,email,status,customer_id,http_status,attempts,error\n\
+             1,2,\"'=HYPERLINK(\"\"http://x.example\"\")\",invalid,,,0,'-bad\n\
+             1,2,-12.5,invalid,,,0,'+ok\n"
+        );
+        assert_eq!(
+            failed,
+            "\"'=HYPERLINK(\"\"x\"\")\";b;c;d;e;f;g;h;i;j\n\
+             '=1+2;'@SUM(A1);'+1 555 0100;-12.5;+49;'\tcmd;\"'\rcmd\";'s-Hertogenbosch;'-;12-3\n\
+             a;a;a;a;a;a;a;a;a;a\n"
+        );
+    }
+
+    /// A row of one empty cell stays a row (`""`), not a blank line a reader would skip.
+    #[test]
+    fn a_row_of_one_empty_cell_stays_a_row() {
+        let (_, failed) = written(&["email"], &[invalid("", "blank", &[""])]);
+        assert_eq!(failed, "email\n\"\"\n");
+    }
 
     #[test]
     fn digits_are_decimal_and_none_is_empty() {

@@ -110,16 +110,17 @@ const ALL_VALID: &str = "email,name,shippingAddresses.0.countryCode,contacts.0.t
 #[test]
 fn template_prints_the_canonical_header_line() {
     let expected = "email,password,customerGroupId,customerGroupName,b2b_b2c,taxId,taxIdValid,\
-        taxExempt,acceptMarketing,lang,privateAdminNotes,\
+        taxExempt,fiscalCode,electronicInvoicePecEmail,electronicInvoiceSdiCode,acceptMarketing,\
+        lang,privateAdminNotes,\
         billingPerson.name,billingPerson.companyName,billingPerson.street,billingPerson.city,\
         billingPerson.countryCode,billingPerson.countryName,billingPerson.postalCode,\
-        billingPerson.stateOrProvinceCode,billingPerson.phone,\
+        billingPerson.stateOrProvinceCode,billingPerson.stateOrProvinceName,billingPerson.phone,\
         shippingAddresses.0.name,shippingAddresses.0.companyName,shippingAddresses.0.street,\
         shippingAddresses.0.city,shippingAddresses.0.countryCode,shippingAddresses.0.countryName,\
         shippingAddresses.0.postalCode,shippingAddresses.0.stateOrProvinceCode,\
-        shippingAddresses.0.phone,\
+        shippingAddresses.0.stateOrProvinceName,shippingAddresses.0.phone,\
         contacts.0.type,contacts.0.contact,contacts.0.handle,contacts.0.note,contacts.0.default,\
-        contacts.0.orderBy\n";
+        contacts.0.orderBy,extrafields.loyalty_id\n";
     bin()
         .arg("template")
         .assert()

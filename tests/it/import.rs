@@ -44,10 +44,12 @@ async fn sends_the_exact_body_for_every_column_group() {
         "billingPerson": {
             "name": "Ann Lee", "companyName": "Lee & Co", "street": "1 Main St\nSuite 2",
             "city": "Boston", "countryCode": "US", "countryName": "United States",
-            "postalCode": "02101", "stateOrProvinceCode": "MA", "phone": "+1 617 555 0100"
+            "postalCode": "02101", "stateOrProvinceCode": "MA", "stateOrProvinceName": "Massachusetts",
+            "phone": "+1 617 555 0100"
         },
         "shippingAddresses": [
-            {"name": "Dock", "street": "5 Pier Rd", "city": "Boston", "countryCode": "US", "postalCode": "02110"},
+            {"name": "Dock", "street": "5 Pier Rd", "city": "Boston", "countryCode": "US", "postalCode": "02110",
+             "stateOrProvinceName": "Massachusetts"},
             {"city": "Toronto", "countryCode": "CA"}
         ],
         "contacts": [
@@ -61,7 +63,14 @@ async fn sends_the_exact_body_for_every_column_group() {
         "taxExempt": true,
         "acceptMarketing": false,
         "lang": "pt_BR",
-        "privateAdminNotes": "first line\nsecond line"
+        "privateAdminNotes": "first line\nsecond line",
+        "fiscalCode": "LEENNA80A41Z404X",
+        "electronicInvoicePecEmail": "ann@pec.example.it",
+        "electronicInvoiceSdiCode": "0000000",
+        "extrafields": [
+            {"key": "loyalty_id", "value": "L-0042"},
+            {"key": "Preferred Store", "value": "Back Bay"}
+        ]
     });
     Mock::given(method("POST"))
         .and(path(CUSTOMERS))
@@ -78,10 +87,13 @@ billingPerson.phone,shippingAddresses[0].name,shippingAddresses.0.street,shippin
 shippingAddresses.0.countryCode,shippingAddresses.0.postalCode,shippingAddresses.3.city,shippingAddresses.3.countryCode,\
 contacts.0.type,contacts.0.contact,contacts.0.default,contacts.0.orderBy,contacts.1.type,contacts.1.contact,\
 contacts.1.handle,contacts.1.note,contacts.1.default,CustomerGroupId,B2B_B2C,taxId,taxIdValid,taxExempt,\
-acceptMarketing,lang,privateAdminNotes,Customer Tags\n \
+acceptMarketing,lang,privateAdminNotes,Customer Tags,FiscalCode,electronicInvoicePecEmail,electronicInvoiceSdiCode,\
+billingPerson.stateOrProvinceName,shippingAddresses[0].stateOrProvinceName,extrafields.loyalty_id,\
+ExtraFields.Preferred Store\n \
 Ann.Lee@example.com ,s3cret pass,Ann Lee,Lee & Co,\"1 Main St\nSuite 2\",Boston,us,United States,02101,MA,\
 +1 617 555 0100,Dock,5 Pier Rd,Boston,US,02110,Toronto,ca,phone,+1 617 555 0100,yes,0,Instagram,\
-https://instagram.com/annlee,annlee,DMs ok,,9367001,B2B,US-123,TRUE,y,No,pt_BR,\"first line\nsecond line\",vip\n";
+https://instagram.com/annlee,annlee,DMs ok,,9367001,B2B,US-123,TRUE,y,No,pt_BR,\"first line\nsecond line\",vip,\
+LEENNA80A41Z404X,ann@pec.example.it,0000000,Massachusetts,Massachusetts,L-0042,Back Bay\n";
     let ws = Workspace::new(csv);
     let code = ws.import(&api(&server).await, &[]).await;
     assert_eq!(code, 0);

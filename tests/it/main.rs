@@ -3,6 +3,8 @@
 mod batch;
 mod cli;
 mod e2e;
+mod fields;
+mod formulas;
 mod import;
 mod mapping;
 mod operator;

@@ -8,7 +8,8 @@ use std::fmt;
 use csv::ByteRecord;
 
 use super::{ColumnMap, Fill, Rule};
-use crate::customer::fields::Field;
+use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
+use crate::input::formulas;
 use crate::input::mapping_file::{MappingFile, Source};
 use crate::input::presets::{self, Preset, Target};
 
@@ -32,6 +33,15 @@ pub enum HeaderError {
          spaces), so it is unclear which one to import: rename or remove one of them"
     )]
     SameName { first: String, second: String },
+    #[error(
+        "column {column:?} names no extra field: it has no key. Write the key of the store's \
+         extra field after the dot (e.g. `extrafields.{example}`), or rename the column if it \
+         is not an extra field"
+    )]
+    ExtraFieldWithoutKey {
+        column: String,
+        example: &'static str,
+    },
     #[error(
         "the mapping file {file}, key {key:?}: the header has no column {column:?} (it has \
          {found}): write the column's name as the header spells it"
@@ -81,20 +91,25 @@ impl ColumnMap {
     /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
+        // A name the failed-rows file guarded as a formula is read without the guard.
         let names: Vec<String> = headers
             .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .map(|h| {
+                let name = String::from_utf8_lossy(h);
+                let name = name.trim();
+                formulas::unguard(name).unwrap_or(name).trim().to_string()
+            })
             .collect();
         same_names(&names)?;
         let (preset, reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
-            Preset::Ecwid => canonical_rules(&names),
+            Preset::Ecwid => canonical_rules(&names)?,
             other => preset_rules(other, &names),
         };
         let mut mapped = Vec::new();
         if let Some(mapping) = &layout.mapping {
             let own = mapping_rules(mapping, &names)?;
-            let named: Vec<Field> = mapping.fields.iter().map(|m| m.field).collect();
+            let named: Vec<Field> = mapping.fields.iter().map(|m| m.field.clone()).collect();
             rules.retain(|r| !r.target.fields().iter().any(|f| named.contains(f)));
             rules.extend(own);
             mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
@@ -236,13 +251,20 @@ fn single(target: Target, column: usize, label: &str) -> Rule {
     }
 }
 
-/// Preset `ecwid`: each column named by its field path (see [`Field::parse`]).
-fn canonical_rules(names: &[String]) -> Vec<Rule> {
-    names
+/// Preset `ecwid`: each column named by its field path (see [`Field::parse`]). An
+/// extra-field column without a key is refused rather than left out: the user meant a field.
+fn canonical_rules(names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+    if let Some(name) = names.iter().find(|n| Field::is_extra_without_key(n)) {
+        return Err(HeaderError::ExtraFieldWithoutKey {
+            column: name.clone(),
+            example: EXAMPLE_EXTRA_KEY,
+        });
+    }
+    let rules = names
         .iter()
         .enumerate()
-        .filter_map(|(i, name)| Field::parse(name).map(|f| single(Target::Field(f), i, name)))
-        .collect()
+        .filter_map(|(i, name)| Field::parse(name).map(|f| single(Target::Field(f), i, name)));
+    Ok(rules.collect())
 }
 
 /// A preset's entries that the header has columns for.
@@ -283,7 +305,7 @@ fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
 fn mapping_rules(mapping: &MappingFile, names: &[String]) -> Result<Vec<Rule>, HeaderError> {
     let mut rules = Vec::new();
     for mapped in &mapping.fields {
-        let target = Target::Field(mapped.field);
+        let target = Target::Field(mapped.field.clone());
         let rule = match &mapped.source {
             Source::Value(value) => Rule {
                 target,

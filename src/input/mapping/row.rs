@@ -12,6 +12,7 @@ use super::{ColumnMap, Fill};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
+use crate::input::formulas;
 use crate::input::presets::Target;
 
 /// A row's request, with notes on what was left out of it and why.
@@ -104,7 +105,7 @@ impl ColumnMap {
         let mut notes = Vec::new();
         for rule in &self.rules {
             let value = value(&rule.fill)?;
-            match rule.target {
+            match &rule.target {
                 Target::Field(field) => row.set(field, &rule.label, &value),
                 Target::Country { code, name } => {
                     let is_code =
@@ -119,7 +120,7 @@ impl ColumnMap {
                         rule.label
                     ));
                 }
-                Target::TaxExemptWithoutId => row.set(Field::TaxExempt, &rule.label, &value),
+                Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
             }
         }
         let email_label = &self.rules[self.email_rule].label;
@@ -172,12 +173,17 @@ impl ColumnMap {
         Ok(Cow::Borrowed(""))
     }
 
+    /// The cell trimmed, without one leading `'`: any `'` where the preset or mapping file
+    /// strips Excel's text marker, else only the guard the output files put before a formula
+    /// (in every preset). Never two: `''=x` is read as `'=x`, as the file's own cell.
     fn clean<'c>(&self, cell: &'c str) -> &'c str {
         let cell = trim_cell(cell);
-        match cell.strip_prefix('\'') {
-            Some(rest) if self.strip_quote => trim_cell(rest),
-            _ => cell,
-        }
+        let rest = if self.strip_quote {
+            cell.strip_prefix('\'')
+        } else {
+            formulas::unguard(cell)
+        };
+        rest.map_or(cell, trim_cell)
     }
 }
 
@@ -185,13 +191,13 @@ impl ColumnMap {
 /// check.
 trait Apply {
     type Done;
-    fn set(&mut self, field: Field, column: &str, value: &str);
+    fn set(&mut self, field: &Field, column: &str, value: &str);
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
 }
 
 impl Apply for RowBuilder {
     type Done = CustomerRequest;
-    fn set(&mut self, field: Field, column: &str, value: &str) {
+    fn set(&mut self, field: &Field, column: &str, value: &str) {
         RowBuilder::set(self, field, column, value);
     }
     fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
@@ -201,7 +207,7 @@ impl Apply for RowBuilder {
 
 impl Apply for RowChecker {
     type Done = Checked;
-    fn set(&mut self, field: Field, column: &str, value: &str) {
+    fn set(&mut self, field: &Field, column: &str, value: &str) {
         self.check(field, column, value);
     }
     fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
