@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::batch;
 use super::lock;
 use super::rules;
+use super::scopes;
 use super::server::Shared;
 use super::store::{EmailTaken, Filter, Store, StoredCustomer};
 use crate::customer::CustomerRequest;
@@ -102,7 +103,15 @@ pub(crate) fn dispatch(
     body: Value,
 ) -> Reply {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let Some(refusal) = scopes::refusal(&shared.config.scopes, &segments, method) {
+        return refusal;
+    }
     let answer = match (segments.as_slice(), method.as_str()) {
+        (["customer_groups"], "GET") if shared.config.plan_without_groups => Err(Reply::error(
+            StatusCode::PAYMENT_REQUIRED,
+            "NOT_AVAILABLE_ON_CURRENT_PLAN",
+            "Customer groups are not available on the store's current plan",
+        )),
         (["customers"], "GET") => search(shared, query),
         (["customers"], "POST") => create(shared, body),
         (["customers", id], "GET") => with_id(id).and_then(|id| get(shared, id)),

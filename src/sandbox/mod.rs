@@ -16,6 +16,7 @@ mod batch;
 mod faults;
 mod gate;
 mod rules;
+mod scopes;
 mod server;
 mod stats;
 mod store;
@@ -83,7 +84,18 @@ pub struct SandboxArgs {
     /// Languages enabled in the store (a customer's `lang` must be one); the first is the default
     #[arg(long, value_delimiter = ',', default_value = "en,fr,de,es")]
     pub languages: Vec<String>,
+    /// Access scopes of the token's app; an endpoint that needs one it lacks answers 403
+    /// INSUFFICIENT_APP_SCOPE
+    #[arg(long, value_delimiter = ',', default_value = ALL_SCOPES)]
+    pub scopes: Vec<String>,
+    /// The store's plan has no customer groups: `GET /customer_groups` answers 402
+    /// NOT_AVAILABLE_ON_CURRENT_PLAN
+    #[arg(long)]
+    pub plan_without_groups: bool,
 }
+
+/// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
+const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile";
 
 impl Default for SandboxArgs {
     /// The command line's defaults, except `port: 0`: an in-process sandbox (tests,
@@ -106,6 +118,8 @@ impl Default for SandboxArgs {
             latency_ms: 0,
             seed: None,
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),
+            scopes: ALL_SCOPES.split(',').map(String::from).collect(),
+            plan_without_groups: false,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! owns the connection can do that. Each connection gets a kill switch that its requests can
 //! pull; pulling it drops the connection while the handler withholds its response.
 
+use std::collections::HashSet;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -28,7 +29,7 @@ use tower_service::Service;
 use super::api::{self, Origin, Reply};
 use super::batch::Batches;
 use super::faults::{After, Before, Faults};
-use super::gate::{RateWindow, has_token};
+use super::gate::{FailingTokens, RateWindow, credential, has_token};
 use super::store::{Store, StoredCustomer};
 use super::{SandboxArgs, Stats, check_share, lock};
 
@@ -44,6 +45,9 @@ pub(crate) struct Config {
     pub latency: Duration,
     /// Emails at this domain (lower case) are refused by the store.
     pub refuse_domain: Option<String>,
+    /// The scopes of the token's app.
+    pub scopes: HashSet<String>,
+    pub plan_without_groups: bool,
 }
 
 /// Everything the requests share.
@@ -55,6 +59,7 @@ pub(crate) struct Shared {
     pub batches: Mutex<Batches>,
     stats: Mutex<Stats>,
     window: Mutex<RateWindow>,
+    failing: Mutex<FailingTokens>,
 }
 
 fn invalid(message: String) -> io::Error {
@@ -103,11 +108,19 @@ impl Shared {
                     .as_deref()
                     .map(|d| d.trim().trim_start_matches('@').to_lowercase())
                     .filter(|d| !d.is_empty()),
+                scopes: args
+                    .scopes
+                    .iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                plan_without_groups: args.plan_without_groups,
             },
             store: Mutex::default(),
             batches: Mutex::default(),
             stats: Mutex::default(),
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
+            failing: Mutex::new(FailingTokens::new(window)),
             faults: Faults::new(args)?,
         })
     }
@@ -126,6 +139,10 @@ impl Shared {
 
     fn window(&self) -> MutexGuard<'_, RateWindow> {
         lock(&self.window)
+    }
+
+    fn failing(&self) -> MutexGuard<'_, FailingTokens> {
+        lock(&self.failing)
     }
 }
 
@@ -209,7 +226,11 @@ enum Ending {
 
 async fn api_request(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let kill = request.extensions().get::<ConnectionKill>().cloned();
-    let ending = handle(&shared, request).await;
+    let presented = credential(request.headers());
+    let ending = handle(&shared, &presented, request).await;
+    if matches!(&ending, Ending::Answer(reply) if reply.status == StatusCode::FORBIDDEN) {
+        shared.failing().refused(&presented, Instant::now());
+    }
     match &ending {
         Ending::Answer(reply) => shared.stats_mut().count_status(reply.status.as_u16()),
         Ending::Drop => shared.stats_mut().dropped += 1,
@@ -231,8 +252,9 @@ async fn api_request(State(shared): State<Arc<Shared>>, request: Request) -> Res
     }
 }
 
-/// The checks in Ecwid's order (token, store, rate limit), then the faults, then the store.
-async fn handle(shared: &Shared, request: Request) -> Ending {
+/// The checks in Ecwid's order (a token blocked for failing, the token, the store, the rate
+/// limit), then the faults, then the store. `presented` is the request's credential.
+async fn handle(shared: &Shared, presented: &str, request: Request) -> Ending {
     let now = Instant::now();
     let seen = shared.window().see(now);
     {
@@ -241,6 +263,10 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
         stats.max_in_window = stats.max_in_window.max(seen as u64);
     }
     tokio::time::sleep(shared.config.latency).await;
+    if let Some(retry_after) = shared.failing().blocked(presented, Instant::now()) {
+        shared.stats_mut().blocked += 1;
+        return Ending::Answer(Reply::rate_limited(retry_after));
+    }
     let (parts, body) = request.into_parts();
     if !has_token(&parts.headers, &shared.config.token) {
         shared.stats_mut().bad_token += 1;
@@ -321,7 +347,7 @@ fn injected_error(status: StatusCode) -> Reply {
 }
 
 /// The JSON body of a POST or PUT (`Null` for other methods): 415 unless it is declared
-/// `application/json`, 400 unless it parses.
+/// `application/json` or `text/json` (which Ecwid takes too), 400 unless it parses.
 async fn read_body(method: &Method, headers: &HeaderMap, body: Body) -> Result<Value, Reply> {
     if *method != Method::POST && *method != Method::PUT {
         return Ok(Value::Null);
@@ -330,7 +356,11 @@ async fn read_body(method: &Method, headers: &HeaderMap, body: Body) -> Result<V
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
+        .map(str::trim)
+        .is_some_and(|media| {
+            media.eq_ignore_ascii_case("application/json")
+                || media.eq_ignore_ascii_case("text/json")
+        });
     if !declared_json {
         return Err(Reply::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -25,8 +25,11 @@ pub struct Stats {
     /// The most API requests received in any one rate-limit window, answered or not: a client
     /// that keeps to the limit keeps this at or below it.
     pub max_in_window: u64,
-    /// 429 answers sent, spurious ones included.
+    /// 429 answers sent, spurious ones and those to a blocked token included.
     pub rate_limited: u64,
+    /// Requests answered 429 because their token was blocked for failing (403) too often.
+    #[serde(default)]
+    pub blocked: u64,
     /// Faults injected (fail-before, fail-after, drop-after, spurious 429, and the batch ones).
     pub injected_faults: u64,
     /// Connections closed with no answer (drop-after, drop-batch-after).

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 mod batch;
 mod customers;
 mod faults;
+mod refusals;
 
 /// A started sandbox and a client that talks to it directly (never through a proxy).
 struct Fixture {
@@ -147,6 +148,17 @@ fn command_line_options() {
     assert_eq!(args.token, "secret_sandbox");
     assert_eq!(args.rate_window_secs, 60.0);
     assert_eq!(args.languages, ["en", "fr", "de", "es"]);
+    assert_eq!(
+        args.scopes,
+        [
+            "create_customers",
+            "read_customers",
+            "update_customers",
+            "read_store_profile"
+        ]
+    );
+    assert_eq!(args.scopes, SandboxArgs::default().scopes);
+    assert!(!args.plan_without_groups);
     let cli = Cli::try_parse_from([
         "sandbox",
         "--port=0",
@@ -158,12 +170,16 @@ fn command_line_options() {
         "--seed=9",
         "--rate-window-secs=0.5",
         "--languages=en,nl",
+        "--scopes=read_customers,create_customers",
+        "--plan-without-groups",
     ])
     .expect("options parse");
     let args = cli.sandbox;
     assert_eq!(args.drop_after, 0.3);
     assert_eq!(args.spurious_429, 0.4);
     assert_eq!(args.languages, ["en", "nl"]);
+    assert_eq!(args.scopes, ["read_customers", "create_customers"]);
+    assert!(args.plan_without_groups);
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());
 }

@@ -16,6 +16,20 @@ async fn poll(f: &Fixture, ticket: &str) -> Value {
     done
 }
 
+/// Polls a batch ticket until the batch is `COMPLETED`; its last status.
+pub(super) async fn finished(f: &Fixture, ticket: &str) -> Value {
+    let path = format!("/batch?ticket={ticket}&escapedJson=true");
+    for _ in 0..2_000 {
+        let (status, body) = f.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body["status"] == "COMPLETED" {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("batch {ticket} never completed");
+}
+
 fn create_item(id: &str, email: &str) -> Value {
     json!({ "id": id, "path": "/customers", "method": "POST", "body": { "email": email } })
 }
