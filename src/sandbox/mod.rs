@@ -13,8 +13,12 @@
 
 mod api;
 mod batch;
+mod clock;
 mod faults;
 mod gate;
+mod listing;
+mod record;
+mod response_fields;
 mod rules;
 mod scopes;
 mod server;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 mod batch;
 mod customers;
 mod faults;
+mod records;
 mod refusals;
 
 /// A started sandbox and a client that talks to it directly (never through a proxy).
