@@ -22,6 +22,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower_service::Service;
@@ -30,6 +31,7 @@ use super::api::{self, Origin, Reply};
 use super::batch::Batches;
 use super::faults::{After, Before, Faults};
 use super::gate::{FailingTokens, RateWindow, credential, has_token};
+use super::queue::{self, Pace, Queued};
 use super::store::{Store, StoredCustomer};
 use super::{SandboxArgs, Stats, check_share, lock};
 
@@ -48,6 +50,10 @@ pub(crate) struct Config {
     /// The scopes of the token's app.
     pub scopes: HashSet<String>,
     pub plan_without_groups: bool,
+    /// Between the store's own retries of a request inside a batch.
+    pub batch_retry: Duration,
+    /// How long a batch's deduplication key is remembered.
+    pub dedup_key_ttl: Duration,
 }
 
 /// Everything the requests share.
@@ -57,6 +63,9 @@ pub(crate) struct Shared {
     pub faults: Faults,
     pub store: Mutex<Store>,
     pub batches: Mutex<Batches>,
+    /// The store's batch queue, worked by [`queue::work`].
+    pub queue: mpsc::UnboundedSender<Queued>,
+    pub pace: watch::Sender<Pace>,
     stats: Mutex<Stats>,
     window: Mutex<RateWindow>,
     failing: Mutex<FailingTokens>,
@@ -67,7 +76,9 @@ fn invalid(message: String) -> io::Error {
 }
 
 impl Shared {
-    pub(crate) fn new(args: &SandboxArgs) -> io::Result<Self> {
+    /// The shared state of a sandbox with these options, and the receiving end of its batch
+    /// queue.
+    pub(crate) fn new(args: &SandboxArgs) -> io::Result<(Self, mpsc::UnboundedReceiver<Queued>)> {
         for (name, share) in [
             ("--fail-before", args.fail_before),
             ("--fail-after", args.fail_after),
@@ -75,6 +86,7 @@ impl Shared {
             ("--spurious-429", args.spurious_429),
             ("--drop-batch-after", args.drop_batch_after),
             ("--batch-inner-500", args.batch_inner_500),
+            ("--batch-inner-500-once", args.batch_inner_500_once),
             ("--batch-not-executed", args.batch_not_executed),
         ] {
             check_share(share).map_err(|e| invalid(format!("{name}: {e}")))?;
@@ -97,7 +109,14 @@ impl Shared {
                 "--languages must name at least one language".into(),
             ));
         }
-        Ok(Self {
+        let seconds = |name: &str, value: f64| {
+            queue::seconds(value)
+                .ok_or_else(|| invalid(format!("{name} must be a number of seconds from 0")))
+        };
+        let batch_retry = seconds("--batch-retry-secs", args.batch_retry_secs)?;
+        let dedup_key_ttl = seconds("--dedup-key-ttl-secs", args.dedup_key_ttl_secs)?;
+        let (queue, queued) = mpsc::unbounded_channel();
+        let shared = Self {
             config: Config {
                 store_id: args.store_id,
                 token: args.token.clone(),
@@ -115,14 +134,19 @@ impl Shared {
                     .filter(|s| !s.is_empty())
                     .collect(),
                 plan_without_groups: args.plan_without_groups,
+                batch_retry,
+                dedup_key_ttl,
             },
             store: Mutex::default(),
             batches: Mutex::default(),
+            queue,
+            pace: watch::Sender::new(Pace::Free),
             stats: Mutex::default(),
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
             failing: Mutex::new(FailingTokens::new(window)),
             faults: Faults::new(args)?,
-        })
+        };
+        Ok((shared, queued))
     }
 
     pub(crate) fn stats_mut(&self) -> MutexGuard<'_, Stats> {
@@ -312,7 +336,13 @@ async fn handle(shared: &Shared, presented: &str, request: Request) -> Ending {
     };
     let query = parts.uri.query().unwrap_or("");
     let reply = api::dispatch(shared, Origin::Client, &parts.method, path, query, body);
-    let posted = |to: &str| parts.method == Method::POST && path.trim_matches('/') == to;
+    after_effect(shared, &parts.method, path, reply)
+}
+
+/// The faults that strike after a create or a batch submit took effect: the answer replaced by
+/// a 500, or the connection dropped.
+fn after_effect(shared: &Shared, method: &Method, path: &str, reply: Reply) -> Ending {
+    let posted = |to: &str| *method == Method::POST && path.trim_matches('/') == to;
     if posted("batch") && reply.status.is_success() {
         return match shared.faults.after_batch() {
             After::Drop => {

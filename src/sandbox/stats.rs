@@ -43,6 +43,9 @@ pub struct Stats {
     /// Polls of batch tickets (`GET /batch`).
     #[serde(default)]
     pub batch_polls: u64,
+    /// Retries the store made itself of requests inside batches that answered 5xx.
+    #[serde(default)]
+    pub batch_retries: u64,
 }
 
 impl Stats {

@@ -160,6 +160,11 @@ fn command_line_options() {
     );
     assert_eq!(args.scopes, SandboxArgs::default().scopes);
     assert!(!args.plan_without_groups);
+    assert_eq!(
+        (args.batch_retry_secs, args.dedup_key_ttl_secs),
+        (3.0, 3600.0)
+    );
+    assert_eq!(args.batch_inner_500_once, 0.0);
     let cli = Cli::try_parse_from([
         "sandbox",
         "--port=0",
@@ -173,6 +178,9 @@ fn command_line_options() {
         "--languages=en,nl",
         "--scopes=read_customers,create_customers",
         "--plan-without-groups",
+        "--batch-inner-500-once=0.5",
+        "--batch-retry-secs=0.01",
+        "--dedup-key-ttl-secs=60",
     ])
     .expect("options parse");
     let args = cli.sandbox;
@@ -181,6 +189,12 @@ fn command_line_options() {
     assert_eq!(args.languages, ["en", "nl"]);
     assert_eq!(args.scopes, ["read_customers", "create_customers"]);
     assert!(args.plan_without_groups);
+    assert_eq!(args.batch_inner_500_once, 0.5);
+    assert_eq!(
+        (args.batch_retry_secs, args.dedup_key_ttl_secs),
+        (0.01, 60.0)
+    );
+    assert!(Cli::try_parse_from(["sandbox", "--batch-inner-500-once=2"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());
 }
@@ -207,6 +221,18 @@ async fn start_refuses_senseless_options() {
         },
         SandboxArgs {
             languages: vec![" ".into()],
+            ..SandboxArgs::default()
+        },
+        SandboxArgs {
+            batch_retry_secs: -1.0,
+            ..SandboxArgs::default()
+        },
+        SandboxArgs {
+            dedup_key_ttl_secs: f64::NAN,
+            ..SandboxArgs::default()
+        },
+        SandboxArgs {
+            batch_inner_500_once: 1.5,
             ..SandboxArgs::default()
         },
     ];
