@@ -131,7 +131,7 @@ impl Faults {
         }
     }
 
-    /// Decides the fate of the answer of a batch submit that ran.
+    /// Decides the fate of the answer of a batch submit that queued its batch.
     pub(crate) fn after_batch(&self) -> After {
         if hit(&mut lock(&self.rng), self.drop_batch_after) {
             After::Drop

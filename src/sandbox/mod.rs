@@ -68,7 +68,7 @@ pub struct SandboxArgs {
     /// Share (0 to 1) of API requests answered 429 with `Retry-After: 1` although under the limit
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub spurious_429: f64,
-    /// Share (0 to 1) of batch submits that run the batch, then close the connection unanswered
+    /// Share (0 to 1) of batch submits that queue the batch, then close the connection unanswered
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub drop_batch_after: f64,
     /// Share (0 to 1) of requests inside a batch answered 500 at every attempt, so that the

@@ -34,7 +34,7 @@ pub struct Stats {
     pub injected_faults: u64,
     /// Connections closed with no answer (drop-after, drop-batch-after).
     pub dropped: u64,
-    /// Batches run (`POST /batch` that executed its requests).
+    /// Batches the store has run to the end (each counted once, however often it was submitted).
     #[serde(default)]
     pub batches: u64,
     /// Batch submits answered with an earlier batch's ticket because of their deduplication key.
