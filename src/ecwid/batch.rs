@@ -51,6 +51,7 @@ pub(crate) struct BatchResponse {
     /// `COMPLETED`, `FAILED` or `NOT_EXECUTED`.
     #[serde(default)]
     pub(crate) status: String,
+    /// Absent or 0 when the store did not run the request.
     pub(crate) http_status_code: Option<u16>,
     pub(crate) http_status_line: Option<String>,
     pub(crate) escaped_http_body: Option<String>,
@@ -74,15 +75,17 @@ impl BatchResponse {
         }
     }
 
-    /// The inner answer as a single create would have had it.
+    /// The inner answer as a single create would have had it. Whether the store ran the
+    /// request is read from `status`: Ecwid's own client defaults `httpStatusCode` to 0, so a
+    /// request it did not run may still carry a code.
     pub(crate) fn outcome(&self) -> InnerOutcome {
+        if self.status.eq_ignore_ascii_case("NOT_EXECUTED") {
+            return InnerOutcome::NotExecuted;
+        }
         let status = match self.http_status_code {
-            Some(status) => status,
-            None if self.status.eq_ignore_ascii_case("NOT_EXECUTED") => {
-                return InnerOutcome::NotExecuted;
-            }
+            Some(status) if status != 0 => status,
             // Executed, or said to be, with no status: what happened is unknown.
-            None => {
+            _ => {
                 return InnerOutcome::Answered(Err(ApiError::BadBody {
                     status: 200,
                     body: format!("batch answer {:?} without an HTTP status", self.status),
@@ -222,5 +225,35 @@ mod tests {
             garbled.outcome(),
             InnerOutcome::Answered(Err(ApiError::BadBody { .. }))
         ));
+    }
+
+    /// Ecwid's own client defaults `httpStatusCode` to 0, so a request the store did not run
+    /// may carry one: its `status` says so, not the missing code.
+    #[test]
+    fn not_executed_is_read_from_the_status_even_with_a_status_code() {
+        for code in [
+            serde_json::json!(0),
+            serde_json::json!(null),
+            serde_json::json!(500),
+        ] {
+            let skipped = response(serde_json::json!({
+                "id": "row-5", "status": "NOT_EXECUTED", "httpStatusCode": code
+            }));
+            assert_eq!(skipped.outcome(), InnerOutcome::NotExecuted, "{code}");
+        }
+        let lower = response(serde_json::json!({ "id": "row-6", "status": "not_executed" }));
+        assert_eq!(lower.outcome(), InnerOutcome::NotExecuted);
+        // Said to be run, with the client's default of 0: what happened is unknown.
+        let zero = response(serde_json::json!({
+            "id": "row-7", "status": "FAILED", "httpStatusCode": 0
+        }));
+        assert!(
+            matches!(
+                zero.outcome(),
+                InnerOutcome::Answered(Err(ApiError::BadBody { .. }))
+            ),
+            "{:?}",
+            zero.outcome()
+        );
     }
 }

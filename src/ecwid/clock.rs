@@ -21,7 +21,8 @@ pub(crate) const MARGIN: Duration = Duration::from_secs(5);
 #[derive(Debug, Default)]
 pub(crate) struct StoreClock {
     first_sent: OnceLock<Instant>,
-    started: OnceLock<SystemTime>,
+    /// `Some(None)` once it is settled that the start cannot be known for this run.
+    started: OnceLock<Option<SystemTime>>,
 }
 
 impl StoreClock {
@@ -46,16 +47,21 @@ impl StoreClock {
             .first_sent
             .get()
             .map_or(Duration::ZERO, Instant::elapsed);
-        let _ = self.started.set(date.checked_sub(took).unwrap_or(date));
+        let _ = self
+            .started
+            .set(Some(date.checked_sub(took).unwrap_or(date)));
     }
 
     /// The run's start, once known.
     pub(crate) fn started(&self) -> Option<SystemTime> {
-        self.started.get().copied()
+        self.started.get().copied().flatten()
     }
 
     /// The start of the run that a `--resume` continues: it wins over what this run learns.
-    pub(crate) fn resume_from(&self, started: SystemTime) {
+    /// `None` when that run did not write it down: its creates may have taken effect before
+    /// this run's first answer, so no start of this run's would tell them apart, and the
+    /// start stays unknown.
+    pub(crate) fn resume_from(&self, started: Option<SystemTime>) {
         let _ = self.started.set(started);
     }
 
@@ -132,7 +138,7 @@ mod tests {
     fn a_resumed_run_keeps_the_first_runs_start() {
         let clock = StoreClock::default();
         let first = parse_ecwid_time("2021-12-21 06:05:57 +0000").expect("parses");
-        clock.resume_from(first);
+        clock.resume_from(Some(first));
         let mut headers = HeaderMap::new();
         headers.insert(
             reqwest::header::DATE,
@@ -140,5 +146,11 @@ mod tests {
         );
         clock.answered(&headers);
         assert_eq!(clock.started(), Some(first));
+
+        // A first run that never wrote its start down leaves it unknown for good.
+        let clock = StoreClock::default();
+        clock.resume_from(None);
+        clock.answered(&headers);
+        assert_eq!(clock.started(), None);
     }
 }

@@ -3,11 +3,14 @@
 //! submits plus a few polls instead of N creates.
 //!
 //! A group is the next `--batch-size` rows of the file, whatever they turn out to be; its rows
-//! to send go into one batch under a deduplication key derived from the input, the batch size,
-//! the group's position and its rows, so that the same batch sent again (after a timeout, a lost
-//! answer, a crash or with `--resume`) gets the first one's ticket instead of running twice.
+//! to send go into one batch under a deduplication key ([`dedup_key`]: the run, the store, the
+//! group's position and every request in it), so that the same batch sent again (after a
+//! timeout, a lost answer, a crash or with `--resume`) gets the first one's ticket instead of
+//! running twice, while any other batch, of this run or another, never does.
 //! What the batch says for each row is then fed into the row's usual state machine
-//! ([`Sender::after_batch`]): a 409 goes the `--on-existing` way, a refusal fails the row, an
+//! ([`Sender::after_batch`]): a 409 is looked up (the store may have retried the row's own
+//! create) and then goes the `--on-existing` way unless the customer is the row's, a refusal
+//! fails the row, an
 //! inner 5xx is looked up before it is sent again on its own, a request the store did not run
 //! is sent on its own. Submits and polls take a slot and the rate budget like any request.
 

@@ -83,7 +83,7 @@ impl Kind {
     /// altogether is refused at the first create), nor do groups on a plan without them
     /// (402): only the rows that name a group fail.
     fn classify(self, error: &ApiError) -> Action {
-        match retry::classify_for(error, !self.not_found_stops_run()) {
+        match retry::classify_for(error, self.not_found_stops_run()) {
             Action::StopRun if self == Kind::Profile => Action::FailRow,
             Action::StopRun if self == Kind::Groups && error.status() == Some(402) => {
                 Action::FailRow
@@ -166,9 +166,11 @@ pub(crate) struct Tries {
     pub(crate) attempts: u32,
     pub(crate) retries: u32,
     pub(crate) rate_limited: u32,
-    /// Retries allowed; `--max-retries` unless the caller allows one more (the look-up that
-    /// settles a create of unknown outcome is made even after the last retry).
+    /// Retries allowed: `--max-retries`.
     pub(crate) limit: u32,
+    /// One more retry is allowed while set: the look-up that settles a create of unknown
+    /// outcome is made even after the last retry.
+    pub(crate) settling: bool,
     /// Whether a request of the operation may have taken effect without a clear answer.
     pub(crate) maybe_took_effect: bool,
     /// The next request is a retry and waits out a backoff first.
@@ -244,6 +246,7 @@ impl Engine {
             retries: 0,
             rate_limited: 0,
             limit: self.max_retries,
+            settling: false,
             maybe_took_effect: false,
             backoff_due: false,
         }
@@ -337,7 +340,8 @@ impl Engine {
             Action::Retry { unknown } => {
                 tries.maybe_took_effect |= unknown;
                 let settle_first = unknown && !kind.repeatable();
-                if !settle_first && tries.retries >= tries.limit {
+                let limit = tries.limit + u32::from(tries.settling);
+                if !settle_first && tries.retries >= limit {
                     return Some(Failure::new(error, Why::GaveUp));
                 }
                 Counts::bump(&counts.retries);

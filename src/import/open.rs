@@ -136,13 +136,19 @@ fn open_journal(
         return Err(Error::JournalLeft { path });
     }
     let clock = Arc::clone(client.clock());
-    let (journal, finished) = Journal::resume(&path, &identity, clock).map_err(|e| match e {
-        journal::JournalError::Io(source) => output_error(source),
-        source => Error::JournalUnusable {
-            path: path.clone(),
-            source,
-        },
-    })?;
+    let (journal, mut finished) =
+        Journal::resume(&path, &identity, clock).map_err(|e| match e {
+            journal::JournalError::Io(source) => output_error(source),
+            source => Error::JournalUnusable {
+                path: path.clone(),
+                source,
+            },
+        })?;
+    // A journal of an ecwid-import before version 3 has no run id: one made from its input's
+    // fingerprint is the same on every resume of it, as those versions' keys were.
+    finished
+        .run_id
+        .get_or_insert_with(|| format!("journal-{}", identity.fingerprint));
     tracing::info!(
         "resuming: {} rows were finished, {} may have been sent and are looked up first",
         finished.count(),

@@ -82,7 +82,8 @@ impl Recorder {
             && outcome.row > self.replayed
         {
             // Its line may wait for the next `S` line only where losing it costs no more than
-            // a look-up: a created row is found as created, an unsent one checked again alike.
+            // a look-up: a created row is found as created (registered during the run, whose
+            // start the journal keeps), an unsent one checked again alike.
             // Once the run stops, no `S` line follows: lines go out at once.
             let alike_again = matches!(
                 outcome.status,

@@ -62,13 +62,13 @@ pub(crate) fn classify(error: &ApiError) -> Action {
     }
 }
 
-/// Like [`classify`], for a request that names no single customer (a create or a look-up):
-/// there a 404 can only mean that the API address or the store is wrong, and every further
-/// request would fail the same way, so the run stops. A 404 to `PUT /customers/{id}` (the
-/// customer is gone) stays the row's failure.
-pub(crate) fn classify_for(error: &ApiError, names_one_customer: bool) -> Action {
+/// Like [`classify`], telling whether a 404 stops the run: for a request to `/customers` or
+/// `/batch` as a whole it can only mean that the API address or the store is wrong, and every
+/// further request would fail the same way; a 404 to a request that names one thing (a
+/// customer, a batch ticket) or a store feature is that request's failure alone.
+pub(crate) fn classify_for(error: &ApiError, not_found_stops_run: bool) -> Action {
     match error {
-        ApiError::Status { status: 404, .. } if !names_one_customer => Action::StopRun,
+        ApiError::Status { status: 404, .. } if not_found_stops_run => Action::StopRun,
         _ => classify(error),
     }
 }
@@ -127,9 +127,9 @@ mod tests {
 
     #[test]
     fn not_found_stops_the_run_unless_one_customer_is_named() {
-        assert_eq!(classify_for(&status(404, None), false), Action::StopRun);
-        assert_eq!(classify_for(&status(404, None), true), Action::FailRow);
-        assert_eq!(classify_for(&status(400, None), false), Action::FailRow);
+        assert_eq!(classify_for(&status(404, None), true), Action::StopRun);
+        assert_eq!(classify_for(&status(404, None), false), Action::FailRow);
+        assert_eq!(classify_for(&status(400, None), true), Action::FailRow);
     }
 
     #[test]

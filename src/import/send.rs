@@ -3,8 +3,9 @@
 //! decides only what the answers mean for the row.
 //!
 //! A create whose outcome is unknown is never simply sent again: the email is looked up first,
-//! and when the store has it, the row is `created` with that id. A 409 looks the existing
-//! customer up and then follows `--on-existing`.
+//! and when the store has it, the row is `created` with that id, unless the store registered
+//! the customer before the run started (then it existed already and follows `--on-existing`).
+//! A 409 looks the existing customer up and then follows `--on-existing`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,8 +57,9 @@ struct Progress {
     http_status: Option<u16>,
     last_error: Option<ApiError>,
     /// A create of the row may have taken effect although the store did not say so (an
-    /// unknown outcome, an interrupted run, or a 409 inside a batch, where the store retries a
-    /// failed create itself): a customer found registered during the run is the row's own.
+    /// unknown outcome, a create an interrupted run may have sent, or a 409 inside a batch,
+    /// where the store retries a failed create itself): a customer found registered during
+    /// the run is the row's own.
     ours_possible: bool,
     /// A look-up found the customer registered before the run.
     existed_before: bool,
@@ -84,12 +86,11 @@ impl Sender {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
-        let phase = if job.maybe_sent {
-            Phase::Settle
-        } else {
-            Phase::Create
-        };
-        let p = self.progress(phase, 0);
+        let mut p = self.progress(Phase::Create, 0);
+        if job.maybe_sent {
+            // An interrupted run may have created it: look it up first.
+            self.settle(&mut p);
+        }
         self.drive(job, p, None).await
     }
 
@@ -157,7 +158,6 @@ impl Sender {
     fn settle(&self, p: &mut Progress) {
         p.phase = Phase::Settle;
         p.ours_possible = true;
-        p.tries.limit = self.engine.max_retries() + 1;
     }
 
     /// The state machine of a row, from `p`; `answer` is the answer to a request already made
@@ -221,6 +221,7 @@ impl Sender {
 
     /// One request of the row's phase, through the engine.
     async fn request(&self, job: &Job, body: &Bytes, p: &mut Progress) -> Result<Reply, Failure> {
+        p.tries.settling = p.phase == Phase::Settle;
         let engine = &self.engine;
         let client = &engine.client;
         let tries = &mut p.tries;
@@ -287,7 +288,6 @@ impl Sender {
             }
             (Phase::Settle, Reply::Found(None)) => {
                 p.phase = Phase::Create;
-                p.tries.limit = self.engine.max_retries();
                 (p.tries.retries > p.tries.limit).then_some(Done::GaveUp)
             }
             (_, Reply::Found(None)) => Some(Done::Vanished),

@@ -12,23 +12,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::batch;
-use super::lock;
-use super::rules;
+use super::listing::{self, Page, page_of};
+use super::record::{self, GROUPS};
 use super::server::Shared;
-use super::store::{EmailTaken, Filter, Store, StoredCustomer};
+use super::store::{EmailTaken, Store};
+use super::{batch, clock, lock, response_fields, rules, scopes};
 use crate::customer::CustomerRequest;
-
-/// Page size when the client names none, and the most it may ask for.
-const MAX_LIMIT: usize = 100;
-
-/// The customer groups of every sandbox store; group 0 exists in every Ecwid store.
-const GROUPS: &[(u64, &str)] = &[
-    (0, "General"),
-    (9_367_001, "VIP"),
-    (9_367_002, "Wholesale"),
-    (9_367_003, "Retail partners"),
-];
 
 /// An answer: status, JSON body and, for 429, the seconds to wait.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +80,15 @@ pub(crate) enum Origin {
     Batch,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FieldsQuery {
+    response_fields: Option<String>,
+}
+
 /// Runs one request on the store. `path` is what follows `/api/v3/{storeId}` (e.g.
 /// `/customers/5`), `query` the part after `?`, `body` the parsed JSON body (`Null` if none).
+/// A `GET`'s answer keeps only the `responseFields` named, when the query names any.
 pub(crate) fn dispatch(
     shared: &Shared,
     origin: Origin,
@@ -101,9 +97,52 @@ pub(crate) fn dispatch(
     query: &str,
     body: Value,
 ) -> Reply {
+    let fields = match response_fields_of(method, query) {
+        Ok(fields) => fields,
+        Err(refused) => return refused,
+    };
+    let mut reply = endpoint(shared, origin, method, path, query, body);
+    if let Some(fields) = fields.filter(|_| reply.status.is_success()) {
+        response_fields::apply(&mut reply.body, &fields);
+    }
+    reply
+}
+
+/// The fields a `GET` asks for, if it names any.
+fn response_fields_of(
+    method: &Method,
+    query: &str,
+) -> Result<Option<Vec<response_fields::Field>>, Reply> {
+    if *method != Method::GET {
+        return Ok(None);
+    }
+    let asked: FieldsQuery = parse_query(query)?;
+    asked
+        .response_fields
+        .map(|text| response_fields::parse(&text).map_err(Reply::wrong_parameter))
+        .transpose()
+}
+
+/// The endpoint's answer, once the token's scopes allow the request.
+fn endpoint(
+    shared: &Shared,
+    origin: Origin,
+    method: &Method,
+    path: &str,
+    query: &str,
+    body: Value,
+) -> Reply {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let Some(refusal) = scopes::refusal(&shared.config.scopes, &segments, method) {
+        return refusal;
+    }
     let answer = match (segments.as_slice(), method.as_str()) {
-        (["customers"], "GET") => search(shared, query),
+        (["customer_groups"], "GET") if shared.config.plan_without_groups => Err(Reply::error(
+            StatusCode::PAYMENT_REQUIRED,
+            "NOT_AVAILABLE_ON_CURRENT_PLAN",
+            "Customer groups are not available on the store's current plan",
+        )),
+        (["customers"], "GET") => listing::list(shared, query),
         (["customers"], "POST") => create(shared, body),
         (["customers", id], "GET") => with_id(id).and_then(|id| get(shared, id)),
         (["customers", id], "PUT") => with_id(id).and_then(|id| update(shared, id, body)),
@@ -203,7 +242,7 @@ fn create(shared: &Shared, body: Value) -> Answer {
             "The store does not accept emails at {domain}"
         )));
     }
-    let created = store(shared).create(customer);
+    let created = store(shared).create(customer, clock::now());
     let mut stats = shared.stats_mut();
     match created {
         Ok(id) => {
@@ -217,74 +256,11 @@ fn create(shared: &Shared, body: Value) -> Answer {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SearchQuery {
-    email: Option<String>,
-    #[serde(default)]
-    use_exact_email_match: bool,
-    keyword: Option<String>,
-    // Not `#[serde(flatten)] page: Page`: query values are all text, and flatten loses the
-    // conversion of text to numbers.
-    offset: Option<usize>,
-    limit: Option<usize>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct Page {
-    offset: Option<usize>,
-    limit: Option<usize>,
-}
-
-impl Page {
-    fn offset(&self) -> usize {
-        self.offset.unwrap_or(0)
-    }
-
-    fn limit(&self) -> usize {
-        self.limit.map_or(MAX_LIMIT, |l| l.min(MAX_LIMIT))
-    }
-}
-
-/// A page of results in Ecwid's shape.
-fn page_of(total: usize, page: &Page, items: Vec<Value>) -> Reply {
-    Reply::ok(json!({
-        "total": total,
-        "count": items.len(),
-        "offset": page.offset(),
-        "limit": page.limit(),
-        "items": items,
-    }))
-}
-
-/// A customer as the API shows it: never with its password.
-fn shown(mut customer: StoredCustomer) -> Value {
-    customer.customer.password = None;
-    serde_json::to_value(customer).unwrap_or(Value::Null)
-}
-
-fn search(shared: &Shared, query: &str) -> Answer {
-    let query: SearchQuery = parse_query(query)?;
-    let filter = Filter {
-        email: query.email,
-        exact: query.use_exact_email_match,
-        keyword: query.keyword,
-    };
-    let page = Page {
-        offset: query.offset,
-        limit: query.limit,
-    };
-    let (total, found) = store(shared).search(&filter, page.offset(), page.limit());
-    let items = found.into_iter().map(shown).collect();
-    Ok(page_of(total, &page, items))
-}
-
 fn get(shared: &Shared, id: u64) -> Answer {
-    let customer = store(shared)
-        .get(id)
-        .cloned()
-        .ok_or_else(|| customer_not_found(id))?;
-    Ok(Reply::ok(shown(StoredCustomer { id, customer })))
+    let store = store(shared);
+    let record = store.get(id).ok_or_else(|| customer_not_found(id))?;
+    let lang = shared.config.languages.first().map_or("en", String::as_str);
+    Ok(Reply::ok(record::shown(id, record, lang)))
 }
 
 /// Fields present in the body replace the stored ones whole (a list or an address is replaced,
@@ -295,12 +271,12 @@ fn update(shared: &Shared, id: u64, body: Value) -> Answer {
     };
     let mut store = store(shared);
     let current = store.get(id).ok_or_else(|| customer_not_found(id))?;
-    let mut merged = serde_json::to_value(current).unwrap_or(Value::Null);
+    let mut merged = serde_json::to_value(&current.customer).unwrap_or(Value::Null);
     if let Value::Object(fields) = &mut merged {
         fields.extend(changes);
     }
     let customer = checked_customer(shared, merged)?;
-    match store.replace(id, customer) {
+    match store.replace(id, customer, clock::now()) {
         Some(Ok(())) => Ok(Reply::ok(json!({ "updateCount": 1 }))),
         Some(Err(EmailTaken)) => Err(email_exists()),
         None => Err(customer_not_found(id)),

@@ -1,27 +1,25 @@
 //! Ecwid's batch API: many requests in one, answered later under a ticket.
 //!
 //! A client that uses batches must poll for the outcome and must cope with a repeated submit
-//! (its own retry after a lost answer), which Ecwid de-duplicates by `deduplicationKey`. The
-//! sandbox runs the requests at once, through the same endpoint code as single requests, but
-//! answers the first poll with `QUEUED`, so a client that does not poll is caught.
+//! (its own retry after a lost answer), which Ecwid de-duplicates by `deduplicationKey` for an
+//! hour. The submit only queues the batch; the store's queue ([`super::queue`]) runs it later,
+//! so a poll finds it `QUEUED`, `IN_PROGRESS` with the answers so far, or `COMPLETED`, as with
+//! Ecwid, and a client that does not wait for `COMPLETED` is caught.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::api::{self, Origin, Reply};
-use super::faults::Inner;
+use super::api::{self, Reply};
 use super::lock;
+use super::queue::Queued;
 use super::server::Shared;
 
 /// The most requests one batch may hold.
 const MAX_REQUESTS: usize = 500;
-
-/// How long a deduplication key is remembered.
-const DEDUPLICATION_MEMORY: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Debug, Default)]
 pub(crate) struct Batches {
@@ -31,21 +29,31 @@ pub(crate) struct Batches {
     submitted: u64,
 }
 
-#[derive(Debug)]
-struct Ticket {
-    /// Per request, in order: its id, and its answer unless it was not executed.
-    outcomes: Vec<(Value, Option<Reply>)>,
-    polled: bool,
+/// Where a batch is in the store's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Queued,
+    InProgress,
+    Completed,
 }
 
-#[derive(Debug, Deserialize)]
-struct Request {
+#[derive(Debug)]
+struct Ticket {
+    total: usize,
+    state: State,
+    /// Per finished request, in order: its id, and its answer unless it was not executed.
+    answers: Vec<(Value, Option<Reply>)>,
+}
+
+/// One request of a batch, as the client wrote it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Request {
     #[serde(default)]
-    id: Value,
-    path: String,
-    method: String,
+    pub id: Value,
+    pub path: String,
+    pub method: String,
     #[serde(default)]
-    body: Value,
+    pub body: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,7 +75,8 @@ fn ticket_reply(ticket: &str) -> Reply {
     Reply::ok(json!({ "ticket": ticket }))
 }
 
-/// `POST /batch`: runs the requests now and answers with the ticket to poll.
+/// `POST /batch`: queues the requests and answers with the ticket to poll; with a
+/// deduplication key the store remembers, the ticket of the batch first sent with it.
 pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply, Reply> {
     let query: SubmitQuery = api::parse_query(query)?;
     let requests: Vec<Request> = serde_json::from_value(body).map_err(|e| {
@@ -81,13 +90,12 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
             requests.len()
         )));
     }
-    // Held while the requests run, so that a second submit with the same key waits for the
-    // first and gets its ticket instead of running the batch again.
     let mut batches = lock(&shared.batches);
     let now = Instant::now();
+    let memory = shared.config.dedup_key_ttl;
     batches
         .by_key
-        .retain(|_, (_, at)| now.saturating_duration_since(*at) < DEDUPLICATION_MEMORY);
+        .retain(|_, (_, at)| now.saturating_duration_since(*at) < memory);
     if let Some((ticket, _)) = query
         .deduplication_key
         .as_ref()
@@ -96,119 +104,94 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
         shared.stats_mut().deduplicated_batches += 1;
         return Ok(ticket_reply(ticket));
     }
-    let stop_on_failure = query.stop_on_first_failure.unwrap_or(true);
-    let mut failed = false;
-    let outcomes = requests
-        .into_iter()
-        .map(|request| {
-            if failed && stop_on_failure {
-                return (request.id, None);
-            }
-            let reply = match shared.faults.inner() {
-                Inner::Run => run(shared, &request),
-                Inner::NotExecuted => {
-                    shared.stats_mut().injected_faults += 1;
-                    return (request.id, None);
-                }
-                Inner::FailBefore => {
-                    shared.stats_mut().injected_faults += 1;
-                    inner_error()
-                }
-                Inner::FailAfter => {
-                    shared.stats_mut().injected_faults += 1;
-                    run(shared, &request);
-                    inner_error()
-                }
-            };
-            failed |= !reply.status.is_success();
-            (request.id, Some(reply))
-        })
-        .collect();
     batches.submitted += 1;
-    shared.stats_mut().batches += 1;
     let ticket = format!("sandbox-{}-{}", shared.config.store_id, batches.submitted);
+    let queued = Queued {
+        ticket: ticket.clone(),
+        requests,
+        stop_on_failure: query.stop_on_first_failure.unwrap_or(true),
+    };
+    let ticket_state = Ticket {
+        total: queued.requests.len(),
+        state: State::Queued,
+        answers: Vec::new(),
+    };
+    if shared.queue.send(queued).is_err() {
+        return Err(Reply::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "INTERNAL_ERROR",
+            "The store is shutting down",
+        ));
+    }
     if let Some(key) = query.deduplication_key {
         batches.by_key.insert(key, (ticket.clone(), now));
     }
-    batches.tickets.insert(
-        ticket.clone(),
-        Ticket {
-            outcomes,
-            polled: false,
-        },
-    );
+    batches.tickets.insert(ticket.clone(), ticket_state);
     Ok(ticket_reply(&ticket))
 }
 
-fn inner_error() -> Reply {
-    Reply::error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_ERROR",
-        "Internal server error (injected by the sandbox)",
-    )
+impl Batches {
+    /// The queue took the batch up.
+    pub(crate) fn started(&mut self, ticket: &str) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = State::InProgress;
+        }
+    }
+
+    /// One more request of the batch is done: its answer, or `None` if it was not executed.
+    pub(crate) fn answered(&mut self, ticket: &str, id: Value, answer: Option<Reply>) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.answers.push((id, answer));
+        }
+    }
+
+    pub(crate) fn completed(&mut self, ticket: &str) {
+        if let Some(t) = self.tickets.get_mut(ticket) {
+            t.state = State::Completed;
+        }
+    }
 }
 
-fn run(shared: &Shared, request: &Request) -> Reply {
-    let Ok(method) = Method::from_bytes(request.method.to_ascii_uppercase().as_bytes()) else {
-        return Reply::wrong_parameter(format!("Unknown method {:?}", request.method));
-    };
-    let (path, query) = request
-        .path
-        .split_once('?')
-        .unwrap_or((request.path.as_str(), ""));
-    api::dispatch(
-        shared,
-        Origin::Batch,
-        &method,
-        path,
-        query,
-        request.body.clone(),
-    )
-}
-
-/// `GET /batch?ticket=...`: `QUEUED` on the first poll, then `COMPLETED` with every answer.
+/// `GET /batch?ticket=...`: where the batch is, and the answers of the requests done so far.
 pub(crate) fn status(shared: &Shared, query: &str) -> Result<Reply, Reply> {
     let query: StatusQuery = api::parse_query(query)?;
     shared.stats_mut().batch_polls += 1;
-    let mut batches = lock(&shared.batches);
-    let ticket = batches.tickets.get_mut(&query.ticket).ok_or_else(|| {
+    let batches = lock(&shared.batches);
+    let ticket = batches.tickets.get(&query.ticket).ok_or_else(|| {
         Reply::error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
             format!("No batch with ticket {:?}", query.ticket),
         )
     })?;
-    let total = ticket.outcomes.len();
-    if !ticket.polled {
-        ticket.polled = true;
-        return Ok(Reply::ok(json!({
-            "status": "QUEUED",
-            "totalRequests": total,
-            "completedRequests": 0,
-            "responses": [],
-        })));
-    }
+    let state = match ticket.state {
+        State::Queued => "QUEUED",
+        State::InProgress => "IN_PROGRESS",
+        State::Completed => "COMPLETED",
+    };
     let responses: Vec<Value> = ticket
-        .outcomes
+        .answers
         .iter()
         .map(|(id, reply)| response(id, reply.as_ref(), query.escaped_json))
         .collect();
-    let completed = ticket.outcomes.iter().filter(|(_, r)| r.is_some()).count();
+    let completed = ticket.answers.iter().filter(|(_, r)| r.is_some()).count();
     Ok(Reply::ok(json!({
-        "status": "COMPLETED",
-        "totalRequests": total,
+        "status": state,
+        "totalRequests": ticket.total,
         "completedRequests": completed,
         "responses": responses,
     })))
 }
 
 /// One entry of `responses`: the answer's body as an escaped JSON string when the client asked
-/// for `escapedJson=true`, else as JSON.
+/// for `escapedJson=true`, else as JSON; `httpStatusLine` the reason phrase (`OK`, `Conflict`).
+/// A request not executed has the `httpStatusCode` 0 of Ecwid's own client.
 fn response(id: &Value, reply: Option<&Reply>, escaped: bool) -> Value {
     let mut entry = Map::new();
     entry.insert("id".into(), id.clone());
     let Some(reply) = reply else {
         entry.insert("status".into(), "NOT_EXECUTED".into());
+        entry.insert("httpStatusCode".into(), 0.into());
         return Value::Object(entry);
     };
     let status = if reply.status.is_success() {
@@ -218,12 +201,8 @@ fn response(id: &Value, reply: Option<&Reply>, escaped: bool) -> Value {
     };
     entry.insert("status".into(), status.into());
     entry.insert("httpStatusCode".into(), reply.status.as_u16().into());
-    let line = format!(
-        "HTTP/1.1 {} {}",
-        reply.status.as_u16(),
-        reply.status.canonical_reason().unwrap_or("")
-    );
-    entry.insert("httpStatusLine".into(), line.trim_end().into());
+    let reason = reply.status.canonical_reason().unwrap_or("");
+    entry.insert("httpStatusLine".into(), reason.into());
     if escaped {
         entry.insert("escapedHttpBody".into(), reply.body.to_string().into());
     } else {

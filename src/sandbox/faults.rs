@@ -40,10 +40,12 @@ pub(crate) enum Inner {
     Run,
     /// Leave it out, as Ecwid does after giving up on it.
     NotExecuted,
-    /// Answer 500 without running it.
-    FailBefore,
-    /// Run it, then answer 500.
-    FailAfter,
+    /// Answer 500, after running it if `took_effect`: at every attempt if `lasting`, else at
+    /// the first only, so that the store's own retry runs it.
+    Fail {
+        took_effect: bool,
+        lasting: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -54,6 +56,7 @@ pub(crate) struct Faults {
     spurious_429: f64,
     drop_batch_after: f64,
     batch_inner_500: f64,
+    batch_inner_500_once: f64,
     batch_not_executed: f64,
     rng: Mutex<StdRng>,
 }
@@ -71,6 +74,7 @@ impl Faults {
             spurious_429: args.spurious_429,
             drop_batch_after: args.drop_batch_after,
             batch_inner_500: args.batch_inner_500,
+            batch_inner_500_once: args.batch_inner_500_once,
             batch_not_executed: args.batch_not_executed,
             rng: Mutex::new(rng),
         })
@@ -113,17 +117,21 @@ impl Faults {
         if hit(&mut rng, self.batch_not_executed) {
             Inner::NotExecuted
         } else if hit(&mut rng, self.batch_inner_500) {
-            if rng.random::<bool>() {
-                Inner::FailAfter
-            } else {
-                Inner::FailBefore
+            Inner::Fail {
+                took_effect: rng.random::<bool>(),
+                lasting: true,
+            }
+        } else if hit(&mut rng, self.batch_inner_500_once) {
+            Inner::Fail {
+                took_effect: rng.random::<bool>(),
+                lasting: false,
             }
         } else {
             Inner::Run
         }
     }
 
-    /// Decides the fate of the answer of a batch submit that ran.
+    /// Decides the fate of the answer of a batch submit that queued its batch.
     pub(crate) fn after_batch(&self) -> After {
         if hit(&mut lock(&self.rng), self.drop_batch_after) {
             After::Drop

@@ -2,7 +2,8 @@
 //! benchmarked with no account and no network.
 //!
 //! It keeps customers in memory, answers the endpoints ecwid-import uses the way Ecwid's docs
-//! describe them (`ecwid-api.md`), enforces the per-token rate limit, and can be told to
+//! describe them (`ecwid-api.md`), runs batches in a queue of its own as Ecwid does, enforces
+//! the per-token rate limit and the token's scopes, and can be told to
 //! misbehave (errors before or after a create takes effect, dropped connections, spurious 429s,
 //! latency) so that the client's retry and de-duplication logic meets the failures it is built
 //! for. It listens on 127.0.0.1 only: it has a fixed token and no persistence, so it must never
@@ -13,9 +14,15 @@
 
 mod api;
 mod batch;
+mod clock;
 mod faults;
 mod gate;
+mod listing;
+mod queue;
+mod record;
+mod response_fields;
 mod rules;
+mod scopes;
 mod server;
 mod stats;
 mod store;
@@ -61,12 +68,24 @@ pub struct SandboxArgs {
     /// Share (0 to 1) of API requests answered 429 with `Retry-After: 1` although under the limit
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub spurious_429: f64,
-    /// Share (0 to 1) of batch submits that run the batch, then close the connection unanswered
+    /// Share (0 to 1) of batch submits that queue the batch, then close the connection unanswered
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub drop_batch_after: f64,
-    /// Share (0 to 1) of requests inside a batch answered 500, half of them after taking effect
+    /// Share (0 to 1) of requests inside a batch answered 500 at every attempt, so that the
+    /// store's own retries give up; half of them took effect at the first
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub batch_inner_500: f64,
+    /// Share (0 to 1) of requests inside a batch answered 500 once, half of them after taking
+    /// effect; the store retries them itself (stopOnFirstFailure=false), so a create that took
+    /// effect comes back as 409
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub batch_inner_500_once: f64,
+    /// Seconds between the store's own retries of a request inside a batch that answered 5xx
+    #[arg(long, default_value_t = 3.0)]
+    pub batch_retry_secs: f64,
+    /// Seconds a batch's deduplication key is remembered
+    #[arg(long, default_value_t = 3600.0)]
+    pub dedup_key_ttl_secs: f64,
     /// Share (0 to 1) of requests inside a batch left NOT_EXECUTED
     #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
     pub batch_not_executed: f64,
@@ -83,7 +102,18 @@ pub struct SandboxArgs {
     /// Languages enabled in the store (a customer's `lang` must be one); the first is the default
     #[arg(long, value_delimiter = ',', default_value = "en,fr,de,es")]
     pub languages: Vec<String>,
+    /// Access scopes of the token's app; an endpoint that needs one it lacks answers 403
+    /// INSUFFICIENT_APP_SCOPE
+    #[arg(long, value_delimiter = ',', default_value = ALL_SCOPES)]
+    pub scopes: Vec<String>,
+    /// The store's plan has no customer groups: `GET /customer_groups` answers 402
+    /// NOT_AVAILABLE_ON_CURRENT_PLAN
+    #[arg(long)]
+    pub plan_without_groups: bool,
 }
+
+/// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
+const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile";
 
 impl Default for SandboxArgs {
     /// The command line's defaults, except `port: 0`: an in-process sandbox (tests,
@@ -101,11 +131,16 @@ impl Default for SandboxArgs {
             spurious_429: 0.0,
             drop_batch_after: 0.0,
             batch_inner_500: 0.0,
+            batch_inner_500_once: 0.0,
+            batch_retry_secs: 3.0,
+            dedup_key_ttl_secs: 3600.0,
             batch_not_executed: 0.0,
             refuse_domain: None,
             latency_ms: 0,
             seed: None,
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),
+            scopes: ALL_SCOPES.split(',').map(String::from).collect(),
+            plan_without_groups: false,
         }
     }
 }
@@ -138,28 +173,27 @@ pub struct Sandbox {
     addr: SocketAddr,
     state: Arc<server::Shared>,
     stop: CancellationToken,
-    task: Option<JoinHandle<()>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Sandbox {
-    /// Binds 127.0.0.1:`args.port` and serves in a tokio task. Fails with `InvalidInput` on
-    /// options that make no sense (a share outside 0..1, a zero rate limit, a window that is not
-    /// a positive number of seconds, no languages).
+    /// Binds 127.0.0.1:`args.port` and serves in a tokio task, with the batch queue in
+    /// another. Fails with `InvalidInput` on options that make no sense (a share outside 0..1,
+    /// a zero rate limit, a window that is not a positive number of seconds, a negative time,
+    /// no languages).
     pub async fn start(args: &SandboxArgs) -> io::Result<Sandbox> {
-        let state = Arc::new(server::Shared::new(args)?);
+        let (state, queued) = server::Shared::new(args)?;
+        let state = Arc::new(state);
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).await?;
         let addr = listener.local_addr()?;
         let stop = CancellationToken::new();
-        let task = tokio::spawn(server::accept_loop(
-            listener,
-            Arc::clone(&state),
-            stop.clone(),
-        ));
+        let server = server::accept_loop(listener, Arc::clone(&state), stop.clone());
+        let worker = queue::work(Arc::clone(&state), queued, stop.clone());
         Ok(Sandbox {
             addr,
             state,
             stop,
-            task: Some(task),
+            tasks: vec![tokio::spawn(server), tokio::spawn(worker)],
         })
     }
 
@@ -187,11 +221,43 @@ impl Sandbox {
         self.state.customers()
     }
 
-    /// Stops accepting, closes open connections and waits for the server task to end.
+    /// Moves the registration and last update of every customer the store holds `seconds`
+    /// into the past, as if they had registered that long before: tests use it for customers
+    /// that were in the store before a run (ecwid-import tells them from its own creates by
+    /// when they registered).
+    pub fn backdate(&self, seconds: i64) {
+        lock(&self.state.store).backdate(seconds);
+    }
+
+    /// Holds the store's batch queue: no request inside a batch runs until
+    /// [`Sandbox::allow_batch_requests`] or [`Sandbox::release_batches`] says so. A real store
+    /// works its queue at a pace no client controls; tests use this to see a batch `QUEUED` or
+    /// `IN_PROGRESS` for certain.
+    pub fn hold_batches(&self) {
+        self.state.pace.send_replace(queue::Pace::Steps(0));
+    }
+
+    /// Lets `n` more requests inside batches run while the queue is held; each of the store's
+    /// own retries of a request counts as one more.
+    pub fn allow_batch_requests(&self, n: u64) {
+        self.state.pace.send_modify(|pace| {
+            if let queue::Pace::Steps(left) = pace {
+                *left = left.saturating_add(n);
+            }
+        });
+    }
+
+    /// Lets the batch queue run freely again.
+    pub fn release_batches(&self) {
+        self.state.pace.send_replace(queue::Pace::Free);
+    }
+
+    /// Stops accepting, closes open connections, stops the batch queue and waits for both
+    /// tasks to end.
     pub async fn shutdown(mut self) {
         self.stop.cancel();
-        if let Some(task) = self.task.take() {
-            // A panicked server task has nothing left to clean up; there is no one to tell.
+        for task in std::mem::take(&mut self.tasks) {
+            // A panicked task has nothing left to clean up; there is no one to tell.
             let _ = task.await;
         }
     }

@@ -6,6 +6,7 @@
 //! owns the connection can do that. Each connection gets a kill switch that its requests can
 //! pull; pulling it drops the connection while the handler withholds its response.
 
+use std::collections::HashSet;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -21,6 +22,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower_service::Service;
@@ -28,7 +30,8 @@ use tower_service::Service;
 use super::api::{self, Origin, Reply};
 use super::batch::Batches;
 use super::faults::{After, Before, Faults};
-use super::gate::{RateWindow, has_token};
+use super::gate::{FailingTokens, RateWindow, credential, has_token};
+use super::queue::{self, Pace, Queued};
 use super::store::{Store, StoredCustomer};
 use super::{SandboxArgs, Stats, check_share, lock};
 
@@ -44,6 +47,13 @@ pub(crate) struct Config {
     pub latency: Duration,
     /// Emails at this domain (lower case) are refused by the store.
     pub refuse_domain: Option<String>,
+    /// The scopes of the token's app.
+    pub scopes: HashSet<String>,
+    pub plan_without_groups: bool,
+    /// Between the store's own retries of a request inside a batch.
+    pub batch_retry: Duration,
+    /// How long a batch's deduplication key is remembered.
+    pub dedup_key_ttl: Duration,
 }
 
 /// Everything the requests share.
@@ -53,8 +63,12 @@ pub(crate) struct Shared {
     pub faults: Faults,
     pub store: Mutex<Store>,
     pub batches: Mutex<Batches>,
+    /// The store's batch queue, worked by [`queue::work`].
+    pub queue: mpsc::UnboundedSender<Queued>,
+    pub pace: watch::Sender<Pace>,
     stats: Mutex<Stats>,
     window: Mutex<RateWindow>,
+    failing: Mutex<FailingTokens>,
 }
 
 fn invalid(message: String) -> io::Error {
@@ -62,7 +76,9 @@ fn invalid(message: String) -> io::Error {
 }
 
 impl Shared {
-    pub(crate) fn new(args: &SandboxArgs) -> io::Result<Self> {
+    /// The shared state of a sandbox with these options, and the receiving end of its batch
+    /// queue.
+    pub(crate) fn new(args: &SandboxArgs) -> io::Result<(Self, mpsc::UnboundedReceiver<Queued>)> {
         for (name, share) in [
             ("--fail-before", args.fail_before),
             ("--fail-after", args.fail_after),
@@ -70,6 +86,7 @@ impl Shared {
             ("--spurious-429", args.spurious_429),
             ("--drop-batch-after", args.drop_batch_after),
             ("--batch-inner-500", args.batch_inner_500),
+            ("--batch-inner-500-once", args.batch_inner_500_once),
             ("--batch-not-executed", args.batch_not_executed),
         ] {
             check_share(share).map_err(|e| invalid(format!("{name}: {e}")))?;
@@ -92,7 +109,14 @@ impl Shared {
                 "--languages must name at least one language".into(),
             ));
         }
-        Ok(Self {
+        let seconds = |name: &str, value: f64| {
+            queue::seconds(value)
+                .ok_or_else(|| invalid(format!("{name} must be a number of seconds from 0")))
+        };
+        let batch_retry = seconds("--batch-retry-secs", args.batch_retry_secs)?;
+        let dedup_key_ttl = seconds("--dedup-key-ttl-secs", args.dedup_key_ttl_secs)?;
+        let (queue, queued) = mpsc::unbounded_channel();
+        let shared = Self {
             config: Config {
                 store_id: args.store_id,
                 token: args.token.clone(),
@@ -103,13 +127,26 @@ impl Shared {
                     .as_deref()
                     .map(|d| d.trim().trim_start_matches('@').to_lowercase())
                     .filter(|d| !d.is_empty()),
+                scopes: args
+                    .scopes
+                    .iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                plan_without_groups: args.plan_without_groups,
+                batch_retry,
+                dedup_key_ttl,
             },
             store: Mutex::default(),
             batches: Mutex::default(),
+            queue,
+            pace: watch::Sender::new(Pace::Free),
             stats: Mutex::default(),
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
+            failing: Mutex::new(FailingTokens::new(window)),
             faults: Faults::new(args)?,
-        })
+        };
+        Ok((shared, queued))
     }
 
     pub(crate) fn stats_mut(&self) -> MutexGuard<'_, Stats> {
@@ -126,6 +163,10 @@ impl Shared {
 
     fn window(&self) -> MutexGuard<'_, RateWindow> {
         lock(&self.window)
+    }
+
+    fn failing(&self) -> MutexGuard<'_, FailingTokens> {
+        lock(&self.failing)
     }
 }
 
@@ -209,7 +250,11 @@ enum Ending {
 
 async fn api_request(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let kill = request.extensions().get::<ConnectionKill>().cloned();
-    let ending = handle(&shared, request).await;
+    let presented = credential(request.headers());
+    let ending = handle(&shared, &presented, request).await;
+    if matches!(&ending, Ending::Answer(reply) if reply.status == StatusCode::FORBIDDEN) {
+        shared.failing().refused(&presented, Instant::now());
+    }
     match &ending {
         Ending::Answer(reply) => shared.stats_mut().count_status(reply.status.as_u16()),
         Ending::Drop => shared.stats_mut().dropped += 1,
@@ -231,8 +276,9 @@ async fn api_request(State(shared): State<Arc<Shared>>, request: Request) -> Res
     }
 }
 
-/// The checks in Ecwid's order (token, store, rate limit), then the faults, then the store.
-async fn handle(shared: &Shared, request: Request) -> Ending {
+/// The checks in Ecwid's order (a token blocked for failing, the token, the store, the rate
+/// limit), then the faults, then the store. `presented` is the request's credential.
+async fn handle(shared: &Shared, presented: &str, request: Request) -> Ending {
     let now = Instant::now();
     let seen = shared.window().see(now);
     {
@@ -241,6 +287,10 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
         stats.max_in_window = stats.max_in_window.max(seen as u64);
     }
     tokio::time::sleep(shared.config.latency).await;
+    if let Some(retry_after) = shared.failing().blocked(presented, Instant::now()) {
+        shared.stats_mut().blocked += 1;
+        return Ending::Answer(Reply::rate_limited(retry_after));
+    }
     let (parts, body) = request.into_parts();
     if !has_token(&parts.headers, &shared.config.token) {
         shared.stats_mut().bad_token += 1;
@@ -286,7 +336,13 @@ async fn handle(shared: &Shared, request: Request) -> Ending {
     };
     let query = parts.uri.query().unwrap_or("");
     let reply = api::dispatch(shared, Origin::Client, &parts.method, path, query, body);
-    let posted = |to: &str| parts.method == Method::POST && path.trim_matches('/') == to;
+    after_effect(shared, &parts.method, path, reply)
+}
+
+/// The faults that strike after a create or a batch submit took effect: the answer replaced by
+/// a 500, or the connection dropped.
+fn after_effect(shared: &Shared, method: &Method, path: &str, reply: Reply) -> Ending {
+    let posted = |to: &str| *method == Method::POST && path.trim_matches('/') == to;
     if posted("batch") && reply.status.is_success() {
         return match shared.faults.after_batch() {
             After::Drop => {
@@ -321,7 +377,7 @@ fn injected_error(status: StatusCode) -> Reply {
 }
 
 /// The JSON body of a POST or PUT (`Null` for other methods): 415 unless it is declared
-/// `application/json`, 400 unless it parses.
+/// `application/json` or `text/json` (which Ecwid takes too), 400 unless it parses.
 async fn read_body(method: &Method, headers: &HeaderMap, body: Body) -> Result<Value, Reply> {
     if *method != Method::POST && *method != Method::PUT {
         return Ok(Value::Null);
@@ -330,7 +386,11 @@ async fn read_body(method: &Method, headers: &HeaderMap, body: Body) -> Result<V
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
+        .map(str::trim)
+        .is_some_and(|media| {
+            media.eq_ignore_ascii_case("application/json")
+                || media.eq_ignore_ascii_case("text/json")
+        });
     if !declared_json {
         return Err(Reply::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

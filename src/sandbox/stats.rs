@@ -25,13 +25,16 @@ pub struct Stats {
     /// The most API requests received in any one rate-limit window, answered or not: a client
     /// that keeps to the limit keeps this at or below it.
     pub max_in_window: u64,
-    /// 429 answers sent, spurious ones included.
+    /// 429 answers sent, spurious ones and those to a blocked token included.
     pub rate_limited: u64,
+    /// Requests answered 429 because their token was blocked for failing (403) too often.
+    #[serde(default)]
+    pub blocked: u64,
     /// Faults injected (fail-before, fail-after, drop-after, spurious 429, and the batch ones).
     pub injected_faults: u64,
     /// Connections closed with no answer (drop-after, drop-batch-after).
     pub dropped: u64,
-    /// Batches run (`POST /batch` that executed its requests).
+    /// Batches the store has run to the end (each counted once, however often it was submitted).
     #[serde(default)]
     pub batches: u64,
     /// Batch submits answered with an earlier batch's ticket because of their deduplication key.
@@ -40,6 +43,9 @@ pub struct Stats {
     /// Polls of batch tickets (`GET /batch`).
     #[serde(default)]
     pub batch_polls: u64,
+    /// Retries the store made itself of requests inside batches that answered 5xx.
+    #[serde(default)]
+    pub batch_retries: u64,
 }
 
 impl Stats {

@@ -2,6 +2,8 @@
 //!
 //! Ecwid keeps one customer per email, compared without regard to case; that is the rule that
 //! makes a blind retry of a create visible (a 409), so the store indexes emails in lower case.
+//! Each customer also carries when it was registered and last updated, which the answers show
+//! and a listing may be ordered and cut by.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::CustomerRequest;
 
-/// A customer as the store holds it: its id and every field it was given.
+/// A customer as `GET /_sandbox/customers` shows it: its id and every field it was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredCustomer {
     pub id: u64,
@@ -17,25 +19,30 @@ pub struct StoredCustomer {
     pub customer: CustomerRequest,
 }
 
+/// A customer as the store holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Record {
+    pub customer: CustomerRequest,
+    /// UNIX seconds of the create.
+    pub registered: i64,
+    /// UNIX seconds of the last create or update.
+    pub updated: i64,
+    /// The store's count of writes at the last one: orders updates made within one second.
+    pub revision: u64,
+}
+
 /// Another customer already has this email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct EmailTaken;
 
-/// Which customers `GET /customers` asks for.
-#[derive(Debug, Default)]
-pub(crate) struct Filter {
-    pub email: Option<String>,
-    /// `email` must equal the customer's email (any case) rather than occur in it.
-    pub exact: bool,
-    /// Occurs in the email or in a name (billing or shipping), any case.
-    pub keyword: Option<String>,
-}
-
 #[derive(Debug)]
 pub(crate) struct Store {
-    customers: BTreeMap<u64, CustomerRequest>,
+    customers: BTreeMap<u64, Record>,
     by_email: HashMap<String, u64>,
     next_id: u64,
+    writes: u64,
+    /// The latest time written: a clock set back never makes a later write look older.
+    latest: i64,
 }
 
 impl Default for Store {
@@ -46,38 +53,68 @@ impl Default for Store {
             // Ids of the size Ecwid hands out, so that a client storing them in too small a
             // type finds out here.
             next_id: 188_000_001,
+            writes: 0,
+            latest: i64::MIN,
         }
     }
 }
 
-fn email_key(customer: &CustomerRequest) -> String {
+/// The customer's email in lower case, the key of the one-customer-per-email rule.
+pub(crate) fn email_key(customer: &CustomerRequest) -> String {
     customer.email.as_deref().unwrap_or("").to_lowercase()
 }
 
 impl Store {
-    pub(crate) fn create(&mut self, customer: CustomerRequest) -> Result<u64, EmailTaken> {
+    /// The time and revision of a write at `now` (UNIX seconds).
+    fn stamp(&mut self, now: i64) -> (i64, u64) {
+        self.latest = self.latest.max(now);
+        self.writes += 1;
+        (self.latest, self.writes)
+    }
+
+    pub(crate) fn create(
+        &mut self,
+        customer: CustomerRequest,
+        now: i64,
+    ) -> Result<u64, EmailTaken> {
         let key = email_key(&customer);
         if self.by_email.contains_key(&key) {
             return Err(EmailTaken);
         }
+        let (at, revision) = self.stamp(now);
         let id = self.next_id;
         self.next_id += 1;
         self.by_email.insert(key, id);
-        self.customers.insert(id, customer);
+        let record = Record {
+            customer,
+            registered: at,
+            updated: at,
+            revision,
+        };
+        self.customers.insert(id, record);
         Ok(id)
     }
 
-    pub(crate) fn get(&self, id: u64) -> Option<&CustomerRequest> {
+    /// Moves every customer's registration and last update `seconds` into the past.
+    pub(crate) fn backdate(&mut self, seconds: i64) {
+        for record in self.customers.values_mut() {
+            record.registered = record.registered.saturating_sub(seconds);
+            record.updated = record.updated.saturating_sub(seconds);
+        }
+    }
+
+    pub(crate) fn get(&self, id: u64) -> Option<&Record> {
         self.customers.get(&id)
     }
 
-    /// Replaces a customer that exists. `None` when it does not.
+    /// Replaces a customer that exists, keeping when it registered. `None` when it does not.
     pub(crate) fn replace(
         &mut self,
         id: u64,
         customer: CustomerRequest,
+        now: i64,
     ) -> Option<Result<(), EmailTaken>> {
-        let old_key = email_key(self.customers.get(&id)?);
+        let old_key = email_key(&self.customers.get(&id)?.customer);
         let new_key = email_key(&customer);
         if self
             .by_email
@@ -86,72 +123,41 @@ impl Store {
         {
             return Some(Err(EmailTaken));
         }
+        let (at, revision) = self.stamp(now);
         self.by_email.remove(&old_key);
         self.by_email.insert(new_key, id);
-        self.customers.insert(id, customer);
+        let record = self.customers.get_mut(&id)?;
+        record.customer = customer;
+        record.updated = at;
+        record.revision = revision;
         Some(Ok(()))
     }
 
     pub(crate) fn delete(&mut self, id: u64) -> bool {
-        let Some(customer) = self.customers.remove(&id) else {
+        let Some(record) = self.customers.remove(&id) else {
             return false;
         };
-        self.by_email.remove(&email_key(&customer));
+        self.by_email.remove(&email_key(&record.customer));
         true
     }
 
-    /// The customers that match, by id: `(total matching, the page from offset)`.
-    pub(crate) fn search(
-        &self,
-        filter: &Filter,
-        offset: usize,
-        limit: usize,
-    ) -> (usize, Vec<StoredCustomer>) {
-        let email = filter.email.as_deref().map(str::to_lowercase);
-        let keyword = filter.keyword.as_deref().map(str::to_lowercase);
-        let matching: Vec<(&u64, &CustomerRequest)> = self
-            .customers
-            .iter()
-            .filter(|(_, c)| {
-                let own = email_key(c);
-                let email_ok = email.as_deref().is_none_or(|e| {
-                    if filter.exact {
-                        own == e
-                    } else {
-                        own.contains(e)
-                    }
-                });
-                email_ok && keyword.as_deref().is_none_or(|k| mentions(c, &own, k))
-            })
-            .collect();
-        let page = matching
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|&(&id, c)| StoredCustomer {
-                id,
-                customer: c.clone(),
-            })
-            .collect();
-        (matching.len(), page)
+    /// Every customer, by id.
+    pub(crate) fn records(&self) -> impl Iterator<Item = (u64, &Record)> {
+        self.customers.iter().map(|(&id, record)| (id, record))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.customers.len()
     }
 
     pub(crate) fn all(&self) -> Vec<StoredCustomer> {
-        self.search(&Filter::default(), 0, usize::MAX).1
+        self.records()
+            .map(|(id, record)| StoredCustomer {
+                id,
+                customer: record.customer.clone(),
+            })
+            .collect()
     }
-}
-
-/// Whether the lower-case `keyword` occurs in the email or a name of the customer.
-fn mentions(customer: &CustomerRequest, email: &str, keyword: &str) -> bool {
-    let names = customer
-        .billing_person
-        .iter()
-        .chain(customer.shipping_addresses.iter().flatten())
-        .filter_map(|a| a.name.as_deref());
-    email.contains(keyword)
-        || names
-            .into_iter()
-            .any(|n| n.to_lowercase().contains(keyword))
 }
 
 #[cfg(test)]
@@ -168,23 +174,41 @@ mod tests {
     #[test]
     fn emails_are_unique_in_any_case_and_free_again_after_delete() {
         let mut store = Store::default();
-        let id = store.create(customer("Ann@Example.com")).unwrap();
-        assert_eq!(store.create(customer("ann@example.COM")), Err(EmailTaken));
+        let id = store.create(customer("Ann@Example.com"), 0).unwrap();
+        assert_eq!(
+            store.create(customer("ann@example.COM"), 0),
+            Err(EmailTaken)
+        );
         assert!(store.delete(id));
-        assert!(store.create(customer("ann@example.com")).is_ok());
+        assert!(store.create(customer("ann@example.com"), 0).is_ok());
     }
 
     #[test]
     fn replace_keeps_the_email_index_in_step() {
         let mut store = Store::default();
-        let a = store.create(customer("a@example.com")).unwrap();
-        store.create(customer("b@example.com")).unwrap();
+        let a = store.create(customer("a@example.com"), 0).unwrap();
+        store.create(customer("b@example.com"), 0).unwrap();
         assert_eq!(
-            store.replace(a, customer("B@example.com")),
+            store.replace(a, customer("B@example.com"), 0),
             Some(Err(EmailTaken))
         );
-        assert_eq!(store.replace(a, customer("c@example.com")), Some(Ok(())));
-        assert!(store.create(customer("a@example.com")).is_ok());
-        assert_eq!(store.replace(999, customer("d@example.com")), None);
+        assert_eq!(store.replace(a, customer("c@example.com"), 0), Some(Ok(())));
+        assert!(store.create(customer("a@example.com"), 0).is_ok());
+        assert_eq!(store.replace(999, customer("d@example.com"), 0), None);
+    }
+
+    #[test]
+    fn writes_are_stamped_and_never_go_back_in_time() {
+        let mut store = Store::default();
+        let a = store.create(customer("a@example.com"), 100).unwrap();
+        let b = store.create(customer("b@example.com"), 90).unwrap();
+        store
+            .replace(a, customer("a@example.com"), 80)
+            .unwrap()
+            .unwrap();
+        let (a, b) = (store.get(a).unwrap(), store.get(b).unwrap());
+        assert_eq!((a.registered, a.updated), (100, 100));
+        assert_eq!((b.registered, b.updated), (100, 100));
+        assert!(a.revision > b.revision, "the update came last");
     }
 }

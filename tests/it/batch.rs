@@ -83,6 +83,8 @@ async fn twelve_hundred_rows_in_batches_with_store_side_refusals() {
         .filter(|e| !e.ends_with("@refused.example"))
         .collect();
     let existing_ids = precreate(&store, &existing).await;
+    // Customers of the store from before the run, not ones the run may have created.
+    store.backdate(3600);
     let before = store.stats();
     let ws = Workspace::new(&emails_csv(&emails));
     let summary = ws.dir.path().join("summary.json");
@@ -198,11 +200,52 @@ async fn inner_5xx_and_not_executed_rows_are_retried_on_their_own() {
     );
 }
 
-/// `kill -9` after the batch was submitted and its ticket polled, before the answer was
-/// read: `--resume --batch` polls the ticket from the journal and sends nothing again.
+/// A store that retries an inner 5xx itself, as Ecwid does with stopOnFirstFailure=false: a
+/// create that took effect before its 500 comes back as a 409. With lasting 5xx and requests not
+/// executed too, every row still ends exactly once, each customer is stored once, and each row
+/// carries the store's id for its email.
+#[tokio::test]
+async fn store_side_retries_of_inner_5xx_still_end_every_row_once() {
+    let store = start(SandboxArgs {
+        batch_inner_500_once: 0.3,
+        batch_inner_500: 0.05,
+        batch_not_executed: 0.05,
+        seed: Some(8),
+        ..store_args()
+    })
+    .await;
+    let emails = numbered("retried", 200);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let args = [&FAST[..], &["--batch", "--batch-size", "50"]].concat();
+    assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+
+    let rows = ws.results();
+    let numbers: Vec<String> = (1..=200).map(|i| i.to_string()).collect();
+    assert_eq!(column(&rows, "row"), numbers, "each row once, in order");
+    assert_holds_each_once(&store, &emails);
+    let ids = stored_ids(&store);
+    for row in &rows {
+        // A row whose create the store retried into a 409 is found by the look-up that
+        // follows; the client cannot tell it from an email that existed, so it may say
+        // `exists` for a customer this run created.
+        assert!(
+            ["created", "exists"].contains(&row["status"].as_str()),
+            "{row:?}"
+        );
+        let id: u64 = row["customer_id"].parse().expect("customer id");
+        assert_eq!(ids.get(&row["email"].to_lowercase()), Some(&id), "{row:?}");
+    }
+    let stats = store.stats();
+    assert!(stats.batch_retries > 0, "{stats:?}");
+    assert!(stats.duplicate_creates > 0, "no create came back as a 409");
+    assert_eq!(stats.creates, 200);
+}
+
+/// `kill -9` after the batch was submitted and its ticket polled while still queued in the
+/// store: `--resume --batch` polls the ticket from the journal and sends nothing again.
 #[tokio::test]
 async fn crash_between_submit_and_poll_then_resume_polls_the_ticket() {
-    let (store, ws, emails) = killed_once(|stats| stats.batch_polls > 0).await;
+    let (store, ws, emails) = killed_once(true, |stats| stats.batch_polls > 0).await;
     let polls_before = store.stats().batch_polls;
     let journal = ws.dir.path().join("customers.results.csv.journal");
     let text = std::fs::read_to_string(&journal).expect("journal");
@@ -236,7 +279,7 @@ async fn crash_between_submit_and_poll_then_resume_polls_the_ticket() {
 /// journal: `--resume` sends the batch again under the same key, and the store runs it once.
 #[tokio::test]
 async fn crash_right_after_submit_then_resume_creates_each_once() {
-    let (store, ws, emails) = killed_once(|stats| stats.batches > 0).await;
+    let (store, ws, emails) = killed_once(false, |stats| stats.batches > 0).await;
     let mut resume = import_command(&ws, &store, true);
     let output = tokio::task::spawn_blocking(move || resume.output())
         .await
@@ -258,6 +301,9 @@ async fn resume_with_a_forgotten_ticket_looks_the_rows_up() {
     let emails = numbered("forgotten", 20);
     let ws = Workspace::new(&emails_csv(&emails));
     let ran = precreate(&store, &emails[..8]).await;
+    // The interrupted run was an hour ago, and its journal (version 2) has no start: the rows
+    // it created are still its own.
+    store.backdate(3600);
     let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
     let mut journal = format!(
         "ecwid-import-journal,2,{fingerprint},1003,{}\n",
@@ -290,13 +336,21 @@ async fn resume_with_a_forgotten_ticket_looks_the_rows_up() {
 }
 
 /// Starts a batch import of 60 rows (one group) with the real binary against a slow store
-/// and kills it with SIGKILL as soon as the store's stats pass `when`.
-async fn killed_once(when: impl Fn(&Stats) -> bool) -> (Sandbox, Workspace, Vec<String>) {
+/// and kills it with SIGKILL as soon as the store's stats pass `when`; with `hold`, the store's
+/// batch queue waits until then (so the batch is still queued). The store has run the batch
+/// when this returns.
+async fn killed_once(
+    hold: bool,
+    when: impl Fn(&Stats) -> bool,
+) -> (Sandbox, Workspace, Vec<String>) {
     let store = start(SandboxArgs {
         latency_ms: 150,
         ..store_args()
     })
     .await;
+    if hold {
+        store.hold_batches();
+    }
     let emails = numbered("crash", 60);
     let ws = Workspace::new(&emails_csv(&emails));
     let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
@@ -310,6 +364,13 @@ async fn killed_once(when: impl Fn(&Stats) -> bool) -> (Sandbox, Workspace, Vec<
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     assert!(!ws.output().exists(), "the killed run wrote no results");
+    store.release_batches();
+    for _ in 0..2_000 {
+        if store.stats().batches > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     assert_eq!(store.stats().creates, 60, "the batch ran");
     (store, ws, emails)
 }

@@ -20,11 +20,13 @@ fn sample_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/customers.csv")
 }
 
-/// Sandbox options matching the helper's `--store-id 1003` and token file.
+/// Sandbox options matching the helper's `--store-id 1003` and token file, with no wait between
+/// the store's own retries of a request inside a batch (3 s in a real store).
 pub(crate) fn store_args() -> SandboxArgs {
     SandboxArgs {
         store_id: 1003,
         token: TOKEN.to_string(),
+        batch_retry_secs: 0.0,
         ..SandboxArgs::default()
     }
 }

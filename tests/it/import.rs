@@ -878,3 +878,44 @@ async fn inner_409_of_a_customer_registered_during_the_run_is_created() {
     assert_eq!(column(&rows, "status"), ["created", "exists"]);
     assert_eq!(column(&rows, "customer_id"), ["5", "6"]);
 }
+
+/// The one more look-up that settles a create of unknown outcome does not lend the update a
+/// retry: `--max-retries` bounds the row's retries, and here the create's took the one there
+/// was, so the PUT is not sent again.
+#[tokio::test]
+async fn the_settling_look_up_lends_the_update_no_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 77, "email": "k@example.com",
+                       "registered": registered(Duration::from_secs(86_400))}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["k@example.com"]));
+    let args = ["--max-retries", "1", "--on-existing", "update"];
+    assert_eq!(ws.import(&api(&server).await, &args).await, 1);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["failed"]);
+    assert!(
+        rows[0]["error"].contains("gave up after 1 retries"),
+        "{:?}",
+        rows[0]
+    );
+    let requests = server.received_requests().await.expect("recorded");
+    let puts = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "PUT")
+        .count();
+    assert_eq!(puts, 1, "the row's one retry went to the create");
+}

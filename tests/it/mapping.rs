@@ -193,3 +193,26 @@ fn the_run_logs_the_preset_and_why() {
              \"Default Address Address1\", \"Accepts Email Marketing\")",
         ));
 }
+
+/// A contact whose type a mapping file sets as a constant exists only in rows that fill its
+/// contact: a row with a blank phone has no contact, and is valid; a row with one sends it.
+#[test]
+fn a_constant_contact_type_makes_no_contact_of_a_blank_cell() {
+    let layout = Layout {
+        preset: None,
+        mapping: Some(mapping(
+            "[fields]\nemail = \"Email\"\n\"contacts.0.contact\" = \"Phone\"\n\
+             \"contacts.0.type\" = { value = \"PHONE\" }\n",
+        )),
+    };
+    let csv = "Email,Phone\na@example.com,+1 555 0100\nb@example.com,\n";
+    let (map, _, rows) = map(csv, &layout).unwrap();
+    let with_phone = serde_json::to_value(map.request(&rows[0]).unwrap().request).unwrap();
+    assert_eq!(
+        with_phone["contacts"],
+        json!([{"type": "PHONE", "contact": "+1 555 0100"}])
+    );
+    let blank = serde_json::to_value(map.request(&rows[1]).unwrap().request).unwrap();
+    assert_eq!(blank, json!({"email": "b@example.com"}));
+    assert!(map.check(&rows[1]).is_ok(), "a dry run agrees");
+}

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 mod batch;
 mod customers;
 mod faults;
+mod records;
+mod refusals;
 
 /// A started sandbox and a client that talks to it directly (never through a proxy).
 struct Fixture {
@@ -147,6 +149,22 @@ fn command_line_options() {
     assert_eq!(args.token, "secret_sandbox");
     assert_eq!(args.rate_window_secs, 60.0);
     assert_eq!(args.languages, ["en", "fr", "de", "es"]);
+    assert_eq!(
+        args.scopes,
+        [
+            "create_customers",
+            "read_customers",
+            "update_customers",
+            "read_store_profile"
+        ]
+    );
+    assert_eq!(args.scopes, SandboxArgs::default().scopes);
+    assert!(!args.plan_without_groups);
+    assert_eq!(
+        (args.batch_retry_secs, args.dedup_key_ttl_secs),
+        (3.0, 3600.0)
+    );
+    assert_eq!(args.batch_inner_500_once, 0.0);
     let cli = Cli::try_parse_from([
         "sandbox",
         "--port=0",
@@ -158,12 +176,25 @@ fn command_line_options() {
         "--seed=9",
         "--rate-window-secs=0.5",
         "--languages=en,nl",
+        "--scopes=read_customers,create_customers",
+        "--plan-without-groups",
+        "--batch-inner-500-once=0.5",
+        "--batch-retry-secs=0.01",
+        "--dedup-key-ttl-secs=60",
     ])
     .expect("options parse");
     let args = cli.sandbox;
     assert_eq!(args.drop_after, 0.3);
     assert_eq!(args.spurious_429, 0.4);
     assert_eq!(args.languages, ["en", "nl"]);
+    assert_eq!(args.scopes, ["read_customers", "create_customers"]);
+    assert!(args.plan_without_groups);
+    assert_eq!(args.batch_inner_500_once, 0.5);
+    assert_eq!(
+        (args.batch_retry_secs, args.dedup_key_ttl_secs),
+        (0.01, 60.0)
+    );
+    assert!(Cli::try_parse_from(["sandbox", "--batch-inner-500-once=2"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());
 }
@@ -190,6 +221,18 @@ async fn start_refuses_senseless_options() {
         },
         SandboxArgs {
             languages: vec![" ".into()],
+            ..SandboxArgs::default()
+        },
+        SandboxArgs {
+            batch_retry_secs: -1.0,
+            ..SandboxArgs::default()
+        },
+        SandboxArgs {
+            dedup_key_ttl_secs: f64::NAN,
+            ..SandboxArgs::default()
+        },
+        SandboxArgs {
+            batch_inner_500_once: 1.5,
             ..SandboxArgs::default()
         },
     ];

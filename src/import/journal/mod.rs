@@ -2,9 +2,9 @@
 //! goes, which rows went out and how each one ended, so that `--resume` can finish the job after
 //! Ctrl-C, a crash or `kill -9` without sending any finished row again.
 //!
-//! Each line is a CSV record. `S` and `B` lines, and the header, are written at once with one
-//! `write` each (together with the `F` lines waiting, see [`Journal::finished`]), so a killed
-//! process leaves at most a torn last line (dropped on resume):
+//! Each line is a CSV record. `S` and `B` lines, the header and the `T` line are written at once
+//! with one `write` each (together with the `F` lines waiting, see [`Journal::finished`]), so a
+//! killed process leaves at most a torn last line (dropped on resume):
 //!
 //! - `ecwid-import-journal,3,<input fingerprint>,<store id>,<api url>,<run id>`: the header;
 //!   the run id is random, and the deduplication keys of the run's batches cover it, so that a

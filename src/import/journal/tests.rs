@@ -196,7 +196,7 @@ fn run_id_and_the_store_start_survive_a_resume() {
     let first = clock();
     let journal = Journal::create(&path, &identity(), RUN, Arc::clone(&first)).expect("create");
     let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    first.resume_from(started);
+    first.resume_from(Some(started));
     // The `T` line goes out with the next line, whatever its kind.
     journal.finished(&outcome(1, Status::Created), true);
     assert!(journal.sending(2));

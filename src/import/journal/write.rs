@@ -75,13 +75,10 @@ impl Journal {
         file.seek(SeekFrom::Start(0))?;
         let finished = read(&mut file, path, identity)?;
         file.seek(SeekFrom::End(0))?;
-        if let Some(started) = finished.store_started {
-            clock.resume_from(started);
-        }
+        clock.resume_from(finished.store_started);
         let journal = Self::new(file, clock);
-        journal
-            .start_noted
-            .store(finished.store_started.is_some(), Ordering::Relaxed);
+        // Known or not, the start is settled: no `T` line is added.
+        journal.start_noted.store(true, Ordering::Relaxed);
         Ok((journal, finished))
     }
 
@@ -170,7 +167,7 @@ impl Journal {
     /// Adds whole lines after those waiting; `now` writes them all with a single `write`,
     /// otherwise they wait while they are few. After a failed write nothing more is written,
     /// so that the file keeps a gapless run of finished rows that `--resume` can read.
-    fn write<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R], now: bool) -> io::Result<()> {
+    fn write<R: AsRef<[F]>, F: AsRef<[u8]>>(&self, records: &[R], mut now: bool) -> io::Result<()> {
         let mut lines = lock(&self.file);
         let Lines {
             file,
@@ -194,6 +191,8 @@ impl Journal {
                     .map_or(0, |d| d.as_secs());
                 format.write_record(["T", &seconds.to_string()])?;
                 self.start_noted.store(true, Ordering::Relaxed);
+                // At once: a resumed run without it cannot tell the first creates apart.
+                now = true;
             }
             for fields in records {
                 format.write_record(fields.as_ref())?;

@@ -7,7 +7,7 @@ use std::fmt;
 
 use csv::ByteRecord;
 
-use super::{ColumnMap, Fill, Rule};
+use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{MappingFile, Source};
@@ -149,12 +149,16 @@ impl ColumnMap {
             reason,
             mapped,
         };
+        let contact_constants = rules
+            .iter()
+            .any(|r| matches!(r.fill, Fill::Value(_)) && contact_of(&r.target).is_some());
         let map = Self {
             names,
             rules,
             used,
             email_rule,
             strip_quote,
+            contact_constants,
         };
         Ok((map, choice))
     }

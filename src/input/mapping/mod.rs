@@ -33,6 +33,14 @@ enum Fill {
     Value(String),
 }
 
+/// The position of the contact a rule fills a part of, if it does.
+fn contact_of(target: &Target) -> Option<usize> {
+    match target {
+        Target::Field(crate::customer::fields::Field::Contact(position, _)) => Some(*position),
+        _ => None,
+    }
+}
+
 impl Fill {
     /// From columns: [`Fill::Column`] when there is only one.
     fn columns(alternatives: Vec<Vec<usize>>, separator: &str) -> Self {
@@ -63,4 +71,7 @@ pub struct ColumnMap {
     used: Vec<bool>,
     email_rule: usize,
     strip_quote: bool,
+    /// Whether a contact takes a part from a constant (a mapping file's `{ value = "PHONE" }`):
+    /// such parts count only for contacts the row fills a cell of.
+    contact_constants: bool,
 }

@@ -8,7 +8,7 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
-use super::{ColumnMap, Fill};
+use super::{ColumnMap, Fill, contact_of};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
@@ -103,7 +103,27 @@ impl ColumnMap {
                 .any(|r| value(&r.fill).is_ok_and(|v| !v.is_empty()))
         };
         let mut notes = Vec::new();
+        // A contact's constant parts (its type, say) make no contact on their own: a row whose
+        // contact cells are blank has no such contact, and is not invalid for want of one.
+        let mut filled_contacts = Vec::new();
+        if self.contact_constants {
+            for rule in &self.rules {
+                if let (Some(position), false) = (
+                    contact_of(&rule.target),
+                    matches!(rule.fill, Fill::Value(_)),
+                ) && !value(&rule.fill)?.is_empty()
+                {
+                    filled_contacts.push(position);
+                }
+            }
+        }
         for rule in &self.rules {
+            if self.contact_constants
+                && matches!(rule.fill, Fill::Value(_))
+                && contact_of(&rule.target).is_some_and(|p| !filled_contacts.contains(&p))
+            {
+                continue;
+            }
             let value = value(&rule.fill)?;
             match &rule.target {
                 Target::Field(field) => row.set(field, &rule.label, &value),

@@ -1,0 +1,170 @@
+//! The store's batch queue: one per store, worked in order, a batch at a time and a request at a
+//! time, as Ecwid runs batches (`ecwid-api.md`, "Batch").
+//!
+//! Running batches later rather than at submit is what lets a poll see `QUEUED` and
+//! `IN_PROGRESS`, and what makes the store's own retries of an inner 5xx (five, 3 s apart, with
+//! `stopOnFirstFailure=false`) possible: a create that took effect and then answered 500 is run
+//! again and comes back as a 409, which a client must be ready for.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::api::{self, Origin, Reply};
+use super::batch::Request;
+use super::faults::Inner;
+use super::lock;
+use super::server::Shared;
+
+/// The store's own retries of a request inside a batch that answered 5xx.
+const STORE_RETRIES: u32 = 5;
+
+/// A batch waiting in the queue.
+#[derive(Debug)]
+pub(crate) struct Queued {
+    pub ticket: String,
+    pub requests: Vec<Request>,
+    pub stop_on_failure: bool,
+}
+
+/// How far the queue may go: freely, or this many more attempts of requests (see
+/// [`super::Sandbox::hold_batches`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pace {
+    Free,
+    Steps(u64),
+}
+
+/// Runs the queued batches one after another until `stop`.
+pub(crate) async fn work(
+    shared: Arc<Shared>,
+    mut queue: mpsc::UnboundedReceiver<Queued>,
+    stop: CancellationToken,
+) {
+    loop {
+        let next = tokio::select! {
+            () = stop.cancelled() => return,
+            next = queue.recv() => next,
+        };
+        let Some(batch) = next else { return };
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = run_batch(&shared, batch) => {}
+        }
+    }
+}
+
+/// Runs a batch's requests in order; it is `IN_PROGRESS` from its first request on.
+async fn run_batch(shared: &Shared, batch: Queued) {
+    let ticket = batch.ticket.as_str();
+    let mut failed = false;
+    for (position, request) in batch.requests.into_iter().enumerate() {
+        step(&shared.pace).await;
+        if position == 0 {
+            lock(&shared.batches).started(ticket);
+        }
+        let answer = if failed && batch.stop_on_failure {
+            None
+        } else {
+            run_request(shared, &request, !batch.stop_on_failure).await
+        };
+        failed |= answer.as_ref().is_some_and(|r| !r.status.is_success());
+        lock(&shared.batches).answered(ticket, request.id, answer);
+    }
+    // A batch of no requests is taken up and done at once.
+    lock(&shared.batches).completed(ticket);
+    shared.stats_mut().batches += 1;
+}
+
+/// One request of a batch (its first attempt already allowed by the pace), with the faults
+/// drawn for it and, when `retry`, the store's own retries of a 5xx; `None` when it was not
+/// executed.
+async fn run_request(shared: &Shared, request: &Request, retry: bool) -> Option<Reply> {
+    let fault = shared.faults.inner();
+    if fault != Inner::Run {
+        shared.stats_mut().injected_faults += 1;
+    }
+    if fault == Inner::NotExecuted {
+        return None;
+    }
+    let mut attempt = 0;
+    loop {
+        if attempt > 0 {
+            step(&shared.pace).await;
+        }
+        let reply = match fault {
+            Inner::Fail { took_effect, .. } if attempt == 0 => {
+                if took_effect {
+                    run(shared, request);
+                }
+                inner_error()
+            }
+            Inner::Fail { lasting: true, .. } => inner_error(),
+            _ => run(shared, request),
+        };
+        if !(retry && reply.status.is_server_error() && attempt < STORE_RETRIES) {
+            return Some(reply);
+        }
+        attempt += 1;
+        shared.stats_mut().batch_retries += 1;
+        tokio::time::sleep(shared.config.batch_retry).await;
+    }
+}
+
+/// Waits until the pace allows one more attempt, and takes it.
+async fn step(pace: &watch::Sender<Pace>) {
+    let mut changes = pace.subscribe();
+    loop {
+        let mut took = false;
+        pace.send_if_modified(|pace| match pace {
+            Pace::Free => {
+                took = true;
+                false
+            }
+            Pace::Steps(0) => false,
+            Pace::Steps(left) => {
+                *left -= 1;
+                took = true;
+                true
+            }
+        });
+        if took || changes.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+fn inner_error() -> Reply {
+    Reply::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        "Internal server error (injected by the sandbox)",
+    )
+}
+
+fn run(shared: &Shared, request: &Request) -> Reply {
+    let Ok(method) = Method::from_bytes(request.method.to_ascii_uppercase().as_bytes()) else {
+        return Reply::wrong_parameter(format!("Unknown method {:?}", request.method));
+    };
+    let (path, query) = request
+        .path
+        .split_once('?')
+        .unwrap_or((request.path.as_str(), ""));
+    api::dispatch(
+        shared,
+        Origin::Batch,
+        &method,
+        path,
+        query,
+        request.body.clone(),
+    )
+}
+
+/// `d` seconds as a duration, for `--batch-retry-secs` and `--dedup-key-ttl-secs`: `None`
+/// unless a finite number from 0.
+pub(crate) fn seconds(d: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(d).ok()
+}
