@@ -99,8 +99,9 @@ async fn kill_then_resume_creates_each_customer_once() {
     }
 }
 
-/// Ctrl-C: exit 130, a complete results file, the command to continue; then `--resume`
-/// sends only what was not finished.
+/// Ctrl-C: exit 130, a complete results file, the command to continue, and a journal that
+/// only its owner can read (it holds personal data); then `--resume` sends only what was not
+/// finished.
 #[tokio::test]
 async fn interrupt_then_resume_completes_the_import() {
     let store = slow_store().await;
@@ -130,6 +131,18 @@ async fn interrupt_then_resume_completes_the_import() {
         "{statuses:?}"
     );
     assert!(statuses.contains(&"not_sent".to_string()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(journal(&ws))
+            .expect("journal left")
+            .permissions();
+        assert_eq!(
+            mode.mode() & 0o777,
+            0o600,
+            "the journal is for its owner only"
+        );
+    }
     let created_before = store.stats().creates;
 
     let (code, stderr) = resume(&ws, &store).await;
