@@ -51,7 +51,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
                 .map_err(|source| Error::SandboxStart { source })?;
             return Ok(ExitStatus::Ok);
         }
-        Command::Validate(input) => input.config(progress)?,
+        Command::Validate(input) => input.config(progress, true)?,
         #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
             return import_into_sandbox(args, progress).await;

@@ -143,7 +143,7 @@ fn template_header_is_a_valid_input_header() {
         .code(0)
         .stderr(predicate::str::contains("not imported").not());
     assert_eq!(
-        read(&dir.path().join("t.results.csv")),
+        read(&dir.path().join("t.validation.csv")),
         format!("{HEADER}\n1,2,ann@example.com,valid,,,0,\n")
     );
 }
@@ -160,11 +160,11 @@ fn validate_exits_0_when_all_rows_are_valid() {
         .code(0)
         .stdout("");
     assert_eq!(
-        read(&dir.path().join("customers.results.csv")),
+        read(&dir.path().join("customers.validation.csv")),
         format!("{HEADER}\n1,2,ann@example.com,valid,,,0,\n2,3,bob@example.com,valid,,,0,\n")
     );
     assert_eq!(
-        read(&dir.path().join("customers.results.failed.csv")),
+        read(&dir.path().join("customers.validation.failed.csv")),
         "email,name,shippingAddresses.0.countryCode,contacts.0.type,contacts.0.contact\n"
     );
 }
@@ -182,7 +182,7 @@ fn validate_reports_invalid_and_duplicate_rows_exactly() {
         .code(1)
         .stdout("");
     assert_eq!(
-        read(&dir.path().join("customers.results.csv")),
+        read(&dir.path().join("customers.validation.csv")),
         mixed_results()
     );
 }
@@ -206,7 +206,7 @@ fn failed_rows_file_holds_the_header_and_invalid_rows_unchanged() {
     let failed = dir.path().join("out/checked.failed.csv");
     assert_eq!(read(&failed), MIXED_FAILED);
     assert!(
-        !dir.path().join("customers.results.csv").exists(),
+        !dir.path().join("customers.validation.csv").exists(),
         "--output replaces the default results path"
     );
 }
@@ -263,7 +263,7 @@ fn missing_file_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "nope.csv",
-        &dir.path().join("nope.results.csv"),
+        &dir.path().join("nope.validation.csv"),
     );
 }
 
@@ -275,7 +275,7 @@ fn empty_file_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "empty",
-        &dir.path().join("empty.results.csv"),
+        &dir.path().join("empty.validation.csv"),
     );
 }
 
@@ -312,7 +312,7 @@ fn files_that_are_not_csv_are_usage_errors() {
     ];
     for (input, hint) in cases {
         let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
-        let results = dir.path().join(format!("{stem}.results.csv"));
+        let results = dir.path().join(format!("{stem}.validation.csv"));
         assert_usage_error(bin().arg("validate").arg(&input), hint, &results);
     }
 }
@@ -325,7 +325,7 @@ fn no_email_column_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "no column holds the email",
-        &dir.path().join("c.results.csv"),
+        &dir.path().join("c.validation.csv"),
     );
     bin().arg("validate").arg(&input).assert().stderr(
         predicate::str::contains("\"E-Mail Address\"").and(predicate::str::contains("template")),
@@ -344,7 +344,7 @@ fn two_columns_for_one_field_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "billingPerson.name",
-        &dir.path().join("c.results.csv"),
+        &dir.path().join("c.validation.csv"),
     );
     bin().arg("validate").arg(&input).assert().stderr(
         predicate::str::contains("\"name\"")
@@ -453,7 +453,11 @@ fn invalid_command_lines_are_usage_errors() {
         ),
     ];
     for (args, hint) in cases {
-        assert_usage_error(bin().args(&args), hint, &dir.path().join("c.results.csv"));
+        let results = match args.first() {
+            Some(&"validate") => "c.validation.csv",
+            _ => "c.results.csv",
+        };
+        assert_usage_error(bin().args(&args), hint, &dir.path().join(results));
     }
 }
 
@@ -490,7 +494,7 @@ fn check_two_rows(name: &str, bytes: &[u8], args: &[&str], expected_failed: &str
     let stem = Path::new(name).file_stem().unwrap().to_string_lossy();
     let bad_country = format!("billingPerson.countryCode \"UK\": {RULE_COUNTRY}");
     assert_eq!(
-        read(&dir.path().join(format!("{stem}.results.csv"))),
+        read(&dir.path().join(format!("{stem}.validation.csv"))),
         format!(
             "{HEADER}\n1,2,ann@example.com,valid,,,0,\n2,3,bob@example.com,invalid,,,0,{}\n",
             field(&bad_country)
@@ -498,7 +502,7 @@ fn check_two_rows(name: &str, bytes: &[u8], args: &[&str], expected_failed: &str
         "{name}"
     );
     assert_eq!(
-        read(&dir.path().join(format!("{stem}.results.failed.csv"))),
+        read(&dir.path().join(format!("{stem}.validation.failed.csv"))),
         expected_failed,
         "{name}"
     );
@@ -517,7 +521,7 @@ fn crlf_file_with_blank_lines_has_right_line_numbers() {
                 dave@example.com,z\r\n";
     let input = write(&dir, "crlf.csv", text);
     bin().arg("validate").arg(&input).assert().code(0);
-    let lines: Vec<(String, String)> = records(&dir.path().join("crlf.results.csv"))
+    let lines: Vec<(String, String)> = records(&dir.path().join("crlf.validation.csv"))
         .into_iter()
         .skip(1)
         .map(|r| (r[1].clone(), r[2].clone()))
@@ -587,8 +591,8 @@ fn windows_1252_needs_the_encoding_option() {
     bytes.extend(b"andr\xe9@example.com,Andr\xe9 M\xfcller \x80\n");
     bytes.extend(b"bob@example.com,Bob\n");
     let input = write(&dir, "latin.csv", &bytes);
-    let results = dir.path().join("latin.results.csv");
-    let failed = dir.path().join("latin.results.failed.csv");
+    let results = dir.path().join("latin.validation.csv");
+    let failed = dir.path().join("latin.validation.failed.csv");
 
     bin()
         .arg("validate")
@@ -831,7 +835,8 @@ fn ragged_and_oversized_rows_are_invalid_and_the_run_goes_on() {
         .arg(&input)
         .assert()
         .code(1);
-    let results = std::fs::read_to_string(dir.path().join("broken.results.csv")).expect("results");
+    let results =
+        std::fs::read_to_string(dir.path().join("broken.validation.csv")).expect("results");
     let statuses: Vec<&str> = results
         .lines()
         .skip(1)
@@ -844,7 +849,7 @@ fn ragged_and_oversized_rows_are_invalid_and_the_run_goes_on() {
     );
     assert!(results.contains("larger than 1024 KiB"), "{results}");
     let failed =
-        std::fs::read_to_string(dir.path().join("broken.results.failed.csv")).expect("failed");
+        std::fs::read_to_string(dir.path().join("broken.validation.failed.csv")).expect("failed");
     assert_eq!(failed, "email,name\nann@example.com,Ann,extra\n");
 }
 

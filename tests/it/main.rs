@@ -6,6 +6,7 @@ mod e2e;
 mod import;
 mod mapping;
 mod operator;
+mod outputs;
 mod presets;
 mod resume;
 mod robustness;
