@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
+use crate::lock;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
@@ -49,20 +50,37 @@ pub struct Cli {
     pub invocation: Vec<String>,
 }
 
+/// The exit statuses, for `import --help`: what a script or scheduler acts on.
+macro_rules! exit_status_help {
+    () => {
+        "\n\nExit status:\n  \
+         0    every row created, updated or already in the store\n  \
+         1    the run finished, and some rows are invalid, duplicate or failed\n  \
+         2    usage error, or the input or an output file cannot be used\n  \
+         3    the store refused the token, plan or store\n  \
+         75   another run holds the results file (<output>.lock): nothing was done; try later\n  \
+         130  interrupted (Ctrl-C, SIGTERM): --resume continues"
+    };
+}
+
 /// `import --help`'s closing lines; the first example needs the sandbox.
 #[cfg(feature = "sandbox")]
-const IMPORT_AFTER_HELP: &str = "The token is read from ECWID_TOKEN or --token-file, never from a \
-     flag.\n\n\
+const IMPORT_AFTER_HELP: &str = concat!(
+    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
      Examples:\n  \
      ecwid-import import customers.csv --sandbox\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume";
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
+    exit_status_help!()
+);
 #[cfg(not(feature = "sandbox"))]
-const IMPORT_AFTER_HELP: &str = "The token is read from ECWID_TOKEN or --token-file, never from a \
-     flag.\n\n\
+const IMPORT_AFTER_HELP: &str = concat!(
+    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
      Examples:\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume";
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
+    exit_status_help!()
+);
 
 /// `validate`'s own default output: never an import's results file.
 const VALIDATE_OUTPUT_HELP: &str =
@@ -242,9 +260,11 @@ impl InputArgs {
     pub(crate) fn config(&self, progress: ProgressMode, dry_run: bool) -> Result<Config, Error> {
         let output = self.output(dry_run);
         let failed_output = beside(&output, "failed.csv");
+        let lock = lock::path_for(&output);
         let written = [
             Some(&output),
             Some(&failed_output),
+            Some(&lock),
             self.summary_json.as_ref(),
         ];
         if let Some(clash) = written

@@ -44,7 +44,7 @@ fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
 }
 
 /// Waits until the store has created at least `n` customers.
-async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
+pub(crate) async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
     while store.stats().creates < n {
         assert!(
             child.try_wait().expect("child state").is_none(),
@@ -218,8 +218,8 @@ async fn second_interrupt_quits_at_once_and_resume_still_works() {
 }
 
 /// A second Ctrl-C while the first waits for the requests in flight leaves at once and leaves
-/// no temporary file behind: only the input, the token and the journal; `--resume` then
-/// finishes the job.
+/// no temporary file behind: only the input, the token, the journal and the lock file (which
+/// stays by design; the lock itself went with the process); `--resume` then finishes the job.
 #[tokio::test]
 async fn second_interrupt_leaves_no_temporary_files() {
     // Each request takes long enough that the first Ctrl-C has requests to wait for.
@@ -267,7 +267,12 @@ async fn second_interrupt_leaves_no_temporary_files() {
     // No results file either: the run did not get to finish cleanly.
     assert_eq!(
         left,
-        ["customers.csv", "customers.results.csv.journal", "token"]
+        [
+            "customers.csv",
+            "customers.results.csv.journal",
+            "customers.results.csv.lock",
+            "token"
+        ]
     );
 
     let (code, stderr) = resume(&ws, &store).await;
