@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
+use crate::lock;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
@@ -49,20 +50,41 @@ pub struct Cli {
     pub invocation: Vec<String>,
 }
 
+/// The exit statuses, for `import --help`: what a script or scheduler acts on.
+macro_rules! exit_status_help {
+    () => {
+        "\n\nExit status:\n  \
+         0    every row created, updated or already in the store\n  \
+         1    the run finished, and some rows are invalid, duplicate or failed\n  \
+         2    usage error, or the input or an output file cannot be used\n  \
+         3    the store refused the token, plan or store\n  \
+         75   another run holds the results file (<output>.lock): nothing was done; try later\n  \
+         130  interrupted (Ctrl-C, SIGTERM): --resume continues"
+    };
+}
+
 /// `import --help`'s closing lines; the first example needs the sandbox.
 #[cfg(feature = "sandbox")]
-const IMPORT_AFTER_HELP: &str = "The token is read from ECWID_TOKEN or --token-file, never from a \
-     flag.\n\n\
+const IMPORT_AFTER_HELP: &str = concat!(
+    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
      Examples:\n  \
      ecwid-import import customers.csv --sandbox\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume";
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
+    exit_status_help!()
+);
 #[cfg(not(feature = "sandbox"))]
-const IMPORT_AFTER_HELP: &str = "The token is read from ECWID_TOKEN or --token-file, never from a \
-     flag.\n\n\
+const IMPORT_AFTER_HELP: &str = concat!(
+    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
      Examples:\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume";
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
+    exit_status_help!()
+);
+
+/// `validate`'s own default output: never an import's results file.
+const VALIDATE_OUTPUT_HELP: &str =
+    "Results CSV [default: <input stem>.validation.csv beside the input]";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -70,7 +92,10 @@ pub enum Command {
     #[command(after_help = IMPORT_AFTER_HELP)]
     Import(ImportArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
-    #[command(after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv")]
+    #[command(
+        after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv",
+        mut_arg("output", |arg| arg.help(VALIDATE_OUTPUT_HELP))
+    )]
     Validate(InputArgs),
     /// Print the header line with every supported column
     #[command(after_help = "Examples:\n  ecwid-import template > customers.csv\n  \
@@ -96,7 +121,8 @@ pub enum Command {
 pub struct InputArgs {
     /// The customer CSV file
     pub(crate) file: PathBuf,
-    /// Results CSV [default: <input stem>.results.csv beside the input]
+    /// Results CSV [default: <input stem>.results.csv beside the input; with --dry-run
+    /// <input stem>.validation.csv]
     #[arg(short, long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
     /// Field delimiter: , ; tab or | [default: detected from the header]
@@ -214,16 +240,31 @@ pub struct ImportArgs {
 }
 
 impl InputArgs {
-    /// The settings of a dry run.
-    pub(crate) fn config(&self, progress: ProgressMode) -> Result<Config, Error> {
-        let output = match &self.output {
-            Some(path) => path.clone(),
-            None => beside(&self.file, "results.csv"),
+    /// The results file: `--output`, else beside the input. A dry run has a name of its own,
+    /// so that a check never replaces an import's results (which a scheduled import may be
+    /// writing at that moment).
+    pub(crate) fn output(&self, dry_run: bool) -> PathBuf {
+        let suffix = if dry_run {
+            "validation.csv"
+        } else {
+            "results.csv"
         };
+        match &self.output {
+            Some(path) => path.clone(),
+            None => beside(&self.file, suffix),
+        }
+    }
+
+    /// The settings of a dry run (`validate`, `import --dry-run`); an import adds its sending
+    /// to them.
+    pub(crate) fn config(&self, progress: ProgressMode, dry_run: bool) -> Result<Config, Error> {
+        let output = self.output(dry_run);
         let failed_output = beside(&output, "failed.csv");
+        let lock = lock::path_for(&output);
         let written = [
             Some(&output),
             Some(&failed_output),
+            Some(&lock),
             self.summary_json.as_ref(),
         ];
         if let Some(clash) = written
@@ -272,7 +313,7 @@ impl ImportArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<Config, Error> {
-        let mut config = self.input.config(progress)?;
+        let mut config = self.input.config(progress, self.dry_run)?;
         if self.dry_run {
             return Ok(config);
         }

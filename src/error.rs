@@ -35,10 +35,10 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    /// `path` is one of the files the run writes: the results, failed rows or summary.
+    /// `path` is one of the files the run writes: the results, failed rows, lock or summary.
     #[error(
         "{} would overwrite the input: choose another path with --output (the rows to fix go to \
-         <output stem>.failed.csv) or --summary-json",
+         <output stem>.failed.csv, the lock to <output>.lock) or --summary-json",
         path.display()
     )]
     WouldOverwriteInput { path: PathBuf },
@@ -121,6 +121,19 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Another run holds the lock of this output (see `lock`); `holder` is its pid when known.
+    #[error(
+        "another run is writing {}{}: it holds the lock {}. Nothing was done; try again when \
+         it has finished",
+        output.display(),
+        holder.map(|pid| format!(" (process {pid})")).unwrap_or_default(),
+        lock.display()
+    )]
+    OutputLocked {
+        output: PathBuf,
+        lock: PathBuf,
+        holder: Option<u32>,
+    },
 }
 
 impl Error {
@@ -145,6 +158,7 @@ impl Error {
             | Error::Header { .. }
             | Error::ReadFailed { .. }
             | Error::Output { .. } => ExitStatus::Usage,
+            Error::OutputLocked { .. } => ExitStatus::Busy,
         }
     }
 }
@@ -247,6 +261,14 @@ mod tests {
                 },
                 2,
             ),
+            (
+                Error::OutputLocked {
+                    output: path(),
+                    lock: path(),
+                    holder: Some(4242),
+                },
+                75,
+            ),
         ]
     }
 
@@ -258,7 +280,7 @@ mod tests {
             assert_eq!(error.exit_status().code(), *code, "{error:?}");
         }
         let variants: HashSet<_> = table.iter().map(|(e, _)| discriminant(e)).collect();
-        assert_eq!(variants.len(), 17, "every variant of Error is in the table");
+        assert_eq!(variants.len(), 18, "every variant of Error is in the table");
     }
 
     /// The run's own ends keep their documented numbers, in the summary JSON too.
@@ -269,6 +291,7 @@ mod tests {
             (ExitStatus::RowsFailed, 1),
             (ExitStatus::Usage, 2),
             (ExitStatus::StoreRefused, 3),
+            (ExitStatus::Busy, 75),
             (ExitStatus::Interrupted, 130),
         ];
         for (status, code) in table {

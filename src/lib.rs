@@ -10,6 +10,7 @@ pub mod ecwid;
 pub mod error;
 pub mod import;
 pub mod input;
+pub mod lock;
 pub mod outcome;
 pub mod report;
 #[cfg(feature = "sandbox")]
@@ -21,6 +22,7 @@ use cli::{Cli, Command};
 use customer::fields::Field;
 use error::Error;
 use import::stop::Stop;
+use lock::OutputLock;
 use outcome::ExitStatus;
 use report::progress::ProgressMode;
 use report::temp_files::TempFiles;
@@ -51,9 +53,11 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
                 .map_err(|source| Error::SandboxStart { source })?;
             return Ok(ExitStatus::Ok);
         }
-        Command::Validate(input) => input.config(progress)?,
+        Command::Validate(input) => input.config(progress, true)?,
         #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
+            // Before the store starts: a run refused here does nothing at all.
+            let _lock = OutputLock::take(&args.input.output(false))?;
             return import_into_sandbox(args, progress).await;
         }
         Command::Import(args) => {
@@ -62,6 +66,8 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
             config
         }
     };
+    // One run per output: held from before the journal or any file is touched to the end.
+    let _lock = OutputLock::take(&config.output)?;
     run_config(&config).await
 }
 

@@ -102,6 +102,9 @@ pub enum ExitStatus {
     Usage = 2,
     /// The store refused the token, plan or store: the run stopped at once.
     StoreRefused = 3,
+    /// Another run holds this output file (a scheduled run still going): nothing was done;
+    /// try later. `EX_TEMPFAIL` of sysexits.h, which schedulers know as "try again".
+    Busy = 75,
     /// SIGINT or SIGTERM: the run stopped early; `--resume` continues it.
     Interrupted = 130,
 }

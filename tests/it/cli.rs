@@ -144,7 +144,7 @@ fn template_header_is_a_valid_input_header() {
         .code(0)
         .stderr(predicate::str::contains("not imported").not());
     assert_eq!(
-        read(&dir.path().join("t.results.csv")),
+        read(&dir.path().join("t.validation.csv")),
         format!("{HEADER}\n1,2,ann@example.com,valid,,,0,\n")
     );
 }
@@ -161,11 +161,11 @@ fn validate_exits_0_when_all_rows_are_valid() {
         .code(0)
         .stdout("");
     assert_eq!(
-        read(&dir.path().join("customers.results.csv")),
+        read(&dir.path().join("customers.validation.csv")),
         format!("{HEADER}\n1,2,ann@example.com,valid,,,0,\n2,3,bob@example.com,valid,,,0,\n")
     );
     assert_eq!(
-        read(&dir.path().join("customers.results.failed.csv")),
+        read(&dir.path().join("customers.validation.failed.csv")),
         "email,name,shippingAddresses.0.countryCode,contacts.0.type,contacts.0.contact\n"
     );
 }
@@ -183,7 +183,7 @@ fn validate_reports_invalid_and_duplicate_rows_exactly() {
         .code(1)
         .stdout("");
     assert_eq!(
-        read(&dir.path().join("customers.results.csv")),
+        read(&dir.path().join("customers.validation.csv")),
         mixed_results()
     );
 }
@@ -207,7 +207,7 @@ fn failed_rows_file_holds_the_header_and_invalid_rows_unchanged() {
     let failed = dir.path().join("out/checked.failed.csv");
     assert_eq!(read(&failed), MIXED_FAILED);
     assert!(
-        !dir.path().join("customers.results.csv").exists(),
+        !dir.path().join("customers.validation.csv").exists(),
         "--output replaces the default results path"
     );
 }
@@ -264,7 +264,7 @@ fn missing_file_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "nope.csv",
-        &dir.path().join("nope.results.csv"),
+        &dir.path().join("nope.validation.csv"),
     );
 }
 
@@ -276,7 +276,7 @@ fn empty_file_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "empty",
-        &dir.path().join("empty.results.csv"),
+        &dir.path().join("empty.validation.csv"),
     );
 }
 
@@ -313,7 +313,7 @@ fn files_that_are_not_csv_are_usage_errors() {
     ];
     for (input, hint) in cases {
         let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
-        let results = dir.path().join(format!("{stem}.results.csv"));
+        let results = dir.path().join(format!("{stem}.validation.csv"));
         assert_usage_error(bin().arg("validate").arg(&input), hint, &results);
     }
 }
@@ -326,7 +326,7 @@ fn no_email_column_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "no column holds the email",
-        &dir.path().join("c.results.csv"),
+        &dir.path().join("c.validation.csv"),
     );
     bin().arg("validate").arg(&input).assert().stderr(
         predicate::str::contains("\"E-Mail Address\"").and(predicate::str::contains("template")),
@@ -345,7 +345,7 @@ fn two_columns_for_one_field_is_a_usage_error() {
     assert_usage_error(
         bin().arg("validate").arg(&input),
         "billingPerson.name",
-        &dir.path().join("c.results.csv"),
+        &dir.path().join("c.validation.csv"),
     );
     bin().arg("validate").arg(&input).assert().stderr(
         predicate::str::contains("\"name\"")
@@ -454,7 +454,11 @@ fn invalid_command_lines_are_usage_errors() {
         ),
     ];
     for (args, hint) in cases {
-        assert_usage_error(bin().args(&args), hint, &dir.path().join("c.results.csv"));
+        let results = match args.first() {
+            Some(&"validate") => "c.validation.csv",
+            _ => "c.results.csv",
+        };
+        assert_usage_error(bin().args(&args), hint, &dir.path().join(results));
     }
 }
 
@@ -491,7 +495,7 @@ fn check_two_rows(name: &str, bytes: &[u8], args: &[&str], expected_failed: &str
     let stem = Path::new(name).file_stem().unwrap().to_string_lossy();
     let bad_country = format!("billingPerson.countryCode \"UK\": {RULE_COUNTRY}");
     assert_eq!(
-        read(&dir.path().join(format!("{stem}.results.csv"))),
+        read(&dir.path().join(format!("{stem}.validation.csv"))),
         format!(
             "{HEADER}\n1,2,ann@example.com,valid,,,0,\n2,3,bob@example.com,invalid,,,0,{}\n",
             field(&bad_country)
@@ -499,7 +503,7 @@ fn check_two_rows(name: &str, bytes: &[u8], args: &[&str], expected_failed: &str
         "{name}"
     );
     assert_eq!(
-        read(&dir.path().join(format!("{stem}.results.failed.csv"))),
+        read(&dir.path().join(format!("{stem}.validation.failed.csv"))),
         expected_failed,
         "{name}"
     );
@@ -518,7 +522,7 @@ fn crlf_file_with_blank_lines_has_right_line_numbers() {
                 dave@example.com,z\r\n";
     let input = write(&dir, "crlf.csv", text);
     bin().arg("validate").arg(&input).assert().code(0);
-    let lines: Vec<(String, String)> = records(&dir.path().join("crlf.results.csv"))
+    let lines: Vec<(String, String)> = records(&dir.path().join("crlf.validation.csv"))
         .into_iter()
         .skip(1)
         .map(|r| (r[1].clone(), r[2].clone()))
@@ -588,8 +592,8 @@ fn windows_1252_needs_the_encoding_option() {
     bytes.extend(b"andr\xe9@example.com,Andr\xe9 M\xfcller \x80\n");
     bytes.extend(b"bob@example.com,Bob\n");
     let input = write(&dir, "latin.csv", &bytes);
-    let results = dir.path().join("latin.results.csv");
-    let failed = dir.path().join("latin.results.failed.csv");
+    let results = dir.path().join("latin.validation.csv");
+    let failed = dir.path().join("latin.validation.failed.csv");
 
     bin()
         .arg("validate")
@@ -720,7 +724,7 @@ fn token_is_never_shown_in_a_dry_run() {
 }
 
 /// An API URL that is not a URL is refused (exit 2) before anything is written: no journal
-/// is left to block the corrected command.
+/// is left to block the corrected command (only the lock file, which stays by design).
 #[test]
 fn a_malformed_api_url_leaves_no_journal() {
     let dir = TempDir::new().unwrap();
@@ -738,11 +742,12 @@ fn a_malformed_api_url_leaves_no_journal() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("is not a URL"));
-    let left: Vec<_> = std::fs::read_dir(dir.path())
+    let mut left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(left, ["customers.csv"]);
+    left.sort();
+    assert_eq!(left, ["customers.csv", "customers.results.csv.lock"]);
 }
 
 /// Importing to an unreachable store fails the row after --max-retries 0, exits 1, and the
@@ -812,8 +817,8 @@ fn assert_no_canary(stdout: &[u8], stderr: &[u8], dir: &TempDir) {
         );
         files += 1;
     }
-    // The input, the results, the failed rows and the summary.
-    assert_eq!(files, 4, "the run wrote its files");
+    // The input, the results, the failed rows, the summary and the lock.
+    assert_eq!(files, 5, "the run wrote its files");
 }
 
 /// Ragged rows and a row too large to keep are invalid; the failed-rows file keeps the ragged
@@ -832,7 +837,8 @@ fn ragged_and_oversized_rows_are_invalid_and_the_run_goes_on() {
         .arg(&input)
         .assert()
         .code(1);
-    let results = std::fs::read_to_string(dir.path().join("broken.results.csv")).expect("results");
+    let results =
+        std::fs::read_to_string(dir.path().join("broken.validation.csv")).expect("results");
     let statuses: Vec<&str> = results
         .lines()
         .skip(1)
@@ -845,7 +851,7 @@ fn ragged_and_oversized_rows_are_invalid_and_the_run_goes_on() {
     );
     assert!(results.contains("larger than 1024 KiB"), "{results}");
     let failed =
-        std::fs::read_to_string(dir.path().join("broken.results.failed.csv")).expect("failed");
+        std::fs::read_to_string(dir.path().join("broken.validation.failed.csv")).expect("failed");
     assert_eq!(failed, "email,name\nann@example.com,Ann,extra\n");
 }
 

@@ -8,6 +8,7 @@ mod formulas;
 mod import;
 mod mapping;
 mod operator;
+mod outputs;
 mod presets;
 mod resume;
 mod robustness;

@@ -44,7 +44,7 @@ fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
 }
 
 /// Waits until the store has created at least `n` customers.
-async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
+pub(crate) async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
     while store.stats().creates < n {
         assert!(
             child.try_wait().expect("child state").is_none(),
@@ -99,8 +99,9 @@ async fn kill_then_resume_creates_each_customer_once() {
     }
 }
 
-/// Ctrl-C: exit 130, a complete results file, the command to continue; then `--resume`
-/// sends only what was not finished.
+/// Ctrl-C: exit 130, a complete results file, the command to continue, and a journal that
+/// only its owner can read (it holds personal data); then `--resume` sends only what was not
+/// finished.
 #[tokio::test]
 async fn interrupt_then_resume_completes_the_import() {
     let store = slow_store().await;
@@ -130,6 +131,18 @@ async fn interrupt_then_resume_completes_the_import() {
         "{statuses:?}"
     );
     assert!(statuses.contains(&"not_sent".to_string()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(journal(&ws))
+            .expect("journal left")
+            .permissions();
+        assert_eq!(
+            mode.mode() & 0o777,
+            0o600,
+            "the journal is for its owner only"
+        );
+    }
     let created_before = store.stats().creates;
 
     let (code, stderr) = resume(&ws, &store).await;
@@ -205,8 +218,8 @@ async fn second_interrupt_quits_at_once_and_resume_still_works() {
 }
 
 /// A second Ctrl-C while the first waits for the requests in flight leaves at once and leaves
-/// no temporary file behind: only the input, the token and the journal; `--resume` then
-/// finishes the job.
+/// no temporary file behind: only the input, the token, the journal and the lock file (which
+/// stays by design; the lock itself went with the process); `--resume` then finishes the job.
 #[tokio::test]
 async fn second_interrupt_leaves_no_temporary_files() {
     // Each request takes long enough that the first Ctrl-C has requests to wait for.
@@ -254,7 +267,12 @@ async fn second_interrupt_leaves_no_temporary_files() {
     // No results file either: the run did not get to finish cleanly.
     assert_eq!(
         left,
-        ["customers.csv", "customers.results.csv.journal", "token"]
+        [
+            "customers.csv",
+            "customers.results.csv.journal",
+            "customers.results.csv.lock",
+            "token"
+        ]
     );
 
     let (code, stderr) = resume(&ws, &store).await;

@@ -49,7 +49,13 @@ impl Journal {
         run_id: &str,
         clock: Arc<StoreClock>,
     ) -> io::Result<Self> {
-        let file = OpenOptions::new().write(true).create_new(true).open(path)?;
+        let mut options = OpenOptions::new();
+        // It holds customer ids and what the store said of each row, which may quote the row's
+        // personal data: readable by the owner only. (The results file is the user's own
+        // output, to share or open elsewhere: no mode is chosen for it on purpose.)
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.write(true).create_new(true).open(path)?;
         let journal = Self::new(file, clock);
         journal.append(&[
             MAGIC,
