@@ -147,7 +147,7 @@ def bench_validate(args, work):
     for rep in range(args.reps):
         floor = measure([str(COUNT_ROWS), str(csv)], args.deadline)
         assert int(floor.out) == args.rows, floor.out
-        tool = measure([str(TOOL), "-q", "validate", str(csv), "-o", str(Path(work) / "v.results.csv")],
+        tool = measure([str(TOOL), "-q", "validate", str(csv), "-o", str(Path(work) / "v.validation.csv")],
                        args.deadline, env=tool_env())
         if tool.code != 0:
             sys.exit("bench: validate found rows that are not valid in the generated file")
@@ -249,7 +249,7 @@ def bench_memory(args, work):
     table, rss = [], []
     for rows in (10_000, args.validate_rows):
         csv = generate(rows, work)
-        m = measure([str(TOOL), "-q", "validate", str(csv), "-o", str(Path(work) / "m.results.csv")],
+        m = measure([str(TOOL), "-q", "validate", str(csv), "-o", str(Path(work) / "m.validation.csv")],
                     args.deadline, env=tool_env())
         table.append((f"validate {rows} rows", f"{m.rss_mb:.1f} MB peak RSS ({m.wall:.1f} s)"))
         rss.append(m.rss_mb)

@@ -85,6 +85,11 @@ def row(rng: random.Random, n: int) -> list[str]:
     shipping = rng.random() < 0.4
     company = rng.choice(COMPANIES)
     tax_id = f"{country}{rng.randrange(10**8, 10**9)}" if company else ""
+    tax_valid = rng.choice(BOOLS) if tax_id else ""
+    exempt = rng.choice(["yes", "no"]) if tax_id else ""
+    # Ecwid makes a customer tax exempt only with a valid tax ID: every row must be created.
+    if tax_valid.lower() in ("no", "false", "0", "n"):
+        exempt = "no"
     ctype = rng.choice(CONTACT_TYPES)
     contact = {"PHONE": phone, "WHATSAPP": phone, "EMAIL": email,
                "TELEGRAM": f"@{first.lower()}{n}", "INSTAGRAM": f"@{first.lower()}_{n}",
@@ -109,8 +114,8 @@ def row(rng: random.Random, n: int) -> list[str]:
         rng.choice(["true", "false", ""]),
         "b2b" if company else rng.choice(["b2c", "B2C", ""]),
         tax_id,
-        rng.choice(BOOLS) if tax_id else "",
-        rng.choice(["yes", "no"]) if tax_id else "",
+        tax_valid,
+        exempt,
         rng.choice(BOOLS),
         lang,
         rng.choice(NOTES),
