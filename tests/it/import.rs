@@ -534,9 +534,8 @@ async fn store_with_existing_customer() -> MockServer {
         .await;
     Mock::given(method("PUT"))
         .and(path(format!("{CUSTOMERS}/900")))
-        .and(body_json(
-            json!({"email": "old@example.com", "billingPerson": {"name": "Customer 0"}}),
-        ))
+        // Only what differs from the store's record: the email is the same, the name is new.
+        .and(body_json(json!({"billingPerson": {"name": "Customer 0"}})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"updateCount": 1})))
         .mount(&server)
         .await;
@@ -773,7 +772,6 @@ async fn store_that_fails_creates_and_finds(ago: Duration) -> MockServer {
         .await;
     Mock::given(method("GET"))
         .and(path(CUSTOMERS))
-        .and(query_param("responseFields", "items(id,email,registered)"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "total": 1, "count": 1, "offset": 0, "limit": 100,
             "items": [{"id": 77, "email": "k@example.com", "registered": registered(ago)}]
