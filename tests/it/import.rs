@@ -613,6 +613,20 @@ async fn existing_email_follows_on_existing() {
             .count();
         assert_eq!(put_count, puts, "{choice}");
         assert_eq!(posts(&requests).len(), 1, "{choice}: one create only");
+        // One look-up; under `update` it asks for the fields the row is compared with.
+        let lookups: Vec<String> = requests
+            .iter()
+            .filter(|r| r.method.as_str() == "GET")
+            .filter_map(|r| {
+                r.url
+                    .query_pairs()
+                    .find(|(k, _)| k == "responseFields")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .collect();
+        assert_eq!(lookups.len(), 1, "{choice}: {lookups:?}");
+        let full = lookups[0].contains("contacts") && lookups[0].contains("registered");
+        assert_eq!(full, choice == "update", "{choice}: {lookups:?}");
     }
 }
 
