@@ -209,7 +209,7 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
     pub(crate) timeout: f64,
     /// When the email already exists in the store: leave the customer alone (status exists),
-    /// replace its fields with the row's (updated), or fail the row
+    /// send only the fields the row changes (updated, or unchanged when none), or fail the row
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
     pub(crate) on_existing: OnExisting,
     /// Continue an interrupted run with the same input and output: rows already finished are

@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub(crate) mod store;
 
 #[cfg(feature = "sandbox")]
 use cli::ImportArgs;

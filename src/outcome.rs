@@ -13,6 +13,8 @@ use serde::{Serialize, Serializer};
 pub enum Status {
     Created,
     Updated,
+    /// It existed with the row's values (`--on-existing update`): nothing was sent.
+    Unchanged,
     Exists,
     Valid,
     Invalid,
@@ -23,9 +25,10 @@ pub enum Status {
 
 impl Status {
     /// Every status, in the order summaries list them.
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::Created,
         Status::Updated,
+        Status::Unchanged,
         Status::Exists,
         Status::Valid,
         Status::Invalid,
@@ -38,6 +41,7 @@ impl Status {
         match self {
             Status::Created => "created",
             Status::Updated => "updated",
+            Status::Unchanged => "unchanged",
             Status::Exists => "exists",
             Status::Valid => "valid",
             Status::Invalid => "invalid",
@@ -51,7 +55,7 @@ impl Status {
     pub fn is_success(self) -> bool {
         matches!(
             self,
-            Status::Created | Status::Updated | Status::Exists | Status::Valid
+            Status::Created | Status::Updated | Status::Unchanged | Status::Exists | Status::Valid
         )
     }
 

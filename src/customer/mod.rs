@@ -6,6 +6,7 @@
 
 pub(crate) mod countries;
 pub(crate) mod fields;
+pub mod record;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};

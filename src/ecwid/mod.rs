@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
+use crate::customer::record::{COMPARED_FIELDS, CustomerRecord};
 pub(crate) use batch::{BatchCreate, BatchResponse, InnerOutcome};
 
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
@@ -102,24 +103,27 @@ struct CreatedBody {
 #[derive(Debug, Deserialize)]
 struct SearchBody {
     #[serde(default)]
-    items: Vec<FoundCustomer>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FoundCustomer {
-    id: u64,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    registered: Option<String>,
+    items: Vec<CustomerRecord>,
 }
 
 /// A customer a look-up by email found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Found {
     pub(crate) id: u64,
     /// When the store registered it, if it said.
     pub(crate) registered: Option<std::time::SystemTime>,
+    /// The record as the store returned it: the whole of it when the look-up asked for it
+    /// ([`Lookup::Full`]), else its id, email and `registered` only.
+    pub(crate) record: Box<CustomerRecord>,
+}
+
+/// How much of the customer a look-up by email asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// Its id, email and registration date: enough to know whether it exists.
+    Brief,
+    /// Also every field a row is compared with (`--on-existing update`): the same one request.
+    Full,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,25 +255,44 @@ impl Client {
             .unwrap_or_default())
     }
 
-    /// `GET /customers?email=..&useExactEmailMatch=true`: the customer with this email (its id
-    /// and when it registered), compared case-insensitively here too in case the store ignores
-    /// the exact flag.
-    pub(crate) async fn find_customer(&self, email: &str) -> Result<Option<Found>, ApiError> {
+    /// `GET /customers?email=..&useExactEmailMatch=true`: the customer with this email (its id,
+    /// when it registered and, for [`Lookup::Full`], its record), compared case-insensitively
+    /// here too in case the store ignores the exact flag.
+    pub(crate) async fn find_customer(
+        &self,
+        email: &str,
+        lookup: Lookup,
+    ) -> Result<Option<Found>, ApiError> {
+        let fields = match lookup {
+            Lookup::Brief => "items(id,email,registered)".to_string(),
+            Lookup::Full => format!("items({COMPARED_FIELDS})"),
+        };
         let request = self.http.get(format!("{}/customers", self.base)).query(&[
             ("email", email),
             ("useExactEmailMatch", "true"),
-            ("responseFields", "items(id,email,registered)"),
+            ("responseFields", fields.as_str()),
         ]);
         let (status, bytes) = self.send(request).await?;
         let found = parse_body::<SearchBody>(status, &bytes)?;
-        Ok(found
-            .items
-            .into_iter()
-            .find(|c| c.email.trim().to_lowercase() == email.trim().to_lowercase())
-            .map(|c| Found {
-                id: c.id,
-                registered: c.registered.as_deref().and_then(clock::parse_ecwid_time),
-            }))
+        let Some(record) = found.items.into_iter().find(|c| {
+            let found = c.email.as_deref().unwrap_or_default();
+            found.trim().to_lowercase() == email.trim().to_lowercase()
+        }) else {
+            return Ok(None);
+        };
+        // A customer without an id is not one the API documents.
+        let id = record.id.ok_or_else(|| ApiError::BadBody {
+            status,
+            body: excerpt(&bytes),
+        })?;
+        Ok(Some(Found {
+            id,
+            registered: record
+                .registered
+                .as_deref()
+                .and_then(clock::parse_ecwid_time),
+            record: Box::new(record),
+        }))
     }
 
     async fn send(

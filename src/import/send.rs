@@ -5,7 +5,9 @@
 //! A create whose outcome is unknown is never simply sent again: the email is looked up first,
 //! and when the store has it, the row is `created` with that id, unless the store registered
 //! the customer before the run started (then it existed already and follows `--on-existing`).
-//! A 409 looks the existing customer up and then follows `--on-existing`.
+//! A 409 looks the existing customer up and then follows `--on-existing`; with `update`, the
+//! look-up brings the whole record, and only the fields the row changes are sent (none at all:
+//! `unchanged`), by the comparison of [`crate::store::compare`].
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,8 +20,9 @@ use super::job::{Ending, Job};
 use super::journal::Journal;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
-use crate::ecwid::{ApiError, Found, body_of};
+use crate::ecwid::{ApiError, Found, Lookup, body_of};
 use crate::outcome::{RowOutcome, Status};
+use crate::store::compare::compare;
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
@@ -40,7 +43,7 @@ enum Phase {
     Settle,
     /// The store said 409: find the existing customer's id.
     FindExisting,
-    /// `--on-existing update`: replace the existing customer's fields.
+    /// `--on-existing update`: send the existing customer the fields the row changes.
     Update(u64),
 }
 
@@ -63,6 +66,10 @@ struct Progress {
     ours_possible: bool,
     /// A look-up found the customer registered before the run.
     existed_before: bool,
+    /// The `PUT` body of [`Phase::Update`]: the fields that differ from the store's record.
+    update: Bytes,
+    /// Those differences, `field: "old" -> "new"`, for the results file.
+    changes: String,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -151,6 +158,8 @@ impl Sender {
             last_error: None,
             ours_possible: false,
             existed_before: false,
+            update: Bytes::new(),
+            changes: String::new(),
         }
     }
 
@@ -175,7 +184,7 @@ impl Sender {
                 None => self.request(&job, &body, &mut p).await,
             };
             let failure = match result {
-                Ok(reply) => match self.on_reply(&mut p, reply) {
+                Ok(reply) => match self.on_reply(&job, &mut p, reply) {
                     Some(done) => return self.end(job, &p, done),
                     None => continue,
                 },
@@ -222,6 +231,11 @@ impl Sender {
     /// One request of the row's phase, through the engine.
     async fn request(&self, job: &Job, body: &Bytes, p: &mut Progress) -> Result<Reply, Failure> {
         p.tries.settling = p.phase == Phase::Settle;
+        let lookup = match self.on_existing {
+            OnExisting::Update => Lookup::Full,
+            OnExisting::Skip | OnExisting::Fail => Lookup::Brief,
+        };
+        let update = p.update.clone();
         let engine = &self.engine;
         let client = &engine.client;
         let tries = &mut p.tries;
@@ -236,12 +250,14 @@ impl Sender {
                 .await
                 .map(Reply::Created),
             Phase::Settle | Phase::FindExisting => engine
-                .send(Kind::Search, tries, || client.find_customer(&job.email))
+                .send(Kind::Search, tries, || {
+                    client.find_customer(&job.email, lookup)
+                })
                 .await
                 .map(Reply::Found),
             Phase::Update(id) => engine
                 .send(Kind::Update, tries, || {
-                    client.update_customer(id, body.clone())
+                    client.update_customer(id, update.clone())
                 })
                 .await
                 .map(|()| Reply::Updated),
@@ -250,7 +266,7 @@ impl Sender {
 
     /// What an answer means for the row: its end, or `None` when the row goes on in the
     /// phase it now has.
-    fn on_reply(&self, p: &mut Progress, reply: Reply) -> Option<Done> {
+    fn on_reply(&self, job: &Job, p: &mut Progress, reply: Reply) -> Option<Done> {
         match (p.phase, reply) {
             (_, Reply::Created(id)) => {
                 p.http_status = Some(200);
@@ -268,7 +284,8 @@ impl Sender {
                     Some(true) => {}
                     // When it registered is not known, a look-up after a create of unknown
                     // outcome takes the customer for the create's; with `update` it makes
-                    // sure the customer holds the row's fields (a PUT is safe to repeat).
+                    // sure the customer holds the row's fields (a PUT of what differs, if
+                    // anything does; safe to repeat).
                     None if phase == Phase::Settle => {
                         self.confirmed_by_lookup.fetch_add(1, Ordering::Relaxed);
                         if self.on_existing != OnExisting::Update {
@@ -280,6 +297,12 @@ impl Sender {
                 match self.on_existing {
                     OnExisting::Skip => Some(Done::Exists(found.id)),
                     OnExisting::Update => {
+                        let diff = compare(&job.request, &found.record);
+                        if diff.is_empty() {
+                            return Some(Done::Unchanged(found.id));
+                        }
+                        p.update = body_of(&diff.update);
+                        p.changes = diff.describe();
                         p.phase = Phase::Update(found.id);
                         None
                     }
@@ -344,7 +367,8 @@ impl Sender {
                 );
                 failed(job, p, note)
             }
-            Done::Updated(id) => finish(job, p, Status::Updated, id, String::new()),
+            Done::Updated(id) => finish(job, p, Status::Updated, id, p.changes.clone()),
+            Done::Unchanged(id) => finish(job, p, Status::Unchanged, Some(id), String::new()),
             Done::GaveUp => self.gave_up(job, p),
         }
     }
@@ -418,6 +442,8 @@ enum Done {
     /// The store said 409, yet a look-up finds no such email.
     Vanished,
     Updated(Option<u64>),
+    /// It exists with every value the row sets (`--on-existing update`): nothing was sent.
+    Unchanged(u64),
     /// A look-up found no customer after the last retry of the create.
     GaveUp,
 }

@@ -473,7 +473,7 @@ async fn rerun_finds_every_customer_and_creates_none() {
     assert_holds_each_once(&store, &emails);
 }
 
-/// `--on-existing update` on a second run replaces the stored fields with the new ones.
+/// `--on-existing update` on a second run sends the stored customers the new name.
 #[tokio::test]
 async fn rerun_with_update_replaces_the_stored_name() {
     let emails = numbered_emails("renamed", 6);

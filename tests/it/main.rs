@@ -16,3 +16,4 @@ mod sandbox;
 mod spectrum;
 mod store_rules;
 mod support;
+mod update;

@@ -201,8 +201,8 @@ fn status_counts(results: &std::path::Path) -> std::collections::BTreeMap<String
 }
 
 /// The summary JSON agrees with the results file and the exit status, run after run, across
-/// every status an import can give: created, exists, updated, invalid, duplicate, failed,
-/// not_sent.
+/// every status an import can give: created, exists, updated, unchanged, invalid, duplicate,
+/// failed, not_sent.
 #[tokio::test]
 async fn summary_json_agrees_with_results_for_every_status() {
     use crate::e2e::{start, store_args};
@@ -218,11 +218,19 @@ async fn summary_json_agrees_with_results_for_every_status() {
     let summary = ws.dir.path().join("summary.json");
     let json_arg = summary.to_str().expect("utf-8").to_string();
     let mut runs = Vec::new();
-    for (extra, expected_exit) in [
+    for (run, (extra, expected_exit)) in [
         (vec!["--on-existing", "skip"], 1),
         (vec!["--on-existing", "skip"], 1),
         (vec!["--on-existing", "update"], 1),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if run == 2 {
+            // One row changes, the other is as the store has it: updated and unchanged.
+            let changed = csv.replace("a@example.com,,US", "a@example.com,,CA");
+            std::fs::write(&ws.input, changed).expect("rewrite input");
+        }
         let mut args = vec!["--summary-json", json_arg.as_str(), "--rate", "60000"];
         args.extend(extra);
         let code = ws.import(&store.api_url(), &args).await;
@@ -248,7 +256,7 @@ async fn summary_json_agrees_with_results_for_every_status() {
         (2, 1, 1, 1)
     );
     assert_eq!(count(1, "exists"), 2);
-    assert_eq!(count(2, "updated"), 2);
+    assert_eq!((count(2, "updated"), count(2, "unchanged")), (1, 1));
 
     // A refused token: failed and not_sent rows, exit 3, and the JSON says so.
     std::fs::write(&ws.token_file, "secret_wrong").expect("token");

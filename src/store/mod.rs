@@ -1,0 +1,9 @@
+//! What the tool knows of the store, apart from sending: today the comparison of a row with
+//! the store's record of the same customer ([`compare`]).
+//!
+//! It lives outside `import` because three commands need the same answer to "what would this
+//! row change?": `--on-existing update` sends only that, `plan` will show it, and `undo` will
+//! use it to tell whether a customer changed since the import. One comparison keeps the three
+//! from disagreeing.
+
+pub(crate) mod compare;
