@@ -263,6 +263,7 @@ fn overlay(store: Option<&Address>, row: &Address) -> Address {
     };
     let s = store;
     Address {
+        id: s.and_then(|a| a.id),
         name: pick(&row.name, s.map(|a| &a.name)),
         company_name: pick(&row.company_name, s.map(|a| &a.company_name)),
         street: pick(&row.street, s.map(|a| &a.street)),

@@ -264,3 +264,25 @@ fn a_record_with_nothing_set_takes_every_row_field_as_new() {
     );
     assert_eq!(diff.describe(), texts(&diff).join("; "));
 }
+
+/// The store's entries go back with their ids, so that a `PUT` of the merged lists keeps them as
+/// the store has them; a new entry from the row has none.
+#[test]
+fn merged_lists_keep_the_stores_ids() {
+    let more = row(json!({
+        "email": "ann@example.com",
+        "contacts": [{"type": "WHATSAPP", "contact": "+47 999"}],
+        "shippingAddresses": [{"street": "1 Main St", "postalCode": "0150", "city": "Bergen"}],
+    }));
+    let diff = compare(&more, &record(json!({})));
+    let body = serde_json::to_value(&diff.update).expect("json");
+    let ids: Vec<Value> = body["contacts"]
+        .as_array()
+        .expect("contacts sent")
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(ids, [json!(7000), json!(7001), Value::Null]);
+    assert_eq!(body["shippingAddresses"][0]["id"], 11);
+    assert_eq!(body["shippingAddresses"][0]["city"], "Bergen");
+}
