@@ -81,18 +81,12 @@ async fn no_request_of_any_kind_leaves_during_a_429_pause() {
         }));
     }
     // Every other kind keeps sending, a request each 20 ms, for 8 seconds.
-    let others = [
-        Kind::Search,
-        Kind::Get,
-        Kind::List,
-        Kind::Update,
-        Kind::Delete,
-        Kind::Groups,
-        Kind::Profile,
-        Kind::BatchSubmit,
-        Kind::BatchPoll,
-    ];
-    for kind in others {
+    let others: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|&k| k != Kind::Create)
+        .collect();
+    assert_eq!(others.len(), 9);
+    for &kind in &others {
         let (engine, sent) = (engine.clone(), sent.clone());
         tasks.push(tokio::spawn(async move {
             let until = Instant::now() + Duration::from_secs(8);
@@ -124,7 +118,7 @@ async fn no_request_of_any_kind_leaves_during_a_429_pause() {
         .filter(|(_, t)| *t > refused_at && *t < refused_at + pause)
         .collect();
     assert!(during.is_empty(), "sent during the pause: {during:?}");
-    for kind in others {
+    for &kind in &others {
         let after = sent
             .iter()
             .filter(|(k, t)| *k == kind && *t >= refused_at + pause)
