@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::config::{Config, OnExisting, SendConfig};
+use crate::config::{Config, OnExisting, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::input::mapping::Layout;
@@ -212,6 +212,13 @@ pub struct ImportArgs {
     /// send only the fields the row changes (updated, or unchanged when none), or fail the row
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
     pub(crate) on_existing: OnExisting,
+    /// Read the store's customers first (100 a request) and settle rows whose email exists
+    /// without a request. auto: when the listing costs at most a tenth of the file's valid
+    /// rows in requests, or else when 20 sampled look-ups predict more than half as many
+    /// existing rows as the listing costs requests; always; never (one create, and a look-up
+    /// after a 409, per row)
+    #[arg(long, value_enum, default_value_t = SnapshotMode::Auto)]
+    pub(crate) snapshot: SnapshotMode,
     /// Continue an interrupted run with the same input and output: rows already finished are
     /// not sent again (starts from the first row when there is nothing to continue)
     #[arg(long)]
@@ -331,6 +338,7 @@ impl ImportArgs {
             concurrency: self.concurrency as usize,
             max_retries: self.max_retries,
             on_existing: self.on_existing,
+            snapshot: self.snapshot,
             resume: self.resume,
             batch_size: self.batch.then_some(self.batch_size as usize),
             journal: true,

@@ -19,6 +19,15 @@ pub(crate) enum OnExisting {
     Fail,
 }
 
+/// Whether the store's customers are read before sending (`--snapshot`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SnapshotMode {
+    // When it costs fewer requests than probing row by row (`store::snapshot::choose`).
+    Auto,
+    Always,
+    Never,
+}
+
 /// The checked settings of a run.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
@@ -45,6 +54,7 @@ pub(crate) struct SendConfig {
     pub(crate) concurrency: usize,
     pub(crate) max_retries: u32,
     pub(crate) on_existing: OnExisting,
+    pub(crate) snapshot: SnapshotMode,
     pub(crate) resume: bool,
     /// Rows per batch with `--batch`; `None` sends each row on its own.
     pub(crate) batch_size: Option<usize>,

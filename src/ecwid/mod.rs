@@ -6,6 +6,9 @@
 
 mod batch;
 mod clock;
+mod listing;
+
+pub(crate) use listing::PAGE_SIZE;
 
 pub(crate) use clock::StoreClock;
 

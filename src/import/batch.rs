@@ -75,10 +75,14 @@ impl Batcher {
                 Item::Ready(outcome) => done.push(Some(outcome)),
                 Item::Send(job) => {
                     match self.sender.facts.prepare(&self.sender.engine, job).await {
-                        Ok(job) => {
-                            jobs.push((done.len(), job));
-                            done.push(None);
-                        }
+                        // A row the snapshot settles never goes into a batch.
+                        Ok(job) => match self.sender.in_snapshot(&job) {
+                            Some(found) => done.push(Some(self.sender.known(job, found).await)),
+                            None => {
+                                jobs.push((done.len(), job));
+                                done.push(None);
+                            }
+                        },
                         Err(outcome) => done.push(Some(outcome)),
                     }
                 }

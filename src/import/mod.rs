@@ -27,6 +27,7 @@ pub mod resumed;
 pub(crate) mod retry;
 pub(crate) mod send;
 pub(crate) mod stop;
+mod survey;
 mod threads;
 
 use std::sync::Arc;
@@ -36,17 +37,17 @@ use std::time::Instant;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use crate::config::{Config, SendConfig};
-use crate::ecwid::Client;
+use crate::config::{Config, SendConfig, SnapshotMode};
 use crate::error::Error;
+use crate::input::mapping::ColumnMap;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, SnapshotCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
+use crate::store::snapshot::{self, Snapshot};
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
-use engine::{Engine, Kind};
-use journal::Journal;
+use engine::{Engine, Failure, Kind, STOPPED_RUN};
 use open::Opened;
 use rate::RateBudget;
 use record::Recorder;
@@ -82,7 +83,23 @@ pub(crate) async fn run(
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, client) {
         (Some(send), Some(client)) => {
-            Sending::plan(send, client, journal.clone(), run_id, open_batches, stop)
+            let engine = Arc::new(Engine::new(
+                client,
+                RateBudget::new(send.rate),
+                send.concurrency,
+                send.max_retries,
+                stop.clone(),
+            ));
+            let snapshot = read_store(config, send.snapshot, &map, &engine).await;
+            let sender = Sender {
+                engine,
+                on_existing: send.on_existing,
+                journal: journal.clone(),
+                facts: facts::StoreFacts::default(),
+                confirmed_by_lookup: AtomicU64::new(0),
+                snapshot,
+            };
+            Sending::plan(send, sender, run_id, open_batches)
         }
         _ => Sending::DryRun,
     };
@@ -97,6 +114,37 @@ pub(crate) async fn run(
     finish(config, stop, recorder, read, &sending, started)
 }
 
+/// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]):
+/// `None` sends every row as before. A store that cannot be read is no reason to stop: the
+/// rows are then looked up one by one, as without a snapshot.
+async fn read_store(
+    config: &Config,
+    mode: SnapshotMode,
+    map: &ColumnMap,
+    engine: &Engine,
+) -> Option<Arc<Snapshot>> {
+    if mode == SnapshotMode::Never {
+        return None;
+    }
+    let file = survey::survey(config, map).await;
+    let read = match snapshot::choose(engine, mode, &file).await {
+        Ok(Some(size)) => snapshot::read(engine, size, &file.emails).await,
+        Ok(None) => return None,
+        Err(failure) => Err(failure),
+    };
+    match read {
+        Ok(snapshot) => Some(Arc::new(snapshot)),
+        Err(Failure::Failed { error, why }) if why != STOPPED_RUN => {
+            tracing::warn!(
+                "the store's customers could not be read ({error}): rows are looked up one by one"
+            );
+            None
+        }
+        // The run has stopped: its rows are not sent.
+        Err(_) => None,
+    }
+}
+
 /// How the rows reach the store.
 enum Sending {
     /// Nothing is sent: `validate` and `--dry-run`.
@@ -109,29 +157,8 @@ enum Sending {
 
 impl Sending {
     /// The sending of an import.
-    fn plan(
-        send: &SendConfig,
-        client: Client,
-        journal: Option<Arc<Journal>>,
-        run_id: String,
-        open: Vec<OpenBatch>,
-        stop: &Stop,
-    ) -> Self {
-        let budget = RateBudget::new(send.rate);
-        let engine = Engine::new(
-            client,
-            budget,
-            send.concurrency,
-            send.max_retries,
-            stop.clone(),
-        );
-        let sender = Arc::new(Sender {
-            engine: Arc::new(engine),
-            on_existing: send.on_existing,
-            journal,
-            facts: facts::StoreFacts::default(),
-            confirmed_by_lookup: AtomicU64::new(0),
-        });
+    fn plan(send: &SendConfig, sender: Sender, run_id: String, open: Vec<OpenBatch>) -> Self {
+        let sender = Arc::new(sender);
         match send.batch_size {
             Some(batch_size) => Sending::Batches(Arc::new(Batcher {
                 sender,
@@ -301,6 +328,13 @@ fn finish(
             .sender()
             .map_or(0, |s| s.confirmed_by_lookup.load(Ordering::Relaxed)),
         batches: sending.batch_counts(),
+        snapshot: sending
+            .sender()
+            .and_then(|s| s.snapshot.as_deref())
+            .map(|s| SnapshotCounts {
+                customers: s.customers,
+                requests: counts.map_or(0, |c| c.kind(Kind::List).requests),
+            }),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
         output: config.output.display().to_string(),

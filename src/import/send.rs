@@ -23,6 +23,7 @@ use crate::config::OnExisting;
 use crate::ecwid::{ApiError, Found, Lookup, body_of};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
+use crate::store::snapshot::Snapshot;
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
@@ -33,6 +34,8 @@ pub(crate) struct Sender {
     pub(crate) facts: StoreFacts,
     /// Rows whose create of unknown outcome a look-up found to have taken effect.
     pub(crate) confirmed_by_lookup: AtomicU64,
+    /// The store's customers read before sending (`--snapshot`), if it was read.
+    pub(crate) snapshot: Option<Arc<Snapshot>>,
 }
 
 /// What a row waits for next.
@@ -93,12 +96,33 @@ impl Sender {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
+        if let Some(found) = self.in_snapshot(&job) {
+            return self.known(job, found).await;
+        }
         let mut p = self.progress(Phase::Create, 0);
         if job.maybe_sent {
             // An interrupted run may have created it: look it up first.
             self.settle(&mut p);
         }
         self.drive(job, p, None).await
+    }
+
+    /// The row's customer as the snapshot of the store has it, which settles the row without
+    /// a create. Not for a row an interrupted run may have created: the look-up after it
+    /// tells whose customer it is.
+    pub(super) fn in_snapshot(&self, job: &Job) -> Option<Found> {
+        if job.maybe_sent {
+            return None;
+        }
+        self.snapshot.as_ref()?.find(&job.email)
+    }
+
+    /// Settles a row whose email the snapshot holds, as a look-up that found it would:
+    /// `--on-existing` with no request, or the `PUT` of what the row changes.
+    pub(super) async fn known(&self, job: Box<Job>, found: Found) -> RowOutcome {
+        let p = self.progress(Phase::FindExisting, 0);
+        self.drive(job, p, Some(Ok(Reply::Found(Some(found)))))
+            .await
     }
 
     /// Goes on with a prepared row whose create went out inside a batch (`attempts` times),

@@ -100,6 +100,14 @@ impl BatchCounts {
     }
 }
 
+/// The snapshot of the store read before sending: customers read, and the requests that cost
+/// (the store's size and the pages).
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct SnapshotCounts {
+    pub customers: u64,
+    pub requests: u64,
+}
+
 /// Everything the summary says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -118,6 +126,9 @@ pub struct Summary {
     /// Only with `--batch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batches: Option<BatchCounts>,
+    /// Only when the store was read first (`--snapshot`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<SnapshotCounts>,
     pub elapsed_seconds: f64,
     /// Written as its number.
     pub exit_code: ExitStatus,
@@ -153,6 +164,13 @@ impl Summary {
                 self.rate_limited,
                 self.lookups,
                 self.confirmed_by_lookup
+            );
+        }
+        if let Some(s) = &self.snapshot {
+            let _ = writeln!(
+                out,
+                "Store read first: {} customers in {} requests (rows it holds needed no create)",
+                s.customers, s.requests
             );
         }
         if let Some(b) = &self.batches {

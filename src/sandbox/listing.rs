@@ -3,6 +3,7 @@
 //! registration and update times (`createdFrom`/`createdTo`, `updatedFrom`/`updatedTo`), with
 //! the `total` that tells the store's size (`ecwid-api.md`, "Listing customers").
 //!
+//! An offset of 10,000 or more is refused with 400 `WRONG_PARAMETER` ([`MAX_OFFSET`]).
 //! A client that reads a whole store pages through it in `REGISTERED_DATE_ASC` order; the sandbox
 //! keeps that order stable (by id within a second), so a client that pages wrong is caught.
 
@@ -16,6 +17,10 @@ use super::{clock, lock, record};
 
 /// Page size when the client names none, and the most it may ask for.
 const MAX_LIMIT: usize = 100;
+
+/// The first offset the listing refuses (400 `WRONG_PARAMETER`), as Ecwid effectively does:
+/// a client reading a larger store starts again from a later `createdFrom`.
+const MAX_OFFSET: usize = 10_000;
 
 /// The orders `sortBy` takes, each also with `_DESC`.
 const ORDERS: &str = "NAME, EMAIL, REGISTERED_DATE and UPDATED_DATE, each _ASC or _DESC";
@@ -109,6 +114,14 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Result<Reply, Reply> {
         offset: query.offset,
         limit: query.limit,
     };
+    if page.offset() >= MAX_OFFSET {
+        return Err(Reply::wrong_parameter(format!(
+            "offset {}: at most {} customers are listed from one query; narrow it with \
+             createdFrom",
+            page.offset(),
+            MAX_OFFSET
+        )));
+    }
     let store = lock(&shared.store);
     let mut found: Vec<(u64, &Record)> =
         store.records().filter(|(_, r)| filter.matches(r)).collect();

@@ -110,6 +110,10 @@ pub struct SandboxArgs {
     /// NOT_AVAILABLE_ON_CURRENT_PLAN
     #[arg(long)]
     pub plan_without_groups: bool,
+    /// Start with this many customers in the store (emails `seeded-<id>@example.com`), each
+    /// registered a second after the one before, all before the sandbox started
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed_customers: u64,
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
@@ -141,6 +145,7 @@ impl Default for SandboxArgs {
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),
             scopes: ALL_SCOPES.split(',').map(String::from).collect(),
             plan_without_groups: false,
+            seed_customers: 0,
         }
     }
 }
@@ -189,12 +194,24 @@ impl Sandbox {
         let stop = CancellationToken::new();
         let server = server::accept_loop(listener, Arc::clone(&state), stop.clone());
         let worker = queue::work(Arc::clone(&state), queued, stop.clone());
-        Ok(Sandbox {
+        let sandbox = Sandbox {
             addr,
             state,
             stop,
             tasks: vec![tokio::spawn(server), tokio::spawn(worker)],
-        })
+        };
+        sandbox.seed(args.seed_customers);
+        Ok(sandbox)
+    }
+
+    /// Adds `n` customers, each registered a second after the one before and all before
+    /// now (emails `seeded-<id>@example.com`): a large store in an instant, for tests of
+    /// reading the whole store.
+    pub fn seed(&self, n: u64) {
+        let n_secs = i64::try_from(n).unwrap_or(i64::MAX);
+        // Well before now, so that none counts as registered during a run.
+        let first_at = clock::now().saturating_sub(n_secs).saturating_sub(86_400);
+        lock(&self.state.store).seed(n, first_at);
     }
 
     /// The API base to give a client, e.g. `http://127.0.0.1:8080/api/v3`; requests go to

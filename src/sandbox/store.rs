@@ -95,6 +95,34 @@ impl Store {
         Ok(id)
     }
 
+    /// Adds `n` customers registered one second apart from `first_at` (UNIX seconds), so
+    /// that the listing's order by registration is the order they were added in. Each has a
+    /// made-up email of its own (`seeded-<id>@example.com`) and a name.
+    pub(crate) fn seed(&mut self, n: u64, first_at: i64) {
+        for i in 0..n {
+            let id = self.next_id;
+            let at = first_at.saturating_add(i64::try_from(i).unwrap_or(i64::MAX));
+            let customer = CustomerRequest {
+                email: Some(format!("seeded-{id}@example.com")),
+                billing_person: Some(crate::customer::Address {
+                    name: Some(format!("Seeded Customer {id}")),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            self.next_id += 1;
+            self.writes += 1;
+            self.by_email.insert(email_key(&customer), id);
+            let record = Record {
+                customer,
+                registered: at,
+                updated: at,
+                revision: self.writes,
+            };
+            self.customers.insert(id, record);
+        }
+    }
+
     /// Moves every customer's registration and last update `seconds` into the past.
     pub(crate) fn backdate(&mut self, seconds: i64) {
         for record in self.customers.values_mut() {

@@ -7,3 +7,4 @@
 //! from disagreeing.
 
 pub(crate) mod compare;
+pub(crate) mod snapshot;

@@ -796,7 +796,9 @@ fn token_is_never_shown_in_a_failed_import() {
     );
 
     let json = check_summary(&summary, &results, 1);
-    assert_eq!(json["requests"], 1, "{json}");
+    // The store's size (`--snapshot auto` asks it first), and the one create.
+    assert_eq!(json["requests"], 2, "{json}");
+    assert_eq!(json["requests_by_kind"]["create"], 1, "{json}");
     assert_eq!(json["retries"], 0, "--max-retries 0 sends no retry: {json}");
 }
 

@@ -22,6 +22,36 @@ fn not_found_by_lookup() -> ResponseTemplate {
         .set_body_json(json!({"total": 0, "count": 0, "offset": 0, "limit": 100, "items": []}))
 }
 
+/// A mock store that answers the one request every import with `--snapshot auto` makes
+/// first, the store's size (`limit=1&responseFields=total`): an empty store, which needs no
+/// further request to read. Each test mounts the answers it is about.
+async fn mock_store() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("responseFields", "total"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"total": 0, "count": 0, "offset": 0, "limit": 1})),
+        )
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The requests a test is about: all but the store's size asked first (see [`mock_store`]).
+fn sent(requests: Vec<Request>) -> Vec<Request> {
+    requests
+        .into_iter()
+        .filter(|r| {
+            !r.url
+                .query_pairs()
+                .any(|(k, v)| k == "responseFields" && v == "total")
+        })
+        .collect()
+}
+
 async fn api(server: &MockServer) -> String {
     format!("{}/api/v3", server.uri())
 }
@@ -37,7 +67,7 @@ fn posts(requests: &[Request]) -> Vec<Value> {
 /// A row using every column group is sent as exactly this JSON, with the bearer token.
 #[tokio::test]
 async fn sends_the_exact_body_for_every_column_group() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     let expected = json!({
         "email": "Ann.Lee@example.com",
         "password": "s3cret pass",
@@ -108,7 +138,7 @@ LEENNA80A41Z404X,ann@pec.example.it,0000000,Massachusetts,Massachusetts,L-0042,B
 /// Invalid and duplicate rows never reach the store; the others do, once each.
 #[tokio::test]
 async fn invalid_and_duplicate_rows_are_never_sent() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(created(1))
         .mount(&server)
@@ -164,7 +194,7 @@ impl Respond for &'static Script {
 
 /// A store whose first create answers 429 with this `Retry-After`, and every later one 200.
 async fn rate_limited_once(retry_after: &str) -> (MockServer, &'static Script) {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     let script: &'static Script = Box::leak(Box::new(Script::new(vec![
         ResponseTemplate::new(429)
             .insert_header("Retry-After", retry_after)
@@ -230,7 +260,7 @@ async fn rate_limited_answer_pauses_other_workers_too() {
 /// A 500 may have created the customer: the email is looked up, not found, and sent again.
 #[tokio::test]
 async fn server_error_is_looked_up_then_retried() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500))
         .up_to_n_times(1)
@@ -259,7 +289,7 @@ async fn server_error_is_looked_up_then_retried() {
 /// When the look-up finds the customer, the create had taken effect: no second create.
 #[tokio::test]
 async fn server_error_after_the_create_took_effect_is_settled_by_lookup() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
@@ -288,7 +318,7 @@ async fn server_error_after_the_create_took_effect_is_settled_by_lookup() {
 /// A request that times out is treated as maybe done: looked up, then sent again.
 #[tokio::test]
 async fn timeout_is_looked_up_then_retried() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(created(1).set_delay(Duration::from_secs(3)))
         .up_to_n_times(1)
@@ -316,7 +346,7 @@ async fn timeout_is_looked_up_then_retried() {
 /// Retries run out: the row is failed, and says the customer may exist.
 #[tokio::test]
 async fn retries_run_out_and_the_row_fails() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(502))
         .mount(&server)
@@ -345,7 +375,7 @@ async fn retries_run_out_and_the_row_fails() {
 /// A 400 fails the row at once with the store's message and code; it is not retried.
 #[tokio::test]
 async fn bad_request_fails_the_row_without_retry() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "errorMessage": "Language 'xx' is not enabled", "errorCode": "LANGUAGES_NOT_ALLOWED"
@@ -371,7 +401,7 @@ async fn bad_request_fails_the_row_without_retry() {
 /// A 403 stops the run: at most --concurrency requests, every row in the results, exit 3.
 #[tokio::test]
 async fn forbidden_token_stops_the_run() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({
             "errorMessage": "Invalid token", "errorCode": "INVALID_API_TOKEN"
@@ -384,7 +414,7 @@ async fn forbidden_token_stops_the_run() {
         .import(&api(&server).await, &["--concurrency", "3"])
         .await;
     assert_eq!(code, 3);
-    let requests = server.received_requests().await.expect("recorded");
+    let requests = sent(server.received_requests().await.expect("recorded"));
     assert!(
         requests.len() <= 3,
         "{} requests after a 403",
@@ -429,7 +459,7 @@ impl Respond for Shuffled {
 /// Results are in input order whatever order the answers come back in.
 #[tokio::test]
 async fn results_keep_input_order_when_answers_arrive_shuffled() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(Shuffled)
         .mount(&server)
@@ -457,7 +487,7 @@ async fn results_keep_input_order_when_answers_arrive_shuffled() {
 /// a part.
 #[tokio::test]
 async fn results_file_is_never_half_written() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(created(5).set_delay(Duration::from_millis(20)))
         .mount(&server)
@@ -515,7 +545,7 @@ async fn unreachable_store_fails_rows_after_retries() {
 
 /// A store with one existing customer: 409 on create, found by look-up as id 900, PUT accepted.
 async fn store_with_existing_customer() -> MockServer {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(409).set_body_json(json!({
             "errorMessage": "The customer with the given email already exists",
@@ -546,7 +576,7 @@ async fn store_with_existing_customer() -> MockServer {
 /// counted with the others.
 #[tokio::test]
 async fn summary_counts_requests_by_kind_and_lookup_retries() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("GET"))
         .and(path(CUSTOMERS))
         .respond_with(ResponseTemplate::new(503))
@@ -584,7 +614,11 @@ async fn summary_counts_requests_by_kind_and_lookup_retries() {
     assert_eq!(json["requests_by_kind"]["create"], 1, "{json}");
     assert_eq!(json["requests_by_kind"]["search"], 2, "{json}");
     assert_eq!(json["requests_by_kind"]["update"], 0, "{json}");
-    assert_eq!(json["requests"], 3, "{json}");
+    assert_eq!(
+        json["requests_by_kind"]["list"], 1,
+        "the store's size: {json}"
+    );
+    assert_eq!(json["requests"], 4, "{json}");
     assert_eq!(json["retries"], 1, "the look-up's retry: {json}");
     assert_eq!(json["lookups"], 2, "{json}");
 }
@@ -606,7 +640,7 @@ async fn existing_email_follows_on_existing() {
         let rows = ws.results();
         assert_eq!(column(&rows, "status"), [status], "{choice}");
         assert_eq!(column(&rows, "customer_id"), ["900"], "{choice}");
-        let requests = server.received_requests().await.expect("recorded");
+        let requests = sent(server.received_requests().await.expect("recorded"));
         let put_count = requests
             .iter()
             .filter(|r| r.method.as_str() == "PUT")
@@ -634,7 +668,7 @@ async fn existing_email_follows_on_existing() {
 /// unknown name fails its row with the store's group names.
 #[tokio::test]
 async fn group_names_are_resolved_once_and_unknown_names_fail() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("GET"))
         .and(path("/api/v3/1003/customer_groups"))
         .and(query_param("offset", "0"))
@@ -694,7 +728,7 @@ async fn group_names_are_resolved_once_and_unknown_names_fail() {
 /// once.
 #[tokio::test]
 async fn languages_not_enabled_are_invalid_before_sending() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("GET"))
         .and(path("/api/v3/1003/profile"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -742,7 +776,7 @@ async fn languages_not_enabled_are_invalid_before_sending() {
 /// instead of failing every row alike.
 #[tokio::test]
 async fn not_found_on_create_stops_the_run() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
         .mount(&server)
@@ -778,7 +812,7 @@ fn registered(ago: Duration) -> String {
 
 /// A store whose creates end in 500 and whose look-up finds the customer, registered `ago`.
 async fn store_that_fails_creates_and_finds(ago: Duration) -> MockServer {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .and(path(CUSTOMERS))
         .respond_with(ResponseTemplate::new(500))
@@ -849,7 +883,7 @@ async fn lookup_after_an_unknown_outcome_tells_by_registration_date() {
 /// not `exists`.
 #[tokio::test]
 async fn inner_409_of_a_customer_registered_during_the_run_is_created() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .and(path("/api/v3/1003/batch"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ticket": "t-1"})))
@@ -896,7 +930,7 @@ async fn inner_409_of_a_customer_registered_during_the_run_is_created() {
 /// was, so the PUT is not sent again.
 #[tokio::test]
 async fn the_settling_look_up_lends_the_update_no_retry() {
-    let server = MockServer::start().await;
+    let server = mock_store().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
@@ -930,4 +964,62 @@ async fn the_settling_look_up_lends_the_update_no_retry() {
         .filter(|r| r.method.as_str() == "PUT")
         .count();
     assert_eq!(puts, 1, "the row's one retry went to the create");
+}
+
+/// A customer the store gained after the snapshot was read (here: the listing does not show
+/// it, the create meets 409) still ends `exists` through the 409 path: the snapshot never
+/// makes the store get a customer twice, nor a row fail.
+#[tokio::test]
+async fn customer_created_after_the_listing_ends_exists_by_the_409_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("responseFields", "total"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"total": 1, "count": 1, "offset": 0, "limit": 1})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("sortBy", "REGISTERED_DATE_ASC"))
+        .and(query_param("offset", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 5, "email": "someone@example.com",
+                       "registered": "2020-01-01 00:00:00 +0000"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "errorMessage": "The customer with the given email already exists",
+            "errorCode": "CONSTRAINT_VIOLATION"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .and(query_param("email", "late@example.com"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 900, "email": "late@example.com",
+                       "registered": "2020-01-02 00:00:00 +0000"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ws = Workspace::new(&emails_csv(&["late@example.com"]));
+    let code = ws
+        .import(&api(&server).await, &["--snapshot", "always"])
+        .await;
+    assert_eq!(code, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["exists"]);
+    assert_eq!(column(&rows, "customer_id"), ["900"]);
+    assert_eq!(column(&rows, "http_status"), ["409"]);
 }

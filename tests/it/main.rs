@@ -15,5 +15,6 @@ mod robustness;
 mod sandbox;
 mod spectrum;
 mod store_rules;
+mod store_snapshot;
 mod support;
 mod update;

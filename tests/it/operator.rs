@@ -84,6 +84,7 @@ fn summary_text_snapshot() {
         lookups: 12,
         confirmed_by_lookup: 2,
         batches: None,
+        snapshot: None,
         elapsed_seconds: 130.24,
         exit_code: ExitStatus::RowsFailed,
         output: "customers.results.csv".into(),

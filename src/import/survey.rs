@@ -1,0 +1,85 @@
+//! The quick first pass over the file that `--snapshot auto` decides by: how many rows would
+//! be sent and their emails. It reads and checks the rows with the same reader and checker as
+//! a dry run (so it agrees with the run on what is valid and what is a duplicate), and sends
+//! nothing.
+
+use super::check::{Checker, Item, Row};
+use super::resumed::Finished;
+use crate::config::Config;
+use crate::input::mapping::ColumnMap;
+use crate::input::reader::CsvInput;
+use crate::outcome::Status;
+use crate::store::snapshot::{FileEmails, SAMPLE};
+
+/// Rows checked at once.
+const BATCH: usize = 512;
+
+/// The valid rows of the file and their emails, on a thread of its own. A file that cannot
+/// be read here is reported by the run's own pass: this one then counts what it read.
+pub(super) async fn survey(config: &Config, map: &ColumnMap) -> FileEmails {
+    let config = config.clone();
+    let map = map.clone();
+    tokio::task::spawn_blocking(move || survey_blocking(&config, map))
+        .await
+        .unwrap_or_default()
+}
+
+fn survey_blocking(config: &Config, map: ColumnMap) -> FileEmails {
+    let Ok(mut input) = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
+    else {
+        return FileEmails::default();
+    };
+    let mut checker = Checker::new(map, true, Finished::default()).silenced();
+    let mut file = FileEmails::default();
+    let mut in_order = Vec::new();
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            match input.next_row() {
+                Ok(Some(raw)) => batch.push(Row::from(raw)),
+                _ => break,
+            }
+        }
+        let last = batch.len() < BATCH;
+        for item in checker.check_batch(batch) {
+            if let Item::Ready(outcome) = item
+                && outcome.status == Status::Valid
+            {
+                file.rows += 1;
+                let email = outcome.email.trim().to_lowercase();
+                if file.emails.insert(email.clone()) {
+                    in_order.push(email);
+                }
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    file.sample = spread(in_order, SAMPLE);
+    file
+}
+
+/// At most `n` of `items`, evenly spread from the first on.
+fn spread(items: Vec<String>, n: usize) -> Vec<String> {
+    if items.len() <= n {
+        return items;
+    }
+    let step = items.len() / n;
+    items.into_iter().step_by(step).take(n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_is_spread_over_the_file() {
+        let items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let sample = spread(items, 20);
+        assert_eq!(sample.len(), 20);
+        assert_eq!(sample[0], "0");
+        assert_eq!(sample[1], "5");
+        assert_eq!(spread(vec!["a".into()], 20), vec!["a".to_string()]);
+    }
+}

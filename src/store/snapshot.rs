@@ -1,0 +1,249 @@
+//! The snapshot of the store: its customers read once, before any row is sent, so that a row
+//! whose email the store already holds is settled without a create that the store refuses
+//! with 409 and a look-up after it. A re-run of an unchanged file then costs a page of
+//! requests per 100 customers of the store instead of two requests per row.
+//!
+//! The listing pages in `REGISTERED_DATE_ASC` order. Ecwid does not serve offsets much past
+//! 10,000, so every [`RESTART_AFTER`] customers the listing starts again from the last
+//! registration time seen (`createdFrom`, which includes that second), de-duplicating by id.
+//! Only the records of emails in the file are kept: memory grows with the file's rows that
+//! exist, not with the store.
+//!
+//! Whether reading the store is worth it is [`choose`]'s call (`--snapshot`).
+
+use std::collections::{HashMap, HashSet};
+use std::time::UNIX_EPOCH;
+
+use crate::config::SnapshotMode;
+use crate::ecwid::{Found, Lookup, PAGE_SIZE};
+use crate::import::engine::{Engine, Failure, Kind};
+
+/// Customers read from one `createdFrom` before the listing starts again from the last
+/// registration time seen: Ecwid refuses offsets past 10,000.
+pub(crate) const RESTART_AFTER: u64 = 10_000;
+/// Emails of the file looked up to predict how many of its rows exist (`--snapshot auto`).
+pub(crate) const SAMPLE: usize = 20;
+/// A progress line every this many pages.
+const PAGES_PER_NOTE: u64 = 10;
+
+/// What the store held when the run read it, for the emails of the file.
+#[derive(Debug, Default)]
+pub(crate) struct Snapshot {
+    /// Lower-case email -> the customer, with its whole record.
+    by_email: HashMap<String, Found>,
+    /// Customers read (each once).
+    pub(crate) customers: u64,
+    /// Requests of the listing (the pages, not the size).
+    pub(crate) requests: u64,
+}
+
+impl Snapshot {
+    /// The customer with this email when the store was read, if any.
+    pub(crate) fn find(&self, email: &str) -> Option<Found> {
+        self.by_email.get(&email.trim().to_lowercase()).cloned()
+    }
+}
+
+/// What the first pass over the file found: what `--snapshot auto` decides by.
+#[derive(Debug, Default)]
+pub(crate) struct FileEmails {
+    /// Rows that would be sent (valid, not duplicates).
+    pub(crate) rows: u64,
+    /// Their emails in lower case.
+    pub(crate) emails: HashSet<String>,
+    /// Up to [`SAMPLE`] of them, spread over the file, in file order.
+    pub(crate) sample: Vec<String>,
+}
+
+/// Requests a listing of a store of `size` customers costs.
+pub(crate) fn pages_for(size: u64) -> u64 {
+    size.div_ceil(PAGE_SIZE)
+}
+
+/// `--snapshot auto` without a sample: listing costs at most a tenth of the file's rows.
+fn cheap_enough(pages: u64, rows: u64) -> bool {
+    pages.saturating_mul(10) <= rows
+}
+
+/// `--snapshot auto` after a sample: `found` of `sampled` emails exist, so about
+/// `found / sampled * rows` rows would each cost a 409 and a look-up; listing wins when it
+/// costs less than twice that.
+fn worth_it(pages: u64, rows: u64, found: u64, sampled: u64) -> bool {
+    sampled > 0
+        && u128::from(pages) * u128::from(sampled) < 2 * u128::from(found) * u128::from(rows)
+}
+
+/// Whether to read the store, by `mode`: `Ok(Some(size))` when the store is to be listed.
+/// `Err` when the store could not be asked (the run may have stopped).
+pub(crate) async fn choose(
+    engine: &Engine,
+    mode: SnapshotMode,
+    file: &FileEmails,
+) -> Result<Option<u64>, Failure> {
+    if mode == SnapshotMode::Never {
+        return Ok(None);
+    }
+    let client = &engine.client;
+    let mut tries = engine.tries();
+    let size = engine
+        .send(Kind::List, &mut tries, || client.store_size())
+        .await?;
+    let pages = pages_for(size);
+    if mode == SnapshotMode::Always || cheap_enough(pages, file.rows) {
+        tracing::info!(
+            "reading the store first: {} customers in {pages} requests, for {} rows",
+            grouped(size),
+            grouped(file.rows)
+        );
+        return Ok(Some(size));
+    }
+    let mut found = 0;
+    for email in &file.sample {
+        let mut tries = engine.tries();
+        let hit = engine
+            .send(Kind::Search, &mut tries, || {
+                client.find_customer(email, Lookup::Brief)
+            })
+            .await?;
+        found += u64::from(hit.is_some());
+    }
+    let sampled = file.sample.len() as u64;
+    let list = worth_it(pages, file.rows, found, sampled);
+    tracing::info!(
+        "{found} of {sampled} sampled emails exist in the store of {} customers: {}",
+        grouped(size),
+        if list {
+            format!("reading the store first ({pages} requests)")
+        } else {
+            "looking rows up one by one instead of reading the store".to_string()
+        }
+    );
+    Ok(list.then_some(size))
+}
+
+/// Reads the store of about `size` customers, keeping the records of `wanted` emails.
+pub(crate) async fn read(
+    engine: &Engine,
+    size: u64,
+    wanted: &HashSet<String>,
+) -> Result<Snapshot, Failure> {
+    let mut snapshot = Snapshot::default();
+    if size == 0 {
+        return Ok(snapshot);
+    }
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut from: Option<u64> = None;
+    let mut offset = 0;
+    let mut last_registered: Option<u64> = None;
+    loop {
+        if offset >= RESTART_AFTER {
+            match last_registered {
+                // Past the first second of this stretch: start again from the last one.
+                Some(last) if Some(last) != from => {
+                    from = Some(last);
+                    offset = 0;
+                }
+                // More customers than the offsets reach share one registration second (or
+                // none says when it registered): the rest cannot be read in order.
+                _ => {
+                    tracing::warn!(
+                        "the store lists more than {} customers from one registration time: the \
+                         snapshot holds the first {} customers, the others are looked up row by \
+                         row",
+                        grouped(RESTART_AFTER),
+                        grouped(snapshot.customers)
+                    );
+                    return Ok(snapshot);
+                }
+            }
+        }
+        let client = &engine.client;
+        let mut tries = engine.tries();
+        let page = engine
+            .send(Kind::List, &mut tries, || {
+                client.list_customers(from, offset)
+            })
+            .await?;
+        snapshot.requests += 1;
+        let count = page.customers.len() as u64;
+        for found in page.customers {
+            last_registered = found
+                .registered
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_secs())
+                .or(last_registered);
+            if !seen.insert(found.id) {
+                continue;
+            }
+            snapshot.customers += 1;
+            let email = found.record.email.as_deref().unwrap_or_default();
+            let email = email.trim().to_lowercase();
+            if wanted.contains(&email) {
+                snapshot.by_email.insert(email, found);
+            }
+        }
+        if snapshot.requests.is_multiple_of(PAGES_PER_NOTE) {
+            tracing::info!(
+                "reading the store: {} of {} customers",
+                grouped(snapshot.customers),
+                grouped(size.max(snapshot.customers))
+            );
+        }
+        if count < PAGE_SIZE || offset + count >= page.total {
+            break;
+        }
+        offset += count;
+    }
+    tracing::info!(
+        "read the store: {} customers in {} requests, {} of them in the file",
+        grouped(snapshot.customers),
+        snapshot.requests,
+        grouped(snapshot.by_email.len() as u64)
+    );
+    Ok(snapshot)
+}
+
+/// `1200` as `1,200`, for the log.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_lists_when_pages_cost_a_tenth_of_the_rows() {
+        assert_eq!(pages_for(0), 0);
+        assert_eq!(pages_for(1_300), 13);
+        assert_eq!(pages_for(1_301), 14);
+        assert!(cheap_enough(14, 300));
+        assert!(!cheap_enough(31, 300));
+        assert!(cheap_enough(0, 0));
+    }
+
+    #[test]
+    fn the_sample_lists_when_pages_are_below_twice_the_predicted_existing_rows() {
+        // 10 of 20 sampled exist in 1,000 rows: 500 predicted, listing up to 999 pages wins.
+        assert!(worth_it(999, 1_000, 10, 20));
+        assert!(!worth_it(1_000, 1_000, 10, 20));
+        assert!(!worth_it(1, 10, 0, 10));
+        assert!(!worth_it(0, 0, 0, 0));
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_200), "1,200");
+        assert_eq!(grouped(10_000_000), "10,000,000");
+    }
+}
