@@ -128,7 +128,7 @@ async fn read_store(
     }
     let file = survey::survey(config, map).await;
     let read = match snapshot::choose(engine, mode, &file).await {
-        Ok(Some(size)) => snapshot::read(engine, size, &file.emails).await,
+        Ok(Some(size)) => snapshot::read(engine, size, &file).await,
         Ok(None) => return None,
         Err(failure) => Err(failure),
     };

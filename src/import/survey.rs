@@ -31,7 +31,7 @@ fn survey_blocking(config: &Config, map: ColumnMap) -> FileEmails {
     };
     let mut checker = Checker::new(map, true, Finished::default()).silenced();
     let mut file = FileEmails::default();
-    let mut in_order = Vec::new();
+    let mut sample = Spread::default();
     loop {
         let mut batch = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
@@ -47,26 +47,69 @@ fn survey_blocking(config: &Config, map: ColumnMap) -> FileEmails {
             {
                 file.rows += 1;
                 let email = outcome.email.trim().to_lowercase();
-                if file.emails.insert(email.clone()) {
-                    in_order.push(email);
-                }
+                file.add(&email);
+                sample.offer(email);
             }
         }
         if last {
             break;
         }
     }
-    file.sample = spread(in_order, SAMPLE);
+    file.sample = spread(sample.items, SAMPLE);
     file
 }
 
 /// At most `n` of `items`, evenly spread from the first on.
 fn spread(items: Vec<String>, n: usize) -> Vec<String> {
-    if items.len() <= n {
+    let len = items.len();
+    if len <= n {
         return items;
     }
-    let step = items.len() / n;
-    items.into_iter().step_by(step).take(n).collect()
+    let mut picks = (0..n).map(|i| i * len / n).peekable();
+    items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(at, item)| {
+            let picked = picks.peek() == Some(&at);
+            if picked {
+                picks.next();
+            }
+            picked.then_some(item)
+        })
+        .collect()
+}
+
+/// Items of a stream of unknown length, evenly spread over it in little memory: every
+/// `stride`-th item is kept, and when too many are kept, every other one is dropped and the
+/// stride doubles.
+struct Spread {
+    stride: u64,
+    seen: u64,
+    items: Vec<String>,
+}
+
+impl Default for Spread {
+    fn default() -> Self {
+        Self {
+            stride: 1,
+            seen: 0,
+            items: Vec::new(),
+        }
+    }
+}
+
+impl Spread {
+    fn offer(&mut self, item: String) {
+        if self.seen.is_multiple_of(self.stride) {
+            self.items.push(item);
+            if self.items.len() > 2 * SAMPLE {
+                let kept = std::mem::take(&mut self.items);
+                self.items = kept.into_iter().step_by(2).collect();
+                self.stride *= 2;
+            }
+        }
+        self.seen += 1;
+    }
 }
 
 #[cfg(test)]
@@ -81,5 +124,19 @@ mod tests {
         assert_eq!(sample[0], "0");
         assert_eq!(sample[1], "5");
         assert_eq!(spread(vec!["a".into()], 20), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn a_stream_is_sampled_evenly_in_little_memory() {
+        let mut s = Spread::default();
+        for i in 0..1_000 {
+            s.offer(i.to_string());
+            assert!(s.items.len() <= 2 * SAMPLE);
+        }
+        let sample = spread(s.items, SAMPLE);
+        assert_eq!(sample.len(), SAMPLE);
+        assert_eq!(sample[0], "0");
+        let last: u64 = sample[SAMPLE - 1].parse().expect("a number");
+        assert!(last > 800, "{sample:?}");
     }
 }

@@ -12,6 +12,7 @@
 //! Whether reading the store is worth it is [`choose`]'s call (`--snapshot`).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::time::UNIX_EPOCH;
 
 use crate::config::SnapshotMode;
@@ -44,15 +45,30 @@ impl Snapshot {
     }
 }
 
-/// What the first pass over the file found: what `--snapshot auto` decides by.
+/// What the first pass over the file found: what `--snapshot auto` decides by, and which
+/// records the snapshot keeps.
 #[derive(Debug, Default)]
 pub(crate) struct FileEmails {
     /// Rows that would be sent (valid, not duplicates).
     pub(crate) rows: u64,
-    /// Their emails in lower case.
-    pub(crate) emails: HashSet<String>,
+    /// A hash of each of their emails in lower case: 8 bytes a row rather than the email. Two
+    /// emails sharing a hash only make the snapshot keep a record it does not need.
+    emails: HashSet<u64>,
+    hasher: RandomState,
     /// Up to [`SAMPLE`] of them, spread over the file, in file order.
     pub(crate) sample: Vec<String>,
+}
+
+impl FileEmails {
+    /// Notes an email (in lower case) of a row to send.
+    pub(crate) fn add(&mut self, email: &str) {
+        self.emails.insert(self.hasher.hash_one(email));
+    }
+
+    /// Whether an email (in lower case) may be one of the file's.
+    fn has(&self, email: &str) -> bool {
+        self.emails.contains(&self.hasher.hash_one(email))
+    }
 }
 
 /// Requests a listing of a store of `size` customers costs.
@@ -80,7 +96,8 @@ pub(crate) async fn choose(
     mode: SnapshotMode,
     file: &FileEmails,
 ) -> Result<Option<u64>, Failure> {
-    if mode == SnapshotMode::Never {
+    // A file with no row to send has nothing to learn from the store.
+    if mode == SnapshotMode::Never || (mode == SnapshotMode::Auto && file.rows == 0) {
         return Ok(None);
     }
     let client = &engine.client;
@@ -125,7 +142,7 @@ pub(crate) async fn choose(
 pub(crate) async fn read(
     engine: &Engine,
     size: u64,
-    wanted: &HashSet<String>,
+    wanted: &FileEmails,
 ) -> Result<Snapshot, Failure> {
     let mut snapshot = Snapshot::default();
     if size == 0 {
@@ -178,7 +195,7 @@ pub(crate) async fn read(
             snapshot.customers += 1;
             let email = found.record.email.as_deref().unwrap_or_default();
             let email = email.trim().to_lowercase();
-            if wanted.contains(&email) {
+            if wanted.has(&email) {
                 snapshot.by_email.insert(email, found);
             }
         }
