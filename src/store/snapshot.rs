@@ -45,6 +45,36 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// Takes in a page of the listing: counts the customers not `seen` yet and keeps those
+    /// the file `wanted`. The last registration time the page shows, in UNIX seconds.
+    fn take(
+        &mut self,
+        customers: Vec<Found>,
+        seen: &mut HashSet<u64>,
+        wanted: &FileEmails,
+    ) -> Option<u64> {
+        self.requests += 1;
+        let mut last_registered = None;
+        for found in customers {
+            let registered = found
+                .registered
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+            last_registered = registered.map(|d| d.as_secs()).or(last_registered);
+            if !seen.insert(found.id) {
+                continue;
+            }
+            self.customers += 1;
+            let email = found.record.email.as_deref().unwrap_or_default();
+            let email = email.trim().to_lowercase();
+            if wanted.has(&email) {
+                self.by_email.insert(email, found);
+            }
+        }
+        last_registered
+    }
+}
+
 /// What the first pass over the file found: what `--snapshot auto` decides by, and which
 /// records the snapshot keeps.
 #[derive(Debug, Default)]
@@ -181,24 +211,10 @@ pub(crate) async fn read(
                 client.list_customers(from, offset)
             })
             .await?;
-        snapshot.requests += 1;
         let count = page.customers.len() as u64;
-        for found in page.customers {
-            last_registered = found
-                .registered
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map(|d| d.as_secs())
-                .or(last_registered);
-            if !seen.insert(found.id) {
-                continue;
-            }
-            snapshot.customers += 1;
-            let email = found.record.email.as_deref().unwrap_or_default();
-            let email = email.trim().to_lowercase();
-            if wanted.has(&email) {
-                snapshot.by_email.insert(email, found);
-            }
-        }
+        last_registered = snapshot
+            .take(page.customers, &mut seen, wanted)
+            .or(last_registered);
         if snapshot.requests.is_multiple_of(PAGES_PER_NOTE) {
             tracing::info!(
                 "reading the store: {} of {} customers",

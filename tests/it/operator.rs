@@ -6,7 +6,7 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use ecwid_import::outcome::ExitStatus;
-use ecwid_import::report::summary::{Summary, TopError};
+use ecwid_import::report::summary::{SnapshotCounts, Summary, TopError};
 
 use crate::support::emails_csv;
 
@@ -107,6 +107,22 @@ fn summary_text_snapshot() {
     insta::assert_snapshot!(summary.to_text());
     let json: serde_json::Value = serde_json::to_value(&summary).expect("json");
     insta::assert_json_snapshot!("summary_json", json);
+    // A run that read the store first says so, in the text and the JSON.
+    let read_first = Summary {
+        snapshot: Some(SnapshotCounts {
+            customers: 1300,
+            requests: 14,
+        }),
+        ..summary
+    };
+    let text = read_first.to_text();
+    assert!(
+        text.contains("Store read first: 1300 customers in 14 requests"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::to_value(&read_first).expect("json");
+    assert_eq!(json["snapshot"]["customers"], 1300, "{json}");
+    assert_eq!(json["snapshot"]["requests"], 14, "{json}");
 }
 
 /// Completion scripts for the shells clap knows.
