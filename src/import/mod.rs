@@ -1,5 +1,7 @@
 //! The pipeline of a run, one named stage after the other: [`open`] the input and what its
-//! rows go to; plan the sending ([`Sending`]: none in a dry run, row by row, or in batches);
+//! rows go to; read the store first when `--snapshot` finds it worth it ([`read_store`], after
+//! a quick first pass over the file, [`survey`]); plan the sending ([`Sending`]: none in a dry
+//! run, row by row, or in batches);
 //! stream the rows, read and checked on two threads of their own ([`threads`]), through the
 //! sending; record each outcome in input order ([`record`]); finish the results file and the
 //! journal and sum the run up.

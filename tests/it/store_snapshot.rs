@@ -278,3 +278,45 @@ async fn batch_leaves_out_the_rows_the_snapshot_holds() {
     assert_eq!(stats.batches, 1, "{stats:?}");
     assert_eq!(kind(&summary, "create"), 0, "{summary}");
 }
+
+/// The sandbox's `--seed-customers` fills the store in registration order, and its listing
+/// refuses an offset of 10,000 or more as Ecwid does.
+#[tokio::test]
+async fn sandbox_seeds_customers_and_caps_the_offset() {
+    let store = start(SandboxArgs {
+        seed_customers: 150,
+        ..store_args()
+    })
+    .await;
+    assert_eq!(store.customers().len(), 150);
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let url = format!("{}/{}/customers", store.api_url(), store.store_id());
+    let get = |query: &'static [(&'static str, &'static str)]| {
+        http.get(&url)
+            .bearer_auth(store.token())
+            .query(query)
+            .send()
+    };
+    let page: Value = get(&[("sortBy", "REGISTERED_DATE_ASC"), ("offset", "100")])
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 150, "{page}");
+    let times: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["registered"].as_str().expect("registered"))
+        .collect();
+    assert_eq!(times.len(), 50);
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    let refused = get(&[("offset", "10000")]).await.expect("answer");
+    assert_eq!(refused.status().as_u16(), 400);
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["errorCode"], "WRONG_PARAMETER", "{body}");
+}
