@@ -222,7 +222,8 @@ pub(crate) async fn read(
                 grouped(size.max(snapshot.customers))
             );
         }
-        if count < PAGE_SIZE || offset + count >= page.total {
+        // A short page is the last; so is one reaching the total, when the store gives one.
+        if count < PAGE_SIZE || (page.total > 0 && offset + count >= page.total) {
             break;
         }
         offset += count;
