@@ -43,6 +43,7 @@ use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::summary::{BatchCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
+use crate::undo::log::UndoLog;
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
 use engine::{Engine, Kind};
@@ -75,15 +76,21 @@ pub(crate) async fn run(
         map,
         client,
         journal,
+        undo,
         mut finished,
         run_id,
         results,
     } = open::open(config, temp_files)?;
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, client) {
-        (Some(send), Some(client)) => {
-            Sending::plan(send, client, journal.clone(), run_id, open_batches, stop)
-        }
+        (Some(send), Some(client)) => Sending::plan(
+            send,
+            client,
+            (journal.clone(), undo),
+            run_id,
+            open_batches,
+            stop,
+        ),
         _ => Sending::DryRun,
     };
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
@@ -112,7 +119,7 @@ impl Sending {
     fn plan(
         send: &SendConfig,
         client: Client,
-        journal: Option<Arc<Journal>>,
+        (journal, undo): (Option<Arc<Journal>>, Option<Arc<UndoLog>>),
         run_id: String,
         open: Vec<OpenBatch>,
         stop: &Stop,
@@ -129,6 +136,7 @@ impl Sending {
             engine: Arc::new(engine),
             on_existing: send.on_existing,
             journal,
+            undo,
             facts: facts::StoreFacts::default(),
             confirmed_by_lookup: AtomicU64::new(0),
         });

@@ -23,6 +23,7 @@ use crate::config::OnExisting;
 use crate::ecwid::{ApiError, Found, Lookup, body_of};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
+use crate::undo::log::{Line, UndoLog};
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
@@ -30,6 +31,8 @@ pub(crate) struct Sender {
     pub(crate) engine: Arc<Engine>,
     pub(crate) on_existing: OnExisting,
     pub(crate) journal: Option<Arc<Journal>>,
+    /// What the run writes, for `undo`; `None` for a sandbox store, gone with the run.
+    pub(crate) undo: Option<Arc<UndoLog>>,
     pub(crate) facts: StoreFacts,
     /// Rows whose create of unknown outcome a look-up found to have taken effect.
     pub(crate) confirmed_by_lookup: AtomicU64,
@@ -70,6 +73,8 @@ struct Progress {
     update: Bytes,
     /// Those differences, `field: "old" -> "new"`, for the results file.
     changes: String,
+    /// The undo log's line of that `PUT`, with the values it replaces.
+    undo_line: Option<Line>,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -160,6 +165,7 @@ impl Sender {
             existed_before: false,
             update: Bytes::new(),
             changes: String::new(),
+            undo_line: None,
         }
     }
 
@@ -170,8 +176,22 @@ impl Sender {
     }
 
     /// The state machine of a row, from `p`; `answer` is the answer to a request already made
-    /// for it (inside a batch), used before any request of its own.
+    /// for it (inside a batch), used before any request of its own. The undo log learns the
+    /// outcome of a row whose write it logged.
     async fn drive(
+        &self,
+        job: Box<Job>,
+        p: Progress,
+        answer: Option<Result<Reply, Failure>>,
+    ) -> RowOutcome {
+        let outcome = self.drive_row(job, p, answer).await;
+        if let Some(undo) = &self.undo {
+            undo.finished(&outcome);
+        }
+        outcome
+    }
+
+    async fn drive_row(
         &self,
         job: Box<Job>,
         mut p: Progress,
@@ -244,7 +264,7 @@ impl Sender {
                 .send_noted(
                     Kind::Create,
                     tries,
-                    || self.note_sending(&[job.row]),
+                    || self.note_sending(&[job.row]) && self.note_creates(&[job]),
                     || client.create_customer(body.clone()),
                 )
                 .await
@@ -256,9 +276,12 @@ impl Sender {
                 .await
                 .map(Reply::Found),
             Phase::Update(id) => engine
-                .send(Kind::Update, tries, || {
-                    client.update_customer(id, update.clone())
-                })
+                .send_noted(
+                    Kind::Update,
+                    tries,
+                    || self.note_writes(p.undo_line.take().as_slice()),
+                    || client.update_customer(id, update.clone()),
+                )
                 .await
                 .map(|()| Reply::Updated),
         }
@@ -303,6 +326,14 @@ impl Sender {
                         }
                         p.update = body_of(&diff.update);
                         p.changes = diff.describe();
+                        p.undo_line = Some(Line::update(
+                            job.row,
+                            job.line,
+                            &job.email,
+                            found.id,
+                            &diff.update,
+                            &found.record,
+                        ));
                         p.phase = Phase::Update(found.id);
                         None
                     }
@@ -387,6 +418,29 @@ impl Sender {
             self.engine
                 .stop()
                 .abort("the journal cannot be written: no more rows are sent".into());
+        }
+        noted
+    }
+
+    /// Logs in the undo log the creates of these rows, about to leave; `false` (and the run
+    /// stops) when that cannot be written: a create `undo` does not know of could not be undone.
+    pub(super) fn note_creates(&self, jobs: &[&Job]) -> bool {
+        let lines: Vec<Line> = jobs
+            .iter()
+            .map(|job| Line::create(job.row, job.line, &job.email, &job.request))
+            .collect();
+        self.note_writes(&lines)
+    }
+
+    fn note_writes(&self, lines: &[Line]) -> bool {
+        let Some(undo) = &self.undo else {
+            return true;
+        };
+        let noted = lines.is_empty() || undo.sending(lines);
+        if !noted {
+            self.engine
+                .stop()
+                .abort("the undo log cannot be written: no more rows are sent".into());
         }
         noted
     }

@@ -16,4 +16,5 @@ mod sandbox;
 mod spectrum;
 mod store_rules;
 mod support;
+mod undo;
 mod update;

@@ -271,6 +271,7 @@ async fn second_interrupt_leaves_no_temporary_files() {
             "customers.csv",
             "customers.results.csv.journal",
             "customers.results.csv.lock",
+            "customers.results.undo.jsonl",
             "token"
         ]
     );
