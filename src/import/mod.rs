@@ -20,6 +20,7 @@ pub(crate) mod engine;
 pub(crate) mod facts;
 pub mod job;
 pub mod journal;
+mod notes;
 mod open;
 pub(crate) mod rate;
 mod record;

@@ -12,7 +12,7 @@ use ecwid_import::sandbox::{Sandbox, SandboxArgs, StoredCustomer};
 use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
-use crate::resume::wait_for_creates;
+use crate::resume::{interrupt, wait_for_creates};
 use crate::support::{TOKEN, Workspace, column, emails_csv, read_csv};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
@@ -307,4 +307,77 @@ async fn undo_without_a_log_is_a_usage_error() {
     let store = start(store_args()).await;
     let ws = Workspace::new(&emails_csv(&emails("none", 1)));
     assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 2);
+}
+
+/// Creates sent inside batches are logged one by one and undone like any others.
+#[tokio::test]
+async fn undo_reverses_a_batch_import() {
+    let store = start(store_args()).await;
+    let ws = Workspace::new(&emails_csv(&emails("batched", 7)));
+    let args = ["--rate", "60000", "--batch", "--batch-size", "3"];
+    assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+    assert_eq!(store.customers().len(), 7);
+    assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 0);
+    assert_eq!(statuses(&ws), vec!["deleted"; 7]);
+    assert!(store.customers().is_empty());
+}
+
+/// A token the store refuses stops the undo with exit 3, and nothing is deleted.
+#[tokio::test]
+async fn undo_with_a_refused_token_exits_3() {
+    let store = start(store_args()).await;
+    let ws = Workspace::new(&emails_csv(&emails("refused", 3)));
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
+    std::fs::write(&ws.token_file, "secret_wrong\n").expect("rewrite token");
+    assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 3);
+    assert_eq!(store.customers().len(), 3);
+}
+
+/// Ctrl-C stops the undo: exit 130, the results written with what was not undone `not_sent`;
+/// the next undo finishes the job.
+#[tokio::test]
+async fn interrupted_undo_writes_its_results_and_can_be_run_again() {
+    let store = start(SandboxArgs {
+        latency_ms: 25,
+        ..store_args()
+    })
+    .await;
+    let ws = Workspace::new(&emails_csv(&emails("stopped", 40)));
+    assert_eq!(
+        ws.import(&store.api_url(), &["--concurrency", "8"]).await,
+        0
+    );
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"))
+        .arg("undo")
+        .arg(ws.output())
+        .args(["--store-id", "1003", "--api-url", &store.api_url()])
+        .args(["--concurrency", "1", "--yes", "-q"])
+        .env("ECWID_TOKEN", TOKEN)
+        .env_remove("ECWID_STORE_ID")
+        .env_remove("ECWID_API_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    while store.customers().len() > 37 {
+        assert!(child.try_wait().expect("child state").is_none());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    interrupt(&child);
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("exits");
+    assert_eq!(status.code(), Some(130));
+    let first = statuses(&ws);
+    assert_eq!(first.len(), 40);
+    assert!(first.contains(&"deleted".to_string()), "{first:?}");
+    assert!(first.contains(&"not_sent".to_string()), "{first:?}");
+    assert!(
+        first.iter().all(|s| s == "deleted" || s == "not_sent"),
+        "{first:?}"
+    );
+
+    assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 0);
+    assert!(store.customers().is_empty());
 }
