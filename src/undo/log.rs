@@ -11,6 +11,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -44,6 +45,10 @@ pub(crate) struct Line {
     pub(crate) line: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) email: Option<String>,
+    /// When the write left, in UNIX seconds by this computer's clock: a customer found by
+    /// email that registered well before is not the write's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) at: Option<u64>,
     /// The body sent, without the password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) body: Option<Value>,
@@ -65,6 +70,7 @@ impl Line {
             write: Some(Sent::Create),
             line: Some(line),
             email: Some(email.to_string()),
+            at: now(),
             body: Some(without_password(request)),
             old: None,
             customer_id: None,
@@ -87,12 +93,18 @@ impl Line {
             write: Some(Sent::Update),
             line: Some(line),
             email: Some(email.to_string()),
+            at: now(),
             old: Some(old_values(&body, record)),
             body: Some(body),
             customer_id: Some(id),
             outcome: None,
         }
     }
+}
+
+fn now() -> Option<u64> {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    Some(since.as_secs())
 }
 
 fn without_password(request: &CustomerRequest) -> Value {
@@ -177,6 +189,7 @@ impl UndoLog {
             write: None,
             line: None,
             email: None,
+            at: None,
             body: None,
             old: None,
             customer_id: outcome.customer_id,
@@ -201,6 +214,8 @@ pub(crate) struct Logged {
     pub(crate) line: u64,
     pub(crate) email: String,
     pub(crate) write: Sent,
+    /// When the first write of the row left (UNIX seconds), when logged.
+    pub(crate) at: Option<u64>,
     pub(crate) body: CustomerRequest,
     pub(crate) old: Map<String, Value>,
     pub(crate) customer_id: Option<u64>,
@@ -244,6 +259,7 @@ fn entry_of(line: Line) -> Option<Logged> {
         line: line.line.unwrap_or_default(),
         email: line.email.unwrap_or_default(),
         write,
+        at: line.at,
         body,
         old,
         customer_id: line.customer_id,

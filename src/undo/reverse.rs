@@ -3,6 +3,8 @@
 //! ([`crate::store::compare`]), so "holds what was written" means what it means for
 //! `--on-existing update`.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use csv::ByteRecord;
 use serde_json::{Map, Value};
 
@@ -123,6 +125,11 @@ impl Reverser {
             })
             .await?;
         Ok(match found {
+            Some(found) if registered_before(found.registered, entry.at) => {
+                let note = "the customer with this email registered before the import's create: \
+                            not the import's";
+                Err(Done::new(Status::NotFound, None, note))
+            }
             Some(found) => Ok(found.id),
             None => Err(Done::new(
                 Status::NotFound,
@@ -195,6 +202,19 @@ impl Reverser {
         Ok(Done::new(Status::Restored, Some(id), restores(&entry.old)))
     }
 }
+
+/// Whether a customer registered well before a write left (by [`CLOCK_MARGIN`], for the
+/// store's and this computer's clocks to differ): then it is not the write's.
+fn registered_before(registered: Option<SystemTime>, write_at: Option<u64>) -> bool {
+    let (Some(registered), Some(at)) = (registered, write_at) else {
+        return false;
+    };
+    let at = UNIX_EPOCH + Duration::from_secs(at);
+    registered + CLOCK_MARGIN < at
+}
+
+/// How far the store's clock may be behind this computer's.
+const CLOCK_MARGIN: Duration = Duration::from_secs(600);
 
 /// A customer changed in the store since the import: what differs, store's value first.
 fn changed(id: u64, changes: &str) -> Done {

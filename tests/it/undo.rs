@@ -381,3 +381,24 @@ async fn interrupted_undo_writes_its_results_and_can_be_run_again() {
     assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 0);
     assert!(store.customers().is_empty());
 }
+
+/// A create whose outcome the log does not have, for an email that was in the store well before
+/// the import: the customer found by the look-up is not the import's, and stays.
+#[tokio::test]
+async fn a_customer_registered_before_the_import_is_never_deleted() {
+    let old = emails("before", 4);
+    let store = store_with(&old).await;
+    let before = sorted(store.customers());
+    let ws = Workspace::new(&emails_csv(&old));
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
+    assert_eq!(column(&ws.results(), "status"), vec!["exists"; 4]);
+    keep_only_write_lines(&undo_log(&ws));
+    assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 0);
+    let results = undo_results(&ws);
+    assert_eq!(column(&results, "status"), vec!["not_found"; 4]);
+    assert!(
+        results[0]["error"].contains("registered before"),
+        "{results:?}"
+    );
+    assert_eq!(sorted(store.customers()), before);
+}
