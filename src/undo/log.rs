@@ -292,3 +292,61 @@ fn merge(entry: &mut Logged, line: Line) {
         entry.outcome = outcome;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(email: &str, name: &str) -> CustomerRequest {
+        serde_json::from_value(serde_json::json!({
+            "email": email, "password": "hunter2", "billingPerson": {"name": name}
+        }))
+        .expect("a request")
+    }
+
+    /// A create, then the update a 409 led to, then the outcome: one entry, the update's, with
+    /// the id; a torn last line is skipped; the password is never written.
+    #[test]
+    fn reads_one_entry_per_row_and_skips_a_torn_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("r.undo.jsonl");
+        let log = UndoLog::open(&path).expect("opens");
+        let sent = request("a@example.com", "New");
+        let record: CustomerRecord = serde_json::from_value(serde_json::json!(
+            {"id": 7, "email": "a@example.com", "billingPerson": {"name": "Old"}, "taxId": null}
+        ))
+        .expect("a record");
+        assert!(log.sending(&[Line::create(1, 2, "a@example.com", &sent)]));
+        assert!(log.sending(&[Line::update(1, 2, "a@example.com", 7, &sent, &record)]));
+        assert!(log.sending(&[Line::create(2, 3, "b@example.com", &sent)]));
+        drop(log);
+        let mut text = std::fs::read_to_string(&path).expect("log");
+        assert!(!text.contains("hunter2"));
+        text.push_str("{\"row\":2,\"customer_id\":9,\"outc");
+        std::fs::write(&path, text).expect("tear");
+
+        let entries = read(&path).expect("reads");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].write, Sent::Update);
+        assert_eq!(entries[0].customer_id, Some(7));
+        assert_eq!(entries[0].old["billingPerson"]["name"], "Old");
+        assert_eq!(entries[1].write, Sent::Create);
+        assert_eq!(entries[1].customer_id, None);
+    }
+
+    /// An unset text is restored as `""`; an unset field of another kind is left out.
+    #[test]
+    fn old_values_of_unset_fields() {
+        let sent = serde_json::json!({"taxId": "IT1", "taxExempt": true});
+        let old = old_values(&sent, &CustomerRecord::default());
+        assert_eq!(old, serde_json::json!({"taxId": ""}));
+    }
+
+    #[test]
+    fn lies_beside_the_results_file() {
+        assert_eq!(
+            path_for(Path::new("out/customers.results.csv")),
+            Path::new("out/customers.results.undo.jsonl")
+        );
+    }
+}

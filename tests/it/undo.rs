@@ -255,8 +255,8 @@ fn keep_only_write_lines(log: &Path) {
     std::fs::write(log, kept.join("\n") + "\n").expect("rewrite log");
 }
 
-/// `kill -9` right after the store got creates: each of them is in the log already, and
-/// undo deletes them all. The log is readable by its owner only.
+/// `kill -9` right after the store got creates: each of them is in the log already; after
+/// `--resume`, undo deletes every customer of both runs. The log is readable by its owner only.
 #[tokio::test]
 async fn the_log_reaches_the_file_before_the_create_leaves() {
     let store = start(SandboxArgs {
@@ -283,9 +283,13 @@ async fn the_log_reaches_the_file_before_the_create_leaves() {
         let mode = std::fs::metadata(undo_log(&ws)).expect("log").permissions();
         assert_eq!(mode.mode() & 0o777, 0o600);
     }
+    // `--resume` appends to the same log: one undo reverses both runs.
+    let resume = ["--rate", "60000", "--resume"];
+    assert_eq!(ws.import(&store.api_url(), &resume).await, 0);
+    assert_eq!(store.customers().len(), 60);
     assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 0);
     assert!(store.customers().is_empty());
-    assert!(!statuses(&ws).is_empty());
+    assert_eq!(statuses(&ws), vec!["deleted"; 60]);
 }
 
 /// A second run on the same results file while one holds its lock: exit 75, nothing sent.
