@@ -27,6 +27,8 @@ struct Done {
     status: Status,
     id: Option<u64>,
     note: String,
+    /// The last status the store gave, when not a success.
+    http_status: Option<u16>,
 }
 
 impl Done {
@@ -35,6 +37,15 @@ impl Done {
             status,
             id,
             note: note.into(),
+            http_status: None,
+        }
+    }
+
+    /// The customer is not in the store: the read or delete answered 404.
+    fn gone(id: Option<u64>) -> Self {
+        Done {
+            http_status: Some(404),
+            ..Done::new(Status::NotFound, id, "not in the store")
         }
     }
 }
@@ -47,14 +58,17 @@ impl Reverser {
     pub(super) async fn reverse(&self, entry: &Logged) -> RowOutcome {
         let mut tries = self.engine.tries();
         let (done, http_status) = match self.decide(entry, &mut tries).await {
-            Ok(done) => (done, (tries.attempts > 0).then_some(200)),
+            Ok(done) => {
+                let answered = (tries.attempts > 0).then_some(200);
+                let http_status = done.http_status.or(answered);
+                (done, http_status)
+            }
             Err(Failure::Stopped) => {
                 let note = "the run stopped before this write was undone";
                 (Done::new(Status::NotSent, entry.customer_id, note), None)
             }
             Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
-                let done = Done::new(Status::NotFound, entry.customer_id, "not in the store");
-                (done, Some(404))
+                (Done::gone(entry.customer_id), Some(404))
             }
             Err(Failure::Failed { error, .. }) => (
                 Done::new(Status::Failed, entry.customer_id, error.to_string()),
@@ -77,7 +91,7 @@ impl Reverser {
         {
             Ok(record) => record,
             Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
-                return Ok(Done::new(Status::NotFound, Some(id), "not in the store"));
+                return Ok(Done::gone(Some(id)));
             }
             Err(failure) => return Err(failure),
         };
@@ -164,7 +178,7 @@ impl Reverser {
         {
             Ok(()) => Ok(Done::new(Status::Deleted, Some(id), "")),
             Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
-                Ok(Done::new(Status::NotFound, Some(id), "not in the store"))
+                Ok(Done::gone(Some(id)))
             }
             Err(failure) => Err(failure),
         }

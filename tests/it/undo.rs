@@ -148,6 +148,8 @@ async fn undo_returns_the_store_to_before_the_import() {
     let requests = store.stats().requests;
     assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 0);
     assert_eq!(statuses(&ws), vec!["not_found"; 6]);
+    let http: Vec<String> = column(&undo_results(&ws), "http_status");
+    assert_eq!(http[..5], vec!["404"; 5]);
     // One read for each deleted customer (a 404), and no write.
     assert_eq!(store.stats().requests - requests, 5);
     assert_eq!(sorted(store.customers()), before);
