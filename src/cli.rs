@@ -18,6 +18,8 @@ use crate::lock;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
+use crate::undo::UndoConfig;
+use crate::undo::log as undo_log;
 
 pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
 /// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
@@ -82,6 +84,21 @@ const IMPORT_AFTER_HELP: &str = concat!(
     exit_status_help!()
 );
 
+/// `undo --help`'s closing lines.
+const UNDO_AFTER_HELP: &str = "Reads <RESULTS stem>.undo.jsonl, which the import wrote beside its results file, \
+     and writes <RESULTS stem>.undo-results.csv. A customer changed in the store since the import, \
+     or with orders, is left alone (skipped). Passwords are never logged and cannot be restored.\n\n\
+     Examples:\n  \
+     ecwid-import undo customers.results.csv --store-id 1003\n  \
+     ecwid-import undo customers.results.csv --store-id 1003 --yes\n\n\
+     Exit status:\n  \
+     0    every write deleted, restored or not found (or would_delete / would_restore)\n  \
+     1    some writes skipped (changed in the store, has orders) or failed\n  \
+     2    usage error, or the undo log or an output file cannot be used\n  \
+     3    the store refused the token, plan or store\n  \
+     75   another run holds the results file (<RESULTS>.lock): nothing was done; try later\n  \
+     130  interrupted (Ctrl-C, SIGTERM): writes not undone are not_sent";
+
 /// `validate`'s own default output: never an import's results file.
 const VALIDATE_OUTPUT_HELP: &str =
     "Results CSV [default: <input stem>.validation.csv beside the input]";
@@ -91,6 +108,9 @@ pub enum Command {
     /// Check the file, then create its customers in the store
     #[command(after_help = IMPORT_AFTER_HELP)]
     Import(ImportArgs),
+    /// Reverse an import: delete the customers it created, restore those it updated
+    #[command(after_help = UNDO_AFTER_HELP)]
+    Undo(UndoArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
     #[command(
         after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv",
@@ -246,6 +266,73 @@ pub struct ImportArgs {
     pub(crate) sandbox: bool,
 }
 
+/// `undo`: the import's results file and the store options of `import`.
+#[derive(Debug, Clone, Args)]
+pub struct UndoArgs {
+    /// The results file of the import to reverse (its undo log is beside it)
+    pub(crate) results: PathBuf,
+    /// Write to the store; without it, only say what would be done (would_delete,
+    /// would_restore)
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// Ecwid store ID
+    #[arg(
+        long,
+        env = "ECWID_STORE_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub(crate) store_id: Option<u64>,
+    /// Read the access token from this file (else from ECWID_TOKEN)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) token_file: Option<PathBuf>,
+    /// API base; requests go to {api-url}/{store-id}/...
+    #[arg(
+        long,
+        env = "ECWID_API_URL",
+        hide_env_values = true,
+        default_value = DEFAULT_API_URL,
+        value_name = "URL"
+    )]
+    pub(crate) api_url: String,
+    /// Requests per minute: no 60-second window holds more
+    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) rate: u32,
+    /// Requests in flight at most
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub(crate) concurrency: u32,
+    /// Retries of one write after a 5xx, a timeout or a lost connection
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub(crate) max_retries: u32,
+    /// Per-request timeout in seconds
+    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
+    pub(crate) timeout: f64,
+}
+
+impl UndoArgs {
+    /// The settings of an undo; `env_token` is `ECWID_TOKEN`.
+    pub(crate) fn config(&self, env_token: Option<String>) -> Result<UndoConfig, Error> {
+        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
+        let token = read_token(self.token_file.as_deref(), env_token)?;
+        Ok(UndoConfig {
+            log: undo_log::path_for(&self.results),
+            output: beside(&self.results, "undo-results.csv"),
+            results: self.results.clone(),
+            yes: self.yes,
+            client: ClientConfig {
+                api_url: self.api_url.clone(),
+                store_id,
+                token,
+                timeout: Duration::from_secs_f64(self.timeout),
+                max_connections: self.concurrency as usize,
+            },
+            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
+            concurrency: self.concurrency as usize,
+            max_retries: self.max_retries,
+        })
+    }
+}
+
 impl InputArgs {
     /// The results file: `--output`, else beside the input. A dry run has a name of its own,
     /// so that a check never replaces an import's results (which a scheduled import may be
@@ -347,24 +434,31 @@ impl ImportArgs {
     }
 
     fn token(&self, env_token: Option<String>) -> Result<SecretString, Error> {
-        let token = match &self.token_file {
-            Some(path) => {
-                std::fs::read_to_string(path).map_err(|source| Error::TokenFileUnreadable {
-                    path: path.clone(),
-                    source,
-                })?
-            }
-            None => env_token.unwrap_or_default(),
-        };
-        let token = token.trim();
-        if token.is_empty() {
-            return Err(match &self.token_file {
-                Some(path) => Error::EmptyTokenFile { path: path.clone() },
-                None => Error::NoToken,
-            });
-        }
-        Ok(SecretString::from(token.to_string()))
+        read_token(self.token_file.as_deref(), env_token)
     }
+}
+
+/// The token: from `token_file` when given, else `env_token` (`ECWID_TOKEN`).
+fn read_token(token_file: Option<&Path>, env_token: Option<String>) -> Result<SecretString, Error> {
+    let token = match token_file {
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|source| Error::TokenFileUnreadable {
+                path: path.to_path_buf(),
+                source,
+            })?
+        }
+        None => env_token.unwrap_or_default(),
+    };
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(match token_file {
+            Some(path) => Error::EmptyTokenFile {
+                path: path.to_path_buf(),
+            },
+            None => Error::NoToken,
+        });
+    }
+    Ok(SecretString::from(token.to_string()))
 }
 
 /// `<stem of path>.<suffix>` in the folder of `path`.

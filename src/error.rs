@@ -89,6 +89,16 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// `undo`: the results file has no undo log beside it, or it cannot be read.
+    #[error(
+        "cannot read the undo log {}: {source} (an import writes it beside its results file)",
+        path.display()
+    )]
+    UndoLog {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("cannot read {}: {source}", path.display())]
     Input {
         path: PathBuf,
@@ -157,6 +167,7 @@ impl Error {
             | Error::Input { .. }
             | Error::Header { .. }
             | Error::ReadFailed { .. }
+            | Error::UndoLog { .. }
             | Error::Output { .. } => ExitStatus::Usage,
             Error::OutputLocked { .. } => ExitStatus::Busy,
         }
@@ -262,6 +273,13 @@ mod tests {
                 2,
             ),
             (
+                Error::UndoLog {
+                    path: path(),
+                    source: io_error(),
+                },
+                2,
+            ),
+            (
                 Error::OutputLocked {
                     output: path(),
                     lock: path(),
@@ -280,7 +298,7 @@ mod tests {
             assert_eq!(error.exit_status().code(), *code, "{error:?}");
         }
         let variants: HashSet<_> = table.iter().map(|(e, _)| discriminant(e)).collect();
-        assert_eq!(variants.len(), 18, "every variant of Error is in the table");
+        assert_eq!(variants.len(), 19, "every variant of Error is in the table");
     }
 
     /// The run's own ends keep their documented numbers, in the summary JSON too.

@@ -16,6 +16,7 @@ pub mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub(crate) mod store;
+pub(crate) mod undo;
 
 #[cfg(feature = "sandbox")]
 use cli::ImportArgs;
@@ -53,6 +54,11 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
                 .await
                 .map_err(|source| Error::SandboxStart { source })?;
             return Ok(ExitStatus::Ok);
+        }
+        Command::Undo(args) => {
+            let config = args.config(env_token)?;
+            let _lock = OutputLock::take(&config.results)?;
+            return run_undo(&config).await;
         }
         Command::Validate(input) => input.config(progress, true)?,
         #[cfg(feature = "sandbox")]
@@ -133,6 +139,17 @@ async fn run_config(config: &config::Config) -> Result<ExitStatus, Error> {
     }
     tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{}", summary.to_text()));
     Ok(summary.exit_code)
+}
+
+/// `undo`, with the same signal handling as an import: the first Ctrl-C stops sending, and the
+/// results so far are written.
+async fn run_undo(config: &undo::UndoConfig) -> Result<ExitStatus, Error> {
+    let stop = Stop::default();
+    let temp_files = TempFiles::default();
+    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
+    let code = undo::run(config, &stop, &temp_files).await;
+    signals.abort();
+    code
 }
 
 /// The command line that continues a stopped import: as typed, with `--resume`, quoted for a

@@ -21,11 +21,23 @@ pub enum Status {
     Duplicate,
     Failed,
     NotSent,
+    /// `undo`: the customer the import created is deleted.
+    Deleted,
+    /// `undo`: the customer the import updated holds its old values again.
+    Restored,
+    /// `undo`: changed in the store since the import (or has orders): left alone.
+    Skipped,
+    /// `undo`: the customer is not in the store (any more).
+    NotFound,
+    /// `undo` without `--yes`: would be deleted.
+    WouldDelete,
+    /// `undo` without `--yes`: would get its old values back.
+    WouldRestore,
 }
 
 impl Status {
     /// Every status, in the order summaries list them.
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 15] = [
         Status::Created,
         Status::Updated,
         Status::Unchanged,
@@ -35,6 +47,12 @@ impl Status {
         Status::Duplicate,
         Status::Failed,
         Status::NotSent,
+        Status::Deleted,
+        Status::Restored,
+        Status::Skipped,
+        Status::NotFound,
+        Status::WouldDelete,
+        Status::WouldRestore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +66,12 @@ impl Status {
             Status::Duplicate => "duplicate",
             Status::Failed => "failed",
             Status::NotSent => "not_sent",
+            Status::Deleted => "deleted",
+            Status::Restored => "restored",
+            Status::Skipped => "skipped",
+            Status::NotFound => "not_found",
+            Status::WouldDelete => "would_delete",
+            Status::WouldRestore => "would_restore",
         }
     }
 
@@ -55,7 +79,16 @@ impl Status {
     pub fn is_success(self) -> bool {
         matches!(
             self,
-            Status::Created | Status::Updated | Status::Unchanged | Status::Exists | Status::Valid
+            Status::Created
+                | Status::Updated
+                | Status::Unchanged
+                | Status::Exists
+                | Status::Valid
+                | Status::Deleted
+                | Status::Restored
+                | Status::NotFound
+                | Status::WouldDelete
+                | Status::WouldRestore
         )
     }
 

@@ -6,13 +6,13 @@
 //! Every field is optional and a `null` is taken as absent, so that a record from a store that
 //! leaves a field out still reads; what a field's absence means is for the reader to judge.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Address, Contact, ExtraField};
 
 /// One customer record as the store returns it. Ids and timestamps of contacts and addresses
 /// are not kept: nothing compares or sends them.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CustomerRecord {
     /// Absent only in a body that is not a customer: the reader refuses it.
@@ -36,6 +36,8 @@ pub struct CustomerRecord {
     pub electronic_invoice_pec_email: Option<String>,
     pub electronic_invoice_sdi_code: Option<String>,
     pub extrafields: Option<Vec<ExtraField>>,
+    /// Orders the customer placed: `undo` never deletes a customer with orders.
+    pub total_order_count: Option<u64>,
 }
 
 /// The fields of a record the comparison reads, for `responseFields`: the look-up asks for

@@ -236,6 +236,19 @@ impl Client {
         self.send(request).await.map(|_| ())
     }
 
+    /// `GET /customers/{id}`: the customer's whole record.
+    pub(crate) async fn get_customer(&self, id: u64) -> Result<CustomerRecord, ApiError> {
+        let request = self.http.get(format!("{}/customers/{id}", self.base));
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<CustomerRecord>(status, &bytes)
+    }
+
+    /// `DELETE /customers/{id}`.
+    pub(crate) async fn delete_customer(&self, id: u64) -> Result<(), ApiError> {
+        let request = self.http.delete(format!("{}/customers/{id}", self.base));
+        self.send(request).await.map(|_| ())
+    }
+
     /// One page of `GET /customer_groups` (at most 100 groups from `offset`) and the total.
     pub(crate) async fn customer_groups(&self, offset: u64) -> Result<(Vec<Group>, u64), ApiError> {
         let request = self

@@ -181,7 +181,10 @@ impl Batcher {
             .send_noted(
                 Kind::BatchSubmit,
                 &mut tries,
-                || sender.note_sending(&rows),
+                || {
+                    let jobs: Vec<&Job> = jobs.iter().map(|(_, job)| &**job).collect();
+                    sender.note_sending(&rows) && sender.note_creates(&jobs)
+                },
                 || engine.client.submit_batch(&key, &creates),
             )
             .await;

@@ -22,6 +22,7 @@ pub(crate) mod engine;
 pub(crate) mod facts;
 pub mod job;
 pub mod journal;
+mod notes;
 mod open;
 pub(crate) mod rate;
 mod record;
@@ -78,6 +79,7 @@ pub(crate) async fn run(
         map,
         client,
         journal,
+        undo,
         mut finished,
         run_id,
         results,
@@ -97,6 +99,7 @@ pub(crate) async fn run(
                 engine,
                 on_existing: send.on_existing,
                 journal: journal.clone(),
+                undo,
                 facts: facts::StoreFacts::default(),
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,

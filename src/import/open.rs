@@ -14,6 +14,7 @@ use crate::input::mapping::ColumnMap;
 use crate::input::reader::CsvInput;
 use crate::report::results::ResultsWriter;
 use crate::report::temp_files::TempFiles;
+use crate::undo::log::{self as undo_log, UndoLog};
 
 /// What the run's later stages start from.
 pub(super) struct Opened {
@@ -22,6 +23,8 @@ pub(super) struct Opened {
     /// `None` for a dry run.
     pub client: Option<Client>,
     pub journal: Option<Arc<Journal>>,
+    /// The undo log an import appends to (not for a sandbox store, gone with the run).
+    pub undo: Option<Arc<UndoLog>>,
     /// What an interrupted run finished (nothing unless `--resume`).
     pub finished: Finished,
     /// The run's id, which its batches' deduplication keys cover: the interrupted run's with
@@ -59,6 +62,11 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         (Some(send), Some(client)) if send.journal => open_journal(config, send, client)?,
         _ => (None, Finished::default()),
     };
+    let undo = match &config.send {
+        // Kept when the journal is: a store that outlives the run.
+        Some(send) if send.journal => Some(open_undo_log(config)?),
+        _ => None,
+    };
     let run_id = match (&config.send, finished.run_id.take()) {
         (None, _) => String::new(),
         (Some(_), Some(resumed)) => resumed,
@@ -80,10 +88,18 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         map,
         client,
         journal,
+        undo,
         finished,
         run_id,
         results,
     })
+}
+
+fn open_undo_log(config: &Config) -> Result<Arc<UndoLog>, Error> {
+    let path = undo_log::path_for(&config.output);
+    UndoLog::open(&path)
+        .map(Arc::new)
+        .map_err(|source| Error::Output { path, source })
 }
 
 pub(super) fn journal_path(config: &Config) -> PathBuf {

@@ -24,6 +24,7 @@ use crate::ecwid::{ApiError, Found, Lookup, body_of};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::snapshot::Snapshot;
+use crate::undo::log::{Line, UndoLog};
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
@@ -31,6 +32,8 @@ pub(crate) struct Sender {
     pub(crate) engine: Arc<Engine>,
     pub(crate) on_existing: OnExisting,
     pub(crate) journal: Option<Arc<Journal>>,
+    /// What the run writes, for `undo`; `None` for a sandbox store, gone with the run.
+    pub(crate) undo: Option<Arc<UndoLog>>,
     pub(crate) facts: StoreFacts,
     /// Rows whose create of unknown outcome a look-up found to have taken effect.
     pub(crate) confirmed_by_lookup: AtomicU64,
@@ -73,6 +76,8 @@ struct Progress {
     update: Bytes,
     /// Those differences, `field: "old" -> "new"`, for the results file.
     changes: String,
+    /// The undo log's line of that `PUT`, with the values it replaces.
+    undo_line: Option<Line>,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -184,6 +189,7 @@ impl Sender {
             existed_before: false,
             update: Bytes::new(),
             changes: String::new(),
+            undo_line: None,
         }
     }
 
@@ -194,8 +200,22 @@ impl Sender {
     }
 
     /// The state machine of a row, from `p`; `answer` is the answer to a request already made
-    /// for it (inside a batch), used before any request of its own.
+    /// for it (inside a batch), used before any request of its own. The undo log learns the
+    /// outcome of a row whose write it logged.
     async fn drive(
+        &self,
+        job: Box<Job>,
+        p: Progress,
+        answer: Option<Result<Reply, Failure>>,
+    ) -> RowOutcome {
+        let outcome = self.drive_row(job, p, answer).await;
+        if let Some(undo) = &self.undo {
+            undo.finished(&outcome);
+        }
+        outcome
+    }
+
+    async fn drive_row(
         &self,
         job: Box<Job>,
         mut p: Progress,
@@ -268,7 +288,7 @@ impl Sender {
                 .send_noted(
                     Kind::Create,
                     tries,
-                    || self.note_sending(&[job.row]),
+                    || self.note_sending(&[job.row]) && self.note_creates(&[job]),
                     || client.create_customer(body.clone()),
                 )
                 .await
@@ -280,9 +300,12 @@ impl Sender {
                 .await
                 .map(Reply::Found),
             Phase::Update(id) => engine
-                .send(Kind::Update, tries, || {
-                    client.update_customer(id, update.clone())
-                })
+                .send_noted(
+                    Kind::Update,
+                    tries,
+                    || self.note_writes(p.undo_line.take().as_slice()),
+                    || client.update_customer(id, update.clone()),
+                )
                 .await
                 .map(|()| Reply::Updated),
         }
@@ -327,6 +350,14 @@ impl Sender {
                         }
                         p.update = body_of(&diff.update);
                         p.changes = diff.describe();
+                        p.undo_line = Some(Line::update(
+                            job.row,
+                            job.line,
+                            &job.email,
+                            found.id,
+                            &diff.update,
+                            &found.record,
+                        ));
                         p.phase = Phase::Update(found.id);
                         None
                     }
@@ -395,24 +426,6 @@ impl Sender {
             Done::Unchanged(id) => finish(job, p, Status::Unchanged, Some(id), String::new()),
             Done::GaveUp => self.gave_up(job, p),
         }
-    }
-
-    /// Notes in the journal that these rows' creates (one, or a batch's) are about to leave.
-    /// `false` when that cannot be written: the creates must then not leave, and the run stops.
-    /// Without its `S` line, a create that reached the store would not be looked up on
-    /// `--resume` and could be sent twice.
-    pub(super) fn note_sending(&self, rows: &[u64]) -> bool {
-        let noted = match (&self.journal, rows) {
-            (None, _) => true,
-            (Some(journal), [row]) => journal.sending(*row),
-            (Some(journal), rows) => journal.sending_all(rows),
-        };
-        if !noted {
-            self.engine
-                .stop()
-                .abort("the journal cannot be written: no more rows are sent".into());
-        }
-        noted
     }
 
     fn gave_up(&self, job: Box<Job>, p: &Progress) -> RowOutcome {

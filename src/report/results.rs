@@ -76,19 +76,8 @@ impl ResultsWriter {
     }
 
     pub(crate) fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
-        // Field by field, numbers formatted on the stack: no allocation a row.
-        let mut digits = Digits::default();
         let guarded = &mut self.guarded;
-        let results = &mut self.results;
-        results.write_field(digits.of(Some(outcome.row)))?;
-        results.write_field(digits.of(Some(outcome.line)))?;
-        write_guarded(results, outcome.email.as_bytes(), guarded)?;
-        results.write_field(outcome.status.as_str())?;
-        results.write_field(digits.of(outcome.customer_id))?;
-        results.write_field(digits.of(outcome.http_status.map(u64::from)))?;
-        results.write_field(digits.of(Some(u64::from(outcome.attempts))))?;
-        write_guarded(results, outcome.error.as_bytes(), guarded)?;
-        results.write_record(None::<&[u8]>)?;
+        write_row(&mut self.results, outcome, guarded)?;
         // A row too large to keep has no cells left to write: the results file lists it.
         if outcome.status.is_fixable() && !outcome.record.is_empty() {
             write_guarded_record(&mut self.failed, &outcome.record, guarded)?;
@@ -101,6 +90,44 @@ impl ResultsWriter {
         persist(self.results, &self.output, &self.temp_files)?;
         persist(self.failed, &self.failed_output, &self.temp_files)
     }
+}
+
+/// A results file alone, with the same columns (`undo`'s): written elsewhere and moved into
+/// place whole.
+pub(crate) fn write_results(
+    output: &Path,
+    outcomes: &[RowOutcome],
+    temp_files: &TempFiles,
+) -> io::Result<()> {
+    let mut results = csv::WriterBuilder::new()
+        .buffer_capacity(BUFFER)
+        .from_writer(temp_files.create(|| temp_beside(output))?);
+    results.write_record(RESULT_COLUMNS)?;
+    let mut guarded = Vec::new();
+    for outcome in outcomes {
+        write_row(&mut results, outcome, &mut guarded)?;
+    }
+    persist(results, output, temp_files)
+}
+
+/// One row of the results file.
+fn write_row<W: io::Write>(
+    results: &mut csv::Writer<W>,
+    outcome: &RowOutcome,
+    guarded: &mut Vec<u8>,
+) -> io::Result<()> {
+    // Field by field, numbers formatted on the stack: no allocation a row.
+    let mut digits = Digits::default();
+    results.write_field(digits.of(Some(outcome.row)))?;
+    results.write_field(digits.of(Some(outcome.line)))?;
+    write_guarded(results, outcome.email.as_bytes(), guarded)?;
+    results.write_field(outcome.status.as_str())?;
+    results.write_field(digits.of(outcome.customer_id))?;
+    results.write_field(digits.of(outcome.http_status.map(u64::from)))?;
+    results.write_field(digits.of(Some(u64::from(outcome.attempts))))?;
+    write_guarded(results, outcome.error.as_bytes(), guarded)?;
+    results.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 /// Writes `cell`, with a leading `'` when a spreadsheet would evaluate it; `room` holds the

@@ -246,6 +246,12 @@ impl Sandbox {
         lock(&self.state.store).backdate(seconds);
     }
 
+    /// Gives customer `id` this many orders, as its record's `totalOrderCount` shows them (the
+    /// sandbox takes no orders): tests of what must not touch a customer who ordered.
+    pub fn set_orders(&self, id: u64, orders: u64) -> bool {
+        lock(&self.state.store).set_orders(id, orders)
+    }
+
     /// Holds the store's batch queue: no request inside a batch runs until
     /// [`Sandbox::allow_batch_requests`] or [`Sandbox::release_batches`] says so. A real store
     /// works its queue at a pace no client controls; tests use this to see a batch `QUEUED` or

@@ -42,7 +42,7 @@ pub(crate) fn shown(id: u64, record: &Record, lang: &str) -> Value {
         "email": text(&customer.email),
         "registered": clock::format(record.registered),
         "updated": updated,
-        "totalOrderCount": 0,
+        "totalOrderCount": record.orders,
         "customerGroupId": group_id,
         "customerGroupName": group_name,
         "billingPerson": billing_person(customer.billing_person.as_ref()),
@@ -140,6 +140,7 @@ mod tests {
             registered: 1_640_066_758,
             updated: 1_717_535_710,
             revision: 1,
+            orders: 0,
         }
     }
 

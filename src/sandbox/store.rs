@@ -29,6 +29,8 @@ pub(crate) struct Record {
     pub updated: i64,
     /// The store's count of writes at the last one: orders updates made within one second.
     pub revision: u64,
+    /// Orders the customer placed: the sandbox takes none, tests set them.
+    pub orders: u64,
 }
 
 /// Another customer already has this email.
@@ -90,6 +92,7 @@ impl Store {
             registered: at,
             updated: at,
             revision,
+            orders: 0,
         };
         self.customers.insert(id, record);
         Ok(id)
@@ -118,6 +121,7 @@ impl Store {
                 registered: at,
                 updated: at,
                 revision: self.writes,
+                orders: 0,
             };
             self.customers.insert(id, record);
         }
@@ -159,6 +163,17 @@ impl Store {
         record.updated = at;
         record.revision = revision;
         Some(Ok(()))
+    }
+
+    /// Gives customer `id` `orders` orders; `false` when there is no such customer.
+    pub(crate) fn set_orders(&mut self, id: u64, orders: u64) -> bool {
+        match self.customers.get_mut(&id) {
+            Some(record) => {
+                record.orders = orders;
+                true
+            }
+            None => false,
+        }
     }
 
     pub(crate) fn delete(&mut self, id: u64) -> bool {

@@ -17,4 +17,5 @@ mod spectrum;
 mod store_rules;
 mod store_snapshot;
 mod support;
+mod undo;
 mod update;

@@ -48,6 +48,7 @@ fn help_snapshots() {
     insta::assert_snapshot!("help_import", stdout_of(&["import", "--help"]));
     insta::assert_snapshot!("help_validate", stdout_of(&["validate", "--help"]));
     insta::assert_snapshot!("help_sandbox", stdout_of(&["sandbox", "--help"]));
+    insta::assert_snapshot!("help_undo", stdout_of(&["undo", "--help"]));
 }
 
 /// The version is printed with -V.

@@ -271,6 +271,7 @@ async fn second_interrupt_leaves_no_temporary_files() {
             "customers.csv",
             "customers.results.csv.journal",
             "customers.results.csv.lock",
+            "customers.results.undo.jsonl",
             "token"
         ]
     );
@@ -283,7 +284,7 @@ async fn second_interrupt_leaves_no_temporary_files() {
 }
 
 /// `kill -INT` of the process.
-fn interrupt(child: &Child) {
+pub(crate) fn interrupt(child: &Child) {
     let signal = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

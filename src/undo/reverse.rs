@@ -1,0 +1,277 @@
+//! Reversing one logged write: find the customer, read it, and delete or restore it only while
+//! the store still holds what the import wrote. The comparison is the import's own
+//! ([`crate::store::compare`]), so "holds what was written" means what it means for
+//! `--on-existing update`.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use csv::ByteRecord;
+use serde_json::{Map, Value};
+
+use super::log::{Logged, Sent};
+use crate::customer::CustomerRequest;
+use crate::customer::record::CustomerRecord;
+use crate::ecwid::Lookup;
+use crate::import::engine::{Engine, Failure, Kind, Tries};
+use crate::outcome::{RowOutcome, Status};
+use crate::store::compare::compare;
+
+/// Reverses logged writes; shared by all of them.
+pub(super) struct Reverser {
+    pub(super) engine: Engine,
+    pub(super) yes: bool,
+}
+
+/// How a logged write ended: its status, the customer and a note.
+struct Done {
+    status: Status,
+    id: Option<u64>,
+    note: String,
+    /// The last status the store gave, when not a success.
+    http_status: Option<u16>,
+}
+
+impl Done {
+    fn new(status: Status, id: Option<u64>, note: impl Into<String>) -> Self {
+        Done {
+            status,
+            id,
+            note: note.into(),
+            http_status: None,
+        }
+    }
+
+    /// The customer is not in the store: the read or delete answered 404.
+    fn gone(id: Option<u64>) -> Self {
+        Done {
+            http_status: Some(404),
+            ..Done::new(Status::NotFound, id, "not in the store")
+        }
+    }
+}
+
+/// The outcomes of a create that say it never took effect: nothing of the row's to delete.
+const NOT_CREATED: &[&str] = &["exists", "unchanged", "updated", "invalid", "duplicate"];
+
+impl Reverser {
+    /// Reverses one logged write, or says why not, as a row of the undo results.
+    pub(super) async fn reverse(&self, entry: &Logged) -> RowOutcome {
+        let mut tries = self.engine.tries();
+        let (done, http_status) = match self.decide(entry, &mut tries).await {
+            Ok(done) => {
+                let answered = (tries.attempts > 0).then_some(200);
+                let http_status = done.http_status.or(answered);
+                (done, http_status)
+            }
+            Err(Failure::Stopped) => {
+                let note = "the run stopped before this write was undone";
+                (Done::new(Status::NotSent, entry.customer_id, note), None)
+            }
+            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
+                (Done::gone(entry.customer_id), Some(404))
+            }
+            Err(Failure::Failed { error, .. }) => (
+                Done::new(Status::Failed, entry.customer_id, error.to_string()),
+                error.status(),
+            ),
+        };
+        outcome(entry, done, &tries, http_status)
+    }
+
+    async fn decide(&self, entry: &Logged, tries: &mut Tries) -> Result<Done, Failure> {
+        let id = match self.customer_of(entry, tries).await? {
+            Ok(id) => id,
+            Err(done) => return Ok(done),
+        };
+        let client = &self.engine.client;
+        let record = match self
+            .engine
+            .send(Kind::Get, tries, || client.get_customer(id))
+            .await
+        {
+            Ok(record) => record,
+            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
+                return Ok(Done::gone(Some(id)));
+            }
+            Err(failure) => return Err(failure),
+        };
+        match entry.write {
+            Sent::Create => self.undo_create(entry, id, &record, tries).await,
+            Sent::Update => self.undo_update(entry, id, &record, tries).await,
+        }
+    }
+
+    /// The id of the customer the write went to; `Err` with the row's end when there is none.
+    async fn customer_of(
+        &self,
+        entry: &Logged,
+        tries: &mut Tries,
+    ) -> Result<Result<u64, Done>, Failure> {
+        let outcome = entry.outcome.as_deref();
+        match (entry.write, entry.customer_id, outcome) {
+            (Sent::Update, Some(id), _) | (Sent::Create, Some(id), Some("created")) => {
+                return Ok(Ok(id));
+            }
+            (Sent::Update, None, _) => {
+                return Ok(Err(Done::new(
+                    Status::NotFound,
+                    None,
+                    "no customer id logged",
+                )));
+            }
+            // Refused with 409 and `--on-existing fail`: the id is the other customer's.
+            (Sent::Create, Some(id), Some(_)) => {
+                let note = "the import's create did not take effect (the email existed)";
+                return Ok(Err(Done::new(Status::NotFound, Some(id), note)));
+            }
+            (Sent::Create, _, Some(status)) if NOT_CREATED.contains(&status) => {
+                let note = format!("the import's create did not take effect ({status})");
+                return Ok(Err(Done::new(Status::NotFound, None, note)));
+            }
+            _ => {}
+        }
+        // The outcome is not known (failed, stopped, killed): the store says whether it took.
+        let client = &self.engine.client;
+        let found = self
+            .engine
+            .send(Kind::Search, tries, || {
+                client.find_customer(&entry.email, Lookup::Brief)
+            })
+            .await?;
+        Ok(match found {
+            Some(found) if registered_before(found.registered, entry.at) => {
+                let note = "the customer with this email registered before the import's create: \
+                            not the import's";
+                Err(Done::new(Status::NotFound, None, note))
+            }
+            Some(found) => Ok(found.id),
+            None => Err(Done::new(
+                Status::NotFound,
+                None,
+                "no customer with this email: the create did not take effect, or it is gone",
+            )),
+        })
+    }
+
+    async fn undo_create(
+        &self,
+        entry: &Logged,
+        id: u64,
+        record: &CustomerRecord,
+        tries: &mut Tries,
+    ) -> Result<Done, Failure> {
+        let diff = compare(&entry.body, record);
+        if !diff.is_empty() {
+            return Ok(changed(id, &diff.describe()));
+        }
+        if record.total_order_count.unwrap_or(0) > 0 {
+            return Ok(Done::new(Status::Skipped, Some(id), "has orders"));
+        }
+        if !self.yes {
+            return Ok(Done::new(Status::WouldDelete, Some(id), ""));
+        }
+        let client = &self.engine.client;
+        match self
+            .engine
+            .send(Kind::Delete, tries, || client.delete_customer(id))
+            .await
+        {
+            Ok(()) => Ok(Done::new(Status::Deleted, Some(id), "")),
+            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
+                Ok(Done::gone(Some(id)))
+            }
+            Err(failure) => Err(failure),
+        }
+    }
+
+    async fn undo_update(
+        &self,
+        entry: &Logged,
+        id: u64,
+        record: &CustomerRecord,
+        tries: &mut Tries,
+    ) -> Result<Done, Failure> {
+        let diff = compare(&entry.body, record);
+        if !diff.is_empty() {
+            if holds(&entry.old, record) {
+                let note = "already holds its old values";
+                return Ok(Done::new(Status::Restored, Some(id), note));
+            }
+            return Ok(changed(id, &diff.describe()));
+        }
+        if !self.yes {
+            return Ok(Done::new(
+                Status::WouldRestore,
+                Some(id),
+                restores(&entry.old),
+            ));
+        }
+        let body = bytes::Bytes::from(serde_json::to_vec(&entry.old).unwrap_or_default());
+        let client = &self.engine.client;
+        self.engine
+            .send(Kind::Update, tries, || {
+                client.update_customer(id, body.clone())
+            })
+            .await?;
+        Ok(Done::new(Status::Restored, Some(id), restores(&entry.old)))
+    }
+}
+
+/// Whether a customer registered well before a write left (by [`CLOCK_MARGIN`], for the
+/// store's and this computer's clocks to differ): then it is not the write's.
+fn registered_before(registered: Option<SystemTime>, write_at: Option<u64>) -> bool {
+    let (Some(registered), Some(at)) = (registered, write_at) else {
+        return false;
+    };
+    let at = UNIX_EPOCH + Duration::from_secs(at);
+    registered + CLOCK_MARGIN < at
+}
+
+/// How far the store's clock may be behind this computer's.
+const CLOCK_MARGIN: Duration = Duration::from_secs(600);
+
+/// A customer changed in the store since the import: what differs, store's value first.
+fn changed(id: u64, changes: &str) -> Done {
+    let note = format!("changed in the store since the import (now -> imported): {changes}");
+    Done::new(Status::Skipped, Some(id), note)
+}
+
+/// The fields a restore sends back, for the results file.
+fn restores(old: &Map<String, Value>) -> String {
+    let fields: Vec<&str> = old.keys().map(String::as_str).collect();
+    format!("old values of: {}", fields.join(", "))
+}
+
+/// Whether the record holds every old value: text exactly (unset as `""`), other fields as
+/// the comparison of an update sees them.
+fn holds(old: &Map<String, Value>, record: &CustomerRecord) -> bool {
+    let now = serde_json::to_value(record).unwrap_or(Value::Null);
+    old.iter().all(|(key, value)| {
+        let current = now.get(key).filter(|v| !v.is_null());
+        match value {
+            Value::String(text) => current.and_then(Value::as_str).unwrap_or("") == text,
+            _ if current == Some(value) => true,
+            _ => {
+                let one = Value::Object(Map::from_iter([(key.clone(), value.clone())]));
+                serde_json::from_value::<CustomerRequest>(one)
+                    .is_ok_and(|request| compare(&request, record).is_empty())
+            }
+        }
+    })
+}
+
+fn outcome(entry: &Logged, done: Done, tries: &Tries, http_status: Option<u16>) -> RowOutcome {
+    RowOutcome {
+        row: entry.row,
+        line: entry.line,
+        email: entry.email.clone(),
+        status: done.status,
+        customer_id: done.id,
+        http_status,
+        attempts: tries.attempts,
+        error: done.note,
+        reasons: Vec::new(),
+        record: ByteRecord::new(),
+        settled: true,
+    }
+}
