@@ -1,0 +1,153 @@
+//! How a row's requests end up as its outcome: the status, the id, and what the `error`
+//! column says about how the status was reached (or why the row failed, or what to check
+//! before importing it again).
+
+use super::{Phase, Progress};
+use crate::ecwid::ApiError;
+use crate::import::job::{Ending, Job};
+use crate::outcome::{RowOutcome, Status};
+
+/// The row's outcome once an answer settled it.
+pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> RowOutcome {
+    match done {
+        Done::Created(id) => finish(job, p, Status::Created, Some(id), String::new()),
+        Done::Confirmed(id) => {
+            let note = match &p.last_error {
+                Some(e) => format!(
+                    "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
+                ),
+                None => "confirmed by look-up: created by the interrupted run".into(),
+            };
+            finish(job, p, Status::Created, Some(id), note)
+        }
+        Done::Exists(id) => {
+            let note = match (&p.last_error, p.existed_before && p.ours_possible) {
+                (Some(e), true) => format!(
+                    "the customer existed before this run (by its registration date): the \
+                     create that ended in \"{e}\" did not take effect"
+                ),
+                (None, true) => {
+                    "the customer existed before the interrupted run (by its registration \
+                     date)"
+                        .into()
+                }
+                _ => String::new(),
+            };
+            finish(job, p, Status::Exists, Some(id), note)
+        }
+        Done::ExistsRefused(id) => {
+            let note = format!(
+                "the email already exists in the store (customer {id}) and --on-existing \
+                 is fail"
+            );
+            finish(job, p, Status::Failed, Some(id), note)
+        }
+        Done::Vanished => {
+            let note = format!(
+                "the store answered \"{}\" but has no customer with this email",
+                describe(p.last_error.as_ref())
+            );
+            failed(job, p, note)
+        }
+        Done::Updated(id) => finish(job, p, Status::Updated, id, p.changes.clone()),
+        Done::Unchanged(id) => finish(job, p, Status::Unchanged, Some(id), String::new()),
+        Done::GaveUp => gave_up(job, p, max_retries),
+    }
+}
+
+pub(super) fn gave_up(job: Box<Job>, p: &Progress, max_retries: u32) -> RowOutcome {
+    let note = format!(
+        "gave up after {} retries: {}",
+        max_retries,
+        describe(p.last_error.as_ref())
+    );
+    failed(job, p, note)
+}
+
+/// The run stopped before the row was settled. Not journaled as finished: `--resume`
+/// takes the row up again (with a look-up first when a create may have reached the store).
+pub(super) fn stopped(job: Box<Job>, p: Progress) -> RowOutcome {
+    let mut outcome = match p.phase {
+        Phase::Settle => {
+            let note = format!(
+                "the run stopped before the outcome of the last attempt (\"{}\") was known",
+                describe(p.last_error.as_ref())
+            );
+            failed(job, &p, note)
+        }
+        Phase::FindExisting | Phase::Update(_) => {
+            let note = "the email exists in the store (HTTP 409); the run stopped before \
+                        --on-existing was applied";
+            failed(job, &p, note.to_string())
+        }
+        Phase::Create => {
+            let note = match &p.last_error {
+                None => "the run stopped before this row was sent".to_string(),
+                Some(e) => {
+                    format!("the run stopped before this row could be retried (last: {e})")
+                }
+            };
+            finish(job, &p, Status::NotSent, None, note)
+        }
+    };
+    outcome.settled = false;
+    outcome
+}
+
+/// How an answer settled a row.
+pub(super) enum Done {
+    Created(u64),
+    /// A look-up found the customer a create of unknown outcome (or an interrupted run) made.
+    Confirmed(u64),
+    Exists(u64),
+    /// It exists, and `--on-existing fail`.
+    ExistsRefused(u64),
+    /// The store said 409, yet a look-up finds no such email.
+    Vanished,
+    Updated(Option<u64>),
+    /// It exists with every value the row sets (`--on-existing update`): nothing was sent.
+    Unchanged(u64),
+    /// A look-up found no customer after the last retry of the create.
+    GaveUp,
+}
+
+pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
+                            before importing this row again";
+
+pub(super) fn describe(error: Option<&ApiError>) -> String {
+    error.map(ToString::to_string).unwrap_or_default()
+}
+
+/// A failed row; one whose last create may have taken effect says so, since the failed-rows
+/// file is meant to be imported again.
+pub(super) fn failed(job: Box<Job>, p: &Progress, mut error: String) -> RowOutcome {
+    if p.phase == Phase::Settle && !error.ends_with(UNKNOWN_NOTE) {
+        error.push_str(UNKNOWN_NOTE);
+    }
+    finish(job, p, Status::Failed, None, error)
+}
+
+pub(super) fn finish(
+    job: Box<Job>,
+    p: &Progress,
+    status: Status,
+    id: Option<u64>,
+    error: String,
+) -> RowOutcome {
+    let reason = match (&p.last_error, status) {
+        (Some(ApiError::Status { status, code, .. }), Status::Failed) => Some(format!(
+            "HTTP {status}{}",
+            code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
+        )),
+        (Some(e), Status::Failed) => Some(e.to_string()),
+        _ => None,
+    };
+    let ending = Ending {
+        customer_id: id,
+        http_status: p.http_status,
+        attempts: p.tries.attempts,
+        error,
+        reason,
+    };
+    job.outcome(status, ending)
+}
