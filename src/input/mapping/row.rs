@@ -8,7 +8,7 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
-use super::{ColumnMap, Fill, contact_of};
+use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
@@ -103,25 +103,9 @@ impl ColumnMap {
                 .any(|r| value(&r.fill).is_ok_and(|v| !v.is_empty()))
         };
         let mut notes = Vec::new();
-        // A contact's constant parts (its type, say) make no contact on their own: a row whose
-        // contact cells are blank has no such contact, and is not invalid for want of one.
-        let mut filled_contacts = Vec::new();
-        if self.contact_constants {
-            for rule in &self.rules {
-                if let (Some(position), false) = (
-                    contact_of(&rule.target),
-                    matches!(rule.fill, Fill::Value(_)),
-                ) && !value(&rule.fill)?.is_empty()
-                {
-                    filled_contacts.push(position);
-                }
-            }
-        }
+        let unfilled = self.unfilled_contacts(&value)?;
         for rule in &self.rules {
-            if self.contact_constants
-                && matches!(rule.fill, Fill::Value(_))
-                && contact_of(&rule.target).is_some_and(|p| !filled_contacts.contains(&p))
-            {
+            if unfilled.skips(rule) {
                 continue;
             }
             let value = value(&rule.fill)?;
@@ -148,6 +132,30 @@ impl ColumnMap {
             Ok(done) => Ok((done, notes)),
             Err(problems) => Err(invalid(&problems)),
         }
+    }
+
+    /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
+    /// type, say) make no contact on their own, so a row whose cells of that contact are blank
+    /// has no such contact, and is not invalid for want of one.
+    fn unfilled_contacts<'m>(
+        &'m self,
+        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
+    ) -> Result<Unfilled, Invalid> {
+        let mut filled = Vec::new();
+        if self.contact_constants {
+            for rule in &self.rules {
+                if let Some(position) = contact_of(&rule.target)
+                    && !matches!(rule.fill, Fill::Value(_))
+                    && !value(&rule.fill)?.is_empty()
+                {
+                    filled.push(position);
+                }
+            }
+        }
+        Ok(Unfilled {
+            active: self.contact_constants,
+            filled,
+        })
     }
 
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
@@ -271,5 +279,20 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .iter()
             .map(|p| format!("{}: {}", p.column, p.rule))
             .collect(),
+    }
+}
+
+/// The contacts a row fills a cell of, when some contact takes a part from a constant.
+struct Unfilled {
+    active: bool,
+    filled: Vec<usize>,
+}
+
+impl Unfilled {
+    /// Whether `rule` is a constant part of a contact the row leaves blank.
+    fn skips(&self, rule: &Rule) -> bool {
+        self.active
+            && matches!(rule.fill, Fill::Value(_))
+            && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
     }
 }
