@@ -168,7 +168,7 @@ impl Summary {
             self.rows, self.elapsed_seconds
         );
         for (status, count) in &self.by_status {
-            let _ = writeln!(out, "  {status:<10} {count:>8}");
+            let _ = writeln!(out, "  {status:<13} {count:>8}");
         }
         if !self.dry_run {
             let _ = writeln!(
