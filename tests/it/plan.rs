@@ -86,13 +86,14 @@ fn import_status(planned: &str) -> &str {
 
 /// Plans `FILE` with `--on-existing <mode>`, checks that nothing was written anywhere, then
 /// imports it and checks that every row ended as planned; the plan's statuses.
-async fn plan_then_import(mode: &str) -> Vec<String> {
+async fn plan_then_import(mode: &str, snapshot: &str) -> Vec<String> {
     let store =
         store_with("email,name\nsame@example.com,Same Name\nchanged@example.com,Old Name\n").await;
     let ws = Workspace::new(FILE);
     std::fs::write(ws.output(), "an earlier import's results\n").expect("write");
     let (stats, customers) = (store.stats(), contents(&store));
-    let (code, summary) = plan(&ws, &store.api_url(), &["--on-existing", mode]).await;
+    let options = ["--on-existing", mode, "--snapshot", snapshot];
+    let (code, summary) = plan(&ws, &store.api_url(), &options).await;
     assert_eq!(code, 1, "{summary}");
     // No write reached the store, and none was asked for.
     assert_eq!(store.stats().creates, stats.creates);
@@ -144,27 +145,37 @@ async fn plan_then_import(mode: &str) -> Vec<String> {
 /// row the import would fail; the summary counts them and the writes the import needs.
 #[tokio::test]
 async fn plan_with_update_agrees_with_the_import_that_follows() {
-    let planned = plan_then_import("update").await;
-    assert_eq!(
-        planned,
-        [
-            "would_create",
-            "unchanged",
-            "would_update",
-            "invalid",
-            "duplicate",
-            "would_fail"
-        ]
-    );
+    // The store read first (auto chooses it here), and row by row.
+    for snapshot in ["auto", "never"] {
+        let planned = plan_then_import("update", snapshot).await;
+        assert_eq!(
+            planned,
+            [
+                "would_create",
+                "unchanged",
+                "would_update",
+                "invalid",
+                "duplicate",
+                "would_fail"
+            ],
+            "--snapshot {snapshot}"
+        );
+    }
 }
 
 /// `--on-existing skip` and `fail`: existing rows are `exists`, or `would_fail`.
 #[tokio::test]
 async fn plan_with_skip_and_fail_agrees_with_the_import_that_follows() {
-    let skip = plan_then_import("skip").await;
-    assert_eq!(skip[1..3], ["exists", "exists"]);
-    let fail = plan_then_import("fail").await;
-    assert_eq!(fail[1..3], ["would_fail", "would_fail"]);
+    for snapshot in ["auto", "never"] {
+        let skip = plan_then_import("skip", snapshot).await;
+        assert_eq!(skip[1..3], ["exists", "exists"], "--snapshot {snapshot}");
+        let fail = plan_then_import("fail", snapshot).await;
+        assert_eq!(
+            fail[1..3],
+            ["would_fail", "would_fail"],
+            "--snapshot {snapshot}"
+        );
+    }
 }
 
 /// The plan file says what would change, and the summary what the import would send.
