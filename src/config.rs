@@ -60,4 +60,6 @@ pub(crate) struct SendConfig {
     pub(crate) batch_size: Option<usize>,
     /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
     pub(crate) journal: bool,
+    /// `plan`: read the store and say what each row would become; no write leaves.
+    pub(crate) plan: bool,
 }

@@ -61,6 +61,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
             return run_undo(&config).await;
         }
         Command::Validate(input) => input.config(progress, true)?,
+        Command::Plan(args) => args.config(progress, env_token)?,
         #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
             // Before the store starts: a run refused here does nothing at all.
@@ -93,9 +94,9 @@ async fn import_into_sandbox(
         store.api_url()
     );
     let mut args = args.clone();
-    args.store_id = Some(store.store_id());
-    args.api_url = store.api_url();
-    args.token_file = None;
+    args.store.store_id = Some(store.store_id());
+    args.store.api_url = store.api_url();
+    args.store.token_file = None;
     // The store is gone with the run: nothing could be resumed, so no journal is kept.
     let config = args
         .config(progress, Some(store.token().to_string()))

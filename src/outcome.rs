@@ -33,11 +33,17 @@ pub enum Status {
     WouldDelete,
     /// `undo` without `--yes`: would get its old values back.
     WouldRestore,
+    /// `plan`: the import would create it.
+    WouldCreate,
+    /// `plan`: it exists and the import would send what the row changes (`error` lists it).
+    WouldUpdate,
+    /// `plan`: the import would fail the row (`error` says why).
+    WouldFail,
 }
 
 impl Status {
     /// Every status, in the order summaries list them.
-    pub const ALL: [Status; 15] = [
+    pub const ALL: [Status; 18] = [
         Status::Created,
         Status::Updated,
         Status::Unchanged,
@@ -53,6 +59,9 @@ impl Status {
         Status::NotFound,
         Status::WouldDelete,
         Status::WouldRestore,
+        Status::WouldCreate,
+        Status::WouldUpdate,
+        Status::WouldFail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +81,9 @@ impl Status {
             Status::NotFound => "not_found",
             Status::WouldDelete => "would_delete",
             Status::WouldRestore => "would_restore",
+            Status::WouldCreate => "would_create",
+            Status::WouldUpdate => "would_update",
+            Status::WouldFail => "would_fail",
         }
     }
 
@@ -89,12 +101,14 @@ impl Status {
                 | Status::NotFound
                 | Status::WouldDelete
                 | Status::WouldRestore
+                | Status::WouldCreate
+                | Status::WouldUpdate
         )
     }
 
     /// Whether the row goes to the failed-rows file, to be fixed and imported again.
     pub fn is_fixable(self) -> bool {
-        matches!(self, Status::Invalid | Status::Failed)
+        matches!(self, Status::Invalid | Status::Failed | Status::WouldFail)
     }
 }
 
@@ -131,7 +145,8 @@ pub struct RowOutcome {
 /// [`Error`](crate::error::Error) ends with the status its `exit_status` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExitStatus {
-    /// Every row is created, updated, unchanged or exists (or valid in a dry run).
+    /// Every row is created, updated, unchanged or exists (or valid in a dry run; would be
+    /// created or updated in a plan).
     Ok = 0,
     /// The run finished, and some rows are invalid, duplicate or failed.
     RowsFailed = 1,

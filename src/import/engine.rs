@@ -92,6 +92,14 @@ impl Kind {
         }
     }
 
+    /// Whether a request of this kind changes the store: never sent by a plan.
+    pub(crate) fn writes(self) -> bool {
+        matches!(
+            self,
+            Kind::Create | Kind::Update | Kind::Delete | Kind::BatchSubmit
+        )
+    }
+
     /// Whether a request that may have taken effect can be sent again as it is. A create
     /// cannot: the store could get the customer twice. A batch submit can: the store runs a
     /// deduplication key's batch once.
@@ -219,6 +227,8 @@ pub(crate) struct Engine {
     max_retries: u32,
     stop: Stop,
     counts: Counts,
+    /// `plan`: a request that writes is refused here, whoever asks for it.
+    read_only: bool,
 }
 
 impl Engine {
@@ -236,7 +246,15 @@ impl Engine {
             max_retries,
             stop,
             counts: Counts::default(),
+            read_only: false,
         }
+    }
+
+    /// The engine of a plan: every request that would change the store is refused before it
+    /// leaves, so that a plan sends no write whatever its callers do.
+    pub(crate) fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
     }
 
     /// A new operation's count of tries.
@@ -295,6 +313,14 @@ impl Engine {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
+        if self.read_only && kind.writes() {
+            tracing::error!(
+                "a {} request was refused: a plan sends no write",
+                kind.key()
+            );
+            let error = ApiError::NotConnected("refused: a plan sends no write".into());
+            return Err(Failure::new(error, Why::Refused(Action::FailRow)));
+        }
         let mut note = Some(note);
         loop {
             if std::mem::take(&mut tries.backoff_due)

@@ -276,3 +276,33 @@ async fn optional_reads_do_not_stop_the_run() {
     }
     assert!(!engine.stop().is_stopped());
 }
+
+/// A plan's engine refuses every kind of request that writes before it leaves, and counts
+/// none of them; reads go through.
+#[tokio::test(start_paused = true)]
+async fn a_read_only_engine_sends_no_write() {
+    let engine = engine(2, 0);
+    let engine = Arc::into_inner(engine).expect("one owner").read_only();
+    let sent: Sent = Arc::default();
+    for kind in Kind::ALL {
+        let mut tries = engine.tries();
+        let sent = sent.clone();
+        let result = engine
+            .send(kind, &mut tries, || {
+                let sent = sent.clone();
+                async move {
+                    sent.lock().unwrap().push((kind, Instant::now()));
+                    Ok(())
+                }
+            })
+            .await;
+        assert_eq!(result.is_ok(), !kind.writes(), "{kind:?}");
+        assert_eq!(
+            engine.counts().kind(kind).requests,
+            u64::from(!kind.writes())
+        );
+    }
+    let kinds: Vec<Kind> = sent.lock().unwrap().iter().map(|(k, _)| *k).collect();
+    assert!(kinds.iter().all(|k| !k.writes()), "{kinds:?}");
+    assert_eq!(kinds.len(), 6);
+}

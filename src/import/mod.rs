@@ -45,7 +45,7 @@ use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, SnapshotCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, PlanCounts, SnapshotCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
 use crate::store::snapshot::{self, Snapshot};
 use batch::{Batcher, KeyBase};
@@ -87,13 +87,18 @@ pub(crate) async fn run(
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, client) {
         (Some(send), Some(client)) => {
-            let engine = Arc::new(Engine::new(
+            let engine = Engine::new(
                 client,
                 RateBudget::new(send.rate),
                 send.concurrency,
                 send.max_retries,
                 stop.clone(),
-            ));
+            );
+            let engine = Arc::new(if send.plan {
+                engine.read_only()
+            } else {
+                engine
+            });
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
             let sender = Sender {
                 engine,
@@ -103,6 +108,7 @@ pub(crate) async fn run(
                 facts: facts::StoreFacts::default(),
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,
+                plan: send.plan,
             };
             Sending::plan(send, sender, run_id, open_batches)
         }
@@ -345,6 +351,14 @@ fn finish(
         output: config.output.display().to_string(),
         failed_output: config.failed_output.display().to_string(),
         top_errors: tally.top_errors(),
+        plan: config
+            .send
+            .as_ref()
+            .filter(|send| send.plan)
+            .map(|_| PlanCounts {
+                create: tally.count(Status::WouldCreate),
+                update: tally.count(Status::WouldUpdate),
+            }),
         stopped,
         dry_run: config.send.is_none(),
     })

@@ -108,6 +108,14 @@ pub struct SnapshotCounts {
     pub requests: u64,
 }
 
+/// `plan`: the writes the import with the same options would send (one create per
+/// `would_create` row, one `PUT` per `would_update` row), beside the reads the plan made.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct PlanCounts {
+    pub create: u64,
+    pub update: u64,
+}
+
 /// Everything the summary says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -135,6 +143,9 @@ pub struct Summary {
     pub output: String,
     pub failed_output: String,
     pub top_errors: Vec<TopError>,
+    /// Only for `plan`: the writes the import would send.
+    #[serde(rename = "import_would_send", skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanCounts>,
     /// Why the run stopped early, and what to do; absent when it ran to the end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
@@ -146,14 +157,18 @@ impl Summary {
     /// The summary for a person at a terminal.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let verb = if self.dry_run { "Checked" } else { "Imported" };
+        let verb = match (self.dry_run, self.plan.is_some()) {
+            (true, _) => "Checked",
+            (false, true) => "Planned",
+            (false, false) => "Imported",
+        };
         let _ = writeln!(
             out,
             "{verb} {} rows in {:.1} s",
             self.rows, self.elapsed_seconds
         );
         for (status, count) in &self.by_status {
-            let _ = writeln!(out, "  {status:<10} {count:>8}");
+            let _ = writeln!(out, "  {status:<13} {count:>8}");
         }
         if !self.dry_run {
             let _ = writeln!(
@@ -164,6 +179,14 @@ impl Summary {
                 self.rate_limited,
                 self.lookups,
                 self.confirmed_by_lookup
+            );
+        }
+        if let Some(p) = &self.plan {
+            let _ = writeln!(
+                out,
+                "The import would send {} creates and {} updates (and read the store as this \
+                 plan did: {} requests)",
+                p.create, p.update, self.requests
             );
         }
         if let Some(s) = &self.snapshot {
@@ -194,7 +217,7 @@ impl Summary {
         let to_fix: u64 = self
             .by_status
             .iter()
-            .filter(|(s, _)| matches!(*s, "invalid" | "failed"))
+            .filter(|(s, _)| matches!(*s, "invalid" | "failed" | "would_fail"))
             .map(|(_, n)| n)
             .sum();
         if to_fix > 0 {

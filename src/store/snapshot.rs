@@ -36,6 +36,9 @@ pub(crate) struct Snapshot {
     pub(crate) customers: u64,
     /// Requests of the listing (the pages, not the size).
     pub(crate) requests: u64,
+    /// Whether every customer of the store was read: only then does an email it lacks mean
+    /// a customer the store does not have (what `plan` takes it to mean).
+    pub(crate) complete: bool,
 }
 
 impl Snapshot {
@@ -176,6 +179,7 @@ pub(crate) async fn read(
 ) -> Result<Snapshot, Failure> {
     let mut snapshot = Snapshot::default();
     if size == 0 {
+        snapshot.complete = true;
         return Ok(snapshot);
     }
     let mut seen: HashSet<u64> = HashSet::new();
@@ -234,6 +238,7 @@ pub(crate) async fn read(
         snapshot.requests,
         grouped(snapshot.by_email.len() as u64)
     );
+    snapshot.complete = true;
     Ok(snapshot)
 }
 

@@ -9,6 +9,7 @@ mod import;
 mod mapping;
 mod operator;
 mod outputs;
+mod plan;
 mod presets;
 mod resume;
 mod robustness;

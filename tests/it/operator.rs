@@ -49,6 +49,7 @@ fn help_snapshots() {
     insta::assert_snapshot!("help_validate", stdout_of(&["validate", "--help"]));
     insta::assert_snapshot!("help_sandbox", stdout_of(&["sandbox", "--help"]));
     insta::assert_snapshot!("help_undo", stdout_of(&["undo", "--help"]));
+    insta::assert_snapshot!("help_plan", stdout_of(&["plan", "--help"]));
 }
 
 /// The version is printed with -V.
@@ -102,6 +103,7 @@ fn summary_text_snapshot() {
                 first_row: 88,
             },
         ],
+        plan: None,
         stopped: None,
         dry_run: false,
     };

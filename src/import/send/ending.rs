@@ -52,6 +52,8 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
         Done::Updated(id) => finish(job, p, Status::Updated, id, p.changes.clone()),
         Done::Unchanged(id) => finish(job, p, Status::Unchanged, Some(id), String::new()),
         Done::GaveUp => gave_up(job, p, max_retries),
+        Done::WouldCreate => finish(job, p, Status::WouldCreate, None, String::new()),
+        Done::WouldUpdate(id) => finish(job, p, Status::WouldUpdate, Some(id), p.changes.clone()),
     }
 }
 
@@ -74,6 +76,10 @@ pub(super) fn stopped(job: Box<Job>, p: Progress) -> RowOutcome {
                 describe(p.last_error.as_ref())
             );
             failed(job, &p, note)
+        }
+        Phase::Probe => {
+            let note = "the run stopped before the email was looked up";
+            finish(job, &p, Status::NotSent, None, note.to_string())
         }
         Phase::FindExisting | Phase::Update(_) => {
             let note = "the email exists in the store (HTTP 409); the run stopped before \
@@ -109,6 +115,10 @@ pub(super) enum Done {
     Unchanged(u64),
     /// A look-up found no customer after the last retry of the create.
     GaveUp,
+    /// `plan`: the import would create it.
+    WouldCreate,
+    /// `plan`: the import would send customer `id` what the row changes.
+    WouldUpdate(u64),
 }
 
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \

@@ -10,6 +10,7 @@
 //! `unchanged`), by the comparison of [`crate::store::compare`].
 
 mod ending;
+mod plan;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,6 +43,9 @@ pub(crate) struct Sender {
     pub(crate) confirmed_by_lookup: AtomicU64,
     /// The store's customers read before sending (`--snapshot`), if it was read.
     pub(crate) snapshot: Option<Arc<Snapshot>>,
+    /// `plan`: a create or `PUT` the row comes to is not sent; the row ends as what it would
+    /// have become ([`plan`]). The engine refuses any write besides.
+    pub(crate) plan: bool,
 }
 
 /// What a row waits for next.
@@ -54,6 +58,8 @@ enum Phase {
     FindExisting,
     /// `--on-existing update`: send the existing customer the fields the row changes.
     Update(u64),
+    /// `plan`: look the email up where the import would send a create.
+    Probe,
 }
 
 enum Reply {
@@ -98,8 +104,17 @@ pub(super) enum FromBatch {
 }
 
 impl Sender {
-    /// Sends the row until it has its final status.
+    /// Sends the row until it has its final status (in a plan: the status it would have).
     pub(crate) async fn send(&self, job: Box<Job>) -> RowOutcome {
+        let outcome = self.send_row(job).await;
+        if self.plan {
+            plan::would(outcome)
+        } else {
+            outcome
+        }
+    }
+
+    async fn send_row(&self, job: Box<Job>) -> RowOutcome {
         let job = match self.facts.prepare(&self.engine, job).await {
             Ok(job) => job,
             Err(outcome) => return outcome,
@@ -228,7 +243,10 @@ impl Sender {
         loop {
             let result = match answer.take() {
                 Some(result) => result,
-                None => self.request(&job, &body, &mut p).await,
+                None => match self.plan_step(&mut p) {
+                    Some(done) => return end(job, &p, done, self.engine.max_retries()),
+                    None => self.request(&job, &body, &mut p).await,
+                },
             };
             let failure = match result {
                 Ok(reply) => match self.on_reply(&job, &mut p, reply) {
@@ -296,7 +314,7 @@ impl Sender {
                 )
                 .await
                 .map(Reply::Created),
-            Phase::Settle | Phase::FindExisting => engine
+            Phase::Settle | Phase::FindExisting | Phase::Probe => engine
                 .send(Kind::Search, tries, || {
                     client.find_customer(&job.email, lookup)
                 })
@@ -367,6 +385,7 @@ impl Sender {
                     OnExisting::Fail => Some(Done::ExistsRefused(found.id)),
                 }
             }
+            (Phase::Probe, Reply::Found(None)) => Some(Done::WouldCreate),
             (Phase::Settle, Reply::Found(None)) => {
                 p.phase = Phase::Create;
                 (p.tries.retries > p.tries.limit).then_some(Done::GaveUp)

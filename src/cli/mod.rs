@@ -5,10 +5,13 @@ use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod help;
+mod store;
+
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::config::{Config, OnExisting, SendConfig, SnapshotMode};
+use crate::config::Config;
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::input::mapping::Layout;
@@ -20,6 +23,10 @@ use crate::report::progress::ProgressMode;
 use crate::sandbox::SandboxArgs;
 use crate::undo::UndoConfig;
 use crate::undo::log as undo_log;
+use help::{
+    IMPORT_AFTER_HELP, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP, UNDO_AFTER_HELP, VALIDATE_OUTPUT_HELP,
+};
+pub use store::{PlanArgs, StoreArgs};
 
 pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
 /// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
@@ -52,62 +59,18 @@ pub struct Cli {
     pub invocation: Vec<String>,
 }
 
-/// The exit statuses, for `import --help`: what a script or scheduler acts on.
-macro_rules! exit_status_help {
-    () => {
-        "\n\nExit status:\n  \
-         0    every row created, updated or already in the store\n  \
-         1    the run finished, and some rows are invalid, duplicate or failed\n  \
-         2    usage error, or the input or an output file cannot be used\n  \
-         3    the store refused the token, plan or store\n  \
-         75   another run holds the results file (<output>.lock): nothing was done; try later\n  \
-         130  interrupted (Ctrl-C, SIGTERM): --resume continues"
-    };
-}
-
-/// `import --help`'s closing lines; the first example needs the sandbox.
-#[cfg(feature = "sandbox")]
-const IMPORT_AFTER_HELP: &str = concat!(
-    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
-     Examples:\n  \
-     ecwid-import import customers.csv --sandbox\n  \
-     ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
-    exit_status_help!()
-);
-#[cfg(not(feature = "sandbox"))]
-const IMPORT_AFTER_HELP: &str = concat!(
-    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
-     Examples:\n  \
-     ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
-    exit_status_help!()
-);
-
-/// `undo --help`'s closing lines.
-const UNDO_AFTER_HELP: &str = "Reads <RESULTS stem>.undo.jsonl, which the import wrote beside its results file, \
-     and writes <RESULTS stem>.undo-results.csv. A customer changed in the store since the import, \
-     or with orders, is left alone (skipped). Passwords are never logged and cannot be restored.\n\n\
-     Examples:\n  \
-     ecwid-import undo customers.results.csv --store-id 1003\n  \
-     ecwid-import undo customers.results.csv --store-id 1003 --yes\n\n\
-     Exit status:\n  \
-     0    every write deleted, restored or not found (or would_delete / would_restore)\n  \
-     1    some writes skipped (changed in the store, has orders) or failed\n  \
-     2    usage error, or the undo log or an output file cannot be used\n  \
-     3    the store refused the token, plan or store\n  \
-     75   another run holds the results file (<RESULTS>.lock): nothing was done; try later\n  \
-     130  interrupted (Ctrl-C, SIGTERM): writes not undone are not_sent";
-
-/// `validate`'s own default output: never an import's results file.
-const VALIDATE_OUTPUT_HELP: &str =
-    "Results CSV [default: <input stem>.validation.csv beside the input]";
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the file, then create its customers in the store
     #[command(after_help = IMPORT_AFTER_HELP)]
     Import(ImportArgs),
+    /// Say what import would do, by reading the store: sends no write
+    #[command(
+        after_help = PLAN_AFTER_HELP,
+        mut_arg("output", |arg| arg.help(PLAN_OUTPUT_HELP)),
+        mut_arg("store_id", |arg| arg.help("Ecwid store ID"))
+    )]
+    Plan(PlanArgs),
     /// Reverse an import: delete the customers it created, restore those it updated
     #[command(after_help = UNDO_AFTER_HELP)]
     Undo(UndoArgs),
@@ -196,49 +159,8 @@ pub struct TemplateArgs {
 pub struct ImportArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
-    /// Ecwid store ID (required unless --dry-run)
-    #[arg(
-        long,
-        env = "ECWID_STORE_ID",
-        hide_env_values = true,
-        value_name = "ID"
-    )]
-    pub(crate) store_id: Option<u64>,
-    /// Read the access token from this file (else from ECWID_TOKEN)
-    #[arg(long, value_name = "PATH")]
-    pub(crate) token_file: Option<PathBuf>,
-    /// API base; requests go to {api-url}/{store-id}/...
-    #[arg(
-        long,
-        env = "ECWID_API_URL",
-        hide_env_values = true,
-        default_value = DEFAULT_API_URL,
-        value_name = "URL"
-    )]
-    pub(crate) api_url: String,
-    /// Requests per minute for all requests of the run: no 60-second window holds more
-    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
-    pub(crate) rate: u32,
-    /// Requests in flight at most
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub(crate) concurrency: u32,
-    /// Retries of one row after a 5xx, a timeout or a lost connection
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub(crate) max_retries: u32,
-    /// Per-request timeout in seconds
-    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
-    pub(crate) timeout: f64,
-    /// When the email already exists in the store: leave the customer alone (status exists),
-    /// send only the fields the row changes (updated, or unchanged when none), or fail the row
-    #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
-    pub(crate) on_existing: OnExisting,
-    /// Read the store's customers first (100 a request) and settle rows whose email exists
-    /// without a request. auto: when the listing costs at most a tenth of the file's valid
-    /// rows in requests, or else when 20 sampled look-ups predict more than half as many
-    /// existing rows as the listing costs requests; always; never (one create, and a look-up
-    /// after a 409, per row)
-    #[arg(long, value_enum, default_value_t = SnapshotMode::Auto)]
-    pub(crate) snapshot: SnapshotMode,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
     /// Continue an interrupted run with the same input and output: rows already finished are
     /// not sent again (starts from the first row when there is nothing to continue)
     #[arg(long)]
@@ -352,7 +274,23 @@ impl InputArgs {
     /// The settings of a dry run (`validate`, `import --dry-run`); an import adds its sending
     /// to them.
     pub(crate) fn config(&self, progress: ProgressMode, dry_run: bool) -> Result<Config, Error> {
-        let output = self.output(dry_run);
+        self.config_with(progress, self.output(dry_run))
+    }
+
+    /// A plan's results file: `--output`, else `<stem>.plan.csv`, never the import's.
+    pub(crate) fn plan_output(&self) -> PathBuf {
+        match &self.output {
+            Some(path) => path.clone(),
+            None => beside(&self.file, "plan.csv"),
+        }
+    }
+
+    /// The settings of a run writing its results to `output`.
+    pub(crate) fn config_with(
+        &self,
+        progress: ProgressMode,
+        output: PathBuf,
+    ) -> Result<Config, Error> {
         let failed_output = beside(&output, "failed.csv");
         let lock = lock::path_for(&output);
         let written = [
@@ -411,35 +349,23 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
-        let token = self.token(env_token)?;
-        config.send = Some(SendConfig {
-            client: ClientConfig {
-                api_url: self.api_url.clone(),
-                store_id,
-                token,
-                timeout: Duration::from_secs_f64(self.timeout),
-                max_connections: self.concurrency as usize,
-            },
-            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
-            concurrency: self.concurrency as usize,
-            max_retries: self.max_retries,
-            on_existing: self.on_existing,
-            snapshot: self.snapshot,
-            resume: self.resume,
-            batch_size: self.batch.then_some(self.batch_size as usize),
-            journal: true,
-        });
+        config.send = Some(
+            self.store
+                .send_config(env_token, self.resume, self.batch_size())?,
+        );
         Ok(config)
     }
 
-    fn token(&self, env_token: Option<String>) -> Result<SecretString, Error> {
-        read_token(self.token_file.as_deref(), env_token)
+    fn batch_size(&self) -> Option<usize> {
+        self.batch.then_some(self.batch_size as usize)
     }
 }
 
 /// The token: from `token_file` when given, else `env_token` (`ECWID_TOKEN`).
-fn read_token(token_file: Option<&Path>, env_token: Option<String>) -> Result<SecretString, Error> {
+pub(crate) fn read_token(
+    token_file: Option<&Path>,
+    env_token: Option<String>,
+) -> Result<SecretString, Error> {
     let token = match token_file {
         Some(path) => {
             std::fs::read_to_string(path).map_err(|source| Error::TokenFileUnreadable {

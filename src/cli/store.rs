@@ -1,0 +1,122 @@
+//! The store and sending options that `import` and `plan` share, and `plan`'s own: a plan
+//! reads the store exactly as the import with the same options would.
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, parse_timeout, read_token};
+use crate::config::{Config, OnExisting, SendConfig, SnapshotMode};
+use crate::ecwid::ClientConfig;
+use crate::error::Error;
+use crate::report::progress::ProgressMode;
+
+/// The store and sending options `import` and `plan` share: a plan reads the store as the
+/// import that follows it would, and decides alike.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Ecwid store ID (required unless --dry-run)
+    #[arg(
+        long,
+        env = "ECWID_STORE_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub(crate) store_id: Option<u64>,
+    /// Read the access token from this file (else from ECWID_TOKEN)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) token_file: Option<PathBuf>,
+    /// API base; requests go to {api-url}/{store-id}/...
+    #[arg(
+        long,
+        env = "ECWID_API_URL",
+        hide_env_values = true,
+        default_value = DEFAULT_API_URL,
+        value_name = "URL"
+    )]
+    pub(crate) api_url: String,
+    /// Requests per minute for all requests of the run: no 60-second window holds more
+    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) rate: u32,
+    /// Requests in flight at most
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub(crate) concurrency: u32,
+    /// Retries of one row after a 5xx, a timeout or a lost connection
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub(crate) max_retries: u32,
+    /// Per-request timeout in seconds
+    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
+    pub(crate) timeout: f64,
+    /// When the email already exists in the store: leave the customer alone (status exists),
+    /// send only the fields the row changes (updated, or unchanged when none), or fail the row
+    #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
+    pub(crate) on_existing: OnExisting,
+    /// Read the store's customers first (100 a request) and settle rows whose email exists
+    /// without a request. auto: when the listing costs at most a tenth of the file's valid
+    /// rows in requests, or else when 20 sampled look-ups predict more than half as many
+    /// existing rows as the listing costs requests; always; never (one create, and a look-up
+    /// after a 409, per row)
+    #[arg(long, value_enum, default_value_t = SnapshotMode::Auto)]
+    pub(crate) snapshot: SnapshotMode,
+}
+
+/// `plan`: the input, store and sending options of `import`, without those of writing
+/// (`--resume`, `--batch`).
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+}
+
+impl PlanArgs {
+    /// The settings of a plan: an import's, read-only, with no journal or undo log (nothing
+    /// is written to the store, so there is nothing to resume or undo).
+    pub(crate) fn config(
+        &self,
+        progress: ProgressMode,
+        env_token: Option<String>,
+    ) -> Result<Config, Error> {
+        let mut config = self.input.config_with(progress, self.input.plan_output())?;
+        let mut send = self.store.send_config(env_token, false, None)?;
+        send.journal = false;
+        send.plan = true;
+        config.send = Some(send);
+        Ok(config)
+    }
+}
+
+impl StoreArgs {
+    /// How rows are sent to the store; `env_token` is `ECWID_TOKEN`, used when no token file
+    /// is given.
+    pub(super) fn send_config(
+        &self,
+        env_token: Option<String>,
+        resume: bool,
+        batch_size: Option<usize>,
+    ) -> Result<SendConfig, Error> {
+        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
+        let token = read_token(self.token_file.as_deref(), env_token)?;
+        Ok(SendConfig {
+            client: ClientConfig {
+                api_url: self.api_url.clone(),
+                store_id,
+                token,
+                timeout: Duration::from_secs_f64(self.timeout),
+                max_connections: self.concurrency as usize,
+            },
+            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
+            concurrency: self.concurrency as usize,
+            max_retries: self.max_retries,
+            on_existing: self.on_existing,
+            snapshot: self.snapshot,
+            resume,
+            batch_size,
+            journal: true,
+            plan: false,
+        })
+    }
+}
