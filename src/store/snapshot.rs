@@ -5,7 +5,10 @@
 //!
 //! The listing pages in `REGISTERED_DATE_ASC` order. Ecwid does not serve offsets much past
 //! 10,000, so every [`RESTART_AFTER`] customers the listing starts again from the last
-//! registration time seen (`createdFrom`, which includes that second), de-duplicating by id.
+//! registration time seen (`createdFrom`, which includes that second). It skips the customers
+//! of that second it has read already but the last one, which it reads again to check that the
+//! store orders that second's customers as before; when it does not, the whole second is read
+//! again. Customers read twice count once (by id).
 //! Only the records of emails in the file are kept: memory grows with the file's rows that
 //! exist, not with the store.
 //!
@@ -56,14 +59,15 @@ impl Snapshot {
         customers: Vec<Found>,
         seen: &mut HashSet<u64>,
         wanted: &FileEmails,
-    ) -> Option<u64> {
+        tail: &mut Tail,
+    ) {
         self.requests += 1;
-        let mut last_registered = None;
         for found in customers {
             let registered = found
                 .registered
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-            last_registered = registered.map(|d| d.as_secs()).or(last_registered);
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_secs());
+            tail.note(registered, found.id);
             if !seen.insert(found.id) {
                 continue;
             }
@@ -74,7 +78,29 @@ impl Snapshot {
                 self.by_email.insert(email, found);
             }
         }
-        last_registered
+    }
+}
+
+/// The last registration second the listing reached, and how many customers of that second the
+/// current stretch has listed: where the next stretch can start without reading them again.
+#[derive(Debug, Default)]
+struct Tail {
+    second: Option<u64>,
+    count: u64,
+    last_id: Option<u64>,
+}
+
+impl Tail {
+    fn note(&mut self, registered: Option<u64>, id: u64) {
+        match registered {
+            Some(second) if Some(second) == self.second => self.count += 1,
+            Some(second) => {
+                self.second = Some(second);
+                self.count = 1;
+            }
+            None => {}
+        }
+        self.last_id = Some(id);
     }
 }
 
@@ -185,14 +211,21 @@ pub(crate) async fn read(
     let mut seen: HashSet<u64> = HashSet::new();
     let mut from: Option<u64> = None;
     let mut offset = 0;
-    let mut last_registered: Option<u64> = None;
+    let mut tail = Tail::default();
+    // After a restart: the id the new stretch's first customer must have, when the store
+    // orders customers of one second alike in both stretches.
+    let mut expect_first: Option<u64> = None;
     loop {
         if offset >= RESTART_AFTER {
-            match last_registered {
-                // Past the first second of this stretch: start again from the last one.
+            match tail.second {
+                // Start again from the last second read, skipping the customers of that second
+                // read already but one: that one, read again, shows that the store orders the
+                // second's customers as before.
                 Some(last) if Some(last) != from => {
                     from = Some(last);
-                    offset = 0;
+                    offset = tail.count.saturating_sub(1);
+                    tail.count = offset;
+                    expect_first = tail.last_id;
                 }
                 // More customers than the offsets reach share one registration second (or
                 // none says when it registered): the rest cannot be read in order.
@@ -216,9 +249,19 @@ pub(crate) async fn read(
             })
             .await?;
         let count = page.customers.len() as u64;
-        last_registered = snapshot
-            .take(page.customers, &mut seen, wanted)
-            .or(last_registered);
+        let first = page.customers.first().map(|c| c.id);
+        if let Some(expected) = expect_first.take()
+            && first != Some(expected)
+            && offset > 0
+        {
+            // The second's customers come in another order now: read the whole second again
+            // (customers read twice count once).
+            offset = 0;
+            tail.count = 0;
+            snapshot.take(page.customers, &mut seen, wanted, &mut Tail::default());
+            continue;
+        }
+        snapshot.take(page.customers, &mut seen, wanted, &mut tail);
         if snapshot.requests.is_multiple_of(PAGES_PER_NOTE) {
             tracing::info!(
                 "reading the store: {} of {} customers",
