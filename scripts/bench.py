@@ -13,10 +13,13 @@ Run through the scripts/bench-*.sh wrappers, which build the release binaries fi
     python3 scripts/bench.py import --rows 10000 --reps 5
     python3 scripts/bench.py rate
     python3 scripts/bench.py memory
+    python3 scripts/bench.py sync
 """
 
 import argparse
+import csv as csvmod
 import json
+import math
 import os
 import shutil
 import signal
@@ -24,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -73,12 +77,20 @@ def measure(argv, deadline, env=None):
 class Sandbox:
     """`ecwid-import sandbox` on a free port of 127.0.0.1, as its own process."""
 
-    def __init__(self, rate_limit, window=None):
+    def __init__(self, rate_limit, window=None, seed_customers=0, deadline=600):
         argv = [str(TOOL), "sandbox", "--port", "0", "--rate-limit", str(rate_limit)]
         if window:
             argv += ["--rate-window-secs", str(window)]
+        if seed_customers:
+            argv += ["--seed-customers", str(seed_customers)]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline()
+        # Seeding a large store takes a while before the address is printed.
+        timer = threading.Timer(deadline, self.proc.kill)
+        timer.start()
+        try:
+            line = self.proc.stdout.readline()
+        finally:
+            timer.cancel()
         if not line.startswith("api url: "):
             self.stop()
             sys.exit(f"bench: the sandbox did not start: {line!r}")
@@ -86,9 +98,16 @@ class Sandbox:
         assert self.api_url.startswith("http://127.0.0.1:"), self.api_url
 
     def stats(self):
+        return self.inspect("stats")
+
+    def inspect(self, what, timeout=10):
         base = self.api_url.rsplit("/api/", 1)[0]
-        with urllib.request.urlopen(f"{base}/_sandbox/stats", timeout=10) as answer:
+        with urllib.request.urlopen(f"{base}/_sandbox/{what}", timeout=timeout) as answer:
             return json.load(answer)
+
+    def customers(self):
+        """What the store holds (`GET /_sandbox/customers`): each record by its email, lower case."""
+        return {c["email"].lower(): c for c in self.inspect("customers", timeout=120)}
 
     def stop(self):
         if self.proc.poll() is None:
@@ -267,20 +286,181 @@ def bench_memory(args, work):
     return max(rss) <= 32
 
 
+# The request kinds of the summary that are not the rows' own nor the listing of the store.
+STARTUP_KINDS = ("groups", "profile")
+
+
+def delta(after, before):
+    out = {"requests": after["requests"] - before["requests"],
+           "creates": after["creates"] - before["creates"]}
+    out["by_status"] = {k: v - before["by_status"].get(k, 0) for k, v in after["by_status"].items()
+                        if v - before["by_status"].get(k, 0)}
+    return out
+
+
+def sync_import(args, sandbox, csv, work, name, *extra):
+    """One import into `sandbox`: its measurement, the store's view of it and the summary."""
+    summary = Path(work) / f"{name}.json"
+    before = sandbox.stats()
+    argv = import_argv(csv, Path(work) / f"{name}.results.csv", sandbox.api_url, UNLIMITED,
+                       args.concurrency, summary) + list(extra)
+    m = measure(argv, args.deadline, env=tool_env())
+    seen = delta(sandbox.stats(), before)
+    s = json.loads(summary.read_text())
+    kinds = {k: v for k, v in s["requests_by_kind"].items() if v}
+    print(f"{name}: exit {m.code}, store saw {seen}, tool counted {kinds}, "
+          f"snapshot {s.get('snapshot')}, {m.wall:.1f} s, {m.rss_mb:.1f} MB", file=sys.stderr)
+    return m, seen, s["requests_by_kind"], s
+
+
+def verdict(ok):
+    return "met" if ok else "NOT met"
+
+
+def change_names(src, dst, count):
+    """Copies `src` with the names of `count` rows spread over the file changed."""
+    with open(src, newline="", encoding="utf-8") as f:
+        rows = list(csvmod.reader(f))
+    header, body = rows[0], rows[1:]
+    col = header.index("name")
+    step = len(body) // count
+    for i in range(count):
+        body[i * step][col] = f"Renamed Person{i}"
+    with open(dst, "w", newline="", encoding="utf-8") as f:
+        csvmod.writer(f).writerows([header] + body)
+
+
+def bench_sync(args, work):
+    rows, seeded = args.rows, args.seed_store
+    csv = generate(rows, work)
+    ok, table = True, []
+
+    # 1 and 2: a store of the file's customers and `seeded` more.
+    with Sandbox(UNLIMITED, seed_customers=seeded, deadline=args.deadline) as sandbox:
+        first, seen, kinds, _ = sync_import(args, sandbox, csv, work, "sync-first")
+        if first.code != 0 or seen["creates"] != rows:
+            sys.exit(f"bench: the first import did not create every row: {seen}")
+        size = seeded + rows
+        m, seen, kinds, s = sync_import(args, sandbox, csv, work, "sync-rerun")
+        limit = math.ceil(size / 100) + 3
+        writes = seen["creates"] + kinds["create"] + kinds["update"] + kinds["delete"]
+        met = seen["requests"] <= limit and writes == 0 and seen["creates"] == 0 and m.code == 0
+        ok &= met
+        table += [
+            (f"1. re-run of {rows:,} unchanged rows, store of {size:,}", ""),
+            ("   requests seen by the store", f"{seen['requests']} (target <= ceil(S/100)+3 = {limit})"),
+            ("   of which (tool's count)", ", ".join(f"{k} {v}" for k, v in kinds.items() if v)),
+            ("   creates (store) / creates, PUTs (tool)", f"{seen['creates']} / {kinds['create']}, {kinds['update']} (target 0)"),
+            ("   exit status", f"{m.code} (target 0)"),
+            ("   elapsed", f"{m.wall:.1f} s"),
+            ("   verdict", verdict(met)),
+        ]
+
+        changed = Path(work) / f"customers-{rows}-renamed.csv"
+        change_names(csv, changed, args.changed)
+        m, seen, kinds, s = sync_import(args, sandbox, changed, work, "sync-update",
+                                        "--on-existing", "update")
+        extra = kinds["list"] + sum(kinds[k] for k in STARTUP_KINDS)
+        met = (kinds["update"] == args.changed and seen["creates"] == 0
+               and seen["requests"] == args.changed + extra and m.code == 0)
+        ok &= met
+        table += [
+            (f"2. --on-existing update, {args.changed} of {rows:,} rows renamed", ""),
+            ("   PUTs (tool's count)", f"{kinds['update']} (target exactly {args.changed})"),
+            ("   requests seen by the store", f"{seen['requests']} (target {args.changed} + listing "
+             f"{kinds['list']} + start-up {extra - kinds['list']} = {args.changed + extra})"),
+            ("   of which (tool's count)", ", ".join(f"{k} {v}" for k, v in kinds.items() if v)),
+            ("   exit status", f"{m.code}"),
+            ("   verdict", verdict(met)),
+        ]
+
+    # 3: an empty store.
+    with Sandbox(UNLIMITED, deadline=args.deadline) as sandbox:
+        m, seen, kinds, s = sync_import(args, sandbox, csv, work, "sync-empty")
+        # The size request (a `list`) is a start-up request too: it finds the store empty.
+        startup = sum(kinds[k] for k in STARTUP_KINDS) + kinds["list"]
+        met = seen["requests"] <= rows + startup and seen["creates"] == rows and m.code == 0
+        ok &= met
+        table += [
+            (f"3. first import of {rows:,} rows into an empty store", ""),
+            ("   requests seen by the store", f"{seen['requests']} (target <= rows + start-up "
+             f"{startup} = {rows + startup})"),
+            ("   of which (tool's count)", ", ".join(f"{k} {v}" for k, v in kinds.items() if v)),
+            ("   customers created / exit status", f"{seen['creates']} / {m.code}"),
+            ("   verdict", verdict(met)),
+        ]
+
+    # 4: an import into a store of `undo_seed` customers, undone.
+    with Sandbox(UNLIMITED, seed_customers=args.undo_seed, deadline=args.deadline) as sandbox:
+        held_before = sandbox.customers()
+        m, seen, kinds, s = sync_import(args, sandbox, csv, work, "sync-undone")
+        if m.code != 0 or seen["creates"] != rows:
+            sys.exit(f"bench: the import to undo did not create every row: {seen}")
+        before = sandbox.stats()
+        argv = [str(TOOL), "-q", "undo", str(Path(work) / "sync-undone.results.csv"), "--yes",
+                "--api-url", sandbox.api_url, "--store-id", STORE_ID, "--rate", UNLIMITED,
+                "--concurrency", str(args.concurrency)]
+        m = measure(argv, args.deadline, env=tool_env())
+        seen = delta(sandbox.stats(), before)
+        held_after = sandbox.customers()
+        print(f"undo: exit {m.code}, store saw {seen}, {m.wall:.1f} s", file=sys.stderr)
+        same_emails = held_after.keys() == held_before.keys()
+        same_fields = held_after == held_before
+        met = seen["requests"] <= 2 * rows and same_emails and same_fields and m.code == 0
+        ok &= met
+        table += [
+            (f"4. undo --yes of an import of {rows:,} rows into a store of {args.undo_seed:,}", ""),
+            ("   requests seen by the store", f"{seen['requests']} = {seen['requests'] / rows:.3f} a row "
+             f"(target <= 2 a row = {2 * rows})"),
+            ("   answers by status", ", ".join(f"{k}: {v}" for k, v in sorted(seen["by_status"].items()))),
+            ("   store after / before (customers)", f"{len(held_after)} / {len(held_before)}"),
+            ("   same emails / same fields", f"{same_emails} / {same_fields}"),
+            ("   exit status", f"{m.code} (target 0)"),
+            ("   verdict", verdict(met)),
+        ]
+
+    # 5: memory, a large store in its own process.
+    big = generate(args.import_rows, work)
+    with Sandbox(UNLIMITED, seed_customers=args.memory_store, deadline=args.deadline) as sandbox:
+        m, seen, kinds, s = sync_import(args, sandbox, big, work, "sync-memory")
+        met = m.rss_mb < 256 and m.code == 0 and seen["creates"] == args.import_rows
+        ok &= met
+        table += [
+            (f"5. import of {args.import_rows:,} rows into a store of {args.memory_store:,}", ""),
+            ("   importer peak RSS", f"{m.rss_mb:.1f} MB (target < 256 MB)"),
+            ("   requests seen by the store", f"{seen['requests']}, created {seen['creates']}"),
+            ("   of which (tool's count)", ", ".join(f"{k} {v}" for k, v in kinds.items() if v)),
+            ("   snapshot (tool's summary)", f"{s.get('snapshot')}"),
+            ("   exit status / elapsed", f"{m.code} / {m.wall:.1f} s"),
+            ("   verdict", verdict(met)),
+        ]
+    show(f"store sync (issue 14), sandbox without rate limit, concurrency {args.concurrency}", table)
+    print(f"  {'load average at the end':<44} {os.getloadavg()[0]:.2f}")
+    return ok
+
+
 def main():
     parser = argparse.ArgumentParser(description="benchmarks of BENCHMARKS.md")
-    parser.add_argument("which", choices=["validate", "import", "rate", "memory"])
+    parser.add_argument("which", choices=["validate", "import", "rate", "memory", "sync"])
     parser.add_argument("--rows", type=int)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--tight-rows", type=int, default=600)
     parser.add_argument("--validate-rows", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--seed-store", type=int, default=90_000,
+                        help="sync: customers in the store besides the file's (benchmarks 1, 2)")
+    parser.add_argument("--changed", type=int, default=100, help="sync: rows renamed for benchmark 2")
+    parser.add_argument("--undo-seed", type=int, default=1_000,
+                        help="sync: customers in the store before the import undone (4)")
+    parser.add_argument("--memory-store", type=int, default=300_000,
+                        help="sync: customers in the store of the memory benchmark (5); the "
+                             "target's 1000000 takes about 20 minutes: raise --deadline")
     parser.add_argument("--deadline", type=float, default=400, help="seconds any one process may run")
     parser.add_argument("--work", help="folder for generated files (kept between runs)")
     args = parser.parse_args()
-    args.rows = args.rows or {"validate": 500_000, "import": 10_000, "rate": 1_200}.get(args.which)
-    for binary in (TOOL, COUNT_ROWS, BARE_POST):
+    args.rows = args.rows or {"validate": 500_000, "import": 10_000, "rate": 1_200, "sync": 10_000}.get(args.which)
+    for binary in (TOOL,) if args.which == "sync" else (TOOL, COUNT_ROWS, BARE_POST):
         if not binary.exists():
             sys.exit(f"bench: {binary} is missing: run scripts/bench-{args.which}.sh, which builds it")
     work = args.work or tempfile.mkdtemp(prefix="ecwid-import-bench-")
@@ -288,7 +468,7 @@ def main():
     print(f"machine: {os.cpu_count()} CPUs; files in {work}", file=sys.stderr)
     try:
         met = {"validate": bench_validate, "import": bench_import, "rate": bench_rate,
-               "memory": bench_memory}[args.which](args, work)
+               "memory": bench_memory, "sync": bench_sync}[args.which](args, work)
     finally:
         # Generated files are large; keep them only in a folder the user chose.
         if not args.work:
