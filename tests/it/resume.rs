@@ -322,3 +322,54 @@ async fn refused_groups_look_up_leaves_rows_to_resume() {
         "{groups:?}"
     );
 }
+
+/// Ctrl-C while the store is still being read (the snapshot, before any row is sent): exit
+/// 130, every row `not_sent` in a complete results file, nothing created; then `--resume`
+/// finishes the job, each customer once.
+#[tokio::test]
+async fn interrupt_while_reading_the_store_then_resume() {
+    let store = slow_store().await;
+    store.seed(3_000);
+    let before = store.stats();
+    let ws = workspace();
+    let args = ["--concurrency", "4", "--snapshot", "always"];
+    let mut child = ws
+        .import_process(&store.api_url(), &args)
+        .spawn()
+        .expect("spawn");
+    while store.stats().requests < before.requests + 5 {
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "the import ended before it could be stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let signal = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(signal.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert_eq!(column(&ws.results(), "status"), vec!["not_sent"; ROWS]);
+    assert_eq!(store.stats().creates, before.creates, "nothing created");
+
+    let (code, stderr) = resume(&ws, &store).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(column(&ws.results(), "status"), vec!["created"; ROWS]);
+    let mut stored: Vec<String> = store
+        .customers()
+        .into_iter()
+        .filter_map(|c| c.customer.email)
+        .filter(|email| !email.starts_with("seeded-"))
+        .collect();
+    stored.sort();
+    let mut expected = emails();
+    expected.sort();
+    assert!(stored == expected, "each row's customer once");
+    assert_eq!(store.stats().duplicate_creates, 0);
+}
