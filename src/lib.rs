@@ -94,9 +94,9 @@ async fn import_into_sandbox(
         store.api_url()
     );
     let mut args = args.clone();
-    args.store.store_id = Some(store.store_id());
-    args.store.api_url = store.api_url();
-    args.store.token_file = None;
+    args.store.connection.store_id = Some(store.store_id());
+    args.store.connection.api_url = store.api_url();
+    args.store.connection.token_file = None;
     // The store is gone with the run: nothing could be resumed, so no journal is kept.
     let config = args
         .config(progress, Some(store.token().to_string()))

@@ -1,9 +1,7 @@
 //! The command line: clap's raw arguments, turned once into a checked [`Config`]. Only `lib.rs`
 //! sees these arguments; the stages below it take the [`Config`].
 
-use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 mod help;
 mod store;
@@ -12,7 +10,6 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
 use crate::config::Config;
-use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
@@ -26,7 +23,7 @@ use crate::undo::log as undo_log;
 use help::{
     IMPORT_AFTER_HELP, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP, UNDO_AFTER_HELP, VALIDATE_OUTPUT_HELP,
 };
-pub use store::{PlanArgs, StoreArgs};
+pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
 pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
 /// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
@@ -197,60 +194,23 @@ pub struct UndoArgs {
     /// would_restore)
     #[arg(long)]
     pub(crate) yes: bool,
-    /// Ecwid store ID
-    #[arg(
-        long,
-        env = "ECWID_STORE_ID",
-        hide_env_values = true,
-        value_name = "ID"
-    )]
-    pub(crate) store_id: Option<u64>,
-    /// Read the access token from this file (else from ECWID_TOKEN)
-    #[arg(long, value_name = "PATH")]
-    pub(crate) token_file: Option<PathBuf>,
-    /// API base; requests go to {api-url}/{store-id}/...
-    #[arg(
-        long,
-        env = "ECWID_API_URL",
-        hide_env_values = true,
-        default_value = DEFAULT_API_URL,
-        value_name = "URL"
-    )]
-    pub(crate) api_url: String,
-    /// Requests per minute: no 60-second window holds more
-    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
-    pub(crate) rate: u32,
-    /// Requests in flight at most
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub(crate) concurrency: u32,
-    /// Retries of one write after a 5xx, a timeout or a lost connection
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub(crate) max_retries: u32,
-    /// Per-request timeout in seconds
-    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
-    pub(crate) timeout: f64,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 impl UndoArgs {
     /// The settings of an undo; `env_token` is `ECWID_TOKEN`.
     pub(crate) fn config(&self, env_token: Option<String>) -> Result<UndoConfig, Error> {
-        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
-        let token = read_token(self.token_file.as_deref(), env_token)?;
+        let connection = self.connection.connection(env_token)?;
         Ok(UndoConfig {
             log: undo_log::path_for(&self.results),
             output: beside(&self.results, "undo-results.csv"),
             results: self.results.clone(),
             yes: self.yes,
-            client: ClientConfig {
-                api_url: self.api_url.clone(),
-                store_id,
-                token,
-                timeout: Duration::from_secs_f64(self.timeout),
-                max_connections: self.concurrency as usize,
-            },
-            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
-            concurrency: self.concurrency as usize,
-            max_retries: self.max_retries,
+            client: connection.client,
+            rate: connection.rate,
+            concurrency: connection.concurrency,
+            max_retries: connection.max_retries,
         })
     }
 }

@@ -13,11 +13,11 @@ use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
 
-/// The store and sending options `import` and `plan` share: a plan reads the store as the
-/// import that follows it would, and decides alike.
+/// Where the store is and how fast to talk to it: the options every command that sends
+/// requests shares (`import`, `plan`, `undo`).
 #[derive(Debug, Clone, Args)]
-pub struct StoreArgs {
-    /// Ecwid store ID (required unless --dry-run)
+pub struct ConnectionArgs {
+    /// Ecwid store ID
     #[arg(
         long,
         env = "ECWID_STORE_ID",
@@ -43,12 +43,49 @@ pub struct StoreArgs {
     /// Requests in flight at most
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub(crate) concurrency: u32,
-    /// Retries of one row after a 5xx, a timeout or a lost connection
+    /// Retries of one row (of `undo`: one customer) after a 5xx, a timeout or a lost connection
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub(crate) max_retries: u32,
     /// Per-request timeout in seconds
     #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
     pub(crate) timeout: f64,
+}
+
+impl ConnectionArgs {
+    /// The client's settings and the sending's pace; `env_token` is `ECWID_TOKEN`, used when
+    /// no token file is given.
+    pub(crate) fn connection(&self, env_token: Option<String>) -> Result<Connection, Error> {
+        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
+        let token = read_token(self.token_file.as_deref(), env_token)?;
+        Ok(Connection {
+            client: ClientConfig {
+                api_url: self.api_url.clone(),
+                store_id,
+                token,
+                timeout: Duration::from_secs_f64(self.timeout),
+                max_connections: self.concurrency as usize,
+            },
+            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
+            concurrency: self.concurrency as usize,
+            max_retries: self.max_retries,
+        })
+    }
+}
+
+/// The checked [`ConnectionArgs`].
+pub(crate) struct Connection {
+    pub(crate) client: ClientConfig,
+    pub(crate) rate: NonZeroU32,
+    pub(crate) concurrency: usize,
+    pub(crate) max_retries: u32,
+}
+
+/// The store and sending options `import` and `plan` share: a plan reads the store as the
+/// import that follows it would, and decides alike.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
     /// When the email already exists in the store: leave the customer alone (status exists),
     /// send only the fields the row changes (updated, or unchanged when none), or fail the row
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
@@ -98,19 +135,12 @@ impl StoreArgs {
         resume: bool,
         batch_size: Option<usize>,
     ) -> Result<SendConfig, Error> {
-        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
-        let token = read_token(self.token_file.as_deref(), env_token)?;
+        let connection = self.connection.connection(env_token)?;
         Ok(SendConfig {
-            client: ClientConfig {
-                api_url: self.api_url.clone(),
-                store_id,
-                token,
-                timeout: Duration::from_secs_f64(self.timeout),
-                max_connections: self.concurrency as usize,
-            },
-            rate: NonZeroU32::new(self.rate).unwrap_or(NonZeroU32::MIN),
-            concurrency: self.concurrency as usize,
-            max_retries: self.max_retries,
+            client: connection.client,
+            rate: connection.rate,
+            concurrency: connection.concurrency,
+            max_retries: connection.max_retries,
             on_existing: self.on_existing,
             snapshot: self.snapshot,
             resume,
