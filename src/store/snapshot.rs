@@ -165,6 +165,10 @@ pub(crate) async fn choose(
         .send(Kind::List, &mut tries, || client.store_size())
         .await?;
     let pages = pages_for(size);
+    if size == 0 {
+        tracing::info!("the store has no customers yet: nothing to read first");
+        return Ok(Some(size));
+    }
     if mode == SnapshotMode::Always || cheap_enough(pages, file.rows) {
         tracing::info!(
             "reading the store first: {} customers in {pages} requests, for {} rows",
