@@ -2,13 +2,11 @@
 //! would, writes `<stem>.plan.csv` with what each row would become, sends no write, and agrees
 //! row by row with the import that follows it.
 
-use clap::Parser;
-use ecwid_import::cli::Cli;
 use ecwid_import::sandbox::Sandbox;
 use serde_json::Value;
 
 use crate::e2e::{start, store_args};
-use crate::support::{Workspace, column, emails_csv, read_csv};
+use crate::support::{Workspace, column, emails_csv, read_csv, run_in_process};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
 
@@ -34,11 +32,7 @@ async fn plan(ws: &Workspace, api_url: &str, extra: &[&str]) -> (i32, Value) {
     .map(|s| s.to_string())
     .collect();
     args.extend(FAST.iter().chain(extra).map(|s| s.to_string()));
-    let cli = Cli::try_parse_from(args).expect("valid command line");
-    let code = match ecwid_import::run(cli, None).await {
-        Ok(status) => status.code(),
-        Err(e) => e.exit_status().code(),
-    };
+    let code = run_in_process(args).await;
     let json = std::fs::read_to_string(&summary)
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())

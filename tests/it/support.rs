@@ -58,11 +58,7 @@ impl Workspace {
         .map(|s| s.to_string())
         .collect();
         args.extend(extra.iter().map(|s| s.to_string()));
-        let cli = Cli::try_parse_from(args).expect("valid command line");
-        match ecwid_import::run(cli, None).await {
-            Ok(status) => status.code(),
-            Err(e) => e.exit_status().code(),
-        }
+        run_in_process(args).await
     }
 
     /// `ecwid-import import <input> --store-id 1003 --api-url <api> --rate 60000 -q <extra>` as a
@@ -92,6 +88,16 @@ impl Workspace {
 
     pub fn results(&self) -> Vec<HashMap<String, String>> {
         read_csv(&self.output())
+    }
+}
+
+/// A command line run in-process through the library's `run`, as `main` would run it; the
+/// exit status.
+pub async fn run_in_process(args: Vec<String>) -> i32 {
+    let cli = Cli::try_parse_from(args).expect("valid command line");
+    match ecwid_import::run(cli, None).await {
+        Ok(status) => status.code(),
+        Err(e) => e.exit_status().code(),
     }
 }
 

@@ -5,15 +5,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
-use ecwid_import::cli::Cli;
 use ecwid_import::lock::OutputLock;
 use ecwid_import::sandbox::{Sandbox, SandboxArgs, StoredCustomer};
 use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
 use crate::resume::{interrupt, wait_for_creates};
-use crate::support::{TOKEN, Workspace, column, emails_csv, read_csv};
+use crate::support::{TOKEN, Workspace, column, emails_csv, read_csv, run_in_process};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
 
@@ -44,11 +42,7 @@ async fn undo(ws: &Workspace, api_url: &str, extra: &[&str]) -> i32 {
     .map(|s| s.to_string())
     .collect();
     args.extend(extra.iter().map(|s| s.to_string()));
-    let cli = Cli::try_parse_from(args).expect("valid command line");
-    match ecwid_import::run(cli, None).await {
-        Ok(status) => status.code(),
-        Err(e) => e.exit_status().code(),
-    }
+    run_in_process(args).await
 }
 
 fn undo_results(ws: &Workspace) -> Vec<HashMap<String, String>> {
