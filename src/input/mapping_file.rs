@@ -42,6 +42,39 @@ pub(crate) enum Source {
     },
     /// The same value for every row.
     Value(String),
+    /// A column of codes or names of a country or state (`code_or_name = true`): a code goes
+    /// to the code field, a name to the name field (a country name known to the country table
+    /// as its code).
+    CodeOrName(String),
+}
+
+impl Mapped {
+    /// The fields it fills: both the code and the name for a `code_or_name` column.
+    pub(crate) fn fields(&self) -> Vec<Field> {
+        match (&self.source, code_and_name(&self.field)) {
+            (Source::CodeOrName(_), Some((code, name))) => vec![code, name],
+            _ => vec![self.field.clone()],
+        }
+    }
+}
+
+/// The code and name fields of a country or state field of an address.
+pub(crate) fn code_and_name(field: &Field) -> Option<(Field, Field)> {
+    use crate::customer::fields::AddressField as A;
+    let pair = |a: A| match a {
+        A::CountryCode | A::CountryName => Some((A::CountryCode, A::CountryName)),
+        A::StateOrProvinceCode | A::StateOrProvinceName => {
+            Some((A::StateOrProvinceCode, A::StateOrProvinceName))
+        }
+        _ => None,
+    };
+    match field {
+        Field::Billing(a) => pair(*a).map(|(c, n)| (Field::Billing(c), Field::Billing(n))),
+        Field::Shipping(i, a) => {
+            pair(*a).map(|(c, n)| (Field::Shipping(*i, c), Field::Shipping(*i, n)))
+        }
+        _ => None,
+    }
 }
 
 /// What is wrong with a mapping file.
@@ -63,8 +96,9 @@ pub enum MappingError {
 }
 
 const FIELD_FORMS: &str = "give a column name (\"E-mail\"), several columns joined \
-    ({ columns = [\"First\", \"Last\"], separator = \" \" }) or one value for every row \
-    ({ value = \"DE\" })";
+    ({ columns = [\"First\", \"Last\"], separator = \" \" }), one value for every row \
+    ({ value = \"DE\" }) or, for a country or state, a column of codes or names \
+    ({ column = \"Country\", code_or_name = true })";
 
 impl MappingFile {
     /// Reads and checks the file at `path`.
@@ -166,7 +200,24 @@ fn mapped_fields(
                     .into(),
             )
         })?;
-        if let Some(earlier) = mapped.iter().find(|m| m.field == field) {
+        let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
+        if matches!(source, Source::CodeOrName(_)) && code_and_name(&field).is_none() {
+            return Err(key_error(
+                &key_at,
+                "code_or_name is for a country or state field (billingPerson.countryCode, \
+                 shippingAddresses.0.stateOrProvinceCode, ...)"
+                    .into(),
+            ));
+        }
+        let entry = Mapped {
+            key: key.clone(),
+            field: field.clone(),
+            source,
+        };
+        if let Some(earlier) = mapped
+            .iter()
+            .find(|m| m.fields().iter().any(|f| entry.fields().contains(f)))
+        {
             return Err(key_error(
                 &key_at,
                 format!(
@@ -175,23 +226,18 @@ fn mapped_fields(
                 ),
             ));
         }
-        let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
-        if field == Field::Email && matches!(source, Source::Value(_)) {
+        if field == Field::Email && matches!(entry.source, Source::Value(_)) {
             return Err(key_error(
                 &key_at,
                 "the email must come from a column: every customer has their own".into(),
             ));
         }
-        mapped.push(Mapped {
-            key: key.clone(),
-            field,
-            source,
-        });
+        mapped.push(entry);
     }
     Ok(mapped)
 }
 
-const SOURCE_KEYS: [&str; 4] = ["column", "columns", "separator", "value"];
+const SOURCE_KEYS: [&str; 5] = ["column", "columns", "separator", "value", "code_or_name"];
 
 /// The fields of `[fields]` by their whole path: TOML reads an unquoted
 /// `billingPerson.name = ...` as a nested table, and users should not have to quote keys.
@@ -225,6 +271,7 @@ fn source(value: &toml::Value) -> Result<Source, String> {
     let mut column_list = None;
     let mut separator = None;
     let mut constant = None;
+    let mut code_or_name = false;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("column", toml::Value::String(c)) => column_list = Some(vec![c.clone()]),
@@ -240,11 +287,24 @@ fn source(value: &toml::Value) -> Result<Source, String> {
             ("value", toml::Value::String(s)) => constant = Some(s.clone()),
             ("value", toml::Value::Boolean(b)) => constant = Some(b.to_string()),
             ("value", toml::Value::Integer(n)) => constant = Some(n.to_string()),
+            ("code_or_name", toml::Value::Boolean(b)) => code_or_name = *b,
             (k, _) if SOURCE_KEYS.contains(&k) => {
                 return Err(format!("{key} has the wrong kind of value: {FIELD_FORMS}"));
             }
             _ => return Err(format!("unknown setting {key:?}: {FIELD_FORMS}")),
         }
+    }
+    if code_or_name {
+        return match (column_list.as_deref(), constant, separator) {
+            (Some([column]), None, None) if !column.trim().is_empty() => {
+                Ok(Source::CodeOrName(column.clone()))
+            }
+            _ => Err(
+                "code_or_name takes one column: { column = \"Country\", code_or_name = \
+                      true }"
+                    .into(),
+            ),
+        };
     }
     match (column_list, constant) {
         (Some(_), Some(_)) => Err("give either columns or a value, not both".into()),

@@ -6,5 +6,6 @@
 pub(crate) mod formulas;
 pub mod mapping;
 pub mod mapping_file;
+pub(crate) mod matcher;
 pub mod presets;
 pub mod reader;

@@ -63,9 +63,17 @@ impl fmt::Display for Preset {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
     Field(Field),
-    /// A country given either as a code (`DE`) or a name (`Germany`): a two-letter value is
-    /// the code, anything else the name. WooCommerce Analytics writes either.
+    /// A country given either as a code (`DE`) or a name (`Germany`, `Deutschland`, `USA`):
+    /// a name of the country table (`data/countries.toml`) is sent as its code, another
+    /// two-letter value as a code, anything else as the name. WooCommerce Analytics writes
+    /// either, and so do files matched by meaning.
     Country {
+        code: Field,
+        name: Field,
+    },
+    /// A state, province or region given either as a code (`NY`, `SP`, `NSW`) or a name
+    /// (`Bavaria`): two or three letters or digits are the code, anything else the name.
+    State {
         code: Field,
         name: Field,
     },
@@ -80,7 +88,9 @@ impl Target {
     pub(crate) fn fields(&self) -> Vec<Field> {
         match self {
             Target::Field(f) => vec![f.clone()],
-            Target::Country { code, name } => vec![code.clone(), name.clone()],
+            Target::Country { code, name } | Target::State { code, name } => {
+                vec![code.clone(), name.clone()]
+            }
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
         }
     }

@@ -10,7 +10,8 @@ use csv::ByteRecord;
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
-use crate::input::mapping_file::{MappingFile, Source};
+use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
+use crate::input::matcher::{self, LeftOut};
 use crate::input::presets::{self, Preset, Target};
 
 /// Why the header cannot be used.
@@ -68,11 +69,36 @@ pub struct Choice {
     pub(crate) reason: String,
     /// The fields the mapping file sets, as it names them.
     pub(crate) mapped: Vec<String>,
+    /// What the columns of a file that is no known export fill, canonical names and columns
+    /// matched by meaning alike, in the mapping file's model (empty with a preset).
+    pub(crate) model: Vec<Mapped>,
+    /// The choices of the matcher, one line each (empty when it matched nothing).
+    pub(crate) matched: Vec<String>,
+    /// Columns the matcher recognised and left out, and why.
+    pub(crate) left_out: Vec<LeftOut>,
+}
+
+impl Choice {
+    /// Whether columns were matched by meaning (synonyms), not only by their canonical names.
+    pub fn matched_by_meaning(&self) -> bool {
+        !self.matched.is_empty()
+    }
 }
 
 impl fmt::Display for Choice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "preset {} ({})", self.preset, self.reason)?;
+        if !self.matched.is_empty() {
+            write!(f, "; matched by meaning: {}", self.matched.join(", "))?;
+        }
+        if !self.left_out.is_empty() {
+            let left: Vec<String> = self
+                .left_out
+                .iter()
+                .map(|l| format!("{:?} ({})", l.column, l.why))
+                .collect();
+            write!(f, "; left out: {}", left.join(", "))?;
+        }
         if !self.mapped.is_empty() {
             write!(f, "; from the mapping file: {}", self.mapped.join(", "))?;
         }
@@ -106,10 +132,18 @@ impl ColumnMap {
             Preset::Ecwid => canonical_rules(&names)?,
             other => preset_rules(other, &names),
         };
+        let mut model = Vec::new();
+        let mut matched = matcher::Matched::default();
+        if preset == Preset::Ecwid && layout.preset.is_none() {
+            model = canonical_model(&rules, &names);
+            matched = match_by_meaning(&mut rules, &names);
+            model.retain(|m| !matches!(&m.source, Source::Columns { columns, .. } if matched.gives_way.is_some_and(|i| columns[0] == names[i])));
+            model.extend(matched.fields.iter().cloned());
+        }
         let mut mapped = Vec::new();
         if let Some(mapping) = &layout.mapping {
-            let own = mapping_rules(mapping, &names)?;
-            let named: Vec<Field> = mapping.fields.iter().map(|m| m.field.clone()).collect();
+            let own = mapped_rules(&mapping.fields, &mapping.path.display().to_string(), &names)?;
+            let named: Vec<Field> = mapping.fields.iter().flat_map(Mapped::fields).collect();
             rules.retain(|r| !r.target.fields().iter().any(|f| named.contains(f)));
             rules.extend(own);
             mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
@@ -148,6 +182,9 @@ impl ColumnMap {
             preset,
             reason,
             mapped,
+            model,
+            matched: matched.choices,
+            left_out: matched.left_out,
         };
         let contact_constants = rules
             .iter()
@@ -305,12 +342,79 @@ fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
     rules
 }
 
-/// The mapping file's fields; each of its columns must be in the header.
-fn mapping_rules(mapping: &MappingFile, names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+/// The canonical columns' rules as mapping-file fields, for `template --mapping --from`.
+fn canonical_model(rules: &[Rule], names: &[String]) -> Vec<Mapped> {
+    rules
+        .iter()
+        .filter_map(|r| match (&r.target, &r.fill) {
+            (Target::Field(field), Fill::Column(i)) => Some(Mapped {
+                key: field.to_string(),
+                field: field.clone(),
+                source: Source::Columns {
+                    columns: vec![names[*i].clone()],
+                    separator: " ".into(),
+                },
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The columns the canonical names leave, matched by meaning: their rules are added to
+/// `rules`, and the canonical `name` gives way to a first-name column.
+fn match_by_meaning(rules: &mut Vec<Rule>, names: &[String]) -> matcher::Matched {
+    let claimed: Vec<(usize, Field)> = rules
+        .iter()
+        .filter_map(|r| match (&r.target, &r.fill) {
+            (Target::Field(f), Fill::Column(i)) => Some((*i, f.clone())),
+            _ => None,
+        })
+        .collect();
+    let name_alias = claimed
+        .iter()
+        .find(|(i, _)| presets::same_name(&names[*i], "name"))
+        .map(|(i, _)| *i);
+    let matched = matcher::match_columns(names, &claimed, name_alias);
+    if let Some(alias) = matched.gives_way {
+        rules.retain(|r| !matches!(r.fill, Fill::Column(i) if i == alias));
+    }
+    // The matcher names only columns of the header: this cannot fail.
+    if let Ok(own) = mapped_rules(&matched.fields, "", names) {
+        rules.extend(own);
+    }
+    matched
+}
+
+/// A mapping's fields (of the file `file`, or of the matcher); each of its columns must be in
+/// the header.
+fn mapped_rules(fields: &[Mapped], file: &str, names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+    let position = |key: &str, column: &str| {
+        names
+            .iter()
+            .position(|n| presets::same_name(n, column))
+            .ok_or_else(|| HeaderError::UnknownColumn {
+                file: file.to_string(),
+                key: format!("fields.{key}"),
+                column: column.to_string(),
+                found: found(names),
+            })
+    };
     let mut rules = Vec::new();
-    for mapped in &mapping.fields {
+    for mapped in fields {
         let target = Target::Field(mapped.field.clone());
         let rule = match &mapped.source {
+            Source::CodeOrName(column) => {
+                let i = position(&mapped.key, column)?;
+                let Some((code, name)) = code_and_name(&mapped.field) else {
+                    continue;
+                };
+                let target = if code.to_string().ends_with("countryCode") {
+                    Target::Country { code, name }
+                } else {
+                    Target::State { code, name }
+                };
+                single(target, i, &names[i])
+            }
             Source::Value(value) => Rule {
                 target,
                 fill: Fill::Value(value.clone()),
@@ -319,15 +423,7 @@ fn mapping_rules(mapping: &MappingFile, names: &[String]) -> Result<Vec<Rule>, H
             Source::Columns { columns, separator } => {
                 let mut positions = Vec::new();
                 for column in columns {
-                    let Some(i) = names.iter().position(|n| presets::same_name(n, column)) else {
-                        return Err(HeaderError::UnknownColumn {
-                            file: mapping.path.display().to_string(),
-                            key: format!("fields.{}", mapped.key),
-                            column: column.clone(),
-                            found: found(names),
-                        });
-                    };
-                    positions.push(i);
+                    positions.push(position(&mapped.key, column)?);
                 }
                 let label: Vec<&str> = positions.iter().map(|&i| names[i].as_str()).collect();
                 Rule {

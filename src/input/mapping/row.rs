@@ -13,6 +13,7 @@ use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
 use crate::input::formulas;
+use crate::input::matcher::{country_code, is_password_hash};
 use crate::input::presets::Target;
 
 /// A row's request, with notes on what was left out of it and why.
@@ -110,10 +111,26 @@ impl ColumnMap {
             }
             let value = value(&rule.fill)?;
             match &rule.target {
+                Target::Field(Field::Password) if is_password_hash(&value) => {
+                    notes.push(format!(
+                        "{} not sent: it holds a password hash, which Ecwid would take as the \
+                         password itself; the customer can set a password with \"forgot \
+                         password\"",
+                        rule.label
+                    ));
+                }
                 Target::Field(field) => row.set(field, &rule.label, &value),
-                Target::Country { code, name } => {
-                    let is_code =
-                        value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic());
+                Target::Country { code, name } => match country_code(&value) {
+                    Some(iso) => row.set(code, &rule.label, &iso),
+                    // An unknown two letters are meant as a code: its rule says what is wrong.
+                    None if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                        row.set(code, &rule.label, &value);
+                    }
+                    None => row.set(name, &rule.label, &value),
+                },
+                Target::State { code, name } => {
+                    let is_code = (2..=3).contains(&value.len())
+                        && value.bytes().all(|b| b.is_ascii_alphanumeric());
                     row.set(if is_code { code } else { name }, &rule.label, &value);
                 }
                 Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {

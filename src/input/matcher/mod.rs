@@ -1,0 +1,432 @@
+//! Columns matched by meaning, for files that are no known export: `Vorname`, `E-Mail-Adresse`,
+//! `Code postal`, `ShipZip` are given their field through a table of synonyms
+//! (`data/synonyms.toml`), after the canonical names have taken theirs.
+//!
+//! The matcher says what it chose in the same model a mapping file has ([`Mapped`]: a field
+//! from a column, from columns joined, from a constant, or from a column of codes or names),
+//! so that `template --mapping --from FILE` prints exactly what the run would do, and the
+//! printed file read back with `--mapping` gives the same requests.
+
+mod table;
+
+use std::collections::BTreeMap;
+
+use crate::customer::fields::{AddressField as A, ContactField, Field};
+use crate::input::mapping_file::{Mapped, Source};
+use table::{Meaning, TABLE, normalise, split_number};
+pub(crate) use table::{country_code, is_password_hash};
+
+/// What the matcher made of the columns the canonical names left.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Matched {
+    /// The fields it fills, in the mapping file's model.
+    pub(crate) fields: Vec<Mapped>,
+    /// One line per choice: `"Vorname" + "Nachname" -> billingPerson.name`.
+    pub(crate) choices: Vec<String>,
+    /// Columns it recognised but does not import, and why.
+    pub(crate) left_out: Vec<LeftOut>,
+    /// The column of the canonical `name` alias, when it gives way to a first-name column.
+    pub(crate) gives_way: Option<usize>,
+}
+
+/// A column the matcher recognised and left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LeftOut {
+    pub(crate) column: String,
+    /// The field it would fill, for a commented line of `template --mapping --from`.
+    pub(crate) field: Option<Field>,
+    pub(crate) why: String,
+}
+
+/// One recognised column.
+#[derive(Debug, Clone)]
+struct Candidate {
+    column: usize,
+    meaning: Meaning,
+    /// `None` for the billing address (and the customer), else a shipping address.
+    address: Option<usize>,
+    /// Lower is better: a column named without a block prefix, earlier in the synonym list,
+    /// with a lower number, further left.
+    rank: (bool, usize, u32, usize),
+    number: Option<u32>,
+}
+
+/// Matches the columns that `claimed` (the canonical columns, by position, with their field)
+/// leaves. `name_alias` is the column of the canonical `name`, which gives way to a
+/// first-name column.
+pub(crate) fn match_columns(
+    names: &[String],
+    claimed: &[(usize, Field)],
+    name_alias: Option<usize>,
+) -> Matched {
+    let mut candidates: Vec<Candidate> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !claimed.iter().any(|(c, _)| c == i))
+        .filter_map(|(i, name)| recognise(i, name))
+        .collect();
+    candidates.sort_by_key(|c| c.rank);
+    let mut m = Matcher {
+        names,
+        claimed: claimed.iter().map(|(_, f)| f.clone()).collect(),
+        out: Matched::default(),
+        next_contact: claimed
+            .iter()
+            .filter_map(|(_, f)| match f {
+                Field::Contact(n, _) => Some(n + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0),
+    };
+    let has_first = |address: Option<usize>| {
+        candidates
+            .iter()
+            .any(|c| c.meaning == Meaning::FirstName && c.address == address)
+    };
+    if let Some(alias) = name_alias
+        && has_first(None)
+    {
+        m.out.gives_way = Some(alias);
+        m.claimed.retain(|f| *f != Field::Billing(A::Name));
+        candidates.push(Candidate {
+            column: alias,
+            meaning: Meaning::FullName,
+            address: None,
+            rank: (false, usize::MAX, 0, alias),
+            number: None,
+        });
+    }
+    let mut addresses: Vec<Option<usize>> = candidates
+        .iter()
+        .filter(|c| c.meaning.is_address())
+        .map(|c| c.address)
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    let mut extra_phones = Vec::new();
+    for address in addresses {
+        let of = |meaning: Meaning| -> Vec<&Candidate> {
+            candidates
+                .iter()
+                .filter(|c| c.meaning == meaning && c.address == address)
+                .collect()
+        };
+        let field = |a: A| match address {
+            None => Field::Billing(a),
+            Some(i) => Field::Shipping(i, a),
+        };
+        m.name(&of, field(A::Name));
+        m.street(
+            of(Meaning::Street),
+            of(Meaning::StreetExtra),
+            field(A::Street),
+        );
+        m.best(of(Meaning::Company), field(A::CompanyName));
+        m.best(of(Meaning::City), field(A::City));
+        m.best(of(Meaning::PostalCode), field(A::PostalCode));
+        m.code_or_name(of(Meaning::State), field(A::StateOrProvinceCode));
+        m.code_or_name(of(Meaning::Country), field(A::CountryCode));
+        let phones = of(Meaning::Phone);
+        let phone = field(A::Phone);
+        match phones.split_first() {
+            Some((first, rest)) if !m.claimed.contains(&phone) => {
+                m.one(first.column, phone);
+                extra_phones.extend(rest.iter().map(|c| c.column));
+            }
+            _ => extra_phones.extend(phones.iter().map(|c| c.column)),
+        }
+    }
+    let top = |meaning: Meaning| -> Vec<&Candidate> {
+        candidates
+            .iter()
+            .filter(|c| c.meaning == meaning && c.address.is_none())
+            .collect()
+    };
+    let emails = top(Meaning::Email);
+    let mut extra_emails: Vec<usize> = emails.iter().map(|c| c.column).collect();
+    if !m.claimed.contains(&Field::Email) && !extra_emails.is_empty() {
+        m.one(extra_emails.remove(0), Field::Email);
+    }
+    for column in extra_emails {
+        m.contact(column, "EMAIL");
+    }
+    for column in extra_phones {
+        m.contact(column, "PHONE");
+    }
+    m.best(top(Meaning::Notes), Field::PrivateAdminNotes);
+    m.best(top(Meaning::Language), Field::Lang);
+    m.best(top(Meaning::TaxId), Field::TaxId);
+    m.best(top(Meaning::FiscalCode), Field::FiscalCode);
+    m.best(top(Meaning::AcceptsMarketing), Field::AcceptMarketing);
+    for c in &candidates {
+        if c.meaning == Meaning::Password {
+            m.leave(
+                c.column,
+                None,
+                "a password or its hash: never matched by meaning",
+            );
+        } else if !c.meaning.is_address() && c.address.is_some() {
+            m.leave(c.column, None, "a shipping column of no address field");
+        }
+    }
+    m.out
+}
+
+struct Matcher<'n> {
+    names: &'n [String],
+    /// Fields already filled: by canonical columns, then by the matcher's choices.
+    claimed: Vec<Field>,
+    out: Matched,
+    next_contact: usize,
+}
+
+impl Matcher<'_> {
+    fn quoted(&self, columns: &[usize]) -> String {
+        let quoted: Vec<String> = columns
+            .iter()
+            .map(|&i| format!("{:?}", self.names[i]))
+            .collect();
+        quoted.join(" + ")
+    }
+
+    fn push(&mut self, field: Field, columns: &[usize], source: Source, how: &str) {
+        self.out
+            .choices
+            .push(format!("{} -> {field}{how}", self.quoted(columns)));
+        self.claimed.push(field.clone());
+        self.out.fields.push(Mapped {
+            key: field.to_string(),
+            field,
+            source,
+        });
+    }
+
+    fn columns(&self, columns: &[usize], separator: &str) -> Source {
+        Source::Columns {
+            columns: columns.iter().map(|&i| self.names[i].clone()).collect(),
+            separator: separator.to_string(),
+        }
+    }
+
+    fn one(&mut self, column: usize, field: Field) {
+        let source = self.columns(&[column], " ");
+        self.push(field, &[column], source, "");
+    }
+
+    fn leave(&mut self, column: usize, field: Option<Field>, why: &str) {
+        self.out.left_out.push(LeftOut {
+            column: self.names[column].clone(),
+            field,
+            why: why.to_string(),
+        });
+    }
+
+    /// The best-ranked column fills `field`; the others are left out, naming it.
+    fn best(&mut self, candidates: Vec<&Candidate>, field: Field) {
+        let Some((first, rest)) = candidates.split_first() else {
+            return;
+        };
+        if self.claimed.contains(&field) {
+            for c in candidates {
+                self.leave(c.column, Some(field.clone()), "the field is filled already");
+            }
+            return;
+        }
+        self.one(first.column, field.clone());
+        let why = format!("{field} comes from {:?}", self.names[first.column]);
+        for c in rest {
+            self.leave(c.column, Some(field.clone()), &why);
+        }
+    }
+
+    /// A state or country column: a code goes to the code field, anything else (a country
+    /// name first looked up in the country table) to the name field.
+    fn code_or_name(&mut self, candidates: Vec<&Candidate>, code: Field) {
+        let name = match &code {
+            Field::Billing(A::CountryCode) => Field::Billing(A::CountryName),
+            Field::Shipping(i, A::CountryCode) => Field::Shipping(*i, A::CountryName),
+            Field::Billing(_) => Field::Billing(A::StateOrProvinceName),
+            Field::Shipping(i, _) => Field::Shipping(*i, A::StateOrProvinceName),
+            _ => return,
+        };
+        let Some((first, rest)) = candidates.split_first() else {
+            return;
+        };
+        if self.claimed.contains(&code) || self.claimed.contains(&name) {
+            return self.best(candidates, code);
+        }
+        let column = first.column;
+        let how = if matches!(
+            code,
+            Field::Billing(A::CountryCode) | Field::Shipping(_, A::CountryCode)
+        ) {
+            format!(" (a name such as Germany as its code; else {name})")
+        } else {
+            format!(" (a short code such as NY; else {name})")
+        };
+        self.push(
+            code.clone(),
+            &[column],
+            Source::CodeOrName(self.names[column].clone()),
+            &how,
+        );
+        self.claimed.push(name);
+        let why = format!("{code} comes from {:?}", self.names[column]);
+        for c in rest {
+            self.leave(c.column, Some(code.clone()), &why);
+        }
+    }
+
+    /// First, middle and last name joined by spaces; where there is a first name and no last
+    /// name, `Name`/`Nom`/`Naam` is the last name. Else the full name.
+    fn name<'c>(&mut self, of: &impl Fn(Meaning) -> Vec<&'c Candidate>, field: Field) {
+        let firsts = of(Meaning::FirstName);
+        let mut fulls = of(Meaning::FullName);
+        let mut lasts = of(Meaning::LastName);
+        if !firsts.is_empty() && lasts.is_empty() {
+            let beside = fulls.iter().position(|c| {
+                TABLE
+                    .last_name_beside_first
+                    .contains(&normalise(&self.names[c.column]))
+            });
+            if let Some(i) = beside {
+                lasts.push(fulls.remove(i));
+            }
+        }
+        let parts: Vec<&Candidate> = [
+            firsts.first(),
+            of(Meaning::MiddleName).first(),
+            lasts.first(),
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+        if parts.is_empty() || self.claimed.contains(&field) {
+            return self.best(fulls, field);
+        }
+        let columns: Vec<usize> = parts.iter().map(|c| c.column).collect();
+        let source = self.columns(&columns, " ");
+        self.push(field.clone(), &columns, source, "");
+        let why = format!("{field} comes from {}", self.quoted(&columns));
+        let unused = firsts.iter().skip(1).chain(lasts.iter().skip(1));
+        let unused: Vec<usize> = unused.chain(&fulls).map(|c| c.column).collect();
+        for column in unused {
+            self.leave(column, Some(field.clone()), &why);
+        }
+    }
+
+    /// Address lines by their number (`Address 1`, `Address 2`; a second-line name is line
+    /// 2), the best-ranked column of each line, joined by line breaks.
+    fn street(&mut self, streets: Vec<&Candidate>, extras: Vec<&Candidate>, field: Field) {
+        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut losers = Vec::new();
+        for c in streets.iter().chain(&extras) {
+            let default = if c.meaning == Meaning::StreetExtra {
+                2
+            } else {
+                1
+            };
+            let line = c.number.unwrap_or(default);
+            match lines.get(&line) {
+                None => {
+                    lines.insert(line, c.column);
+                }
+                Some(_) => losers.push(c.column),
+            }
+        }
+        if lines.is_empty() {
+            return;
+        }
+        if self.claimed.contains(&field) {
+            for c in streets.iter().chain(&extras) {
+                self.leave(c.column, Some(field.clone()), "the field is filled already");
+            }
+            return;
+        }
+        let columns: Vec<usize> = lines.into_values().collect();
+        let source = self.columns(&columns, "\n");
+        let how = if columns.len() > 1 {
+            " (a line break between)"
+        } else {
+            ""
+        };
+        self.push(field.clone(), &columns, source, how);
+        let why = format!("{field} comes from {}", self.quoted(&columns));
+        for column in losers {
+            self.leave(column, Some(field.clone()), &why);
+        }
+    }
+
+    /// A further phone or email: the next contact of that type.
+    fn contact(&mut self, column: usize, kind: &str) {
+        let n = self.next_contact;
+        self.next_contact += 1;
+        let contact = Field::Contact(n, ContactField::Contact);
+        let source = self.columns(&[column], " ");
+        self.push(contact, &[column], source, &format!(" ({kind})"));
+        let kind_field = Field::Contact(n, ContactField::Type);
+        self.claimed.push(kind_field.clone());
+        self.out.fields.push(Mapped {
+            key: kind_field.to_string(),
+            field: kind_field,
+            source: Source::Value(kind.to_string()),
+        });
+    }
+}
+
+/// The meaning of one column name, with the address it belongs to, if the table has it.
+fn recognise(column: usize, name: &str) -> Option<Candidate> {
+    let compact = normalise(name);
+    let candidate = |meaning, address, prefixed, rank, number: Option<u32>| Candidate {
+        column,
+        meaning,
+        address,
+        rank: (prefixed, rank, number.unwrap_or(0), column),
+        number,
+    };
+    let lookup = |rest: &str| {
+        let (base, number) = split_number(rest);
+        TABLE
+            .get(&base)
+            .map(|(meaning, rank)| (meaning, rank, number))
+    };
+    if let Some((meaning, rank, number)) = lookup(&compact) {
+        return Some(candidate(meaning, None, false, rank, number));
+    }
+    // `Address_1 City`, `Address_2 Street Line 1`: numbered blocks.
+    for prefix in &TABLE.numbered {
+        let Some(rest) = compact.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (block, rest) = rest.split_at(digits);
+        if let (Ok(block), Some((meaning, rank, number))) = (block.parse::<usize>(), lookup(rest))
+            && meaning.is_address()
+        {
+            let address = block.checked_sub(2);
+            return Some(candidate(meaning, address, true, rank, number));
+        }
+    }
+    let blocks = [(None, &TABLE.billing), (Some(0), &TABLE.shipping)];
+    for (address, (prefixes, suffixes)) in blocks {
+        let rests = prefixes
+            .iter()
+            .filter_map(|p| compact.strip_prefix(p.as_str()))
+            .chain(
+                suffixes
+                    .iter()
+                    .filter_map(|s| compact.strip_suffix(s.as_str())),
+            );
+        for rest in rests.filter(|r| !r.is_empty()) {
+            if let Some((meaning, rank, number)) = lookup(rest) {
+                return Some(candidate(meaning, address, true, rank, number));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

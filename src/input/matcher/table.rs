@@ -1,0 +1,346 @@
+//! The synonym and country tables of `data/`, read once, and the one normalisation that both
+//! column names and country names go through before they are compared.
+//!
+//! The tables are data, not code, so that a new spelling is one line in a TOML file; they are
+//! embedded in the binary and parsed on first use (a unit test parses them, so a mistake in
+//! them fails the tests, never a user's run).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// What a column means, as the synonym table names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Meaning {
+    Email,
+    FirstName,
+    MiddleName,
+    LastName,
+    FullName,
+    Company,
+    Street,
+    StreetExtra,
+    City,
+    State,
+    PostalCode,
+    Country,
+    Phone,
+    Notes,
+    Language,
+    TaxId,
+    FiscalCode,
+    AcceptsMarketing,
+    Password,
+}
+
+/// The keys of `[fields]` in `data/synonyms.toml`.
+const KEYS: [(&str, Meaning); 19] = [
+    ("email", Meaning::Email),
+    ("first_name", Meaning::FirstName),
+    ("middle_name", Meaning::MiddleName),
+    ("last_name", Meaning::LastName),
+    ("full_name", Meaning::FullName),
+    ("company", Meaning::Company),
+    ("street", Meaning::Street),
+    ("street_extra", Meaning::StreetExtra),
+    ("city", Meaning::City),
+    ("state", Meaning::State),
+    ("postal_code", Meaning::PostalCode),
+    ("country", Meaning::Country),
+    ("phone", Meaning::Phone),
+    ("notes", Meaning::Notes),
+    ("language", Meaning::Language),
+    ("tax_id", Meaning::TaxId),
+    ("fiscal_code", Meaning::FiscalCode),
+    ("accepts_marketing", Meaning::AcceptsMarketing),
+    ("password", Meaning::Password),
+];
+
+impl Meaning {
+    /// Whether the meaning belongs to an address (billing or shipping), not to the customer.
+    pub(crate) fn is_address(self) -> bool {
+        matches!(
+            self,
+            Meaning::FirstName
+                | Meaning::MiddleName
+                | Meaning::LastName
+                | Meaning::FullName
+                | Meaning::Company
+                | Meaning::Street
+                | Meaning::StreetExtra
+                | Meaning::City
+                | Meaning::State
+                | Meaning::PostalCode
+                | Meaning::Country
+                | Meaning::Phone
+        )
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymFile {
+    fields: HashMap<String, Vec<String>>,
+    last_name_beside_first_name: NameList,
+    blocks: Blocks,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameList {
+    names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Blocks {
+    billing: Affixes,
+    shipping: Affixes,
+    numbered: Affixes,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Affixes {
+    prefixes: Vec<String>,
+    #[serde(default)]
+    suffixes: Vec<String>,
+}
+
+/// The synonym table, normalised.
+#[derive(Debug)]
+pub(crate) struct Synonyms {
+    /// Normalised name -> its meaning and rank (its place in the meaning's list).
+    names: HashMap<String, (Meaning, usize)>,
+    pub(crate) last_name_beside_first: Vec<String>,
+    /// Normalised, longest first, so that `lieferadresse` is tried before `liefer`.
+    pub(crate) billing: (Vec<String>, Vec<String>),
+    pub(crate) shipping: (Vec<String>, Vec<String>),
+    pub(crate) numbered: Vec<String>,
+}
+
+impl Synonyms {
+    /// The meaning and rank of a normalised name without its number.
+    pub(crate) fn get(&self, name: &str) -> Option<(Meaning, usize)> {
+        self.names.get(name).copied()
+    }
+}
+
+const SYNONYMS: &str = include_str!("../../../data/synonyms.toml");
+const COUNTRIES: &str = include_str!("../../../data/countries.toml");
+
+pub(crate) static TABLE: LazyLock<Synonyms> =
+    LazyLock::new(|| parse_synonyms(SYNONYMS).expect("data/synonyms.toml is checked by tests"));
+
+static COUNTRY_NAMES: LazyLock<HashMap<String, String>> =
+    LazyLock::new(|| parse_countries(COUNTRIES).expect("data/countries.toml is checked by tests"));
+
+fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
+    let file: SynonymFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut names = HashMap::new();
+    for (key, list) in &file.fields {
+        let meaning = KEYS
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, m)| *m)
+            .ok_or_else(|| format!("unknown meaning {key:?}"))?;
+        for (rank, name) in list.iter().enumerate() {
+            let (base, _) = split_number(&normalise(name));
+            match names.get(&base) {
+                Some(&(other, _)) if other != meaning => {
+                    return Err(format!("{name:?} is a synonym of {key} and of {other:?}"));
+                }
+                Some(_) => {}
+                None => {
+                    names.insert(base, (meaning, rank));
+                }
+            }
+        }
+    }
+    let affixes = |list: &[String]| {
+        let mut list: Vec<String> = list.iter().map(|n| normalise(n)).collect();
+        list.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        list
+    };
+    let blocks = &file.blocks;
+    Ok(Synonyms {
+        names,
+        last_name_beside_first: affixes(&file.last_name_beside_first_name.names),
+        billing: (
+            affixes(&blocks.billing.prefixes),
+            affixes(&blocks.billing.suffixes),
+        ),
+        shipping: (
+            affixes(&blocks.shipping.prefixes),
+            affixes(&blocks.shipping.suffixes),
+        ),
+        numbered: affixes(&blocks.numbered.prefixes),
+    })
+}
+
+fn parse_countries(text: &str) -> Result<HashMap<String, String>, String> {
+    let table: HashMap<String, Vec<String>> = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut names = HashMap::new();
+    for (code, list) in table {
+        if !crate::customer::countries::is_assigned(&code) {
+            return Err(format!("{code} is no assigned country code"));
+        }
+        for name in list {
+            let key = normalise(&name);
+            if let Some(other) = names.insert(key, code.clone())
+                && other != code
+            {
+                return Err(format!("{name:?} is a name of {code} and of {other}"));
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// A name as it is compared: lower case, accents removed, only letters and digits kept.
+/// `E-Mail Adresse`, `e_mail_adresse` and `EMailAdresse` are all `emailadresse`.
+pub(crate) fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfkd() {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            // Accents (combining marks after NFKD), spaces and punctuation.
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A normalised name without the number at its end, and that number: `phone2` is `phone`
+/// and 2. A name that is only digits keeps them.
+pub(crate) fn split_number(name: &str) -> (String, Option<u32>) {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    if base.is_empty() || base.len() == name.len() {
+        return (name.to_string(), None);
+    }
+    (base.to_string(), name[base.len()..].parse().ok())
+}
+
+/// The ISO code of a country name or code in any language of the table, in any case: `DE`,
+/// `Deutschland`, `United States`, `USA`, `UK`. `None` when the value is no country the table
+/// or the list of codes knows.
+pub(crate) fn country_code(value: &str) -> Option<String> {
+    let key = normalise(value);
+    if let Some(code) = COUNTRY_NAMES.get(&key) {
+        return Some(code.clone());
+    }
+    let value = value.trim();
+    crate::customer::countries::is_assigned(value).then(|| value.to_ascii_uppercase())
+}
+
+/// Whether a value looks like a password hash rather than a password: the `$id$...` forms of
+/// crypt (`$P$` of WordPress, `$2y$` of bcrypt, `$argon2id$`), or a long hex digest with an
+/// optional `:salt` (Magento). Sent as a password, such a hash would become the password as
+/// typed, and lock the customer out.
+pub(crate) fn is_password_hash(value: &str) -> bool {
+    let value = value.trim();
+    if let Some(rest) = value.strip_prefix('$') {
+        let id_len = rest
+            .find('$')
+            .filter(|&n| n > 0 && rest[..n].bytes().all(|b| b.is_ascii_alphanumeric()));
+        return id_len.is_some_and(|n| rest.len() > n + 8);
+    }
+    let digest = value.split(':').next().unwrap_or_default();
+    digest.len() >= 32 && digest.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The data files parse, every meaning has synonyms, and no name (after normalising) is
+    /// claimed by two meanings or two countries.
+    #[test]
+    fn data_files_parse_without_clashes() {
+        let table = parse_synonyms(SYNONYMS).unwrap();
+        for (_, meaning) in KEYS {
+            assert!(
+                table.names.values().any(|(m, _)| *m == meaning),
+                "{meaning:?}"
+            );
+        }
+        let countries = parse_countries(COUNTRIES).unwrap();
+        assert_eq!(countries["deutschland"], "DE");
+        let clash = "[fields]\nemail = [\"Mail\"]\nphone = [\"mail\"]\n\
+                     [last_name_beside_first_name]\nnames = []\n\
+                     [blocks.billing]\nprefixes = []\n[blocks.shipping]\nprefixes = []\n\
+                     [blocks.numbered]\nprefixes = []\n";
+        assert!(parse_synonyms(clash).unwrap_err().contains("Mail"));
+        assert!(parse_countries("DE = [\"X\"]\nFR = [\"x\"]").is_err());
+    }
+
+    #[test]
+    fn names_normalise_case_accents_separators_and_camel_case() {
+        for (name, normal) in [
+            ("First Name", "firstname"),
+            ("FirstName", "firstname"),
+            ("first_name", "firstname"),
+            (" E-Mail ", "email"),
+            ("EmailAddress", "emailaddress"),
+            ("Prénom", "prenom"),
+            ("Straße", "strasse"),
+            ("USt-IdNr.", "ustidnr"),
+            ("Código postal", "codigopostal"),
+            ("Address_1", "address1"),
+        ] {
+            assert_eq!(normalise(name), normal, "{name}");
+        }
+        assert_eq!(split_number("phone1"), ("phone".into(), Some(1)));
+        assert_eq!(
+            split_number("addressline12"),
+            ("addressline".into(), Some(12))
+        );
+        assert_eq!(split_number("city"), ("city".into(), None));
+        assert_eq!(split_number("42"), ("42".into(), None));
+    }
+
+    #[test]
+    fn countries_by_name_or_code_in_any_language() {
+        for (value, code) in [
+            ("Germany", "DE"),
+            ("deutschland", "DE"),
+            ("Allemagne", "DE"),
+            ("United States", "US"),
+            ("USA", "US"),
+            ("U.S.A.", "US"),
+            ("UK", "GB"),
+            ("España", "ES"),
+            ("Países Bajos", "NL"),
+            ("de", "DE"),
+            ("Brazil", "BR"),
+        ] {
+            assert_eq!(country_code(value).as_deref(), Some(code), "{value}");
+        }
+        for value in ["Atlantis", "XX", ""] {
+            assert_eq!(country_code(value), None, "{value}");
+        }
+    }
+
+    #[test]
+    fn password_hashes_are_told_from_passwords() {
+        for hash in [
+            "$P$BZ1a9mD3bq9ccf7Qe1qSz.f4y1Hk0s/",
+            "$2y$10$abcdefghijklmnopqrstuv",
+            "$argon2id$v=19$m=65536,t=4,p=1$abc",
+            "6a9c9bfb2ba88a6ad2a64e7402df44a763e0c48cd21d7af9e7e796cd4677ee28:RF",
+            "703feeb7a8a5195cf1cc9b759ba1e113:V2h36OrOJRh56MyGHw9NF1J855eL9X4P",
+        ] {
+            assert!(is_password_hash(hash), "{hash}");
+        }
+        for password in ["secret", "$ecret$", "hunter2", "Passw0rd!", "$$", "abc123"] {
+            assert!(!is_password_hash(password), "{password}");
+        }
+    }
+}

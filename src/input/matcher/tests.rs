@@ -1,0 +1,1 @@
+//! The matcher on headers of every language it knows.
