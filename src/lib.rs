@@ -36,7 +36,10 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
     let progress = ProgressMode::detect(cli.quiet);
     let config = match &cli.command {
         Command::Template(args) if args.mapping => {
-            print!("{}", input::mapping_file::starter());
+            match &args.from {
+                Some(path) => print!("{}", mapping_starter_from(path)?),
+                None => print!("{}", input::mapping_file::starter()),
+            }
             return Ok(ExitStatus::Ok);
         }
         Command::Template(_) => {
@@ -185,6 +188,18 @@ pub fn column_reference() -> String {
         table.push_str(&format!("| `{name}` | {accepts} |\n"));
     }
     table
+}
+
+/// `template --mapping --from FILE`: the mapping the file's columns get, as a mapping file.
+fn mapping_starter_from(path: &std::path::Path) -> Result<String, Error> {
+    let input = input::reader::CsvInput::open(path, None, None).map_err(|source| Error::Input {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    input::mapping::ColumnMap::starter(input.headers(), path).map_err(|source| Error::Header {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The header line with every supported column.

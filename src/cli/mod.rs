@@ -79,7 +79,8 @@ pub enum Command {
     Validate(InputArgs),
     /// Print the header line with every supported column
     #[command(after_help = "Examples:\n  ecwid-import template > customers.csv\n  \
-                  ecwid-import template --mapping > mapping.toml")]
+                  ecwid-import template --mapping > mapping.toml\n  \
+                  ecwid-import template --mapping --from kunden.csv > kunden.toml")]
     Template(TemplateArgs),
     /// Print a shell completion script, e.g. `ecwid-import completions bash > /etc/bash_completion.d/ecwid-import`
     Completions {
@@ -150,6 +151,10 @@ pub struct TemplateArgs {
     /// Print a commented starter mapping file (for --mapping) instead of the header line
     #[arg(long)]
     pub(crate) mapping: bool,
+    /// With --mapping: the mapping this file's columns get, matched by meaning, one line per
+    /// field (columns it is unsure of as comments), to check and fix before --mapping
+    #[arg(long, value_name = "FILE", requires = "mapping")]
+    pub(crate) from: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -117,15 +117,7 @@ impl ColumnMap {
     /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
-        // A name the failed-rows file guarded as a formula is read without the guard.
-        let names: Vec<String> = headers
-            .iter()
-            .map(|h| {
-                let name = String::from_utf8_lossy(h);
-                let name = name.trim();
-                formulas::unguard(name).unwrap_or(name).trim().to_string()
-            })
-            .collect();
+        let names = header_names(headers);
         same_names(&names)?;
         let (preset, reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
@@ -135,10 +127,7 @@ impl ColumnMap {
         let mut model = Vec::new();
         let mut matched = matcher::Matched::default();
         if preset == Preset::Ecwid && layout.preset.is_none() {
-            model = canonical_model(&rules, &names);
-            matched = match_by_meaning(&mut rules, &names);
-            model.retain(|m| !matches!(&m.source, Source::Columns { columns, .. } if matched.gives_way.is_some_and(|i| columns[0] == names[i])));
-            model.extend(matched.fields.iter().cloned());
+            (model, matched) = by_meaning(&mut rules, &names);
         }
         let mut mapped = Vec::new();
         if let Some(mapping) = &layout.mapping {
@@ -218,9 +207,22 @@ impl ColumnMap {
     }
 }
 
+/// The header's column names, trimmed; a name the failed-rows file guarded as a formula is
+/// read without the guard.
+pub(super) fn header_names(headers: &ByteRecord) -> Vec<String> {
+    headers
+        .iter()
+        .map(|h| {
+            let name = String::from_utf8_lossy(h);
+            let name = name.trim();
+            formulas::unguard(name).unwrap_or(name).trim().to_string()
+        })
+        .collect()
+}
+
 /// The preset of the header, and why: the one chosen with `--preset`, else the one whose
 /// signature the header has, else canonical column names.
-fn choose_preset(chosen: Option<Preset>, names: &[String]) -> (Preset, String) {
+pub(super) fn choose_preset(chosen: Option<Preset>, names: &[String]) -> (Preset, String) {
     match chosen {
         Some(preset) => (preset, "chosen with --preset".to_string()),
         None => match presets::detect(names) {
@@ -254,7 +256,7 @@ fn used_columns(rules: &[Rule], count: usize) -> Vec<bool> {
 }
 
 /// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
-fn same_names(names: &[String]) -> Result<(), HeaderError> {
+pub(super) fn same_names(names: &[String]) -> Result<(), HeaderError> {
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
             continue;
@@ -294,7 +296,7 @@ fn single(target: Target, column: usize, label: &str) -> Rule {
 
 /// Preset `ecwid`: each column named by its field path (see [`Field::parse`]). An
 /// extra-field column without a key is refused rather than left out: the user meant a field.
-fn canonical_rules(names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+pub(super) fn canonical_rules(names: &[String]) -> Result<Vec<Rule>, HeaderError> {
     if let Some(name) = names.iter().find(|n| Field::is_extra_without_key(n)) {
         return Err(HeaderError::ExtraFieldWithoutKey {
             column: name.clone(),
@@ -358,6 +360,23 @@ fn canonical_model(rules: &[Rule], names: &[String]) -> Vec<Mapped> {
             _ => None,
         })
         .collect()
+}
+
+/// The canonical columns and, for the columns they leave, the matcher's choices: the rules
+/// are added to `rules`, and the whole as a mapping file's fields.
+pub(super) fn by_meaning(
+    rules: &mut Vec<Rule>,
+    names: &[String],
+) -> (Vec<Mapped>, matcher::Matched) {
+    let mut model = canonical_model(rules, names);
+    let matched = match_by_meaning(rules, names);
+    if let Some(alias) = matched.gives_way {
+        model.retain(
+            |m| !matches!(&m.source, Source::Columns { columns, .. } if columns[0] == names[alias]),
+        );
+    }
+    model.extend(matched.fields.iter().cloned());
+    (model, matched)
 }
 
 /// The columns the canonical names leave, matched by meaning: their rules are added to

@@ -14,6 +14,7 @@
 
 mod header;
 mod row;
+mod starter;
 
 use super::presets::Target;
 
