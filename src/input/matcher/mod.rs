@@ -395,6 +395,10 @@ fn recognise(column: usize, name: &str) -> Option<Candidate> {
     if let Some((meaning, rank, number)) = lookup(&compact) {
         return Some(candidate(meaning, None, false, rank, number));
     }
+    // `Name` is the canonical column, and the last name only beside a first name.
+    if TABLE.last_name_beside_first.contains(&compact) {
+        return Some(candidate(Meaning::FullName, None, false, usize::MAX, None));
+    }
     // `Address_1 City`, `Address_2 Street Line 1`: numbered blocks.
     for prefix in &TABLE.numbered {
         let Some(rest) = compact.strip_prefix(prefix.as_str()) else {

@@ -1,1 +1,147 @@
-//! The matcher on headers of every language it knows.
+//! The matcher's choices on small headers: ranking, numbered columns, blocks, names.
+
+use super::*;
+
+fn names(header: &str) -> Vec<String> {
+    header.split(',').map(str::to_string).collect()
+}
+
+/// The matcher's fields as `field = source` lines.
+fn matched(header: &str) -> Vec<String> {
+    lines(&match_columns(&names(header), &[], None))
+}
+
+fn lines(m: &Matched) -> Vec<String> {
+    m.fields
+        .iter()
+        .map(|f| match &f.source {
+            Source::Columns { columns, .. } => format!("{} = {}", f.field, columns.join(" + ")),
+            Source::Value(v) => format!("{} = value {v}", f.field),
+            Source::CodeOrName(c) => format!("{} = code or name {c}", f.field),
+        })
+        .collect()
+}
+
+#[test]
+fn the_best_ranked_column_wins_and_further_emails_and_phones_are_contacts() {
+    for header in [
+        "E-mail Address,Email,Mobile,Phone",
+        "Email,E-mail Address,Phone,Mobile",
+    ] {
+        let fields = matched(header);
+        assert!(fields.contains(&"email = Email".into()), "{fields:?}");
+        assert!(
+            fields.contains(&"billingPerson.phone = Phone".into()),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&"contacts.0.contact = E-mail Address".into()),
+            "{fields:?}"
+        );
+        assert!(fields.contains(&"contacts.0.type = value EMAIL".into()));
+        assert!(fields.contains(&"contacts.1.contact = Mobile".into()));
+        assert!(fields.contains(&"contacts.1.type = value PHONE".into()));
+    }
+    let m = match_columns(&names("City,Town,Email"), &[], None);
+    assert!(lines(&m).contains(&"billingPerson.city = City".into()));
+    assert_eq!(m.left_out[0].column, "Town");
+    assert!(m.left_out[0].why.contains("comes from \"City\""));
+}
+
+#[test]
+fn numbered_columns_are_ordered_lines_and_further_phones() {
+    let fields = matched("Phone2,phone1,Address_2,Address_1,E-Mail");
+    assert!(fields.contains(&"billingPerson.phone = phone1".into()));
+    assert!(fields.contains(&"contacts.0.contact = Phone2".into()));
+    assert!(fields.contains(&"billingPerson.street = Address_1 + Address_2".into()));
+}
+
+#[test]
+fn a_second_address_block_is_the_shipping_address() {
+    let fields = matched(
+        "Email,BillAddr1,BillCity,ShipAddr1,ShipAddr2,ShipCity,Shipping Postcode,\
+         Lieferadresse Straße,Ville de livraison",
+    );
+    for line in [
+        "billingPerson.street = BillAddr1",
+        "billingPerson.city = BillCity",
+        "shippingAddresses.0.street = ShipAddr1 + ShipAddr2",
+        "shippingAddresses.0.city = ShipCity",
+        "shippingAddresses.0.postalCode = Shipping Postcode",
+    ] {
+        assert!(fields.contains(&line.to_string()), "{line}: {fields:?}");
+    }
+    let numbered = matched("Email,Address_1 Street Line 1,Address_1 City,Address_2 City");
+    assert!(numbered.contains(&"billingPerson.street = Address_1 Street Line 1".into()));
+    assert!(numbered.contains(&"shippingAddresses.0.city = Address_2 City".into()));
+}
+
+#[test]
+fn last_name_beside_a_first_name_and_full_names_alone() {
+    for (header, name) in [
+        ("Prénom,Nom,Courriel", "Prénom + Nom"),
+        ("Vorname,Name,E-Mail", "Vorname + Name"),
+        ("Nom,Courriel", "Nom"),
+        (
+            "FirstName,MiddleName,LastName,Email",
+            "FirstName + MiddleName + LastName",
+        ),
+        ("Nombre,Apellidos,Correo", "Nombre + Apellidos"),
+        ("Nome,Cognome,Email", "Nome + Cognome"),
+        ("Voornaam,Achternaam,E-mailadres", "Voornaam + Achternaam"),
+        ("Customer Name,Email", "Customer Name"),
+    ] {
+        let expected = format!("billingPerson.name = {name}");
+        assert!(matched(header).contains(&expected), "{header}");
+    }
+    // The canonical `name` gives way to a first-name column, as the last name.
+    let header = names("email,name,Vorname");
+    let claimed = [(0, Field::Email), (1, Field::Billing(A::Name))];
+    let m = match_columns(&header, &claimed, Some(1));
+    assert_eq!(m.gives_way, Some(1));
+    assert_eq!(lines(&m), ["billingPerson.name = Vorname + name"]);
+}
+
+#[test]
+fn states_and_countries_are_codes_or_names() {
+    let fields = matched("Email,Bundesland,Land,Shipping Country");
+    assert!(fields.contains(&"billingPerson.stateOrProvinceCode = code or name Bundesland".into()));
+    assert!(fields.contains(&"billingPerson.countryCode = code or name Land".into()));
+    assert!(
+        fields.contains(&"shippingAddresses.0.countryCode = code or name Shipping Country".into())
+    );
+}
+
+#[test]
+fn consent_only_where_it_is_plainly_said_and_passwords_never() {
+    assert!(matched("Email,Newsletter").contains(&"acceptMarketing = Newsletter".into()));
+    for header in [
+        "Email,Marketing",
+        "Email,Consent",
+        "Email,Customer notifications enabled",
+    ] {
+        assert_eq!(matched(header), ["email = Email"], "{header}");
+    }
+    let m = match_columns(&names("Email,PasswordHash,user_pass,Passwort"), &[], None);
+    assert_eq!(lines(&m), ["email = Email"]);
+    assert_eq!(m.left_out.len(), 3);
+}
+
+#[test]
+fn canonical_fields_are_not_taken_again() {
+    let header = names("email,billingPerson.city,City,Phone,billingPerson.phone");
+    let claimed = [
+        (0, Field::Email),
+        (1, Field::Billing(A::City)),
+        (4, Field::Billing(A::Phone)),
+    ];
+    let m = match_columns(&header, &claimed, None);
+    assert_eq!(
+        lines(&m),
+        [
+            "contacts.0.contact = Phone",
+            "contacts.0.type = value PHONE"
+        ]
+    );
+    assert_eq!(m.left_out[0].column, "City");
+}
