@@ -7,6 +7,7 @@ mod fields;
 mod formulas;
 mod import;
 mod mapping;
+mod matcher;
 mod operator;
 mod outputs;
 mod plan;

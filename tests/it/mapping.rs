@@ -131,12 +131,12 @@ async fn duplicate_header_names_exit_2() {
 /// No email column exits 2, listing the columns found and the presets tried.
 #[tokio::test]
 async fn no_email_column_lists_columns_and_presets_tried() {
-    let ws = Workspace::new("Vorname,E-Mail Adresse\nAnn,ann@example.com\n");
+    let ws = Workspace::new("Vorname,Kontakt\nAnn,ann@example.com\n");
     let input = ws.input.to_str().unwrap();
     let (code, message) = run(&["validate", input]).await;
     assert_eq!(code, 2);
     assert!(
-        message.contains("the header has \"Vorname\", \"E-Mail Adresse\""),
+        message.contains("the header has \"Vorname\", \"Kontakt\""),
         "{message}"
     );
     assert!(
@@ -144,6 +144,7 @@ async fn no_email_column_lists_columns_and_presets_tried() {
         "{message}"
     );
     assert!(message.contains("then ecwid"), "{message}");
+    assert!(message.contains("columns matched by meaning"), "{message}");
     assert!(message.contains("--mapping"), "{message}");
     let (code, message) = run(&["validate", input, "--preset", "shopify"]).await;
     assert_eq!(code, 2);

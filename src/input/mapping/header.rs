@@ -147,7 +147,7 @@ impl ColumnMap {
             let tried = match (layout.preset, layout.mapping.is_some()) {
                 (None, _) if preset == Preset::Ecwid => format!(
                     "shopify and woocommerce (their header signatures are not in the file), then \
-                     ecwid (canonical column names{})",
+                     ecwid (canonical column names, then columns matched by meaning{})",
                     if mapped.is_empty() {
                         ""
                     } else {
