@@ -115,8 +115,9 @@ pub struct InputArgs {
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH")]
     pub(crate) summary_json: Option<PathBuf>,
-    /// The export the file comes from; auto detects it from the header (ecwid when no other
-    /// export's header is found)
+    /// The export the file comes from; auto detects it from the header (when none is found:
+    /// canonical names, then columns matched by meaning, e.g. Vorname, Code postal; ecwid:
+    /// canonical names only)
     #[arg(long, value_enum, default_value_t = PresetArg::Auto)]
     pub(crate) preset: PresetArg,
     /// A TOML file mapping columns to fields, in place of the preset for the fields it names
