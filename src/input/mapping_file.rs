@@ -46,6 +46,9 @@ pub(crate) enum Source {
     /// to the code field, a name to the name field (a country name known to the country table
     /// as its code).
     CodeOrName(String),
+    /// A column of yes/no answers in any language (`yes_no = true`), for a yes/no field: any
+    /// other answer is left out of the request with a note.
+    YesNo(String),
 }
 
 impl Mapped {
@@ -201,6 +204,16 @@ fn mapped_fields(
             )
         })?;
         let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
+        let yes_no_field = matches!(
+            field,
+            Field::AcceptMarketing | Field::TaxExempt | Field::TaxIdValid
+        );
+        if matches!(source, Source::YesNo(_)) && !yes_no_field {
+            return Err(key_error(
+                &key_at,
+                "yes_no is for acceptMarketing, taxExempt or taxIdValid".into(),
+            ));
+        }
         if matches!(source, Source::CodeOrName(_)) && code_and_name(&field).is_none() {
             return Err(key_error(
                 &key_at,
@@ -237,7 +250,14 @@ fn mapped_fields(
     Ok(mapped)
 }
 
-const SOURCE_KEYS: [&str; 5] = ["column", "columns", "separator", "value", "code_or_name"];
+const SOURCE_KEYS: [&str; 6] = [
+    "column",
+    "columns",
+    "separator",
+    "value",
+    "code_or_name",
+    "yes_no",
+];
 
 /// The fields of `[fields]` by their whole path: TOML reads an unquoted
 /// `billingPerson.name = ...` as a nested table, and users should not have to quote keys.
@@ -272,6 +292,7 @@ fn source(value: &toml::Value) -> Result<Source, String> {
     let mut separator = None;
     let mut constant = None;
     let mut code_or_name = false;
+    let mut yes_no = false;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("column", toml::Value::String(c)) => column_list = Some(vec![c.clone()]),
@@ -288,11 +309,20 @@ fn source(value: &toml::Value) -> Result<Source, String> {
             ("value", toml::Value::Boolean(b)) => constant = Some(b.to_string()),
             ("value", toml::Value::Integer(n)) => constant = Some(n.to_string()),
             ("code_or_name", toml::Value::Boolean(b)) => code_or_name = *b,
+            ("yes_no", toml::Value::Boolean(b)) => yes_no = *b,
             (k, _) if SOURCE_KEYS.contains(&k) => {
                 return Err(format!("{key} has the wrong kind of value: {FIELD_FORMS}"));
             }
             _ => return Err(format!("unknown setting {key:?}: {FIELD_FORMS}")),
         }
+    }
+    if yes_no {
+        return match (column_list.as_deref(), constant, separator, code_or_name) {
+            (Some([column]), None, None, false) if !column.trim().is_empty() => {
+                Ok(Source::YesNo(column.clone()))
+            }
+            _ => Err("yes_no takes one column: { column = \"Newsletter\", yes_no = true }".into()),
+        };
     }
     if code_or_name {
         return match (column_list.as_deref(), constant, separator) {
@@ -481,6 +511,32 @@ mod tests {
             ("[fields]\nemail = {}", "fields.email", "column name"),
             ("emial = \"x\"", "emial", "unknown key"),
             ("strip_leading_quote = true", "fields", "missing"),
+            (
+                "[fields]\nemail = \"a\"\ncity = { column = \"x\", code_or_name = true }",
+                "fields.city",
+                "field path",
+            ),
+            (
+                "[fields]\nemail = \"a\"\n\"billingPerson.city\" = { column = \"x\", code_or_name = true }",
+                "fields.billingPerson.city",
+                "country or state",
+            ),
+            (
+                "[fields]\nemail = \"a\"\n\"billingPerson.countryName\" = \"y\"\n\
+                 \"billingPerson.countryCode\" = { column = \"x\", code_or_name = true }",
+                "fields.billingPerson.countryCode",
+                "already",
+            ),
+            (
+                "[fields]\nemail = \"a\"\nlang = { column = \"x\", yes_no = true }",
+                "fields.lang",
+                "acceptMarketing",
+            ),
+            (
+                "[fields]\nemail = \"a\"\nacceptMarketing = { columns = [\"x\", \"y\"], yes_no = true }",
+                "fields.acceptMarketing",
+                "one column",
+            ),
             (
                 "[fields]\nemail = \"a\"\nextrafields = \"b\"",
                 "fields.extrafields",

@@ -77,6 +77,10 @@ pub(crate) enum Target {
         code: Field,
         name: Field,
     },
+    /// A yes/no field from a column of answers in any language of the synonym table (`ja`,
+    /// `oui`, `sí`, `sim`, `nee`): any other answer is left out with a note, never guessed.
+    /// Consent matched by meaning is read this way.
+    YesNo(Field),
     /// `taxExempt`, for exports with no tax ID: Ecwid refuses a tax-exempt customer without
     /// one, and refusing the whole customer for it would lose more than it keeps. A `yes`
     /// without a tax ID is left out with a note; `no` is sent.
@@ -91,6 +95,7 @@ impl Target {
             Target::Country { code, name } | Target::State { code, name } => {
                 vec![code.clone(), name.clone()]
             }
+            Target::YesNo(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
         }
     }

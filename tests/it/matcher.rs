@@ -140,6 +140,29 @@ async fn headers_in_seven_languages_import_with_no_flags() {
     store.shutdown().await;
 }
 
+/// Consent is read from yes and no in any language, and never guessed from other answers.
+#[test]
+fn consent_is_yes_or_no_in_any_language_and_never_guessed() {
+    let csv = "E-Mail,Newsletter\n\
+               a@example.de,ja\n\
+               b@example.fr,Non\n\
+               c@example.es,sí\n\
+               d@example.de,vielleicht\n\
+               e@example.de,\n";
+    let (map, _, rows) = map(csv, &Layout::default()).unwrap();
+    let consent: Vec<Option<bool>> = rows
+        .iter()
+        .map(|r| map.request(r).unwrap().request.accept_marketing)
+        .collect();
+    assert_eq!(consent, [Some(true), Some(false), Some(true), None, None]);
+    let notes = map.request(&rows[3]).unwrap().notes;
+    assert!(
+        notes[0].starts_with("Newsletter \"vielleicht\" not sent: not a yes or no"),
+        "{notes:?}"
+    );
+    assert!(map.request(&rows[4]).unwrap().notes.is_empty());
+}
+
 /// The run says once what it chose and why, and what it left out.
 #[test]
 fn the_log_states_each_choice_and_what_was_left_out() {

@@ -422,6 +422,10 @@ fn mapped_rules(fields: &[Mapped], file: &str, names: &[String]) -> Result<Vec<R
     for mapped in fields {
         let target = Target::Field(mapped.field.clone());
         let rule = match &mapped.source {
+            Source::YesNo(column) => {
+                let i = position(&mapped.key, column)?;
+                single(Target::YesNo(mapped.field.clone()), i, &names[i])
+            }
             Source::CodeOrName(column) => {
                 let i = position(&mapped.key, column)?;
                 let Some((code, name)) = code_and_name(&mapped.field) else {

@@ -13,7 +13,7 @@ use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
 use crate::input::formulas;
-use crate::input::matcher::{country_code, is_password_hash};
+use crate::input::matcher::{country_code, is_password_hash, yes_no};
 use crate::input::presets::Target;
 
 /// A row's request, with notes on what was left out of it and why.
@@ -133,6 +133,17 @@ impl ColumnMap {
                         && value.bytes().all(|b| b.is_ascii_alphanumeric());
                     row.set(if is_code { code } else { name }, &rule.label, &value);
                 }
+                Target::YesNo(field) => match yes_no(&value) {
+                    Some(answer) => row.set(field, &rule.label, &answer.to_string()),
+                    None if value.is_empty() => {}
+                    None => {
+                        let value: &str = &value;
+                        notes.push(format!(
+                            "{} {value:?} not sent: not a yes or no, and {field} is never guessed",
+                            rule.label
+                        ));
+                    }
+                },
                 Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {
                     let value: &str = &value;
                     notes.push(format!(

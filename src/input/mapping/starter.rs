@@ -45,7 +45,9 @@ impl ColumnMap {
              # {{ value = \"PHONE\" }}                            the same value for every row\n\
              # {{ column = \"Country\", code_or_name = true }}   a country or state column: a code\n\
              #     goes to the code field, anything else to the name field (a country name such\n\
-             #     as Deutschland as its code)\n\n[fields]\n"
+             #     as Deutschland as its code)\n\
+             # {{ column = \"Newsletter\", yes_no = true }}     yes or no in any language (ja,\n\
+             #     oui, sí, sim, nee); any other answer is left out, never guessed\n\n[fields]\n"
         );
         for mapped in &model {
             let _ = writeln!(text, "{}", line(mapped));
@@ -82,7 +84,7 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
     let used = |name: &String| {
         model.iter().any(|m| match &m.source {
             Source::Columns { columns, .. } => columns.contains(name),
-            Source::CodeOrName(column) => column == name,
+            Source::CodeOrName(column) | Source::YesNo(column) => column == name,
             Source::Value(_) => false,
         }) || left_out.iter().any(|l| &l.column == name)
     };
@@ -115,12 +117,12 @@ fn line(mapped: &Mapped) -> String {
                 toml_string(column)
             )
         }
+        Source::YesNo(column) => format!("{{ column = {}, yes_no = true }}", toml_string(column)),
     };
     let note = match mapped.field {
         crate::customer::fields::Field::Lang => {
             "   # the values must be language codes (en, de, pt_BR)"
         }
-        crate::customer::fields::Field::AcceptMarketing => "   # the values must be yes/no",
         _ => "",
     };
     format!("{key} = {value}{note}")

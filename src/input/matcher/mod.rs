@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
 use table::{Meaning, TABLE, normalise, split_number};
-pub(crate) use table::{country_code, is_password_hash};
+pub(crate) use table::{country_code, is_password_hash, yes_no};
 
 /// What the matcher made of the columns the canonical names left.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -158,7 +158,7 @@ pub(crate) fn match_columns(
     m.best(top(Meaning::Language), Field::Lang);
     m.best(top(Meaning::TaxId), Field::TaxId);
     m.best(top(Meaning::FiscalCode), Field::FiscalCode);
-    m.best(top(Meaning::AcceptsMarketing), Field::AcceptMarketing);
+    m.yes_no(top(Meaning::AcceptsMarketing), Field::AcceptMarketing);
     for c in &candidates {
         if c.meaning == Meaning::Password {
             m.leave(
@@ -235,6 +235,28 @@ impl Matcher<'_> {
         }
         self.one(first.column, field.clone());
         let why = format!("{field} comes from {:?}", self.names[first.column]);
+        for c in rest {
+            self.leave(c.column, Some(field.clone()), &why);
+        }
+    }
+
+    /// A consent column: yes and no in any language, any other answer left out.
+    fn yes_no(&mut self, candidates: Vec<&Candidate>, field: Field) {
+        let Some((first, rest)) = candidates.split_first() else {
+            return;
+        };
+        if self.claimed.contains(&field) {
+            return self.best(candidates, field);
+        }
+        let column = first.column;
+        let source = Source::YesNo(self.names[column].clone());
+        self.push(
+            field.clone(),
+            &[column],
+            source,
+            " (yes or no; any other answer left out)",
+        );
+        let why = format!("{field} comes from {:?}", self.names[column]);
         for c in rest {
             self.leave(c.column, Some(field.clone()), &why);
         }

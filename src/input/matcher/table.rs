@@ -85,6 +85,14 @@ struct SynonymFile {
     fields: HashMap<String, Vec<String>>,
     last_name_beside_first_name: NameList,
     blocks: Blocks,
+    yes_no: YesNo,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YesNo {
+    yes: Vec<String>,
+    no: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +127,8 @@ pub(crate) struct Synonyms {
     pub(crate) billing: (Vec<String>, Vec<String>),
     pub(crate) shipping: (Vec<String>, Vec<String>),
     pub(crate) numbered: Vec<String>,
+    /// Normalised answers of a consent column: `true` for yes.
+    answers: HashMap<String, bool>,
 }
 
 impl Synonyms {
@@ -165,7 +175,16 @@ fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
         list
     };
     let blocks = &file.blocks;
+    let mut answers = HashMap::new();
+    for (list, answer) in [(&file.yes_no.yes, true), (&file.yes_no.no, false)] {
+        for word in list {
+            if answers.insert(normalise(word), answer) == Some(!answer) {
+                return Err(format!("{word:?} is both yes and no"));
+            }
+        }
+    }
     Ok(Synonyms {
+        answers,
         names,
         last_name_beside_first: affixes(&file.last_name_beside_first_name.names),
         billing: (
@@ -228,6 +247,11 @@ pub(crate) fn split_number(name: &str) -> (String, Option<u32>) {
     (base.to_string(), name[base.len()..].parse().ok())
 }
 
+/// A yes or no in any language of the table (`ja`, `oui`, `sí`, `sim`, `nee`), or `None`.
+pub(crate) fn yes_no(value: &str) -> Option<bool> {
+    TABLE.answers.get(&normalise(value)).copied()
+}
+
 /// The ISO code of a country name or code in any language of the table, in any case: `DE`,
 /// `Deutschland`, `United States`, `USA`, `UK`. `None` when the value is no country the table
 /// or the list of codes knows.
@@ -276,7 +300,7 @@ mod tests {
         let clash = "[fields]\nemail = [\"Mail\"]\nphone = [\"mail\"]\n\
                      [last_name_beside_first_name]\nnames = []\n\
                      [blocks.billing]\nprefixes = []\n[blocks.shipping]\nprefixes = []\n\
-                     [blocks.numbered]\nprefixes = []\n";
+                     [blocks.numbered]\nprefixes = []\n[yes_no]\nyes = []\nno = []\n";
         let error = parse_synonyms(clash).unwrap_err();
         assert!(error.to_lowercase().contains("\"mail\""), "{error}");
         assert!(parse_countries("DE = [\"X\"]\nFR = [\"x\"]").is_err());
@@ -327,6 +351,21 @@ mod tests {
         for value in ["Atlantis", "XX", ""] {
             assert_eq!(country_code(value), None, "{value}");
         }
+    }
+
+    #[test]
+    fn yes_and_no_in_any_language() {
+        for (value, answer) in [
+            ("Ja", true),
+            ("oui", true),
+            ("Sí", true),
+            ("nee", false),
+            ("NÃO", false),
+        ] {
+            assert_eq!(yes_no(value), Some(answer), "{value}");
+        }
+        assert_eq!(yes_no("maybe"), None);
+        assert_eq!(yes_no(""), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@ fn lines(m: &Matched) -> Vec<String> {
             Source::Columns { columns, .. } => format!("{} = {}", f.field, columns.join(" + ")),
             Source::Value(v) => format!("{} = value {v}", f.field),
             Source::CodeOrName(c) => format!("{} = code or name {c}", f.field),
+            Source::YesNo(c) => format!("{} = yes or no {c}", f.field),
         })
         .collect()
 }
@@ -114,7 +115,7 @@ fn states_and_countries_are_codes_or_names() {
 
 #[test]
 fn consent_only_where_it_is_plainly_said_and_passwords_never() {
-    assert!(matched("Email,Newsletter").contains(&"acceptMarketing = Newsletter".into()));
+    assert!(matched("Email,Newsletter").contains(&"acceptMarketing = yes or no Newsletter".into()));
     for header in [
         "Email,Marketing",
         "Email,Consent",
