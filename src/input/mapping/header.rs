@@ -69,9 +69,6 @@ pub struct Choice {
     pub(crate) reason: String,
     /// The fields the mapping file sets, as it names them.
     pub(crate) mapped: Vec<String>,
-    /// What the columns of a file that is no known export fill, canonical names and columns
-    /// matched by meaning alike, in the mapping file's model (empty with a preset).
-    pub(crate) model: Vec<Mapped>,
     /// The choices of the matcher, one line each (empty when it matched nothing).
     pub(crate) matched: Vec<String>,
     /// Columns the matcher recognised and left out, and why.
@@ -124,10 +121,9 @@ impl ColumnMap {
             Preset::Ecwid => canonical_rules(&names)?,
             other => preset_rules(other, &names),
         };
-        let mut model = Vec::new();
         let mut matched = matcher::Matched::default();
         if preset == Preset::Ecwid && layout.preset.is_none() {
-            (model, matched) = by_meaning(&mut rules, &names);
+            (_, matched) = by_meaning(&mut rules, &names);
         }
         let mut mapped = Vec::new();
         if let Some(mapping) = &layout.mapping {
@@ -171,7 +167,6 @@ impl ColumnMap {
             preset,
             reason,
             mapped,
-            model,
             matched: matched.choices,
             left_out: matched.left_out,
         };
