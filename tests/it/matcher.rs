@@ -332,6 +332,37 @@ fn a_printed_mapping_is_fixed_by_one_line() {
     assert_eq!(bodies[0]["billingPerson"]["city"], "Bonn");
 }
 
+/// `--from` says so for a file of a known export, asks for the email when no column holds it,
+/// and needs `--mapping`.
+#[test]
+fn template_mapping_from_a_preset_file_or_without_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = |csv: &str| {
+        let input = dir.path().join("t.csv");
+        std::fs::write(&input, csv).unwrap();
+        let output = Command::cargo_bin("ecwid-import")
+            .unwrap()
+            .args(["template", "--mapping", "--from", input.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let shopify = template("First Name,Email,Address1,Accepts Marketing\nA,a@b.co,x,no\n");
+    assert!(shopify.contains("preset shopify (detected"), "{shopify}");
+    let no_email = template("Vorname,Ort\nAnn,Bonn\n");
+    assert!(no_email.contains("# email = \"?\""), "{no_email}");
+    assert!(
+        no_email.contains("\"billingPerson.city\" = \"Ort\""),
+        "{no_email}"
+    );
+    Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .args(["template", "--from", "t.csv"])
+        .assert()
+        .code(2);
+}
+
 /// The shared folder of real exports, if it is there: under `CI=true` it must be.
 fn realworld() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/realworld/other");

@@ -40,14 +40,16 @@ impl ColumnMap {
              # what is wrong (or delete it), then:\n\
              #   ecwid-import import {shown} --mapping this-file.toml\n\
              #\n\
-             # \"Column\"                                       one column of the file\n\
-             # {{ columns = [\"A\", \"B\"], separator = \" \" }}     columns joined (blanks skipped)\n\
-             # {{ value = \"PHONE\" }}                            the same value for every row\n\
-             # {{ column = \"Country\", code_or_name = true }}   a country or state column: a code\n\
-             #     goes to the code field, anything else to the name field (a country name such\n\
-             #     as Deutschland as its code)\n\
-             # {{ column = \"Newsletter\", yes_no = true }}     yes or no in any language (ja,\n\
-             #     oui, sí, sim, nee); any other answer is left out, never guessed\n\n[fields]\n"
+             #   \"Column\"                                       one column of the file\n\
+             #   {{ columns = [\"A\", \"B\"], separator = \" \" }}      columns joined (blanks skipped)\n\
+             #   {{ value = \"PHONE\" }}                            the same value for every row\n\
+             #   {{ column = \"Country\", code_or_name = true }}    a country or state: a code to the\n\
+             #                                                  code field, anything else to the\n\
+             #                                                  name field (Deutschland as DE)\n\
+             #   {{ column = \"Newsletter\", yes_no = true }}       yes or no in any language (ja,\n\
+             #                                                  oui, sí, sim, nee); any other\n\
+             #                                                  answer is left out, never guessed\n\
+             \n[fields]\n"
         );
         for mapped in &model {
             let _ = writeln!(text, "{}", line(mapped));
