@@ -146,3 +146,21 @@ fn canonical_fields_are_not_taken_again() {
     );
     assert_eq!(m.left_out[0].column, "City");
 }
+
+/// Words that mean something else in a customer list are not taken for an address.
+#[test]
+fn look_alikes_are_not_matched() {
+    for header in [
+        "Email,ShipVia",
+        "Email,Line",
+        "Email,Stato",
+        "Email,Shipping",
+        "Email,Shipped Date",
+        "Email,Billable",
+        "Email,Lieferant",
+        "Email,NameStyle",
+        "Email,Fax",
+    ] {
+        assert_eq!(matched(header), ["email = Email"], "{header}");
+    }
+}
