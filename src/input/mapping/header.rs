@@ -116,7 +116,7 @@ impl ColumnMap {
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
         let names = header_names(headers);
         same_names(&names)?;
-        let (preset, reason) = choose_preset(layout.preset, &names);
+        let (preset, mut reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
             Preset::Ecwid => canonical_rules(&names)?,
             other => preset_rules(other, &names),
@@ -124,6 +124,9 @@ impl ColumnMap {
         let mut matched = matcher::Matched::default();
         if preset == Preset::Ecwid && layout.preset.is_none() {
             (_, matched) = by_meaning(&mut rules, &names);
+            if !matched.choices.is_empty() {
+                reason.push_str(", then columns matched by meaning");
+            }
         }
         let mut mapped = Vec::new();
         if let Some(mapping) = &layout.mapping {
