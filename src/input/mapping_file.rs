@@ -49,6 +49,9 @@ pub(crate) enum Source {
     /// A column of yes/no answers in any language (`yes_no = true`), for a yes/no field: any
     /// other answer is left out of the request with a note.
     YesNo(String),
+    /// A column whose values the field's rule may refuse (`if_valid = true`): such a value
+    /// is left out of the request with a note, and the row is still sent.
+    IfValid(String),
 }
 
 impl Mapped {
@@ -250,13 +253,14 @@ fn mapped_fields(
     Ok(mapped)
 }
 
-const SOURCE_KEYS: [&str; 6] = [
+const SOURCE_KEYS: [&str; 7] = [
     "column",
     "columns",
     "separator",
     "value",
     "code_or_name",
     "yes_no",
+    "if_valid",
 ];
 
 /// The fields of `[fields]` by their whole path: TOML reads an unquoted
@@ -293,6 +297,7 @@ fn source(value: &toml::Value) -> Result<Source, String> {
     let mut constant = None;
     let mut code_or_name = false;
     let mut yes_no = false;
+    let mut if_valid = false;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("column", toml::Value::String(c)) => column_list = Some(vec![c.clone()]),
@@ -310,11 +315,27 @@ fn source(value: &toml::Value) -> Result<Source, String> {
             ("value", toml::Value::Integer(n)) => constant = Some(n.to_string()),
             ("code_or_name", toml::Value::Boolean(b)) => code_or_name = *b,
             ("yes_no", toml::Value::Boolean(b)) => yes_no = *b,
+            ("if_valid", toml::Value::Boolean(b)) => if_valid = *b,
             (k, _) if SOURCE_KEYS.contains(&k) => {
                 return Err(format!("{key} has the wrong kind of value: {FIELD_FORMS}"));
             }
             _ => return Err(format!("unknown setting {key:?}: {FIELD_FORMS}")),
         }
+    }
+    if if_valid {
+        return match (
+            column_list.as_deref(),
+            constant,
+            separator,
+            yes_no || code_or_name,
+        ) {
+            (Some([column]), None, None, false) if !column.trim().is_empty() => {
+                Ok(Source::IfValid(column.clone()))
+            }
+            _ => {
+                Err("if_valid takes one column: { column = \"Language\", if_valid = true }".into())
+            }
+        };
     }
     if yes_no {
         return match (column_list.as_deref(), constant, separator, code_or_name) {

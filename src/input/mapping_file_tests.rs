@@ -136,6 +136,11 @@ fn mistakes_name_the_key() {
             "one column",
         ),
         (
+            "[fields]\nemail = \"a\"\nlang = { value = \"de\", if_valid = true }",
+            "fields.lang",
+            "one column",
+        ),
+        (
             "[fields]\nemail = \"a\"\nextrafields = \"b\"",
             "fields.extrafields",
             "key of the extra field",

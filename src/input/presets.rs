@@ -81,6 +81,10 @@ pub(crate) enum Target {
     /// `oui`, `sí`, `sim`, `nee`): any other answer is left out with a note, never guessed.
     /// Consent matched by meaning is read this way.
     YesNo(Field),
+    /// A field from a column whose values may not all be of the field's kind (a `Language`
+    /// column of names where `lang` takes codes): a value the field's rule refuses is left
+    /// out with a note, and the row is still sent.
+    IfValid(Field),
     /// `taxExempt`, for exports with no tax ID: Ecwid refuses a tax-exempt customer without
     /// one, and refusing the whole customer for it would lose more than it keeps. A `yes`
     /// without a tax ID is left out with a note; `no` is sent.
@@ -95,7 +99,7 @@ impl Target {
             Target::Country { code, name } | Target::State { code, name } => {
                 vec![code.clone(), name.clone()]
             }
-            Target::YesNo(field) => vec![field.clone()],
+            Target::YesNo(field) | Target::IfValid(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
         }
     }

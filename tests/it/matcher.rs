@@ -163,6 +163,28 @@ fn consent_is_yes_or_no_in_any_language_and_never_guessed() {
     assert!(map.request(&rows[4]).unwrap().notes.is_empty());
 }
 
+/// A language column takes codes; a language name is left out with a note, and the row is sent.
+#[test]
+fn a_language_column_sends_codes_and_leaves_names_out() {
+    let csv = "Courriel,Langue\na@example.fr,fr\nb@example.fr,Français\n";
+    let (map, choice, rows) = map(csv, &Layout::default()).unwrap();
+    assert!(
+        choice.to_string().contains("\"Langue\" -> lang"),
+        "{choice}"
+    );
+    assert_eq!(
+        map.request(&rows[0]).unwrap().request.lang.as_deref(),
+        Some("fr")
+    );
+    let second = map.request(&rows[1]).unwrap();
+    assert_eq!(second.request.lang, None);
+    assert!(
+        second.notes[0].starts_with("Langue \"Français\" not sent: "),
+        "{:?}",
+        second.notes
+    );
+}
+
 /// The run says once what it chose and why, and what it left out.
 #[test]
 fn the_log_states_each_choice_and_what_was_left_out() {
@@ -273,8 +295,9 @@ fn template_mapping_from_a_file_reads_back_to_the_same_requests() {
         "Vorname,Name,E-Mail,Straße,Adresszusatz,PLZ,Ort,Land,Bundesland,Telefon,Handy,Mobil,Fax\n\
          Karl,Kraus,karl@example.de,Hauptstr. 1,Hinterhaus,50667,Köln,Deutschland,NRW,0221 1,0170 2,0171 3,x\n\
          Eva,,eva@example.at,Ring 2,,1010,Wien,AT,Wien,,,,\n",
-        "email,name,First Name,Phone1,Phone2,Email 2,Shipping Address 1,Shipping Address 2,Ship City,Ship Country,Newsletter\n\
-         amy@example.com,Pond,Amy,1,2,amy@work.example,1 Low St,Flat 3,Leeds,UK,yes\n",
+        "email,name,First Name,Phone1,Phone2,Email 2,Shipping Address 1,Shipping Address 2,Ship City,Ship Country,Newsletter,Language\n\
+         amy@example.com,Pond,Amy,1,2,amy@work.example,1 Low St,Flat 3,Leeds,UK,yes,English\n\
+         rory@example.com,Williams,Rory,,,,,,,,nope,en\n",
         "ListID,FirstName,LastName,CompanyName,Email,BillAddr1,BillAddr2,BillCity,BillState,ShipAddr1,ShipCity,ShipState,Notes\n\
          1,Jo,Ng,Ng Inc,jo@example.com,1 A St,Suite 2,Miami,FL,2 B St,Tampa,Florida,hi\n",
     ]

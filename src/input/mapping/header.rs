@@ -424,6 +424,10 @@ fn mapped_rules(fields: &[Mapped], file: &str, names: &[String]) -> Result<Vec<R
                 let i = position(&mapped.key, column)?;
                 single(Target::YesNo(mapped.field.clone()), i, &names[i])
             }
+            Source::IfValid(column) => {
+                let i = position(&mapped.key, column)?;
+                single(Target::IfValid(mapped.field.clone()), i, &names[i])
+            }
             Source::CodeOrName(column) => {
                 let i = position(&mapped.key, column)?;
                 let Some((code, name)) = code_and_name(&mapped.field) else {

@@ -11,7 +11,9 @@ use csv::ByteRecord;
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
-use crate::customer::rules::{Checked, Problem, RowBuilder, RowChecker, parse_bool, trim_cell};
+use crate::customer::rules::{
+    Checked, Problem, RowBuilder, RowChecker, broken_rule, parse_bool, trim_cell,
+};
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
 use crate::input::presets::Target;
@@ -143,6 +145,13 @@ impl ColumnMap {
                             rule.label
                         ));
                     }
+                },
+                Target::IfValid(field) => match broken_rule(field, &value) {
+                    Some(broken) if !value.is_empty() => {
+                        let value: &str = &value;
+                        notes.push(format!("{} {value:?} not sent: {broken}", rule.label));
+                    }
+                    _ => row.set(field, &rule.label, &value),
                 },
                 Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {
                     let value: &str = &value;

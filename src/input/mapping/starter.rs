@@ -49,6 +49,9 @@ impl ColumnMap {
              #   {{ column = \"Newsletter\", yes_no = true }}       yes or no in any language (ja,\n\
              #                                                  oui, sí, sim, nee); any other\n\
              #                                                  answer is left out, never guessed\n\
+             #   {{ column = \"Language\", if_valid = true }}       a value the field does not take\n\
+             #                                                  (a language name for lang) is\n\
+             #                                                  left out; the row is still sent\n\
              \n[fields]\n"
         );
         for mapped in &model {
@@ -86,7 +89,9 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
     let used = |name: &String| {
         model.iter().any(|m| match &m.source {
             Source::Columns { columns, .. } => columns.contains(name),
-            Source::CodeOrName(column) | Source::YesNo(column) => column == name,
+            Source::CodeOrName(column) | Source::YesNo(column) | Source::IfValid(column) => {
+                column == name
+            }
             Source::Value(_) => false,
         }) || left_out.iter().any(|l| &l.column == name)
     };
@@ -120,14 +125,11 @@ fn line(mapped: &Mapped) -> String {
             )
         }
         Source::YesNo(column) => format!("{{ column = {}, yes_no = true }}", toml_string(column)),
-    };
-    let note = match mapped.field {
-        crate::customer::fields::Field::Lang => {
-            "   # the values must be language codes (en, de, pt_BR)"
+        Source::IfValid(column) => {
+            format!("{{ column = {}, if_valid = true }}", toml_string(column))
         }
-        _ => "",
     };
-    format!("{key} = {value}{note}")
+    format!("{key} = {value}")
 }
 
 /// A TOML basic string: `"..."` with quotes, backslashes and control characters escaped.

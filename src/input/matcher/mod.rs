@@ -155,7 +155,7 @@ pub(crate) fn match_columns(
         m.contact(column, "PHONE");
     }
     m.best(top(Meaning::Notes), Field::PrivateAdminNotes);
-    m.best(top(Meaning::Language), Field::Lang);
+    m.if_valid(top(Meaning::Language), Field::Lang);
     m.best(top(Meaning::TaxId), Field::TaxId);
     m.best(top(Meaning::FiscalCode), Field::FiscalCode);
     m.yes_no(top(Meaning::AcceptsMarketing), Field::AcceptMarketing);
@@ -235,6 +235,28 @@ impl Matcher<'_> {
         }
         self.one(first.column, field.clone());
         let why = format!("{field} comes from {:?}", self.names[first.column]);
+        for c in rest {
+            self.leave(c.column, Some(field.clone()), &why);
+        }
+    }
+
+    /// A column some of whose values the field may not take: those are left out.
+    fn if_valid(&mut self, candidates: Vec<&Candidate>, field: Field) {
+        let Some((first, rest)) = candidates.split_first() else {
+            return;
+        };
+        if self.claimed.contains(&field) {
+            return self.best(candidates, field);
+        }
+        let column = first.column;
+        let source = Source::IfValid(self.names[column].clone());
+        self.push(
+            field.clone(),
+            &[column],
+            source,
+            " (a value it does not take left out)",
+        );
+        let why = format!("{field} comes from {:?}", self.names[column]);
         for c in rest {
             self.leave(c.column, Some(field.clone()), &why);
         }

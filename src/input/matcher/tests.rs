@@ -19,6 +19,7 @@ fn lines(m: &Matched) -> Vec<String> {
             Source::Value(v) => format!("{} = value {v}", f.field),
             Source::CodeOrName(c) => format!("{} = code or name {c}", f.field),
             Source::YesNo(c) => format!("{} = yes or no {c}", f.field),
+            Source::IfValid(c) => format!("{} = if valid {c}", f.field),
         })
         .collect()
 }
