@@ -106,70 +106,9 @@ pub(crate) fn match_columns(
     addresses.dedup();
     let mut extra_phones = Vec::new();
     for address in addresses {
-        let of = |meaning: Meaning| -> Vec<&Candidate> {
-            candidates
-                .iter()
-                .filter(|c| c.meaning == meaning && c.address == address)
-                .collect()
-        };
-        let field = |a: A| match address {
-            None => Field::Billing(a),
-            Some(i) => Field::Shipping(i, a),
-        };
-        m.name(&of, field(A::Name));
-        m.street(
-            of(Meaning::Street),
-            of(Meaning::StreetExtra),
-            field(A::Street),
-        );
-        m.best(of(Meaning::Company), field(A::CompanyName));
-        m.best(of(Meaning::City), field(A::City));
-        m.best(of(Meaning::PostalCode), field(A::PostalCode));
-        m.code_or_name(of(Meaning::State), field(A::StateOrProvinceCode));
-        m.code_or_name(of(Meaning::Country), field(A::CountryCode));
-        let phones = of(Meaning::Phone);
-        let phone = field(A::Phone);
-        match phones.split_first() {
-            Some((first, rest)) if !m.claimed.contains(&phone) => {
-                m.one(first.column, phone);
-                extra_phones.extend(rest.iter().map(|c| c.column));
-            }
-            _ => extra_phones.extend(phones.iter().map(|c| c.column)),
-        }
+        extra_phones.extend(m.address(&candidates, address));
     }
-    let top = |meaning: Meaning| -> Vec<&Candidate> {
-        candidates
-            .iter()
-            .filter(|c| c.meaning == meaning && c.address.is_none())
-            .collect()
-    };
-    let emails = top(Meaning::Email);
-    let mut extra_emails: Vec<usize> = emails.iter().map(|c| c.column).collect();
-    if !m.claimed.contains(&Field::Email) && !extra_emails.is_empty() {
-        m.one(extra_emails.remove(0), Field::Email);
-    }
-    for column in extra_emails {
-        m.contact(column, "EMAIL");
-    }
-    for column in extra_phones {
-        m.contact(column, "PHONE");
-    }
-    m.best(top(Meaning::Notes), Field::PrivateAdminNotes);
-    m.if_valid(top(Meaning::Language), Field::Lang);
-    m.best(top(Meaning::TaxId), Field::TaxId);
-    m.best(top(Meaning::FiscalCode), Field::FiscalCode);
-    m.yes_no(top(Meaning::AcceptsMarketing), Field::AcceptMarketing);
-    for c in &candidates {
-        if c.meaning == Meaning::Password {
-            m.leave(
-                c.column,
-                None,
-                "a password or its hash: never matched by meaning",
-            );
-        } else if !c.meaning.is_address() && c.address.is_some() {
-            m.leave(c.column, None, "a shipping column of no address field");
-        }
-    }
+    m.customer(&candidates, extra_phones);
     m.out
 }
 
@@ -182,6 +121,74 @@ struct Matcher<'n> {
 }
 
 impl Matcher<'_> {
+    /// The fields of one address (`None`: the billing person); the phones it does not take.
+    fn address(&mut self, candidates: &[Candidate], address: Option<usize>) -> Vec<usize> {
+        let of = |meaning: Meaning| -> Vec<&Candidate> {
+            candidates
+                .iter()
+                .filter(|c| c.meaning == meaning && c.address == address)
+                .collect()
+        };
+        let field = |a: A| match address {
+            None => Field::Billing(a),
+            Some(i) => Field::Shipping(i, a),
+        };
+        self.name(&of, field(A::Name));
+        self.street(
+            of(Meaning::Street),
+            of(Meaning::StreetExtra),
+            field(A::Street),
+        );
+        self.best(of(Meaning::Company), field(A::CompanyName));
+        self.best(of(Meaning::City), field(A::City));
+        self.best(of(Meaning::PostalCode), field(A::PostalCode));
+        self.code_or_name(of(Meaning::State), field(A::StateOrProvinceCode));
+        self.code_or_name(of(Meaning::Country), field(A::CountryCode));
+        let phones: Vec<usize> = of(Meaning::Phone).iter().map(|c| c.column).collect();
+        let phone = field(A::Phone);
+        match phones.split_first() {
+            Some((&first, rest)) if !self.claimed.contains(&phone) => {
+                self.one(first, phone);
+                rest.to_vec()
+            }
+            _ => phones,
+        }
+    }
+
+    /// The customer's own fields; further emails and `phones` become contacts. Passwords and
+    /// shipping columns of no address field are left out.
+    fn customer(&mut self, candidates: &[Candidate], phones: Vec<usize>) {
+        let top = |meaning: Meaning| -> Vec<&Candidate> {
+            candidates
+                .iter()
+                .filter(|c| c.meaning == meaning && c.address.is_none())
+                .collect()
+        };
+        let mut emails: Vec<usize> = top(Meaning::Email).iter().map(|c| c.column).collect();
+        if !self.claimed.contains(&Field::Email) && !emails.is_empty() {
+            self.one(emails.remove(0), Field::Email);
+        }
+        for column in emails {
+            self.contact(column, "EMAIL");
+        }
+        for column in phones {
+            self.contact(column, "PHONE");
+        }
+        self.best(top(Meaning::Notes), Field::PrivateAdminNotes);
+        self.if_valid(top(Meaning::Language), Field::Lang);
+        self.best(top(Meaning::TaxId), Field::TaxId);
+        self.best(top(Meaning::FiscalCode), Field::FiscalCode);
+        self.yes_no(top(Meaning::AcceptsMarketing), Field::AcceptMarketing);
+        for c in candidates {
+            if c.meaning == Meaning::Password {
+                let why = "a password or its hash: never matched by meaning";
+                self.leave(c.column, None, why);
+            } else if !c.meaning.is_address() && c.address.is_some() {
+                self.leave(c.column, None, "a shipping column of no address field");
+            }
+        }
+    }
+
     fn quoted(&self, columns: &[usize]) -> String {
         let quoted: Vec<String> = columns
             .iter()
