@@ -11,6 +11,7 @@ mod operator;
 mod outputs;
 mod plan;
 mod presets;
+mod realworld;
 mod resume;
 mod robustness;
 mod sandbox;
