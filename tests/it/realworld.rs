@@ -154,3 +154,275 @@ fn first_column(file: &Path) -> String {
 fn toml_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string")
 }
+
+/// What the tool makes of a customer export, as the table of a test says it.
+#[derive(Debug, PartialEq)]
+struct Read {
+    /// The layout chosen, as the log states it, up to its first ` (`: `preset shopify`.
+    layout: String,
+    valid: u64,
+    invalid: u64,
+    duplicate: u64,
+    /// The fields the request of the first valid row fills, as paths (`billingPerson.city`).
+    first: Vec<String>,
+}
+
+/// What `validate` with no flag makes of `file`, and the fields of its first valid row's
+/// request.
+async fn read(file: &Path) -> Read {
+    let out = tempfile::tempdir().expect("temp dir");
+    let (code, summary) = validate(file, out.path(), &[]).await;
+    assert!(code == 0 || code == 1, "{}: exit {code}", file.display());
+    let mut input =
+        ecwid_import::input::reader::CsvInput::open(file, None, None).expect("the file opens");
+    let layout = ecwid_import::input::mapping::Layout::default();
+    let (map, choice) = ecwid_import::input::mapping::ColumnMap::new(input.headers(), &layout)
+        .expect("the header maps");
+    let mut first = Vec::new();
+    while let Some(raw) = input.next_row().expect("a row") {
+        if let Ok(row) = map.request(&raw.record) {
+            let body = serde_json::to_value(&row.request).expect("a body");
+            paths(&body, "", &mut first);
+            break;
+        }
+    }
+    let choice = choice.to_string();
+    Read {
+        layout: choice.split(" (").next().unwrap_or_default().to_string(),
+        valid: count(&summary, "valid"),
+        invalid: count(&summary, "invalid"),
+        duplicate: count(&summary, "duplicate"),
+        first,
+    }
+}
+
+/// The paths of the leaves of a request body that hold a value.
+fn paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                paths(value, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                paths(item, &format!("{prefix}.{i}"), out);
+            }
+        }
+        Value::Null => {}
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+/// One file's line in a table: its name, the layout, valid, invalid and duplicate rows, and
+/// the fields of its first valid row.
+type Expected = (
+    &'static str,
+    &'static str,
+    u64,
+    u64,
+    u64,
+    &'static [&'static str],
+);
+
+/// Checks every file of a folder of the corpus against its line in `table`, and that every
+/// file has a line.
+async fn check_folder(sub: &str, table: &[Expected]) {
+    let Some(dir) = corpus(sub) else {
+        return;
+    };
+    let mut listed: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the corpus folder")
+        .filter_map(|e| Some(e.ok()?.file_name().to_str()?.to_string()))
+        .collect();
+    listed.sort();
+    let names: Vec<&str> = table.iter().map(|e| e.0).collect();
+    assert_eq!(listed, names, "{sub}: a file with no line in the table");
+    for (name, layout, valid, invalid, duplicate, first) in table {
+        let got = read(&dir.join(name)).await;
+        let expected = Read {
+            layout: layout.to_string(),
+            valid: *valid,
+            invalid: *invalid,
+            duplicate: *duplicate,
+            first: first.iter().map(|f| f.to_string()).collect(),
+        };
+        assert_eq!(got, expected, "{sub}/{name}");
+    }
+}
+
+/// Every Shopify export of the corpus (three generations, Excel re-saves, a broken one) is
+/// detected and read.
+#[tokio::test]
+async fn shopify_exports_are_detected_and_read() {
+    const NEWEST: &[&str] = &[
+        "acceptMarketing",
+        "billingPerson.city",
+        "billingPerson.countryCode",
+        "billingPerson.name",
+        "billingPerson.phone",
+        "billingPerson.postalCode",
+        "billingPerson.stateOrProvinceCode",
+        "billingPerson.street",
+        "email",
+        "taxExempt",
+    ];
+    const NEWSLETTER: &[&str] = &["acceptMarketing", "email", "taxExempt"];
+    let shopify = "preset shopify";
+    let table: [Expected; 13] = [
+        (
+            "broken_shopify_truncated_open_quote.csv",
+            shopify,
+            2,
+            2,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.street",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        ("shopify_newest_akhdar_us.csv", shopify, 11, 0, 0, NEWEST),
+        (
+            "shopify_newest_b2bsaas.csv",
+            shopify,
+            1306,
+            53,
+            0,
+            NEWSLETTER,
+        ),
+        (
+            "shopify_newest_bodybar_ae.csv",
+            shopify,
+            33,
+            1,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        (
+            "shopify_newest_laslira_cl.csv",
+            shopify,
+            1107,
+            320,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        ("shopify_newest_metafield_br.csv", shopify, 2, 0, 0, NEWEST),
+        (
+            "shopify_newest_mobeen_pk.csv",
+            shopify,
+            398,
+            10,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.street",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        (
+            "shopify_oldest_accepts_marketing.csv",
+            shopify,
+            709,
+            0,
+            0,
+            NEWSLETTER,
+        ),
+        (
+            "shopify_prev_customer_vip.csv",
+            shopify,
+            1483,
+            28,
+            0,
+            NEWSLETTER,
+        ),
+        (
+            "shopify_prev_excel_no_note_crlf.csv",
+            shopify,
+            1915,
+            91,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.countryName",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        (
+            "shopify_prev_excel_resaved.csv",
+            shopify,
+            5,
+            3,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.countryName",
+                "billingPerson.name",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        (
+            "shopify_prev_kin_onerow.csv",
+            shopify,
+            1,
+            0,
+            0,
+            &[
+                "acceptMarketing",
+                "billingPerson.countryCode",
+                "billingPerson.countryName",
+                "email",
+                "taxExempt",
+            ],
+        ),
+        ("shopify_prev_olt_au.csv", shopify, 506, 31, 0, NEWSLETTER),
+    ];
+    check_folder("shopify", &table).await;
+}
