@@ -8,9 +8,10 @@
 //! CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,
 //! LEID,EUID,NOTES,TAGS`, with `UNSUB_*` or `CLEAN_*` columns in the files of those statuses.
 //!
-//! No column says yes or no to marketing: the consent is which file a row is in. The header of
-//! `subscribed.csv` does not tell it from the others, so `acceptMarketing` is left out; a
-//! mapping file with `acceptMarketing = { value = "true" }` sends it for `subscribed.csv`.
+//! No column says yes or no to marketing: the consent is which file a row is in, and a preset
+//! takes values from columns only, so `acceptMarketing` is left out; a mapping file with
+//! `acceptMarketing = { value = "true" }` sends it for `subscribed.csv` (and must not be used
+//! for the other files).
 //! The `Address` field packs street, city, state, zip and country into one cell with two
 //! spaces between them, which cannot be split safely: it is not imported. `CC` and `REGION`
 //! are where Mailchimp located the contact's IP address, not an address: not imported.
