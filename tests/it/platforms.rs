@@ -376,3 +376,140 @@ async fn preset_option_names_each_export() {
         assert_eq!(code, expected, "{name}: {message}");
     }
 }
+
+/// The folder of real exports beside the repository (`../shared/testdata/realworld`), or `None`
+/// with the reason printed when it is missing; under `CI=true` a missing folder fails.
+fn realworld() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/realworld");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing (CI=true)",
+        dir.display()
+    );
+    eprintln!("skipped: {} is missing", dir.display());
+    None
+}
+
+/// The real WebToffee users samples and Magento files, read where they are with `validate`:
+/// each detected as its export, every row with its status, and the first row's body.
+#[tokio::test]
+async fn real_webtoffee_and_magento_files_are_detected_and_read() {
+    let Some(dir) = realworld() else { return };
+    let mark = |last: &str, domain: &str| {
+        json!({
+            "email": format!("mark@{domain}"),
+            "billingPerson": {"name": format!("Mark {last}")},
+        })
+    };
+    let nealy = json!({
+        "email": "AnthonyANealy@magento.com",
+        "billingPerson": {
+            "name": "Anthony A. Nealy",
+            "street": "3176 Cambridge Court",
+            "city": "Fayetteville",
+            "stateOrProvinceName": "Arkansas",
+            "countryCode": "US",
+            "postalCode": "72701",
+            "phone": "479-899-9849",
+        },
+    });
+    let jon = json!({
+        "email": "jondoe@example.com",
+        "billingPerson": {
+            "name": "Jon Doe",
+            "street": "Main Street 1\nSuite 200",
+            "city": "Campbell",
+            "stateOrProvinceName": "California",
+            "countryCode": "US",
+            "postalCode": "95008",
+            "phone": "123456789",
+        },
+    });
+    let valid = |n: usize| vec!["valid"; n];
+    for (file, preset, statuses, first) in [
+        (
+            "woocommerce/webtoffee_sample_users_v1_crlf.csv",
+            Preset::WooCommerce,
+            valid(1),
+            mark("Wough", "xadapter.com"),
+        ),
+        (
+            "woocommerce/webtoffee_sample_users_v2_wt_hash.csv",
+            Preset::WooCommerce,
+            valid(1),
+            mark("Wough", "webtoffee.com"),
+        ),
+        (
+            "woocommerce/webtoffee_sample_users_v3_customer_id.csv",
+            Preset::WooCommerce,
+            valid(1),
+            mark("Wough", "webtoffee.com"),
+        ),
+        (
+            "woocommerce/webtoffee_sample_users_v4_quoted.csv",
+            Preset::WooCommerce,
+            valid(1),
+            mark("WebToffee", "webtoffee.com"),
+        ),
+        (
+            "other/magento2_fixture_composite_extra_address_rows.csv",
+            Preset::Magento,
+            vec!["valid", "invalid", "valid", "valid", "valid"],
+            nealy,
+        ),
+        (
+            "other/magento2_fixture_customers_to_import.csv",
+            Preset::Magento,
+            valid(6),
+            json!({"email": "AnthonyANealy@magento.com", "billingPerson": {"name": "Anthony A. Nealy"}}),
+        ),
+        (
+            "other/magento2_sample_customer_composite.csv",
+            Preset::Magento,
+            valid(1),
+            jon,
+        ),
+        (
+            "other/magento2_sample_customer_main.csv",
+            Preset::Magento,
+            valid(1),
+            json!({"email": "jondoe@example.com", "billingPerson": {"name": "Jon Doe"}}),
+        ),
+    ] {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect(file);
+        let (map, choice, rows) = map(&text, &Layout::default()).expect(file);
+        assert_eq!(choice.preset, preset, "{file}");
+        let body = serde_json::to_value(map.request(&rows[0]).expect(file).request).unwrap();
+        assert_eq!(body, first, "{file}");
+
+        let out = tempfile::tempdir().unwrap();
+        let results = out.path().join("results.csv");
+        let (code, message) = crate::presets::run(&[
+            "validate",
+            path.to_str().unwrap(),
+            "-o",
+            results.to_str().unwrap(),
+        ])
+        .await;
+        let expected = if statuses.contains(&"invalid") { 1 } else { 0 };
+        assert_eq!(code, expected, "{file}: {message}");
+        let results = crate::support::read_csv(&results);
+        assert_eq!(
+            crate::support::column(&results, "status"),
+            statuses,
+            "{file}"
+        );
+        for result in &results {
+            if result["status"] == "invalid" {
+                assert!(
+                    result["error"].contains("continues the customer above it"),
+                    "{file}: {result:?}"
+                );
+            }
+        }
+    }
+}
