@@ -10,6 +10,7 @@ mod mapping;
 mod operator;
 mod outputs;
 mod plan;
+mod platforms;
 mod presets;
 mod realworld;
 mod resume;
