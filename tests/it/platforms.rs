@@ -377,27 +377,13 @@ async fn preset_option_names_each_export() {
     }
 }
 
-/// The folder of real exports beside the repository (`../shared/testdata/realworld`), or `None`
-/// with the reason printed when it is missing; under `CI=true` a missing folder fails.
-fn realworld() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/realworld");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing (CI=true)",
-        dir.display()
-    );
-    eprintln!("skipped: {} is missing", dir.display());
-    None
-}
-
 /// The real WebToffee users samples and Magento files, read where they are with `validate`:
 /// each detected as its export, every row with its status, and the first row's body.
 #[tokio::test]
 async fn real_webtoffee_and_magento_files_are_detected_and_read() {
-    let Some(dir) = realworld() else { return };
+    let Some(dir) = crate::realworld::corpus("") else {
+        return;
+    };
     let mark = |last: &str, domain: &str| {
         json!({
             "email": format!("mark@{domain}"),
