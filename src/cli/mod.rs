@@ -115,9 +115,9 @@ pub struct InputArgs {
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH")]
     pub(crate) summary_json: Option<PathBuf>,
-    /// The export the file comes from; auto detects it from the header (when none is found:
-    /// canonical names, then columns matched by meaning, e.g. Vorname, Code postal; ecwid:
-    /// canonical names only)
+    /// The export the file comes from (see "Presets and mappings" in the README); auto detects
+    /// it from the header (when none is found: canonical names, then columns matched by
+    /// meaning, e.g. Vorname, Code postal; ecwid: canonical names only)
     #[arg(long, value_enum, default_value_t = PresetArg::Auto)]
     pub(crate) preset: PresetArg,
     /// A TOML file mapping columns to fields, in place of the preset for the fields it names
@@ -126,13 +126,32 @@ pub struct InputArgs {
     pub(crate) mapping: Option<PathBuf>,
 }
 
-/// `--preset`: a preset, or detection.
+/// `--preset`: a preset, or detection. Plain comments on the values: doc comments would make
+/// clap print every option's help in its long layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum PresetArg {
+    // Detected from the header
     Auto,
+    // The canonical column names (`ecwid-import template`)
     Ecwid,
+    // Shopify's customer export
     Shopify,
+    // WooCommerce customers and WordPress users (WebToffee, SkyVerge, Analytics)
     Woocommerce,
+    // Magento 2's customer main file or composite file
+    Magento,
+    // BigCommerce's customer export
+    Bigcommerce,
+    // PrestaShop's customer list export
+    Prestashop,
+    // Wix's contacts export
+    Wix,
+    // Squarespace's contacts (profiles) export
+    Squarespace,
+    // Mailchimp's audience export
+    Mailchimp,
+    // HubSpot's contacts export
+    Hubspot,
 }
 
 impl PresetArg {
@@ -142,6 +161,13 @@ impl PresetArg {
             PresetArg::Ecwid => Some(Preset::Ecwid),
             PresetArg::Shopify => Some(Preset::Shopify),
             PresetArg::Woocommerce => Some(Preset::WooCommerce),
+            PresetArg::Magento => Some(Preset::Magento),
+            PresetArg::Bigcommerce => Some(Preset::BigCommerce),
+            PresetArg::Prestashop => Some(Preset::PrestaShop),
+            PresetArg::Wix => Some(Preset::Wix),
+            PresetArg::Squarespace => Some(Preset::Squarespace),
+            PresetArg::Mailchimp => Some(Preset::Mailchimp),
+            PresetArg::Hubspot => Some(Preset::HubSpot),
         }
     }
 }

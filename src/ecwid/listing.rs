@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{ApiError, Client, Found, clock, parse_body};
+use super::{ApiError, Client, Found, parse_body};
 use crate::customer::record::{COMPARED_FIELDS, CustomerRecord};
 
 /// Customers a page holds at most: the most the API hands out at once.
@@ -61,20 +61,7 @@ impl Client {
             .query(&query);
         let (status, bytes) = self.send(request).await?;
         let body = parse_body::<ListBody>(status, &bytes)?;
-        let customers = body
-            .items
-            .into_iter()
-            .filter_map(|record| {
-                Some(Found {
-                    id: record.id?,
-                    registered: record
-                        .registered
-                        .as_deref()
-                        .and_then(clock::parse_ecwid_time),
-                    record: Box::new(record),
-                })
-            })
-            .collect();
+        let customers = body.items.into_iter().filter_map(Found::of).collect();
         Ok(Page {
             total: body.total,
             customers,

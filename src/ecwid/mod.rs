@@ -120,6 +120,20 @@ pub(crate) struct Found {
     pub(crate) record: Box<CustomerRecord>,
 }
 
+impl Found {
+    /// The customer of a record the store returned; `None` without an id.
+    pub(crate) fn of(record: CustomerRecord) -> Option<Self> {
+        Some(Found {
+            id: record.id?,
+            registered: record
+                .registered
+                .as_deref()
+                .and_then(clock::parse_ecwid_time),
+            record: Box::new(record),
+        })
+    }
+}
+
 /// How much of the customer a look-up by email asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lookup {
@@ -297,18 +311,11 @@ impl Client {
             return Ok(None);
         };
         // A customer without an id is not one the API documents.
-        let id = record.id.ok_or_else(|| ApiError::BadBody {
+        let found = Found::of(record).ok_or_else(|| ApiError::BadBody {
             status,
             body: excerpt(&bytes),
         })?;
-        Ok(Some(Found {
-            id,
-            registered: record
-                .registered
-                .as_deref()
-                .and_then(clock::parse_ecwid_time),
-            record: Box::new(record),
-        }))
+        Ok(Some(found))
     }
 
     async fn send(

@@ -76,7 +76,7 @@ impl Batcher {
                 Item::Send(job) => {
                     match self.sender.facts.prepare(&self.sender.engine, job).await {
                         // A row the snapshot settles never goes into a batch.
-                        Ok(job) => match self.sender.in_snapshot(&job) {
+                        Ok(job) => match self.sender.in_snapshot(&job).await {
                             Some(found) => done.push(Some(self.sender.known(job, found).await)),
                             None => {
                                 jobs.push((done.len(), job));

@@ -11,6 +11,14 @@ use std::fmt;
 
 use crate::customer::fields::{AddressField as A, Field};
 
+mod bigcommerce;
+mod hubspot;
+pub(crate) mod magento;
+mod mailchimp;
+mod prestashop;
+mod squarespace;
+mod wix;
+
 /// A known input layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
@@ -18,20 +26,53 @@ pub enum Preset {
     Ecwid,
     /// The Shopify customer export, in its three generations.
     Shopify,
-    /// The WooCommerce exports: WebToffee, SkyVerge and the Analytics customers download.
+    /// The WooCommerce exports: WebToffee (users and customers), SkyVerge and the Analytics
+    /// customers download.
     WooCommerce,
+    /// Magento 2's customer export: the main file and the composite file with addresses.
+    Magento,
+    /// BigCommerce's customer export (the Bulk Edit template and the default one).
+    BigCommerce,
+    /// PrestaShop's export of the customer list (back office, Customers > Export).
+    PrestaShop,
+    /// Wix's contacts export.
+    Wix,
+    /// Squarespace's contacts (profiles) export.
+    Squarespace,
+    /// Mailchimp's audience export.
+    Mailchimp,
+    /// HubSpot's contacts export.
+    HubSpot,
 }
 
 impl Preset {
     /// Every preset, for the tests that go over them all.
     #[cfg(test)]
-    pub(crate) const ALL: [Preset; 3] = [Preset::Ecwid, Preset::Shopify, Preset::WooCommerce];
+    pub(crate) const ALL: [Preset; 10] = [
+        Preset::Ecwid,
+        Preset::Shopify,
+        Preset::WooCommerce,
+        Preset::Magento,
+        Preset::BigCommerce,
+        Preset::PrestaShop,
+        Preset::Wix,
+        Preset::Squarespace,
+        Preset::Mailchimp,
+        Preset::HubSpot,
+    ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
             Preset::Ecwid => "ecwid",
             Preset::Shopify => "shopify",
             Preset::WooCommerce => "woocommerce",
+            Preset::Magento => "magento",
+            Preset::BigCommerce => "bigcommerce",
+            Preset::PrestaShop => "prestashop",
+            Preset::Wix => "wix",
+            Preset::Squarespace => "squarespace",
+            Preset::Mailchimp => "mailchimp",
+            Preset::HubSpot => "hubspot",
         }
     }
 
@@ -49,6 +90,13 @@ impl Preset {
             Preset::Ecwid => Vec::new(),
             Preset::Shopify => shopify(),
             Preset::WooCommerce => woocommerce(),
+            Preset::Magento => magento::entries(),
+            Preset::BigCommerce => bigcommerce::entries(),
+            Preset::PrestaShop => prestashop::entries(),
+            Preset::Wix => wix::entries(),
+            Preset::Squarespace => squarespace::entries(),
+            Preset::Mailchimp => mailchimp::entries(),
+            Preset::HubSpot => hubspot::entries(),
         }
     }
 }
@@ -142,8 +190,10 @@ pub(crate) struct Signature {
     pub(crate) columns: &'static [&'static str],
 }
 
-/// Tried in order; the first whose columns are all in the header wins.
-pub(crate) const SIGNATURES: [Signature; 6] = [
+/// Tried in order; the first whose columns are all in the header wins. Each names columns that
+/// only its export has together, so that no file is taken for another export by one common
+/// name (`Email`, `First Name`).
+pub(crate) const SIGNATURES: [Signature; 16] = [
     Signature {
         preset: Preset::Shopify,
         columns: &[
@@ -171,6 +221,49 @@ pub(crate) const SIGNATURES: [Signature; 6] = [
     Signature {
         preset: Preset::WooCommerce,
         columns: &["Username", "Last Active", "Total Spend"],
+    },
+    // WordPress users without WooCommerce's billing columns (WebToffee's users export): the
+    // columns of WordPress's users table.
+    Signature {
+        preset: Preset::WooCommerce,
+        columns: &["user_email", "user_login", "user_nicename"],
+    },
+    // The main file and the composite file (which adds `_address_*`) alike.
+    Signature {
+        preset: Preset::Magento,
+        columns: &["email", "_website", "_store"],
+    },
+    Signature {
+        preset: Preset::BigCommerce,
+        columns: &["Store Credit", "Customer Group"],
+    },
+    Signature {
+        preset: Preset::PrestaShop,
+        columns: &["Social title", "Email address", "Last visit"],
+    },
+    Signature {
+        preset: Preset::Wix,
+        columns: &["Email 1", "Email subscriber status"],
+    },
+    Signature {
+        preset: Preset::Wix,
+        columns: &["Email 1", "Address 1 - Street"],
+    },
+    Signature {
+        preset: Preset::Squarespace,
+        columns: &["Billing Name", "Billing Province/State"],
+    },
+    Signature {
+        preset: Preset::Mailchimp,
+        columns: &["MEMBER_RATING", "OPTIN_TIME"],
+    },
+    Signature {
+        preset: Preset::HubSpot,
+        columns: &["Record ID", "Contact owner"],
+    },
+    Signature {
+        preset: Preset::HubSpot,
+        columns: &["Record ID", "Email", "Create Date"],
     },
 ];
 
@@ -356,6 +449,50 @@ mod tests {
         assert_eq!(detect(&woo).map(|d| d.0), Some(Preset::WooCommerce));
         assert_eq!(detect(&names("email,name,billingPerson.street")), None);
         assert_eq!(detect(&names("First Name,Email")), None);
+        for (header, preset) in [
+            (
+                "user_login,user_pass,user_nicename,user_email",
+                Preset::WooCommerce,
+            ),
+            (
+                "email,_website,_store,firstname,lastname,taxvat",
+                Preset::Magento,
+            ),
+            (
+                "Email Address,First Name,Store Credit,Customer Group",
+                Preset::BigCommerce,
+            ),
+            (
+                "ID,Social title,First name,Email address,Last visit",
+                Preset::PrestaShop,
+            ),
+            ("First Name,Email 1,Email subscriber status", Preset::Wix),
+            (
+                "Email,Billing Name,Billing Province/State",
+                Preset::Squarespace,
+            ),
+            ("Email Address,MEMBER_RATING,OPTIN_TIME", Preset::Mailchimp),
+            ("Record ID,Email,Contact owner", Preset::HubSpot),
+            ("Record ID,Email,Create Date", Preset::HubSpot),
+        ] {
+            assert_eq!(
+                detect(&names(header)).map(|d| d.0),
+                Some(preset),
+                "{header}"
+            );
+        }
+    }
+
+    /// Every preset but `ecwid` has a signature, and its table fills the email.
+    #[test]
+    fn every_export_is_detected_and_gives_the_email() {
+        for preset in Preset::ALL {
+            let detected = SIGNATURES.iter().any(|s| s.preset == preset);
+            assert_eq!(detected, preset != Preset::Ecwid, "{preset}");
+            let email = Target::Field(Field::Email);
+            let gives_email = preset.entries().iter().any(|e| e.target == email);
+            assert_eq!(gives_email, preset != Preset::Ecwid, "{preset}");
+        }
     }
 
     /// No preset names a target twice, so no field is filled by two entries.

@@ -129,6 +129,9 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Result<Reply, Reply> {
         Key::Id => {}
         Key::Name => found.sort_by_cached_key(|(id, r)| (name_of(r).to_lowercase(), *id)),
         Key::Email => found.sort_by_cached_key(|(id, r)| (email_key(&r.customer), *id)),
+        Key::Registered if query.created_from.is_some() && reversed_ties(shared) => {
+            found.sort_by_key(|(id, r)| (r.registered, std::cmp::Reverse(*id)));
+        }
         Key::Registered => found.sort_by_key(|(id, r)| (r.registered, *id)),
         Key::Updated => found.sort_by_key(|(_, r)| (r.updated, r.revision)),
     }
@@ -145,6 +148,12 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Result<Reply, Reply> {
     let mut reply = page_of(found.len(), &page, items);
     reply.body["allCustomerCount"] = store.len().into();
     Ok(reply)
+}
+
+fn reversed_ties(shared: &Shared) -> bool {
+    shared
+        .ties_reversed
+        .load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The key and direction of `sortBy`; by id when none is named.

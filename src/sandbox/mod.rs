@@ -252,6 +252,15 @@ impl Sandbox {
         lock(&self.state.store).set_orders(id, orders)
     }
 
+    /// From now on, a listing with `createdFrom` gives the customers registered in one second
+    /// newest id first, where one without it gives them oldest first. Ecwid documents no order
+    /// among customers of one second; tests use this to see a client that must not rely on it.
+    pub fn reverse_ties_from_created(&self) {
+        self.state
+            .ties_reversed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Holds the store's batch queue: no request inside a batch runs until
     /// [`Sandbox::allow_batch_requests`] or [`Sandbox::release_batches`] says so. A real store
     /// works its queue at a pace no client controls; tests use this to see a batch `QUEUED` or

@@ -69,6 +69,9 @@ pub(crate) struct Shared {
     stats: Mutex<Stats>,
     window: Mutex<RateWindow>,
     failing: Mutex<FailingTokens>,
+    /// Whether a listing from `createdFrom` gives the customers of one registration second
+    /// newest id first ([`crate::sandbox::Sandbox::reverse_ties_from_created`]).
+    pub ties_reversed: std::sync::atomic::AtomicBool,
 }
 
 fn invalid(message: String) -> io::Error {
@@ -144,6 +147,7 @@ impl Shared {
             stats: Mutex::default(),
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
             failing: Mutex::new(FailingTokens::new(window)),
+            ties_reversed: Default::default(),
             faults: Faults::new(args)?,
         };
         Ok((shared, queued))

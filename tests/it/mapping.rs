@@ -140,7 +140,10 @@ async fn no_email_column_lists_columns_and_presets_tried() {
         "{message}"
     );
     assert!(
-        message.contains("presets tried: shopify and woocommerce"),
+        message.contains(
+            "presets tried: shopify, woocommerce, magento, bigcommerce, prestashop, wix, \
+             squarespace, mailchimp and hubspot (their header signatures are not in the file)"
+        ),
         "{message}"
     );
     assert!(message.contains("then ecwid"), "{message}");

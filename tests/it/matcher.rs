@@ -2,8 +2,6 @@
 //! stated in the log, password hashes never sent, real files of no known export, and the
 //! round trip of `template --mapping --from` through `--mapping`.
 
-use std::path::{Path, PathBuf};
-
 use assert_cmd::Command;
 use ecwid_import::input::mapping::Layout;
 use ecwid_import::input::presets::Preset;
@@ -11,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
 use crate::presets::{map, mapping, stored};
+use crate::realworld::corpus;
 use crate::support::Workspace;
 
 /// Every row of a CSV text mapped with no flags: the request bodies, and the run's choice.
@@ -386,25 +385,10 @@ fn template_mapping_from_a_preset_file_or_without_email() {
         .code(2);
 }
 
-/// The shared folder of real exports, if it is there: under `CI=true` it must be.
-fn realworld() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/realworld/other");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing",
-        dir.display()
-    );
-    eprintln!("skipped: {} is missing", dir.display());
-    None
-}
-
 /// Real files of no known export: which fields their first valid row fills.
 #[test]
 fn real_files_of_no_known_export_fill_their_fields() {
-    let Some(dir) = realworld() else {
+    let Some(dir) = corpus("other") else {
         return;
     };
     for (file, fields) in [

@@ -2,10 +2,11 @@
 //! would, writes `<stem>.plan.csv` with what each row would become, sends no write, and agrees
 //! row by row with the import that follows it.
 
-use ecwid_import::sandbox::Sandbox;
+use ecwid_import::sandbox::{Sandbox, SandboxArgs};
 use serde_json::Value;
 
 use crate::e2e::{start, store_args};
+use crate::resume::interrupt;
 use crate::support::{Workspace, column, emails_csv, read_csv, run_in_process};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
@@ -231,4 +232,59 @@ async fn a_second_plan_while_the_lock_is_held_exits_75() {
     drop(held);
     let (code, summary) = plan(&ws, &store.api_url(), &[]).await;
     assert_eq!(code, 0, "{summary}");
+}
+
+/// A refused token: exit 3, every row `not_sent` in the plan, nothing written to the store.
+#[tokio::test]
+async fn a_plan_with_a_refused_token_exits_3() {
+    let store = start(store_args()).await;
+    let ws = Workspace::new(&emails_csv(&["a@example.com", "b@example.com"]));
+    std::fs::write(&ws.token_file, "secret_wrong\n").expect("rewrite token");
+    let (code, summary) = plan(&ws, &store.api_url(), &[]).await;
+    assert_eq!(code, 3, "{summary}");
+    let planned = read_csv(&ws.dir.path().join("customers.plan.csv"));
+    assert_eq!(column(&planned, "status"), ["not_sent", "not_sent"]);
+    assert_eq!(store.stats().creates, 0);
+    assert!(store.customers().is_empty());
+}
+
+/// Ctrl-C while the plan reads the store: exit 130, every row `not_sent` in a complete plan,
+/// no write sent; the plan run again finishes.
+#[tokio::test]
+async fn a_plan_stopped_while_reading_the_store_exits_130() {
+    let store = start(SandboxArgs {
+        latency_ms: 25,
+        ..store_args()
+    })
+    .await;
+    store.seed(3_000);
+    let emails: Vec<String> = (0..40).map(|i| format!("stop{i}@example.com")).collect();
+    let ws = Workspace::new(&emails_csv(&emails));
+    let before = store.stats();
+    let mut child = ws
+        .process("plan", &store.api_url(), &["--snapshot", "always"])
+        .spawn()
+        .expect("spawn");
+    while store.stats().requests < before.requests + 5 {
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "the plan ended before it could be stopped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    interrupt(&child);
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let planned = read_csv(&ws.dir.path().join("customers.plan.csv"));
+    assert_eq!(column(&planned, "status"), vec!["not_sent"; 40]);
+    assert_eq!(store.stats().creates, before.creates);
+    assert_eq!(store.customers().len(), 3_000);
+
+    let (code, summary) = plan(&ws, &store.api_url(), &["--snapshot", "always"]).await;
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["by_status"]["would_create"], 40, "{summary}");
 }

@@ -64,9 +64,15 @@ impl Workspace {
     /// `ecwid-import import <input> --store-id 1003 --api-url <api> --rate 60000 -q <extra>` as a
     /// real process, with the token in `ECWID_TOKEN` and stderr captured.
     pub fn import_process(&self, api_url: &str, extra: &[&str]) -> std::process::Command {
+        self.process("import", api_url, extra)
+    }
+
+    /// `ecwid-import <command> <input> ...` (`import` or `plan`) as a real process, with
+    /// the token in the environment, stderr piped.
+    pub fn process(&self, name: &str, api_url: &str, extra: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
         command
-            .arg("import")
+            .arg(name)
             .arg(&self.input)
             .args([
                 "--store-id",

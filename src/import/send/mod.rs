@@ -26,7 +26,7 @@ use crate::config::OnExisting;
 use crate::ecwid::{ApiError, Found, Lookup, body_of};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
-use crate::store::snapshot::Snapshot;
+use crate::store::snapshot::{Known, Snapshot};
 use crate::undo::log::{Line, UndoLog};
 use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
 
@@ -119,7 +119,7 @@ impl Sender {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
-        if let Some(found) = self.in_snapshot(&job) {
+        if let Some(found) = self.in_snapshot(&job).await {
             return self.known(job, found).await;
         }
         let mut p = self.progress(Phase::Create, 0);
@@ -132,12 +132,28 @@ impl Sender {
 
     /// The row's customer as the snapshot of the store has it, which settles the row without
     /// a create. Not for a row an interrupted run may have created: the look-up after it
-    /// tells whose customer it is.
-    pub(super) fn in_snapshot(&self, job: &Job) -> Option<Found> {
+    /// tells whose customer it is. A customer the snapshot knows only by id is read with a
+    /// `GET`; when that fails (the customer was deleted since, the store does not answer) or
+    /// shows another email, the row goes on as if the snapshot did not know it: a create, and
+    /// its 409 if the customer exists after all.
+    pub(super) async fn in_snapshot(&self, job: &Job) -> Option<Found> {
         if job.maybe_sent {
             return None;
         }
-        self.snapshot.as_ref()?.find(&job.email)
+        let id = match self.snapshot.as_ref()?.find(&job.email)? {
+            Known::Record(found) => return Some(found),
+            Known::Id(id) => id,
+        };
+        let client = &self.engine.client;
+        let mut tries = self.engine.tries();
+        let record = self
+            .engine
+            .send(Kind::Get, &mut tries, || client.get_customer(id))
+            .await
+            .ok()?;
+        let email = record.email.as_deref().unwrap_or_default();
+        let same = email.trim().to_lowercase() == job.email.trim().to_lowercase();
+        same.then(|| Found::of(record)).flatten()
     }
 
     /// Settles a row whose email the snapshot holds, as a look-up that found it would:

@@ -145,8 +145,9 @@ impl ColumnMap {
         else {
             let tried = match (layout.preset, layout.mapping.is_some()) {
                 (None, _) if preset == Preset::Ecwid => format!(
-                    "shopify and woocommerce (their header signatures are not in the file), then \
-                     ecwid (canonical column names, then columns matched by meaning{})",
+                    "{} (their header signatures are not in the file), then ecwid (canonical \
+                     column names, then columns matched by meaning{})",
+                    detected_presets("and"),
                     if mapped.is_empty() {
                         ""
                     } else {
@@ -173,6 +174,15 @@ impl ColumnMap {
             matched: matched.choices,
             left_out: matched.left_out,
         };
+        // Magento's composite file continues a customer on rows without an email.
+        let email_from_preset = layout
+            .mapping
+            .as_ref()
+            .is_none_or(|m| m.fields.iter().all(|f| f.field != Field::Email));
+        let blank_email_rule = (preset == Preset::Magento
+            && email_from_preset
+            && presets::magento::is_composite(&names))
+        .then_some(presets::magento::CONTINUATION_RULE);
         let contact_constants = rules
             .iter()
             .any(|r| matches!(r.fill, Fill::Value(_)) && contact_of(&r.target).is_some());
@@ -183,6 +193,7 @@ impl ColumnMap {
             email_rule,
             strip_quote,
             contact_constants,
+            blank_email_rule,
         };
         Ok((map, choice))
     }
@@ -230,9 +241,30 @@ pub(super) fn choose_preset(chosen: Option<Preset>, names: &[String]) -> (Preset
             ),
             None => (
                 Preset::Ecwid,
-                "no Shopify or WooCommerce header found: canonical column names".to_string(),
+                format!(
+                    "no header of {} found: canonical column names",
+                    detected_presets("or")
+                ),
             ),
         },
+    }
+}
+
+/// The presets that detection tries, in its order: `shopify, woocommerce, ... and hubspot`
+/// (`conjunction` before the last).
+fn detected_presets(conjunction: &str) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for signature in &presets::SIGNATURES {
+        let name = signature.preset.name();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{} {conjunction} {last}", rest.join(", "))
+        }
+        _ => names.concat(),
     }
 }
 

@@ -75,4 +75,7 @@ pub struct ColumnMap {
     /// Whether a contact takes a part from a constant (a mapping file's `{ value = "PHONE" }`):
     /// such parts count only for contacts the row fills a cell of.
     contact_constants: bool,
+    /// The rule a blank email breaks, when the layout says more than "required" about it
+    /// (Magento's composite file: the row continues the customer above).
+    blank_email_rule: Option<&'static str>,
 }

@@ -12,7 +12,8 @@ use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::Field;
 use crate::customer::rules::{
-    Checked, Problem, RowBuilder, RowChecker, broken_rule, parse_bool, trim_cell,
+    Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, parse_bool,
+    trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
@@ -167,7 +168,16 @@ impl ColumnMap {
         let email_label = &self.rules[self.email_rule].label;
         match row.finish(email_label) {
             Ok(done) => Ok((done, notes)),
-            Err(problems) => Err(invalid(&problems)),
+            Err(mut problems) => {
+                if let Some(rule) = self.blank_email_rule {
+                    for problem in &mut problems {
+                        if problem.rule == RULE_EMAIL_REQUIRED && problem.column == *email_label {
+                            problem.rule = rule;
+                        }
+                    }
+                }
+                Err(invalid(&problems))
+            }
         }
     }
 

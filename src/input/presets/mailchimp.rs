@@ -1,0 +1,33 @@
+//! Mailchimp's audience export (Audience > All contacts > Export Audience): a zip of
+//! `subscribed.csv`, `unsubscribed.csv`, `cleaned.csv` (and more), each with the audience's
+//! fields, then Mailchimp's own columns.
+//!
+//! Written from the headers of such files quoted in other people's code: `Email Address,
+//! First Name,Last Name,Address,Phone Number,Birthday,` (the audience's fields, by the labels
+//! the audience gives them; these are the defaults) `MEMBER_RATING,OPTIN_TIME,OPTIN_IP,
+//! CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,
+//! LEID,EUID,NOTES,TAGS`, with `UNSUB_*` or `CLEAN_*` columns in the files of those statuses.
+//!
+//! No column says yes or no to marketing: the consent is which file a row is in, and a preset
+//! takes values from columns only, so `acceptMarketing` is left out; a mapping file with
+//! `acceptMarketing = { value = "true" }` sends it for `subscribed.csv` (and must not be used
+//! for the other files).
+//! The `Address` field packs street, city, state, zip and country into one cell with two
+//! spaces between them, which cannot be split safely: it is not imported. `CC` and `REGION`
+//! are where Mailchimp located the contact's IP address, not an address: not imported.
+
+use super::{Entry, joined, one};
+use crate::customer::fields::{AddressField as A, Field};
+
+pub(super) fn entries() -> Vec<Entry> {
+    vec![
+        one(Field::Email, &["Email Address", "Email"]),
+        joined(
+            Field::Billing(A::Name),
+            vec![&["First Name"], &["Last Name"]],
+            " ",
+        ),
+        one(Field::Billing(A::Phone), &["Phone Number", "Phone"]),
+        one(Field::PrivateAdminNotes, &["NOTES"]),
+    ]
+}
