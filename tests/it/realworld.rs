@@ -155,10 +155,13 @@ fn toml_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string")
 }
 
+/// The layout of a file read by canonical names and columns matched by meaning.
+const MATCHED: &str = "matched by meaning";
+
 /// What the tool makes of a customer export, as the table of a test says it.
 #[derive(Debug, PartialEq)]
 struct Read {
-    /// The layout chosen, as the log states it, up to its first ` (`: `preset shopify`.
+    /// The layout chosen: `preset shopify`, or [`MATCHED`].
     layout: String,
     valid: u64,
     invalid: u64,
@@ -186,9 +189,13 @@ async fn read(file: &Path) -> Read {
             break;
         }
     }
-    let choice = choice.to_string();
+    let layout = if choice.matched_by_meaning() {
+        MATCHED.to_string()
+    } else {
+        format!("preset {}", choice.preset)
+    };
     Read {
-        layout: choice.split(" (").next().unwrap_or_default().to_string(),
+        layout,
         valid: count(&summary, "valid"),
         invalid: count(&summary, "invalid"),
         duplicate: count(&summary, "duplicate"),
@@ -425,4 +432,206 @@ async fn shopify_exports_are_detected_and_read() {
         ("shopify_prev_olt_au.csv", shopify, 506, 31, 0, NEWSLETTER),
     ];
     check_folder("shopify", &table).await;
+}
+
+/// The WooCommerce files of the corpus: the WebToffee users samples (no billing columns) and
+/// the Analytics download.
+#[tokio::test]
+async fn woocommerce_exports_are_detected_and_read() {
+    let woo = "preset woocommerce";
+    let user: &[&str] = &["billingPerson.name", "email"];
+    let table: [Expected; 5] = [
+        ("webtoffee_sample_users_v1_crlf.csv", woo, 1, 0, 0, user),
+        ("webtoffee_sample_users_v2_wt_hash.csv", woo, 1, 0, 0, user),
+        (
+            "webtoffee_sample_users_v3_customer_id.csv",
+            woo,
+            1,
+            0,
+            0,
+            user,
+        ),
+        ("webtoffee_sample_users_v4_quoted.csv", woo, 1, 0, 0, user),
+        (
+            "woo_analytics_customers_bom.csv",
+            woo,
+            1,
+            0,
+            0,
+            &[
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "email",
+            ],
+        ),
+    ];
+    check_folder("woocommerce", &table).await;
+}
+
+/// The other customer files of the corpus, no known export but Magento's: each read with no
+/// flag, its columns matched by meaning, with the fields a person would expect filled.
+#[tokio::test]
+async fn other_customer_files_are_read_by_meaning() {
+    let magento = "preset magento";
+    let magento_address: &[&str] = &[
+        "billingPerson.city",
+        "billingPerson.countryCode",
+        "billingPerson.name",
+        "billingPerson.phone",
+        "billingPerson.postalCode",
+        "billingPerson.stateOrProvinceName",
+        "billingPerson.street",
+        "email",
+    ];
+    let magento_main: &[&str] = &["billingPerson.name", "email"];
+    let table: [Expected; 11] = [
+        (
+            "adventureworks_customers_bom.csv",
+            MATCHED,
+            440,
+            0,
+            407,
+            &[
+                "billingPerson.companyName",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "email",
+            ],
+        ),
+        (
+            "chinook_customers.csv",
+            MATCHED,
+            59,
+            0,
+            0,
+            &[
+                "billingPerson.city",
+                "billingPerson.companyName",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+            ],
+        ),
+        (
+            "housecallpro_customers.csv",
+            MATCHED,
+            56,
+            3,
+            0,
+            &[
+                "billingPerson.city",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+                "privateAdminNotes",
+            ],
+        ),
+        (
+            "magento2_fixture_composite_extra_address_rows.csv",
+            magento,
+            4,
+            1,
+            0,
+            magento_address,
+        ),
+        (
+            "magento2_fixture_customers_to_import.csv",
+            magento,
+            6,
+            0,
+            0,
+            magento_main,
+        ),
+        (
+            "magento2_sample_customer_composite.csv",
+            magento,
+            1,
+            0,
+            0,
+            magento_address,
+        ),
+        (
+            "magento2_sample_customer_main.csv",
+            magento,
+            1,
+            0,
+            0,
+            magento_main,
+        ),
+        (
+            "quickbooks_desktop_customers.csv",
+            MATCHED,
+            4580,
+            2757,
+            107,
+            &[
+                "billingPerson.city",
+                "billingPerson.companyName",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+                "shippingAddresses.0.city",
+                "shippingAddresses.0.postalCode",
+                "shippingAddresses.0.stateOrProvinceCode",
+                "shippingAddresses.0.street",
+            ],
+        ),
+        (
+            "thai_loyalty_crm_bom.csv",
+            MATCHED,
+            109,
+            22,
+            2,
+            &["billingPerson.name", "billingPerson.phone", "email"],
+        ),
+        (
+            "uk500_customers_cr_only.csv",
+            MATCHED,
+            500,
+            0,
+            0,
+            &[
+                "billingPerson.city",
+                "billingPerson.companyName",
+                "billingPerson.name",
+                "billingPerson.phone",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceName",
+                "billingPerson.street",
+                "contacts.0.contact",
+                "contacts.0.type",
+                "email",
+            ],
+        ),
+        (
+            "wave_interview_customers_short_row.csv",
+            MATCHED,
+            4,
+            1,
+            0,
+            &[
+                "billingPerson.city",
+                "billingPerson.countryCode",
+                "billingPerson.name",
+                "billingPerson.postalCode",
+                "billingPerson.stateOrProvinceCode",
+                "billingPerson.street",
+                "email",
+            ],
+        ),
+    ];
+    check_folder("other", &table).await;
 }
