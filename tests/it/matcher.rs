@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
 use crate::presets::{map, mapping, stored};
-use crate::realworld::corpus;
 use crate::support::Workspace;
 
 /// Every row of a CSV text mapped with no flags: the request bodies, and the run's choice.
@@ -383,58 +382,4 @@ fn template_mapping_from_a_preset_file_or_without_email() {
         .args(["template", "--from", "t.csv"])
         .assert()
         .code(2);
-}
-
-/// Real files of no known export: which fields their first valid row fills.
-#[test]
-fn real_files_of_no_known_export_fill_their_fields() {
-    let Some(dir) = corpus("other") else {
-        return;
-    };
-    for (file, fields) in [
-        (
-            "chinook_customers.csv",
-            "name companyName street city stateOrProvinceCode countryCode postalCode phone",
-        ),
-        ("adventureworks_customers_bom.csv", "name companyName phone"),
-        (
-            "uk500_customers_cr_only.csv",
-            "name companyName street city stateOrProvinceName postalCode phone",
-        ),
-        (
-            "wave_interview_customers_short_row.csv",
-            "name street city stateOrProvinceCode countryCode postalCode",
-        ),
-        (
-            "quickbooks_desktop_customers.csv",
-            "name companyName street city stateOrProvinceCode postalCode phone",
-        ),
-    ] {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap();
-        let text = text.trim_start_matches('\u{feff}').replace('\r', "\n");
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = reader.byte_headers().unwrap().clone();
-        let (map, choice) =
-            ecwid_import::input::mapping::ColumnMap::new(&headers, &Layout::default()).unwrap();
-        assert!(choice.matched_by_meaning(), "{file}");
-        let body = reader
-            .byte_records()
-            .filter_map(|r| map.request(&r.unwrap()).ok())
-            .next()
-            .expect("a valid row");
-        let body = serde_json::to_value(body.request).unwrap();
-        assert!(body.get("password").is_none(), "{file}");
-        let mut filled: Vec<&str> = body["billingPerson"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut expected: Vec<&str> = fields.split(' ').collect();
-        filled.sort();
-        expected.sort();
-        assert_eq!(filled, expected, "{file}: {body}");
-    }
 }
