@@ -48,7 +48,7 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
     let not_imported = map.not_imported();
     if !not_imported.is_empty() {
         tracing::warn!(
-            "not imported (no Ecwid field has these names): {}",
+            "columns not imported (no field takes them): {}",
             not_imported.join(", ")
         );
     }
