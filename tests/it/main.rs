@@ -20,3 +20,4 @@ mod store_snapshot;
 mod support;
 mod undo;
 mod update;
+mod workbooks;
