@@ -605,6 +605,22 @@ mod tests {
         assert_eq!(got, vec![&b"a"[..], b"", b"c", b""]);
     }
 
+    /// Records carry byte offsets in proportion to their row, up to the file's size, which
+    /// the progress shows as the share of the file read.
+    #[test]
+    fn records_carry_offsets_in_proportion_to_their_row() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbooks/customers.ods");
+        let size = std::fs::metadata(&path).expect("the .ods").len();
+        let mut input = WorkbookInput::open(&path, None).expect("opens");
+        let mut offsets = Vec::new();
+        while let Some(row) = input.next_row().expect("reads") {
+            offsets.push(row.record.position().map_or(0, Position::byte));
+        }
+        assert_eq!(offsets.len(), 3);
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+        assert_eq!(offsets.last().copied(), Some(size));
+    }
+
     /// A `.xls` or `.ods` file past the budget is refused with its cost, before it is loaded.
     #[test]
     fn a_workbook_loaded_whole_is_refused_past_the_budget() {

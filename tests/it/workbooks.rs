@@ -246,3 +246,49 @@ async fn validate_checks_a_workbook() {
         assert_eq!(column(&results, "line"), ["2", "4", "5"]);
     }
 }
+
+/// A formula that failed (`#N/A`) makes its row invalid, and so does a value under no header;
+/// the failed-rows file keeps the error's text.
+#[tokio::test]
+async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, name) in ["email", "name", "billingPerson.phone"].iter().enumerate() {
+            sheet.write_string(0, col as u16, *name).unwrap();
+        }
+        sheet.write_string(1, 0, "ann@example.com").unwrap();
+        sheet.write_string(1, 1, "Ann").unwrap();
+        let lookup = Formula::new("=VLOOKUP(A2,Z:Z,2,FALSE)").set_result("#N/A");
+        sheet.write_formula(1, 2, lookup).unwrap();
+        sheet.write_string(2, 0, "bob@example.com").unwrap();
+        sheet.write_string(2, 4, "stray").unwrap();
+        sheet.write_string(3, 0, "cy@example.com").unwrap();
+        book.save(path).unwrap();
+    });
+    let input = ws.input.to_str().unwrap();
+    let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;
+    assert_eq!(code, 1, "{message}");
+    let results = read_csv(&ws.dir.path().join("customers.validation.csv"));
+    assert_eq!(column(&results, "status"), ["invalid", "invalid", "valid"]);
+    assert!(
+        results[0]["error"].contains("cell C2 holds the error #N/A"),
+        "{results:?}"
+    );
+    assert!(
+        results[1]["error"].contains("column E, which has no header"),
+        "{results:?}"
+    );
+    // As for CSV, the row with a cell beyond the header keeps it: the file is flexible.
+    let failed = std::fs::read_to_string(ws.dir.path().join("customers.validation.failed.csv"));
+    let failed = failed.expect("failed-rows file");
+    let lines: Vec<&str> = failed.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "email,name,billingPerson.phone",
+            "ann@example.com,Ann,#N/A",
+            "bob@example.com,,,,stray"
+        ]
+    );
+}
