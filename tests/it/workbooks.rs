@@ -77,12 +77,19 @@ fn write_xlsx(path: &Path) {
     book.save(path).unwrap();
 }
 
-fn ods_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbooks/customers.ods")
+/// A checked-in workbook of `tests/data/workbooks/` (written by
+/// `scripts/make_test_workbooks.py`): the cells of [`write_xlsx`], but the booleans.
+fn checked_in(extension: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/data/workbooks/customers.{extension}"))
 }
 
 fn copy_ods(path: &Path) {
-    std::fs::copy(ods_path(), path).expect("copy the .ods");
+    std::fs::copy(checked_in("ods"), path).expect("copy the .ods");
+}
+
+fn copy_xls(path: &Path) {
+    std::fs::copy(checked_in("xls"), path).expect("copy the .xls");
 }
 
 /// What the store holds for `email`, as JSON.
@@ -161,12 +168,19 @@ async fn an_xlsx_imports_with_its_cells_as_shown() {
     assert_failed_rows_file(&ws, &HEADER);
 }
 
-/// The checked-in .ods imports alike (its dates are ISO dates already).
+/// The checked-in .ods (whose dates are ISO dates already) and .xls (an old Excel file, loaded
+/// whole) import alike.
 #[tokio::test]
-async fn an_ods_imports_with_its_cells_as_shown() {
+async fn an_ods_and_an_xls_import_with_their_cells_as_shown() {
+    for (extension, write) in [("ods", copy_ods as fn(&Path)), ("xls", copy_xls)] {
+        import_checked_in(extension, write).await;
+    }
+}
+
+async fn import_checked_in(extension: &str, write: fn(&Path)) {
     let store = start(store_args()).await;
-    let ws = workspace("ods", copy_ods);
-    assert_eq!(ws.import(&store.api_url(), &FAST).await, 1);
+    let ws = workspace(extension, write);
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 1, "{extension}");
     assert_eq!(rows_lines_statuses(&ws), expected_rows());
     let ann = stored(&store, "ann@example.com");
     assert_eq!(
@@ -184,7 +198,11 @@ async fn an_ods_imports_with_its_cells_as_shown() {
 /// `--sheet` chooses the second sheet by its name (any case) or its number.
 #[tokio::test]
 async fn sheet_chooses_by_name_or_number() {
-    for (extension, write) in [("xlsx", write_xlsx as fn(&Path)), ("ods", copy_ods)] {
+    for (extension, write) in [
+        ("xlsx", write_xlsx as fn(&Path)),
+        ("ods", copy_ods),
+        ("xls", copy_xls),
+    ] {
         for sheet in ["second", "2"] {
             let store = start(store_args()).await;
             let ws = workspace(extension, write);
@@ -235,7 +253,11 @@ async fn sheet_on_a_csv_is_refused() {
 /// `validate` checks a workbook offline, the results numbered by the sheet's rows.
 #[tokio::test]
 async fn validate_checks_a_workbook() {
-    for (extension, write) in [("xlsx", write_xlsx as fn(&Path)), ("ods", copy_ods)] {
+    for (extension, write) in [
+        ("xlsx", write_xlsx as fn(&Path)),
+        ("ods", copy_ods),
+        ("xls", copy_xls),
+    ] {
         let ws = workspace(extension, write);
         let input = ws.input.to_str().unwrap();
         let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;

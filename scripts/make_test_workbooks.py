@@ -1,11 +1,13 @@
-"""Writes tests/data/workbooks/customers.ods: the OpenDocument workbook of the workbook tests.
+"""Writes tests/data/workbooks/customers.ods and customers.xls: the checked-in workbooks of the
+workbook tests (the .xlsx ones are made by the tests themselves).
 
 A spreadsheet application is not needed: an .ods file is a ZIP archive of a few XML files.
 The sheet "Customers" has text zip codes with leading zeros, 15-digit phones as numbers, a
 date and a date-time, a formula with its cached value, an empty row and an invalid email; the
-sheet "Second" has one more customer. Run from the repository root:
+sheet "Second" has one more customer. The .xls has the same cells but the formula (xlwt
+computes none), and needs the `xlwt` package (`pip install xlwt`). Run from the repository root:
 
-    python3 scripts/make_test_ods.py
+    python3 scripts/make_test_workbooks.py
 """
 
 import zipfile
@@ -110,3 +112,37 @@ with zipfile.ZipFile("tests/data/workbooks/customers.ods", "w") as ods:
     )
     ods.writestr("META-INF/manifest.xml", MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
     ods.writestr("content.xml", CONTENT, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def write_xls():
+    import datetime
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    date = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    date_time = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm")
+    header = ["email", "name", "billingPerson.postalCode", "billingPerson.phone", "privateAdminNotes"]
+    sheet = book.add_sheet("Customers")
+    for col, name in enumerate(header):
+        sheet.write(0, col, name)
+    ann = ["ann@example.com", "Ann Lee", "01067", 491701234567890]
+    for col, value in enumerate(ann):
+        sheet.write(1, col, value)
+    sheet.write(1, 4, datetime.date(2024, 3, 5), date)
+    # Row 3 of the sheet is blank.
+    bob = ["bob@example.com", "Bob Stone", "02134", 15551234567]
+    for col, value in enumerate(bob):
+        sheet.write(3, col, value)
+    sheet.write(3, 4, datetime.datetime(2024, 3, 5, 10, 30), date_time)
+    for col, value in enumerate(["not-an-email", "Nobody", "00501", 4930123456]):
+        sheet.write(4, col, value)
+    second = book.add_sheet("Second")
+    for col, name in enumerate(header):
+        second.write(0, col, name)
+    for col, value in enumerate(["cy@example.com", "Cy Young", "00601", 17875550100, "second sheet"]):
+        second.write(1, col, value)
+    book.save("tests/data/workbooks/customers.xls")
+
+
+write_xls()
