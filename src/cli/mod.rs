@@ -36,7 +36,7 @@ pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
 #[command(
     name = "ecwid-import",
     version,
-    about = "Bulk-import customers from a CSV file into an Ecwid store",
+    about = "Bulk-import customers from a CSV file or a workbook into an Ecwid store",
     after_help = "Examples:\n  ecwid-import validate customers.csv\n  \
                   ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
                   ecwid-import template > customers.csv"

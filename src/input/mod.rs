@@ -1,10 +1,9 @@
 //! The input stage: open the file (`source`: CSV or a workbook), transcode and parse CSV
-//! (`reader`) or read a workbook's sheet (`workbook`, its cells as text by `cells`), then give
+//! (`reader`) or read a workbook's sheet (`workbook`), then give
 //! each column its meaning and each row its request (`mapping`), by a preset (`presets`) and the user's own
 //! mapping file (`mapping_file`). `formulas` says which cells a spreadsheet would evaluate: the
 //! output files guard them with a leading `'`, which the mapping removes again on import.
 
-pub(crate) mod cells;
 pub(crate) mod formulas;
 pub mod mapping;
 pub mod mapping_file;
