@@ -314,3 +314,55 @@ async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
         ]
     );
 }
+
+/// `plan` reads a workbook's chosen sheet as `import` would, and writes nothing to the store.
+#[tokio::test]
+async fn plan_reads_a_workbook_sheet() {
+    let store = start(store_args()).await;
+    let ws = workspace("xlsx", write_xlsx);
+    let api_url = store.api_url();
+    let args = [
+        "ecwid-import",
+        "plan",
+        ws.input.to_str().unwrap(),
+        "--store-id",
+        "1003",
+        "--api-url",
+        &api_url,
+        "--token-file",
+        ws.token_file.to_str().unwrap(),
+        "-q",
+        "--sheet",
+        "Second",
+    ];
+    let (message, code) = failure(&args).await;
+    assert_eq!(code, 0, "{message}");
+    let results = read_csv(&ws.dir.path().join("customers.plan.csv"));
+    assert_eq!(column(&results, "email"), ["cy@example.com"]);
+    assert_eq!(column(&results, "status"), ["would_create"]);
+    assert!(store.customers().is_empty());
+}
+
+/// `--delimiter` and `--encoding` do not apply to a workbook: the run says so and goes on; the
+/// log names the sheet read.
+#[test]
+fn csv_options_on_a_workbook_are_ignored_with_a_warning() {
+    let ws = workspace("ods", copy_ods);
+    let output = assert_cmd::Command::cargo_bin("ecwid-import")
+        .expect("the binary is built")
+        .env_remove("RUST_LOG")
+        .args(["validate", ws.input.to_str().unwrap()])
+        .args(["--delimiter", ";", "--encoding", "latin1"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--delimiter and --encoding apply to CSV only: ignored for a workbook"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(r#"reading the sheet "Customers""#),
+        "{stderr}"
+    );
+}
