@@ -249,10 +249,10 @@ fn read_workbook(path: &Path, format: Format, sheet: Option<&str>, tx: &SyncSend
             }),
         Format::Xls => open_workbook::<Xls<_>, _>(path)
             .map_err(|e| OpenError::Workbook(e.to_string()))
-            .and_then(|mut book| whole_sheet(&mut book, sheet, &mut rows)),
+            .and_then(|book| whole_sheet(book, sheet, &mut rows)),
         Format::Ods => open_workbook::<Ods<_>, _>(path)
             .map_err(|e| OpenError::Workbook(e.to_string()))
-            .and_then(|mut book| whole_sheet(&mut book, sheet, &mut rows)),
+            .and_then(|book| whole_sheet(book, sheet, &mut rows)),
     };
     match read {
         Ok(()) => rows.finish(),
@@ -260,19 +260,21 @@ fn read_workbook(path: &Path, format: Format, sheet: Option<&str>, tx: &SyncSend
     }
 }
 
-/// Hands over the rows of a sheet loaded whole.
+/// Hands over the rows of a sheet loaded whole. The workbook goes once its sheet is taken
+/// out (a copy of calamine's), so that only the sheet is held while the rows are read.
 fn whole_sheet<R: Reader<BufReader<File>>>(
-    book: &mut R,
+    mut book: R,
     sheet: Option<&str>,
     rows: &mut Rows<'_>,
 ) -> Result<(), OpenError>
 where
     R::Error: std::fmt::Display,
 {
-    let name = choose_sheet(book, sheet)?;
+    let name = choose_sheet(&book, sheet)?;
     let range: Range<Data> = book
         .worksheet_range(&name)
         .map_err(|e| OpenError::Workbook(e.to_string()))?;
+    drop(book);
     rows.sheet = name;
     let Some((top, left)) = range.start() else {
         return Ok(());
