@@ -9,6 +9,7 @@ use clap::ValueEnum;
 
 use crate::ecwid::ClientConfig;
 use crate::input::mapping::Layout;
+use crate::input::source::ReadOptions;
 use crate::report::progress::ProgressMode;
 
 /// What to do with a row whose email already exists in the store.
@@ -36,6 +37,8 @@ pub(crate) struct Config {
     pub(crate) failed_output: PathBuf,
     pub(crate) delimiter: Option<u8>,
     pub(crate) encoding: Option<String>,
+    /// The sheet of a workbook (`--sheet`): a name or a number from 1.
+    pub(crate) sheet: Option<String>,
     pub(crate) summary_json: Option<PathBuf>,
     /// The preset and mapping file that give the columns their meaning.
     pub(crate) layout: Layout,
@@ -44,6 +47,17 @@ pub(crate) struct Config {
     pub(crate) send: Option<SendConfig>,
     /// The command that continues this run if it stops early (`--resume` added).
     pub(crate) continue_with: Option<String>,
+}
+
+impl Config {
+    /// How the input is read.
+    pub(crate) fn read_options(&self) -> ReadOptions<'_> {
+        ReadOptions {
+            delimiter: self.delimiter,
+            encoding: self.encoding.as_deref(),
+            sheet: self.sheet.as_deref(),
+        }
+    }
 }
 
 /// How rows are sent to the store.

@@ -1,4 +1,5 @@
-//! ecwid-import: bulk-import customers from CSV into an Ecwid store through its REST API.
+//! ecwid-import: bulk-import customers from CSV or a spreadsheet workbook into an Ecwid store
+//! through its REST API.
 //!
 //! [`run`] is the whole program behind the command line; `main.rs` only parses arguments, sets
 //! up logging and turns the outcome into an exit status.

@@ -36,7 +36,7 @@ pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
 #[command(
     name = "ecwid-import",
     version,
-    about = "Bulk-import customers from a CSV file into an Ecwid store",
+    about = "Bulk-import customers from a CSV file or a workbook into an Ecwid store",
     after_help = "Examples:\n  ecwid-import validate customers.csv\n  \
                   ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
                   ecwid-import template > customers.csv"
@@ -100,7 +100,7 @@ pub enum Command {
 /// The input and what is written about it; shared by `import` and `validate`.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// The customer CSV file
+    /// The customer file: CSV, or a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods)
     pub(crate) file: PathBuf,
     /// Results CSV [default: <input stem>.results.csv beside the input; with --dry-run
     /// <input stem>.validation.csv]
@@ -112,6 +112,10 @@ pub struct InputArgs {
     /// Encoding of a file without BOM, e.g. windows-1252 [default: UTF-8]
     #[arg(long, value_name = "LABEL")]
     pub(crate) encoding: Option<String>,
+    /// The sheet of a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods): its name (ignoring case) or
+    /// its number, counted from 1 [default: the first visible sheet]
+    #[arg(long, value_name = "NAME|N")]
+    pub(crate) sheet: Option<String>,
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH")]
     pub(crate) summary_json: Option<PathBuf>,
@@ -320,6 +324,7 @@ impl InputArgs {
             output,
             delimiter: self.delimiter,
             encoding: self.encoding.clone(),
+            sheet: self.sheet.clone(),
             summary_json: self.summary_json.clone(),
             progress,
             send: None,

@@ -11,14 +11,14 @@ use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
-use crate::input::reader::CsvInput;
+use crate::input::source::Input;
 use crate::report::results::ResultsWriter;
 use crate::report::temp_files::TempFiles;
 use crate::undo::log::{self as undo_log, UndoLog};
 
 /// What the run's later stages start from.
 pub(super) struct Opened {
-    pub input: CsvInput,
+    pub input: Input,
     pub map: ColumnMap,
     /// `None` for a dry run.
     pub client: Option<Client>,
@@ -35,11 +35,17 @@ pub(super) struct Opened {
 
 /// Opens the input, the client, the journal and the results file, in that order.
 pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Error> {
-    let input = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
-        .map_err(|source| Error::Input {
+    let input =
+        Input::open(&config.input, config.read_options()).map_err(|source| Error::Input {
             path: config.input.clone(),
             source,
         })?;
+    if let Some(sheet) = input.sheet() {
+        tracing::info!("reading the sheet {sheet:?}");
+        if config.delimiter.is_some() || config.encoding.is_some() {
+            tracing::warn!("--delimiter and --encoding apply to CSV only: ignored for a workbook");
+        }
+    }
     let map =
         ColumnMap::for_input(input.headers(), &config.layout).map_err(|source| Error::Header {
             path: config.input.clone(),

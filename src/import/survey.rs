@@ -7,7 +7,7 @@ use super::check::{Checker, Item, Row};
 use super::resumed::Finished;
 use crate::config::Config;
 use crate::input::mapping::ColumnMap;
-use crate::input::reader::CsvInput;
+use crate::input::source::Input;
 use crate::outcome::Status;
 use crate::store::snapshot::{FileEmails, SAMPLE};
 
@@ -25,8 +25,7 @@ pub(super) async fn survey(config: &Config, map: &ColumnMap) -> FileEmails {
 }
 
 fn survey_blocking(config: &Config, map: ColumnMap) -> FileEmails {
-    let Ok(mut input) = CsvInput::open(&config.input, config.delimiter, config.encoding.as_deref())
-    else {
+    let Ok(mut input) = Input::open(&config.input, config.read_options()) else {
         return FileEmails::default();
     };
     let mut checker = Checker::new(map, true, Finished::default()).silenced();

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::check::{Checker, Item, Preparer, Row};
-use crate::input::reader::CsvInput;
+use crate::input::source::Input;
 
 /// Rows the reader hands over at once: one wake-up of the other side per batch rather than
 /// per row (see BENCHMARKS.md for what the size bought).
@@ -29,7 +29,7 @@ pub(super) struct Background {
 }
 
 /// Starts reading and checking `input`; the checked rows, in file order.
-pub(super) fn start(input: CsvInput, checker: Checker) -> (impl Stream<Item = Item>, Background) {
+pub(super) fn start(input: Input, checker: Checker) -> (impl Stream<Item = Item>, Background) {
     let (tx, mut rx) = mpsc::channel(READ_AHEAD);
     let preparer = checker.preparer();
     let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel(READ_AHEAD);
@@ -60,7 +60,7 @@ impl Background {
 
 /// Reads every row, in batches; `Err` holds the last row read before an I/O error.
 fn read_rows(
-    mut input: CsvInput,
+    mut input: Input,
     tx: &SyncSender<Vec<Row>>,
     preparer: &Preparer,
 ) -> Result<(), (u64, std::io::Error)> {

@@ -67,11 +67,31 @@ pub enum OpenError {
     NoHeader,
     #[error("this is a folder, not a file: give the path of the CSV file")]
     Directory,
+    /// A ZIP or OLE2 container that calamine cannot read as a workbook.
     #[error(
-        "this is an Excel workbook, not CSV: open it in Excel and use File > Save As > \
-         \"CSV UTF-8 (Comma delimited)\""
+        "this is an Excel workbook or another ZIP/OLE2 file that cannot be read ({0}): open it \
+         in Excel and use File > Save As > \"Excel Workbook (.xlsx)\" or \"CSV UTF-8 (Comma \
+         delimited)\""
     )]
-    Workbook,
+    Workbook(String),
+    #[error(
+        "this {format} workbook would take about {cost_mib} MiB of memory to read, more than the \
+         {budget_mib} MiB allowed ({format} files are loaded whole): save it as .xlsx (read row \
+         by row) or as CSV UTF-8"
+    )]
+    WorkbookTooLarge {
+        format: &'static str,
+        cost_mib: u64,
+        budget_mib: u64,
+    },
+    #[error(
+        "the workbook has no sheet {wanted:?}: its sheets are {sheets} (give --sheet a name or a number)"
+    )]
+    NoSuchSheet { wanted: String, sheets: String },
+    #[error(
+        "--sheet applies to workbooks only (.xlsx, .xlsm, .xlsb, .xls, .ods): this file is CSV"
+    )]
+    SheetOfCsv,
     #[error("this is a web page (HTML), not CSV: download the export file itself")]
     Html,
     #[error("unknown encoding {0:?}: use a label such as windows-1252, latin1, utf-16le or utf-8")]
@@ -289,10 +309,10 @@ fn count_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
 
 /// Refuses files that are plainly not CSV, with what to do instead.
 fn refuse_other_formats(start: &[u8]) -> Result<(), OpenError> {
-    const ZIP: &[u8] = b"PK\x03\x04";
-    const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if start.starts_with(ZIP) || start.starts_with(OLE2) {
-        return Err(OpenError::Workbook);
+    if super::workbook::is_workbook(start) {
+        return Err(OpenError::Workbook(
+            "read it with the workbook reader, not as CSV".into(),
+        ));
     }
     let text = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
     let text: Vec<u8> = text
@@ -466,12 +486,12 @@ mod tests {
     fn workbooks_and_web_pages_are_refused() {
         assert!(matches!(
             refuse_other_formats(b"PK\x03\x04rest"),
-            Err(OpenError::Workbook)
+            Err(OpenError::Workbook(_))
         ));
         let ole2 = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0];
         assert!(matches!(
             refuse_other_formats(&ole2),
-            Err(OpenError::Workbook)
+            Err(OpenError::Workbook(_))
         ));
         let page = b"\xEF\xBB\xBF  <!DOCTYPE HTML><html>";
         assert!(matches!(refuse_other_formats(page), Err(OpenError::Html)));

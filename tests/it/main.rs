@@ -23,3 +23,4 @@ mod store_snapshot;
 mod support;
 mod undo;
 mod update;
+mod workbooks;

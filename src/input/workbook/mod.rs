@@ -1,0 +1,436 @@
+//! Reads a spreadsheet workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) as rows of text, so
+//! that its rows go down the same pipeline as a CSV file's: one sheet, its first non-blank row
+//! the header, every later non-blank row a record, cells as a person sees them ([`cells`]).
+//!
+//! The workbook is read on a thread of its own that owns it: calamine's cell readers borrow the
+//! workbook they read, and the thread hands the rows over in batches through a bounded channel,
+//! so that `.xlsx`, `.xlsm` and `.xlsb` sheets are streamed cell by cell and memory stays flat
+//! as for CSV (their table of shared strings is held whole, as calamine reads it). `.xls` and
+//! `.ods` have no such reader: calamine loads their sheets whole when they are opened, so a file
+//! whose estimated cost exceeds [`WHOLE_LOAD_BUDGET`] is refused before it is loaded.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use calamine::{
+    Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx, open_workbook,
+};
+use csv::ByteRecord;
+
+use self::rows::Rows;
+use super::reader::{OpenError, RawRow};
+
+mod cells;
+mod rows;
+
+/// The memory a `.xls` or `.ods` file may take once loaded (estimated before loading). An
+/// import holds it twice for a while (its first pass over the file, for the snapshot's choice,
+/// reads the file again while the run's own reader waits), so at most 1 GiB in all.
+pub const WHOLE_LOAD_BUDGET: u64 = 512 * 1024 * 1024;
+/// Memory per byte of a `.xls` file once calamine has loaded it: 7.5 measured (sheets of
+/// 30,000 and 60,000 rows of 6 columns, 5.5 and 11 MB, took 42 and 83 MB), rounded up.
+const XLS_COST_PER_BYTE: u64 = 8;
+/// Memory per byte of an `.ods` file's unpacked `content.xml`: 1.6 measured (sheets of 60,000
+/// and 200,000 rows of 6 columns, 38 and 127 MB of content, took 68 and 209 MB), rounded up.
+const ODS_COST_PER_BYTE: u64 = 2;
+/// Rows handed over at once.
+const BATCH: usize = 256;
+/// Batches the reading thread may have waiting.
+const READ_AHEAD: usize = 4;
+
+/// The workbook formats, told apart by their content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => ".xlsx",
+            Format::Xlsb => ".xlsb",
+            Format::Xls => ".xls",
+            Format::Ods => ".ods",
+        }
+    }
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Whether a file starting with `start` is a workbook container (ZIP or OLE2), whatever its
+/// name: a CSV file named `.xls` is read as CSV, and a workbook named `.csv` as a workbook.
+pub(crate) fn is_workbook(start: &[u8]) -> bool {
+    start.starts_with(ZIP) || start.starts_with(OLE2)
+}
+
+/// A streaming reader of one sheet's rows.
+pub struct WorkbookInput {
+    headers: ByteRecord,
+    batches: Receiver<Message>,
+    pending: std::vec::IntoIter<RawRow>,
+    /// The sheet read, as the workbook names it.
+    sheet: String,
+}
+
+/// What the reading thread hands over.
+enum Message {
+    /// The sheet's name and header, or why the workbook cannot be read (always first).
+    Opened(Result<(String, ByteRecord), OpenError>),
+    Rows(Vec<RawRow>),
+    Failed(io::Error),
+}
+
+impl WorkbookInput {
+    /// Opens the workbook at `path` and its sheet `sheet` (a name, ignoring case, or a number
+    /// counted from 1; the first visible sheet when `None`).
+    pub fn open(path: &Path, sheet: Option<&str>) -> Result<Self, OpenError> {
+        Self::open_with_budget(path, sheet, WHOLE_LOAD_BUDGET)
+    }
+
+    /// [`Self::open`], with the budget of a `.xls` or `.ods` file given.
+    pub fn open_with_budget(
+        path: &Path,
+        sheet: Option<&str>,
+        budget: u64,
+    ) -> Result<Self, OpenError> {
+        let format = detect(path)?;
+        if matches!(format, Format::Xls | Format::Ods) {
+            let cost = whole_load_cost(path, format)?;
+            if cost > budget {
+                return Err(OpenError::WorkbookTooLarge {
+                    format: format.name(),
+                    cost_mib: cost.div_ceil(1024 * 1024),
+                    budget_mib: budget / (1024 * 1024),
+                });
+            }
+        }
+        let (tx, rx) = sync_channel(READ_AHEAD);
+        let path = path.to_path_buf();
+        let sheet = sheet.map(str::to_string);
+        std::thread::Builder::new()
+            .name("workbook".into())
+            .spawn(move || read_workbook(&path, format, sheet.as_deref(), &tx))?;
+        match rx.recv() {
+            Ok(Message::Opened(Ok((sheet, headers)))) => Ok(Self {
+                headers,
+                batches: rx,
+                pending: Vec::new().into_iter(),
+                sheet,
+            }),
+            Ok(Message::Opened(Err(e))) => Err(e),
+            Ok(Message::Failed(e)) => Err(OpenError::Io(e)),
+            Ok(Message::Rows(_)) | Err(_) => Err(OpenError::NoHeader),
+        }
+    }
+
+    pub fn headers(&self) -> &ByteRecord {
+        &self.headers
+    }
+
+    /// The name of the sheet read.
+    pub fn sheet(&self) -> &str {
+        &self.sheet
+    }
+
+    /// The next data record, or `None` at the end of the sheet.
+    pub fn next_row(&mut self) -> io::Result<Option<RawRow>> {
+        loop {
+            if let Some(row) = self.pending.next() {
+                return Ok(Some(row));
+            }
+            match self.batches.recv() {
+                Ok(Message::Rows(rows)) => self.pending = rows.into_iter(),
+                Ok(Message::Failed(e)) => return Err(e),
+                Ok(Message::Opened(_)) | Err(_) => return Ok(None),
+            }
+        }
+    }
+}
+
+/// The format of the workbook at `path`, from its content.
+fn detect(path: &Path) -> Result<Format, OpenError> {
+    let mut start = [0u8; 8];
+    let mut file = File::open(path)?;
+    let read = file.read(&mut start)?;
+    if start[..read].starts_with(OLE2) {
+        return Ok(Format::Xls);
+    }
+    let unreadable = |e: &dyn std::fmt::Display| OpenError::Workbook(e.to_string());
+    let zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| unreadable(&e))?;
+    let has = |name: &str| zip.index_for_name(name).is_some();
+    if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("content.xml") {
+        Ok(Format::Ods)
+    } else {
+        Err(OpenError::Workbook(
+            "a ZIP archive that holds no workbook".into(),
+        ))
+    }
+}
+
+/// The estimated memory a `.xls` or `.ods` file takes once loaded.
+fn whole_load_cost(path: &Path, format: Format) -> Result<u64, OpenError> {
+    match format {
+        Format::Ods => {
+            let file = BufReader::new(File::open(path)?);
+            let unreadable = |e: zip::result::ZipError| OpenError::Workbook(e.to_string());
+            let mut zip = zip::ZipArchive::new(file).map_err(unreadable)?;
+            let content = zip.by_name("content.xml").map_err(unreadable)?;
+            Ok(content.size().saturating_mul(ODS_COST_PER_BYTE))
+        }
+        _ => Ok(std::fs::metadata(path)?
+            .len()
+            .saturating_mul(XLS_COST_PER_BYTE)),
+    }
+}
+
+/// The reading thread: opens the workbook, finds the sheet and hands over its rows.
+fn read_workbook(path: &Path, format: Format, sheet: Option<&str>, tx: &SyncSender<Message>) {
+    let mut rows = Rows::new(tx);
+    rows.file_len = std::fs::metadata(path).map_or(0, |m| m.len());
+    let read = match format {
+        Format::Xlsx => open_workbook::<Xlsx<_>, _>(path)
+            .map_err(|e| OpenError::Workbook(e.to_string()))
+            .and_then(|mut book| {
+                let name = choose_sheet(&book, sheet)?;
+                let mut cells = book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| OpenError::Workbook(e.to_string()))?;
+                rows.sheet = name;
+                rows.last_row = cells.dimensions().end.0;
+                loop {
+                    match cells.next_cell_with_style_id() {
+                        Ok(Some((cell, style))) => {
+                            let format = cells
+                                .styles()
+                                .get(style)
+                                .and_then(|s| s.number_format.as_ref())
+                                .map(|f| f.format_code.as_str());
+                            let (row, column) = cell.get_position();
+                            if !rows.cell(row, column, cell.get_value(), format) {
+                                return Ok(());
+                            }
+                        }
+                        Ok(None) => return Ok(()),
+                        Err(e) => return Err(OpenError::Io(io::Error::other(e))),
+                    }
+                }
+            }),
+        Format::Xlsb => open_workbook::<Xlsb<_>, _>(path)
+            .map_err(|e| OpenError::Workbook(e.to_string()))
+            .and_then(|mut book| {
+                let name = choose_sheet(&book, sheet)?;
+                let mut cells = book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| OpenError::Workbook(e.to_string()))?;
+                rows.sheet = name;
+                rows.last_row = cells.dimensions().end.0;
+                loop {
+                    match cells.next_cell() {
+                        Ok(Some(cell)) => {
+                            let (row, column) = cell.get_position();
+                            if !rows.cell(row, column, cell.get_value(), None) {
+                                return Ok(());
+                            }
+                        }
+                        Ok(None) => return Ok(()),
+                        Err(e) => return Err(OpenError::Io(io::Error::other(e))),
+                    }
+                }
+            }),
+        Format::Xls => open_workbook::<Xls<_>, _>(path)
+            .map_err(|e| OpenError::Workbook(e.to_string()))
+            .and_then(|book| whole_sheet(book, sheet, &mut rows)),
+        Format::Ods => open_workbook::<Ods<_>, _>(path)
+            .map_err(|e| OpenError::Workbook(e.to_string()))
+            .and_then(|book| whole_sheet(book, sheet, &mut rows)),
+    };
+    match read {
+        Ok(()) => rows.finish(),
+        Err(e) => rows.fail(e),
+    }
+}
+
+/// Hands over the rows of a sheet loaded whole. The workbook goes once its sheet is taken
+/// out (a copy of calamine's), so that only the sheet is held while the rows are read.
+fn whole_sheet<R: Reader<BufReader<File>>>(
+    mut book: R,
+    sheet: Option<&str>,
+    rows: &mut Rows<'_>,
+) -> Result<(), OpenError>
+where
+    R::Error: std::fmt::Display,
+{
+    let name = choose_sheet(&book, sheet)?;
+    let range: Range<Data> = book
+        .worksheet_range(&name)
+        .map_err(|e| OpenError::Workbook(e.to_string()))?;
+    drop(book);
+    rows.sheet = name;
+    let Some((top, left)) = range.start() else {
+        return Ok(());
+    };
+    rows.last_row = range.end().map_or(top, |end| end.0);
+    for (at, cells) in range.rows().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            let (row, column) = (top + at as u32, left + column as u32);
+            if !rows.cell(row, column, &data_ref(cell), None) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A loaded cell as the cell readers give it.
+fn data_ref(cell: &Data) -> DataRef<'_> {
+    match cell {
+        Data::Int(n) => DataRef::Int(*n),
+        Data::Float(x) => DataRef::Float(*x),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
+    }
+}
+
+/// The sheet `wanted` names (ignoring case) or numbers (from 1, among the worksheets); the
+/// first visible worksheet when `None`.
+fn choose_sheet<R: Reader<BufReader<File>>>(
+    book: &R,
+    wanted: Option<&str>,
+) -> Result<String, OpenError> {
+    let sheets: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect();
+    pick_sheet(&sheets, wanted)
+}
+
+/// [`choose_sheet`] among `sheets` (name, visible).
+pub(crate) fn pick_sheet(
+    sheets: &[(String, bool)],
+    wanted: Option<&str>,
+) -> Result<String, OpenError> {
+    let found = match wanted {
+        None => sheets
+            .iter()
+            .find(|(_, visible)| *visible)
+            .or(sheets.first()),
+        Some(wanted) => {
+            let trimmed = wanted.trim();
+            let by_name = sheets
+                .iter()
+                .find(|(name, _)| name.trim().to_lowercase() == trimmed.to_lowercase());
+            let by_number = || {
+                let n: usize = trimmed.parse().ok()?;
+                sheets.get(n.checked_sub(1)?)
+            };
+            by_name.or_else(by_number)
+        }
+    };
+    match found {
+        Some((name, _)) => Ok(name.clone()),
+        None => Err(OpenError::NoSuchSheet {
+            wanted: wanted.unwrap_or_default().to_string(),
+            sheets: list_sheets(sheets),
+        }),
+    }
+}
+
+/// `1 "Customers", 2 "Orders" (hidden)`: the sheets as `--sheet` takes them.
+fn list_sheets(sheets: &[(String, bool)]) -> String {
+    if sheets.is_empty() {
+        return "none".into();
+    }
+    let listed: Vec<String> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, visible))| {
+            let hidden = if *visible { "" } else { " (hidden)" };
+            format!("{} {name:?}{hidden}", i + 1)
+        })
+        .collect();
+    listed.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheets() -> Vec<(String, bool)> {
+        vec![
+            ("Notes".into(), false),
+            ("Customers".into(), true),
+            ("2024".into(), true),
+        ]
+    }
+
+    /// The first visible sheet by default; names ignoring case; numbers from 1.
+    #[test]
+    fn sheets_are_chosen_by_name_or_number() {
+        let sheets = sheets();
+        let pick = |wanted| pick_sheet(&sheets, wanted).expect("a sheet");
+        assert_eq!(pick(None), "Customers");
+        assert_eq!(pick(Some("customers")), "Customers");
+        assert_eq!(pick(Some(" CUSTOMERS ")), "Customers");
+        assert_eq!(pick(Some("1")), "Notes");
+        assert_eq!(pick(Some("2")), "Customers");
+        // A sheet named by a number is found by its name first.
+        assert_eq!(pick(Some("2024")), "2024");
+    }
+
+    /// A wrong name or number lists the sheets, numbered as --sheet takes them.
+    #[test]
+    fn a_wrong_sheet_lists_the_sheets() {
+        for wanted in ["Orders", "0", "4"] {
+            let err = pick_sheet(&sheets(), Some(wanted)).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains(&format!("{wanted:?}")), "{text}");
+            assert!(
+                text.contains(r#"1 "Notes" (hidden), 2 "Customers", 3 "2024""#),
+                "{text}"
+            );
+        }
+    }
+
+    /// Records carry byte offsets in proportion to their row, up to the file's size, which
+    /// the progress shows as the share of the file read.
+    #[test]
+    fn records_carry_offsets_in_proportion_to_their_row() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbooks/customers.ods");
+        let size = std::fs::metadata(&path).expect("the .ods").len();
+        let mut input = WorkbookInput::open(&path, None).expect("opens");
+        let mut offsets = Vec::new();
+        while let Some(row) = input.next_row().expect("reads") {
+            offsets.push(row.record.position().map_or(0, csv::Position::byte));
+        }
+        assert_eq!(offsets.len(), 3);
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
+        assert_eq!(offsets.last().copied(), Some(size));
+    }
+
+    /// A `.xls` or `.ods` file past the budget is refused with its cost, before it is loaded.
+    #[test]
+    fn a_workbook_loaded_whole_is_refused_past_the_budget() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbooks/customers.ods");
+        let err = WorkbookInput::open_with_budget(&path, None, 100).err();
+        let text = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains(".ods") && text.contains("MiB"), "{text}");
+        assert!(WorkbookInput::open_with_budget(&path, None, u64::MAX).is_ok());
+    }
+}

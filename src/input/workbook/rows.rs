@@ -1,0 +1,226 @@
+//! Gathers a sheet's cells, in sheet order, into the header and the records the pipeline
+//! reads: blank rows skipped, gaps filled with empty cells, and a row's problems (an error
+//! value, a value under no header) said in the words of the spreadsheet (`cell C7`).
+
+use std::io;
+use std::sync::mpsc::SyncSender;
+
+use calamine::DataRef;
+use csv::{ByteRecord, Position};
+
+use super::cells::cell_text;
+use super::{BATCH, Message};
+use crate::input::reader::{OpenError, RawRow};
+
+/// Gathers cells, in sheet order, into rows, and hands them over: the first non-blank row is
+/// the header, blank rows are skipped (their numbers still count for `line`).
+pub(super) struct Rows<'a> {
+    tx: &'a SyncSender<Message>,
+    pub(super) sheet: String,
+    /// The sheet row being gathered (0-based), and its non-empty cells by column.
+    at: Option<u32>,
+    cells: Vec<(u32, String)>,
+    /// The error values of the row being gathered, by column.
+    errors: Vec<(u32, String)>,
+    /// The header's first and last column, once read.
+    columns: Option<(u32, u32)>,
+    next_row: u64,
+    batch: Vec<RawRow>,
+    text: String,
+    /// The file's size and the sheet's last row (0-based), which give each record a byte
+    /// offset in proportion to its row: the progress shows the share of the file read by it.
+    pub(super) file_len: u64,
+    pub(super) last_row: u32,
+    /// Whether the receiving side still wants rows.
+    wanted: bool,
+}
+
+impl<'a> Rows<'a> {
+    pub(super) fn new(tx: &'a SyncSender<Message>) -> Self {
+        Self {
+            tx,
+            sheet: String::new(),
+            at: None,
+            cells: Vec::new(),
+            errors: Vec::new(),
+            columns: None,
+            next_row: 1,
+            batch: Vec::with_capacity(BATCH),
+            text: String::new(),
+            file_len: 0,
+            last_row: 0,
+            wanted: true,
+        }
+    }
+
+    /// Takes one cell (positions 0-based, in sheet order); `false` once rows are no longer
+    /// wanted.
+    pub(super) fn cell(
+        &mut self,
+        row: u32,
+        column: u32,
+        value: &DataRef<'_>,
+        format: Option<&str>,
+    ) -> bool {
+        if self.at != Some(row) {
+            self.end_row();
+            self.at = Some(row);
+        }
+        self.text.clear();
+        let error = cell_text(value, format, &mut self.text);
+        if let Err(error) = error {
+            self.errors.push((column, error));
+        }
+        if !self.text.is_empty() {
+            self.cells.push((column, std::mem::take(&mut self.text)));
+        }
+        self.wanted
+    }
+
+    /// Turns the gathered row into the header or a record.
+    fn end_row(&mut self) {
+        let Some(at) = self.at.take() else { return };
+        let cells = std::mem::take(&mut self.cells);
+        let errors = std::mem::take(&mut self.errors);
+        if cells.is_empty() {
+            return;
+        }
+        let line = u64::from(at) + 1;
+        let Some((first, last)) = self.columns else {
+            let first = cells.first().map_or(0, |c| c.0);
+            let last = cells.last().map_or(0, |c| c.0);
+            self.columns = Some((first, last));
+            let headers = record(&cells, first, last, line, 0);
+            let opened = Message::Opened(Ok((self.sheet.clone(), headers)));
+            self.wanted = self.tx.send(opened).is_ok();
+            return;
+        };
+        let row = self.next_row;
+        self.next_row += 1;
+        let outside: Vec<String> = cells
+            .iter()
+            .filter(|(column, _)| *column < first || *column > last)
+            .map(|(column, _)| column_name(*column))
+            .collect();
+        let problem = if let Some((column, error)) = errors.first() {
+            Some(format!(
+                "cell {}{line} holds the error {error} (a formula that could not be computed): \
+                 fix it in the workbook",
+                column_name(*column)
+            ))
+        } else if !outside.is_empty() {
+            Some(format!(
+                "the row has values in column {}, which has no header: name the column in the \
+                 header row or clear those cells",
+                outside.join(", ")
+            ))
+        } else {
+            None
+        };
+        let (first, last) = if problem.is_some() && !outside.is_empty() {
+            let left = cells.first().map_or(first, |c| c.0.min(first));
+            let right = cells.last().map_or(last, |c| c.0.max(last));
+            (left, right)
+        } else {
+            (first, last)
+        };
+        let mut record = record(&cells, first, last, line, row);
+        if let Some(mut position) = record.position().cloned() {
+            let share = line as f64 / (f64::from(self.last_row) + 1.0);
+            position.set_byte((self.file_len as f64 * share.min(1.0)) as u64);
+            record.set_position(Some(position));
+        }
+        self.batch.push(RawRow {
+            row,
+            line,
+            record,
+            problem,
+        });
+        if self.batch.len() == BATCH {
+            self.hand_over();
+        }
+    }
+
+    fn hand_over(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if self.wanted && !batch.is_empty() {
+            self.wanted = self.tx.send(Message::Rows(batch)).is_ok();
+        }
+    }
+
+    pub(super) fn finish(mut self) {
+        self.end_row();
+        if self.columns.is_none() {
+            let _ = self.tx.send(Message::Opened(Err(OpenError::NoHeader)));
+            return;
+        }
+        self.hand_over();
+    }
+
+    /// Hands over `e`: as the opening's failure before the header, else as a read error.
+    pub(super) fn fail(mut self, e: OpenError) {
+        if self.columns.is_none() {
+            let _ = self.tx.send(Message::Opened(Err(e)));
+            return;
+        }
+        self.hand_over();
+        let e = match e {
+            OpenError::Io(e) => e,
+            other => io::Error::other(other.to_string()),
+        };
+        let _ = self.tx.send(Message::Failed(e));
+    }
+}
+
+/// The cells from column `first` to `last`, empty where the sheet has none.
+fn record(cells: &[(u32, String)], first: u32, last: u32, line: u64, row: u64) -> ByteRecord {
+    let mut record = ByteRecord::with_capacity(cells.iter().map(|c| c.1.len()).sum(), 0);
+    let mut cells = cells.iter().peekable();
+    for column in first..=last {
+        while cells.next_if(|c| c.0 < column).is_some() {}
+        match cells.next_if(|c| c.0 == column) {
+            Some((_, text)) => record.push_field(text.as_bytes()),
+            None => record.push_field(b""),
+        }
+    }
+    let mut position = Position::new();
+    position.set_line(line).set_record(row);
+    record.set_position(Some(position));
+    record
+}
+
+/// The spreadsheet's name of a 0-based column: A, B, ..., Z, AA, ...
+fn column_name(column: u32) -> String {
+    let mut n = column + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let digit = (n - 1) % 26;
+        name.push(b'A' + digit as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_named_as_the_spreadsheet_names_them() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+
+    /// Missing cells become empty ones, between the header's first and last column.
+    #[test]
+    fn records_fill_the_gaps() {
+        let cells = vec![(1, "a".to_string()), (3, "c".to_string())];
+        let got = record(&cells, 1, 4, 5, 2);
+        let got: Vec<&[u8]> = got.iter().collect();
+        assert_eq!(got, vec![&b"a"[..], b"", b"c", b""]);
+    }
+}
