@@ -38,7 +38,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
     let config = match &cli.command {
         Command::Template(args) if args.mapping => {
             match &args.from {
-                Some(path) => print!("{}", mapping_starter_from(path)?),
+                Some(path) => print!("{}", mapping_starter_from(path, args.read_options())?),
                 None => print!("{}", input::mapping_file::starter()),
             }
             return Ok(ExitStatus::Ok);
@@ -192,8 +192,11 @@ pub fn column_reference() -> String {
 }
 
 /// `template --mapping --from FILE`: the mapping the file's columns get, as a mapping file.
-fn mapping_starter_from(path: &std::path::Path) -> Result<String, Error> {
-    let input = input::reader::CsvInput::open(path, None, None).map_err(|source| Error::Input {
+fn mapping_starter_from(
+    path: &std::path::Path,
+    options: input::source::ReadOptions<'_>,
+) -> Result<String, Error> {
+    let input = input::source::Input::open(path, options).map_err(|source| Error::Input {
         path: path.to_path_buf(),
         source,
     })?;

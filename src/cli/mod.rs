@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
+use crate::input::source::ReadOptions;
 use crate::lock;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
@@ -186,6 +187,26 @@ pub struct TemplateArgs {
     /// field (columns it is unsure of as comments), to check and fix before --mapping
     #[arg(long, value_name = "FILE", requires = "mapping")]
     pub(crate) from: Option<PathBuf>,
+    /// With --from: its field delimiter, as for import [default: detected from the header]
+    #[arg(long, value_parser = parse_delimiter, requires = "from")]
+    pub(crate) delimiter: Option<u8>,
+    /// With --from: the encoding of a file without BOM, as for import [default: UTF-8]
+    #[arg(long, value_name = "LABEL", requires = "from")]
+    pub(crate) encoding: Option<String>,
+    /// With --from: the sheet of a workbook, as for import [default: the first visible sheet]
+    #[arg(long, value_name = "NAME|N", requires = "from")]
+    pub(crate) sheet: Option<String>,
+}
+
+impl TemplateArgs {
+    /// How `--from` is read: as `import` would read it.
+    pub(crate) fn read_options(&self) -> ReadOptions<'_> {
+        ReadOptions {
+            delimiter: self.delimiter,
+            encoding: self.encoding.as_deref(),
+            sheet: self.sheet.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

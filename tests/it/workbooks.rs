@@ -366,3 +366,45 @@ fn csv_options_on_a_workbook_are_ignored_with_a_warning() {
         "{stderr}"
     );
 }
+
+/// `template --mapping --from` reads a workbook's sheet as import would: the starter mapping of
+/// the sheet `--sheet` names, its columns matched by meaning.
+#[test]
+fn template_from_a_workbook_maps_the_sheet_chosen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("kunden.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet().set_name("Notizen").unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Kunden").unwrap();
+    for (col, name) in ["Vorname", "Nachname", "E-Mail", "PLZ", "Ort"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    book.save(&path).unwrap();
+    let output = assert_cmd::Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .args(["template", "--mapping", "--from"])
+        .arg(&path)
+        .args(["--sheet", "kunden"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).expect("utf-8");
+    for line in [
+        "\"email\" = \"E-Mail\"",
+        "\"billingPerson.postalCode\" = \"PLZ\"",
+        "\"billingPerson.city\" = \"Ort\"",
+    ] {
+        assert!(printed.contains(line), "{line} in {printed}");
+    }
+    // The first sheet has no header: without --sheet there is no email column to find.
+    assert_cmd::Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .args(["template", "--mapping", "--from"])
+        .arg(&path)
+        .assert()
+        .code(2);
+}
