@@ -11,7 +11,7 @@
 //! again. Customers read twice count once (by id).
 //! Only the records of emails in the file are kept: memory grows with the file's rows that
 //! exist, not with the store. Of every other customer the snapshot keeps its id under a hash
-//! of its email (16 bytes a customer, about 35 MB for a store of a million): a row the first
+//! of its email (16 bytes a customer, about 50 with the table's slots: BENCHMARKS.md): a row the first
 //! pass over the file did not see (the file changed between the two passes) is then still
 //! known to exist, and its record costs one `GET` by id instead of a refused create and a
 //! look-up; and "not in the snapshot" keeps meaning "not in the store", which `plan` relies on.
