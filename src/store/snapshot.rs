@@ -9,12 +9,12 @@
 //! of that second it has read already but the last one, which it reads again to check that the
 //! store orders that second's customers as before; when it does not, the whole second is read
 //! again. Customers read twice count once (by id).
-//! Only the records of emails in the file are kept: memory grows with the file's rows that
-//! exist, not with the store. Of every other customer the snapshot keeps its id under a hash
-//! of its email (16 bytes a customer, about 50 with the table's slots: BENCHMARKS.md): a row the first
-//! pass over the file did not see (the file changed between the two passes) is then still
-//! known to exist, and its record costs one `GET` by id instead of a refused create and a
-//! look-up; and "not in the snapshot" keeps meaning "not in the store", which `plan` relies on.
+//! Whole records are kept only for emails in the file: they grow with the file's rows that
+//! exist, not with the store. Of every other customer the snapshot keeps its id under a hash of
+//! its email (16 bytes a customer, about 50 with the table's slots: BENCHMARKS.md): a row the
+//! first pass over the file did not see (the file changed between the two passes) is then still
+//! known to exist, and its record costs one `GET` by id instead of a refused create and a look-up;
+//! and "not in the snapshot" keeps meaning "not in the store", which `plan` relies on.
 //!
 //! Whether reading the store is worth it is [`choose`]'s call (`--snapshot`).
 
