@@ -47,7 +47,7 @@ use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::summary::{BatchCounts, PlanCounts, SnapshotCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
-use crate::store::snapshot::{self, Snapshot};
+use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
 use engine::{Engine, Failure, Kind, STOPPED_RUN};
@@ -125,8 +125,9 @@ pub(crate) async fn run(
     finish(config, stop, recorder, read, &sending, started)
 }
 
-/// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]):
-/// `None` sends every row as before. A store that cannot be read is no reason to stop: the
+/// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]);
+/// when it is not, the customers its sample found, so that their rows are not looked up
+/// again. `None` sends every row as before. A store that cannot be read is no reason to stop: the
 /// rows are then looked up one by one, as without a snapshot.
 async fn read_store(
     config: &Config,
@@ -139,8 +140,9 @@ async fn read_store(
     }
     let file = survey::survey(config, map).await;
     let read = match snapshot::choose(engine, mode, &file).await {
-        Ok(Some(size)) => snapshot::read(engine, size, &file).await,
-        Ok(None) => return None,
+        Ok(Decision::List(size)) => snapshot::read(engine, size, &file).await,
+        Ok(Decision::OneByOne(sampled)) if sampled.is_empty() => return None,
+        Ok(Decision::OneByOne(sampled)) => Ok(sampled),
         Err(failure) => Err(failure),
     };
     match read {
@@ -342,6 +344,7 @@ fn finish(
         snapshot: sending
             .sender()
             .and_then(|s| s.snapshot.as_deref())
+            .filter(|s| s.listed)
             .map(|s| SnapshotCounts {
                 customers: s.customers,
                 requests: counts.map_or(0, |c| c.kind(Kind::List).requests),

@@ -51,6 +51,11 @@ pub(crate) struct Snapshot {
     /// Whether every customer of the store was read: only then does an email it lacks mean
     /// a customer the store does not have (what `plan` takes it to mean).
     pub(crate) complete: bool,
+    /// Whether the store was listed; `false` for the customers the sample of `--snapshot auto`
+    /// found, kept so that their rows are not looked up a second time.
+    pub(crate) listed: bool,
+    /// Sampled emails (in lower case) the store did not have.
+    sampled_absent: HashSet<String>,
 }
 
 /// What the snapshot knows of a customer of the store.
@@ -71,6 +76,19 @@ impl Snapshot {
         }
         let id = self.others.get(&self.hasher.hash_one(&email))?;
         Some(Known::Id(*id))
+    }
+
+    /// Whether the store did not have this email when it was read (or sampled): what `plan`
+    /// then takes for a customer to create, without asking again.
+    pub(crate) fn lacks(&self, email: &str) -> bool {
+        let email = email.trim().to_lowercase();
+        (self.complete && !self.by_email.contains_key(&email))
+            || self.sampled_absent.contains(&email)
+    }
+
+    /// Whether it knows nothing of the store's customers.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_email.is_empty() && self.others.is_empty() && self.sampled_absent.is_empty()
     }
 }
 
@@ -173,16 +191,26 @@ fn worth_it(pages: u64, rows: u64, found: u64, sampled: u64) -> bool {
         && u128::from(pages) * u128::from(sampled) < 2 * u128::from(found) * u128::from(rows)
 }
 
-/// Whether to read the store, by `mode`: `Ok(Some(size))` when the store is to be listed.
-/// `Err` when the store could not be asked (the run may have stopped).
+/// What [`choose`] decided.
+#[derive(Debug)]
+pub(crate) enum Decision {
+    /// List the store of about this many customers.
+    List(u64),
+    /// Send the rows one by one. The customers the sample found are known already (their
+    /// records, as a listing would give them): their rows need no look-up of their own.
+    OneByOne(Snapshot),
+}
+
+/// Whether to read the store, by `mode`. `Err` when the store could not be asked (the run may
+/// have stopped).
 pub(crate) async fn choose(
     engine: &Engine,
     mode: SnapshotMode,
     file: &FileEmails,
-) -> Result<Option<u64>, Failure> {
+) -> Result<Decision, Failure> {
     // A file with no row to send has nothing to learn from the store.
     if mode == SnapshotMode::Never || (mode == SnapshotMode::Auto && file.rows == 0) {
-        return Ok(None);
+        return Ok(Decision::OneByOne(Snapshot::default()));
     }
     let client = &engine.client;
     let mut tries = engine.tries();
@@ -192,7 +220,7 @@ pub(crate) async fn choose(
     let pages = pages_for(size);
     if size == 0 {
         tracing::info!("the store has no customers yet: nothing to read first");
-        return Ok(Some(size));
+        return Ok(Decision::List(size));
     }
     if mode == SnapshotMode::Always || cheap_enough(pages, file.rows) {
         tracing::info!(
@@ -200,18 +228,25 @@ pub(crate) async fn choose(
             grouped(size),
             grouped(file.rows)
         );
-        return Ok(Some(size));
+        return Ok(Decision::List(size));
     }
-    let mut found = 0;
+    // Whole records, at the cost of the same one request: should the store not be listed,
+    // these rows are settled as a listing would settle them.
+    let mut sample = Snapshot::default();
     for email in &file.sample {
         let mut tries = engine.tries();
         let hit = engine
             .send(Kind::Search, &mut tries, || {
-                client.find_customer(email, Lookup::Brief)
+                client.find_customer(email, Lookup::Full)
             })
             .await?;
-        found += u64::from(hit.is_some());
+        if let Some(hit) = hit {
+            sample.by_email.insert(email.clone(), hit);
+        } else {
+            sample.sampled_absent.insert(email.clone());
+        }
     }
+    let found = sample.by_email.len() as u64;
     let sampled = file.sample.len() as u64;
     let list = worth_it(pages, file.rows, found, sampled);
     tracing::info!(
@@ -223,7 +258,11 @@ pub(crate) async fn choose(
             "looking rows up one by one instead of reading the store".to_string()
         }
     );
-    Ok(list.then_some(size))
+    Ok(if list {
+        Decision::List(size)
+    } else {
+        Decision::OneByOne(sample)
+    })
 }
 
 /// Reads the store of about `size` customers, keeping the records of `wanted` emails.
@@ -232,7 +271,10 @@ pub(crate) async fn read(
     size: u64,
     wanted: &FileEmails,
 ) -> Result<Snapshot, Failure> {
-    let mut snapshot = Snapshot::default();
+    let mut snapshot = Snapshot {
+        listed: true,
+        ..Snapshot::default()
+    };
     if size == 0 {
         snapshot.complete = true;
         return Ok(snapshot);

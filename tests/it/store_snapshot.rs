@@ -393,3 +393,42 @@ async fn a_restart_reads_the_whole_second_again_when_the_store_reorders_it() {
     // whole busy second and what follows it from offset 0.
     assert!(kind(&summary, "list") > 1 + 100 + 3, "{summary}");
 }
+
+/// A sample that finds some of the file's customers but not enough to list the store: the
+/// customers it found are settled from its records (the unchanged one needs no request, the
+/// renamed one one `PUT`), and no row is looked up twice or meets a 409.
+#[tokio::test]
+async fn the_sample_settles_the_rows_it_found_without_asking_again() {
+    let store = start(store_args()).await;
+    store.seed(2_000);
+    let seeded: Vec<(String, String)> = store
+        .customers()
+        .into_iter()
+        .filter_map(|c| {
+            let name = c.customer.billing_person?.name?;
+            Some((c.customer.email?, name))
+        })
+        .take(2)
+        .collect();
+    let mut csv = String::from("email,name\n");
+    csv.push_str(&format!("{},{}\n", seeded[0].0, seeded[0].1));
+    csv.push_str(&format!("{},A New Name\n", seeded[1].0));
+    for email in numbered("fresh", 8) {
+        csv.push_str(&format!("{email},Fresh Customer\n"));
+    }
+    let ws = Workspace::new(&csv);
+    let (code, summary) = import(&ws, &store, &["--on-existing", "update"]).await;
+    assert_eq!(code, 0, "{summary}");
+    let statuses = column(&ws.results(), "status");
+    assert_eq!(statuses[..2], ["unchanged", "updated"], "{summary}");
+    assert_eq!(count(&statuses, "created"), 8, "{summary}");
+    assert_eq!(kind(&summary, "list"), 1, "only the size: {summary}");
+    assert_eq!(kind(&summary, "search"), 10, "the sample only: {summary}");
+    assert_eq!(kind(&summary, "update"), 1, "{summary}");
+    assert_eq!(
+        kind(&summary, "create"),
+        8,
+        "no create for a sampled customer: {summary}"
+    );
+    assert!(summary.get("snapshot").is_none(), "not listed: {summary}");
+}

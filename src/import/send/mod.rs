@@ -259,7 +259,7 @@ impl Sender {
         loop {
             let result = match answer.take() {
                 Some(result) => result,
-                None => match self.plan_step(&mut p) {
+                None => match self.plan_step(&mut p, &job.email) {
                     Some(done) => return end(job, &p, done, self.engine.max_retries()),
                     None => self.request(&job, &body, &mut p).await,
                 },

@@ -12,13 +12,13 @@ impl Sender {
     /// In a plan, what the row's next phase comes to instead of its write: `Some` ends the
     /// row as it would end; `None` sends the phase's request (a read). An import never stops
     /// here.
-    pub(super) fn plan_step(&self, p: &mut Progress) -> Option<Done> {
+    pub(super) fn plan_step(&self, p: &mut Progress, email: &str) -> Option<Done> {
         if !self.plan {
             return None;
         }
         match p.phase {
-            // A complete snapshot without the email: the store has no such customer.
-            Phase::Create if self.snapshot.as_ref().is_some_and(|s| s.complete) => {
+            // The store had no such customer when it was read (or its email sampled).
+            Phase::Create if self.snapshot.as_ref().is_some_and(|s| s.lacks(email)) => {
                 Some(Done::WouldCreate)
             }
             // Where the import's create would meet a 409, the plan asks first.
