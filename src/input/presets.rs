@@ -16,8 +16,10 @@ mod hubspot;
 pub(crate) mod magento;
 mod mailchimp;
 mod prestashop;
+mod shopify;
 mod squarespace;
 mod wix;
+mod woocommerce;
 
 /// A known input layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +90,8 @@ impl Preset {
     pub(crate) fn entries(self) -> Vec<Entry> {
         match self {
             Preset::Ecwid => Vec::new(),
-            Preset::Shopify => shopify(),
-            Preset::WooCommerce => woocommerce(),
+            Preset::Shopify => shopify::entries(),
+            Preset::WooCommerce => woocommerce::entries(),
             Preset::Magento => magento::entries(),
             Preset::BigCommerce => bigcommerce::entries(),
             Preset::PrestaShop => prestashop::entries(),
@@ -285,150 +287,99 @@ pub(crate) fn detect(names: &[String]) -> Option<(Preset, Vec<String>)> {
     })
 }
 
-/// Shopify's customer export. The current one prefixes address columns with `Default
-/// Address`; the oldest has one `Accepts Marketing` where later ones split email and SMS.
-fn shopify() -> Vec<Entry> {
-    let street: Vec<Part> = vec![
-        &["Default Address Address1", "Address1"],
-        &["Default Address Address2", "Address2"],
-    ];
-    vec![
-        one(Field::Email, &["Email"]),
-        joined(
-            Field::Billing(A::Name),
-            vec![&["First Name"], &["Last Name"]],
-            " ",
-        ),
-        one(
-            Field::Billing(A::CompanyName),
-            &["Default Address Company", "Company"],
-        ),
-        joined(Field::Billing(A::Street), street, "\n"),
-        one(Field::Billing(A::City), &["Default Address City", "City"]),
-        // The province name only when the file has no code: Ecwid's field holds a code.
-        one(
-            Field::Billing(A::StateOrProvinceCode),
-            &["Default Address Province Code", "Province Code", "Province"],
-        ),
-        one(
-            Field::Billing(A::CountryCode),
-            &["Default Address Country Code", "Country Code"],
-        ),
-        one(Field::Billing(A::CountryName), &["Country"]),
-        one(
-            Field::Billing(A::PostalCode),
-            &["Default Address Zip", "Zip"],
-        ),
-        Entry {
-            target: Target::Field(Field::Billing(A::Phone)),
-            alternatives: vec![vec![&["Default Address Phone"]], vec![&["Phone"]]],
-            separator: "",
-        },
-        one(
-            Field::AcceptMarketing,
-            &["Accepts Email Marketing", "Accepts Marketing"],
-        ),
-        one(Field::PrivateAdminNotes, &["Note"]),
-        Entry {
-            target: Target::TaxExemptWithoutId,
-            alternatives: vec![vec![&["Tax Exempt"]]],
-            separator: "",
-        },
-    ]
-}
-
-/// WooCommerce has no customer export of its own: WebToffee and SkyVerge name columns after
-/// the user meta keys (`billing_city`), Analytics after its table headings (`City`).
-fn woocommerce() -> Vec<Entry> {
-    let mut entries = vec![
-        Entry {
-            target: Target::Field(Field::Email),
-            alternatives: vec![vec![&["user_email", "email"]], vec![&["billing_email"]]],
-            separator: "",
-        },
-        Entry {
-            target: Target::Field(Field::Billing(A::Name)),
-            alternatives: vec![
-                vec![&["billing_first_name"], &["billing_last_name"]],
-                vec![&["first_name"], &["last_name"]],
-                vec![&["Name"]],
-            ],
-            separator: " ",
-        },
-        Entry {
-            target: Target::Country {
-                code: Field::Billing(A::CountryCode),
-                name: Field::Billing(A::CountryName),
-            },
-            // billing_country is always a code, so the two-letter rule sends it as one.
-            alternatives: vec![vec![&["billing_country", "Country / Region"]]],
-            separator: "",
-        },
-        one(Field::Billing(A::City), &["billing_city", "City"]),
-        one(
-            Field::Billing(A::StateOrProvinceCode),
-            &["billing_state", "Region"],
-        ),
-        one(
-            Field::Billing(A::PostalCode),
-            &["billing_postcode", "Postal Code"],
-        ),
-    ];
-    entries.extend(address(Field::Billing, BILLING));
-    entries.extend(address(|a| Field::Shipping(0, a), SHIPPING));
-    entries
-}
-
-/// The columns of a WooCommerce address, named after its meta keys.
+/// The columns of one address in an export. A part the export does not have, or fills from
+/// its own entry (one with alternatives), is left out: empty, or `None`.
+#[derive(Debug, Clone, Copy)]
 struct AddressColumns {
-    name: [Part; 2],
-    company: Part,
-    street: [Part; 2],
-    city: Part,
-    state: Part,
-    postcode: Part,
-    country: Part,
-    phone: Part,
+    /// Joined with a space: first and last name, or one column with the whole name.
+    name: &'static [Part],
+    company: Option<Part>,
+    /// The street lines, joined with a line break: Ecwid keeps them in one field.
+    street: &'static [Part],
+    city: Option<Part>,
+    state: Option<Part>,
+    postal_code: Option<Part>,
+    country: Option<Part>,
+    phone: Option<Part>,
 }
 
-const BILLING: AddressColumns = AddressColumns {
-    // The name, place and country of the billing address are in the entries above, with the
-    // Analytics spellings as alternatives.
-    name: [&[], &[]],
-    company: &["billing_company"],
-    street: [&["billing_address_1"], &["billing_address_2"]],
-    city: &[],
-    state: &[],
-    postcode: &[],
-    country: &[],
-    phone: &["billing_phone"],
-};
+impl AddressColumns {
+    /// No column: a table starts from it and names only what its export has.
+    const NONE: AddressColumns = AddressColumns {
+        name: &[],
+        company: None,
+        street: &[],
+        city: None,
+        state: None,
+        postal_code: None,
+        country: None,
+        phone: None,
+    };
+}
 
-const SHIPPING: AddressColumns = AddressColumns {
-    name: [&["shipping_first_name"], &["shipping_last_name"]],
-    company: &["shipping_company"],
-    street: [&["shipping_address_1"], &["shipping_address_2"]],
-    city: &["shipping_city"],
-    state: &["shipping_state"],
-    postcode: &["shipping_postcode"],
-    country: &["shipping_country"],
-    phone: &["shipping_phone"],
-};
+/// How an export writes a state or a country, which decides the field its column fills.
+#[derive(Debug, Clone, Copy)]
+enum Given {
+    /// Always a code (`NY`, `DE`).
+    Code,
+    /// A name (`California`), or whatever the customer typed: Ecwid's name field takes both.
+    Name,
+    /// Either, told apart row by row ([`Target::State`], [`Target::Country`]).
+    CodeOrName,
+}
 
-fn address(field: impl Fn(A) -> Field, c: AddressColumns) -> Vec<Entry> {
-    vec![
-        joined(field(A::Name), c.name.to_vec(), " "),
-        one(field(A::CompanyName), c.company),
-        joined(field(A::Street), c.street.to_vec(), "\n"),
-        one(field(A::City), c.city),
-        one(field(A::StateOrProvinceCode), c.state),
-        one(field(A::PostalCode), c.postcode),
-        one(field(A::CountryCode), c.country),
-        one(field(A::Phone), c.phone),
+impl Given {
+    fn target(self, code: Field, name: Field, either: fn(Field, Field) -> Target) -> Target {
+        match self {
+            Given::Code => Target::Field(code),
+            Given::Name => Target::Field(name),
+            Given::CodeOrName => either(code, name),
+        }
+    }
+}
+
+/// The entries of one address, `state` and `country` saying how the export writes those;
+/// `field` puts a part in the billing address or in one of the shipping addresses. Every
+/// export's address comes out in one order (name, company, street, city, state, postal code,
+/// country, phone). A row does not show that order, neither in its request nor in its
+/// problems: each field is filled once, and the country code is the only address field with a
+/// rule to break.
+fn address(
+    field: impl Fn(A) -> Field,
+    columns: &AddressColumns,
+    state: Given,
+    country: Given,
+) -> Vec<Entry> {
+    let state_target = state.target(
+        field(A::StateOrProvinceCode),
+        field(A::StateOrProvinceName),
+        |code, name| Target::State { code, name },
+    );
+    let country_target = country.target(
+        field(A::CountryCode),
+        field(A::CountryName),
+        |code, name| Target::Country { code, name },
+    );
+    let parts = |target: Target, parts: &[Part], separator| {
+        (!parts.is_empty()).then(|| Entry {
+            target,
+            alternatives: vec![parts.to_vec()],
+            separator,
+        })
+    };
+    let column = |target: Target, part: Option<Part>| parts(target, part.as_slice(), "");
+    [
+        parts(Target::Field(field(A::Name)), columns.name, " "),
+        column(Target::Field(field(A::CompanyName)), columns.company),
+        parts(Target::Field(field(A::Street)), columns.street, "\n"),
+        column(Target::Field(field(A::City)), columns.city),
+        column(state_target, columns.state),
+        column(Target::Field(field(A::PostalCode)), columns.postal_code),
+        column(country_target, columns.country),
+        column(Target::Field(field(A::Phone)), columns.phone),
     ]
     .into_iter()
-    // An empty part names no column: the entry is elsewhere for this address.
-    .filter(|e| e.alternatives.iter().flatten().any(|part| !part.is_empty()))
+    .flatten()
     .collect()
 }
 
@@ -493,6 +444,36 @@ mod tests {
             let gives_email = preset.entries().iter().any(|e| e.target == email);
             assert_eq!(gives_email, preset != Preset::Ecwid, "{preset}");
         }
+    }
+
+    /// An address has an entry for each part its export names, and none for a part left out;
+    /// the state and the country go where the export's spelling says.
+    #[test]
+    fn an_address_has_the_parts_its_export_names() {
+        let columns = AddressColumns {
+            street: &[&["Street 1"], &["Street 2"]],
+            state: Some(&["State"]),
+            country: Some(&["Country"]),
+            ..AddressColumns::NONE
+        };
+        let entries = address(Field::Billing, &columns, Given::CodeOrName, Given::Code);
+        let targets: Vec<Target> = entries.into_iter().map(|e| e.target).collect();
+        let state = Target::State {
+            code: Field::Billing(A::StateOrProvinceCode),
+            name: Field::Billing(A::StateOrProvinceName),
+        };
+        let street = Target::Field(Field::Billing(A::Street));
+        let country = Target::Field(Field::Billing(A::CountryCode));
+        assert_eq!(targets, [street, state, country]);
+        let shipping = |a| Field::Shipping(1, a);
+        let entries = address(shipping, &columns, Given::Name, Given::CodeOrName);
+        let targets: Vec<Target> = entries.into_iter().map(|e| e.target).collect();
+        let state = Target::Field(Field::Shipping(1, A::StateOrProvinceName));
+        let country = Target::Country {
+            code: Field::Shipping(1, A::CountryCode),
+            name: Field::Shipping(1, A::CountryName),
+        };
+        assert_eq!(targets[1..], [state, country]);
     }
 
     /// No preset names a target twice, so no field is filled by two entries.

@@ -16,54 +16,42 @@
 //! so the state goes to `stateOrProvinceName` and the country to the code (a name the country
 //! table knows, such as `Australia`, as its code), any other to the name.
 
-use super::{Entry, Part, Target, joined, one};
+use super::{AddressColumns, Entry, Given, Target, address, one};
 use crate::customer::fields::{AddressField as A, Field};
 
-/// The columns of the Bulk Edit template's address number N.
-struct Address {
-    name: [Part; 2],
-    company: Part,
-    street: [Part; 2],
-    city: Part,
-    state: Part,
-    zip: Part,
-    country: Part,
-    phone: Part,
-}
-
-const FIRST: Address = Address {
-    name: [&["Address First Name - 1"], &["Address Last Name - 1"]],
-    company: &["Address Company - 1"],
-    street: [&["Address Line 1 - 1"], &["Address Line 2 - 1"]],
-    city: &["Address City - 1"],
-    state: &["Address State - 1"],
-    zip: &["Address Zip - 1"],
-    country: &["Address Country - 1"],
-    phone: &["Address Phone - 1"],
+/// The place of the Bulk Edit template's first address, the customer's billing address. Its
+/// name, company and phone are alternatives of the customer's own, in the entries below.
+const FIRST: AddressColumns = AddressColumns {
+    street: &[&["Address Line 1 - 1"], &["Address Line 2 - 1"]],
+    city: Some(&["Address City - 1"]),
+    state: Some(&["Address State - 1"]),
+    postal_code: Some(&["Address Zip - 1"]),
+    country: Some(&["Address Country - 1"]),
+    ..AddressColumns::NONE
 };
 
 /// Addresses 2 and 3 become `shippingAddresses.0` and `.1`, the customer's address book in
 /// Ecwid; further ones are not imported.
-const FURTHER: [Address; 2] = [
-    Address {
-        name: [&["Address First Name - 2"], &["Address Last Name - 2"]],
-        company: &["Address Company - 2"],
-        street: [&["Address Line 1 - 2"], &["Address Line 2 - 2"]],
-        city: &["Address City - 2"],
-        state: &["Address State - 2"],
-        zip: &["Address Zip - 2"],
-        country: &["Address Country - 2"],
-        phone: &["Address Phone - 2"],
+const FURTHER: [AddressColumns; 2] = [
+    AddressColumns {
+        name: &[&["Address First Name - 2"], &["Address Last Name - 2"]],
+        company: Some(&["Address Company - 2"]),
+        street: &[&["Address Line 1 - 2"], &["Address Line 2 - 2"]],
+        city: Some(&["Address City - 2"]),
+        state: Some(&["Address State - 2"]),
+        postal_code: Some(&["Address Zip - 2"]),
+        country: Some(&["Address Country - 2"]),
+        phone: Some(&["Address Phone - 2"]),
     },
-    Address {
-        name: [&["Address First Name - 3"], &["Address Last Name - 3"]],
-        company: &["Address Company - 3"],
-        street: [&["Address Line 1 - 3"], &["Address Line 2 - 3"]],
-        city: &["Address City - 3"],
-        state: &["Address State - 3"],
-        zip: &["Address Zip - 3"],
-        country: &["Address Country - 3"],
-        phone: &["Address Phone - 3"],
+    AddressColumns {
+        name: &[&["Address First Name - 3"], &["Address Last Name - 3"]],
+        company: Some(&["Address Company - 3"]),
+        street: &[&["Address Line 1 - 3"], &["Address Line 2 - 3"]],
+        city: Some(&["Address City - 3"]),
+        state: Some(&["Address State - 3"]),
+        postal_code: Some(&["Address Zip - 3"]),
+        country: Some(&["Address Country - 3"]),
+        phone: Some(&["Address Phone - 3"]),
     },
 ];
 
@@ -74,45 +62,29 @@ pub(super) fn entries() -> Vec<Entry> {
         // The customer's name (BigCommerce requires it), else the first address's.
         Entry {
             target: Target::Field(Field::Billing(A::Name)),
-            alternatives: vec![vec![&["First Name"], &["Last Name"]], FIRST.name.to_vec()],
+            alternatives: vec![
+                vec![&["First Name"], &["Last Name"]],
+                vec![&["Address First Name - 1"], &["Address Last Name - 1"]],
+            ],
             separator: " ",
         },
         Entry {
             target: Target::Field(Field::Billing(A::CompanyName)),
-            alternatives: vec![vec![FIRST.company], vec![&["Company"]]],
+            alternatives: vec![vec![&["Address Company - 1"]], vec![&["Company"]]],
             separator: "",
         },
         Entry {
             target: Target::Field(Field::Billing(A::Phone)),
-            alternatives: vec![vec![FIRST.phone], vec![&["Phone"]]],
+            alternatives: vec![vec![&["Address Phone - 1"]], vec![&["Phone"]]],
             separator: "",
         },
     ];
-    entries.extend(place(Field::Billing, &FIRST));
-    for (position, address) in FURTHER.iter().enumerate() {
+    // BigCommerce's state is spelled out; its country is a name, or a code.
+    let (state, country) = (Given::Name, Given::CodeOrName);
+    entries.extend(address(Field::Billing, &FIRST, state, country));
+    for (position, columns) in FURTHER.iter().enumerate() {
         let field = |a| Field::Shipping(position, a);
-        entries.push(joined(field(A::Name), address.name.to_vec(), " "));
-        entries.push(one(field(A::CompanyName), address.company));
-        entries.push(one(field(A::Phone), address.phone));
-        entries.extend(place(field, address));
+        entries.extend(address(field, columns, state, country));
     }
     entries
-}
-
-/// Street, city, state, zip and country of an address.
-fn place(field: impl Fn(A) -> Field, address: &Address) -> Vec<Entry> {
-    vec![
-        joined(field(A::Street), address.street.to_vec(), "\n"),
-        one(field(A::City), address.city),
-        one(field(A::StateOrProvinceName), address.state),
-        one(field(A::PostalCode), address.zip),
-        Entry {
-            target: Target::Country {
-                code: field(A::CountryCode),
-                name: field(A::CountryName),
-            },
-            alternatives: vec![vec![address.country]],
-            separator: "",
-        },
-    ]
 }

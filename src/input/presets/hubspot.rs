@@ -12,11 +12,22 @@
 //! not whether the contact agreed to marketing: not imported, nor are the subscription
 //! properties, which HubSpot exports as words.
 
-use super::{Entry, Target, joined, one};
+use super::{AddressColumns, Entry, Given, Target, address, joined, one};
 use crate::customer::fields::{AddressField as A, Field};
 
+/// The contact's address properties. Its phone is the contact's, in an entry of its own.
+const ADDRESS: AddressColumns = AddressColumns {
+    company: Some(&["Company Name", "Associated Company"]),
+    street: &[&["Street Address"]],
+    city: Some(&["City"]),
+    state: Some(&["State/Region"]),
+    postal_code: Some(&["Postal Code", "Zip"]),
+    country: Some(&["Country/Region", "Country"]),
+    ..AddressColumns::NONE
+};
+
 pub(super) fn entries() -> Vec<Entry> {
-    vec![
+    let mut entries = vec![
         one(Field::Email, &["Email"]),
         joined(
             Field::Billing(A::Name),
@@ -28,22 +39,14 @@ pub(super) fn entries() -> Vec<Entry> {
             alternatives: vec![vec![&["Phone Number"]], vec![&["Mobile Phone Number"]]],
             separator: "",
         },
-        one(
-            Field::Billing(A::CompanyName),
-            &["Company Name", "Associated Company"],
-        ),
-        one(Field::Billing(A::Street), &["Street Address"]),
-        one(Field::Billing(A::City), &["City"]),
-        // Free text: a name or a code, as the contact typed it.
-        one(Field::Billing(A::StateOrProvinceName), &["State/Region"]),
-        one(Field::Billing(A::PostalCode), &["Postal Code", "Zip"]),
-        Entry {
-            target: Target::Country {
-                code: Field::Billing(A::CountryCode),
-                name: Field::Billing(A::CountryName),
-            },
-            alternatives: vec![vec![&["Country/Region", "Country"]]],
-            separator: "",
-        },
-    ]
+    ];
+    // Free text: a name or a code, as the contact typed it. The state goes to the name, the
+    // country to the code if it is one (or a name the country table knows), else the name.
+    entries.extend(address(
+        Field::Billing,
+        &ADDRESS,
+        Given::Name,
+        Given::CodeOrName,
+    ));
+    entries
 }

@@ -9,7 +9,7 @@
 //! customer column blank (Magento reads a row without an email as an address of the customer
 //! above). Checked against Magento's own sample files and import-test fixtures.
 
-use super::{Entry, Part, Target, joined, one};
+use super::{AddressColumns, Entry, Given, Part, Target, address, one};
 use crate::customer::fields::{AddressField as A, Field};
 
 /// Why a row of the composite file without an email is invalid: it is not a customer but one
@@ -39,8 +39,21 @@ const NAME: [&[Part]; 2] = [
     ],
 ];
 
+/// The composite file's `_address_*` columns; the name is the customer's, else these.
+const ADDRESS: AddressColumns = AddressColumns {
+    company: Some(&["_address_company"]),
+    // Magento keeps the street lines in one cell, a line break between them.
+    street: &[&["_address_street"]],
+    city: Some(&["_address_city"]),
+    state: Some(&["_address_region"]),
+    postal_code: Some(&["_address_postcode"]),
+    country: Some(&["_address_country_id"]),
+    phone: Some(&["_address_telephone"]),
+    ..AddressColumns::NONE
+};
+
 pub(super) fn entries() -> Vec<Entry> {
-    vec![
+    let mut entries = vec![
         one(Field::Email, &["email"]),
         Entry {
             target: Target::Field(Field::Billing(A::Name)),
@@ -53,16 +66,10 @@ pub(super) fn entries() -> Vec<Entry> {
             alternatives: vec![vec![&["taxvat"]], vec![&["_address_vat_id"]]],
             separator: "",
         },
-        one(Field::Billing(A::CompanyName), &["_address_company"]),
-        // Magento keeps the street lines in one cell, a line break between them.
-        joined(Field::Billing(A::Street), vec![&["_address_street"]], "\n"),
-        one(Field::Billing(A::City), &["_address_city"]),
-        // The region's name ("California"): Magento exports no code.
-        one(Field::Billing(A::StateOrProvinceName), &["_address_region"]),
-        one(Field::Billing(A::CountryCode), &["_address_country_id"]),
-        one(Field::Billing(A::PostalCode), &["_address_postcode"]),
-        one(Field::Billing(A::Phone), &["_address_telephone"]),
-    ]
+    ];
+    // The region's name ("California"): Magento exports no code. The country is its code.
+    entries.extend(address(Field::Billing, &ADDRESS, Given::Name, Given::Code));
+    entries
 }
 
 #[cfg(test)]

@@ -12,32 +12,25 @@
 //! `Not set`), not a yes or no, so it is not imported as consent; nor are `Email 2`, `Email 3`,
 //! `Phone 2`, `Phone 3`, addresses after the second, labels and dates.
 
-use super::{Entry, Part, Target, joined, one};
+use super::{AddressColumns, Entry, Given, address, joined, one};
 use crate::customer::fields::{AddressField as A, Field};
 
-/// The columns of address N.
-struct Address {
-    street: [Part; 2],
-    city: Part,
-    state: Part,
-    zip: Part,
-    country: Part,
-}
-
-const FIRST: Address = Address {
-    street: [&["Address 1 - Street"], &["Address 1 - Street Line 2"]],
-    city: &["Address 1 - City"],
-    state: &["Address 1 - State/Region"],
-    zip: &["Address 1 - Zip"],
-    country: &["Address 1 - Country"],
+const FIRST: AddressColumns = AddressColumns {
+    street: &[&["Address 1 - Street"], &["Address 1 - Street Line 2"]],
+    city: Some(&["Address 1 - City"]),
+    state: Some(&["Address 1 - State/Region"]),
+    postal_code: Some(&["Address 1 - Zip"]),
+    country: Some(&["Address 1 - Country"]),
+    ..AddressColumns::NONE
 };
 
-const SECOND: Address = Address {
-    street: [&["Address 2 - Street"], &["Address 2 - Street Line 2"]],
-    city: &["Address 2 - City"],
-    state: &["Address 2 - State/Region"],
-    zip: &["Address 2 - Zip"],
-    country: &["Address 2 - Country"],
+const SECOND: AddressColumns = AddressColumns {
+    street: &[&["Address 2 - Street"], &["Address 2 - Street Line 2"]],
+    city: Some(&["Address 2 - City"]),
+    state: Some(&["Address 2 - State/Region"]),
+    postal_code: Some(&["Address 2 - Zip"]),
+    country: Some(&["Address 2 - Country"]),
+    ..AddressColumns::NONE
 };
 
 pub(super) fn entries() -> Vec<Entry> {
@@ -51,27 +44,12 @@ pub(super) fn entries() -> Vec<Entry> {
         one(Field::Billing(A::CompanyName), &["Company"]),
         one(Field::Billing(A::Phone), &["Phone 1"]),
     ];
-    entries.extend(address(Field::Billing, &FIRST));
+    // The state is written as Wix has it (a name or a code), so it goes to
+    // `stateOrProvinceName`; a country code or known name is the code, any other the name.
+    let (state, country) = (Given::Name, Given::CodeOrName);
+    entries.extend(address(Field::Billing, &FIRST, state, country));
     // The second address is the customer's other address: Ecwid's address book.
-    entries.extend(address(|a| Field::Shipping(0, a), &SECOND));
+    let shipping = |a| Field::Shipping(0, a);
+    entries.extend(address(shipping, &SECOND, state, country));
     entries
-}
-
-/// A Wix address. The state is written as Wix has it (a name or a code), so it goes to
-/// `stateOrProvinceName`; a country code or known name is the code, any other the name.
-fn address(field: impl Fn(A) -> Field, address: &Address) -> Vec<Entry> {
-    vec![
-        joined(field(A::Street), address.street.to_vec(), "\n"),
-        one(field(A::City), address.city),
-        one(field(A::StateOrProvinceName), address.state),
-        one(field(A::PostalCode), address.zip),
-        Entry {
-            target: Target::Country {
-                code: field(A::CountryCode),
-                name: field(A::CountryName),
-            },
-            alternatives: vec![vec![address.country]],
-            separator: "",
-        },
-    ]
 }
