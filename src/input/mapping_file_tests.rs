@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::customer::fields::AddressField;
+use crate::input::mapping::starter;
 
 fn parse(text: &str) -> Result<MappingFile, MappingError> {
     MappingFile::parse(Path::new("m.toml"), text)
@@ -18,10 +19,8 @@ fn parses_columns_joins_and_values() {
     )
     .unwrap();
     let sources: Vec<(Field, Source)> = m.fields.into_iter().map(|f| (f.field, f.source)).collect();
-    let columns = |c: &[&str], s: &str| Source::Columns {
-        columns: c.iter().map(|c| c.to_string()).collect(),
-        separator: s.into(),
-    };
+    let columns =
+        |c: &[&str], s: &str| Source::joined(c.iter().map(|c| c.to_string()).collect(), s);
     assert_eq!(
         sources,
         vec![
@@ -139,6 +138,16 @@ fn mistakes_name_the_key() {
             "[fields]\nemail = \"a\"\nlang = { value = \"de\", if_valid = true }",
             "fields.lang",
             "one column",
+        ),
+        (
+            "[fields]\nemail = \"a\"\npassword = { column = \"pass\", if_valid = true }",
+            "fields.password",
+            "password hash is never sent",
+        ),
+        (
+            "[fields]\nemail = \"a\"\npassword = { column = \"pass\", yes_no = true }",
+            "fields.password",
+            "as it is",
         ),
         (
             "[fields]\nemail = \"a\"\nextrafields = \"b\"",
