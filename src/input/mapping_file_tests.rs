@@ -150,6 +150,16 @@ fn mistakes_name_the_key() {
             "as it is",
         ),
         (
+            "[fields]\nemail = \"a\"\nname = { columns = [\"x\", \"y\"], separator = [\" \", \"-\"] }",
+            "fields.name",
+            "2 columns take 1, not 2",
+        ),
+        (
+            "match_by_meaning = \"no\"\n[fields]\nemail = \"a\"",
+            "match_by_meaning",
+            "true or false",
+        ),
+        (
             "[fields]\nemail = \"a\"\nextrafields = \"b\"",
             "fields.extrafields",
             "key of the extra field",
@@ -176,4 +186,24 @@ fn starter_is_a_valid_mapping() {
     for field in Field::canonical() {
         assert!(starter().contains(&field.to_string()), "{field}");
     }
+}
+
+/// A separator per gap between the columns (the house number after a space, a second line
+/// after a line break), and `match_by_meaning`, true unless the file says false.
+#[test]
+fn separators_per_gap_and_match_by_meaning() {
+    let m = parse(
+        "match_by_meaning = false\n[fields]\nemail = \"E-Mail\"\n\
+         \"billingPerson.street\" = { columns = [\"Straße\", \"Nr\", \"Zusatz\"], separator = [\" \", \"\\n\"] }\n",
+    )
+    .unwrap();
+    assert!(!m.match_by_meaning);
+    assert_eq!(
+        m.fields[1].source,
+        Source::Columns {
+            columns: vec!["Straße".into(), "Nr".into(), "Zusatz".into()],
+            separators: vec![" ".into(), "\n".into()],
+        }
+    );
+    assert!(parse("[fields]\nemail = \"a\"").unwrap().match_by_meaning);
 }
