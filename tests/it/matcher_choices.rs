@@ -247,3 +247,20 @@ fn house_numbers_are_joined_to_the_street() {
         assert!(choice.contains(choice_line), "{choice}");
     }
 }
+
+/// `template --help` says what `--from` prints: a line per field, then comments.
+#[test]
+fn template_help_says_what_from_prints() {
+    let output = Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .args(["template", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(output.stdout).unwrap().replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("one line per field the run would fill"),
+        "{help}"
+    );
+    assert!(!help.contains("unsure"), "{help}");
+}

@@ -136,10 +136,8 @@ impl ColumnMap {
             mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
         }
         let mut matched = Matched::default();
-        if preset == Preset::Ecwid
-            && layout.preset.is_none()
-            && mapping.is_none_or(|m| m.match_by_meaning)
-        {
+        let by_meaning_on = mapping.is_none_or(|m| m.match_by_meaning);
+        if preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on {
             (_, matched) = by_meaning(&mut rules, &names, &own);
             if !matched.choices.is_empty() {
                 reason.push_str(", then columns matched by meaning");
@@ -156,8 +154,13 @@ impl ColumnMap {
             let tried = match (layout.preset, layout.mapping.is_some()) {
                 (None, _) if preset == Preset::Ecwid => format!(
                     "{} (their header signatures are not in the file), then ecwid (canonical \
-                     column names, then columns matched by meaning{})",
+                     column names{}{})",
                     detected_presets("and"),
+                    if by_meaning_on {
+                        ", then columns matched by meaning"
+                    } else {
+                        ""
+                    },
                     if mapped.is_empty() {
                         ""
                     } else {
