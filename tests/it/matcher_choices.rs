@@ -264,3 +264,23 @@ fn template_help_says_what_from_prints() {
     );
     assert!(!help.contains("unsure"), "{help}");
 }
+
+/// A Google Contacts export, read by meaning with no flags: the `... - Value` columns, the
+/// numbered address, the full `Name` giving way to the given and family names.
+#[test]
+fn a_google_contacts_export_is_read_by_meaning() {
+    let csv = "Name,Given Name,Family Name,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,\
+               Phone 1 - Value,Address 1 - Street,Address 1 - City,Address 1 - Region,\
+               Address 1 - Postal Code,Address 1 - Country,Organization Name\n\
+               Ann Lee,Ann,Lee,* Home,ann@example.com,Mobile,+1 555 0100,1 Main St,Springfield,\
+               IL,62701,United States,Lee Co\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com",
+               "billingPerson": {"name": "Ann Lee", "street": "1 Main St", "city": "Springfield",
+                  "stateOrProvinceCode": "IL", "postalCode": "62701", "countryCode": "US",
+                  "phone": "+1 555 0100", "companyName": "Lee Co"}}),
+        "{choice}"
+    );
+}

@@ -19,7 +19,15 @@ pub(super) struct Candidate {
 
 /// The meaning of one column name, with the address it belongs to, if the table has it.
 pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
-    let compact = normalise(name);
+    let mut compact = normalise(name);
+    // `E-mail 1 - Value`, `Phone 2 - Value` (Google Contacts): the column holds what it names.
+    let named = TABLE.value_suffixes.iter().find_map(|s| {
+        let rest = compact.strip_suffix(s.as_str())?;
+        TABLE.get(&split_number(rest).0).map(|_| rest.to_string())
+    });
+    if let Some(rest) = named {
+        compact = rest;
+    }
     let candidate = |meaning, address, prefixed, rank, number: Option<u32>| Candidate {
         column,
         meaning,

@@ -90,6 +90,7 @@ struct SynonymFile {
     fields: HashMap<String, Vec<String>>,
     last_name_beside_first_name: NameList,
     state_beside_street_or_postal_code: NameList,
+    value_columns: Affixes,
     blocks: Blocks,
     yes_no: YesNo,
 }
@@ -118,6 +119,7 @@ struct Blocks {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Affixes {
+    #[serde(default)]
     prefixes: Vec<String>,
     #[serde(default)]
     suffixes: Vec<String>,
@@ -135,6 +137,8 @@ pub(crate) struct Synonyms {
     pub(crate) billing: (Vec<String>, Vec<String>),
     pub(crate) shipping: (Vec<String>, Vec<String>),
     pub(crate) numbered: Vec<String>,
+    /// Normalised suffixes of a column holding the value of what it names (`Value`).
+    pub(crate) value_suffixes: Vec<String>,
     /// Normalised answers of a consent column: `true` for yes.
     answers: HashMap<String, bool>,
 }
@@ -205,6 +209,7 @@ fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
             affixes(&blocks.shipping.suffixes),
         ),
         numbered: affixes(&blocks.numbered.prefixes),
+        value_suffixes: affixes(&file.value_columns.suffixes),
     })
 }
 
@@ -307,6 +312,7 @@ mod tests {
         let clash = "[fields]\nemail = [\"Mail\"]\nphone = [\"mail\"]\n\
                      [last_name_beside_first_name]\nnames = []\n\
                      [state_beside_street_or_postal_code]\nnames = []\n\
+                     [value_columns]\nprefixes = []\n\
                      [blocks.billing]\nprefixes = []\n[blocks.shipping]\nprefixes = []\n\
                      [blocks.numbered]\nprefixes = []\n[yes_no]\nyes = []\nno = []\n";
         let error = parse_synonyms(clash).unwrap_err();

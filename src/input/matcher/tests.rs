@@ -282,3 +282,64 @@ fn house_numbers_follow_the_street() {
         m.left_out
     );
 }
+
+/// Contact exports: Google Contacts' `... - Value` columns and numbered addresses, Outlook's
+/// `Home` and `Business` blocks, Salesforce's `Mailing` block.
+#[test]
+fn contact_exports_are_read_by_meaning() {
+    let google = matched(
+        "Name,Given Name,Additional Name,Family Name,E-mail 1 - Label,E-mail 1 - Value,\
+         E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,\
+         Address 1 - Formatted,Address 1 - Street,Address 1 - City,Address 1 - PO Box,\
+         Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,\
+         Address 1 - Extended Address,Organization Name,Notes",
+    );
+    for line in [
+        "billingPerson.name = Given Name + Additional Name + Family Name",
+        "billingPerson.street = Address 1 - Street + Address 1 - Extended Address",
+        "billingPerson.city = Address 1 - City",
+        "billingPerson.postalCode = Address 1 - Postal Code",
+        "billingPerson.stateOrProvinceCode = code or name Address 1 - Region",
+        "billingPerson.countryCode = code or name Address 1 - Country",
+        "billingPerson.phone = Phone 1 - Value",
+        "billingPerson.companyName = Organization Name",
+        "email = E-mail 1 - Value",
+        "contacts.0.contact = E-mail 2 - Value",
+        "privateAdminNotes = Notes",
+    ] {
+        assert!(google.contains(&line.to_string()), "{line}: {google:?}");
+    }
+    let outlook = matched(
+        "First Name,Last Name,E-mail Address,E-mail 2 Address,Business Phone,Mobile Phone,\
+         Company,Business Street,Business City,Business State,Business Postal Code,\
+         Business Country/Region,Home Street,Home Street 2,Home City,Home State,\
+         Home Postal Code,Home Country/Region",
+    );
+    for line in [
+        "billingPerson.street = Home Street + Home Street 2",
+        "billingPerson.city = Home City",
+        "billingPerson.countryCode = code or name Home Country/Region",
+        "shippingAddresses.0.street = Business Street",
+        "shippingAddresses.0.stateOrProvinceCode = code or name Business State",
+        "email = E-mail Address",
+        "contacts.0.contact = E-mail 2 Address",
+    ] {
+        assert!(outlook.contains(&line.to_string()), "{line}: {outlook:?}");
+    }
+    let salesforce = matched(
+        "First Name,Last Name,Email,Mailing Street,Mailing City,Mailing State/Province,\
+         Mailing Zip/Postal Code,Mailing Country",
+    );
+    for line in [
+        "billingPerson.street = Mailing Street",
+        "billingPerson.city = Mailing City",
+        "billingPerson.stateOrProvinceCode = code or name Mailing State/Province",
+        "billingPerson.postalCode = Mailing Zip/Postal Code",
+        "billingPerson.countryCode = code or name Mailing Country",
+    ] {
+        assert!(
+            salesforce.contains(&line.to_string()),
+            "{line}: {salesforce:?}"
+        );
+    }
+}
