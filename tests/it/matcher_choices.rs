@@ -161,6 +161,19 @@ fn a_column_the_mapping_file_uses_is_read_only_as_it_says() {
         "{choice}"
     );
     assert!(!choice.contains("\"Land\" ->"), "{choice}");
+    // A preset's column too: Shopify's `Phone` moved to a contact is no longer the phone.
+    let shopify = "First Name,Last Name,Email,Address1,Phone,Accepts Marketing\n\
+                   Ann,Lee,ann@example.com,1 Main St,555 0100,no\n";
+    let moved = Layout {
+        preset: None,
+        mapping: Some(mapping(
+            "[fields]\n\"contacts.0.contact\" = \"Phone\"\n\"contacts.0.type\" = { value = \"PHONE\" }\n",
+        )),
+    };
+    let (body, choice) = first_body(shopify, &moved);
+    assert!(choice.starts_with("preset shopify"), "{choice}");
+    assert_eq!(body["billingPerson"].get("phone"), None, "{body}");
+    assert_eq!(body["contacts"][0]["contact"], "555 0100", "{body}");
     // Turned off: only the file's lines and the canonical names.
     let off = Layout {
         preset: None,
