@@ -39,7 +39,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
         Command::Template(args) if args.mapping => {
             match &args.from {
                 Some(path) => print!("{}", mapping_starter_from(path, args.read_options())?),
-                None => print!("{}", input::mapping_file::starter()),
+                None => print!("{}", input::mapping::starter()),
             }
             return Ok(ExitStatus::Ok);
         }

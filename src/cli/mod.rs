@@ -183,8 +183,9 @@ pub struct TemplateArgs {
     /// Print a commented starter mapping file (for --mapping) instead of the header line
     #[arg(long)]
     pub(crate) mapping: bool,
-    /// With --mapping: the mapping this file's columns get, matched by meaning, one line per
-    /// field (columns it is unsure of as comments), to check and fix before --mapping
+    /// With --mapping: the mapping this file's columns get (canonical names and columns
+    /// matched by meaning), one line per field the run would fill, then as comments the columns
+    /// recognised but left out and those not imported; fix or delete a line, then use --mapping
     #[arg(long, value_name = "FILE", requires = "mapping")]
     pub(crate) from: Option<PathBuf>,
     /// With --from: its field delimiter, as for import [default: detected from the header]

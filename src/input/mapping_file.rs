@@ -7,7 +7,6 @@
 //! [`super::mapping`]. Every error names the file, the key and what to do, since the user
 //! wrote the file by hand.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
@@ -21,6 +20,10 @@ pub struct MappingFile {
     /// `strip_leading_quote`; `None` leaves it to the preset. `false` keeps Excel's text
     /// marker, but not the guard before a formula, which every import removes.
     pub(crate) strip_leading_quote: Option<bool>,
+    /// `match_by_meaning` (default true): whether the columns neither the file nor the
+    /// canonical names use are matched by meaning. `template --mapping --from` writes `false`,
+    /// so that a line deleted from its file is a column not imported.
+    pub(crate) match_by_meaning: bool,
 }
 
 /// One field of the mapping file.
@@ -35,10 +38,12 @@ pub(crate) struct Mapped {
 /// Where a mapped field's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Source {
-    /// The non-blank cells of these columns, joined by `separator`.
+    /// The non-blank cells of these columns, joined: `separators[i]` goes before column
+    /// `i + 1` (one fewer than the columns; none for one column), so that a street is
+    /// followed by its house number after a space and by a second line after a line break.
     Columns {
         columns: Vec<String>,
-        separator: String,
+        separators: Vec<String>,
     },
     /// The same value for every row.
     Value(String),
@@ -52,6 +57,28 @@ pub(crate) enum Source {
     /// A column whose values the field's rule may refuse (`if_valid = true`): such a value
     /// is left out of the request with a note, and the row is still sent.
     IfValid(String),
+}
+
+impl Source {
+    /// Columns joined by the same separator.
+    pub(crate) fn joined(columns: Vec<String>, separator: &str) -> Self {
+        let separators = vec![separator.to_string(); columns.len().saturating_sub(1)];
+        Source::Columns {
+            columns,
+            separators,
+        }
+    }
+
+    /// The columns of the header it reads (none for a value).
+    pub(crate) fn columns(&self) -> &[String] {
+        match self {
+            Source::Columns { columns, .. } => columns,
+            Source::CodeOrName(column) | Source::YesNo(column) | Source::IfValid(column) => {
+                std::slice::from_ref(column)
+            }
+            Source::Value(_) => &[],
+        }
+    }
 }
 
 impl Mapped {
@@ -130,40 +157,52 @@ impl MappingFile {
             key: key.to_string(),
             problem,
         };
-        let (fields, strip_leading_quote) = top_level(&table, &key_error)?;
+        let top = top_level(&table, &key_error)?;
         Ok(MappingFile {
             path: path.to_path_buf(),
-            fields: mapped_fields(fields, &key_error)?,
-            strip_leading_quote,
+            fields: mapped_fields(top.fields, &key_error)?,
+            strip_leading_quote: top.strip_leading_quote,
+            match_by_meaning: top.match_by_meaning.unwrap_or(true),
         })
     }
 }
 
-/// The `[fields]` table and `strip_leading_quote` of a mapping file; any other key is refused.
+/// The top level of a mapping file.
+struct TopLevel<'t> {
+    fields: &'t toml::Table,
+    strip_leading_quote: Option<bool>,
+    match_by_meaning: Option<bool>,
+}
+
+/// The `[fields]` table, `strip_leading_quote` and `match_by_meaning` of a mapping file; any
+/// other key is refused.
 fn top_level<'t>(
     table: &'t toml::Table,
     key_error: &impl Fn(&str, String) -> MappingError,
-) -> Result<(&'t toml::Table, Option<bool>), MappingError> {
+) -> Result<TopLevel<'t>, MappingError> {
     let mut fields = None;
     let mut strip_leading_quote = None;
+    let mut match_by_meaning = None;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("fields", toml::Value::Table(t)) => fields = Some(t),
             ("strip_leading_quote", toml::Value::Boolean(b)) => strip_leading_quote = Some(*b),
+            ("match_by_meaning", toml::Value::Boolean(b)) => match_by_meaning = Some(*b),
             ("fields", _) => {
                 return Err(key_error(
                     key,
                     "must be a table: start it with [fields]".into(),
                 ));
             }
-            ("strip_leading_quote", _) => {
+            ("strip_leading_quote" | "match_by_meaning", _) => {
                 return Err(key_error(key, "must be true or false".into()));
             }
             _ => {
                 return Err(key_error(
                     key,
                     "unknown key: a mapping file has a [fields] table and optionally \
-                     strip_leading_quote = true|false (field paths go under [fields])"
+                     strip_leading_quote = true|false and match_by_meaning = true|false \
+                     (field paths go under [fields])"
                         .into(),
                 ));
             }
@@ -175,7 +214,11 @@ fn top_level<'t>(
             "missing: put the fields under a [fields] table".into(),
         ));
     };
-    Ok((fields, strip_leading_quote))
+    Ok(TopLevel {
+        fields,
+        strip_leading_quote,
+        match_by_meaning,
+    })
 }
 
 /// Each field of the `[fields]` table with where its value comes from.
@@ -207,6 +250,20 @@ fn mapped_fields(
             )
         })?;
         let source = source(value).map_err(|problem| key_error(&key_at, problem))?;
+        if field == Field::Password
+            && matches!(
+                source,
+                Source::IfValid(_) | Source::YesNo(_) | Source::CodeOrName(_)
+            )
+        {
+            return Err(key_error(
+                &key_at,
+                "password takes a column as it is (password = \"Password\"): a password has \
+                 no codes, answers or rule to check, and a value that looks like a password \
+                 hash is never sent"
+                    .into(),
+            ));
+        }
         let yes_no_field = matches!(
             field,
             Field::AcceptMarketing | Field::TaxExempt | Field::TaxIdValid
@@ -288,7 +345,9 @@ fn flatten<'t>(prefix: &str, table: &'t toml::Table, out: &mut Vec<(String, &'t 
 /// The source a field's value in the file describes.
 fn source(value: &toml::Value) -> Result<Source, String> {
     let table = match value {
-        toml::Value::String(column) => return columns(vec![column.clone()], " ".into()),
+        toml::Value::String(column) => {
+            return columns(vec![column.clone()], Separator::One(" ".into()));
+        }
         toml::Value::Table(table) => table,
         _ => return Err(FIELD_FORMS.into()),
     };
@@ -309,7 +368,16 @@ fn source(value: &toml::Value) -> Result<Source, String> {
                 column_list =
                     Some(names.ok_or("columns must be a list of column names in quotes")?);
             }
-            ("separator", toml::Value::String(s)) => separator = Some(s.clone()),
+            ("separator", toml::Value::String(s)) => separator = Some(Separator::One(s.clone())),
+            ("separator", toml::Value::Array(list)) => {
+                let each: Option<Vec<String>> = list
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                separator = Some(Separator::Each(
+                    each.ok_or("separator must be a text or a list of texts in quotes")?,
+                ));
+            }
             ("value", toml::Value::String(s)) => constant = Some(s.clone()),
             ("value", toml::Value::Boolean(b)) => constant = Some(b.to_string()),
             ("value", toml::Value::Integer(n)) => constant = Some(n.to_string()),
@@ -359,7 +427,7 @@ fn source(value: &toml::Value) -> Result<Source, String> {
     }
     match (column_list, constant) {
         (Some(_), Some(_)) => Err("give either columns or a value, not both".into()),
-        (Some(list), None) => columns(list, separator.unwrap_or_else(|| " ".into())),
+        (Some(list), None) => columns(list, separator.unwrap_or(Separator::One(" ".into()))),
         (None, Some(_)) if separator.is_some() => {
             Err("a separator joins columns: it has no use with a value".into())
         }
@@ -368,56 +436,30 @@ fn source(value: &toml::Value) -> Result<Source, String> {
     }
 }
 
-fn columns(list: Vec<String>, separator: String) -> Result<Source, String> {
+/// `separator = " "` (between every two columns) or `separator = [" ", "\n"]` (one per gap).
+enum Separator {
+    One(String),
+    Each(Vec<String>),
+}
+
+fn columns(list: Vec<String>, separator: Separator) -> Result<Source, String> {
     if list.is_empty() || list.iter().any(|c| c.trim().is_empty()) {
         return Err("a column name is blank: name the column as the file's header does".into());
     }
-    Ok(Source::Columns {
-        columns: list,
-        separator,
-    })
-}
-
-/// A commented starter file with every field path, printed by `template --mapping`.
-pub(crate) fn starter() -> String {
-    let mut text = String::from(
-        "# ecwid-import column mapping: ecwid-import import customers.csv --mapping this-file.toml\n\
-         #\n\
-         # Each key under [fields] is an Ecwid field path; its value says where it comes from:\n\
-         #   \"Column name\"                                       one column of the file\n\
-         #   { columns = [\"First\", \"Last\"], separator = \" \" }   several columns joined\n\
-         #                                                       (blank cells are skipped)\n\
-         #   { value = \"DE\" }                                    the same value for every row\n\
-         # Column names match ignoring case and surrounding spaces. Fields not named here come\n\
-         # from the preset (--preset, detected from the header by default). Uncomment a line\n\
-         # and put your column's name in it.\n\
-         \n\
-         # Remove Excel's leading ' (a text marker) from every value (a ' before = + - @ is\n\
-         # removed in any case: the results files put it before formulas):\n\
-         # strip_leading_quote = true\n\
-         \n\
-         [fields]\n\
-         email = \"email\"\n",
-    );
-    for field in Field::canonical() {
-        if field == Field::Email {
-            continue;
-        }
-        let path = field.to_string();
-        let key = if path.contains('.') {
-            format!("{path:?}")
-        } else {
-            path.clone()
-        };
-        if matches!(field, Field::Extra(_)) {
-            text.push_str(
-                "# Extra fields: one key per extra field, after extrafields. as the store names\n\
-                 # it (only the key and the value are sent), for example:\n",
-            );
-        }
-        let _ = writeln!(text, "# {key} = \"{path}\"");
+    match separator {
+        Separator::One(separator) => Ok(Source::joined(list, &separator)),
+        Separator::Each(separators) if separators.len() + 1 == list.len() => Ok(Source::Columns {
+            columns: list,
+            separators,
+        }),
+        Separator::Each(separators) => Err(format!(
+            "a list of separators has one for each gap between the columns: {} columns take \
+             {}, not {}",
+            list.len(),
+            list.len() - 1,
+            separators.len()
+        )),
     }
-    text
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::customer::fields::AddressField;
+use crate::input::mapping::starter;
 
 fn parse(text: &str) -> Result<MappingFile, MappingError> {
     MappingFile::parse(Path::new("m.toml"), text)
@@ -18,10 +19,8 @@ fn parses_columns_joins_and_values() {
     )
     .unwrap();
     let sources: Vec<(Field, Source)> = m.fields.into_iter().map(|f| (f.field, f.source)).collect();
-    let columns = |c: &[&str], s: &str| Source::Columns {
-        columns: c.iter().map(|c| c.to_string()).collect(),
-        separator: s.into(),
-    };
+    let columns =
+        |c: &[&str], s: &str| Source::joined(c.iter().map(|c| c.to_string()).collect(), s);
     assert_eq!(
         sources,
         vec![
@@ -141,6 +140,26 @@ fn mistakes_name_the_key() {
             "one column",
         ),
         (
+            "[fields]\nemail = \"a\"\npassword = { column = \"pass\", if_valid = true }",
+            "fields.password",
+            "password hash is never sent",
+        ),
+        (
+            "[fields]\nemail = \"a\"\npassword = { column = \"pass\", yes_no = true }",
+            "fields.password",
+            "as it is",
+        ),
+        (
+            "[fields]\nemail = \"a\"\nname = { columns = [\"x\", \"y\"], separator = [\" \", \"-\"] }",
+            "fields.name",
+            "2 columns take 1, not 2",
+        ),
+        (
+            "match_by_meaning = \"no\"\n[fields]\nemail = \"a\"",
+            "match_by_meaning",
+            "true or false",
+        ),
+        (
             "[fields]\nemail = \"a\"\nextrafields = \"b\"",
             "fields.extrafields",
             "key of the extra field",
@@ -167,4 +186,24 @@ fn starter_is_a_valid_mapping() {
     for field in Field::canonical() {
         assert!(starter().contains(&field.to_string()), "{field}");
     }
+}
+
+/// A separator per gap between the columns (the house number after a space, a second line
+/// after a line break), and `match_by_meaning`, true unless the file says false.
+#[test]
+fn separators_per_gap_and_match_by_meaning() {
+    let m = parse(
+        "match_by_meaning = false\n[fields]\nemail = \"E-Mail\"\n\
+         \"billingPerson.street\" = { columns = [\"Straße\", \"Nr\", \"Zusatz\"], separator = [\" \", \"\\n\"] }\n",
+    )
+    .unwrap();
+    assert!(!m.match_by_meaning);
+    assert_eq!(
+        m.fields[1].source,
+        Source::Columns {
+            columns: vec!["Straße".into(), "Nr".into(), "Zusatz".into()],
+            separators: vec![" ".into(), "\n".into()],
+        }
+    );
+    assert!(parse("[fields]\nemail = \"a\"").unwrap().match_by_meaning);
 }

@@ -8,6 +8,7 @@ mod formulas;
 mod import;
 mod mapping;
 mod matcher;
+mod matcher_choices;
 mod operator;
 mod outputs;
 mod plan;

@@ -148,7 +148,10 @@ async fn no_email_column_lists_columns_and_presets_tried() {
     );
     assert!(message.contains("then ecwid"), "{message}");
     assert!(message.contains("columns matched by meaning"), "{message}");
-    assert!(message.contains("--mapping"), "{message}");
+    assert!(
+        message.contains("`ecwid-import template --mapping --from FILE` prints a mapping file"),
+        "{message}"
+    );
     let (code, message) = run(&["validate", input, "--preset", "shopify"]).await;
     assert_eq!(code, 2);
     assert!(

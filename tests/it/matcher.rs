@@ -298,6 +298,9 @@ fn template_mapping_from_a_file_reads_back_to_the_same_requests() {
          rory@example.com,Williams,Rory,,,,,,,,nope,en\n",
         "ListID,FirstName,LastName,CompanyName,Email,BillAddr1,BillAddr2,BillCity,BillState,ShipAddr1,ShipCity,ShipState,Notes\n\
          1,Jo,Ng,Ng Inc,jo@example.com,1 A St,Suite 2,Miami,FL,2 B St,Tampa,Florida,hi\n",
+        "E-Mail,Straße,Hausnummer,Adresszusatz,PLZ,Ort\n\
+         karl@example.de,Hauptstraße,12a,Hinterhaus,50667,Köln\n\
+         eva@example.de,Ring,,Hof 2,1010,Wien\n",
     ]
     .into_iter()
     .enumerate()

@@ -7,11 +7,12 @@ use std::fmt;
 
 use csv::ByteRecord;
 
+use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
-use crate::input::matcher::{self, LeftOut};
+use crate::input::matcher::{LeftOut, Matched};
 use crate::input::presets::{self, Preset, Target};
 
 /// Why the header cannot be used.
@@ -20,7 +21,8 @@ pub enum HeaderError {
     #[error(
         "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
          email column `email`, choose the export's preset with --preset, or map the column with \
-         --mapping (run `ecwid-import template` for every supported column name)"
+         --mapping: `ecwid-import template --mapping --from FILE` prints a mapping file of what \
+         this file's columns give, with a line to fill in for the email"
     )]
     NoEmail { found: String, tried: String },
     #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]
@@ -121,21 +123,27 @@ impl ColumnMap {
             Preset::Ecwid => canonical_rules(&names)?,
             other => preset_rules(other, &names),
         };
-        let mut matched = matcher::Matched::default();
-        if preset == Preset::Ecwid && layout.preset.is_none() {
-            (_, matched) = by_meaning(&mut rules, &names);
+        let mapping = layout.mapping.as_ref();
+        let own = match mapping {
+            Some(m) => mapped_rules(&m.fields, &m.path.display().to_string(), &names)?,
+            None => Vec::new(),
+        };
+        let mut mapped = Vec::new();
+        if let Some(mapping) = mapping {
+            let named: Vec<Field> = mapping.fields.iter().flat_map(Mapped::fields).collect();
+            rules.retain(|r| !r.target.fields().iter().any(|f| named.contains(f)));
+            rules = without_columns(rules, &used_columns(&own, names.len()));
+            mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
+        }
+        let mut matched = Matched::default();
+        let by_meaning_on = mapping.is_none_or(|m| m.match_by_meaning);
+        if preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on {
+            (_, matched) = by_meaning(&mut rules, &names, &own);
             if !matched.choices.is_empty() {
                 reason.push_str(", then columns matched by meaning");
             }
         }
-        let mut mapped = Vec::new();
-        if let Some(mapping) = &layout.mapping {
-            let own = mapped_rules(&mapping.fields, &mapping.path.display().to_string(), &names)?;
-            let named: Vec<Field> = mapping.fields.iter().flat_map(Mapped::fields).collect();
-            rules.retain(|r| !r.target.fields().iter().any(|f| named.contains(f)));
-            rules.extend(own);
-            mapped = mapping.fields.iter().map(|m| m.key.clone()).collect();
-        }
+        rules.extend(own);
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
@@ -146,8 +154,13 @@ impl ColumnMap {
             let tried = match (layout.preset, layout.mapping.is_some()) {
                 (None, _) if preset == Preset::Ecwid => format!(
                     "{} (their header signatures are not in the file), then ecwid (canonical \
-                     column names, then columns matched by meaning{})",
+                     column names{}{})",
                     detected_presets("and"),
+                    if by_meaning_on {
+                        ", then columns matched by meaning"
+                    } else {
+                        ""
+                    },
                     if mapped.is_empty() {
                         ""
                     } else {
@@ -367,76 +380,20 @@ fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
             .join(" or ");
         rules.push(Rule {
             target: entry.target,
-            fill: Fill::columns(alternatives, entry.separator),
+            fill: Fill::columns(alternatives, vec![entry.separator.to_string()]),
             label,
         });
     }
     rules
 }
 
-/// The canonical columns' rules as mapping-file fields, for `template --mapping --from`.
-fn canonical_model(rules: &[Rule], names: &[String]) -> Vec<Mapped> {
-    rules
-        .iter()
-        .filter_map(|r| match (&r.target, &r.fill) {
-            (Target::Field(field), Fill::Column(i)) => Some(Mapped {
-                key: field.to_string(),
-                field: field.clone(),
-                source: Source::Columns {
-                    columns: vec![names[*i].clone()],
-                    separator: " ".into(),
-                },
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The canonical columns and, for the columns they leave, the matcher's choices: the rules
-/// are added to `rules`, and the whole as a mapping file's fields.
-pub(super) fn by_meaning(
-    rules: &mut Vec<Rule>,
-    names: &[String],
-) -> (Vec<Mapped>, matcher::Matched) {
-    let mut model = canonical_model(rules, names);
-    let matched = match_by_meaning(rules, names);
-    if let Some(alias) = matched.gives_way {
-        model.retain(
-            |m| !matches!(&m.source, Source::Columns { columns, .. } if columns[0] == names[alias]),
-        );
-    }
-    model.extend(matched.fields.iter().cloned());
-    (model, matched)
-}
-
-/// The columns the canonical names leave, matched by meaning: their rules are added to
-/// `rules`, and the canonical `name` gives way to a first-name column.
-fn match_by_meaning(rules: &mut Vec<Rule>, names: &[String]) -> matcher::Matched {
-    let claimed: Vec<(usize, Field)> = rules
-        .iter()
-        .filter_map(|r| match (&r.target, &r.fill) {
-            (Target::Field(f), Fill::Column(i)) => Some((*i, f.clone())),
-            _ => None,
-        })
-        .collect();
-    let name_alias = claimed
-        .iter()
-        .find(|(i, _)| presets::same_name(&names[*i], "name"))
-        .map(|(i, _)| *i);
-    let matched = matcher::match_columns(names, &claimed, name_alias);
-    if let Some(alias) = matched.gives_way {
-        rules.retain(|r| !matches!(r.fill, Fill::Column(i) if i == alias));
-    }
-    // The matcher names only columns of the header: this cannot fail.
-    if let Ok(own) = mapped_rules(&matched.fields, "", names) {
-        rules.extend(own);
-    }
-    matched
-}
-
 /// A mapping's fields (of the file `file`, or of the matcher); each of its columns must be in
 /// the header.
-fn mapped_rules(fields: &[Mapped], file: &str, names: &[String]) -> Result<Vec<Rule>, HeaderError> {
+pub(super) fn mapped_rules(
+    fields: &[Mapped],
+    file: &str,
+    names: &[String],
+) -> Result<Vec<Rule>, HeaderError> {
     let position = |key: &str, column: &str| {
         names
             .iter()
@@ -477,7 +434,10 @@ fn mapped_rules(fields: &[Mapped], file: &str, names: &[String]) -> Result<Vec<R
                 fill: Fill::Value(value.clone()),
                 label: format!("{} (mapping file value)", mapped.key),
             },
-            Source::Columns { columns, separator } => {
+            Source::Columns {
+                columns,
+                separators,
+            } => {
                 let mut positions = Vec::new();
                 for column in columns {
                     positions.push(position(&mapped.key, column)?);
@@ -486,7 +446,7 @@ fn mapped_rules(fields: &[Mapped], file: &str, names: &[String]) -> Result<Vec<R
                 Rule {
                     target,
                     label: label.join(" + "),
-                    fill: Fill::columns(vec![positions], separator),
+                    fill: Fill::columns(vec![positions], separators.clone()),
                 }
             }
         };

@@ -13,6 +13,7 @@
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
 mod header;
+mod meaning;
 mod row;
 mod starter;
 
@@ -20,16 +21,19 @@ use super::presets::Target;
 
 pub use header::{Choice, HeaderError, Layout};
 pub use row::{Invalid, RowCheck, RowRequest};
+pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
 #[derive(Debug, Clone)]
 enum Fill {
     /// One column, as most rules have: the cell is borrowed as it is.
     Column(usize),
-    /// Tried in order per row; the first with a non-blank joined value wins.
+    /// Tried in order per row; the first with a non-blank joined value wins. A column's
+    /// cell goes after the separator of its place (`separators[k - 1]` before the `k`th
+    /// column of an alternative); where the list is shorter, its last one.
     Columns {
         alternatives: Vec<Vec<usize>>,
-        separator: String,
+        separators: Vec<String>,
     },
     Value(String),
 }
@@ -44,12 +48,12 @@ fn contact_of(target: &Target) -> Option<usize> {
 
 impl Fill {
     /// From columns: [`Fill::Column`] when there is only one.
-    fn columns(alternatives: Vec<Vec<usize>>, separator: &str) -> Self {
+    fn columns(alternatives: Vec<Vec<usize>>, separators: Vec<String>) -> Self {
         match alternatives.as_slice() {
             [single] if single.len() == 1 => Fill::Column(single[0]),
             _ => Fill::Columns {
                 alternatives,
-                separator: separator.to_string(),
+                separators,
             },
         }
     }

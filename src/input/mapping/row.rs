@@ -113,15 +113,16 @@ impl ColumnMap {
                 continue;
             }
             let value = value(&rule.fill)?;
+            if ends_in_password(&rule.target) && is_password_hash(&value) {
+                notes.push(format!(
+                    "{} not sent: it holds a password hash, which Ecwid would take as the \
+                     password itself; the customer can set a password with \"forgot \
+                     password\"",
+                    rule.label
+                ));
+                continue;
+            }
             match &rule.target {
-                Target::Field(Field::Password) if is_password_hash(&value) => {
-                    notes.push(format!(
-                        "{} not sent: it holds a password hash, which Ecwid would take as the \
-                         password itself; the customer can set a password with \"forgot \
-                         password\"",
-                        rule.label
-                    ));
-                }
                 Target::Field(field) => row.set(field, &rule.label, &value),
                 Target::Country { code, name } => match country_code(&value) {
                     Some(iso) => row.set(code, &rule.label, &iso),
@@ -213,7 +214,7 @@ impl ColumnMap {
         fill: &'a Fill,
         cells: &Cells<'a>,
     ) -> Result<Cow<'a, str>, (usize, Utf8Error)> {
-        let (alternatives, separator) = match fill {
+        let (alternatives, separators) = match fill {
             Fill::Value(value) => return Ok(Cow::Borrowed(value)),
             Fill::Column(i) => {
                 let cell = cells.get(*i).map_err(|e| (*i, e))?;
@@ -221,12 +222,12 @@ impl ColumnMap {
             }
             Fill::Columns {
                 alternatives,
-                separator,
-            } => (alternatives, separator),
+                separators,
+            } => (alternatives, separators),
         };
         for columns in alternatives {
             let mut joined: Option<Cow<'a, str>> = None;
-            for &i in columns {
+            for (k, &i) in columns.iter().enumerate() {
                 let cell = self.clean(cells.get(i).map_err(|e| (i, e))?);
                 if cell.is_empty() {
                     continue;
@@ -234,6 +235,10 @@ impl ColumnMap {
                 joined = Some(match joined {
                     None => Cow::Borrowed(cell),
                     Some(before) => {
+                        let separator = separators
+                            .get(k.saturating_sub(1))
+                            .or(separators.last())
+                            .map_or("", String::as_str);
                         let mut text = before.into_owned();
                         text.push_str(separator);
                         text.push_str(cell);
@@ -316,6 +321,17 @@ impl<'r> Cells<'r> {
         }
         std::str::from_utf8(self.record.get(i).unwrap_or_default())
     }
+}
+
+/// Whether a rule's value ends in the password field, whatever the kind of its target: the one
+/// place a password hash is kept from being sent, so that no way of mapping a column (as it
+/// is, `if_valid`, one added later) can send one.
+fn ends_in_password(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::Field(field) | Target::IfValid(field) | Target::YesNo(field)
+            if *field == Field::Password
+    )
 }
 
 fn invalid(problems: &[Problem]) -> Invalid {

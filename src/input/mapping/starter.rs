@@ -9,10 +9,10 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::ColumnMap;
-use super::header::{
-    HeaderError, by_meaning, canonical_rules, choose_preset, header_names, same_names,
-};
-use crate::input::mapping_file::{Mapped, Source, starter};
+use super::header::{HeaderError, canonical_rules, choose_preset, header_names, same_names};
+use super::meaning::by_meaning;
+use crate::customer::fields::Field;
+use crate::input::mapping_file::{Mapped, Source};
 use crate::input::matcher::LeftOut;
 use crate::input::presets::Preset;
 
@@ -33,7 +33,7 @@ impl ColumnMap {
             return Ok(text);
         }
         let mut rules = canonical_rules(&names)?;
-        let (model, matched) = by_meaning(&mut rules, &names);
+        let (model, matched) = by_meaning(&mut rules, &names, &[]);
         let mut text = format!(
             "# ecwid-import column mapping for {shown}, as the run reads it: canonical column\n\
              # names and columns matched by meaning, one line per field. Check each line, fix\n\
@@ -42,6 +42,9 @@ impl ColumnMap {
              #\n\
              #   \"Column\"                                       one column of the file\n\
              #   {{ columns = [\"A\", \"B\"], separator = \" \" }}      columns joined (blanks skipped)\n\
+             #   {{ columns = [\"A\", \"B\", \"C\"], separator = [\" \", \"\\n\"] }}\n\
+             #                                                  one separator per gap: A B, then\n\
+             #                                                  C on a new line\n\
              #   {{ value = \"PHONE\" }}                            the same value for every row\n\
              #   {{ column = \"Country\", code_or_name = true }}    a country or state: a code to the\n\
              #                                                  code field, anything else to the\n\
@@ -52,20 +55,71 @@ impl ColumnMap {
              #   {{ column = \"Language\", if_valid = true }}       a value the field does not take\n\
              #                                                  (a language name for lang) is\n\
              #                                                  left out; the row is still sent\n\
+             \n\
+             # Only the lines below are imported (and columns named exactly as an Ecwid field,\n\
+             # such as email, unless a line below uses them): no other column is matched by\n\
+             # meaning, so a line deleted here is a column not imported, and a column moved to\n\
+             # another field is sent there only. Set it to true to match the columns no line\n\
+             # uses by meaning again.\n\
+             match_by_meaning = false\n\
              \n[fields]\n"
         );
         for mapped in &model {
             let _ = writeln!(text, "{}", line(mapped));
         }
-        if !model
-            .iter()
-            .any(|m| m.field == crate::customer::fields::Field::Email)
-        {
+        if !model.iter().any(|m| m.field == Field::Email) {
             text.push_str("# email = \"?\"   # no column holds the email: name it here\n");
         }
         write_left_out(&mut text, &matched.left_out, &names, &model);
         Ok(text)
     }
+}
+
+/// A commented starter file with every field path, printed by `template --mapping`.
+pub(crate) fn starter() -> String {
+    let mut text = String::from(
+        "# ecwid-import column mapping: ecwid-import import customers.csv --mapping this-file.toml\n\
+         #\n\
+         # Each key under [fields] is an Ecwid field path; its value says where it comes from:\n\
+         #   \"Column name\"                                       one column of the file\n\
+         #   { columns = [\"First\", \"Last\"], separator = \" \" }   several columns joined\n\
+         #                                                       (blank cells are skipped)\n\
+         #   { value = \"DE\" }                                    the same value for every row\n\
+         # Column names match ignoring case and surrounding spaces. Fields not named here come\n\
+         # from the preset (--preset, detected from the header by default). Uncomment a line\n\
+         # and put your column's name in it.\n\
+         \n\
+         # Remove Excel's leading ' (a text marker) from every value (a ' before = + - @ is\n\
+         # removed in any case: the results files put it before formulas):\n\
+         # strip_leading_quote = true\n\
+         \n\
+         # Columns this file does not use are matched by meaning (Vorname, Code postal, ...)\n\
+         # when no preset applies; false imports only the fields below and the columns named\n\
+         # exactly as Ecwid fields (email, billingPerson.city):\n\
+         # match_by_meaning = false\n\
+         \n\
+         [fields]\n\
+         email = \"email\"\n",
+    );
+    for field in Field::canonical() {
+        if field == Field::Email {
+            continue;
+        }
+        let path = field.to_string();
+        let key = if path.contains('.') {
+            format!("{path:?}")
+        } else {
+            path.clone()
+        };
+        if matches!(field, Field::Extra(_)) {
+            text.push_str(
+                "# Extra fields: one key per extra field, after extrafields. as the store names\n\
+                 # it (only the key and the value are sent), for example:\n",
+            );
+        }
+        let _ = writeln!(text, "# {key} = \"{path}\"");
+    }
+    text
 }
 
 /// The columns the run leaves out, as commented lines to uncomment.
@@ -87,13 +141,8 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
         }
     }
     let used = |name: &String| {
-        model.iter().any(|m| match &m.source {
-            Source::Columns { columns, .. } => columns.contains(name),
-            Source::CodeOrName(column) | Source::YesNo(column) | Source::IfValid(column) => {
-                column == name
-            }
-            Source::Value(_) => false,
-        }) || left_out.iter().any(|l| &l.column == name)
+        model.iter().any(|m| m.source.columns().contains(name))
+            || left_out.iter().any(|l| &l.column == name)
     };
     let rest: Vec<&String> = names.iter().filter(|n| !n.is_empty() && !used(n)).collect();
     if !rest.is_empty() {
@@ -109,12 +158,21 @@ fn line(mapped: &Mapped) -> String {
     let key = toml_string(&mapped.key);
     let value = match &mapped.source {
         Source::Columns { columns, .. } if columns.len() == 1 => toml_string(&columns[0]),
-        Source::Columns { columns, separator } => {
+        Source::Columns {
+            columns,
+            separators,
+        } => {
             let list: Vec<String> = columns.iter().map(|c| toml_string(c)).collect();
+            let separator = match separators.as_slice() {
+                [first, rest @ ..] if rest.iter().all(|s| s == first) => toml_string(first),
+                each => {
+                    let each: Vec<String> = each.iter().map(|s| toml_string(s)).collect();
+                    format!("[{}]", each.join(", "))
+                }
+            };
             format!(
-                "{{ columns = [{}], separator = {} }}",
-                list.join(", "),
-                toml_string(separator)
+                "{{ columns = [{}], separator = {separator} }}",
+                list.join(", ")
             )
         }
         Source::Value(value) => format!("{{ value = {} }}", toml_string(value)),
@@ -178,6 +236,7 @@ mod tests {
         let (model, _) = by_meaning(
             &mut canonical_rules(&header_names(&header)).unwrap(),
             &header_names(&header),
+            &[],
         );
         assert_eq!(parsed.fields, model, "{text}");
         assert!(text.contains("\"billingPerson.street\" = { columns = [\"Straße\", \"Adresszusatz\"], separator = \"\\n\" }"), "{text}");

@@ -7,14 +7,18 @@
 //! so that `template --mapping --from FILE` prints exactly what the run would do, and the
 //! printed file read back with `--mapping` gives the same requests.
 
+mod hash;
+mod recognise;
 mod table;
 
 use std::collections::BTreeMap;
 
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
+pub(crate) use hash::is_password_hash;
+use recognise::{Candidate, recognise};
 use table::{Meaning, TABLE, normalise, split_number};
-pub(crate) use table::{country_code, is_password_hash, yes_no};
+pub(crate) use table::{country_code, yes_no};
 
 /// What the matcher made of the columns the canonical names left.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,31 +42,18 @@ pub(crate) struct LeftOut {
     pub(crate) why: String,
 }
 
-/// One recognised column.
-#[derive(Debug, Clone)]
-struct Candidate {
-    column: usize,
-    meaning: Meaning,
-    /// `None` for the billing address (and the customer), else a shipping address.
-    address: Option<usize>,
-    /// Lower is better: a column named without a block prefix, earlier in the synonym list,
-    /// with a lower number, further left.
-    rank: (bool, usize, u32, usize),
-    number: Option<u32>,
-}
-
-/// Matches the columns that `claimed` (the canonical columns, by position, with their field)
-/// leaves. `name_alias` is the column of the canonical `name`, which gives way to a
-/// first-name column.
+/// Matches the columns and fields that `claimed` leaves: the canonical columns and the mapping
+/// file's, each column (by position; none for a constant) with the field it fills.
+/// `name_alias` is the column of the canonical `name`, which gives way to a first-name column.
 pub(crate) fn match_columns(
     names: &[String],
-    claimed: &[(usize, Field)],
+    claimed: &[(Option<usize>, Field)],
     name_alias: Option<usize>,
 ) -> Matched {
     let mut candidates: Vec<Candidate> = names
         .iter()
         .enumerate()
-        .filter(|(i, _)| !claimed.iter().any(|(c, _)| c == i))
+        .filter(|(i, _)| !claimed.iter().any(|(c, _)| *c == Some(*i)))
         .filter_map(|(i, name)| recognise(i, name))
         .collect();
     candidates.sort_by_key(|c| c.rank);
@@ -134,15 +125,22 @@ impl Matcher<'_> {
             Some(i) => Field::Shipping(i, a),
         };
         self.name(&of, field(A::Name));
+        // Before the street is taken: whether the address has one, for the state's rule.
+        let has =
+            |meaning: Meaning, a: A| !of(meaning).is_empty() || self.claimed.contains(&field(a));
+        let street_or_postal_code =
+            has(Meaning::Street, A::Street) || has(Meaning::PostalCode, A::PostalCode);
+        let place = street_or_postal_code || has(Meaning::City, A::City);
         self.street(
-            of(Meaning::Street),
-            of(Meaning::StreetExtra),
+            [of(Meaning::Street), of(Meaning::StreetExtra)],
+            of(Meaning::HouseNumber),
             field(A::Street),
         );
         self.best(of(Meaning::Company), field(A::CompanyName));
         self.best(of(Meaning::City), field(A::City));
         self.best(of(Meaning::PostalCode), field(A::PostalCode));
-        self.code_or_name(of(Meaning::State), field(A::StateOrProvinceCode));
+        let states = self.states_of_an_address(of(Meaning::State), place, street_or_postal_code);
+        self.code_or_name(states, field(A::StateOrProvinceCode));
         self.code_or_name(of(Meaning::Country), field(A::CountryCode));
         let phones: Vec<usize> = of(Meaning::Phone).iter().map(|c| c.column).collect();
         let phone = field(A::Phone);
@@ -183,6 +181,9 @@ impl Matcher<'_> {
             if c.meaning == Meaning::Password {
                 let why = "a password or its hash: never matched by meaning";
                 self.leave(c.column, None, why);
+            } else if c.meaning == Meaning::Carrier {
+                let why = "a carrier or shipping method, not an address";
+                self.leave(c.column, None, why);
             } else if !c.meaning.is_address() && c.address.is_some() {
                 self.leave(c.column, None, "a shipping column of no address field");
             }
@@ -210,10 +211,8 @@ impl Matcher<'_> {
     }
 
     fn columns(&self, columns: &[usize], separator: &str) -> Source {
-        Source::Columns {
-            columns: columns.iter().map(|&i| self.names[i].clone()).collect(),
-            separator: separator.to_string(),
-        }
+        let names = columns.iter().map(|&i| self.names[i].clone()).collect();
+        Source::joined(names, separator)
     }
 
     fn one(&mut self, column: usize, field: Field) {
@@ -229,85 +228,64 @@ impl Matcher<'_> {
         });
     }
 
-    /// The best-ranked column fills `field`; the others are left out, naming it.
-    fn best(&mut self, candidates: Vec<&Candidate>, field: Field) {
+    /// The skeleton of every one-column choice: the best-ranked column fills `field` from
+    /// `source` (stated with `how`), and also claims `also`; the other columns are left out,
+    /// naming it. When `field` or `also` is filled already, every column is left out.
+    fn choose(
+        &mut self,
+        candidates: &[&Candidate],
+        (field, also): (Field, Option<Field>),
+        source: impl Fn(String) -> Source,
+        how: &str,
+    ) {
         let Some((first, rest)) = candidates.split_first() else {
             return;
         };
-        if self.claimed.contains(&field) {
+        let filled = |f: &Field| self.claimed.contains(f);
+        if filled(&field) || also.as_ref().is_some_and(filled) {
             for c in candidates {
                 self.leave(c.column, Some(field.clone()), "the field is filled already");
             }
             return;
         }
-        self.one(first.column, field.clone());
-        let why = format!("{field} comes from {:?}", self.names[first.column]);
+        let column = first.column;
+        self.push(
+            field.clone(),
+            &[column],
+            source(self.names[column].clone()),
+            how,
+        );
+        self.claimed.extend(also);
+        let why = format!("{field} comes from {:?}", self.names[column]);
         for c in rest {
             self.leave(c.column, Some(field.clone()), &why);
         }
+    }
+
+    /// The best-ranked column fills `field` as it is.
+    fn best(&mut self, candidates: Vec<&Candidate>, field: Field) {
+        let source = |column| Source::joined(vec![column], " ");
+        self.choose(&candidates, (field, None), source, "");
     }
 
     /// A column some of whose values the field may not take: those are left out.
     fn if_valid(&mut self, candidates: Vec<&Candidate>, field: Field) {
-        let Some((first, rest)) = candidates.split_first() else {
-            return;
-        };
-        if self.claimed.contains(&field) {
-            return self.best(candidates, field);
-        }
-        let column = first.column;
-        let source = Source::IfValid(self.names[column].clone());
-        self.push(
-            field.clone(),
-            &[column],
-            source,
-            " (a value it does not take left out)",
-        );
-        let why = format!("{field} comes from {:?}", self.names[column]);
-        for c in rest {
-            self.leave(c.column, Some(field.clone()), &why);
-        }
+        let how = " (a value it does not take left out)";
+        self.choose(&candidates, (field, None), Source::IfValid, how);
     }
 
     /// A consent column: yes and no in any language, any other answer left out.
     fn yes_no(&mut self, candidates: Vec<&Candidate>, field: Field) {
-        let Some((first, rest)) = candidates.split_first() else {
-            return;
-        };
-        if self.claimed.contains(&field) {
-            return self.best(candidates, field);
-        }
-        let column = first.column;
-        let source = Source::YesNo(self.names[column].clone());
-        self.push(
-            field.clone(),
-            &[column],
-            source,
-            " (yes or no; any other answer left out)",
-        );
-        let why = format!("{field} comes from {:?}", self.names[column]);
-        for c in rest {
-            self.leave(c.column, Some(field.clone()), &why);
-        }
+        let how = " (yes or no; any other answer left out)";
+        self.choose(&candidates, (field, None), Source::YesNo, how);
     }
 
     /// A state or country column: a code goes to the code field, anything else (a country
     /// name first looked up in the country table) to the name field.
     fn code_or_name(&mut self, candidates: Vec<&Candidate>, code: Field) {
-        let name = match &code {
-            Field::Billing(A::CountryCode) => Field::Billing(A::CountryName),
-            Field::Shipping(i, A::CountryCode) => Field::Shipping(*i, A::CountryName),
-            Field::Billing(_) => Field::Billing(A::StateOrProvinceName),
-            Field::Shipping(i, _) => Field::Shipping(*i, A::StateOrProvinceName),
-            _ => return,
-        };
-        let Some((first, rest)) = candidates.split_first() else {
+        let Some((_, name)) = crate::input::mapping_file::code_and_name(&code) else {
             return;
         };
-        if self.claimed.contains(&code) || self.claimed.contains(&name) {
-            return self.best(candidates, code);
-        }
-        let column = first.column;
         let how = if matches!(
             code,
             Field::Billing(A::CountryCode) | Field::Shipping(_, A::CountryCode)
@@ -316,17 +294,40 @@ impl Matcher<'_> {
         } else {
             format!(" (a short code such as NY; else {name})")
         };
-        self.push(
-            code.clone(),
-            &[column],
-            Source::CodeOrName(self.names[column].clone()),
-            &how,
-        );
-        self.claimed.push(name);
-        let why = format!("{code} comes from {:?}", self.names[column]);
-        for c in rest {
-            self.leave(c.column, Some(code.clone()), &why);
+        self.choose(&candidates, (code, Some(name)), Source::CodeOrName, &how);
+    }
+
+    /// The state columns of an address that may be taken: a state only where the address has
+    /// a street, city or postal code (alone, it is as often a status or a sales region), and
+    /// a name of `state_beside_street_or_postal_code` (`Region`, `Estado`, `État`) only where
+    /// it has a street or postal code (a city is not enough: CRM lists give a city with a sales
+    /// region). The others are left out, saying so.
+    fn states_of_an_address<'c>(
+        &mut self,
+        states: Vec<&'c Candidate>,
+        place: bool,
+        street_or_postal_code: bool,
+    ) -> Vec<&'c Candidate> {
+        let mut kept = Vec::new();
+        for c in states {
+            let name = normalise(&self.names[c.column]);
+            let (base, _) = split_number(&name);
+            let ambiguous = TABLE
+                .state_beside_street_or_postal_code
+                .iter()
+                .any(|a| name.ends_with(a.as_str()) || base.ends_with(a.as_str()));
+            if ambiguous && !street_or_postal_code {
+                let why = "as often a status or a sales region as a state: taken only beside a \
+                           street or postal code column";
+                self.leave(c.column, None, why);
+            } else if !place {
+                let why = "a state only beside a street, city or postal code column";
+                self.leave(c.column, None, why);
+            } else {
+                kept.push(c);
+            }
         }
+        kept
     }
 
     /// First, middle and last name joined by spaces; where there is a first name and no last
@@ -369,8 +370,15 @@ impl Matcher<'_> {
     }
 
     /// Address lines by their number (`Address 1`, `Address 2`; a second-line name is line
-    /// 2), the best-ranked column of each line, joined by line breaks.
-    fn street(&mut self, streets: Vec<&Candidate>, extras: Vec<&Candidate>, field: Field) {
+    /// 2), the best-ranked column of each line, joined by line breaks; a house number column
+    /// (`Hausnummer`, `Huisnummer`) after the first line, a space between, where the address
+    /// has a street column.
+    fn street(
+        &mut self,
+        [streets, extras]: [Vec<&Candidate>; 2],
+        numbers: Vec<&Candidate>,
+        field: Field,
+    ) {
         let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
         let mut losers = Vec::new();
         for c in streets.iter().chain(&extras) {
@@ -387,6 +395,16 @@ impl Matcher<'_> {
                 Some(_) => losers.push(c.column),
             }
         }
+        if streets.is_empty() || self.claimed.contains(&field) {
+            for c in &numbers {
+                let why = if self.claimed.contains(&field) {
+                    "the field is filled already"
+                } else {
+                    "a house number without a street column"
+                };
+                self.leave(c.column, Some(field.clone()), why);
+            }
+        }
         if lines.is_empty() {
             return;
         }
@@ -396,14 +414,28 @@ impl Matcher<'_> {
             }
             return;
         }
-        let columns: Vec<usize> = lines.into_values().collect();
-        let source = self.columns(&columns, "\n");
-        let how = if columns.len() > 1 {
-            " (a line break between)"
+        let mut columns: Vec<usize> = lines.into_values().collect();
+        let mut separators = vec!["\n".to_string(); columns.len() - 1];
+        let mut how = Vec::new();
+        if let (false, Some((number, rest))) = (streets.is_empty(), numbers.split_first()) {
+            columns.insert(1, number.column);
+            separators.insert(0, " ".to_string());
+            how.push("the house number after the street, a space between");
+            losers.extend(rest.iter().map(|c| c.column));
+        }
+        if separators.contains(&"\n".to_string()) {
+            how.push("a line break before each further line");
+        }
+        let how = if how.is_empty() {
+            String::new()
         } else {
-            ""
+            format!(" ({})", how.join("; "))
         };
-        self.push(field.clone(), &columns, source, how);
+        let source = Source::Columns {
+            columns: columns.iter().map(|&i| self.names[i].clone()).collect(),
+            separators,
+        };
+        self.push(field.clone(), &columns, source, &how);
         let why = format!("{field} comes from {}", self.quoted(&columns));
         for column in losers {
             self.leave(column, Some(field.clone()), &why);
@@ -425,62 +457,6 @@ impl Matcher<'_> {
             source: Source::Value(kind.to_string()),
         });
     }
-}
-
-/// The meaning of one column name, with the address it belongs to, if the table has it.
-fn recognise(column: usize, name: &str) -> Option<Candidate> {
-    let compact = normalise(name);
-    let candidate = |meaning, address, prefixed, rank, number: Option<u32>| Candidate {
-        column,
-        meaning,
-        address,
-        rank: (prefixed, rank, number.unwrap_or(0), column),
-        number,
-    };
-    let lookup = |rest: &str| {
-        let (base, number) = split_number(rest);
-        TABLE
-            .get(&base)
-            .map(|(meaning, rank)| (meaning, rank, number))
-    };
-    if let Some((meaning, rank, number)) = lookup(&compact) {
-        return Some(candidate(meaning, None, false, rank, number));
-    }
-    // `Name` is the canonical column, and the last name only beside a first name.
-    if TABLE.last_name_beside_first.contains(&compact) {
-        return Some(candidate(Meaning::FullName, None, false, usize::MAX, None));
-    }
-    // `Address_1 City`, `Address_2 Street Line 1`: numbered blocks.
-    for prefix in &TABLE.numbered {
-        let Some(rest) = compact.strip_prefix(prefix.as_str()) else {
-            continue;
-        };
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let (block, rest) = rest.split_at(digits);
-        if let (Ok(block), Some((meaning, rank, number))) = (block.parse::<usize>(), lookup(rest))
-            && meaning.is_address()
-        {
-            let address = block.checked_sub(2);
-            return Some(candidate(meaning, address, true, rank, number));
-        }
-    }
-    let blocks = [(None, &TABLE.billing), (Some(0), &TABLE.shipping)];
-    for (address, (prefixes, suffixes)) in blocks {
-        let rests = prefixes
-            .iter()
-            .filter_map(|p| compact.strip_prefix(p.as_str()))
-            .chain(
-                suffixes
-                    .iter()
-                    .filter_map(|s| compact.strip_suffix(s.as_str())),
-            );
-        for rest in rests.filter(|r| !r.is_empty()) {
-            if let Some((meaning, rank, number)) = lookup(rest) {
-                return Some(candidate(meaning, address, true, rank, number));
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]

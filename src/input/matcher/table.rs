@@ -22,6 +22,7 @@ pub(crate) enum Meaning {
     Company,
     Street,
     StreetExtra,
+    HouseNumber,
     City,
     State,
     PostalCode,
@@ -33,10 +34,11 @@ pub(crate) enum Meaning {
     FiscalCode,
     AcceptsMarketing,
     Password,
+    Carrier,
 }
 
 /// The keys of `[fields]` in `data/synonyms.toml`.
-const KEYS: [(&str, Meaning); 19] = [
+const KEYS: [(&str, Meaning); 21] = [
     ("email", Meaning::Email),
     ("first_name", Meaning::FirstName),
     ("middle_name", Meaning::MiddleName),
@@ -45,6 +47,7 @@ const KEYS: [(&str, Meaning); 19] = [
     ("company", Meaning::Company),
     ("street", Meaning::Street),
     ("street_extra", Meaning::StreetExtra),
+    ("house_number", Meaning::HouseNumber),
     ("city", Meaning::City),
     ("state", Meaning::State),
     ("postal_code", Meaning::PostalCode),
@@ -56,6 +59,7 @@ const KEYS: [(&str, Meaning); 19] = [
     ("fiscal_code", Meaning::FiscalCode),
     ("accepts_marketing", Meaning::AcceptsMarketing),
     ("password", Meaning::Password),
+    ("carrier", Meaning::Carrier),
 ];
 
 impl Meaning {
@@ -70,6 +74,7 @@ impl Meaning {
                 | Meaning::Company
                 | Meaning::Street
                 | Meaning::StreetExtra
+                | Meaning::HouseNumber
                 | Meaning::City
                 | Meaning::State
                 | Meaning::PostalCode
@@ -84,6 +89,8 @@ impl Meaning {
 struct SynonymFile {
     fields: HashMap<String, Vec<String>>,
     last_name_beside_first_name: NameList,
+    state_beside_street_or_postal_code: NameList,
+    value_columns: Affixes,
     blocks: Blocks,
     yes_no: YesNo,
 }
@@ -112,6 +119,7 @@ struct Blocks {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Affixes {
+    #[serde(default)]
     prefixes: Vec<String>,
     #[serde(default)]
     suffixes: Vec<String>,
@@ -123,10 +131,14 @@ pub(crate) struct Synonyms {
     /// Normalised name -> its meaning and rank (its place in the meaning's list).
     names: HashMap<String, (Meaning, usize)>,
     pub(crate) last_name_beside_first: Vec<String>,
+    /// State names that as often mean a status or a sales region, normalised.
+    pub(crate) state_beside_street_or_postal_code: Vec<String>,
     /// Normalised, longest first, so that `lieferadresse` is tried before `liefer`.
     pub(crate) billing: (Vec<String>, Vec<String>),
     pub(crate) shipping: (Vec<String>, Vec<String>),
     pub(crate) numbered: Vec<String>,
+    /// Normalised suffixes of a column holding the value of what it names (`Value`).
+    pub(crate) value_suffixes: Vec<String>,
     /// Normalised answers of a consent column: `true` for yes.
     answers: HashMap<String, bool>,
 }
@@ -187,6 +199,7 @@ fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
         answers,
         names,
         last_name_beside_first: affixes(&file.last_name_beside_first_name.names),
+        state_beside_street_or_postal_code: affixes(&file.state_beside_street_or_postal_code.names),
         billing: (
             affixes(&blocks.billing.prefixes),
             affixes(&blocks.billing.suffixes),
@@ -196,6 +209,7 @@ fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
             affixes(&blocks.shipping.suffixes),
         ),
         numbered: affixes(&blocks.numbered.prefixes),
+        value_suffixes: affixes(&file.value_columns.suffixes),
     })
 }
 
@@ -248,6 +262,13 @@ pub(crate) fn split_number(name: &str) -> (String, Option<u32>) {
 }
 
 /// A yes or no in any language of the table (`ja`, `oui`, `sí`, `sim`, `nee`), or `None`.
+///
+/// Two parsers on purpose: a canonical column (`acceptMarketing`, `taxExempt`) keeps the
+/// contract's documented rule, [`parse_bool`](crate::customer::rules::parse_bool) (`true`/
+/// `false`, `yes`/`no`, `y`/`n`, `1`/`0`, in English; anything else makes the row invalid),
+/// while a column matched by meaning or mapped with `yes_no = true` is in the file's own
+/// language, and any other answer is left out with a note. The table holds every answer of
+/// the contract with the same meaning (a test checks), so a column reads the same either way.
 pub(crate) fn yes_no(value: &str) -> Option<bool> {
     TABLE.answers.get(&normalise(value)).copied()
 }
@@ -262,22 +283,6 @@ pub(crate) fn country_code(value: &str) -> Option<String> {
     }
     let value = value.trim();
     crate::customer::countries::is_assigned(value).then(|| value.to_ascii_uppercase())
-}
-
-/// Whether a value looks like a password hash rather than a password: the `$id$...` forms of
-/// crypt (`$P$` of WordPress, `$2y$` of bcrypt, `$argon2id$`), or a long hex digest with an
-/// optional `:salt` (Magento). Sent as a password, such a hash would become the password as
-/// typed, and lock the customer out.
-pub(crate) fn is_password_hash(value: &str) -> bool {
-    let value = value.trim();
-    if let Some(rest) = value.strip_prefix('$') {
-        let id_len = rest
-            .find('$')
-            .filter(|&n| n > 0 && rest[..n].bytes().all(|b| b.is_ascii_alphanumeric()));
-        return id_len.is_some_and(|n| rest.len() > n + 8);
-    }
-    let digest = value.split(':').next().unwrap_or_default();
-    digest.len() >= 32 && digest.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -295,10 +300,19 @@ mod tests {
                 "{meaning:?}"
             );
         }
+        for name in &table.state_beside_street_or_postal_code {
+            assert_eq!(
+                table.get(name).map(|(m, _)| m),
+                Some(Meaning::State),
+                "{name}"
+            );
+        }
         let countries = parse_countries(COUNTRIES).unwrap();
         assert_eq!(countries["deutschland"], "DE");
         let clash = "[fields]\nemail = [\"Mail\"]\nphone = [\"mail\"]\n\
                      [last_name_beside_first_name]\nnames = []\n\
+                     [state_beside_street_or_postal_code]\nnames = []\n\
+                     [value_columns]\nprefixes = []\n\
                      [blocks.billing]\nprefixes = []\n[blocks.shipping]\nprefixes = []\n\
                      [blocks.numbered]\nprefixes = []\n[yes_no]\nyes = []\nno = []\n";
         let error = parse_synonyms(clash).unwrap_err();
@@ -365,22 +379,12 @@ mod tests {
             assert_eq!(yes_no(value), Some(answer), "{value}");
         }
         assert_eq!(yes_no("maybe"), None);
+        // The contract's answers mean the same here.
+        for word in ["true", "TRUE", "yes", "Y", "1", "false", "no", "N", "0"] {
+            let contract = crate::customer::rules::parse_bool(word);
+            assert!(contract.is_some(), "{word}");
+            assert_eq!(yes_no(word), contract, "{word}");
+        }
         assert_eq!(yes_no(""), None);
-    }
-
-    #[test]
-    fn password_hashes_are_told_from_passwords() {
-        for hash in [
-            "$P$BZ1a9mD3bq9ccf7Qe1qSz.f4y1Hk0s/",
-            "$2y$10$abcdefghijklmnopqrstuv",
-            "$argon2id$v=19$m=65536,t=4,p=1$abc",
-            "6a9c9bfb2ba88a6ad2a64e7402df44a763e0c48cd21d7af9e7e796cd4677ee28:RF",
-            "703feeb7a8a5195cf1cc9b759ba1e113:V2h36OrOJRh56MyGHw9NF1J855eL9X4P",
-        ] {
-            assert!(is_password_hash(hash), "{hash}");
-        }
-        for password in ["secret", "$ecret$", "hunter2", "Passw0rd!", "$$", "abc123"] {
-            assert!(!is_password_hash(password), "{password}");
-        }
     }
 }

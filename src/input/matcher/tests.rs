@@ -98,7 +98,7 @@ fn last_name_beside_a_first_name_and_full_names_alone() {
     }
     // The canonical `name` gives way to a first-name column, as the last name.
     let header = names("email,name,Vorname");
-    let claimed = [(0, Field::Email), (1, Field::Billing(A::Name))];
+    let claimed = [(Some(0), Field::Email), (Some(1), Field::Billing(A::Name))];
     let m = match_columns(&header, &claimed, Some(1));
     assert_eq!(m.gives_way, Some(1));
     assert_eq!(lines(&m), ["billingPerson.name = Vorname + name"]);
@@ -106,7 +106,7 @@ fn last_name_beside_a_first_name_and_full_names_alone() {
 
 #[test]
 fn states_and_countries_are_codes_or_names() {
-    let fields = matched("Email,Bundesland,Land,Shipping Country");
+    let fields = matched("Email,Ort,Bundesland,Land,Shipping Country");
     assert!(fields.contains(&"billingPerson.stateOrProvinceCode = code or name Bundesland".into()));
     assert!(fields.contains(&"billingPerson.countryCode = code or name Land".into()));
     assert!(
@@ -133,9 +133,9 @@ fn consent_only_where_it_is_plainly_said_and_passwords_never() {
 fn canonical_fields_are_not_taken_again() {
     let header = names("email,billingPerson.city,City,Phone,billingPerson.phone");
     let claimed = [
-        (0, Field::Email),
-        (1, Field::Billing(A::City)),
-        (4, Field::Billing(A::Phone)),
+        (Some(0), Field::Email),
+        (Some(1), Field::Billing(A::City)),
+        (Some(4), Field::Billing(A::Phone)),
     ];
     let m = match_columns(&header, &claimed, None);
     assert_eq!(
@@ -163,5 +163,183 @@ fn look_alikes_are_not_matched() {
         "Email,Fax",
     ] {
         assert_eq!(matched(header), ["email = Email"], "{header}");
+    }
+}
+
+/// A state column only beside an address: any state name beside a street, city or postal
+/// code; `Region`, `Estado`, `État` (as often a status or a sales region) only beside a street
+/// or postal code.
+#[test]
+fn states_only_beside_an_address() {
+    let state = |fields: &[String]| {
+        fields
+            .iter()
+            .find(|f| f.starts_with("billingPerson.stateOrProvinceCode"))
+            .cloned()
+    };
+    for (header, taken) in [
+        ("Email,Nombre,Estado", false),
+        ("Email,Ville,État", false),
+        ("Email,Account,City,Region", false),
+        ("Email,Province", false),
+        ("Email,City,State", true),
+        ("Email,Ciudad,Provincia", true),
+        ("Nome,E-mail,Cidade,Estado,CEP", true),
+        ("Email,Adresse,Ville,État", true),
+        ("Email,Street,Region", true),
+    ] {
+        let m = match_columns(&names(header), &[], None);
+        assert_eq!(
+            state(&lines(&m)).is_some(),
+            taken,
+            "{header}: {:?}",
+            lines(&m)
+        );
+        if !taken {
+            let left = m.left_out.iter().find(|l| !l.column.contains("mail"));
+            assert!(
+                left.is_some_and(|l| l.why.contains("beside a street")),
+                "{header}: {:?}",
+                m.left_out
+            );
+        }
+    }
+    // A canonical street counts as the address's street.
+    let claimed = [
+        (Some(0), Field::Email),
+        (Some(1), Field::Billing(A::Street)),
+    ];
+    let m = match_columns(&names("email,billingPerson.street,Estado"), &claimed, None);
+    assert_eq!(
+        lines(&m),
+        ["billingPerson.stateOrProvinceCode = code or name Estado"]
+    );
+}
+
+/// A carrier (`Shipping Company`, `Ship Via`, `Carrier`) is not the shipping address's
+/// company, and a bare `VAT` (an amount in order files) is not a tax ID.
+#[test]
+fn carriers_and_tax_amounts_are_not_taken() {
+    let m = match_columns(
+        &names("Email,Shipping Company,Ship Via,Carrier,VAT,BTW,Ship To Company,Ship City"),
+        &[],
+        None,
+    );
+    assert_eq!(
+        lines(&m),
+        [
+            "shippingAddresses.0.companyName = Ship To Company",
+            "shippingAddresses.0.city = Ship City",
+            "email = Email"
+        ]
+    );
+    for column in ["Shipping Company", "Ship Via", "Carrier"] {
+        let left = m.left_out.iter().find(|l| l.column == column);
+        assert!(
+            left.is_some_and(|l| l.why.contains("carrier")),
+            "{column}: {:?}",
+            m.left_out
+        );
+    }
+    assert_eq!(
+        matched("Email,VAT Number"),
+        ["email = Email", "taxId = VAT Number"]
+    );
+}
+
+/// A house number column follows the first street line after a space, and only where there
+/// is a street column.
+#[test]
+fn house_numbers_follow_the_street() {
+    let m = match_columns(&names("E-Mail,Straße,Hausnummer,Adresszusatz"), &[], None);
+    assert_eq!(
+        m.fields[0].source,
+        Source::Columns {
+            columns: vec!["Straße".into(), "Hausnummer".into(), "Adresszusatz".into()],
+            separators: vec![" ".into(), "\n".into()],
+        }
+    );
+    assert!(
+        m.choices[0].ends_with("(the house number after the street, a space between; a line break before each further line)"),
+        "{:?}",
+        m.choices
+    );
+    for header in ["Email,Straat,Huisnummer", "Email,Strasse,Nr."] {
+        let fields = matched(header);
+        let street = fields
+            .iter()
+            .find(|f| f.starts_with("billingPerson.street"));
+        assert!(
+            street.is_some_and(|s| s.contains(" + ")),
+            "{header}: {fields:?}"
+        );
+    }
+    let m = match_columns(&names("Email,Hausnummer,Ort"), &[], None);
+    assert_eq!(lines(&m), ["billingPerson.city = Ort", "email = Email"]);
+    assert!(
+        m.left_out[0].why.contains("without a street"),
+        "{:?}",
+        m.left_out
+    );
+}
+
+/// Contact exports: Google Contacts' `... - Value` columns and numbered addresses, Outlook's
+/// `Home` and `Business` blocks, Salesforce's `Mailing` block.
+#[test]
+fn contact_exports_are_read_by_meaning() {
+    let google = matched(
+        "Name,Given Name,Additional Name,Family Name,E-mail 1 - Label,E-mail 1 - Value,\
+         E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,\
+         Address 1 - Formatted,Address 1 - Street,Address 1 - City,Address 1 - PO Box,\
+         Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,\
+         Address 1 - Extended Address,Organization Name,Notes",
+    );
+    for line in [
+        "billingPerson.name = Given Name + Additional Name + Family Name",
+        "billingPerson.street = Address 1 - Street + Address 1 - Extended Address",
+        "billingPerson.city = Address 1 - City",
+        "billingPerson.postalCode = Address 1 - Postal Code",
+        "billingPerson.stateOrProvinceCode = code or name Address 1 - Region",
+        "billingPerson.countryCode = code or name Address 1 - Country",
+        "billingPerson.phone = Phone 1 - Value",
+        "billingPerson.companyName = Organization Name",
+        "email = E-mail 1 - Value",
+        "contacts.0.contact = E-mail 2 - Value",
+        "privateAdminNotes = Notes",
+    ] {
+        assert!(google.contains(&line.to_string()), "{line}: {google:?}");
+    }
+    let outlook = matched(
+        "First Name,Last Name,E-mail Address,E-mail 2 Address,Business Phone,Mobile Phone,\
+         Company,Business Street,Business City,Business State,Business Postal Code,\
+         Business Country/Region,Home Street,Home Street 2,Home City,Home State,\
+         Home Postal Code,Home Country/Region",
+    );
+    for line in [
+        "billingPerson.street = Home Street + Home Street 2",
+        "billingPerson.city = Home City",
+        "billingPerson.countryCode = code or name Home Country/Region",
+        "shippingAddresses.0.street = Business Street",
+        "shippingAddresses.0.stateOrProvinceCode = code or name Business State",
+        "email = E-mail Address",
+        "contacts.0.contact = E-mail 2 Address",
+    ] {
+        assert!(outlook.contains(&line.to_string()), "{line}: {outlook:?}");
+    }
+    let salesforce = matched(
+        "First Name,Last Name,Email,Mailing Street,Mailing City,Mailing State/Province,\
+         Mailing Zip/Postal Code,Mailing Country",
+    );
+    for line in [
+        "billingPerson.street = Mailing Street",
+        "billingPerson.city = Mailing City",
+        "billingPerson.stateOrProvinceCode = code or name Mailing State/Province",
+        "billingPerson.postalCode = Mailing Zip/Postal Code",
+        "billingPerson.countryCode = code or name Mailing Country",
+    ] {
+        assert!(
+            salesforce.contains(&line.to_string()),
+            "{line}: {salesforce:?}"
+        );
     }
 }

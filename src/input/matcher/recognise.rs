@@ -1,0 +1,82 @@
+//! A column name read through the synonym table: its meaning, the address block it belongs
+//! to (`Shipping City`, `BillAddr1`, `Address_2 City`), its number and its rank among the
+//! columns of the same meaning.
+
+use super::table::{Meaning, TABLE, normalise, split_number};
+
+/// One recognised column.
+#[derive(Debug, Clone)]
+pub(super) struct Candidate {
+    pub(super) column: usize,
+    pub(super) meaning: Meaning,
+    /// `None` for the billing address (and the customer), else a shipping address.
+    pub(super) address: Option<usize>,
+    /// Lower is better: a column named without a block prefix, earlier in the synonym list,
+    /// with a lower number, further left.
+    pub(super) rank: (bool, usize, u32, usize),
+    pub(super) number: Option<u32>,
+}
+
+/// The meaning of one column name, with the address it belongs to, if the table has it.
+pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
+    let mut compact = normalise(name);
+    // `E-mail 1 - Value`, `Phone 2 - Value` (Google Contacts): the column holds what it names.
+    let named = TABLE.value_suffixes.iter().find_map(|s| {
+        let rest = compact.strip_suffix(s.as_str())?;
+        TABLE.get(&split_number(rest).0).map(|_| rest.to_string())
+    });
+    if let Some(rest) = named {
+        compact = rest;
+    }
+    let candidate = |meaning, address, prefixed, rank, number: Option<u32>| Candidate {
+        column,
+        meaning,
+        address,
+        rank: (prefixed, rank, number.unwrap_or(0), column),
+        number,
+    };
+    let lookup = |rest: &str| {
+        let (base, number) = split_number(rest);
+        TABLE
+            .get(&base)
+            .map(|(meaning, rank)| (meaning, rank, number))
+    };
+    if let Some((meaning, rank, number)) = lookup(&compact) {
+        return Some(candidate(meaning, None, false, rank, number));
+    }
+    // `Name` is the canonical column, and the last name only beside a first name.
+    if TABLE.last_name_beside_first.contains(&compact) {
+        return Some(candidate(Meaning::FullName, None, false, usize::MAX, None));
+    }
+    // `Address_1 City`, `Address_2 Street Line 1`: numbered blocks.
+    for prefix in &TABLE.numbered {
+        let Some(rest) = compact.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (block, rest) = rest.split_at(digits);
+        if let (Ok(block), Some((meaning, rank, number))) = (block.parse::<usize>(), lookup(rest))
+            && meaning.is_address()
+        {
+            let address = block.checked_sub(2);
+            return Some(candidate(meaning, address, true, rank, number));
+        }
+    }
+    let blocks = [(None, &TABLE.billing), (Some(0), &TABLE.shipping)];
+    for (address, (prefixes, suffixes)) in blocks {
+        let rests = prefixes
+            .iter()
+            .filter_map(|p| compact.strip_prefix(p.as_str()))
+            .chain(
+                suffixes
+                    .iter()
+                    .filter_map(|s| compact.strip_suffix(s.as_str())),
+            );
+        for rest in rests.filter(|r| !r.is_empty()) {
+            if let Some((meaning, rank, number)) = lookup(rest) {
+                return Some(candidate(meaning, address, true, rank, number));
+            }
+        }
+    }
+    None
+}
