@@ -315,6 +315,37 @@ async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
     );
 }
 
+/// Durations read as hours, minutes and seconds; one too long to count in seconds (a number
+/// such as -1e300 formatted `[h]:mm:ss`) reads as its number, and the rows after it are read.
+#[tokio::test]
+async fn a_huge_duration_reads_as_its_number() {
+    let store = start(store_args()).await;
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let hours = Format::new().set_num_format("[h]:mm:ss");
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "email").unwrap();
+        sheet.write_string(0, 1, "privateAdminNotes").unwrap();
+        sheet.write_string(1, 0, "ann@example.com").unwrap();
+        sheet
+            .write_number_with_format(1, 1, -1e300, &hours)
+            .unwrap();
+        sheet.write_string(2, 0, "bob@example.com").unwrap();
+        sheet.write_number_with_format(2, 1, 1.5, &hours).unwrap();
+        book.save(path).unwrap();
+    });
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
+    let results = ws.results();
+    assert_eq!(column(&results, "status"), ["created", "created"]);
+    let ann = stored(&store, "ann@example.com");
+    assert_eq!(
+        field(&ann, "/privateAdminNotes"),
+        &format!("{}", -1e300_f64)
+    );
+    let bob = stored(&store, "bob@example.com");
+    assert_eq!(field(&bob, "/privateAdminNotes"), "36:00:00");
+}
+
 /// `plan` reads a workbook's chosen sheet as `import` would, and writes nothing to the store.
 #[tokio::test]
 async fn plan_reads_a_workbook_sheet() {

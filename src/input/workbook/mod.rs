@@ -11,6 +11,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -76,6 +77,8 @@ pub struct WorkbookInput {
     pending: std::vec::IntoIter<RawRow>,
     /// The sheet read, as the workbook names it.
     sheet: String,
+    /// Whether the reading thread has said the sheet has no more rows.
+    ended: bool,
 }
 
 /// What the reading thread hands over.
@@ -84,6 +87,9 @@ enum Message {
     Opened(Result<(String, ByteRecord), OpenError>),
     Rows(Vec<RawRow>),
     Failed(io::Error),
+    /// The sheet has no more rows. A closed channel is not the end: a thread that died
+    /// closes it too, and taking that for the end would drop the rest of the sheet unseen.
+    End,
 }
 
 impl WorkbookInput {
@@ -110,22 +116,28 @@ impl WorkbookInput {
                 });
             }
         }
-        let (tx, rx) = sync_channel(READ_AHEAD);
         let path = path.to_path_buf();
         let sheet = sheet.map(str::to_string);
-        std::thread::Builder::new()
-            .name("workbook".into())
-            .spawn(move || read_workbook(&path, format, sheet.as_deref(), &tx))?;
-        match rx.recv() {
+        let batches = spawn_reader(move |tx| read_workbook(&path, format, sheet.as_deref(), tx))?;
+        Self::opened(batches)
+    }
+
+    /// The reader of the sheet whose reading thread hands over `batches`, once it has sent
+    /// the header.
+    fn opened(batches: Receiver<Message>) -> Result<Self, OpenError> {
+        match batches.recv() {
             Ok(Message::Opened(Ok((sheet, headers)))) => Ok(Self {
                 headers,
-                batches: rx,
+                batches,
                 pending: Vec::new().into_iter(),
                 sheet,
+                ended: false,
             }),
             Ok(Message::Opened(Err(e))) => Err(e),
             Ok(Message::Failed(e)) => Err(OpenError::Io(e)),
-            Ok(Message::Rows(_)) | Err(_) => Err(OpenError::NoHeader),
+            Ok(Message::Rows(_) | Message::End) | Err(_) => {
+                Err(OpenError::Io(reader_stopped("before the header")))
+            }
         }
     }
 
@@ -144,13 +156,57 @@ impl WorkbookInput {
             if let Some(row) = self.pending.next() {
                 return Ok(Some(row));
             }
+            if self.ended {
+                return Ok(None);
+            }
             match self.batches.recv() {
                 Ok(Message::Rows(rows)) => self.pending = rows.into_iter(),
+                Ok(Message::End) => self.ended = true,
                 Ok(Message::Failed(e)) => return Err(e),
-                Ok(Message::Opened(_)) | Err(_) => return Ok(None),
+                Ok(Message::Opened(_)) | Err(_) => {
+                    return Err(reader_stopped("before the end of the sheet"));
+                }
             }
         }
     }
+}
+
+/// Why a workbook's rows stopped coming `when` they did, without their end: the reading
+/// thread died.
+fn reader_stopped(when: &str) -> io::Error {
+    io::Error::other(format!(
+        "the workbook reader stopped unexpectedly {when}: open the workbook in a spreadsheet \
+         application and save it as .xlsx or CSV UTF-8, then import that file"
+    ))
+}
+
+/// Runs `read` on a thread of its own, which hands over the rows through the channel
+/// returned. A panic there (calamine's, on a malformed file) becomes a failure handed over:
+/// caught, so that the run reports it rather than ending the sheet early, as if complete.
+fn spawn_reader(
+    read: impl FnOnce(&SyncSender<Message>) + Send + 'static,
+) -> io::Result<Receiver<Message>> {
+    let (tx, rx) = sync_channel(READ_AHEAD);
+    std::thread::Builder::new()
+        .name("workbook".into())
+        .spawn(move || {
+            // The sender is the only state shared with the panicking code, and a channel
+            // stays usable after a panic of one of its users.
+            let read = std::panic::catch_unwind(AssertUnwindSafe(|| read(&tx)));
+            if let Err(panic) = read {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "an internal error".into());
+                let failed = io::Error::other(format!(
+                    "the workbook reader failed on this file ({what}): open it in a spreadsheet \
+                     application and save it as .xlsx or CSV UTF-8, then import that file"
+                ));
+                let _ = tx.send(Message::Failed(failed));
+            }
+        })?;
+    Ok(rx)
 }
 
 /// The format of the workbook at `path`, from its content.
@@ -422,6 +478,82 @@ mod tests {
         assert_eq!(offsets.len(), 3);
         assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
         assert_eq!(offsets.last().copied(), Some(size));
+    }
+
+    fn opened_sheet() -> Message {
+        Message::Opened(Ok(("Customers".into(), ByteRecord::from(vec!["email"]))))
+    }
+
+    fn a_row() -> RawRow {
+        RawRow {
+            row: 1,
+            line: 2,
+            record: ByteRecord::from(vec!["ann@example.com"]),
+            problem: None,
+        }
+    }
+
+    /// The sheet ends where the reading thread says so, and stays ended.
+    #[test]
+    fn the_sheet_ends_at_its_end_message() {
+        let (tx, rx) = sync_channel(READ_AHEAD);
+        for message in [opened_sheet(), Message::Rows(vec![a_row()]), Message::End] {
+            tx.send(message).expect("sent");
+        }
+        drop(tx);
+        let mut input = WorkbookInput::opened(rx).expect("opens");
+        assert!(input.next_row().expect("a row").is_some());
+        assert!(input.next_row().expect("the end").is_none());
+        assert!(input.next_row().expect("still the end").is_none());
+    }
+
+    /// A channel closed before the end (the reading thread died) is a read error, never the
+    /// end of the sheet: the rows it did not hand over are not silently dropped.
+    #[test]
+    fn a_reader_gone_before_the_end_is_an_error() {
+        let (tx, rx) = sync_channel(READ_AHEAD);
+        tx.send(opened_sheet()).expect("sent");
+        tx.send(Message::Rows(vec![a_row()])).expect("sent");
+        drop(tx);
+        let mut input = WorkbookInput::opened(rx).expect("opens");
+        assert!(input.next_row().expect("a row").is_some());
+        let err = input.next_row().expect_err("the reader stopped");
+        assert!(
+            err.to_string()
+                .contains("the workbook reader stopped unexpectedly before the end of the sheet"),
+            "{err}"
+        );
+        // Before the header, too: no header is not the same as no reader.
+        let (tx, rx) = sync_channel::<Message>(READ_AHEAD);
+        drop(tx);
+        let text = WorkbookInput::opened(rx).err().map(|e| e.to_string());
+        let text = text.unwrap_or_default();
+        assert!(
+            text.contains("stopped unexpectedly before the header"),
+            "{text}"
+        );
+    }
+
+    /// A panic in the reading thread is handed over as a failure that says what to do.
+    #[test]
+    fn a_panic_in_the_reader_is_a_failure() {
+        let rx = spawn_reader(|tx| {
+            tx.send(opened_sheet()).expect("sent");
+            panic!("malformed record");
+        })
+        .expect("spawns");
+        let mut input = WorkbookInput::opened(rx).expect("opens");
+        let err = input.next_row().expect_err("the reader failed");
+        let text = err.to_string();
+        assert!(
+            text.contains("the workbook reader failed on this file (malformed record)"),
+            "{text}"
+        );
+        assert!(text.contains("save it as .xlsx or CSV UTF-8"), "{text}");
+        // Before the header, the opening fails.
+        let rx = spawn_reader(|_| panic!("bad header")).expect("spawns");
+        let text = WorkbookInput::opened(rx).err().map(|e| e.to_string());
+        assert!(text.unwrap_or_default().contains("(bad header)"));
     }
 
     /// A `.xls` or `.ods` file past the budget is refused with its cost, before it is loaded.

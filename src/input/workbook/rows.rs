@@ -155,6 +155,9 @@ impl<'a> Rows<'a> {
             return;
         }
         self.hand_over();
+        if self.wanted {
+            let _ = self.tx.send(Message::End);
+        }
     }
 
     /// Hands over `e`: as the opening's failure before the header, else as a read error.
