@@ -84,6 +84,19 @@ pub enum OpenError {
         cost_mib: u64,
         budget_mib: u64,
     },
+    /// A workbook's sheet without a non-blank row.
+    #[error(
+        "the sheet {0:?} is blank: it needs a header row naming the columns (choose another \
+         sheet with --sheet NAME or --sheet N)"
+    )]
+    BlankSheet(String),
+    /// An error value (`#REF!`) in a workbook's header row: its text is no column's name.
+    #[error(
+        "cell {cell} of the header row holds the error {error} (a formula that could not be \
+         computed), not a column name: type the column's name in that cell, save the workbook \
+         and run again"
+    )]
+    HeaderErrorValue { cell: String, error: String },
     #[error(
         "the workbook has no sheet {wanted:?}: its sheets are {sheets} (give --sheet a name or a number)"
     )]

@@ -270,7 +270,7 @@ async fn validate_checks_a_workbook() {
 }
 
 /// A formula that failed (`#N/A`) makes its row invalid, and so does a value under no header;
-/// the failed-rows file keeps the error's text.
+/// the failed-rows file keeps the error's text, and a record as wide as the header.
 #[tokio::test]
 async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
     let ws = workspace("xlsx", |path| {
@@ -298,10 +298,12 @@ async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
         "{results:?}"
     );
     assert!(
-        results[1]["error"].contains("column E, which has no header"),
+        results[1]["error"].contains(
+            r#"the row has a value in E3 ("stray"), outside the header's columns A to C: clear it or give its column a header"#
+        ),
         "{results:?}"
     );
-    // As for CSV, the row with a cell beyond the header keeps it: the file is flexible.
+    // The stray value is in the reason, not in the record: its column has no name to go under.
     let failed = std::fs::read_to_string(ws.dir.path().join("customers.validation.failed.csv"));
     let failed = failed.expect("failed-rows file");
     let lines: Vec<&str> = failed.lines().collect();
@@ -310,9 +312,59 @@ async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
         [
             "email,name,billingPerson.phone",
             "ann@example.com,Ann,#N/A",
-            "bob@example.com,,,,stray"
+            "bob@example.com,,"
         ]
     );
+}
+
+/// A value left of the header's first column, or far right of its last, leaves the row's
+/// fields under their own names: the email is the email, and the failed-rows record has the
+/// header's fields, no more.
+#[tokio::test]
+async fn stray_cells_outside_the_header_shift_nothing() {
+    let store = start(store_args()).await;
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        // The header in B1:C1.
+        sheet.write_string(0, 1, "email").unwrap();
+        sheet.write_string(0, 2, "name").unwrap();
+        sheet.write_string(1, 0, "stray").unwrap();
+        sheet.write_string(1, 1, "ann@example.com").unwrap();
+        sheet.write_string(1, 2, "Ann").unwrap();
+        sheet.write_string(2, 1, "bob@example.com").unwrap();
+        sheet.write_string(2, 2, "Bob").unwrap();
+        sheet.write_string(3, 1, "cy@example.com").unwrap();
+        sheet.write_string(3, 16_383, "far").unwrap();
+        book.save(path).unwrap();
+    });
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 1);
+    let results = ws.results();
+    assert_eq!(
+        column(&results, "email"),
+        ["ann@example.com", "bob@example.com", "cy@example.com"]
+    );
+    assert_eq!(
+        column(&results, "status"),
+        ["invalid", "created", "invalid"]
+    );
+    assert!(
+        results[0]["error"].contains(
+            r#"the row has a value in A2 ("stray"), outside the header's columns B to C: clear it or give its column a header"#
+        ),
+        "{results:?}"
+    );
+    assert!(
+        results[2]["error"].contains(r#"XFD4 ("far")"#),
+        "{results:?}"
+    );
+    let failed = std::fs::read_to_string(ws.failed_output()).expect("failed-rows file");
+    let lines: Vec<&str> = failed.lines().collect();
+    assert_eq!(
+        lines,
+        ["email,name", "ann@example.com,Ann", "cy@example.com,"]
+    );
+    assert_eq!(store.customers().len(), 1);
 }
 
 /// Durations read as hours, minutes and seconds; one too long to count in seconds (a number
@@ -344,6 +396,28 @@ async fn a_huge_duration_reads_as_its_number() {
     );
     let bob = stored(&store, "bob@example.com");
     assert_eq!(field(&bob, "/privateAdminNotes"), "36:00:00");
+}
+
+/// An error value in the header row is no column's name: the sheet is refused (exit 2),
+/// naming the cell.
+#[tokio::test]
+async fn an_error_value_in_the_header_is_refused() {
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "email").unwrap();
+        let broken = Formula::new("=#REF!").set_result("#REF!");
+        sheet.write_formula(0, 1, broken).unwrap();
+        sheet.write_string(1, 0, "ann@example.com").unwrap();
+        book.save(path).unwrap();
+    });
+    let input = ws.input.to_str().unwrap();
+    let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;
+    assert_eq!(code, 2, "{message}");
+    assert!(
+        message.contains("cell B1 of the header row holds the error #REF!"),
+        "{message}"
+    );
 }
 
 /// `plan` reads a workbook's chosen sheet as `import` would, and writes nothing to the store.
@@ -431,11 +505,15 @@ fn template_from_a_workbook_maps_the_sheet_chosen() {
     ] {
         assert!(printed.contains(line), "{line} in {printed}");
     }
-    // The first sheet has no header: without --sheet there is no email column to find.
+    // Without --sheet the first sheet, "Notizen", is read: it is blank, so there is no header
+    // to map, and the message says which sheet was read and how to choose another.
     assert_cmd::Command::cargo_bin("ecwid-import")
         .unwrap()
         .args(["template", "--mapping", "--from"])
         .arg(&path)
         .assert()
-        .code(2);
+        .code(2)
+        .stderr(predicates::str::contains(
+            r#"the sheet "Notizen" is blank: it needs a header row naming the columns (choose another sheet with --sheet NAME or --sheet N)"#,
+        ));
 }
