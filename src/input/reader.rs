@@ -75,14 +75,16 @@ pub enum OpenError {
     )]
     Workbook(String),
     #[error(
-        "this {format} workbook would take about {cost_mib} MiB of memory to read, more than the \
-         {budget_mib} MiB allowed ({format} files are loaded whole): save it as .xlsx (read row \
-         by row) or as CSV UTF-8"
+        "this {format} workbook would take about {cost_mib} MiB of memory to read{cells}, more \
+         than the {budget_mib} MiB allowed ({format} files are loaded whole): save it as .xlsx \
+         (read row by row) or as CSV UTF-8"
     )]
     WorkbookTooLarge {
         format: &'static str,
         cost_mib: u64,
         budget_mib: u64,
+        /// ` for its N cells, ...` when the cells were counted (`.ods`), else empty.
+        cells: String,
     },
     /// A workbook's sheet without a non-blank row.
     #[error(

@@ -420,6 +420,52 @@ async fn an_error_value_in_the_header_is_refused() {
     );
 }
 
+/// An .ods file of a few hundred bytes whose one filled row repeats three million times is
+/// refused before it is loaded (exit 2), its repeats counted in the estimate.
+#[tokio::test]
+async fn an_ods_of_repeated_rows_is_refused_by_its_cells() {
+    let ws = workspace("ods", |path| {
+        let cell = r#"<table:table-cell office:value-type="string"><text:p>x@example.com</text:p></table:table-cell>"#;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Customers"><table:table-row>{header}</table:table-row><table:table-row table:number-rows-repeated="3000000">{cells}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+            header = cell.replace("x@example.com", "email").repeat(5),
+            cells = cell.repeat(5),
+        );
+        write_ods(path, &content);
+    });
+    let input = ws.input.to_str().unwrap();
+    let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;
+    assert_eq!(code, 2, "{message}");
+    assert!(
+        message.contains("this .ods workbook would take about")
+            && message.contains("for its 5242880 cells, repeated rows and cells counted")
+            && message.contains("more than the 512 MiB allowed"),
+        "{message}"
+    );
+}
+
+/// An .ods file (a ZIP archive of XML) with `content` as its `content.xml`.
+fn write_ods(path: &Path, content: &str) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let file = std::fs::File::create(path).expect("create the .ods");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "META-INF/manifest.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+        ),
+        ("content.xml", content),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, stored).expect("a part");
+        zip.write_all(text.as_bytes()).expect("written");
+    }
+    zip.finish().expect("the archive is complete");
+}
+
 /// `plan` reads a workbook's chosen sheet as `import` would, and writes nothing to the store.
 #[tokio::test]
 async fn plan_reads_a_workbook_sheet() {

@@ -24,18 +24,13 @@ use self::rows::Rows;
 use super::reader::{OpenError, RawRow};
 
 mod cells;
+mod cost;
 mod rows;
 
 /// The memory a `.xls` or `.ods` file may take once loaded (estimated before loading). An
 /// import holds it twice for a while (its first pass over the file, for the snapshot's choice,
 /// reads the file again while the run's own reader waits), so at most 1 GiB in all.
 pub const WHOLE_LOAD_BUDGET: u64 = 512 * 1024 * 1024;
-/// Memory per byte of a `.xls` file once calamine has loaded it: 7.5 measured (sheets of
-/// 30,000 and 60,000 rows of 6 columns, 5.5 and 11 MB, took 42 and 83 MB), rounded up.
-const XLS_COST_PER_BYTE: u64 = 8;
-/// Memory per byte of an `.ods` file's unpacked `content.xml`: 1.6 measured (sheets of 60,000
-/// and 200,000 rows of 6 columns, 38 and 127 MB of content, took 68 and 209 MB), rounded up.
-const ODS_COST_PER_BYTE: u64 = 2;
 /// Rows handed over at once.
 const BATCH: usize = 256;
 /// Batches the reading thread may have waiting.
@@ -107,12 +102,18 @@ impl WorkbookInput {
     ) -> Result<Self, OpenError> {
         let format = detect(path)?;
         if matches!(format, Format::Xls | Format::Ods) {
-            let cost = whole_load_cost(path, format)?;
-            if cost > budget {
+            let cost = cost::whole_load_cost(path, format, budget)?;
+            if cost.bytes > budget {
                 return Err(OpenError::WorkbookTooLarge {
                     format: format.name(),
-                    cost_mib: cost.div_ceil(1024 * 1024),
+                    cost_mib: cost.bytes.div_ceil(1024 * 1024),
                     budget_mib: budget / (1024 * 1024),
+                    cells: cost
+                        .cells
+                        .map(|cells| {
+                            format!(" for its {cells} cells, repeated rows and cells counted")
+                        })
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -230,22 +231,6 @@ fn detect(path: &Path) -> Result<Format, OpenError> {
         Err(OpenError::Workbook(
             "a ZIP archive that holds no workbook".into(),
         ))
-    }
-}
-
-/// The estimated memory a `.xls` or `.ods` file takes once loaded.
-fn whole_load_cost(path: &Path, format: Format) -> Result<u64, OpenError> {
-    match format {
-        Format::Ods => {
-            let file = BufReader::new(File::open(path)?);
-            let unreadable = |e: zip::result::ZipError| OpenError::Workbook(e.to_string());
-            let mut zip = zip::ZipArchive::new(file).map_err(unreadable)?;
-            let content = zip.by_name("content.xml").map_err(unreadable)?;
-            Ok(content.size().saturating_mul(ODS_COST_PER_BYTE))
-        }
-        _ => Ok(std::fs::metadata(path)?
-            .len()
-            .saturating_mul(XLS_COST_PER_BYTE)),
     }
 }
 
