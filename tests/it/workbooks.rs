@@ -78,7 +78,7 @@ fn write_xlsx(path: &Path) {
 }
 
 /// A checked-in workbook of `tests/data/workbooks/` (written by
-/// `scripts/make_test_workbooks.py`): the cells of [`write_xlsx`], but the booleans.
+/// `python3 scripts/workbooks.py test-data`): the cells of [`write_xlsx`], but the booleans.
 fn checked_in(extension: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(format!("tests/data/workbooks/customers.{extension}"))
