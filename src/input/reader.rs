@@ -99,6 +99,13 @@ pub enum OpenError {
          and run again"
     )]
     HeaderErrorValue { cell: String, error: String },
+    /// An `.ods` sheet whose values go past the rows or columns that can be loaded.
+    #[error(
+        "the sheet {sheet:?} has values past row 1,048,576 or column 16,384 (a row or a cell \
+         repeated past them), which would be left out: remove those rows or columns, or the \
+         repetition, in a spreadsheet application and save the workbook again"
+    )]
+    OdsPastLimits { sheet: String },
     #[error(
         "the workbook has no sheet {wanted:?}: its sheets are {sheets} (give --sheet a name or a number)"
     )]

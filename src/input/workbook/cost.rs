@@ -5,7 +5,8 @@
 //! An `.ods` file's size says little on its own: a row or a cell may say it repeats
 //! (`table:number-rows-repeated="3000000"`), and calamine writes out every repeat of a row or
 //! cell that holds a value. So its `content.xml` is scanned first, as a stream of XML events,
-//! and its cells counted as calamine will lay them out, repeats included.
+//! and its cells counted as calamine will lay them out, repeats included. The same scan finds
+//! values past the rows and columns calamine loads, which it would drop without a word.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -27,7 +28,7 @@ const ODS_COST_PER_BYTE: u64 = 2;
 /// a written one, as calamine copies it, its text included: a row of one short text repeated
 /// to 1,048,576 rows took 130 MB, two texts 236 MB (105 a cell).
 const ODS_COST_PER_CELL: u64 = 180;
-/// calamine's own limits on an `.ods` sheet: rows past them are dropped, not loaded.
+/// calamine's own limits on an `.ods` sheet: what lies past them is dropped, not loaded.
 const ODS_MAX_ROWS: u64 = 1_048_576;
 const ODS_MAX_COLUMNS: u64 = 16_384;
 
@@ -36,6 +37,8 @@ pub(super) struct Cost {
     pub(super) bytes: u64,
     /// The cells of an `.ods` file's sheets, repeats counted, when they were counted.
     pub(super) cells: Option<u64>,
+    /// The first sheet of an `.ods` file with values past calamine's limits, when scanned.
+    pub(super) cut: Option<String>,
 }
 
 /// The estimated memory a `.xls` or `.ods` file takes once loaded. An `.ods` file's cells are
@@ -46,7 +49,11 @@ pub(super) fn whole_load_cost(path: &Path, format: Format, budget: u64) -> Resul
         let bytes = std::fs::metadata(path)?
             .len()
             .saturating_mul(XLS_COST_PER_BYTE);
-        return Ok(Cost { bytes, cells: None });
+        return Ok(Cost {
+            bytes,
+            cells: None,
+            cut: None,
+        });
     }
     let unreadable = |e: zip::result::ZipError| OpenError::Workbook(e.to_string());
     let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(unreadable)?;
@@ -56,31 +63,43 @@ pub(super) fn whole_load_cost(path: &Path, format: Format, budget: u64) -> Resul
         return Ok(Cost {
             bytes: by_size,
             cells: None,
+            cut: None,
         });
     }
-    let cells = ods_cells(BufReader::new(content))?;
+    let scan = ods_cells(BufReader::new(content))?;
     Ok(Cost {
-        bytes: by_size.max(cells.saturating_mul(ODS_COST_PER_CELL)),
-        cells: Some(cells),
+        bytes: by_size.max(scan.cells.saturating_mul(ODS_COST_PER_CELL)),
+        cells: Some(scan.cells),
+        cut: scan.cut,
     })
+}
+
+/// What the scan of an `.ods` file's content found.
+pub(super) struct OdsScan {
+    pub(super) cells: u64,
+    /// The first sheet with values past calamine's limits.
+    pub(super) cut: Option<String>,
 }
 
 /// The cells calamine lays out for the sheets of an `.ods` file's `content.xml`: each sheet
 /// is the rectangle from its first to its last row holding a value, and from its leftmost to
 /// its rightmost such column, with every repeat of a row or cell in it; empty repeats at a
 /// row's or sheet's end are not laid out.
-pub(super) fn ods_cells(content: impl BufRead) -> Result<u64, OpenError> {
+pub(super) fn ods_cells(content: impl BufRead) -> Result<OdsScan, OpenError> {
     let mut xml = quick_xml::Reader::from_reader(content);
     let mut buf = Vec::new();
     let mut sheet = Sheet::default();
     let mut row = Row::default();
-    let mut cells = 0u64;
+    let mut scan = OdsScan {
+        cells: 0,
+        cut: None,
+    };
     let broken = |e: &dyn std::fmt::Display| OpenError::Workbook(format!("content.xml: {e}"));
     loop {
         let event = xml.read_event_into(&mut buf).map_err(|e| broken(&e))?;
         match event {
             Event::Start(e) => match e.name().as_ref() {
-                "table:table" => sheet = Sheet::default(),
+                "table:table" => sheet = Sheet::named(&e),
                 "table:table-row" => row = Row::new(repeats(&e, "table:number-rows-repeated")),
                 "table:table-cell" | "table:covered-table-cell" => row.cell(&e),
                 _ => {}
@@ -94,10 +113,15 @@ pub(super) fn ods_cells(content: impl BufRead) -> Result<u64, OpenError> {
             },
             Event::End(e) => match e.name().as_ref() {
                 "table:table-row" => sheet.row(&row),
-                "table:table" => cells = cells.saturating_add(sheet.cells()),
+                "table:table" => {
+                    scan.cells = scan.cells.saturating_add(sheet.cells());
+                    if sheet.cut && scan.cut.is_none() {
+                        scan.cut = Some(std::mem::take(&mut sheet.name));
+                    }
+                }
                 _ => {}
             },
-            Event::Eof => return Ok(cells),
+            Event::Eof => return Ok(scan),
             _ => {}
         }
         buf.clear();
@@ -138,6 +162,8 @@ struct Row {
     columns: u64,
     /// The first column holding a value, and the column after the last.
     values: Option<(u64, u64)>,
+    /// Whether a value lies past the last column calamine loads.
+    cut: bool,
 }
 
 impl Row {
@@ -149,9 +175,11 @@ impl Row {
     }
 
     fn cell(&mut self, cell: &BytesStart<'_>) {
-        let count = repeats(cell, "table:number-columns-repeated")
-            .min(ODS_MAX_COLUMNS.saturating_sub(self.columns));
-        if count > 0 && holds_a_value(cell) {
+        let wanted = repeats(cell, "table:number-columns-repeated");
+        let count = wanted.min(ODS_MAX_COLUMNS.saturating_sub(self.columns));
+        let value = holds_a_value(cell);
+        self.cut |= value && count < wanted;
+        if count > 0 && value {
             let first = self.values.map_or(self.columns, |(first, _)| first);
             self.values = Some((first, self.columns + count));
         }
@@ -162,6 +190,9 @@ impl Row {
 /// The sheet being scanned: its rows so far, and the rectangle of its values.
 #[derive(Default)]
 struct Sheet {
+    name: String,
+    /// Whether a value lies past the last row or column calamine loads.
+    cut: bool,
     rows: u64,
     /// Rows from the first holding a value to the last, and the empty ones after it.
     spanned: u64,
@@ -170,9 +201,18 @@ struct Sheet {
 }
 
 impl Sheet {
+    fn named(table: &BytesStart<'_>) -> Self {
+        let name = table.try_get_attribute("table:name").ok().flatten();
+        Self {
+            name: name.map(|a| a.value.into_owned()).unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+
     fn row(&mut self, row: &Row) {
         let repeats = row.repeats.min(ODS_MAX_ROWS.saturating_sub(self.rows));
         self.rows += repeats;
+        self.cut |= row.cut || (row.values.is_some() && repeats < row.repeats);
         match (row.values, &mut self.columns) {
             (None, None) => {}
             (None, Some(_)) => self.empty_after = self.empty_after.saturating_add(repeats),
@@ -202,7 +242,39 @@ mod tests {
              <table:table table:name=\"S\">{rows}</table:table>\
              </office:spreadsheet></office:body></office:document-content>"
         );
-        ods_cells(content.as_bytes()).expect("scans")
+        let scan = ods_cells(content.as_bytes()).expect("scans");
+        scan.cells
+    }
+
+    fn cut(rows: &str) -> Option<String> {
+        let content = format!("<table:table table:name=\"Kunden\">{rows}</table:table>");
+        ods_cells(content.as_bytes()).expect("scans").cut
+    }
+
+    /// Values past the rows or columns calamine loads are found, with their sheet; empty
+    /// repeats past them are not (LibreOffice writes them to the sheet's edge).
+    #[test]
+    fn values_past_the_limits_are_found() {
+        let many = format!(
+            "<table:table-row table:number-rows-repeated=\"3000000\">{FILLED}</table:table-row>"
+        );
+        assert_eq!(cut(&many).as_deref(), Some("Kunden"));
+        let after = format!(
+            "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell/></table:table-row>\
+             <table:table-row>{FILLED}</table:table-row>"
+        );
+        assert_eq!(cut(&after).as_deref(), Some("Kunden"));
+        let wide = format!(
+            "<table:table-row><table:table-cell table:number-columns-repeated=\"16384\"/>\
+             {FILLED}</table:table-row>"
+        );
+        assert_eq!(cut(&wide).as_deref(), Some("Kunden"));
+        let edge = format!(
+            "<table:table-row>{FILLED}<table:table-cell table:number-columns-repeated=\"99999\"/>\
+             </table:table-row><table:table-row table:number-rows-repeated=\"2000000\">\
+             <table:table-cell/></table:table-row>"
+        );
+        assert_eq!(cut(&edge), None);
     }
 
     const FILLED: &str =

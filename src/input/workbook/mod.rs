@@ -116,6 +116,9 @@ impl WorkbookInput {
                         .unwrap_or_default(),
                 });
             }
+            if let Some(sheet) = cost.cut {
+                return Err(OpenError::OdsPastLimits { sheet });
+            }
         }
         let path = path.to_path_buf();
         let sheet = sheet.map(str::to_string);
