@@ -75,15 +75,37 @@ pub enum OpenError {
     )]
     Workbook(String),
     #[error(
-        "this {format} workbook would take about {cost_mib} MiB of memory to read, more than the \
-         {budget_mib} MiB allowed ({format} files are loaded whole): save it as .xlsx (read row \
-         by row) or as CSV UTF-8"
+        "this {format} workbook would take about {cost_mib} MiB of memory to read{cells}, more \
+         than the {budget_mib} MiB allowed ({format} files are loaded whole): save it as .xlsx \
+         (read row by row) or as CSV UTF-8"
     )]
     WorkbookTooLarge {
         format: &'static str,
         cost_mib: u64,
         budget_mib: u64,
+        /// ` for its N cells, ...` when the cells were counted (`.ods`), else empty.
+        cells: String,
     },
+    /// A workbook's sheet without a non-blank row.
+    #[error(
+        "the sheet {0:?} is blank: it needs a header row naming the columns (choose another \
+         sheet with --sheet NAME or --sheet N)"
+    )]
+    BlankSheet(String),
+    /// An error value (`#REF!`) in a workbook's header row: its text is no column's name.
+    #[error(
+        "cell {cell} of the header row holds the error {error} (a formula that could not be \
+         computed), not a column name: type the column's name in that cell, save the workbook \
+         and run again"
+    )]
+    HeaderErrorValue { cell: String, error: String },
+    /// An `.ods` sheet whose values go past the rows or columns that can be loaded.
+    #[error(
+        "the sheet {sheet:?} has values past row 1,048,576 or column 16,384 (a row or a cell \
+         repeated past them), which would be left out: remove those rows or columns, or the \
+         repetition, in a spreadsheet application and save the workbook again"
+    )]
+    OdsPastLimits { sheet: String },
     #[error(
         "the workbook has no sheet {wanted:?}: its sheets are {sheets} (give --sheet a name or a number)"
     )]

@@ -78,7 +78,7 @@ fn write_xlsx(path: &Path) {
 }
 
 /// A checked-in workbook of `tests/data/workbooks/` (written by
-/// `scripts/make_test_workbooks.py`): the cells of [`write_xlsx`], but the booleans.
+/// `python3 scripts/workbooks.py test-data`): the cells of [`write_xlsx`], but the booleans.
 fn checked_in(extension: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(format!("tests/data/workbooks/customers.{extension}"))
@@ -270,7 +270,7 @@ async fn validate_checks_a_workbook() {
 }
 
 /// A formula that failed (`#N/A`) makes its row invalid, and so does a value under no header;
-/// the failed-rows file keeps the error's text.
+/// the failed-rows file keeps the error's text, and a record as wide as the header.
 #[tokio::test]
 async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
     let ws = workspace("xlsx", |path| {
@@ -298,10 +298,12 @@ async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
         "{results:?}"
     );
     assert!(
-        results[1]["error"].contains("column E, which has no header"),
+        results[1]["error"].contains(
+            r#"the row has a value in E3 ("stray"), outside the header's columns A to C: clear it or give its column a header"#
+        ),
         "{results:?}"
     );
-    // As for CSV, the row with a cell beyond the header keeps it: the file is flexible.
+    // The stray value is in the reason, not in the record: its column has no name to go under.
     let failed = std::fs::read_to_string(ws.dir.path().join("customers.validation.failed.csv"));
     let failed = failed.expect("failed-rows file");
     let lines: Vec<&str> = failed.lines().collect();
@@ -310,9 +312,177 @@ async fn error_values_and_cells_without_a_header_make_the_row_invalid() {
         [
             "email,name,billingPerson.phone",
             "ann@example.com,Ann,#N/A",
-            "bob@example.com,,,,stray"
+            "bob@example.com,,"
         ]
     );
+}
+
+/// A value left of the header's first column, or far right of its last, leaves the row's
+/// fields under their own names: the email is the email, and the failed-rows record has the
+/// header's fields, no more.
+#[tokio::test]
+async fn stray_cells_outside_the_header_shift_nothing() {
+    let store = start(store_args()).await;
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        // The header in B1:C1.
+        sheet.write_string(0, 1, "email").unwrap();
+        sheet.write_string(0, 2, "name").unwrap();
+        sheet.write_string(1, 0, "stray").unwrap();
+        sheet.write_string(1, 1, "ann@example.com").unwrap();
+        sheet.write_string(1, 2, "Ann").unwrap();
+        sheet.write_string(2, 1, "bob@example.com").unwrap();
+        sheet.write_string(2, 2, "Bob").unwrap();
+        sheet.write_string(3, 1, "cy@example.com").unwrap();
+        sheet.write_string(3, 16_383, "far").unwrap();
+        book.save(path).unwrap();
+    });
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 1);
+    let results = ws.results();
+    assert_eq!(
+        column(&results, "email"),
+        ["ann@example.com", "bob@example.com", "cy@example.com"]
+    );
+    assert_eq!(
+        column(&results, "status"),
+        ["invalid", "created", "invalid"]
+    );
+    assert!(
+        results[0]["error"].contains(
+            r#"the row has a value in A2 ("stray"), outside the header's columns B to C: clear it or give its column a header"#
+        ),
+        "{results:?}"
+    );
+    assert!(
+        results[2]["error"].contains(r#"XFD4 ("far")"#),
+        "{results:?}"
+    );
+    let failed = std::fs::read_to_string(ws.failed_output()).expect("failed-rows file");
+    let lines: Vec<&str> = failed.lines().collect();
+    assert_eq!(
+        lines,
+        ["email,name", "ann@example.com,Ann", "cy@example.com,"]
+    );
+    assert_eq!(store.customers().len(), 1);
+}
+
+/// Durations read as hours, minutes and seconds; one too long to count in seconds (a number
+/// such as -1e300 formatted `[h]:mm:ss`) reads as its number, and the rows after it are read.
+#[tokio::test]
+async fn a_huge_duration_reads_as_its_number() {
+    let store = start(store_args()).await;
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let hours = Format::new().set_num_format("[h]:mm:ss");
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "email").unwrap();
+        sheet.write_string(0, 1, "privateAdminNotes").unwrap();
+        sheet.write_string(1, 0, "ann@example.com").unwrap();
+        sheet
+            .write_number_with_format(1, 1, -1e300, &hours)
+            .unwrap();
+        sheet.write_string(2, 0, "bob@example.com").unwrap();
+        sheet.write_number_with_format(2, 1, 1.5, &hours).unwrap();
+        book.save(path).unwrap();
+    });
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
+    let results = ws.results();
+    assert_eq!(column(&results, "status"), ["created", "created"]);
+    let ann = stored(&store, "ann@example.com");
+    assert_eq!(
+        field(&ann, "/privateAdminNotes"),
+        &format!("{}", -1e300_f64)
+    );
+    let bob = stored(&store, "bob@example.com");
+    assert_eq!(field(&bob, "/privateAdminNotes"), "36:00:00");
+}
+
+/// An error value in the header row is no column's name: the sheet is refused (exit 2),
+/// naming the cell.
+#[tokio::test]
+async fn an_error_value_in_the_header_is_refused() {
+    let ws = workspace("xlsx", |path| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "email").unwrap();
+        let broken = Formula::new("=#REF!").set_result("#REF!");
+        sheet.write_formula(0, 1, broken).unwrap();
+        sheet.write_string(1, 0, "ann@example.com").unwrap();
+        book.save(path).unwrap();
+    });
+    let input = ws.input.to_str().unwrap();
+    let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;
+    assert_eq!(code, 2, "{message}");
+    assert!(
+        message.contains("cell B1 of the header row holds the error #REF!"),
+        "{message}"
+    );
+}
+
+/// An .ods file whose sheet "Customers" has a header of `columns` cells and one row of as many
+/// filled cells, repeated three million times.
+fn write_repeated_rows(path: &Path, columns: usize) {
+    let cell = r#"<table:table-cell office:value-type="string"><text:p>x@example.com</text:p></table:table-cell>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Customers"><table:table-row>{header}</table:table-row><table:table-row table:number-rows-repeated="3000000">{cells}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        header = cell.replace("x@example.com", "email").repeat(columns),
+        cells = cell.repeat(columns),
+    );
+    write_ods(path, &content);
+}
+
+/// An .ods file of a few hundred bytes whose one filled row of five cells repeats three
+/// million times is refused before it is loaded (exit 2), its repeats counted in the estimate.
+#[tokio::test]
+async fn an_ods_of_repeated_rows_is_refused_by_its_cells() {
+    let ws = workspace("ods", |path| write_repeated_rows(path, 5));
+    let input = ws.input.to_str().unwrap();
+    let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;
+    assert_eq!(code, 2, "{message}");
+    assert!(
+        message.contains("this .ods workbook would take about")
+            && message.contains("for its 5242880 cells, repeated rows and cells counted")
+            && message.contains("more than the 512 MiB allowed"),
+        "{message}"
+    );
+}
+
+/// One filled cell repeated three million rows down fits the budget, but the rows past
+/// 1,048,576 would be left out by the workbook library: the sheet is refused (exit 2) rather
+/// than imported short.
+#[tokio::test]
+async fn an_ods_with_values_past_the_last_row_is_refused() {
+    let ws = workspace("ods", |path| write_repeated_rows(path, 1));
+    let input = ws.input.to_str().unwrap();
+    let (message, code) = failure(&["ecwid-import", "validate", input, "-q"]).await;
+    assert_eq!(code, 2, "{message}");
+    assert!(
+        message.contains(r#"the sheet "Customers" has values past row 1,048,576 or column 16,384"#),
+        "{message}"
+    );
+}
+
+/// An .ods file (a ZIP archive of XML) with `content` as its `content.xml`.
+fn write_ods(path: &Path, content: &str) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let file = std::fs::File::create(path).expect("create the .ods");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "META-INF/manifest.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+        ),
+        ("content.xml", content),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, stored).expect("a part");
+        zip.write_all(text.as_bytes()).expect("written");
+    }
+    zip.finish().expect("the archive is complete");
 }
 
 /// `plan` reads a workbook's chosen sheet as `import` would, and writes nothing to the store.
@@ -400,11 +570,15 @@ fn template_from_a_workbook_maps_the_sheet_chosen() {
     ] {
         assert!(printed.contains(line), "{line} in {printed}");
     }
-    // The first sheet has no header: without --sheet there is no email column to find.
+    // Without --sheet the first sheet, "Notizen", is read: it is blank, so there is no header
+    // to map, and the message says which sheet was read and how to choose another.
     assert_cmd::Command::cargo_bin("ecwid-import")
         .unwrap()
         .args(["template", "--mapping", "--from"])
         .arg(&path)
         .assert()
-        .code(2);
+        .code(2)
+        .stderr(predicates::str::contains(
+            r#"the sheet "Notizen" is blank: it needs a header row naming the columns (choose another sheet with --sheet NAME or --sheet N)"#,
+        ));
 }

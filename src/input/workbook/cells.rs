@@ -89,12 +89,16 @@ fn zero_padded_width(format: &str) -> usize {
 fn push_date_time(when: &ExcelDateTime, out: &mut String) {
     let value = when.as_f64();
     if when.is_duration() {
-        let seconds = (value * 86_400.0).round() as i64;
-        let (sign, seconds) = if seconds < 0 {
-            ("-", -seconds)
-        } else {
-            ("", seconds)
-        };
+        let seconds = (value * 86_400.0).round();
+        // Past 2^53 seconds (285 million years) a float no longer counts every second, and
+        // past i64 the cast saturates: such a duration is shown as the number it is, as the
+        // General format would, rather than as hours that the cell does not hold.
+        if seconds.is_nan() || seconds.abs() >= EXACT_INTEGERS {
+            push_number(value, None, out);
+            return;
+        }
+        let sign = if seconds < 0.0 { "-" } else { "" };
+        let seconds = (seconds as i64).unsigned_abs();
         let _ = write!(
             out,
             "{sign}{}:{:02}:{:02}",
@@ -205,6 +209,8 @@ mod tests {
         assert_eq!(shown(DataRef::DateTime(in_1904)), "2024-03-05");
         let duration = ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false);
         assert_eq!(shown(DataRef::DateTime(duration)), "36:00:00");
+        let negative = ExcelDateTime::new(-1.5, ExcelDateTimeType::TimeDelta, false);
+        assert_eq!(shown(DataRef::DateTime(negative)), "-36:00:00");
         assert_eq!(
             shown(DataRef::DateTimeIso("2024-03-05T00:00:00".into())),
             "2024-03-05"
@@ -213,6 +219,21 @@ mod tests {
             shown(DataRef::DateTimeIso("2024-03-05T10:30:00".into())),
             "2024-03-05T10:30:00"
         );
+    }
+
+    /// A duration too long to count in seconds reads as its number, never as wrapped hours.
+    #[test]
+    fn huge_durations_read_as_their_number() {
+        for days in [-1e300, 1e300, -1e12, f64::MAX, f64::NEG_INFINITY, f64::NAN] {
+            let duration = ExcelDateTime::new(days, ExcelDateTimeType::TimeDelta, false);
+            let mut expected = String::new();
+            push_number(days, None, &mut expected);
+            assert_eq!(shown(DataRef::DateTime(duration)), expected, "{days}");
+        }
+        // The longest duration still shown in hours.
+        let days = 1e11;
+        let duration = ExcelDateTime::new(-days, ExcelDateTimeType::TimeDelta, false);
+        assert_eq!(shown(DataRef::DateTime(duration)), "-2400000000000:00:00");
     }
 
     /// Booleans as `true`/`false`, text as it is (leading zeros and spaces kept).

@@ -12,29 +12,23 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::Receiver;
 
-use calamine::{
-    Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx, open_workbook,
-};
+use calamine::{Reader, SheetType, SheetVisible};
 use csv::ByteRecord;
 
-use self::rows::Rows;
+use self::read::{read_workbook, spawn_reader};
 use super::reader::{OpenError, RawRow};
 
 mod cells;
+mod cost;
+mod read;
 mod rows;
 
 /// The memory a `.xls` or `.ods` file may take once loaded (estimated before loading). An
 /// import holds it twice for a while (its first pass over the file, for the snapshot's choice,
 /// reads the file again while the run's own reader waits), so at most 1 GiB in all.
 pub const WHOLE_LOAD_BUDGET: u64 = 512 * 1024 * 1024;
-/// Memory per byte of a `.xls` file once calamine has loaded it: 7.5 measured (sheets of
-/// 30,000 and 60,000 rows of 6 columns, 5.5 and 11 MB, took 42 and 83 MB), rounded up.
-const XLS_COST_PER_BYTE: u64 = 8;
-/// Memory per byte of an `.ods` file's unpacked `content.xml`: 1.6 measured (sheets of 60,000
-/// and 200,000 rows of 6 columns, 38 and 127 MB of content, took 68 and 209 MB), rounded up.
-const ODS_COST_PER_BYTE: u64 = 2;
 /// Rows handed over at once.
 const BATCH: usize = 256;
 /// Batches the reading thread may have waiting.
@@ -76,6 +70,8 @@ pub struct WorkbookInput {
     pending: std::vec::IntoIter<RawRow>,
     /// The sheet read, as the workbook names it.
     sheet: String,
+    /// Whether the reading thread has said the sheet has no more rows.
+    ended: bool,
 }
 
 /// What the reading thread hands over.
@@ -84,6 +80,9 @@ enum Message {
     Opened(Result<(String, ByteRecord), OpenError>),
     Rows(Vec<RawRow>),
     Failed(io::Error),
+    /// The sheet has no more rows. A closed channel is not the end: a thread that died
+    /// closes it too, and taking that for the end would drop the rest of the sheet unseen.
+    End,
 }
 
 impl WorkbookInput {
@@ -101,31 +100,46 @@ impl WorkbookInput {
     ) -> Result<Self, OpenError> {
         let format = detect(path)?;
         if matches!(format, Format::Xls | Format::Ods) {
-            let cost = whole_load_cost(path, format)?;
-            if cost > budget {
+            let cost = cost::whole_load_cost(path, format, budget)?;
+            if cost.bytes > budget {
                 return Err(OpenError::WorkbookTooLarge {
                     format: format.name(),
-                    cost_mib: cost.div_ceil(1024 * 1024),
+                    cost_mib: cost.bytes.div_ceil(1024 * 1024),
                     budget_mib: budget / (1024 * 1024),
+                    cells: cost
+                        .cells
+                        .map(|cells| {
+                            format!(" for its {cells} cells, repeated rows and cells counted")
+                        })
+                        .unwrap_or_default(),
                 });
             }
+            if let Some(sheet) = cost.cut {
+                return Err(OpenError::OdsPastLimits { sheet });
+            }
         }
-        let (tx, rx) = sync_channel(READ_AHEAD);
         let path = path.to_path_buf();
         let sheet = sheet.map(str::to_string);
-        std::thread::Builder::new()
-            .name("workbook".into())
-            .spawn(move || read_workbook(&path, format, sheet.as_deref(), &tx))?;
-        match rx.recv() {
+        let batches = spawn_reader(move |tx| read_workbook(&path, format, sheet.as_deref(), tx))?;
+        Self::opened(batches)
+    }
+
+    /// The reader of the sheet whose reading thread hands over `batches`, once it has sent
+    /// the header.
+    fn opened(batches: Receiver<Message>) -> Result<Self, OpenError> {
+        match batches.recv() {
             Ok(Message::Opened(Ok((sheet, headers)))) => Ok(Self {
                 headers,
-                batches: rx,
+                batches,
                 pending: Vec::new().into_iter(),
                 sheet,
+                ended: false,
             }),
             Ok(Message::Opened(Err(e))) => Err(e),
             Ok(Message::Failed(e)) => Err(OpenError::Io(e)),
-            Ok(Message::Rows(_)) | Err(_) => Err(OpenError::NoHeader),
+            Ok(Message::Rows(_) | Message::End) | Err(_) => {
+                Err(OpenError::Io(reader_stopped("before the header")))
+            }
         }
     }
 
@@ -144,13 +158,28 @@ impl WorkbookInput {
             if let Some(row) = self.pending.next() {
                 return Ok(Some(row));
             }
+            if self.ended {
+                return Ok(None);
+            }
             match self.batches.recv() {
                 Ok(Message::Rows(rows)) => self.pending = rows.into_iter(),
+                Ok(Message::End) => self.ended = true,
                 Ok(Message::Failed(e)) => return Err(e),
-                Ok(Message::Opened(_)) | Err(_) => return Ok(None),
+                Ok(Message::Opened(_)) | Err(_) => {
+                    return Err(reader_stopped("before the end of the sheet"));
+                }
             }
         }
     }
+}
+
+/// Why a workbook's rows stopped coming `when` they did, without their end: the reading
+/// thread died.
+fn reader_stopped(when: &str) -> io::Error {
+    io::Error::other(format!(
+        "the workbook reader stopped unexpectedly {when}: open the workbook in a spreadsheet \
+         application and save it as .xlsx or CSV UTF-8, then import that file"
+    ))
 }
 
 /// The format of the workbook at `path`, from its content.
@@ -174,135 +203,6 @@ fn detect(path: &Path) -> Result<Format, OpenError> {
         Err(OpenError::Workbook(
             "a ZIP archive that holds no workbook".into(),
         ))
-    }
-}
-
-/// The estimated memory a `.xls` or `.ods` file takes once loaded.
-fn whole_load_cost(path: &Path, format: Format) -> Result<u64, OpenError> {
-    match format {
-        Format::Ods => {
-            let file = BufReader::new(File::open(path)?);
-            let unreadable = |e: zip::result::ZipError| OpenError::Workbook(e.to_string());
-            let mut zip = zip::ZipArchive::new(file).map_err(unreadable)?;
-            let content = zip.by_name("content.xml").map_err(unreadable)?;
-            Ok(content.size().saturating_mul(ODS_COST_PER_BYTE))
-        }
-        _ => Ok(std::fs::metadata(path)?
-            .len()
-            .saturating_mul(XLS_COST_PER_BYTE)),
-    }
-}
-
-/// The reading thread: opens the workbook, finds the sheet and hands over its rows.
-fn read_workbook(path: &Path, format: Format, sheet: Option<&str>, tx: &SyncSender<Message>) {
-    let mut rows = Rows::new(tx);
-    rows.file_len = std::fs::metadata(path).map_or(0, |m| m.len());
-    let read = match format {
-        Format::Xlsx => open_workbook::<Xlsx<_>, _>(path)
-            .map_err(|e| OpenError::Workbook(e.to_string()))
-            .and_then(|mut book| {
-                let name = choose_sheet(&book, sheet)?;
-                let mut cells = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| OpenError::Workbook(e.to_string()))?;
-                rows.sheet = name;
-                rows.last_row = cells.dimensions().end.0;
-                loop {
-                    match cells.next_cell_with_style_id() {
-                        Ok(Some((cell, style))) => {
-                            let format = cells
-                                .styles()
-                                .get(style)
-                                .and_then(|s| s.number_format.as_ref())
-                                .map(|f| f.format_code.as_str());
-                            let (row, column) = cell.get_position();
-                            if !rows.cell(row, column, cell.get_value(), format) {
-                                return Ok(());
-                            }
-                        }
-                        Ok(None) => return Ok(()),
-                        Err(e) => return Err(OpenError::Io(io::Error::other(e))),
-                    }
-                }
-            }),
-        Format::Xlsb => open_workbook::<Xlsb<_>, _>(path)
-            .map_err(|e| OpenError::Workbook(e.to_string()))
-            .and_then(|mut book| {
-                let name = choose_sheet(&book, sheet)?;
-                let mut cells = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| OpenError::Workbook(e.to_string()))?;
-                rows.sheet = name;
-                rows.last_row = cells.dimensions().end.0;
-                loop {
-                    match cells.next_cell() {
-                        Ok(Some(cell)) => {
-                            let (row, column) = cell.get_position();
-                            if !rows.cell(row, column, cell.get_value(), None) {
-                                return Ok(());
-                            }
-                        }
-                        Ok(None) => return Ok(()),
-                        Err(e) => return Err(OpenError::Io(io::Error::other(e))),
-                    }
-                }
-            }),
-        Format::Xls => open_workbook::<Xls<_>, _>(path)
-            .map_err(|e| OpenError::Workbook(e.to_string()))
-            .and_then(|book| whole_sheet(book, sheet, &mut rows)),
-        Format::Ods => open_workbook::<Ods<_>, _>(path)
-            .map_err(|e| OpenError::Workbook(e.to_string()))
-            .and_then(|book| whole_sheet(book, sheet, &mut rows)),
-    };
-    match read {
-        Ok(()) => rows.finish(),
-        Err(e) => rows.fail(e),
-    }
-}
-
-/// Hands over the rows of a sheet loaded whole. The workbook goes once its sheet is taken
-/// out (a copy of calamine's), so that only the sheet is held while the rows are read.
-fn whole_sheet<R: Reader<BufReader<File>>>(
-    mut book: R,
-    sheet: Option<&str>,
-    rows: &mut Rows<'_>,
-) -> Result<(), OpenError>
-where
-    R::Error: std::fmt::Display,
-{
-    let name = choose_sheet(&book, sheet)?;
-    let range: Range<Data> = book
-        .worksheet_range(&name)
-        .map_err(|e| OpenError::Workbook(e.to_string()))?;
-    drop(book);
-    rows.sheet = name;
-    let Some((top, left)) = range.start() else {
-        return Ok(());
-    };
-    rows.last_row = range.end().map_or(top, |end| end.0);
-    for (at, cells) in range.rows().enumerate() {
-        for (column, cell) in cells.iter().enumerate() {
-            let (row, column) = (top + at as u32, left + column as u32);
-            if !rows.cell(row, column, &data_ref(cell), None) {
-                return Ok(());
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A loaded cell as the cell readers give it.
-fn data_ref(cell: &Data) -> DataRef<'_> {
-    match cell {
-        Data::Int(n) => DataRef::Int(*n),
-        Data::Float(x) => DataRef::Float(*x),
-        Data::String(s) => DataRef::SharedString(s),
-        Data::Bool(b) => DataRef::Bool(*b),
-        Data::DateTime(d) => DataRef::DateTime(*d),
-        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
-        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
-        Data::Error(e) => DataRef::Error(e.clone()),
-        Data::Empty => DataRef::Empty,
     }
 }
 
@@ -370,6 +270,8 @@ fn list_sheets(sheets: &[(String, bool)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::mpsc::sync_channel;
+
     use super::*;
 
     fn sheets() -> Vec<(String, bool)> {
@@ -422,6 +324,82 @@ mod tests {
         assert_eq!(offsets.len(), 3);
         assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{offsets:?}");
         assert_eq!(offsets.last().copied(), Some(size));
+    }
+
+    fn opened_sheet() -> Message {
+        Message::Opened(Ok(("Customers".into(), ByteRecord::from(vec!["email"]))))
+    }
+
+    fn a_row() -> RawRow {
+        RawRow {
+            row: 1,
+            line: 2,
+            record: ByteRecord::from(vec!["ann@example.com"]),
+            problem: None,
+        }
+    }
+
+    /// The sheet ends where the reading thread says so, and stays ended.
+    #[test]
+    fn the_sheet_ends_at_its_end_message() {
+        let (tx, rx) = sync_channel(READ_AHEAD);
+        for message in [opened_sheet(), Message::Rows(vec![a_row()]), Message::End] {
+            tx.send(message).expect("sent");
+        }
+        drop(tx);
+        let mut input = WorkbookInput::opened(rx).expect("opens");
+        assert!(input.next_row().expect("a row").is_some());
+        assert!(input.next_row().expect("the end").is_none());
+        assert!(input.next_row().expect("still the end").is_none());
+    }
+
+    /// A channel closed before the end (the reading thread died) is a read error, never the
+    /// end of the sheet: the rows it did not hand over are not silently dropped.
+    #[test]
+    fn a_reader_gone_before_the_end_is_an_error() {
+        let (tx, rx) = sync_channel(READ_AHEAD);
+        tx.send(opened_sheet()).expect("sent");
+        tx.send(Message::Rows(vec![a_row()])).expect("sent");
+        drop(tx);
+        let mut input = WorkbookInput::opened(rx).expect("opens");
+        assert!(input.next_row().expect("a row").is_some());
+        let err = input.next_row().expect_err("the reader stopped");
+        assert!(
+            err.to_string()
+                .contains("the workbook reader stopped unexpectedly before the end of the sheet"),
+            "{err}"
+        );
+        // Before the header, too: no header is not the same as no reader.
+        let (tx, rx) = sync_channel::<Message>(READ_AHEAD);
+        drop(tx);
+        let text = WorkbookInput::opened(rx).err().map(|e| e.to_string());
+        let text = text.unwrap_or_default();
+        assert!(
+            text.contains("stopped unexpectedly before the header"),
+            "{text}"
+        );
+    }
+
+    /// A panic in the reading thread is handed over as a failure that says what to do.
+    #[test]
+    fn a_panic_in_the_reader_is_a_failure() {
+        let rx = spawn_reader(|tx| {
+            tx.send(opened_sheet()).expect("sent");
+            panic!("malformed record");
+        })
+        .expect("spawns");
+        let mut input = WorkbookInput::opened(rx).expect("opens");
+        let err = input.next_row().expect_err("the reader failed");
+        let text = err.to_string();
+        assert!(
+            text.contains("the workbook reader failed on this file (malformed record)"),
+            "{text}"
+        );
+        assert!(text.contains("save it as .xlsx or CSV UTF-8"), "{text}");
+        // Before the header, the opening fails.
+        let rx = spawn_reader(|_| panic!("bad header")).expect("spawns");
+        let text = WorkbookInput::opened(rx).err().map(|e| e.to_string());
+        assert!(text.unwrap_or_default().contains("(bad header)"));
     }
 
     /// A `.xls` or `.ods` file past the budget is refused with its cost, before it is loaded.

@@ -33,6 +33,8 @@ pub(super) struct Rows<'a> {
     pub(super) last_row: u32,
     /// Whether the receiving side still wants rows.
     wanted: bool,
+    /// Whether the header, or why there is none, has been handed over.
+    opened: bool,
 }
 
 impl<'a> Rows<'a> {
@@ -50,6 +52,7 @@ impl<'a> Rows<'a> {
             file_len: 0,
             last_row: 0,
             wanted: true,
+            opened: false,
         }
     }
 
@@ -87,43 +90,23 @@ impl<'a> Rows<'a> {
         }
         let line = u64::from(at) + 1;
         let Some((first, last)) = self.columns else {
-            let first = cells.first().map_or(0, |c| c.0);
-            let last = cells.last().map_or(0, |c| c.0);
-            self.columns = Some((first, last));
-            let headers = record(&cells, first, last, line, 0);
-            let opened = Message::Opened(Ok((self.sheet.clone(), headers)));
-            self.wanted = self.tx.send(opened).is_ok();
+            self.header(&cells, &errors, line);
             return;
         };
         let row = self.next_row;
         self.next_row += 1;
-        let outside: Vec<String> = cells
-            .iter()
-            .filter(|(column, _)| *column < first || *column > last)
-            .map(|(column, _)| column_name(*column))
-            .collect();
         let problem = if let Some((column, error)) = errors.first() {
             Some(format!(
                 "cell {}{line} holds the error {error} (a formula that could not be computed): \
                  fix it in the workbook",
                 column_name(*column)
             ))
-        } else if !outside.is_empty() {
-            Some(format!(
-                "the row has values in column {}, which has no header: name the column in the \
-                 header row or clear those cells",
-                outside.join(", ")
-            ))
         } else {
-            None
+            outside_problem(&cells, first, last, line)
         };
-        let (first, last) = if problem.is_some() && !outside.is_empty() {
-            let left = cells.first().map_or(first, |c| c.0.min(first));
-            let right = cells.last().map_or(last, |c| c.0.max(last));
-            (left, right)
-        } else {
-            (first, last)
-        };
+        // Always the header's columns, stray cells or not: a record as wide as its header
+        // keeps every field under its own name, and the failed-rows file reads back as the
+        // sheet did (a stray cell at XFD would otherwise make a record of 16,384 fields).
         let mut record = record(&cells, first, last, line, row);
         if let Some(mut position) = record.position().cloned() {
             let share = line as f64 / (f64::from(self.last_row) + 1.0);
@@ -141,6 +124,27 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// Takes the first non-blank row as the header, unless a cell of it holds an error value,
+    /// whose text (`#REF!`) would be taken for a column's name.
+    fn header(&mut self, cells: &[(u32, String)], errors: &[(u32, String)], line: u64) {
+        self.opened = true;
+        if let Some((column, error)) = errors.first() {
+            let refused = OpenError::HeaderErrorValue {
+                cell: format!("{}{line}", column_name(*column)),
+                error: error.clone(),
+            };
+            let _ = self.tx.send(Message::Opened(Err(refused)));
+            self.wanted = false;
+            return;
+        }
+        let first = cells.first().map_or(0, |c| c.0);
+        let last = cells.last().map_or(0, |c| c.0);
+        self.columns = Some((first, last));
+        let headers = record(cells, first, last, line, 0);
+        let opened = Message::Opened(Ok((self.sheet.clone(), headers)));
+        self.wanted = self.tx.send(opened).is_ok();
+    }
+
     fn hand_over(&mut self) {
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
         if self.wanted && !batch.is_empty() {
@@ -150,16 +154,20 @@ impl<'a> Rows<'a> {
 
     pub(super) fn finish(mut self) {
         self.end_row();
-        if self.columns.is_none() {
-            let _ = self.tx.send(Message::Opened(Err(OpenError::NoHeader)));
+        if !self.opened {
+            let blank = OpenError::BlankSheet(self.sheet.clone());
+            let _ = self.tx.send(Message::Opened(Err(blank)));
             return;
         }
         self.hand_over();
+        if self.wanted {
+            let _ = self.tx.send(Message::End);
+        }
     }
 
     /// Hands over `e`: as the opening's failure before the header, else as a read error.
     pub(super) fn fail(mut self, e: OpenError) {
-        if self.columns.is_none() {
+        if !self.opened {
             let _ = self.tx.send(Message::Opened(Err(e)));
             return;
         }
@@ -170,6 +178,58 @@ impl<'a> Rows<'a> {
         };
         let _ = self.tx.send(Message::Failed(e));
     }
+}
+
+/// The most cells outside the header a row's problem names.
+const STRAY_CELLS_NAMED: usize = 3;
+/// The most characters of a stray cell's value a row's problem quotes.
+const STRAY_VALUE_CHARS: usize = 40;
+
+/// Why a row with values outside the header's columns `first` to `last` is invalid, naming
+/// the cells and their values: the record leaves them out, so the reason is where they show.
+fn outside_problem(cells: &[(u32, String)], first: u32, last: u32, line: u64) -> Option<String> {
+    let outside: Vec<&(u32, String)> = cells
+        .iter()
+        .filter(|(column, _)| *column < first || *column > last)
+        .collect();
+    if outside.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = outside
+        .iter()
+        .take(STRAY_CELLS_NAMED)
+        .map(|(column, value)| {
+            let mut shown: String = value.chars().take(STRAY_VALUE_CHARS).collect();
+            if shown.len() < value.len() {
+                shown.push_str("...");
+            }
+            format!("{}{line} ({shown:?})", column_name(*column))
+        })
+        .collect();
+    if outside.len() > STRAY_CELLS_NAMED {
+        named.push(format!("{} more", outside.len() - STRAY_CELLS_NAMED));
+    }
+    let columns = if first == last {
+        format!("the header's column {}", column_name(first))
+    } else {
+        format!(
+            "the header's columns {} to {}",
+            column_name(first),
+            column_name(last)
+        )
+    };
+    Some(if outside.len() == 1 {
+        format!(
+            "the row has a value in {}, outside {columns}: clear it or give its column a header",
+            named.join(", ")
+        )
+    } else {
+        format!(
+            "the row has values in {}, outside {columns}: clear them or give their columns a \
+             header",
+            named.join(", ")
+        )
+    })
 }
 
 /// The cells from column `first` to `last`, empty where the sheet has none.
