@@ -2,11 +2,11 @@
 //! would, writes `<stem>.plan.csv` with what each row would become, sends no write, and agrees
 //! row by row with the import that follows it.
 
-use ecwid_import::sandbox::{Sandbox, SandboxArgs};
+use ecwid_import::sandbox::Sandbox;
 use serde_json::Value;
 
 use crate::e2e::{start, store_args};
-use crate::resume::interrupt;
+use crate::resume::{interrupt, slow_store};
 use crate::support::{Workspace, column, emails_csv, read_csv, run_in_process};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
@@ -253,11 +253,7 @@ async fn a_plan_with_a_refused_token_exits_3() {
 /// no write sent; the plan run again finishes.
 #[tokio::test]
 async fn a_plan_stopped_while_reading_the_store_exits_130() {
-    let store = start(SandboxArgs {
-        latency_ms: 25,
-        ..store_args()
-    })
-    .await;
+    let store = slow_store().await;
     store.seed(3_000);
     let emails: Vec<String> = (0..40).map(|i| format!("stop{i}@example.com")).collect();
     let ws = Workspace::new(&emails_csv(&emails));

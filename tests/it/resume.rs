@@ -26,7 +26,7 @@ fn workspace() -> Workspace {
 }
 
 /// A store slow enough (latency per request) that a run can be stopped half-way.
-async fn slow_store() -> Sandbox {
+pub(crate) async fn slow_store() -> Sandbox {
     start(SandboxArgs {
         latency_ms: 25,
         ..store_args()
