@@ -120,6 +120,13 @@ pub(crate) struct Found {
     pub(crate) record: Box<CustomerRecord>,
 }
 
+/// An email as Ecwid tells emails apart: ignoring case and surrounding spaces. Every place
+/// that matches a row's email with the store's (the look-up, the snapshot and the first pass
+/// over the file that keys it) uses this one form.
+pub(crate) fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
 impl Found {
     /// The customer of a record the store returned; `None` without an id.
     pub(crate) fn of(record: CustomerRecord) -> Option<Self> {
@@ -304,10 +311,12 @@ impl Client {
         ]);
         let (status, bytes) = self.send(request).await?;
         let found = parse_body::<SearchBody>(status, &bytes)?;
-        let Some(record) = found.items.into_iter().find(|c| {
-            let found = c.email.as_deref().unwrap_or_default();
-            found.trim().to_lowercase() == email.trim().to_lowercase()
-        }) else {
+        let wanted = email_key(email);
+        let Some(record) = found
+            .items
+            .into_iter()
+            .find(|c| email_key(c.email.as_deref().unwrap_or_default()) == wanted)
+        else {
             return Ok(None);
         };
         // A customer without an id is not one the API documents.

@@ -6,6 +6,7 @@
 use super::check::{Checker, Item, Row};
 use super::resumed::Finished;
 use crate::config::Config;
+use crate::ecwid::email_key;
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
 use crate::outcome::Status;
@@ -45,7 +46,7 @@ fn survey_blocking(config: &Config, map: ColumnMap) -> FileEmails {
                 && outcome.status == Status::Valid
             {
                 file.rows += 1;
-                let email = outcome.email.trim().to_lowercase();
+                let email = email_key(&outcome.email);
                 file.add(&email);
                 sample.offer(email);
             }

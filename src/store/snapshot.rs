@@ -23,7 +23,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::UNIX_EPOCH;
 
 use crate::config::SnapshotMode;
-use crate::ecwid::{Found, Lookup, PAGE_SIZE};
+use crate::ecwid::{Found, Lookup, PAGE_SIZE, email_key};
 use crate::import::engine::{Engine, Failure, Kind};
 
 /// Customers read from one `createdFrom` before the listing starts again from the last
@@ -70,7 +70,7 @@ pub(crate) enum Known {
 impl Snapshot {
     /// The customer with this email when the store was read, if any.
     pub(crate) fn find(&self, email: &str) -> Option<Known> {
-        let email = email.trim().to_lowercase();
+        let email = email_key(email);
         if let Some(found) = self.by_email.get(&email) {
             return Some(Known::Record(found.clone()));
         }
@@ -81,7 +81,7 @@ impl Snapshot {
     /// Whether the store did not have this email when it was read (or sampled): what `plan`
     /// then takes for a customer to create, without asking again.
     pub(crate) fn lacks(&self, email: &str) -> bool {
-        let email = email.trim().to_lowercase();
+        let email = email_key(email);
         (self.complete && !self.by_email.contains_key(&email))
             || self.sampled_absent.contains(&email)
     }
@@ -113,8 +113,7 @@ impl Snapshot {
                 continue;
             }
             self.customers += 1;
-            let email = found.record.email.as_deref().unwrap_or_default();
-            let email = email.trim().to_lowercase();
+            let email = email_key(found.record.email.as_deref().unwrap_or_default());
             if wanted.has(&email) {
                 self.by_email.insert(email, found);
             } else if !email.is_empty() {

@@ -23,7 +23,7 @@ use super::job::Job;
 use super::journal::Journal;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
-use crate::ecwid::{ApiError, Found, Lookup, body_of};
+use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::snapshot::{Known, Snapshot};
@@ -151,8 +151,7 @@ impl Sender {
             .send(Kind::Get, &mut tries, || client.get_customer(id))
             .await
             .ok()?;
-        let email = record.email.as_deref().unwrap_or_default();
-        let same = email.trim().to_lowercase() == job.email.trim().to_lowercase();
+        let same = email_key(record.email.as_deref().unwrap_or_default()) == email_key(&job.email);
         same.then(|| Found::of(record)).flatten()
     }
 
