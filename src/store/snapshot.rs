@@ -79,11 +79,13 @@ impl Snapshot {
     }
 
     /// Whether the store did not have this email when it was read (or sampled): what `plan`
-    /// then takes for a customer to create, without asking again.
+    /// then takes for a customer to create, without asking again. A customer known only by
+    /// id (whose `GET` failed) is not lacking: the plan asks about it as the import would.
     pub(crate) fn lacks(&self, email: &str) -> bool {
         let email = email_key(email);
-        (self.complete && !self.by_email.contains_key(&email))
-            || self.sampled_absent.contains(&email)
+        let known = self.by_email.contains_key(&email)
+            || self.others.contains_key(&self.hasher.hash_one(&email));
+        (self.complete && !known) || self.sampled_absent.contains(&email)
     }
 
     /// Whether it knows nothing of the store's customers.
@@ -421,6 +423,11 @@ mod tests {
         assert_eq!(snapshot.find("Bob@example.com"), Some(Known::Id(2)));
         assert_eq!(snapshot.find("carl@example.com"), None);
         assert_eq!(snapshot.find(""), None);
+        // Read to the end, the store lacks only the emails it knows neither way.
+        snapshot.complete = true;
+        assert!(!snapshot.lacks("ann@example.com"));
+        assert!(!snapshot.lacks("bob@example.com"));
+        assert!(snapshot.lacks("carl@example.com"));
     }
 
     #[test]
