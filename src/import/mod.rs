@@ -127,8 +127,8 @@ pub(crate) async fn run(
 
 /// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]);
 /// when it is not, the customers its sample found, so that their rows are not looked up
-/// again. `None` sends every row as before. A store that cannot be read is no reason to stop: the
-/// rows are then looked up one by one, as without a snapshot.
+/// again. `None` sends every row as before. A store that cannot be read is no reason to stop:
+/// the rows are then looked up one by one, as without a snapshot.
 async fn read_store(
     config: &Config,
     mode: SnapshotMode,
