@@ -11,6 +11,7 @@ use ecwid_import::cli::Cli;
 use ecwid_import::sandbox::{Sandbox, SandboxArgs, Stats};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
+use crate::resume::wait_until;
 use crate::support::{Workspace, column, emails_csv, read_csv};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
@@ -351,13 +352,7 @@ async fn killed_once(
     let emails = numbered("crash", 60);
     let ws = Workspace::new(&emails_csv(&emails));
     let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
-    while !when(&store.stats()) {
-        assert!(
-            child.try_wait().expect("state").is_none(),
-            "ended too early"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until(&mut child, || when(&store.stats())).await;
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     assert!(!ws.output().exists(), "the killed run wrote no results");

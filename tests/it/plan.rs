@@ -6,7 +6,7 @@ use ecwid_import::sandbox::Sandbox;
 use serde_json::Value;
 
 use crate::e2e::{start, store_args};
-use crate::resume::{interrupt, slow_store};
+use crate::resume::{interrupt_and_wait, slow_store, wait_until};
 use crate::support::{Workspace, column, emails_csv, read_csv, run_in_process};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
@@ -262,18 +262,8 @@ async fn a_plan_stopped_while_reading_the_store_exits_130() {
         .process("plan", &store.api_url(), &["--snapshot", "always"])
         .spawn()
         .expect("spawn");
-    while store.stats().requests < before.requests + 5 {
-        assert!(
-            child.try_wait().expect("child state").is_none(),
-            "the plan ended before it could be stopped"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    interrupt(&child);
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("join")
-        .expect("exits");
+    wait_until(&mut child, || store.stats().requests >= before.requests + 5).await;
+    let output = interrupt_and_wait(child).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     let planned = read_csv(&ws.dir.path().join("customers.plan.csv"));

@@ -43,15 +43,29 @@ fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
     )
 }
 
-/// Waits until the store has created at least `n` customers.
-pub(crate) async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
-    while store.stats().creates < n {
+/// Waits until `ready` holds, checking that the process has not ended meanwhile.
+pub(crate) async fn wait_until(child: &mut Child, ready: impl Fn() -> bool) {
+    while !ready() {
         assert!(
             child.try_wait().expect("child state").is_none(),
-            "the import ended before it could be stopped"
+            "the process ended before it could be stopped"
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// Waits until the store has created at least `n` customers.
+pub(crate) async fn wait_for_creates(store: &Sandbox, n: u64, child: &mut Child) {
+    wait_until(child, || store.stats().creates >= n).await;
+}
+
+/// Ctrl-C (`kill -INT`) to the process, then waits for it: its output.
+pub(crate) async fn interrupt_and_wait(child: Child) -> std::process::Output {
+    interrupt(&child);
+    tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exits")
 }
 
 /// Runs `--resume` to the end; its exit status and stderr.
@@ -108,15 +122,7 @@ async fn interrupt_then_resume_completes_the_import() {
     let ws = workspace();
     let mut child = import_command(&ws, &store, false).spawn().expect("spawn");
     wait_for_creates(&store, 20, &mut child).await;
-    let signal = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(signal.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("join")
-        .expect("exits");
+    let output = interrupt_and_wait(child).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
@@ -239,10 +245,7 @@ async fn second_interrupt_leaves_no_temporary_files() {
         }
     });
     // The fifth request is in the store only once the first four are answered: it is in flight.
-    while store.stats().requests < 5 {
-        assert!(child.try_wait().expect("child state").is_none());
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until(&mut child, || store.stats().requests >= 5).await;
     interrupt(&child);
     let stopping = tokio::task::spawn_blocking(move || {
         lines
@@ -337,22 +340,8 @@ async fn interrupt_while_reading_the_store_then_resume() {
         .import_process(&store.api_url(), &args)
         .spawn()
         .expect("spawn");
-    while store.stats().requests < before.requests + 5 {
-        assert!(
-            child.try_wait().expect("child state").is_none(),
-            "the import ended before it could be stopped"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let signal = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(signal.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("join")
-        .expect("exits");
+    wait_until(&mut child, || store.stats().requests >= before.requests + 5).await;
+    let output = interrupt_and_wait(child).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert_eq!(column(&ws.results(), "status"), vec!["not_sent"; ROWS]);

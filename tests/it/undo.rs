@@ -10,7 +10,7 @@ use ecwid_import::sandbox::{Sandbox, SandboxArgs, StoredCustomer};
 use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
-use crate::resume::{interrupt, wait_for_creates};
+use crate::resume::{interrupt, wait_for_creates, wait_until};
 use crate::support::{TOKEN, Workspace, column, emails_csv, read_csv, run_in_process};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
@@ -361,10 +361,7 @@ async fn interrupted_undo_writes_its_results_and_can_be_run_again() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    while store.customers().len() > 37 {
-        assert!(child.try_wait().expect("child state").is_none());
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    wait_until(&mut child, || store.customers().len() <= 37).await;
     interrupt(&child);
     let status = tokio::task::spawn_blocking(move || child.wait())
         .await
