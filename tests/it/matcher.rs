@@ -2,8 +2,11 @@
 //! stated in the log, password hashes never sent, real files of no known export, and the
 //! round trip of `template --mapping --from` through `--mapping`.
 
+use std::path::Path;
+
 use assert_cmd::Command;
-use ecwid_import::input::mapping::Layout;
+use csv::ByteRecord;
+use ecwid_import::input::mapping::{ColumnMap, Layout};
 use ecwid_import::input::presets::Preset;
 use serde_json::{Value, json};
 
@@ -19,6 +22,31 @@ fn bodies(csv: &str, layout: &Layout) -> (Vec<Value>, String) {
         .map(|row| serde_json::to_value(map.request(row).expect("row is valid").request).unwrap())
         .collect();
     (bodies, choice.to_string())
+}
+
+/// `ecwid-import template --mapping --from <input>`: what it prints, after checking it ran.
+pub(crate) fn template_from(input: &Path) -> String {
+    let output = Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .args(["template", "--mapping", "--from"])
+        .arg(input)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Each of `rows` is sent without its password, with a note that it looked like a hash.
+pub(crate) fn assert_sent_without_hash(columns: &ColumnMap, rows: &[ByteRecord]) {
+    for row in rows {
+        let mapped = columns.request(row).unwrap();
+        assert_eq!(mapped.request.password, None);
+        assert!(
+            mapped.notes[0].contains("password hash"),
+            "{:?}",
+            mapped.notes
+        );
+    }
 }
 
 /// One small file per language, each with its own spellings, imported into the sandbox with
@@ -257,15 +285,7 @@ fn password_hashes_are_never_sent() {
                b@example.com,6a9c9bfb2ba88a6ad2a64e7402df44a763e0c48cd21d7af9e7e796cd4677ee28:RF\n\
                c@example.com,correct horse\n";
     let (columns, _, rows) = map(csv, &Layout::default()).unwrap();
-    for row in &rows[..2] {
-        let mapped = columns.request(row).unwrap();
-        assert_eq!(mapped.request.password, None);
-        assert!(
-            mapped.notes[0].contains("password hash"),
-            "{:?}",
-            mapped.notes
-        );
-    }
+    assert_sent_without_hash(&columns, &rows[..2]);
     assert_eq!(
         columns
             .request(&rows[2])
@@ -307,13 +327,7 @@ fn template_mapping_from_a_file_reads_back_to_the_same_requests() {
     {
         let input = dir.path().join(format!("f{i}.csv"));
         std::fs::write(&input, csv).unwrap();
-        let printed = Command::cargo_bin("ecwid-import")
-            .unwrap()
-            .args(["template", "--mapping", "--from", input.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(printed.status.success());
-        let text = String::from_utf8(printed.stdout).unwrap();
+        let text = template_from(&input);
         let (matched, _) = bodies(csv, &Layout::default());
         for preset in [Some(Preset::Ecwid), None] {
             let layout = Layout {
@@ -332,12 +346,7 @@ fn a_printed_mapping_is_fixed_by_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("k.csv");
     std::fs::write(&input, "Email,Stadt,Ort\nann@example.com,Bonn,Beuel\n").unwrap();
-    let printed = Command::cargo_bin("ecwid-import")
-        .unwrap()
-        .args(["template", "--mapping", "--from", input.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(printed.stdout).unwrap();
+    let text = template_from(&input);
     assert!(
         text.contains("\"billingPerson.city\" = \"Ort\"\n"),
         "{text}"
@@ -364,13 +373,7 @@ fn template_mapping_from_a_preset_file_or_without_email() {
     let template = |csv: &str| {
         let input = dir.path().join("t.csv");
         std::fs::write(&input, csv).unwrap();
-        let output = Command::cargo_bin("ecwid-import")
-            .unwrap()
-            .args(["template", "--mapping", "--from", input.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        String::from_utf8(output.stdout).unwrap()
+        template_from(&input)
     };
     let shopify = template("First Name,Email,Address1,Accepts Marketing\nA,a@b.co,x,no\n");
     assert!(shopify.contains("preset shopify (detected"), "{shopify}");

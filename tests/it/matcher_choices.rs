@@ -9,6 +9,7 @@ use ecwid_import::input::mapping_file::MappingFile;
 use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
+use crate::matcher::{assert_sent_without_hash, template_from};
 use crate::presets::{map, mapping, stored};
 use crate::support::Workspace;
 
@@ -17,22 +18,6 @@ fn first_body(csv: &str, layout: &Layout) -> (Value, String) {
     let (map, choice, rows) = map(csv, layout).expect("header maps");
     let request = map.request(&rows[0]).expect("row is valid").request;
     (serde_json::to_value(request).unwrap(), choice.to_string())
-}
-
-/// `template --mapping --from` of a file with this text.
-fn template(ws: &Workspace) -> String {
-    let output = Command::cargo_bin("ecwid-import")
-        .unwrap()
-        .args([
-            "template",
-            "--mapping",
-            "--from",
-            ws.input.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
 }
 
 /// A password hash is not sent in any of the forms hashes take (Django, LDAP schemes, base64
@@ -46,15 +31,7 @@ fn password_hashes_of_every_form_are_never_sent() {
                d@example.com,sha1$a1976$a36cc8cbf81742a8fb52e221aaeab48ed7f58ab4\n\
                e@example.com,Tr0ub4dor&3\n";
     let (columns, _, rows) = map(csv, &Layout::default()).unwrap();
-    for row in &rows[..4] {
-        let mapped = columns.request(row).unwrap();
-        assert_eq!(mapped.request.password, None);
-        assert!(
-            mapped.notes[0].contains("password hash"),
-            "{:?}",
-            mapped.notes
-        );
-    }
+    assert_sent_without_hash(&columns, &rows[..4]);
     let plain = columns.request(&rows[4]).unwrap().request.password;
     assert_eq!(plain.as_deref(), Some("Tr0ub4dor&3"));
     let error = MappingFile::parse(
@@ -88,7 +65,7 @@ async fn a_printed_mapping_line_deleted_or_moved_is_obeyed() {
     let csv = "Nome,E-mail,Endereço,Cidade,Estado,CEP,País\n\
                João,joao@example.com.br,Rua Augusta 10,São Paulo,SP,01305-000,Brasil\n";
     let ws = Workspace::new(csv);
-    let text = template(&ws);
+    let text = template_from(&ws.input);
     assert!(text.contains("\nmatch_by_meaning = false\n"), "{text}");
     assert!(
         text.contains("a line deleted here is a column not imported"),
