@@ -1,5 +1,5 @@
 """Writes workbooks without a spreadsheet application: the checked-in workbooks of the workbook
-tests, and workbooks of N customers for the memory figures of README "Input files" (Workbooks)
+tests, and workbooks of N customers for the memory figures of docs/files-and-columns.md (Workbooks)
 and BENCHMARKS.md. An .ods or .xlsx file is a ZIP archive of a few XML files, written here with
 the standard library; an .xls file needs the `xlwt` package (`pip install xlwt`). Run from the
 repository root:

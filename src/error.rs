@@ -147,7 +147,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The status the program exits with after this failure, as the README documents it.
+    /// The status the program exits with after this failure, as docs/outputs.md documents it.
     pub fn exit_status(&self) -> ExitStatus {
         // No wildcard: a new failure must choose its status here.
         match self {
@@ -186,7 +186,7 @@ mod tests {
         io::Error::new(io::ErrorKind::PermissionDenied, "denied")
     }
 
-    /// Each failure once, with the code the README's exit status table gives it.
+    /// Each failure once, with the code the exit status table of docs/outputs.md gives it.
     fn every_error() -> Vec<(Error, i32)> {
         let path = || Path::new("customers.csv").to_path_buf();
         let bad_header = reqwest::header::HeaderValue::from_str("\n").unwrap_err();
@@ -290,7 +290,7 @@ mod tests {
         ]
     }
 
-    /// Every failure a user can cause ends with the status the README documents for it.
+    /// Every failure a user can cause ends with the status docs/outputs.md documents for it.
     #[test]
     fn each_error_exits_with_its_documented_status() {
         let table = every_error();

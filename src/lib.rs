@@ -179,7 +179,7 @@ fn shell_quote(word: &str) -> String {
     }
 }
 
-/// The column reference of the README: every canonical column and what it accepts, list
+/// The column reference of docs/files-and-columns.md: every canonical column and what it accepts, list
 /// positions written `N`.
 pub fn column_reference() -> String {
     let mut table = String::from("| column | accepts |\n|---|---|\n");

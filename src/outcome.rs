@@ -140,7 +140,7 @@ pub struct RowOutcome {
     pub settled: bool,
 }
 
-/// How the program ended, as its exit status tells a script (see "Exit status" in the README).
+/// How the program ended, as its exit status tells a script (see "Exit status" in docs/outputs.md).
 /// A run's own end is one of `Ok`, `RowsFailed`, `StoreRefused` and `Interrupted`; every
 /// [`Error`](crate::error::Error) ends with the status its `exit_status` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -120,7 +120,7 @@ pub struct InputArgs {
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH")]
     pub(crate) summary_json: Option<PathBuf>,
-    /// The export the file comes from (see "Presets and mappings" in the README); auto detects
+    /// The export the file comes from (see docs/presets-and-mappings.md); auto detects
     /// it from the header (when none is found: canonical names, then columns matched by
     /// meaning, e.g. Vorname, Code postal; ecwid: canonical names only)
     #[arg(long, value_enum, default_value_t = PresetArg::Auto)]
@@ -221,7 +221,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub(crate) resume: bool,
     /// Send rows in groups through Ecwid's batch endpoint: far fewer requests, results a group
-    /// at a time (see "Batch mode" in the README)
+    /// at a time (see "Batch mode" in docs/sending-and-safety.md)
     #[arg(long)]
     pub(crate) batch: bool,
     /// Rows per group with --batch (Ecwid takes at most 500 requests in one batch)

@@ -42,7 +42,7 @@ pub(crate) const RULE_CONTACT_INCOMPLETE: &str =
 pub(crate) const RULE_ONE_DEFAULT: &str = "only one contact of each type can be the default";
 
 /// What a column of `field` accepts, in the words of the rule messages: the column reference
-/// of the README is made from this, so the two cannot drift apart.
+/// of docs/files-and-columns.md is made from this, so the two cannot drift apart.
 pub(crate) fn accepted(field: Field) -> String {
     let bare = |rule: &'static str| rule.strip_prefix("must be ").unwrap_or(rule);
     match field {
