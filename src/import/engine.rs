@@ -35,11 +35,19 @@ pub(crate) enum Kind {
     Profile,
     BatchSubmit,
     BatchPoll,
+    /// `DELETE /batch?ticketId=`: a batch given up on is stopped before its rows are looked up.
+    BatchCancel,
+    /// `POST /customer_groups` (`--create-groups`).
+    GroupCreate,
+    /// `DELETE /customer_groups/{id}` (`undo` of `--create-groups`).
+    GroupDelete,
+    /// `GET /store_extrafields/customers`: the store's customer extra fields.
+    ExtraFields,
 }
 
 impl Kind {
     /// Every kind, in the order the summary lists them.
-    pub(crate) const ALL: [Kind; 10] = [
+    pub(crate) const ALL: [Kind; 14] = [
         Kind::Create,
         Kind::Search,
         Kind::Get,
@@ -50,6 +58,10 @@ impl Kind {
         Kind::Profile,
         Kind::BatchSubmit,
         Kind::BatchPoll,
+        Kind::BatchCancel,
+        Kind::GroupCreate,
+        Kind::GroupDelete,
+        Kind::ExtraFields,
     ];
 
     /// The key of the kind in the summary's `requests_by_kind`.
@@ -65,6 +77,10 @@ impl Kind {
             Kind::Profile => "profile",
             Kind::BatchSubmit => "batch_submit",
             Kind::BatchPoll => "batch_poll",
+            Kind::BatchCancel => "batch_cancel",
+            Kind::GroupCreate => "group_create",
+            Kind::GroupDelete => "group_delete",
+            Kind::ExtraFields => "extrafields",
         }
     }
 
@@ -96,15 +112,21 @@ impl Kind {
     pub(crate) fn writes(self) -> bool {
         matches!(
             self,
-            Kind::Create | Kind::Update | Kind::Delete | Kind::BatchSubmit
+            Kind::Create
+                | Kind::Update
+                | Kind::Delete
+                | Kind::BatchSubmit
+                | Kind::BatchCancel
+                | Kind::GroupCreate
+                | Kind::GroupDelete
         )
     }
 
     /// Whether a request that may have taken effect can be sent again as it is. A create
-    /// cannot: the store could get the customer twice. A batch submit can: the store runs a
-    /// deduplication key's batch once.
+    /// cannot: the store could get the customer (or the group) twice. A batch submit can: the
+    /// store runs a deduplication key's batch once.
     fn repeatable(self) -> bool {
-        self != Kind::Create
+        !matches!(self, Kind::Create | Kind::GroupCreate)
     }
 }
 

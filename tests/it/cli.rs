@@ -668,6 +668,10 @@ fn check_summary(summary: &Path, results: &Path, exit_code: i32) -> serde_json::
         "profile",
         "batch_submit",
         "batch_poll",
+        "batch_cancel",
+        "group_create",
+        "group_delete",
+        "extrafields",
     ];
     expected.sort_unstable();
     assert_eq!(kinds, expected, "{json}");
