@@ -2,6 +2,7 @@
 
 mod batch;
 mod cli;
+mod consent;
 mod e2e;
 mod fields;
 mod formulas;

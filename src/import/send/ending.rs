@@ -2,6 +2,7 @@
 //! column says about how the status was reached (or why the row failed, or what to check
 //! before importing it again).
 
+use super::create::{CONSENT_NOTE, consent_defaulted};
 use super::{Phase, Progress};
 use crate::ecwid::ApiError;
 use crate::import::job::{Ending, Job};
@@ -52,7 +53,14 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
         Done::Updated(id) => finish(job, p, Status::Updated, id, p.changes.clone()),
         Done::Unchanged(id) => finish(job, p, Status::Unchanged, Some(id), String::new()),
         Done::GaveUp => gave_up(job, p, max_retries),
-        Done::WouldCreate => finish(job, p, Status::WouldCreate, None, String::new()),
+        Done::WouldCreate => {
+            let note = if consent_defaulted(&job.request) {
+                CONSENT_NOTE.to_string()
+            } else {
+                String::new()
+            };
+            finish(job, p, Status::WouldCreate, None, note)
+        }
         Done::WouldUpdate(id) => finish(job, p, Status::WouldUpdate, Some(id), p.changes.clone()),
     }
 }

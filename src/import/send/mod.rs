@@ -9,6 +9,7 @@
 //! look-up brings the whole record, and only the fields the row changes are sent (none at all:
 //! `unchanged`), by the comparison of [`crate::store::compare`].
 
+pub(crate) mod create;
 mod ending;
 mod plan;
 
@@ -46,6 +47,9 @@ pub(crate) struct Sender {
     /// `plan`: a create or `PUT` the row comes to is not sent; the row ends as what it would
     /// have become ([`plan`]). The engine refuses any write besides.
     pub(crate) plan: bool,
+    /// Rows created (in a plan: to be created) with `acceptMarketing: false` because the file
+    /// gives no value ([`create`]).
+    pub(crate) consent_defaulted: AtomicU64,
 }
 
 /// What a row waits for next.
@@ -241,10 +245,12 @@ impl Sender {
         p: Progress,
         answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
+        let defaulted = create::consent_defaulted(&job.request);
         let outcome = self.drive_row(job, p, answer).await;
         if let Some(undo) = &self.undo {
             undo.finished(&outcome);
         }
+        self.count_consent(defaulted, &outcome);
         outcome
     }
 
@@ -254,7 +260,7 @@ impl Sender {
         mut p: Progress,
         mut answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
-        let body = body_of(&job.request);
+        let body = body_of(&create::create_request(&job.request));
         loop {
             let result = match answer.take() {
                 Some(result) => result,
