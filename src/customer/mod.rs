@@ -6,6 +6,7 @@
 
 pub(crate) mod countries;
 pub(crate) mod fields;
+mod lenient;
 pub mod record;
 pub mod rules;
 
@@ -92,7 +93,10 @@ pub struct Address {
 /// One entry of `extrafields`: a customer extra field, by the key the store gave it.
 ///
 /// The store's entries also carry a `title` and a `type`, which belong to the store's settings
-/// of the field (`GET /store_extrafields/customers` lists them). A row gives a key and a value.
+/// of the field (`GET /store_extrafields/customers` lists them). A row gives a key and a value;
+/// an update sends the customer's whole list back, the store's entries as they came (`title`
+/// and `type` included) with the row's values over them by key ([`crate::store::compare`]), so
+/// nothing the store holds is lost whether a `PUT` merges the list or replaces it.
 ///
 /// A `null` key or value (a field set up in the store but never filled) reads as `""`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -146,7 +146,7 @@ async fn read_store(
     let read = match snapshot::choose(engine, mode, &file).await {
         Ok(Decision::List(size)) => snapshot::read(engine, size, &file).await,
         Ok(Decision::OneByOne(sampled)) if sampled.is_empty() => return None,
-        Ok(Decision::OneByOne(sampled)) => Ok(sampled),
+        Ok(Decision::OneByOne(sampled)) => Ok(*sampled),
         Err(failure) => Err(failure),
     };
     match read {

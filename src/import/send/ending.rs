@@ -61,6 +61,16 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
             };
             finish(job, p, Status::WouldCreate, None, note)
         }
+        Done::Unreadable(id, problem) => {
+            let whose = id.map(|id| format!(" {id}")).unwrap_or_default();
+            let note = format!(
+                "the store's record of customer{whose} cannot be read ({problem}): the row was \
+                 not compared or sent; look at the customer in the store"
+            );
+            let mut outcome = finish(job, p, Status::Failed, id, note);
+            outcome.reasons = vec!["the store's record cannot be read".into()];
+            outcome
+        }
         Done::WouldUpdate(id) => finish(job, p, Status::WouldUpdate, Some(id), p.changes.clone()),
     }
 }
@@ -127,6 +137,9 @@ pub(super) enum Done {
     WouldCreate,
     /// `plan`: the import would send customer `id` what the row changes.
     WouldUpdate(u64),
+    /// The store's record of the customer (by id, when that could be read) holds a field that
+    /// cannot be read, named: the row cannot be compared with it.
+    Unreadable(Option<u64>, String),
 }
 
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
