@@ -17,7 +17,9 @@ macro_rules! exit_status_help {
 /// `import --help`'s closing lines; the first example needs the sandbox.
 #[cfg(feature = "sandbox")]
 pub(super) const IMPORT_AFTER_HELP: &str = concat!(
-    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
+    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\
+     A customer created from a row that gives no acceptMarketing (no column, or a blank cell) \
+     is created with acceptMarketing false: consent is never implied.\n\n\
      Examples:\n  \
      ecwid-import import customers.csv --sandbox\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
@@ -26,7 +28,9 @@ pub(super) const IMPORT_AFTER_HELP: &str = concat!(
 );
 #[cfg(not(feature = "sandbox"))]
 pub(super) const IMPORT_AFTER_HELP: &str = concat!(
-    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\n\
+    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\
+     A customer created from a row that gives no acceptMarketing (no column, or a blank cell) \
+     is created with acceptMarketing false: consent is never implied.\n\n\
      Examples:\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
      ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
@@ -50,7 +54,8 @@ pub(super) const UNDO_AFTER_HELP: &str = "Reads <RESULTS stem>.undo.jsonl, which
 
 /// `plan --help`'s closing lines.
 pub(super) const PLAN_AFTER_HELP: &str = "Reads the store (customers, groups, languages) as the import with the same options \
-     would, and writes for each row what the import would do: would_create, would_update (error \
+     would, and writes for each row what the import would do: would_create (error notes the \
+     acceptMarketing false a create sends when the file gives no consent), would_update (error \
      lists each change as field: \"old\" -> \"new\"), unchanged, exists, would_fail, invalid or \
      duplicate. Sends no create, update or delete; keeps no journal and no undo log. The summary \
      gives the requests the import would need.\n\n\

@@ -6,6 +6,7 @@
 
 pub(crate) mod countries;
 pub(crate) mod fields;
+mod lenient;
 pub mod record;
 pub mod rules;
 
@@ -91,16 +92,25 @@ pub struct Address {
 
 /// One entry of `extrafields`: a customer extra field, by the key the store gave it.
 ///
-/// The API's entries also have a `title` and a `type`, which belong to the store's settings of
-/// the extra field, not to the customer. ecwid-import has no way to read those settings (the
-/// API it uses has no endpoint for them), and a title or type made up here could disagree with
-/// them, so it sends the key and the value only and leaves the rest to the store. A title and
-/// type in a body read back (the sandbox's) are ignored.
+/// The store's entries also carry a `title` and a `type`, which belong to the store's settings
+/// of the field (`GET /store_extrafields/customers` lists them). A row gives a key and a value;
+/// an update sends the customer's whole list back, the store's entries as they came (`title`
+/// and `type` included) with the row's values over them by key ([`crate::store::compare`]), so
+/// nothing the store holds is lost whether a `PUT` merges the list or replaces it.
+///
+/// A `null` key or value (a field set up in the store but never filled) reads as `""`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExtraField {
+    #[serde(deserialize_with = "null_as_empty")]
     pub key: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub value: String,
+}
+
+/// A string that may be `null`, as `""`.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// One entry of `contacts`.

@@ -1,5 +1,9 @@
 //! `GET /customers` with no search term: the store's size, and its customers a page at a time
 //! (`ecwid-api.md`, "Listing customers"), for the snapshot of the store an import reads first.
+//!
+//! Each customer of a page is read on its own ([`CustomerRecord::read`]): a record that cannot
+//! be read is that customer's problem, never the page's, so one odd record does not make the
+//! snapshot give up on the store.
 
 use serde::Deserialize;
 
@@ -14,7 +18,17 @@ struct ListBody {
     #[serde(default)]
     total: u64,
     #[serde(default)]
-    items: Vec<CustomerRecord>,
+    items: Vec<serde_json::Value>,
+}
+
+/// A customer of a page whose record has no id that can be read: the snapshot cannot keep it,
+/// but the row of its email can be told why.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Unreadable {
+    /// Its email, when that could be read.
+    pub(crate) email: Option<String>,
+    /// What could not be read, by the field's path.
+    pub(crate) problem: String,
 }
 
 /// One page of the listing.
@@ -22,9 +36,11 @@ struct ListBody {
 pub(crate) struct Page {
     /// Customers matching the query, the page's and the later ones'.
     pub(crate) total: u64,
-    /// The page's customers, in the order asked for, each with its id (those without one,
-    /// which the API does not document, are left out).
+    /// The page's customers, in the order asked for, each with its id; a record may hold a
+    /// field that could not be read ([`CustomerRecord::unreadable`]).
     pub(crate) customers: Vec<Found>,
+    /// The page's customers without an id that can be read.
+    pub(crate) unreadable: Vec<Unreadable>,
 }
 
 impl Client {
@@ -61,10 +77,31 @@ impl Client {
             .query(&query);
         let (status, bytes) = self.send(request).await?;
         let body = parse_body::<ListBody>(status, &bytes)?;
-        let customers = body.items.into_iter().filter_map(Found::of).collect();
-        Ok(Page {
+        let mut page = Page {
             total: body.total,
-            customers,
-        })
+            customers: Vec::with_capacity(body.items.len()),
+            unreadable: Vec::new(),
+        };
+        for item in body.items {
+            let record = match CustomerRecord::read(item) {
+                Ok(record) => record,
+                Err(problem) => {
+                    page.unreadable.push(Unreadable {
+                        email: None,
+                        problem,
+                    });
+                    continue;
+                }
+            };
+            let (email, problem) = (record.email.clone(), record.unreadable.clone());
+            match Found::of(record) {
+                Some(found) => page.customers.push(found),
+                None => page.unreadable.push(Unreadable {
+                    email,
+                    problem: problem.unwrap_or_else(|| "id: missing".into()),
+                }),
+            }
+        }
+        Ok(page)
     }
 }

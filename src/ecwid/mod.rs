@@ -8,7 +8,7 @@ mod batch;
 mod clock;
 mod listing;
 
-pub(crate) use listing::PAGE_SIZE;
+pub(crate) use listing::{PAGE_SIZE, Page, Unreadable};
 
 pub(crate) use clock::StoreClock;
 
@@ -103,10 +103,12 @@ struct CreatedBody {
     id: u64,
 }
 
+/// The items are read one by one ([`CustomerRecord::read`]): one that cannot be read does not
+/// keep the others from being read.
 #[derive(Debug, Deserialize)]
 struct SearchBody {
     #[serde(default)]
-    items: Vec<CustomerRecord>,
+    items: Vec<serde_json::Value>,
 }
 
 /// A customer a look-up by email found.
@@ -116,7 +118,8 @@ pub(crate) struct Found {
     /// When the store registered it, if it said.
     pub(crate) registered: Option<std::time::SystemTime>,
     /// The record as the store returned it: the whole of it when the look-up asked for it
-    /// ([`Lookup::Full`]), else its id, email and `registered` only.
+    /// ([`Lookup::Full`]), else its id, email and `registered` only. It may hold a field that
+    /// could not be read ([`CustomerRecord::unreadable`]).
     pub(crate) record: Box<CustomerRecord>,
 }
 
@@ -315,14 +318,16 @@ impl Client {
         let Some(record) = found
             .items
             .into_iter()
+            .filter_map(|item| CustomerRecord::read(item).ok())
             .find(|c| email_key(c.email.as_deref().unwrap_or_default()) == wanted)
         else {
             return Ok(None);
         };
-        // A customer without an id is not one the API documents.
+        // A customer without an id is not one the API documents: its row cannot go on.
+        let problem = record.unreadable.clone();
         let found = Found::of(record).ok_or_else(|| ApiError::BadBody {
             status,
-            body: excerpt(&bytes),
+            body: problem.unwrap_or_else(|| format!("no id: {}", excerpt(&bytes))),
         })?;
         Ok(Some(found))
     }

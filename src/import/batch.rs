@@ -26,6 +26,7 @@ use super::check::Item;
 use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::job::Job;
 use super::resumed::OpenBatch;
+use super::send::create::create_request;
 use super::send::{FromBatch, Sender};
 use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
 use crate::outcome::RowOutcome;
@@ -169,7 +170,7 @@ impl Batcher {
             .iter()
             .map(|(_, job)| BatchCreate {
                 id: format!("{ID_PREFIX}{}", job.row),
-                body: body_of(&job.request),
+                body: body_of(&create_request(&job.request)),
             })
             .collect();
         let key = dedup_key(&self.run, index, &creates);

@@ -109,6 +109,7 @@ pub(crate) async fn run(
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,
                 plan: send.plan,
+                consent_defaulted: AtomicU64::new(0),
             };
             Sending::plan(send, sender, run_id, open_batches)
         }
@@ -121,6 +122,9 @@ pub(crate) async fn run(
     let (items, background) = threads::start(input, checker);
     let outcomes = sending.stream(items);
     record_all(outcomes, &mut recorder, &sending, config, stop).await;
+    if let Some(sender) = sending.sender() {
+        sender.tell_consent();
+    }
     let read = background.finish().await;
     finish(config, stop, recorder, read, &sending, started)
 }
@@ -142,7 +146,7 @@ async fn read_store(
     let read = match snapshot::choose(engine, mode, &file).await {
         Ok(Decision::List(size)) => snapshot::read(engine, size, &file).await,
         Ok(Decision::OneByOne(sampled)) if sampled.is_empty() => return None,
-        Ok(Decision::OneByOne(sampled)) => Ok(sampled),
+        Ok(Decision::OneByOne(sampled)) => Ok(*sampled),
         Err(failure) => Err(failure),
     };
     match read {

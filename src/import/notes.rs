@@ -5,6 +5,7 @@
 
 use super::job::Job;
 use super::send::Sender;
+use super::send::create::create_request;
 use crate::undo::log::Line;
 
 impl Sender {
@@ -31,7 +32,10 @@ impl Sender {
     pub(super) fn note_creates(&self, jobs: &[&Job]) -> bool {
         let lines: Vec<Line> = jobs
             .iter()
-            .map(|job| Line::create(job.row, job.line, &job.email, &job.request))
+            .map(|job| {
+                let sent = create_request(&job.request);
+                Line::create(job.row, job.line, &job.email, &sent)
+            })
             .collect();
         self.note_writes(&lines)
     }

@@ -231,8 +231,19 @@ fn checked_customer(shared: &Shared, body: Value) -> Result<CustomerRequest, Rep
     Ok(customer)
 }
 
+/// The body of a write as an object, refused with 400 otherwise.
+fn object(body: Value) -> Result<serde_json::Map<String, Value>, Reply> {
+    match body {
+        Value::Object(fields) => Ok(fields),
+        _ => Err(Reply::wrong_parameter("The body must be a JSON object")),
+    }
+}
+
+/// Stores the body as it was sent (fields the client does not know included), once the store's
+/// rules let it through.
 fn create(shared: &Shared, body: Value) -> Answer {
-    let customer = checked_customer(shared, body)?;
+    let body = object(body)?;
+    let customer = checked_customer(shared, Value::Object(body.clone()))?;
     if let (Some(domain), Some(email)) = (&shared.config.refuse_domain, &customer.email)
         && email
             .rsplit_once('@')
@@ -242,7 +253,7 @@ fn create(shared: &Shared, body: Value) -> Answer {
             "The store does not accept emails at {domain}"
         )));
     }
-    let created = store(shared).create(customer, clock::now());
+    let created = store(shared).create(body, customer, clock::now());
     let mut stats = shared.stats_mut();
     match created {
         Ok(id) => {
@@ -264,20 +275,20 @@ fn get(shared: &Shared, id: u64) -> Answer {
 }
 
 /// Fields present in the body replace the stored ones whole (a list or an address is replaced,
-/// not merged); fields absent are kept.
+/// not merged, whatever it held that the body's does not); fields absent are kept. A list entry
+/// sent back with its id keeps it (see [`super::store`]).
 fn update(shared: &Shared, id: u64, body: Value) -> Answer {
-    let Value::Object(changes) = body else {
-        return Err(Reply::wrong_parameter("The body must be a JSON object"));
-    };
+    let changes = object(body)?;
     let mut store = store(shared);
     let current = store.get(id).ok_or_else(|| customer_not_found(id))?;
-    let mut merged = serde_json::to_value(&current.customer).unwrap_or(Value::Null);
-    if let Value::Object(fields) = &mut merged {
-        fields.extend(changes);
-    }
-    let customer = checked_customer(shared, merged)?;
-    match store.replace(id, customer, clock::now()) {
-        Some(Ok(())) => Ok(Reply::ok(json!({ "updateCount": 1 }))),
+    let mut merged = current.body.clone();
+    merged.extend(changes.clone());
+    let customer = checked_customer(shared, Value::Object(merged))?;
+    match store.replace(id, changes, customer, clock::now()) {
+        Some(Ok(())) => {
+            shared.stats_mut().updates += 1;
+            Ok(Reply::ok(json!({ "updateCount": 1 })))
+        }
         Some(Err(EmailTaken)) => Err(email_exists()),
         None => Err(customer_not_found(id)),
     }

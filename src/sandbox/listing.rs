@@ -1,7 +1,10 @@
 //! `GET /customers`: a search by email or keyword, and with no search term the listing of the
 //! whole store, a page at a time (`offset`, `limit`), in the order asked for (`sortBy`), cut by
-//! registration and update times (`createdFrom`/`createdTo`, `updatedFrom`/`updatedTo`), with
-//! the `total` that tells the store's size (`ecwid-api.md`, "Listing customers").
+//! registration and update times (`createdFrom`/`createdTo`, `updatedFrom`/`updatedTo`) and by
+//! group (`customerGroupIds`, a comma-separated list of ids), with the `total` that tells the
+//! store's size (`ecwid-api.md`, "Listing customers"). A filter value that cannot be read (a
+//! time, a group id, a number, `useExactEmailMatch`) is refused with 400 `WRONG_PARAMETER`,
+//! never ignored: a client that sends it wrong finds out here.
 //!
 //! An offset of 10,000 or more is refused with 400 `WRONG_PARAMETER` ([`MAX_OFFSET`]).
 //! A client that reads a whole store pages through it in `REGISTERED_DATE_ASC` order; the sandbox
@@ -69,6 +72,7 @@ struct ListQuery {
     created_to: Option<String>,
     updated_from: Option<String>,
     updated_to: Option<String>,
+    customer_group_ids: Option<String>,
 }
 
 /// Which customers the query asks for.
@@ -82,6 +86,8 @@ struct Filter {
     /// Both ends included, UNIX seconds.
     registered: (Option<i64>, Option<i64>),
     updated: (Option<i64>, Option<i64>),
+    /// The customer's group is one of these.
+    groups: Option<Vec<u64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +115,11 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Result<Reply, Reply> {
             time("updatedFrom", query.updated_from.as_deref())?,
             time("updatedTo", query.updated_to.as_deref())?,
         ),
+        groups: query
+            .customer_group_ids
+            .as_deref()
+            .map(group_ids)
+            .transpose()?,
     };
     let page = Page {
         offset: query.offset,
@@ -191,9 +202,26 @@ fn time(name: &str, value: Option<&str>) -> Result<Option<i64>, Reply> {
         .transpose()
 }
 
+/// `customerGroupIds`: group ids separated by commas (spaces aside).
+fn group_ids(text: &str) -> Result<Vec<u64>, Reply> {
+    text.split(',')
+        .map(|id| {
+            id.trim().parse().map_err(|_| {
+                Reply::wrong_parameter(format!(
+                    "customerGroupIds {text:?}: give group ids separated by commas, such as 0,9367001"
+                ))
+            })
+        })
+        .collect()
+}
+
 fn name_of(record: &Record) -> &str {
     let billing = record.customer.billing_person.as_ref();
-    billing.and_then(|b| b.name.as_deref()).unwrap_or("")
+    let name = billing
+        .and_then(|b| b.name.as_deref())
+        .filter(|n| !n.trim().is_empty());
+    let top = record.body.get("name").and_then(serde_json::Value::as_str);
+    name.or(top).unwrap_or("")
 }
 
 impl Filter {
@@ -216,6 +244,10 @@ impl Filter {
                 .is_none_or(|k| mentions(record, &own, k))
             && within(self.registered, record.registered)
             && within(self.updated, record.updated)
+            && self
+                .groups
+                .as_ref()
+                .is_none_or(|groups| groups.contains(&record::group_of(&record.customer)))
     }
 }
 

@@ -18,6 +18,7 @@ mod clock;
 mod faults;
 mod gate;
 mod listing;
+mod places;
 mod queue;
 mod record;
 mod response_fields;
@@ -236,6 +237,23 @@ impl Sandbox {
     /// The same as `GET /_sandbox/customers`: every stored customer, by id.
     pub fn customers(&self) -> Vec<StoredCustomer> {
         self.state.customers()
+    }
+
+    /// Puts a customer into the store as `body` says, with none of a write's checks: a record
+    /// such as a store may hold and a client never sends (`null`s at any depth, fields the
+    /// client does not know, at the top level and in entries), for tests of reading and
+    /// updating such records. Registered a day before now, so that it counts as existing
+    /// before a run. Its contacts and shipping addresses get ids and creation times as any
+    /// write's do. `Err` says why it was not stored: not an object, or its email is taken.
+    pub fn seed_customer(&self, body: serde_json::Value) -> Result<u64, String> {
+        let serde_json::Value::Object(body) = body else {
+            return Err("a customer is a JSON object".into());
+        };
+        let customer = store::typed(&body);
+        let at = clock::now().saturating_sub(86_400);
+        lock(&self.state.store)
+            .create(body, customer, at)
+            .map_err(|_| "another customer has this email".to_string())
     }
 
     /// Moves the registration and last update of every customer the store holds `seconds`

@@ -20,6 +20,9 @@ pub struct Stats {
     pub creates: u64,
     /// Creates refused because the email already existed (the 409s of create).
     pub duplicate_creates: u64,
+    /// Updates applied (`PUT /customers/{id}` answered `updateCount: 1`), inside batches too.
+    #[serde(default)]
+    pub updates: u64,
     /// Requests refused for a missing or wrong token.
     pub bad_token: u64,
     /// The most API requests received in any one rate-limit window, answered or not: a client

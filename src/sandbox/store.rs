@@ -4,24 +4,67 @@
 //! makes a blind retry of a create visible (a 409), so the store indexes emails in lower case.
 //! Each customer also carries when it was registered and last updated, which the answers show
 //! and a listing may be ordered and cut by.
+//!
+//! A customer is held as the JSON its writes sent (every top-level field, known to the client or
+//! not: a `PUT` replaces each field it sends, a list whole), beside the store's own bookkeeping
+//! of its list entries: each contact and shipping address has an id and a creation time of the
+//! store's making, stable for as long as the entry is sent back with its id (as Ecwid's answers
+//! show them), so that a test can tell an entry "sent back unchanged" from one made anew.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
 
 use crate::customer::CustomerRequest;
 
 /// A customer as `GET /_sandbox/customers` shows it: its id and every field it was given.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredCustomer {
     pub id: u64,
-    #[serde(flatten)]
+    /// The fields the client's reader knows, read from [`StoredCustomer::body`].
     pub customer: CustomerRequest,
+    /// The customer's fields as its writes sent them (the last write of each top-level field),
+    /// fields the client does not know included; never the store's own additions.
+    pub body: Map<String, Value>,
+}
+
+impl Serialize for StoredCustomer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut shown = self.body.clone();
+        shown.insert("id".into(), self.id.into());
+        shown.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredCustomer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut body = Map::deserialize(deserializer)?;
+        let id = body
+            .remove("id")
+            .and_then(|id| id.as_u64())
+            .ok_or_else(|| serde::de::Error::custom("a stored customer has a numeric id"))?;
+        Ok(StoredCustomer {
+            id,
+            customer: typed(&body),
+            body,
+        })
+    }
+}
+
+/// The store's bookkeeping of one list entry: its id and when it was made (UNIX seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub id: u64,
+    pub created: i64,
 }
 
 /// A customer as the store holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Record {
+    /// What the writes sent, top-level field by field.
+    pub body: Map<String, Value>,
+    /// `body` as the request model reads it: the email, names and group the store goes by.
     pub customer: CustomerRequest,
     /// UNIX seconds of the create.
     pub registered: i64,
@@ -31,6 +74,13 @@ pub(crate) struct Record {
     pub revision: u64,
     /// Orders the customer placed: the sandbox takes none, tests set them.
     pub orders: u64,
+    /// One per entry of `body.contacts`, in its order.
+    pub contacts: Vec<Entry>,
+    /// One per entry of `body.shippingAddresses`, in its order.
+    pub addresses: Vec<Entry>,
+    /// The `EMAIL` contact the store makes from the email, while the contacts sent do not hold
+    /// that address.
+    pub email_contact: Entry,
 }
 
 /// Another customer already has this email.
@@ -42,6 +92,8 @@ pub(crate) struct Store {
     customers: BTreeMap<u64, Record>,
     by_email: HashMap<String, u64>,
     next_id: u64,
+    /// The next id of a contact or shipping address.
+    next_entry_id: u64,
     writes: u64,
     /// The latest time written: a clock set back never makes a later write look older.
     latest: i64,
@@ -55,6 +107,7 @@ impl Default for Store {
             // Ids of the size Ecwid hands out, so that a client storing them in too small a
             // type finds out here.
             next_id: 188_000_001,
+            next_entry_id: 113_861_381,
             writes: 0,
             latest: i64::MIN,
         }
@@ -66,6 +119,15 @@ pub(crate) fn email_key(customer: &CustomerRequest) -> String {
     customer.email.as_deref().unwrap_or("").to_lowercase()
 }
 
+/// The request model's reading of a stored body. A body only a test could have put there (a
+/// field of a type no write would be let through with) reads as its email alone.
+pub(crate) fn typed(body: &Map<String, Value>) -> CustomerRequest {
+    serde_json::from_value(Value::Object(body.clone())).unwrap_or_else(|_| CustomerRequest {
+        email: body.get("email").and_then(Value::as_str).map(String::from),
+        ..CustomerRequest::default()
+    })
+}
+
 impl Store {
     /// The time and revision of a write at `now` (UNIX seconds).
     fn stamp(&mut self, now: i64) -> (i64, u64) {
@@ -74,8 +136,44 @@ impl Store {
         (self.latest, self.writes)
     }
 
+    fn new_entry(&mut self, at: i64) -> Entry {
+        let id = self.next_entry_id;
+        self.next_entry_id += 1;
+        Entry { id, created: at }
+    }
+
+    /// The bookkeeping of the entries of list `key` in `body`: an entry sent with the id of one
+    /// of `known` is that entry still (same id, same creation time); any other is new.
+    fn entries(
+        &mut self,
+        body: &Map<String, Value>,
+        key: &str,
+        known: &[Entry],
+        at: i64,
+    ) -> Vec<Entry> {
+        let Some(Value::Array(items)) = body.get(key) else {
+            return Vec::new();
+        };
+        let mut entries = Vec::with_capacity(items.len());
+        for item in items {
+            let sent_id = item.get("id").and_then(Value::as_u64);
+            let kept = known
+                .iter()
+                .find(|e| Some(e.id) == sent_id && !entries.contains(*e));
+            let entry = match kept {
+                Some(entry) => *entry,
+                None => self.new_entry(at),
+            };
+            entries.push(entry);
+        }
+        entries
+    }
+
+    /// Stores a new customer from the body of a create (or what a test seeds), with its reading
+    /// `customer`, registered at `now` (UNIX seconds).
     pub(crate) fn create(
         &mut self,
+        body: Map<String, Value>,
         customer: CustomerRequest,
         now: i64,
     ) -> Result<u64, EmailTaken> {
@@ -87,12 +185,19 @@ impl Store {
         let id = self.next_id;
         self.next_id += 1;
         self.by_email.insert(key, id);
+        let contacts = self.entries(&body, "contacts", &[], at);
+        let addresses = self.entries(&body, "shippingAddresses", &[], at);
+        let email_contact = self.new_entry(at);
         let record = Record {
+            body,
             customer,
             registered: at,
             updated: at,
             revision,
             orders: 0,
+            contacts,
+            addresses,
+            email_contact,
         };
         self.customers.insert(id, record);
         Ok(id)
@@ -105,25 +210,15 @@ impl Store {
         for i in 0..n {
             let id = self.next_id;
             let at = first_at.saturating_add(i64::try_from(i).unwrap_or(i64::MAX));
-            let customer = CustomerRequest {
-                email: Some(format!("seeded-{id}@example.com")),
-                billing_person: Some(crate::customer::Address {
-                    name: Some(format!("Seeded Customer {id}")),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            };
-            self.next_id += 1;
-            self.writes += 1;
-            self.by_email.insert(email_key(&customer), id);
-            let record = Record {
-                customer,
-                registered: at,
-                updated: at,
-                revision: self.writes,
-                orders: 0,
-            };
-            self.customers.insert(id, record);
+            let mut body = Map::new();
+            body.insert("email".into(), format!("seeded-{id}@example.com").into());
+            body.insert(
+                "billingPerson".into(),
+                serde_json::json!({ "name": format!("Seeded Customer {id}") }),
+            );
+            let customer = typed(&body);
+            // A fresh email of a fresh id: never taken.
+            let _ = self.create(body, customer, at);
         }
     }
 
@@ -132,6 +227,14 @@ impl Store {
         for record in self.customers.values_mut() {
             record.registered = record.registered.saturating_sub(seconds);
             record.updated = record.updated.saturating_sub(seconds);
+            for entry in record
+                .contacts
+                .iter_mut()
+                .chain(&mut record.addresses)
+                .chain(std::iter::once(&mut record.email_contact))
+            {
+                entry.created = entry.created.saturating_sub(seconds);
+            }
         }
     }
 
@@ -139,10 +242,13 @@ impl Store {
         self.customers.get(&id)
     }
 
-    /// Replaces a customer that exists, keeping when it registered. `None` when it does not.
+    /// Writes `changes` (each top-level field replaces the stored one whole) into a customer
+    /// that exists, keeping when it registered; `customer` is the reading of the result. `None`
+    /// when there is no such customer.
     pub(crate) fn replace(
         &mut self,
         id: u64,
+        changes: Map<String, Value>,
         customer: CustomerRequest,
         now: i64,
     ) -> Option<Result<(), EmailTaken>> {
@@ -156,12 +262,28 @@ impl Store {
             return Some(Err(EmailTaken));
         }
         let (at, revision) = self.stamp(now);
+        let old = self.customers.get(&id)?.clone();
+        let mut known_contacts = old.contacts.clone();
+        known_contacts.push(old.email_contact);
+        let contacts = changes
+            .contains_key("contacts")
+            .then(|| self.entries(&changes, "contacts", &known_contacts, at));
+        let addresses = changes
+            .contains_key("shippingAddresses")
+            .then(|| self.entries(&changes, "shippingAddresses", &old.addresses, at));
         self.by_email.remove(&old_key);
         self.by_email.insert(new_key, id);
         let record = self.customers.get_mut(&id)?;
+        record.body.extend(changes);
         record.customer = customer;
         record.updated = at;
         record.revision = revision;
+        if let Some(contacts) = contacts {
+            record.contacts = contacts;
+        }
+        if let Some(addresses) = addresses {
+            record.addresses = addresses;
+        }
         Some(Ok(()))
     }
 
@@ -198,6 +320,7 @@ impl Store {
             .map(|(id, record)| StoredCustomer {
                 id,
                 customer: record.customer.clone(),
+                body: record.body.clone(),
             })
             .collect()
     }
@@ -205,53 +328,98 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
-    fn customer(email: &str) -> CustomerRequest {
-        CustomerRequest {
-            email: Some(email.to_string()),
-            ..Default::default()
+    fn body(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
         }
+    }
+
+    fn create(store: &mut Store, email: &str, now: i64) -> Result<u64, EmailTaken> {
+        let body = body(json!({ "email": email }));
+        let customer = typed(&body);
+        store.create(body, customer, now)
+    }
+
+    fn replace(
+        store: &mut Store,
+        id: u64,
+        changes: Value,
+        now: i64,
+    ) -> Option<Result<(), EmailTaken>> {
+        let changes = body(changes);
+        let mut merged = store.get(id).map(|r| r.body.clone()).unwrap_or_default();
+        merged.extend(changes.clone());
+        store.replace(id, changes, typed(&merged), now)
     }
 
     #[test]
     fn emails_are_unique_in_any_case_and_free_again_after_delete() {
         let mut store = Store::default();
-        let id = store.create(customer("Ann@Example.com"), 0).unwrap();
-        assert_eq!(
-            store.create(customer("ann@example.COM"), 0),
-            Err(EmailTaken)
-        );
+        let id = create(&mut store, "Ann@Example.com", 0).unwrap();
+        assert_eq!(create(&mut store, "ann@example.COM", 0), Err(EmailTaken));
         assert!(store.delete(id));
-        assert!(store.create(customer("ann@example.com"), 0).is_ok());
+        assert!(create(&mut store, "ann@example.com", 0).is_ok());
     }
 
     #[test]
     fn replace_keeps_the_email_index_in_step() {
         let mut store = Store::default();
-        let a = store.create(customer("a@example.com"), 0).unwrap();
-        store.create(customer("b@example.com"), 0).unwrap();
+        let a = create(&mut store, "a@example.com", 0).unwrap();
+        create(&mut store, "b@example.com", 0).unwrap();
         assert_eq!(
-            store.replace(a, customer("B@example.com"), 0),
+            replace(&mut store, a, json!({"email": "B@example.com"}), 0),
             Some(Err(EmailTaken))
         );
-        assert_eq!(store.replace(a, customer("c@example.com"), 0), Some(Ok(())));
-        assert!(store.create(customer("a@example.com"), 0).is_ok());
-        assert_eq!(store.replace(999, customer("d@example.com"), 0), None);
+        assert_eq!(
+            replace(&mut store, a, json!({"email": "c@example.com"}), 0),
+            Some(Ok(()))
+        );
+        assert!(create(&mut store, "a@example.com", 0).is_ok());
+        assert_eq!(
+            replace(&mut store, 999, json!({"email": "d@example.com"}), 0),
+            None
+        );
     }
 
     #[test]
     fn writes_are_stamped_and_never_go_back_in_time() {
         let mut store = Store::default();
-        let a = store.create(customer("a@example.com"), 100).unwrap();
-        let b = store.create(customer("b@example.com"), 90).unwrap();
-        store
-            .replace(a, customer("a@example.com"), 80)
-            .unwrap()
-            .unwrap();
+        let a = create(&mut store, "a@example.com", 100).unwrap();
+        let b = create(&mut store, "b@example.com", 90).unwrap();
+        replace(&mut store, a, json!({}), 80).unwrap().unwrap();
         let (a, b) = (store.get(a).unwrap(), store.get(b).unwrap());
         assert_eq!((a.registered, a.updated), (100, 100));
         assert_eq!((b.registered, b.updated), (100, 100));
         assert!(a.revision > b.revision, "the update came last");
+    }
+
+    /// A contact sent back with its id keeps it and its creation time; one sent without gets a
+    /// new one; the made `EMAIL` contact's id carries over when it is sent back.
+    #[test]
+    fn entries_keep_their_ids_while_sent_back_with_them() {
+        let mut store = Store::default();
+        let created = body(json!({"email": "a@example.com",
+                                  "contacts": [{"type": "PHONE", "contact": "+1"}]}));
+        let a = store.create(created.clone(), typed(&created), 100).unwrap();
+        let (phone, made) = {
+            let record = store.get(a).unwrap();
+            (record.contacts[0], record.email_contact)
+        };
+        assert_eq!(phone.created, 100);
+        let back = json!({"contacts": [
+            {"id": made.id, "type": "EMAIL", "contact": "a@example.com"},
+            {"id": phone.id, "type": "PHONE", "contact": "+1"},
+            {"id": 5, "type": "PHONE", "contact": "+2"},
+        ]});
+        replace(&mut store, a, back, 200).unwrap().unwrap();
+        let record = store.get(a).unwrap();
+        assert_eq!(record.contacts[..2], [made, phone]);
+        assert_eq!(record.contacts[2].created, 200);
+        assert!(record.contacts[2].id != 5);
     }
 }

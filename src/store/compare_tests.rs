@@ -33,6 +33,11 @@ fn record(extra: Value) -> CustomerRecord {
     serde_json::from_value(base).expect("a record")
 }
 
+/// The `PUT` body, as JSON.
+fn sent(diff: &Diff) -> Value {
+    Value::Object(diff.update.clone())
+}
+
 fn texts(diff: &Diff) -> Vec<String> {
     diff.changes.iter().map(ToString::to_string).collect()
 }
@@ -45,7 +50,7 @@ fn the_same_values_are_no_change() {
     }));
     let diff = compare(&same, &record(json!({})));
     assert!(diff.is_empty(), "{:?}", texts(&diff));
-    assert_eq!(diff.update, CustomerRequest::default());
+    assert!(diff.update.is_empty());
 }
 
 #[test]
@@ -64,7 +69,7 @@ fn the_password_and_the_email_are_never_compared() {
     let with = row(json!({"email": "ANN@example.com", "password": "new secret"}));
     let diff = compare(&with, &record(json!({})));
     assert!(diff.is_empty(), "{:?}", texts(&diff));
-    assert_eq!(diff.update.password, None);
+    assert!(diff.update.is_empty());
 }
 
 #[test]
@@ -79,9 +84,8 @@ fn text_fields_take_the_stores_empty_string_as_unset() {
             r#"lang: "en" -> "fr""#,
         ]
     );
-    let sent = serde_json::to_value(&diff.update).expect("serializes");
     assert_eq!(
-        sent,
+        sent(&diff),
         json!({"taxId": "NO123", "fiscalCode": "RSSMRA", "lang": "fr"})
     );
 }
@@ -97,8 +101,7 @@ fn booleans_compare_by_value_and_absence_is_a_difference() {
             r#"taxExempt: "false" -> "true""#
         ]
     );
-    let sent = serde_json::to_value(&diff.update).expect("serializes");
-    assert_eq!(sent, json!({"taxIdValid": true, "taxExempt": true}));
+    assert_eq!(sent(&diff), json!({"taxIdValid": true, "taxExempt": true}));
 }
 
 #[test]
@@ -108,8 +111,7 @@ fn the_group_compares_by_id_not_by_the_stores_name() {
     assert!(compare(&vip, &store).is_empty());
     let diff = compare(&vip, &record(json!({})));
     assert_eq!(texts(&diff), [r#"customerGroupId: "0" -> "9367001""#]);
-    assert_eq!(diff.update.customer_group_id, Some(9_367_001));
-    assert_eq!(diff.update.customer_group_name, None);
+    assert_eq!(sent(&diff), json!({"customerGroupId": 9_367_001}));
 }
 
 #[test]
@@ -134,10 +136,10 @@ fn the_billing_person_sent_keeps_the_stores_other_fields() {
     let moved = row(json!({"billingPerson": {"city": "Bergen"}}));
     let diff = compare(&moved, &record(json!({})));
     assert_eq!(texts(&diff), [r#"billingPerson.city: "Oslo" -> "Bergen""#]);
-    let sent = serde_json::to_value(&diff.update).expect("serializes");
     assert_eq!(
-        sent,
-        json!({"billingPerson": {"name": "Ann Lee", "city": "Bergen", "countryCode": "NO"}})
+        sent(&diff),
+        json!({"billingPerson": {"name": "Ann Lee", "firstName": "Ann", "lastName": "Lee",
+                                 "city": "Bergen", "countryCode": "NO"}})
     );
 }
 
@@ -165,10 +167,11 @@ fn contacts_match_by_type_and_value() {
     let noted = row(json!({"contacts": [{"type": "PHONE", "contact": "+47 555", "note": "work"}]}));
     let diff = compare(&noted, &store);
     assert_eq!(texts(&diff), [r#"contacts.1.note: "" -> "work""#]);
-    let sent = diff.update.contacts.expect("contacts sent");
-    assert_eq!(sent.len(), 2);
-    assert_eq!(sent[1].note.as_deref(), Some("work"));
-    assert_eq!(sent[1].order_by, Some(1));
+    let body = sent(&diff);
+    let contacts = body["contacts"].as_array().expect("contacts sent");
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(contacts[1]["note"], "work");
+    assert_eq!(contacts[1]["orderBy"], 1);
 }
 
 #[test]
@@ -178,22 +181,19 @@ fn lists_sent_are_merged_never_replaced() {
         "shippingAddresses": [{"street": "2 Side St", "postalCode": "5003", "city": "Bergen"}],
     }));
     let diff = compare(&more, &record(json!({})));
-    let contacts = diff.update.contacts.clone().expect("contacts sent");
-    let values: Vec<_> = contacts
-        .iter()
-        .map(|c| c.contact.clone().unwrap_or_default())
-        .collect();
-    assert_eq!(values, ["ann@example.com", "+47 555", "+47 999"]);
-    let addresses = diff
-        .update
-        .shipping_addresses
-        .clone()
-        .expect("addresses sent");
-    let streets: Vec<_> = addresses
-        .iter()
-        .map(|a| a.street.clone().unwrap_or_default())
-        .collect();
-    assert_eq!(streets, ["1 Main St", "2 Side St"]);
+    let body = sent(&diff);
+    let values = |list: &str, field: &str| -> Vec<Value> {
+        let entries = body[list].as_array().cloned().unwrap_or_default();
+        entries.iter().map(|e| e[field].clone()).collect()
+    };
+    assert_eq!(
+        values("contacts", "contact"),
+        [json!("ann@example.com"), json!("+47 555"), json!("+47 999")]
+    );
+    assert_eq!(
+        values("shippingAddresses", "street"),
+        [json!("1 Main St"), json!("2 Side St")]
+    );
     assert_eq!(
         texts(&diff),
         [
@@ -218,29 +218,52 @@ fn addresses_match_by_street_and_postal_code() {
             r#"shippingAddresses.0.phone: "" -> "+47 1""#,
         ]
     );
-    assert_eq!(diff.update.shipping_addresses.map(|a| a.len()), Some(1));
+    assert_eq!(
+        sent(&diff)["shippingAddresses"].as_array().map(Vec::len),
+        Some(1)
+    );
     // Same street, another postal code: another address, added.
     let elsewhere =
         row(json!({"shippingAddresses": [{"street": "1 Main St", "postalCode": "0151"}]}));
     let diff = compare(&elsewhere, &store);
-    assert_eq!(diff.update.shipping_addresses.map(|a| a.len()), Some(2));
+    assert_eq!(
+        sent(&diff)["shippingAddresses"].as_array().map(Vec::len),
+        Some(2)
+    );
     // The same address with no other field set: nothing to send.
     let same = row(json!({"shippingAddresses": [{"street": "1 Main St", "postalCode": "0150"}]}));
     assert!(compare(&same, &store).is_empty());
 }
 
+/// Extra fields compare by key; when one differs, the whole list is sent: the store's entries
+/// as they came (title, type, a never-filled `null` value), the row's values over them, the
+/// row's new keys after them.
 #[test]
-fn extra_fields_compare_by_key_and_only_differing_ones_are_sent() {
-    let store = record(json!({"extrafields": [{"key": "loyalty", "value": "gold"}]}));
+fn extra_fields_compare_by_key_and_the_whole_list_is_sent() {
+    let store = record(json!({"extrafields": [
+        {"key": "loyalty", "value": "gold", "title": "Loyalty", "type": "TEXT"},
+        {"key": "card", "value": null, "title": "Card", "type": "TEXT"},
+    ]}));
+    let same = row(json!({"extrafields": [{"key": "loyalty", "value": "gold"}]}));
+    assert!(compare(&same, &store).is_empty());
     let with = row(json!({"extrafields": [
-        {"key": "loyalty", "value": "gold"}, {"key": "since", "value": "2020"},
+        {"key": "loyalty", "value": "silver"}, {"key": "since", "value": "2020"},
     ]}));
     let diff = compare(&with, &store);
-    assert_eq!(texts(&diff), [r#"extrafields.since: "" -> "2020""#]);
-    let sent = serde_json::to_value(&diff.update).expect("serializes");
     assert_eq!(
-        sent,
-        json!({"extrafields": [{"key": "since", "value": "2020"}]})
+        texts(&diff),
+        [
+            r#"extrafields.loyalty: "gold" -> "silver""#,
+            r#"extrafields.since: "" -> "2020""#
+        ]
+    );
+    assert_eq!(
+        sent(&diff),
+        json!({"extrafields": [
+            {"key": "loyalty", "value": "silver", "title": "Loyalty", "type": "TEXT"},
+            {"key": "card", "value": null, "title": "Card", "type": "TEXT"},
+            {"key": "since", "value": "2020"},
+        ]})
     );
 }
 
@@ -275,7 +298,7 @@ fn merged_lists_keep_the_stores_ids() {
         "shippingAddresses": [{"street": "1 Main St", "postalCode": "0150", "city": "Bergen"}],
     }));
     let diff = compare(&more, &record(json!({})));
-    let body = serde_json::to_value(&diff.update).expect("json");
+    let body = sent(&diff);
     let ids: Vec<Value> = body["contacts"]
         .as_array()
         .expect("contacts sent")
@@ -285,4 +308,121 @@ fn merged_lists_keep_the_stores_ids() {
     assert_eq!(ids, [json!(7000), json!(7001), Value::Null]);
     assert_eq!(body["shippingAddresses"][0]["id"], 11);
     assert_eq!(body["shippingAddresses"][0]["city"], "Bergen");
+}
+
+/// Entries sent back carry every field the store gave them, known to the tool or not, `null`s
+/// included; only the row's changed fields are laid over them.
+#[test]
+fn entries_go_back_with_every_field_the_store_gave_them() {
+    let store = record(json!({
+        "billingPerson": {"name": "Ann Lee", "city": "Oslo", "x-app": {"tier": 2}, "phone": null},
+        "shippingAddresses": [{"id": 11, "street": "1 Main St", "postalCode": "0150",
+                               "addressFormatted": "1 Main St, 0150", "note": "gate",
+                               "x-app": [1, 2], "createdDate": "2024-01-01 00:00:00 +0000"}],
+        "contacts": [{"id": 7001, "contact": "+47 555", "type": "PHONE", "x-app": "kept",
+                      "timestamp": "2024-06-04 21:15:10 +0000", "handle": null}],
+    }));
+    let more = row(json!({
+        "billingPerson": {"city": "Bergen"},
+        "shippingAddresses": [{"street": "1 Main St", "postalCode": "0150", "city": "Oslo"}],
+        "contacts": [{"type": "PHONE", "contact": "+47 555", "note": "work"}],
+    }));
+    let body = sent(&compare(&more, &store));
+    assert_eq!(
+        body["billingPerson"],
+        json!({"name": "Ann Lee", "city": "Bergen", "x-app": {"tier": 2}, "phone": null})
+    );
+    assert_eq!(
+        body["shippingAddresses"],
+        json!([{"id": 11, "street": "1 Main St", "postalCode": "0150", "city": "Oslo",
+                "addressFormatted": "1 Main St, 0150", "note": "gate", "x-app": [1, 2],
+                "createdDate": "2024-01-01 00:00:00 +0000"}])
+    );
+    assert_eq!(
+        body["contacts"],
+        json!([{"id": 7001, "contact": "+47 555", "type": "PHONE", "x-app": "kept",
+                "timestamp": "2024-06-04 21:15:10 +0000", "handle": null, "note": "work"}])
+    );
+}
+
+/// A country's or state's name is no difference where its code is known (the store names
+/// places itself), and is not sent beside a code.
+#[test]
+fn names_the_store_derives_are_no_difference_and_not_sent() {
+    let store = record(json!({
+        "billingPerson": {"name": "Ann Lee", "countryCode": "DE", "countryName": "Germany",
+                          "stateOrProvinceCode": "BY", "stateOrProvinceName": "Bavaria"},
+    }));
+    let german = row(json!({"billingPerson": {
+        "countryCode": "DE", "countryName": "Deutschland",
+        "stateOrProvinceCode": "BY", "stateOrProvinceName": "Bayern"}}));
+    assert!(compare(&german, &store).is_empty());
+    // The name alone, beside the store's code: still the store's to name.
+    let named = row(json!({"billingPerson": {"countryName": "Deutschland"}}));
+    assert!(compare(&named, &store).is_empty());
+    // Without a code on either side, a name is a name.
+    let bare = record(json!({"billingPerson": {"name": "Ann Lee", "countryName": "Germany"}}));
+    assert_eq!(
+        texts(&compare(&named, &bare)),
+        [r#"billingPerson.countryName: "Germany" -> "Deutschland""#]
+    );
+    // Sent: the store's object, the names beside codes left out.
+    let moved = row(json!({"billingPerson": {"city": "Nürnberg"}}));
+    assert_eq!(
+        sent(&compare(&moved, &store)),
+        json!({"billingPerson": {"name": "Ann Lee", "countryCode": "DE",
+                                 "stateOrProvinceCode": "BY", "city": "Nürnberg"}})
+    );
+}
+
+/// A new name drops the store's split of the old one, which the store makes again.
+#[test]
+fn a_changed_name_is_sent_without_the_old_split() {
+    let renamed = row(json!({"billingPerson": {"name": "Ann Berg"}}));
+    assert_eq!(
+        sent(&compare(&renamed, &record(json!({})))),
+        json!({"billingPerson": {"name": "Ann Berg", "city": "Oslo", "countryCode": "NO"}})
+    );
+}
+
+/// The top-level `name` is the customer's name where the billing person has none: the same
+/// name is no change, and a billing person sent keeps it.
+#[test]
+fn the_top_level_name_stands_in_for_a_missing_billing_name() {
+    let store = record(json!({"name": "Ann Lee", "billingPerson": null}));
+    let same = row(json!({"billingPerson": {"name": "Ann Lee"}}));
+    assert!(compare(&same, &store).is_empty());
+    let other = row(json!({"billingPerson": {"name": "Ann Berg"}}));
+    assert_eq!(
+        texts(&compare(&other, &store)),
+        [r#"billingPerson.name: "Ann Lee" -> "Ann Berg""#]
+    );
+    let city = row(json!({"billingPerson": {"city": "Oslo"}}));
+    assert_eq!(
+        sent(&compare(&city, &store)),
+        json!({"billingPerson": {"city": "Oslo", "name": "Ann Lee"}})
+    );
+}
+
+/// An `EMAIL` contact of the customer's own email is the one the store makes: never new, even
+/// where the store's list does not show it.
+#[test]
+fn the_own_email_as_a_contact_is_never_new() {
+    let store = record(json!({"contacts": []}));
+    let own = row(json!({"contacts": [{"type": "EMAIL", "contact": "Ann@Example.com"}]}));
+    assert!(compare(&own, &store).is_empty());
+}
+
+/// A `null` entry of the store's list is no entry: left out of the list sent back.
+#[test]
+fn null_entries_are_not_sent_back() {
+    let store = record(json!({"contacts": [null, {"id": 7001, "contact": "+47 555",
+                                                  "type": "PHONE"}]}));
+    let noted = row(json!({"contacts": [{"type": "PHONE", "contact": "+47 555", "note": "x"}]}));
+    let diff = compare(&noted, &store);
+    assert_eq!(texts(&diff), [r#"contacts.1.note: "" -> "x""#]);
+    assert_eq!(
+        sent(&diff)["contacts"],
+        json!([{"id": 7001, "contact": "+47 555", "type": "PHONE", "note": "x"}])
+    );
 }

@@ -8,4 +8,6 @@
 //! from disagreeing.
 
 pub(crate) mod compare;
+pub(crate) mod derived;
+mod lists;
 pub(crate) mod snapshot;

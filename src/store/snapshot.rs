@@ -23,7 +23,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::UNIX_EPOCH;
 
 use crate::config::SnapshotMode;
-use crate::ecwid::{Found, Lookup, PAGE_SIZE, email_key};
+use crate::ecwid::{Found, Lookup, PAGE_SIZE, Page, Unreadable, email_key};
 use crate::import::engine::{Engine, Failure, Kind};
 
 /// Customers read from one `createdFrom` before the listing starts again from the last
@@ -56,6 +56,9 @@ pub(crate) struct Snapshot {
     pub(crate) listed: bool,
     /// Sampled emails (in lower case) the store did not have.
     sampled_absent: HashSet<String>,
+    /// Emails of the file (in lower case) whose record the listing gave without an id that can
+    /// be read -> what could not be read: their rows fail with it, and the rest goes on.
+    unreadable: HashMap<String, String>,
 }
 
 /// What the snapshot knows of a customer of the store.
@@ -65,6 +68,9 @@ pub(crate) enum Known {
     Record(Found),
     /// Only its id: an email the first pass over the file did not see.
     Id(u64),
+    /// A customer with this email whose record cannot be read (no id that can be): what could
+    /// not be read.
+    Unreadable(String),
 }
 
 impl Snapshot {
@@ -73,6 +79,9 @@ impl Snapshot {
         let email = email_key(email);
         if let Some(found) = self.by_email.get(&email) {
             return Some(Known::Record(found.clone()));
+        }
+        if let Some(problem) = self.unreadable.get(&email) {
+            return Some(Known::Unreadable(problem.clone()));
         }
         let id = self.others.get(&self.hasher.hash_one(&email))?;
         Some(Known::Id(*id))
@@ -84,28 +93,43 @@ impl Snapshot {
     pub(crate) fn lacks(&self, email: &str) -> bool {
         let email = email_key(email);
         let known = self.by_email.contains_key(&email)
+            || self.unreadable.contains_key(&email)
             || self.others.contains_key(&self.hasher.hash_one(&email));
         (self.complete && !known) || self.sampled_absent.contains(&email)
     }
 
     /// Whether it knows nothing of the store's customers.
     pub(crate) fn is_empty(&self) -> bool {
-        self.by_email.is_empty() && self.others.is_empty() && self.sampled_absent.is_empty()
+        self.by_email.is_empty()
+            && self.others.is_empty()
+            && self.sampled_absent.is_empty()
+            && self.unreadable.is_empty()
     }
 }
 
 impl Snapshot {
     /// Takes in a page of the listing: counts the customers not `seen` yet and keeps those
-    /// the file `wanted`. The last registration time the page shows, in UNIX seconds.
-    fn take(
-        &mut self,
-        customers: Vec<Found>,
-        seen: &mut HashSet<u64>,
-        wanted: &FileEmails,
-        tail: &mut Tail,
-    ) {
+    /// the file `wanted`, and the problems of the file's customers whose records have no id
+    /// that can be read (each is warned of once).
+    fn take(&mut self, page: Page, seen: &mut HashSet<u64>, wanted: &FileEmails, tail: &mut Tail) {
         self.requests += 1;
-        for found in customers {
+        for Unreadable { email, problem } in page.unreadable {
+            let email = email_key(email.as_deref().unwrap_or_default());
+            if !self.unreadable.contains_key(&email) {
+                tracing::warn!(
+                    "the store listed a customer whose record cannot be read ({problem}){}",
+                    if email.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": the row of {email} fails with it")
+                    }
+                );
+            }
+            if wanted.has(&email) {
+                self.unreadable.insert(email, problem);
+            }
+        }
+        for found in page.customers {
             let registered = found
                 .registered
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
@@ -199,7 +223,7 @@ pub(crate) enum Decision {
     List(u64),
     /// Send the rows one by one. The customers the sample found are known already (their
     /// records, as a listing would give them): their rows need no look-up of their own.
-    OneByOne(Snapshot),
+    OneByOne(Box<Snapshot>),
 }
 
 /// Whether to read the store, by `mode`. `Err` when the store could not be asked (the run may
@@ -211,7 +235,7 @@ pub(crate) async fn choose(
 ) -> Result<Decision, Failure> {
     // A file with no row to send has nothing to learn from the store.
     if mode == SnapshotMode::Never || (mode == SnapshotMode::Auto && file.rows == 0) {
-        return Ok(Decision::OneByOne(Snapshot::default()));
+        return Ok(Decision::OneByOne(Box::default()));
     }
     let client = &engine.client;
     let mut tries = engine.tries();
@@ -262,7 +286,7 @@ pub(crate) async fn choose(
     Ok(if list {
         Decision::List(size)
     } else {
-        Decision::OneByOne(sample)
+        Decision::OneByOne(Box::new(sample))
     })
 }
 
@@ -320,7 +344,8 @@ pub(crate) async fn read(
                 client.list_customers(from, offset)
             })
             .await?;
-        let count = page.customers.len() as u64;
+        let count = (page.customers.len() + page.unreadable.len()) as u64;
+        let total = page.total;
         let first = page.customers.first().map(|c| c.id);
         if let Some(expected) = expect_first.take()
             && first != Some(expected)
@@ -330,10 +355,10 @@ pub(crate) async fn read(
             // (customers read twice count once).
             offset = 0;
             tail.count = 0;
-            snapshot.take(page.customers, &mut seen, wanted, &mut Tail::default());
+            snapshot.take(page, &mut seen, wanted, &mut Tail::default());
             continue;
         }
-        snapshot.take(page.customers, &mut seen, wanted, &mut tail);
+        snapshot.take(page, &mut seen, wanted, &mut tail);
         if snapshot.requests.is_multiple_of(PAGES_PER_NOTE) {
             tracing::info!(
                 "reading the store: {} of {} customers",
@@ -342,7 +367,7 @@ pub(crate) async fn read(
             );
         }
         // A short page is the last; so is one reaching the total, when the store gives one.
-        if count < PAGE_SIZE || (page.total > 0 && offset + count >= page.total) {
+        if count < PAGE_SIZE || (total > 0 && offset + count >= total) {
             break;
         }
         offset += count;
@@ -393,6 +418,44 @@ mod tests {
         assert!(!worth_it(0, 0, 0, 0));
     }
 
+    fn listed(customers: Vec<Found>) -> Page {
+        Page {
+            total: 0,
+            customers,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// A record without an id that can be read is known by its email, with what could not be
+    /// read: its row is told so, and the plan does not take it for a customer to create.
+    #[test]
+    fn an_unreadable_record_is_known_by_its_email() {
+        let mut wanted = FileEmails::default();
+        wanted.add("ann@example.com");
+        let mut snapshot = Snapshot::default();
+        let page = Page {
+            total: 2,
+            customers: Vec::new(),
+            unreadable: vec![
+                Unreadable {
+                    email: Some("Ann@example.com".into()),
+                    problem: "id: missing".into(),
+                },
+                Unreadable {
+                    email: None,
+                    problem: "the customer: an object was expected, found 5".into(),
+                },
+            ],
+        };
+        snapshot.take(page, &mut HashSet::new(), &wanted, &mut Tail::default());
+        snapshot.complete = true;
+        assert_eq!(
+            snapshot.find("ann@example.com"),
+            Some(Known::Unreadable("id: missing".into()))
+        );
+        assert!(!snapshot.lacks("ann@example.com"));
+    }
+
     fn customer(id: u64, email: &str) -> Found {
         let record = serde_json::json!({ "id": id, "email": email });
         Found::of(serde_json::from_value(record).expect("a record")).expect("an id")
@@ -411,9 +474,9 @@ mod tests {
             customer(2, "bob@example.com"),
             customer(3, ""),
         ];
-        snapshot.take(page, &mut seen, &wanted, &mut Tail::default());
+        snapshot.take(listed(page), &mut seen, &wanted, &mut Tail::default());
         let again = vec![customer(2, "bob@example.com")];
-        snapshot.take(again, &mut seen, &wanted, &mut Tail::default());
+        snapshot.take(listed(again), &mut seen, &wanted, &mut Tail::default());
         assert_eq!(snapshot.customers, 3);
         assert_eq!(snapshot.requests, 2);
         match snapshot.find(" ANN@example.com") {

@@ -2,7 +2,8 @@
 //!
 //! An import appends one JSON line per write *before* the write leaves (a create, a `PUT`, each
 //! create inside a batch submit): the row, the email, the body sent (never the password) and,
-//! for a `PUT`, the values it replaces. Once the row's outcome is known, a second line gives
+//! for a `PUT`, the values it replaces, as the store sent them (whole lists and objects, every
+//! field of their entries, known to this tool or not), so that `undo` gives them back exactly. Once the row's outcome is known, a second line gives
 //! the customer's id and the status, so that `undo` knows the id of a create. A killed import
 //! leaves whole lines and at most a torn last one, which the reader skips.
 
@@ -52,7 +53,7 @@ pub(crate) struct Line {
     /// The body sent, without the password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) body: Option<Value>,
-    /// For an update: the store's values of the fields sent, before the write.
+    /// For an update: the store's values of the fields sent, before the write, as it sent them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) old: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,16 +79,18 @@ impl Line {
         }
     }
 
-    /// The line of a `PUT` about to leave to customer `id`.
+    /// The line of a `PUT` about to leave to customer `id`, with the body `sent`.
     pub(crate) fn update(
         row: u64,
         line: u64,
         email: &str,
         id: u64,
-        sent: &CustomerRequest,
+        sent: &Map<String, Value>,
         record: &CustomerRecord,
     ) -> Self {
-        let body = without_password(sent);
+        let mut sent = sent.clone();
+        sent.remove("password");
+        let body = Value::Object(sent);
         Line {
             row,
             write: Some(Sent::Update),
@@ -113,23 +116,58 @@ fn without_password(request: &CustomerRequest) -> Value {
     serde_json::to_value(&request).unwrap_or(Value::Null)
 }
 
-/// The store's values of the fields in `sent`: an unset text as `""` (which a `PUT` clears);
-/// an unset field of another kind is left out, as nothing could send it back.
+/// The store's values of the fields in `sent`, as the store sent them ([`CustomerRecord::raw`]).
+/// What the `PUT` adds where the store had nothing is given back as nothing: an unset text as
+/// `""` (which a `PUT` clears), a list as `[]`; inside the billing person and the extra fields,
+/// which a store may merge rather than replace, each text field or key the `PUT` adds is given
+/// back as `""`, so that the restore takes it away in either case. An unset field of another
+/// kind is left out, as nothing could send it back.
 fn old_values(sent: &Value, record: &CustomerRecord) -> Value {
-    let record = serde_json::to_value(record).unwrap_or(Value::Null);
     let mut old = Map::new();
     for (key, new) in sent.as_object().into_iter().flatten() {
-        match record.get(key) {
-            Some(value) if !value.is_null() => {
-                old.insert(key.clone(), value.clone());
+        let before = record.raw.get(key).filter(|v| !v.is_null());
+        let value = match (key.as_str(), before, new) {
+            ("billingPerson", before, Value::Object(new)) => {
+                let mut person = match before {
+                    Some(Value::Object(fields)) => fields.clone(),
+                    _ => Map::new(),
+                };
+                for (field, value) in new {
+                    let unset = person.get(field).is_none_or(Value::is_null);
+                    if unset && value.is_string() {
+                        person.insert(field.clone(), Value::String(String::new()));
+                    }
+                }
+                Value::Object(person)
             }
-            _ if new.is_string() => {
-                old.insert(key.clone(), Value::String(String::new()));
+            ("extrafields", before, Value::Array(new)) => {
+                Value::Array(old_extra_fields(before, new))
             }
-            _ => {}
-        }
+            (_, Some(value), _) => value.clone(),
+            (_, None, Value::String(_)) => Value::String(String::new()),
+            (_, None, Value::Array(_)) => Value::Array(Vec::new()),
+            _ => continue,
+        };
+        old.insert(key.clone(), value);
     }
     Value::Object(old)
+}
+
+/// The store's extra fields as they came, and `{"key", "value": ""}` for each key the `PUT`
+/// adds.
+fn old_extra_fields(before: Option<&Value>, sent: &[Value]) -> Vec<Value> {
+    let mut old = match before {
+        Some(Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    let key = |entry: &Value| entry.get("key").and_then(Value::as_str).map(str::to_string);
+    for entry in sent {
+        let Some(added) = key(entry) else { continue };
+        if !old.iter().any(|o| key(o).as_deref() == Some(&added)) {
+            old.push(serde_json::json!({"key": added, "value": ""}));
+        }
+    }
+    old
 }
 
 /// The log an import appends to.
@@ -249,7 +287,8 @@ pub(crate) fn read(path: &Path) -> io::Result<Vec<Logged>> {
 
 fn entry_of(line: Line) -> Option<Logged> {
     let write = line.write?;
-    let body = serde_json::from_value(line.body.unwrap_or(Value::Null)).ok()?;
+    // Read as the store's records are: an update's body holds the store's entries as they came.
+    let body = CustomerRecord::read(line.body?).ok()?.request();
     let old = match line.old {
         Some(Value::Object(old)) => old,
         _ => Map::new(),
@@ -317,7 +356,9 @@ mod tests {
         ))
         .expect("a record");
         assert!(log.sending(&[Line::create(1, 2, "a@example.com", &sent)]));
-        assert!(log.sending(&[Line::update(1, 2, "a@example.com", 7, &sent, &record)]));
+        let update = serde_json::to_value(&sent).expect("json");
+        let update = update.as_object().expect("an object");
+        assert!(log.sending(&[Line::update(1, 2, "a@example.com", 7, update, &record)]));
         assert!(log.sending(&[Line::create(2, 3, "b@example.com", &sent)]));
         drop(log);
         let mut text = std::fs::read_to_string(&path).expect("log");
@@ -334,12 +375,44 @@ mod tests {
         assert_eq!(entries[1].customer_id, None);
     }
 
-    /// An unset text is restored as `""`; an unset field of another kind is left out.
+    /// An unset text is restored as `""`, an absent list as `[]`; an unset field of another
+    /// kind is left out.
     #[test]
     fn old_values_of_unset_fields() {
-        let sent = serde_json::json!({"taxId": "IT1", "taxExempt": true});
+        let sent = serde_json::json!({"taxId": "IT1", "taxExempt": true, "contacts": []});
         let old = old_values(&sent, &CustomerRecord::default());
-        assert_eq!(old, serde_json::json!({"taxId": ""}));
+        assert_eq!(old, serde_json::json!({"taxId": "", "contacts": []}));
+    }
+
+    /// The store's values come back as it sent them, unknown fields and nulls included; what
+    /// the `PUT` adds to the billing person and the extra fields is given back as `""`.
+    #[test]
+    fn old_values_are_the_stores_own() {
+        let record = CustomerRecord::read(serde_json::json!({
+            "id": 7, "taxId": null,
+            "billingPerson": {"name": "Ann", "x-app": {"a": [1]}, "city": null},
+            "contacts": [{"id": 1, "type": "PHONE", "contact": "+1", "x-app": true}],
+            "extrafields": [{"key": "a", "value": null, "title": "A", "type": "TEXT"}],
+        }))
+        .expect("a record");
+        let sent = serde_json::json!({
+            "taxId": "X",
+            "billingPerson": {"name": "Ann", "x-app": {"a": [1]}, "city": "Oslo"},
+            "contacts": [{"id": 1, "type": "PHONE", "contact": "+1", "x-app": true},
+                         {"type": "PHONE", "contact": "+2"}],
+            "extrafields": [{"key": "a", "value": "1", "title": "A", "type": "TEXT"},
+                            {"key": "b", "value": "2"}],
+        });
+        assert_eq!(
+            old_values(&sent, &record),
+            serde_json::json!({
+                "taxId": "",
+                "billingPerson": {"name": "Ann", "x-app": {"a": [1]}, "city": ""},
+                "contacts": [{"id": 1, "type": "PHONE", "contact": "+1", "x-app": true}],
+                "extrafields": [{"key": "a", "value": null, "title": "A", "type": "TEXT"},
+                                {"key": "b", "value": ""}],
+            })
+        );
     }
 
     #[test]

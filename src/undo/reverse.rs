@@ -9,12 +9,12 @@ use csv::ByteRecord;
 use serde_json::{Map, Value};
 
 use super::log::{Logged, Sent};
-use crate::customer::CustomerRequest;
 use crate::customer::record::CustomerRecord;
 use crate::ecwid::Lookup;
 use crate::import::engine::{Engine, Failure, Kind, Tries};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
+use crate::store::derived::{prepare_sent_back, same_value};
 
 /// Reverses logged writes; shared by all of them.
 pub(super) struct Reverser {
@@ -95,6 +95,13 @@ impl Reverser {
             }
             Err(failure) => return Err(failure),
         };
+        if let Some(problem) = &record.unreadable {
+            let note = format!(
+                "the store's record cannot be read ({problem}): left as it is; look at the \
+                 customer in the store"
+            );
+            return Ok(Done::new(Status::Failed, Some(id), note));
+        }
         match entry.write {
             Sent::Create => self.undo_create(entry, id, &record, tries).await,
             Sent::Update => self.undo_update(entry, id, &record, tries).await,
@@ -206,7 +213,11 @@ impl Reverser {
                 restores(&entry.old),
             ));
         }
-        let body = bytes::Bytes::from(serde_json::to_vec(&entry.old).unwrap_or_default());
+        // The store's values as they came, but the names it derives beside a code (sending those
+        // is what the import never does either) and `null` list entries.
+        let mut old = entry.old.clone();
+        prepare_sent_back(&mut old);
+        let body = bytes::Bytes::from(serde_json::to_vec(&old).unwrap_or_default());
         let client = &self.engine.client;
         self.engine
             .send(Kind::Update, tries, || {
@@ -242,22 +253,12 @@ fn restores(old: &Map<String, Value>) -> String {
     format!("old values of: {}", fields.join(", "))
 }
 
-/// Whether the record holds every old value: text exactly (unset as `""`), other fields as
-/// the comparison of an update sees them.
+/// Whether the record holds every old value, as the store sent it: unset (`null`, missing,
+/// `""`) alike, objects and list entries by the old fields, what the store fills in itself aside
+/// ([`same_value`]).
 fn holds(old: &Map<String, Value>, record: &CustomerRecord) -> bool {
-    let now = serde_json::to_value(record).unwrap_or(Value::Null);
-    old.iter().all(|(key, value)| {
-        let current = now.get(key).filter(|v| !v.is_null());
-        match value {
-            Value::String(text) => current.and_then(Value::as_str).unwrap_or("") == text,
-            _ if current == Some(value) => true,
-            _ => {
-                let one = Value::Object(Map::from_iter([(key.clone(), value.clone())]));
-                serde_json::from_value::<CustomerRequest>(one)
-                    .is_ok_and(|request| compare(&request, record).is_empty())
-            }
-        }
-    })
+    old.iter()
+        .all(|(key, value)| same_value(value, record.raw.get(key)))
 }
 
 fn outcome(entry: &Logged, done: Done, tries: &Tries, http_status: Option<u16>) -> RowOutcome {

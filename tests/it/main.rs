@@ -2,10 +2,13 @@
 
 mod batch;
 mod cli;
+mod consent;
 mod e2e;
+mod fidelity;
 mod fields;
 mod formulas;
 mod import;
+mod lenient;
 mod mapping;
 mod matcher;
 mod matcher_choices;

@@ -300,13 +300,13 @@ async fn prestashop_rows_reach_the_store_as_these_bodies() {
 }
 
 /// Wix: the first email, phone and address; the second address as the first shipping address;
-/// the subscriber status (a word) is not sent as consent.
+/// the subscriber status (a word) is not read as consent, so none is implied: `false`.
 #[tokio::test]
 async fn wix_rows_reach_the_store_as_these_bodies() {
     let (code, rows) = import_sample("wix.csv").await;
     assert_eq!(code, 0);
     for row in &rows {
-        assert_eq!(row["body"].get("acceptMarketing"), None, "{row}");
+        assert_eq!(row["body"]["acceptMarketing"], false, "{row}");
     }
     insta::assert_json_snapshot!(rows);
 }
@@ -320,14 +320,14 @@ async fn squarespace_rows_reach_the_store_as_these_bodies() {
     insta::assert_json_snapshot!(rows);
 }
 
-/// Mailchimp: email, name, phone and notes; no consent (the file is not told by its header)
-/// and not the packed `Address`.
+/// Mailchimp: email, name, phone and notes; no consent read (the file is not told by its
+/// header), so none is implied: `false`; and not the packed `Address`.
 #[tokio::test]
 async fn mailchimp_rows_reach_the_store_as_these_bodies() {
     let (code, rows) = import_sample("mailchimp-subscribed.csv").await;
     assert_eq!(code, 0);
     for row in &rows {
-        assert_eq!(row["body"].get("acceptMarketing"), None, "{row}");
+        assert_eq!(row["body"]["acceptMarketing"], false, "{row}");
     }
     insta::assert_json_snapshot!(rows);
 }
@@ -357,6 +357,7 @@ async fn preset_option_names_each_export() {
         json!({
             "email": "ann@example.com",
             "billingPerson": {"name": "Ann Lee", "phone": "+47 22 00 00 00"},
+            "acceptMarketing": false,
         })
     );
     store.shutdown().await;

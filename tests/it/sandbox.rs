@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 mod batch;
 mod customers;
 mod faults;
+mod fidelity;
 mod records;
 mod refusals;
 

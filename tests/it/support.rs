@@ -95,6 +95,17 @@ impl Workspace {
     pub fn results(&self) -> Vec<HashMap<String, String>> {
         read_csv(&self.output())
     }
+
+    /// [`Workspace::import`] with `--rate 60000 --summary-json <dir>/summary.json` and `extra`;
+    /// the exit status and the summary.
+    pub async fn import_summary(&self, api_url: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+        let summary = self.dir.path().join("summary.json");
+        let mut args = vec!["--rate", "60000", "--summary-json", path(&summary)];
+        args.extend_from_slice(extra);
+        let code = self.import(api_url, &args).await;
+        let text = std::fs::read_to_string(&summary).expect("summary");
+        (code, serde_json::from_str(&text).expect("json"))
+    }
 }
 
 /// A command line run in-process through the library's `run`, as `main` would run it; the

@@ -21,7 +21,7 @@ fn emails(prefix: &str, n: usize) -> Vec<String> {
 
 /// `ecwid-import undo <results> --store-id 1003 --api-url <api> --token-file ... <extra>`,
 /// run in-process; the exit status.
-async fn undo(ws: &Workspace, api_url: &str, extra: &[&str]) -> i32 {
+pub(crate) async fn undo(ws: &Workspace, api_url: &str, extra: &[&str]) -> i32 {
     let results = ws.output();
     let token = ws.token_file.to_string_lossy().into_owned();
     let mut args: Vec<String> = [
@@ -45,7 +45,7 @@ async fn undo(ws: &Workspace, api_url: &str, extra: &[&str]) -> i32 {
     run_in_process(args).await
 }
 
-fn undo_results(ws: &Workspace) -> Vec<HashMap<String, String>> {
+pub(crate) fn undo_results(ws: &Workspace) -> Vec<HashMap<String, String>> {
     read_csv(&ws.dir.path().join("customers.results.undo-results.csv"))
 }
 

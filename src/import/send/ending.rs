@@ -2,6 +2,7 @@
 //! column says about how the status was reached (or why the row failed, or what to check
 //! before importing it again).
 
+use super::create::{CONSENT_NOTE, consent_defaulted};
 use super::{Phase, Progress};
 use crate::ecwid::ApiError;
 use crate::import::job::{Ending, Job};
@@ -52,7 +53,24 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
         Done::Updated(id) => finish(job, p, Status::Updated, id, p.changes.clone()),
         Done::Unchanged(id) => finish(job, p, Status::Unchanged, Some(id), String::new()),
         Done::GaveUp => gave_up(job, p, max_retries),
-        Done::WouldCreate => finish(job, p, Status::WouldCreate, None, String::new()),
+        Done::WouldCreate => {
+            let note = if consent_defaulted(&job.request) {
+                CONSENT_NOTE.to_string()
+            } else {
+                String::new()
+            };
+            finish(job, p, Status::WouldCreate, None, note)
+        }
+        Done::Unreadable(id, problem) => {
+            let whose = id.map(|id| format!(" {id}")).unwrap_or_default();
+            let note = format!(
+                "the store's record of customer{whose} cannot be read ({problem}): the row was \
+                 not compared or sent; look at the customer in the store"
+            );
+            let mut outcome = finish(job, p, Status::Failed, id, note);
+            outcome.reasons = vec!["the store's record cannot be read".into()];
+            outcome
+        }
         Done::WouldUpdate(id) => finish(job, p, Status::WouldUpdate, Some(id), p.changes.clone()),
     }
 }
@@ -119,6 +137,9 @@ pub(super) enum Done {
     WouldCreate,
     /// `plan`: the import would send customer `id` what the row changes.
     WouldUpdate(u64),
+    /// The store's record of the customer (by id, when that could be read) holds a field that
+    /// cannot be read, named: the row cannot be compared with it.
+    Unreadable(Option<u64>, String),
 }
 
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \

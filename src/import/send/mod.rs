@@ -9,6 +9,7 @@
 //! look-up brings the whole record, and only the fields the row changes are sent (none at all:
 //! `unchanged`), by the comparison of [`crate::store::compare`].
 
+pub(crate) mod create;
 mod ending;
 mod plan;
 
@@ -46,6 +47,9 @@ pub(crate) struct Sender {
     /// `plan`: a create or `PUT` the row comes to is not sent; the row ends as what it would
     /// have become ([`plan`]). The engine refuses any write besides.
     pub(crate) plan: bool,
+    /// Rows created (in a plan: to be created) with `acceptMarketing: false` because the file
+    /// gives no value ([`create`]).
+    pub(crate) consent_defaulted: AtomicU64,
 }
 
 /// What a row waits for next.
@@ -119,8 +123,8 @@ impl Sender {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
-        if let Some(found) = self.in_snapshot(&job).await {
-            return self.known(job, found).await;
+        if let Some(known) = self.in_snapshot(&job).await {
+            return self.known(job, known).await;
         }
         let mut p = self.progress(Phase::Create, 0);
         if job.maybe_sent {
@@ -135,13 +139,15 @@ impl Sender {
     /// tells whose customer it is. A customer the snapshot knows only by id is read with a
     /// `GET`; when that fails (the customer was deleted since, the store does not answer) or
     /// shows another email, the row goes on as if the snapshot did not know it: a create, and
-    /// its 409 if the customer exists after all.
-    pub(super) async fn in_snapshot(&self, job: &Job) -> Option<Found> {
+    /// its 409 if the customer exists after all. `Err` names what could not be read of a
+    /// customer the listing gave without an id that can be read.
+    pub(super) async fn in_snapshot(&self, job: &Job) -> Option<Result<Found, String>> {
         if job.maybe_sent {
             return None;
         }
         let id = match self.snapshot.as_ref()?.find(&job.email)? {
-            Known::Record(found) => return Some(found),
+            Known::Record(found) => return Some(Ok(found)),
+            Known::Unreadable(problem) => return Some(Err(problem)),
             Known::Id(id) => id,
         };
         let client = &self.engine.client;
@@ -152,15 +158,21 @@ impl Sender {
             .await
             .ok()?;
         let same = email_key(record.email.as_deref().unwrap_or_default()) == email_key(&job.email);
-        same.then(|| Found::of(record)).flatten()
+        same.then(|| Found::of(record)).flatten().map(Ok)
     }
 
     /// Settles a row whose email the snapshot holds, as a look-up that found it would:
-    /// `--on-existing` with no request, or the `PUT` of what the row changes.
-    pub(super) async fn known(&self, job: Box<Job>, found: Found) -> RowOutcome {
+    /// `--on-existing` with no request, or the `PUT` of what the row changes. A customer whose
+    /// record has no id that can be read fails its row, naming what could not be read.
+    pub(super) async fn known(&self, job: Box<Job>, known: Result<Found, String>) -> RowOutcome {
         let p = self.progress(Phase::FindExisting, 0);
-        self.drive(job, p, Some(Ok(Reply::Found(Some(found)))))
-            .await
+        match known {
+            Ok(found) => {
+                self.drive(job, p, Some(Ok(Reply::Found(Some(found)))))
+                    .await
+            }
+            Err(problem) => end(job, &p, Done::Unreadable(None, problem), 0),
+        }
     }
 
     /// Goes on with a prepared row whose create went out inside a batch (`attempts` times),
@@ -241,10 +253,12 @@ impl Sender {
         p: Progress,
         answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
+        let defaulted = create::consent_defaulted(&job.request);
         let outcome = self.drive_row(job, p, answer).await;
         if let Some(undo) = &self.undo {
             undo.finished(&outcome);
         }
+        self.count_consent(defaulted, &outcome);
         outcome
     }
 
@@ -254,7 +268,7 @@ impl Sender {
         mut p: Progress,
         mut answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
-        let body = body_of(&job.request);
+        let body = body_of(&create::create_request(&job.request));
         loop {
             let result = match answer.take() {
                 Some(result) => result,
@@ -380,11 +394,15 @@ impl Sender {
                 match self.on_existing {
                     OnExisting::Skip => Some(Done::Exists(found.id)),
                     OnExisting::Update => {
+                        if let Some(problem) = &found.record.unreadable {
+                            return Some(Done::Unreadable(Some(found.id), problem.clone()));
+                        }
                         let diff = compare(&job.request, &found.record);
                         if diff.is_empty() {
                             return Some(Done::Unchanged(found.id));
                         }
-                        p.update = body_of(&diff.update);
+                        p.update =
+                            Bytes::from(serde_json::to_vec(&diff.update).unwrap_or_default());
                         p.changes = diff.describe();
                         p.undo_line = Some(Line::update(
                             job.row,
