@@ -58,6 +58,13 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             not_imported.join(", ")
         );
     }
+    let unfilled = map.unfilled();
+    if !unfilled.is_empty() {
+        tracing::info!(
+            "fields no column of the file fills: {}",
+            unfilled.join(", ")
+        );
+    }
     // The client before the journal: a bad API URL is refused before anything is written.
     let client = config
         .send

@@ -10,14 +10,14 @@ use csv::ByteRecord;
 
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::Field;
+use crate::customer::fields::{AddressField as A, Field};
 use crate::customer::rules::{
     Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, parse_bool,
     trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::Target;
+use crate::input::presets::{Target, packed_field, split_packed_address};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,9 +133,8 @@ impl ColumnMap {
                     None => row.set(name, &rule.label, &value),
                 },
                 Target::State { code, name } => {
-                    let is_code = (2..=3).contains(&value.len())
-                        && value.bytes().all(|b| b.is_ascii_alphanumeric());
-                    row.set(if is_code { code } else { name }, &rule.label, &value);
+                    let field = if is_state_code(&value) { code } else { name };
+                    row.set(field, &rule.label, &value);
                 }
                 Target::YesNo(field) => match yes_no(&value) {
                     Some(answer) => row.set(field, &rule.label, &answer.to_string()),
@@ -164,6 +163,34 @@ impl ColumnMap {
                     ));
                 }
                 Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
+                Target::PackedAddress(address) => match split_packed_address(&value) {
+                    Some([street, city, state, postal_code, country]) => {
+                        let field = |a| packed_field(*address, a);
+                        let label = &rule.label;
+                        row.set(&field(A::Street), label, &street);
+                        row.set(&field(A::City), label, &city);
+                        let state_field = if is_state_code(&state) {
+                            A::StateOrProvinceCode
+                        } else {
+                            A::StateOrProvinceName
+                        };
+                        row.set(&field(state_field), label, &state);
+                        row.set(&field(A::PostalCode), label, &postal_code);
+                        match country_code(&country) {
+                            Some(iso) => row.set(&field(A::CountryCode), label, &iso),
+                            None => row.set(&field(A::CountryName), label, &country),
+                        }
+                    }
+                    None if value.is_empty() => {}
+                    None => {
+                        let value: &str = &value;
+                        notes.push(format!(
+                            "{} {value:?} not sent: not street, city, state, postal code and \
+                             country separated by two spaces, so its parts are not guessed",
+                            rule.label
+                        ));
+                    }
+                },
             }
         }
         let email_label = &self.rules[self.email_rule].label;
@@ -358,4 +385,10 @@ impl Unfilled {
             && matches!(rule.fill, Fill::Value(_))
             && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
     }
+}
+
+/// A state given as a code (`NY`, `SP`, `NSW`): two or three letters or digits; anything else
+/// is a name.
+fn is_state_code(value: &str) -> bool {
+    (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }
