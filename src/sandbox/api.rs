@@ -281,6 +281,10 @@ fn update(shared: &Shared, id: u64, body: Value) -> Answer {
     let changes = object(body)?;
     let mut store = store(shared);
     let current = store.get(id).ok_or_else(|| customer_not_found(id))?;
+    if not_applied(shared, &current.customer) {
+        shared.stats_mut().not_applied += 1;
+        return Ok(Reply::ok(json!({ "updateCount": 0 })));
+    }
     let mut merged = current.body.clone();
     merged.extend(changes.clone());
     let customer = checked_customer(shared, Value::Object(merged))?;
@@ -294,12 +298,25 @@ fn update(shared: &Shared, id: u64, body: Value) -> Answer {
     }
 }
 
+/// An id the store does not hold is answered `{"deleteCount": 0}` (200), as the docs say, not
+/// 404.
 fn delete(shared: &Shared, id: u64) -> Answer {
-    if store(shared).delete(id) {
-        Ok(Reply::ok(json!({ "deleteCount": 1 })))
-    } else {
-        Err(customer_not_found(id))
+    let mut store = store(shared);
+    let held = store
+        .get(id)
+        .is_some_and(|record| !not_applied(shared, &record.customer));
+    if held && store.delete(id) {
+        return Ok(Reply::ok(json!({ "deleteCount": 1 })));
     }
+    drop(store);
+    shared.stats_mut().not_applied += 1;
+    Ok(Reply::ok(json!({ "deleteCount": 0 })))
+}
+
+/// Whether writes to this customer are not applied (`--not-applied`).
+fn not_applied(shared: &Shared, customer: &CustomerRequest) -> bool {
+    let email = super::store::email_key(customer);
+    lock(&shared.not_applied).contains(&email)
 }
 
 fn groups(query: &str) -> Answer {

@@ -115,6 +115,10 @@ pub struct SandboxArgs {
     /// registered a second after the one before, all before the sandbox started
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed_customers: u64,
+    /// Writes to the customers with these emails are answered `{"updateCount": 0}` /
+    /// `{"deleteCount": 0}` and change nothing, as Ecwid documents for a write it did not apply
+    #[arg(long, value_delimiter = ',', value_name = "EMAIL,...")]
+    pub not_applied: Vec<String>,
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
@@ -147,6 +151,7 @@ impl Default for SandboxArgs {
             scopes: ALL_SCOPES.split(',').map(String::from).collect(),
             plan_without_groups: false,
             seed_customers: 0,
+            not_applied: Vec::new(),
         }
     }
 }
@@ -277,6 +282,14 @@ impl Sandbox {
         self.state
             .ties_reversed
             .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// From now on, every `PUT` and `DELETE` of the customer with one of these emails (any case)
+    /// is answered `{"updateCount": 0}` / `{"deleteCount": 0}` and changes nothing: a write the
+    /// store did not apply, as Ecwid documents it (`--not-applied`).
+    pub fn not_applied(&self, emails: &[&str]) {
+        let mut set = lock(&self.state.not_applied);
+        set.extend(emails.iter().map(|e| e.trim().to_lowercase()));
     }
 
     /// Holds the store's batch queue: no request inside a batch runs until

@@ -72,6 +72,9 @@ pub(crate) struct Shared {
     /// Whether a listing from `createdFrom` gives the customers of one registration second
     /// newest id first ([`crate::sandbox::Sandbox::reverse_ties_from_created`]).
     pub ties_reversed: std::sync::atomic::AtomicBool,
+    /// Emails (lower case) whose customers' writes the store does not apply
+    /// ([`crate::sandbox::Sandbox::not_applied`]).
+    pub not_applied: Mutex<HashSet<String>>,
 }
 
 fn invalid(message: String) -> io::Error {
@@ -148,6 +151,13 @@ impl Shared {
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
             failing: Mutex::new(FailingTokens::new(window)),
             ties_reversed: Default::default(),
+            not_applied: Mutex::new(
+                args.not_applied
+                    .iter()
+                    .map(|e| e.trim().to_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect(),
+            ),
             faults: Faults::new(args)?,
         };
         Ok((shared, queued))

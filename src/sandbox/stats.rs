@@ -23,6 +23,10 @@ pub struct Stats {
     /// Updates applied (`PUT /customers/{id}` answered `updateCount: 1`), inside batches too.
     #[serde(default)]
     pub updates: u64,
+    /// Writes answered `updateCount: 0` / `deleteCount: 0`: not applied (`--not-applied`, or
+    /// a delete of an id the store does not hold).
+    #[serde(default)]
+    pub not_applied: u64,
     /// Requests refused for a missing or wrong token.
     pub bad_token: u64,
     /// The most API requests received in any one rate-limit window, answered or not: a client

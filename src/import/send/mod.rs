@@ -11,6 +11,7 @@
 
 pub(crate) mod create;
 mod ending;
+mod not_applied;
 mod plan;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use super::job::Job;
 use super::journal::Journal;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
+use crate::customer::record::CustomerRecord;
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
@@ -64,12 +66,18 @@ enum Phase {
     Update(u64),
     /// `plan`: look the email up where the import would send a create.
     Probe,
+    /// The store answered `updateCount: 0` to the update of customer `id`: read the customer
+    /// back, to say what became of it ([`not_applied`]).
+    Reread(u64),
 }
 
 enum Reply {
     Created(u64),
     Found(Option<Found>),
-    Updated,
+    /// The store's `updateCount`.
+    Updated(u64),
+    /// Customer `id` read back after an update the store did not apply.
+    Reread(u64, Box<Result<CustomerRecord, Failure>>),
 }
 
 /// Where a row stands between requests.
@@ -357,7 +365,16 @@ impl Sender {
                     || client.update_customer(id, update.clone()),
                 )
                 .await
-                .map(|()| Reply::Updated),
+                .map(Reply::Updated),
+            // What the read finds, or why it could not, only adds to the row's reason.
+            Phase::Reread(id) => Ok(Reply::Reread(
+                id,
+                Box::new(
+                    engine
+                        .send(Kind::Get, tries, || client.get_customer(id))
+                        .await,
+                ),
+            )),
         }
     }
 
@@ -424,7 +441,12 @@ impl Sender {
                 (p.tries.retries > p.tries.limit).then_some(Done::GaveUp)
             }
             (_, Reply::Found(None)) => Some(Done::Vanished),
-            (phase, Reply::Updated) => {
+            (Phase::Update(id), Reply::Updated(0)) => {
+                p.http_status = Some(200);
+                p.phase = Phase::Reread(id);
+                None
+            }
+            (phase, Reply::Updated(_)) => {
                 p.http_status = Some(200);
                 let id = match phase {
                     Phase::Update(id) => Some(id),
@@ -432,6 +454,7 @@ impl Sender {
                 };
                 Some(Done::Updated(id))
             }
+            (_, Reply::Reread(id, read)) => Some(not_applied::after_update(job, p, id, *read)),
         }
     }
 }
