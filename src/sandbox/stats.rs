@@ -23,6 +23,9 @@ pub struct Stats {
     /// Updates applied (`PUT /customers/{id}` answered `updateCount: 1`), inside batches too.
     #[serde(default)]
     pub updates: u64,
+    /// Customer groups created (`POST /customer_groups`, one each).
+    #[serde(default)]
+    pub group_creates: u64,
     /// Requests refused for a missing or wrong token.
     pub bad_token: u64,
     /// The most API requests received in any one rate-limit window, answered or not: a client
