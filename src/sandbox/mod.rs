@@ -17,6 +17,7 @@ mod batch;
 mod clock;
 mod faults;
 mod gate;
+mod groups;
 mod listing;
 mod places;
 mod queue;
@@ -107,8 +108,8 @@ pub struct SandboxArgs {
     /// INSUFFICIENT_APP_SCOPE
     #[arg(long, value_delimiter = ',', default_value = ALL_SCOPES)]
     pub scopes: Vec<String>,
-    /// The store's plan has no customer groups: `GET /customer_groups` answers 402
-    /// NOT_AVAILABLE_ON_CURRENT_PLAN
+    /// The store's plan has no customer groups: every `/customer_groups` request (list, create,
+    /// delete) answers 402 NOT_AVAILABLE_ON_CURRENT_PLAN
     #[arg(long)]
     pub plan_without_groups: bool,
     /// Start with this many customers in the store (emails `seeded-<id>@example.com`), each

@@ -27,6 +27,9 @@ pub struct Stats {
     /// a delete of an id the store does not hold).
     #[serde(default)]
     pub not_applied: u64,
+    /// Customer groups created (`POST /customer_groups`, one each).
+    #[serde(default)]
+    pub group_creates: u64,
     /// Requests refused for a missing or wrong token.
     pub bad_token: u64,
     /// The most API requests received in any one rate-limit window, answered or not: a client

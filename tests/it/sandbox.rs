@@ -9,6 +9,7 @@ mod batch;
 mod customers;
 mod faults;
 mod fidelity;
+mod groups;
 mod records;
 mod refusals;
 
