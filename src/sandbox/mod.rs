@@ -115,6 +115,11 @@ pub struct SandboxArgs {
     /// registered a second after the one before, all before the sandbox started
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed_customers: u64,
+    /// Top-level fields of a customer that a write silently drops: the create or update is
+    /// answered as usual, but the store keeps none of these (e.g. `fiscalCode`), as a store
+    /// may do with a field it does not take; for trying out `import --read-back`
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    pub drop_fields: Vec<String>,
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
@@ -147,6 +152,7 @@ impl Default for SandboxArgs {
             scopes: ALL_SCOPES.split(',').map(String::from).collect(),
             plan_without_groups: false,
             seed_customers: 0,
+            drop_fields: Vec::new(),
         }
     }
 }
