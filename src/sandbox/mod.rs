@@ -120,6 +120,11 @@ pub struct SandboxArgs {
     /// `{"deleteCount": 0}` and change nothing, as Ecwid documents for a write it did not apply
     #[arg(long, value_delimiter = ',', value_name = "EMAIL,...")]
     pub not_applied: Vec<String>,
+    /// Top-level fields of a customer that a write silently drops: the create or update is
+    /// answered as usual, but the store keeps none of these (e.g. `fiscalCode`), as a store
+    /// may do with a field it does not take; for trying out `import --read-back`
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    pub drop_fields: Vec<String>,
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
@@ -153,6 +158,7 @@ impl Default for SandboxArgs {
             plan_without_groups: false,
             seed_customers: 0,
             not_applied: Vec::new(),
+            drop_fields: Vec::new(),
         }
     }
 }

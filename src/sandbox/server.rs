@@ -54,6 +54,8 @@ pub(crate) struct Config {
     pub batch_retry: Duration,
     /// How long a batch's deduplication key is remembered.
     pub dedup_key_ttl: Duration,
+    /// Top-level fields a write drops without a word (`--drop-fields`).
+    pub drop_fields: HashSet<String>,
 }
 
 /// Everything the requests share.
@@ -142,6 +144,12 @@ impl Shared {
                 plan_without_groups: args.plan_without_groups,
                 batch_retry,
                 dedup_key_ttl,
+                drop_fields: args
+                    .drop_fields
+                    .iter()
+                    .map(|f| f.trim().to_string())
+                    .filter(|f| !f.is_empty())
+                    .collect(),
             },
             store: Mutex::default(),
             batches: Mutex::default(),
