@@ -12,6 +12,7 @@ mod lenient;
 mod mapping;
 mod matcher;
 mod matcher_choices;
+mod never_works;
 mod not_applied;
 mod operator;
 mod outputs;

@@ -317,9 +317,18 @@ impl Sender {
                     outcome.settled = false;
                     return outcome;
                 }
+                Why::Refused(Action::Never) => format!(
+                    "{}: the server says this request can never work, so it was not sent \
+                     again; check --api-url (ECWID_API_URL) and any proxy between",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::Refused(_) => {
                     format!("store refused the row: {}", describe(p.last_error.as_ref()))
                 }
+                Why::Unreadable => format!(
+                    "the store's answer to a look-up could not be read, twice: {}",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::RateLimited => format!(
                     "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no other \
                      app uses this store's token at the same time"
