@@ -230,6 +230,19 @@ impl Sender {
         outcome
     }
 
+    /// A prepared row of a batch given up on that the store did not confirm stopped
+    /// (`note` says why): the batch may still create it, so it stays unsettled, and
+    /// `--resume` settles it through the batch's ticket.
+    pub(super) fn in_doubt(&self, job: Box<Job>, attempts: u32, note: &str) -> RowOutcome {
+        let p = self.progress(Phase::Create, attempts);
+        let error = format!(
+            "{note}: it may still run; run again with --resume to settle this row{UNKNOWN_NOTE}"
+        );
+        let mut outcome = finish(job, &p, Status::Failed, None, error);
+        outcome.settled = false;
+        outcome
+    }
+
     fn progress(&self, phase: Phase, attempts: u32) -> Progress {
         let mut tries = self.engine.tries();
         tries.attempts = attempts;
