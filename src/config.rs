@@ -72,6 +72,8 @@ pub(crate) struct SendConfig {
     pub(crate) resume: bool,
     /// Rows per batch with `--batch`; `None` sends each row on its own.
     pub(crate) batch_size: Option<usize>,
+    /// How long a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
+    pub(crate) batch_timeout: std::time::Duration,
     /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
     pub(crate) journal: bool,
     /// `plan`: read the store and say what each row would become; no write leaves.

@@ -2,6 +2,7 @@
 //! sees these arguments; the stages below it take the [`Config`].
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 mod help;
 mod store;
@@ -32,6 +33,8 @@ pub(crate) const DEFAULT_RATE: u32 = 590;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
+/// Seconds a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
+pub(crate) const DEFAULT_BATCH_TIMEOUT: u64 = 900;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -233,6 +236,17 @@ pub struct ImportArgs {
         value_parser = clap::value_parser!(u32).range(1..=500)
     )]
     pub(crate) batch_size: u32,
+    /// Seconds a batch may take (queued or running) before it is given up: it is stopped first
+    /// (`DELETE /batch?ticketId=`, so it can never run later), then its rows are looked up one
+    /// by one; rows of a batch the store did not confirm stopped stay failed until `--resume`
+    /// checks them again
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_TIMEOUT,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub(crate) batch_timeout: u64,
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long)]
     pub(crate) dry_run: bool,
@@ -368,10 +382,11 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        config.send = Some(
-            self.store
-                .send_config(env_token, self.resume, self.batch_size())?,
-        );
+        let mut send = self
+            .store
+            .send_config(env_token, self.resume, self.batch_size())?;
+        send.batch_timeout = Duration::from_secs(self.batch_timeout);
+        config.send = Some(send);
         Ok(config)
     }
 

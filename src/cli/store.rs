@@ -147,6 +147,7 @@ impl StoreArgs {
             snapshot: self.snapshot,
             resume,
             batch_size,
+            batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),
             journal: true,
             plan: false,
         })

@@ -405,10 +405,12 @@ impl Client {
     }
 }
 
+/// The body read as `T`; else a [`ApiError::BadBody`] naming what could not be read (the
+/// parser's words: a missing field, a value of the wrong type, where) and the body's start.
 fn parse_body<T: for<'de> Deserialize<'de>>(status: u16, bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|_| ApiError::BadBody {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::BadBody {
         status,
-        body: excerpt(bytes),
+        body: format!("{e}; the answer begins {:?}", excerpt(bytes)),
     })
 }
 

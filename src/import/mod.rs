@@ -185,6 +185,7 @@ impl Sending {
                     api_url: send.client.api_url.clone(),
                 },
                 batch_size,
+                timeout: send.batch_timeout,
                 open,
                 sent: AtomicU64::new(0),
                 done: AtomicU64::new(0),
@@ -305,6 +306,7 @@ fn finish(
     sending: &Sending,
     started: Instant,
 ) -> Result<Summary, Error> {
+    let unsettled = recorder.left_unsettled();
     let (results, journal, tally) = recorder.finish()?;
     results.finish().map_err(|source| Error::Output {
         path: config.output.clone(),
@@ -319,11 +321,19 @@ fn finish(
     }
     let (exit_code, stopped) = ending(config, stop, &tally);
     // A finished run needs no journal: the next run of the same command starts afresh. A
-    // stopped one leaves it complete for `--resume`.
+    // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
+    // leaves it complete for `--resume`.
     if let Some(journal) = &journal {
         let path = open::journal_path(config);
         let done = match stopped {
-            None => std::fs::remove_file(&path),
+            None if !unsettled => std::fs::remove_file(&path),
+            None => {
+                tracing::warn!(
+                    "rows of a batch the store did not confirm stopped stay in doubt: run the \
+                     same command with --resume to settle them through the batch's ticket"
+                );
+                journal.flush()
+            }
             Some(_) => journal.flush(),
         };
         done.map_err(|source| Error::Output { path, source })?;

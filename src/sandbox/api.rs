@@ -160,6 +160,7 @@ fn endpoint(
         )),
         (["batch"], "POST") => batch::submit(shared, query, body),
         (["batch"], "GET") => batch::status(shared, query),
+        (["batch"], "DELETE") => batch::stop(shared, query),
         (
             ["customers" | "customer_groups" | "profile" | "batch"]
             | ["customers" | "customer_groups", _],

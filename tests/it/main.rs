@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per concern.
 
 mod batch;
+mod batch_stop;
 mod cli;
 mod consent;
 mod e2e;
@@ -12,6 +13,7 @@ mod lenient;
 mod mapping;
 mod matcher;
 mod matcher_choices;
+mod never_works;
 mod not_applied;
 mod operator;
 mod outputs;

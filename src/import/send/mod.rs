@@ -230,6 +230,19 @@ impl Sender {
         outcome
     }
 
+    /// A prepared row of a batch given up on that the store did not confirm stopped
+    /// (`note` says why): the batch may still create it, so it stays unsettled, and
+    /// `--resume` settles it through the batch's ticket.
+    pub(super) fn in_doubt(&self, job: Box<Job>, attempts: u32, note: &str) -> RowOutcome {
+        let p = self.progress(Phase::Create, attempts);
+        let error = format!(
+            "{note}: it may still run; run again with --resume to settle this row{UNKNOWN_NOTE}"
+        );
+        let mut outcome = finish(job, &p, Status::Failed, None, error);
+        outcome.settled = false;
+        outcome
+    }
+
     fn progress(&self, phase: Phase, attempts: u32) -> Progress {
         let mut tries = self.engine.tries();
         tries.attempts = attempts;
@@ -317,9 +330,18 @@ impl Sender {
                     outcome.settled = false;
                     return outcome;
                 }
+                Why::Refused(Action::Never) => format!(
+                    "{}: the server says this request can never work, so it was not sent \
+                     again; check --api-url (ECWID_API_URL) and any proxy between",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::Refused(_) => {
                     format!("store refused the row: {}", describe(p.last_error.as_ref()))
                 }
+                Why::Unreadable => format!(
+                    "the store's answer to a look-up could not be read, twice: {}",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::RateLimited => format!(
                     "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no other \
                      app uses this store's token at the same time"
