@@ -368,10 +368,12 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        config.send = Some(
-            self.store
-                .send_config(env_token, self.resume, self.batch_size())?,
-        );
+        let not_kept = crate::store::not_kept::path_for(&config.output);
+        config.send =
+            Some(
+                self.store
+                    .send_config(env_token, self.resume, self.batch_size(), not_kept)?,
+            );
         Ok(config)
     }
 
@@ -407,7 +409,7 @@ pub(crate) fn read_token(
 }
 
 /// `<stem of path>.<suffix>` in the folder of `path`.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!("{stem}.{suffix}"))
 }
