@@ -382,9 +382,10 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        let mut send = self
-            .store
-            .send_config(env_token, self.resume, self.batch_size())?;
+        let not_kept = crate::store::not_kept::path_for(&config.output);
+        let mut send =
+            self.store
+                .send_config(env_token, self.resume, self.batch_size(), not_kept)?;
         send.batch_timeout = Duration::from_secs(self.batch_timeout);
         config.send = Some(send);
         Ok(config)
@@ -422,7 +423,7 @@ pub(crate) fn read_token(
 }
 
 /// `<stem of path>.<suffix>` in the folder of `path`.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!("{stem}.{suffix}"))
 }

@@ -8,10 +8,11 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, parse_timeout, read_token};
-use crate::config::{Config, OnExisting, SendConfig, SnapshotMode};
+use crate::config::{Config, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
+use crate::store::not_kept;
 
 /// Where the store is and how fast to talk to it: the options every command that sends
 /// requests shares (`import`, `plan`, `undo`).
@@ -99,6 +100,13 @@ pub struct StoreArgs {
     /// after a 409, per row)
     #[arg(long, value_enum, default_value_t = SnapshotMode::Auto)]
     pub(crate) snapshot: SnapshotMode,
+    /// After the writes, read back what the store kept (listing, 100 customers a request; a
+    /// plan says what that costs) and note in the row's error each field it did not keep as sent. sample: the first 100
+    /// customers of each kind of write (one or two requests); all: every one; none. Such fields
+    /// are remembered in <results stem>.not-kept.json beside the results file, and later runs
+    /// send no update for them; delete that file to forget them
+    #[arg(long, value_enum, default_value_t = ReadBackMode::Sample)]
+    pub(crate) read_back: ReadBackMode,
 }
 
 /// `plan`: the input, store and sending options of `import`, without those of writing
@@ -120,7 +128,12 @@ impl PlanArgs {
         env_token: Option<String>,
     ) -> Result<Config, Error> {
         let mut config = self.input.config_with(progress, self.input.plan_output())?;
-        let mut send = self.store.send_config(env_token, false, None)?;
+        // The fields remembered beside the import's own results file, which the import of
+        // this file compares without.
+        let results = super::beside(&self.input.file, "results.csv");
+        let mut send =
+            self.store
+                .send_config(env_token, false, None, not_kept::path_for(&results))?;
         send.journal = false;
         send.plan = true;
         config.send = Some(send);
@@ -136,6 +149,7 @@ impl StoreArgs {
         env_token: Option<String>,
         resume: bool,
         batch_size: Option<usize>,
+        not_kept: PathBuf,
     ) -> Result<SendConfig, Error> {
         let connection = self.connection.connection(env_token)?;
         Ok(SendConfig {
@@ -150,6 +164,8 @@ impl StoreArgs {
             batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),
             journal: true,
             plan: false,
+            read_back: self.read_back,
+            not_kept,
         })
     }
 }

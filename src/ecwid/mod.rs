@@ -8,9 +8,9 @@ mod batch;
 mod clock;
 mod listing;
 
-pub(crate) use listing::{PAGE_SIZE, Page, Unreadable};
+pub(crate) use listing::{PAGE_SIZE, Page, Unreadable, Written};
 
-pub(crate) use clock::StoreClock;
+pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
 
 use std::time::Duration;
 

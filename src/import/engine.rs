@@ -43,11 +43,13 @@ pub(crate) enum Kind {
     GroupDelete,
     /// `GET /store_extrafields/customers`: the store's customer extra fields.
     ExtraFields,
+    /// A page of the customers the run wrote, listed after its writes (`--read-back`).
+    ReadBack,
 }
 
 impl Kind {
     /// Every kind, in the order the summary lists them.
-    pub(crate) const ALL: [Kind; 14] = [
+    pub(crate) const ALL: [Kind; 15] = [
         Kind::Create,
         Kind::Search,
         Kind::Get,
@@ -62,6 +64,7 @@ impl Kind {
         Kind::GroupCreate,
         Kind::GroupDelete,
         Kind::ExtraFields,
+        Kind::ReadBack,
     ];
 
     /// The key of the kind in the summary's `requests_by_kind`.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::GroupCreate => "group_create",
             Kind::GroupDelete => "group_delete",
             Kind::ExtraFields => "extrafields",
+            Kind::ReadBack => "read_back",
         }
     }
 
@@ -104,6 +108,9 @@ impl Kind {
             Action::StopRun if self == Kind::Groups && error.status() == Some(402) => {
                 Action::FailRow
             }
+            // The writes are done and recorded: a read-back the store refuses (a token
+            // without read_customers, say) ends the read-back, never the run.
+            Action::StopRun if self == Kind::ReadBack => Action::FailRow,
             action => action,
         }
     }

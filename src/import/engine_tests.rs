@@ -307,8 +307,8 @@ async fn a_read_only_engine_sends_no_write() {
     assert!(kinds.iter().all(|k| !k.writes()), "{kinds:?}");
     assert_eq!(
         kinds.len(),
-        7,
-        "the reads: search, get, list, groups, profile, poll, extra fields"
+        8,
+        "the reads: search, get, list, groups, profile, poll, extra fields, read-back"
     );
 }
 

@@ -1,7 +1,7 @@
 //! The end-of-run summary: counts per status, requests, retries and the most frequent errors,
 //! as text for people (stderr) and as JSON for schedulers (`--summary-json`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
@@ -114,6 +114,19 @@ pub struct SnapshotCounts {
 pub struct PlanCounts {
     pub create: u64,
     pub update: u64,
+    /// The listing requests the import's read-back would make after those writes
+    /// (`--read-back`), at least.
+    pub read_back: u64,
+}
+
+/// The read-back after the writes (`--read-back`): customers compared, the listing requests
+/// that cost, and where the fields not kept are remembered (when any were found).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ReadBackCounts {
+    pub customers: u64,
+    pub requests: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remembered_in: Option<String>,
 }
 
 /// Everything the summary says.
@@ -146,6 +159,12 @@ pub struct Summary {
     /// Only for `plan`: the writes the import would send.
     #[serde(rename = "import_would_send", skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanCounts>,
+    /// Only when the run read back what it wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_back: Option<ReadBackCounts>,
+    /// Customers whose store did not keep each field as sent, by field (empty when none, or
+    /// when nothing was read back).
+    pub fields_not_kept: BTreeMap<String, u64>,
     /// Why the run stopped early, and what to do; absent when it ran to the end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
@@ -185,8 +204,8 @@ impl Summary {
             let _ = writeln!(
                 out,
                 "The import would send {} creates and {} updates (and read the store as this \
-                 plan did: {} requests)",
-                p.create, p.update, self.requests
+                 plan did: {} requests), then read back what it wrote: {} requests",
+                p.create, p.update, self.requests, p.read_back
             );
         }
         if let Some(s) = &self.snapshot {
@@ -195,6 +214,36 @@ impl Summary {
                 "Store read first: {} customers in {} requests (rows it holds needed no create)",
                 s.customers, s.requests
             );
+        }
+        if let Some(r) = &self.read_back {
+            let _ = writeln!(
+                out,
+                "Read back {} customers in {} requests",
+                r.customers, r.requests
+            );
+        }
+        if !self.fields_not_kept.is_empty() {
+            let fields: Vec<String> = self
+                .fields_not_kept
+                .iter()
+                .map(|(field, n)| format!("{field} ({n} customers)"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "The store did not keep as sent: {} (noted in the rows' error)",
+                fields.join(", ")
+            );
+            if let Some(path) = self
+                .read_back
+                .as_ref()
+                .and_then(|r| r.remembered_in.as_ref())
+            {
+                let _ = writeln!(
+                    out,
+                    "Remembered in {path}: later runs send no update for them (delete it to \
+                     forget them)"
+                );
+            }
         }
         if let Some(b) = &self.batches {
             let _ = writeln!(

@@ -20,6 +20,7 @@ mod outputs;
 mod plan;
 mod platforms;
 mod presets;
+mod read_back;
 mod realworld;
 mod resume;
 mod robustness;

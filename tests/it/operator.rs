@@ -6,7 +6,7 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use ecwid_import::outcome::ExitStatus;
-use ecwid_import::report::summary::{SnapshotCounts, Summary, TopError};
+use ecwid_import::report::summary::{ReadBackCounts, SnapshotCounts, Summary, TopError};
 
 use crate::support::emails_csv;
 
@@ -68,7 +68,7 @@ fn summary_text_snapshot() {
     let summary = Summary {
         rows: 1200,
         by_status: vec![("created", 1100), ("exists", 40), ("invalid", 50), ("failed", 10)],
-        requests: 1190,
+        requests: 1191,
         requests_by_kind: vec![
             ("create", 1160),
             ("search", 12),
@@ -84,6 +84,7 @@ fn summary_text_snapshot() {
             ("group_create", 0),
             ("group_delete", 0),
             ("extrafields", 0),
+            ("read_back", 1),
         ],
         retries: 40,
         rate_limited: 3,
@@ -108,6 +109,12 @@ fn summary_text_snapshot() {
             },
         ],
         plan: None,
+        read_back: Some(ReadBackCounts {
+            customers: 100,
+            requests: 1,
+            remembered_in: Some("customers.results.not-kept.json".into()),
+        }),
+        fields_not_kept: [("fiscalCode".to_string(), 60)].into(),
         stopped: None,
         dry_run: false,
     };

@@ -23,12 +23,14 @@ use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::Job;
 use super::journal::Journal;
+use super::read_back::ReadBack;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
 use crate::customer::record::CustomerRecord;
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
+use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
 use crate::undo::log::{Line, UndoLog};
 use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
@@ -52,6 +54,12 @@ pub(crate) struct Sender {
     /// Rows created (in a plan: to be created) with `acceptMarketing: false` because the file
     /// gives no value ([`create`]).
     pub(crate) consent_defaulted: AtomicU64,
+    /// Fields the store did not keep in an earlier run: left out of the comparison with the
+    /// store's record, so that no update is sent for them.
+    pub(crate) remembered: Arc<Remembered>,
+    /// What the run writes, for reading it back at the end; `None` for `--read-back none`
+    /// and a plan.
+    pub(crate) read_back: Option<ReadBack>,
 }
 
 /// What a row waits for next.
@@ -275,9 +283,14 @@ impl Sender {
         answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
         let defaulted = create::consent_defaulted(&job.request);
+        let read_back = self.read_back.as_ref().filter(|r| r.wants());
+        let request = read_back.map(|_| job.request.clone());
         let outcome = self.drive_row(job, p, answer).await;
         if let Some(undo) = &self.undo {
             undo.finished(&outcome);
+        }
+        if let (Some(read_back), Some(request)) = (read_back, request) {
+            read_back.written(&outcome, request);
         }
         self.count_consent(defaulted, &outcome);
         outcome
@@ -436,7 +449,7 @@ impl Sender {
                         if let Some(problem) = &found.record.unreadable {
                             return Some(Done::Unreadable(Some(found.id), problem.clone()));
                         }
-                        let diff = compare(&job.request, &found.record);
+                        let diff = compare(&self.remembered.strip(&job.request), &found.record);
                         if diff.is_empty() {
                             return Some(Done::Unchanged(found.id));
                         }
