@@ -55,8 +55,6 @@ pub(crate) struct Config {
     pub(crate) progress: ProgressMode,
     /// `None` for a dry run.
     pub(crate) send: Option<SendConfig>,
-    /// The command that continues this run if it stops early (`--resume` added).
-    pub(crate) continue_with: Option<String>,
 }
 
 impl Config {

@@ -1,5 +1,15 @@
 //! The closing lines of the commands' `--help`: examples and exit statuses, kept apart from
-//! the options so that the command line's shape reads at once in `cli`.
+//! the options so that the command line's shape reads at once in `cli`; and the headings the
+//! options are grouped under. An example that uses the sandbox is only in the build that has it.
+
+/// The file read and how: delimiter, encoding, sheet, preset, mapping.
+pub(crate) const INPUT: &str = "Input";
+/// Which store, and what to do with the customers it already has.
+pub(crate) const STORE: &str = "Store";
+/// How requests are sent: pace, retries, resume, batches, or nothing at all.
+pub(crate) const SENDING: &str = "Sending";
+/// What the run writes and says: results, summary JSON, quiet or verbose logs.
+pub(crate) const OUTPUT: &str = "Output";
 
 /// The exit statuses, for `import --help`: what a script or scheduler acts on.
 macro_rules! exit_status_help {
@@ -14,13 +24,22 @@ macro_rules! exit_status_help {
     };
 }
 
+/// What `import --help` says before its examples.
+macro_rules! import_notes {
+    () => {
+        "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\
+         A customer created from a row that gives no acceptMarketing (no column, or a blank cell) \
+         is created with acceptMarketing false: consent is never implied.\n\
+         The run ends with the next step as a command to paste: --resume after a stop, the \
+         failed rows' file to import once fixed, the undo.\n\n"
+    };
+}
+
 /// `import --help`'s closing lines; the first example needs the sandbox.
 #[cfg(feature = "sandbox")]
 pub(super) const IMPORT_AFTER_HELP: &str = concat!(
-    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\
-     A customer created from a row that gives no acceptMarketing (no column, or a blank cell) \
-     is created with acceptMarketing false: consent is never implied.\n\n\
-     Examples:\n  \
+    import_notes!(),
+    "Examples:\n  \
      ecwid-import import customers.csv --sandbox\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
      ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
@@ -28,19 +47,20 @@ pub(super) const IMPORT_AFTER_HELP: &str = concat!(
 );
 #[cfg(not(feature = "sandbox"))]
 pub(super) const IMPORT_AFTER_HELP: &str = concat!(
-    "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\
-     A customer created from a row that gives no acceptMarketing (no column, or a blank cell) \
-     is created with acceptMarketing false: consent is never implied.\n\n\
-     Examples:\n  \
+    import_notes!(),
+    "Examples:\n  \
      ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume",
+     ecwid-import import customers.csv --store-id 1003 --token-file token.txt --resume\n  \
+     ecwid-import import customers.csv --store-id 1003 --on-existing update -q \\\n    \
+     --summary-json run.json",
     exit_status_help!()
 );
 
 /// `undo --help`'s closing lines.
 pub(super) const UNDO_AFTER_HELP: &str = "Reads <RESULTS stem>.undo.jsonl, which the import wrote beside its results file, \
      and writes <RESULTS stem>.undo-results.csv. A customer changed in the store since the import, \
-     or with orders, is left alone (skipped). Passwords are never logged and cannot be restored.\n\n\
+     or with orders, is left alone (skipped). Passwords are never logged and cannot be restored. \
+     Without --yes, the summary ends with the command that writes.\n\n\
      Examples:\n  \
      ecwid-import undo customers.results.csv --store-id 1003\n  \
      ecwid-import undo customers.results.csv --store-id 1003 --yes\n\n\
@@ -58,7 +78,7 @@ pub(super) const PLAN_AFTER_HELP: &str = "Reads the store (customers, groups, la
      acceptMarketing false a create sends when the file gives no consent), would_update (error \
      lists each change as field: \"old\" -> \"new\"), unchanged, exists, would_fail, invalid or \
      duplicate. Sends no create, update or delete; keeps no journal and no undo log. The summary \
-     gives the requests the import would need.\n\n\
+     gives the requests the import would need, and ends with the import command to paste.\n\n\
      Examples:\n  \
      ecwid-import plan customers.csv --store-id 1003\n  \
      ecwid-import plan customers.csv --store-id 1003 --on-existing update --summary-json plan.json\n\n\
@@ -77,3 +97,35 @@ pub(super) const PLAN_OUTPUT_HELP: &str =
 /// `validate`'s own default output: never an import's results file.
 pub(super) const VALIDATE_OUTPUT_HELP: &str =
     "Results CSV [default: <input stem>.validation.csv beside the input]";
+
+/// `validate --help`'s closing lines.
+pub(super) const VALIDATE_AFTER_HELP: &str = "Reads the file as import would (same preset, \
+     mapping and rules) and writes each row's status (valid, invalid, duplicate) with what is \
+     wrong, and the rows to fix in <output stem>.failed.csv. Nothing is sent; no token needed.\n\n\
+     Examples:\n  \
+     ecwid-import validate customers.csv\n  \
+     ecwid-import validate export.xlsx --sheet Customers -o checked.csv\n  \
+     ecwid-import validate kunden.csv --preset shopify -q --summary-json check.json\n\n\
+     Exit status:\n  \
+     0    every row is valid\n  \
+     1    some rows are invalid or duplicate\n  \
+     2    usage error, or the input or an output file cannot be used";
+
+/// `template --help`'s closing lines.
+pub(super) const TEMPLATE_AFTER_HELP: &str = "Examples:\n  \
+     ecwid-import template > customers.csv\n  \
+     ecwid-import template --mapping > mapping.toml\n  \
+     ecwid-import template --mapping --from kunden.csv > kunden.toml";
+
+/// `completions --help`'s closing lines.
+pub(super) const COMPLETIONS_AFTER_HELP: &str = "Examples:\n  \
+     ecwid-import completions bash > /etc/bash_completion.d/ecwid-import\n  \
+     ecwid-import completions zsh > ~/.zfunc/_ecwid-import";
+
+/// `sandbox --help`'s closing lines.
+#[cfg(feature = "sandbox")]
+pub(super) const SANDBOX_AFTER_HELP: &str = "Examples:\n  \
+     ecwid-import sandbox --port 8080 --fail-before 0.1 --seed 7\n  \
+     ECWID_TOKEN=secret_sandbox ecwid-import import customers.csv --store-id 1003 \\\n    \
+     --api-url http://127.0.0.1:8080/api/v3\n  \
+     ecwid-import sandbox --seed-customers 5000 --latency-ms 50";

@@ -46,9 +46,7 @@ use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
-use crate::report::summary::{
-    BatchCounts, PlanCounts, ReadBackCounts, SnapshotCounts, Summary, Tally,
-};
+use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
@@ -386,7 +384,7 @@ fn finish(
             source,
         });
     }
-    let (exit_code, stopped) = ending(config, stop, &tally);
+    let (exit_code, stopped) = ending(stop, &tally);
     // A finished run needs no journal: the next run of the same command starts afresh. A
     // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
     // leaves it complete for `--resume`.
@@ -426,10 +424,8 @@ fn finish(
             .sender()
             .and_then(|s| s.snapshot.as_deref())
             .filter(|s| s.listed)
-            .map(|s| SnapshotCounts {
-                customers: s.customers,
-                requests: counts.map_or(0, |c| c.kind(Kind::List).requests),
-            }),
+            .zip(sending.engine())
+            .map(|(s, engine)| s.counts(engine)),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
         output: config.output.display().to_string(),
@@ -460,27 +456,19 @@ fn finish(
         }),
         fields_not_kept: findings.map(|f| f.fields).unwrap_or_default(),
         stopped,
+        next_steps: Vec::new(),
         dry_run: config.send.is_none(),
     })
 }
 
-/// The run's exit status, and why it stopped early (with how to continue) when it did.
-fn ending(config: &Config, stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
-    let continue_with = config
-        .continue_with
-        .as_deref()
-        .map(|command| format!(". To continue: {command}"))
-        .unwrap_or_default();
+/// The run's exit status, and why it stopped early when it did (how to continue is the
+/// summary's first next step, `report::next`).
+fn ending(stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
     match stop.reason() {
-        Some(StopReason::Aborted(message)) => (
-            ExitStatus::StoreRefused,
-            Some(format!("{message}{continue_with}")),
-        ),
+        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
         Some(StopReason::Interrupted) => (
             ExitStatus::Interrupted,
-            Some(format!(
-                "interrupted; rows marked not_sent were not sent{continue_with}"
-            )),
+            Some("interrupted; rows marked not_sent were not sent".into()),
         ),
         None if tally.all_succeeded() => (ExitStatus::Ok, None),
         None => (ExitStatus::RowsFailed, None),

@@ -69,7 +69,12 @@ impl Tally {
                 first_row,
             })
             .collect();
-        all.sort_by(|a, b| b.count.cmp(&a.count).then(a.first_row.cmp(&b.first_row)));
+        // Ties in the order of the text too, so that the same file gives the same summary.
+        all.sort_by(|a, b| {
+            (b.count.cmp(&a.count))
+                .then(a.first_row.cmp(&b.first_row))
+                .then_with(|| a.error.cmp(&b.error))
+        });
         all.truncate(TOP_ERRORS);
         all
     }
@@ -100,12 +105,14 @@ impl BatchCounts {
     }
 }
 
-/// The snapshot of the store read before sending: customers read, and the requests that cost
-/// (the store's size and the pages).
+/// The store read before sending: customers read, how many of them the file names, and the
+/// requests that cost (the store's size and the pages: every `list` request of the run).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct SnapshotCounts {
     pub customers: u64,
     pub requests: u64,
+    /// Customers read whose email is in the file.
+    pub in_file: u64,
 }
 
 /// `plan`: the writes the import with the same options would send (one create per
@@ -127,6 +134,13 @@ pub struct ReadBackCounts {
     pub requests: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remembered_in: Option<String>,
+}
+
+/// What the person does next, as a command to paste: `what` says when and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NextStep {
+    pub what: String,
+    pub command: String,
 }
 
 /// Everything the summary says.
@@ -165,68 +179,89 @@ pub struct Summary {
     /// Customers whose store did not keep each field as sent, by field (empty when none, or
     /// when nothing was read back).
     pub fields_not_kept: BTreeMap<String, u64>,
-    /// Why the run stopped early, and what to do; absent when it ran to the end.
+    /// Why the run stopped early; absent when it ran to the end. How to continue is the first
+    /// of `next_steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The commands to run next, the most pressing first (see `report::next`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub next_steps: Vec<NextStep>,
     #[serde(skip)]
     pub dry_run: bool,
 }
 
 impl Summary {
-    /// The summary for a person at a terminal.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let verb = match (self.dry_run, self.plan.is_some()) {
+    fn verb(&self) -> &'static str {
+        match (self.dry_run, self.plan.is_some()) {
             (true, _) => "Checked",
             (false, true) => "Planned",
             (false, false) => "Imported",
-        };
+        }
+    }
+
+    /// The rows to fix: in the failed-rows file (`would_fail` rows of a plan are not in it,
+    /// but fail alike).
+    pub(crate) fn to_fix(&self) -> u64 {
+        self.by_status
+            .iter()
+            .filter(|(s, _)| matches!(*s, "invalid" | "failed" | "would_fail"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The summary for a person at a terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
         let _ = writeln!(
             out,
-            "{verb} {} rows in {:.1} s",
-            self.rows, self.elapsed_seconds
+            "{} {} in {:.1} s",
+            self.verb(),
+            count(self.rows, "row", "rows"),
+            self.elapsed_seconds
         );
         for (status, count) in &self.by_status {
             let _ = writeln!(out, "  {status:<13} {count:>8}");
         }
         if !self.dry_run {
-            let _ = writeln!(
-                out,
-                "Requests {}, retries {}, rate limited (429) {}, look-ups {} ({} confirmed a create)",
-                self.requests,
-                self.retries,
-                self.rate_limited,
-                self.lookups,
-                self.confirmed_by_lookup
-            );
+            let _ = writeln!(out, "{}", self.requests_line());
         }
         if let Some(p) = &self.plan {
+            let writes = match (p.create, p.update) {
+                (0, 0) => "no write".to_string(),
+                (create, update) => format!(
+                    "{} and {}",
+                    count(create, "create", "creates"),
+                    count(update, "update", "updates")
+                ),
+            };
             let _ = writeln!(
                 out,
-                "The import would send {} creates and {} updates (and read the store as this \
-                 plan did: {} requests), then read back what it wrote: {} requests",
-                p.create, p.update, self.requests, p.read_back
+                "The import would send {writes}, after the same reads as this plan{}",
+                match p.read_back {
+                    0 => String::new(),
+                    n => format!(
+                        ", then read back what it wrote: {}",
+                        count(n, "request", "requests")
+                    ),
+                }
             );
         }
         if let Some(s) = &self.snapshot {
-            let _ = writeln!(
-                out,
-                "Store read first: {} customers in {} requests (rows it holds needed no create)",
-                s.customers, s.requests
-            );
+            let _ = writeln!(out, "{}", store_read(s));
         }
         if let Some(r) = &self.read_back {
             let _ = writeln!(
                 out,
-                "Read back {} customers in {} requests",
-                r.customers, r.requests
+                "Read back {} in {}",
+                count(r.customers, "customer", "customers"),
+                count(r.requests, "request", "requests")
             );
         }
         if !self.fields_not_kept.is_empty() {
             let fields: Vec<String> = self
                 .fields_not_kept
                 .iter()
-                .map(|(field, n)| format!("{field} ({n} customers)"))
+                .map(|(field, n)| format!("{field} ({})", count(*n, "customer", "customers")))
                 .collect();
             let _ = writeln!(
                 out,
@@ -248,7 +283,7 @@ impl Summary {
         if let Some(b) = &self.batches {
             let _ = writeln!(
                 out,
-                "Batches sent {}, done {}, pending {}",
+                "Batches: {} sent, {} done, {} pending",
                 b.sent, b.done, b.pending
             );
         }
@@ -263,28 +298,104 @@ impl Summary {
             }
         }
         let _ = writeln!(out, "Results: {}", self.output);
-        let to_fix: u64 = self
-            .by_status
-            .iter()
-            .filter(|(s, _)| matches!(*s, "invalid" | "failed" | "would_fail"))
-            .map(|(_, n)| n)
-            .sum();
+        let to_fix = self.to_fix();
         if to_fix > 0 {
             let _ = writeln!(
                 out,
-                "{to_fix} rows to fix and import again: {}",
+                "{} to fix: {}",
+                count(to_fix, "row", "rows"),
                 self.failed_output
             );
         }
         if let Some(stopped) = &self.stopped {
             let _ = writeln!(out, "Stopped early: {stopped}");
         }
+        for step in &self.next_steps {
+            let _ = writeln!(out, "{}: {}", step.what, step.command);
+        }
         out
+    }
+
+    /// `-q`'s one line: the rows and their statuses, why the run stopped early, and the most
+    /// pressing next step.
+    pub fn to_line(&self) -> String {
+        let statuses: Vec<String> = self
+            .by_status
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        let mut line = format!(
+            "{} {} in {:.1} s",
+            self.verb(),
+            count(self.rows, "row", "rows"),
+            self.elapsed_seconds
+        );
+        if !statuses.is_empty() {
+            line.push_str(&format!(": {}", statuses.join(", ")));
+        }
+        if let Some(stopped) = &self.stopped {
+            line.push_str(&format!("; stopped early: {stopped}"));
+        }
+        if let Some(step) = self.next_steps.first() {
+            line.push_str(&format!(". {}: {}", step.what, step.command));
+        }
+        line.push('\n');
+        line
+    }
+
+    /// `Requests: 24 (22 create, 2 list), 0 retries, 0 rate-limited (429)`, and the creates a
+    /// look-up confirmed when there were any.
+    fn requests_line(&self) -> String {
+        let kinds: Vec<String> = self
+            .requests_by_kind
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        let mut line = format!("Requests: {}", self.requests);
+        if !kinds.is_empty() {
+            line.push_str(&format!(" ({})", kinds.join(", ")));
+        }
+        line.push_str(&format!(
+            ", {}, {} rate-limited (429)",
+            count(self.retries, "retry", "retries"),
+            self.rate_limited
+        ));
+        if self.confirmed_by_lookup > 0 {
+            line.push_str(&format!(
+                ", {} confirmed by a look-up",
+                count(self.confirmed_by_lookup, "create", "creates")
+            ));
+        }
+        line
     }
 
     pub(crate) fn write_json(&self, path: &Path) -> io::Result<()> {
         let json = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
         std::fs::write(path, json + "\n")
+    }
+}
+
+/// The store read first: the summary's line, and the INFO line at the end of the read.
+pub(crate) fn store_read(s: &SnapshotCounts) -> String {
+    let requests = count(s.requests, "request", "requests");
+    if s.customers == 0 {
+        format!("Store read first: no customers yet ({requests})")
+    } else {
+        format!(
+            "Store read first: {} in {requests}, {} of them in the file",
+            count(s.customers, "customer", "customers"),
+            s.in_file
+        )
+    }
+}
+
+/// `1 row`, `2 rows`, `0 rows`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
     }
 }
 

@@ -5,6 +5,7 @@ mod batch_stop;
 mod cli;
 mod consent;
 mod e2e;
+mod ending;
 mod fidelity;
 mod fields;
 mod formulas;
