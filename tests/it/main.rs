@@ -13,6 +13,7 @@ mod mapping;
 mod matcher;
 mod matcher_choices;
 mod operator;
+mod orders;
 mod outputs;
 mod plan;
 mod platforms;
