@@ -257,3 +257,41 @@ async fn a_killed_orders_import_resumes_with_each_buyer_once() {
         store.shutdown().await;
     }
 }
+
+/// A buyer whose first row the store refuses: that row is `failed` (exit 1), and its merged
+/// rows go to the failed-rows file with it, so that the fixed file makes the same customer from
+/// all of the buyer's rows again.
+#[tokio::test]
+async fn a_failed_buyer_takes_its_merged_rows_to_the_failed_rows_file() {
+    let store = start(ecwid_import::sandbox::SandboxArgs {
+        refuse_domain: Some("refused.example".into()),
+        ..store_args()
+    })
+    .await;
+    let csv = "Order ID,Order Date,Email,Billing Name,Shipping City,Item Name,Order Total\n\
+               1,2024-01-01,ann@refused.example,Ann,Leeds,Mug,9.00\n\
+               2,2024-01-02,bob@example.com,Bob,York,Mug,9.00\n\
+               3,2024-02-01,ann@refused.example,Ann Smith,Bath,Cup,5.00\n";
+    let ws = Workspace::new(csv);
+    let code = ws.import(&store.api_url(), &[]).await;
+    assert_eq!(code, 1);
+    let results = ws.results();
+    assert_eq!(column(&results, "status"), ["failed", "created", "merged"]);
+    let failed = std::fs::read_to_string(ws.failed_output()).unwrap();
+    let lines: Vec<&str> = failed.lines().collect();
+    assert_eq!(lines.len(), 3, "{failed}");
+    assert!(
+        lines[1].starts_with("1,") && lines[2].starts_with("3,"),
+        "{failed}"
+    );
+    store.shutdown().await;
+
+    let store = start(store_args()).await;
+    let again = Workspace::new(&failed);
+    assert_eq!(again.import(&store.api_url(), &[]).await, 0);
+    assert_eq!(column(&again.results(), "status"), ["created", "merged"]);
+    let ann = stored(&store, "ann@refused.example");
+    assert_eq!(ann["billingPerson"]["name"], "Ann Smith");
+    assert_eq!(ann["shippingAddresses"].as_array().unwrap().len(), 2);
+    store.shutdown().await;
+}
