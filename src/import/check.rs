@@ -10,6 +10,7 @@
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
+use super::buyers::{Anchors, Buyers, buyer_key};
 use super::job::Job;
 use super::resumed::Finished;
 use crate::customer::CustomerRequest;
@@ -141,6 +142,9 @@ pub struct Checker {
     told_groups_offline: bool,
     /// Rows sent with a note so far.
     noted: u64,
+    /// In an orders export: each buyer's first row, and the customers made from all of a
+    /// buyer's rows.
+    orders: Option<(Anchors, Buyers)>,
 }
 
 /// Rows whose notes are logged; more would bury the progress and the summary.
@@ -159,7 +163,18 @@ impl Checker {
             seen: SeenEmails::default(),
             told_groups_offline: false,
             noted: 0,
+            orders: None,
         }
+    }
+
+    /// The same checker for an orders export (a map with an orders layout): the later rows of
+    /// a buyer are `merged` into its first valid row, which sends the customer `buyers` made
+    /// from all of them.
+    pub(crate) fn with_buyers(mut self, buyers: Buyers) -> Self {
+        if self.preparer.map.orders().is_some() {
+            self.orders = Some((Anchors::default(), buyers));
+        }
+        self
     }
 
     /// The same checker, saying nothing in the log: for a first pass over a file whose rows
@@ -205,6 +220,9 @@ impl Checker {
     fn check(&mut self, raw: RawRow, prepared: Prepared, first_row: Option<u64>) -> Item {
         let Prepared { email, mapped, .. } = prepared;
         if let Some(done) = self.finished.outcome(raw.row) {
+            if let Some((anchors, _)) = &mut self.orders {
+                anchors.replayed(&email, raw.row, done.status);
+            }
             return Item::Ready(RowOutcome {
                 row: raw.row,
                 line: raw.line,
@@ -242,7 +260,16 @@ impl Checker {
                 return ready(raw, email, Status::Invalid, invalid.error, invalid.reasons);
             }
         };
-        if let Some(first) = first_row {
+        if let Some((anchors, _)) = &mut self.orders
+            && let Some(first) = anchors.joined(&email, raw.row)
+        {
+            let error = format!(
+                "merged into row {first}: another row of the same buyer (same email, ignoring \
+                 case), whose customer is made from all of the buyer's rows"
+            );
+            return ready(raw, email, Status::Merged, error, Vec::new());
+        }
+        if let Some(first) = first_row.filter(|_| self.orders.is_none()) {
             let error = format!("same email as row {first} (emails are compared ignoring case)");
             let reason = "email appeared earlier in the file".to_string();
             return ready(raw, email, Status::Duplicate, error, vec![reason]);
@@ -257,9 +284,15 @@ impl Checker {
                  store's groups when importing"
             );
         }
-        let Some(request) = mapped.request else {
+        let Some(mut request) = mapped.request else {
             return ready(raw, email, Status::Valid, note, Vec::new());
         };
+        if let Some((_, buyers)) = &mut self.orders
+            && let Some(customer) = buyers.take(&buyer_key(&email))
+        {
+            let email = request.email.take();
+            *request = CustomerRequest { email, ..customer };
+        }
         Item::Send(Box::new(Job {
             row: raw.row,
             line: raw.line,

@@ -17,6 +17,7 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
+mod buyers;
 pub mod check;
 pub(crate) mod engine;
 pub(crate) mod facts;
@@ -129,7 +130,12 @@ pub(crate) async fn run(
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
     let progress = Progress::start(config.progress, total_bytes);
     let mut recorder = Recorder::new(results, journal, finished.count(), progress);
-    let checker = Checker::new(map, config.send.is_none(), finished);
+    // An orders export: each buyer's rows made into one customer before anything is sent.
+    let buyers = match (map.orders(), &config.send) {
+        (Some(_), Some(_)) => buyers::gather(config, &map).await,
+        _ => buyers::Buyers::default(),
+    };
+    let checker = Checker::new(map, config.send.is_none(), finished).with_buyers(buyers);
     let (items, background) = threads::start(input, checker);
     let outcomes = sending.stream(items);
     record_all(outcomes, &mut recorder, &sending, config, stop).await;

@@ -92,6 +92,10 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         input.delimiter(),
         temp_files,
     )
+    .map(|writer| match map.orders() {
+        Some(_) => writer.for_orders(),
+        None => writer,
+    })
     .map_err(|source| Error::Output {
         path: config.output.clone(),
         source,

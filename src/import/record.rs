@@ -93,7 +93,7 @@ impl Recorder {
             // Once the run stops, no `S` line follows: lines go out at once.
             let alike_again = matches!(
                 outcome.status,
-                Status::Created | Status::Invalid | Status::Duplicate
+                Status::Created | Status::Invalid | Status::Duplicate | Status::Merged
             );
             journal.finished(outcome, !alike_again || stop.is_stopped());
         }

@@ -10,7 +10,7 @@
 //! (see [`formulas`]) is written with a leading `'`: the email, the error, and each original
 //! cell and header name of the failed-rows file. The import removes that `'` again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ use tempfile::NamedTempFile;
 
 use super::temp_files::TempFiles;
 use crate::input::formulas;
-use crate::outcome::RowOutcome;
+use crate::outcome::{RowOutcome, Status};
 
 /// The results file's columns, in order.
 pub(crate) const RESULT_COLUMNS: [&str; 8] = [
@@ -42,6 +42,10 @@ pub(crate) struct ResultsWriter {
     temp_files: TempFiles,
     /// Room to put the guard before a cell, kept across rows.
     guarded: Vec<u8>,
+    /// In an orders export, the buyers (lower-cased emails) whose row went to the failed-rows
+    /// file: their `merged` rows follow it there, so that the fixed file makes the same
+    /// customer from all of the buyer's rows again. `None` for other files.
+    failed_buyers: Option<HashSet<String>>,
 }
 
 impl ResultsWriter {
@@ -73,14 +77,34 @@ impl ResultsWriter {
             failed_output: failed_output.to_path_buf(),
             temp_files: temp_files.clone(),
             guarded,
+            failed_buyers: None,
         })
+    }
+
+    /// The same writer for an orders export: a `merged` row whose buyer's row failed goes to
+    /// the failed-rows file with it.
+    pub(crate) fn for_orders(mut self) -> Self {
+        self.failed_buyers = Some(HashSet::new());
+        self
     }
 
     pub(crate) fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
         let guarded = &mut self.guarded;
         write_row(&mut self.results, outcome, guarded)?;
         // A row too large to keep has no cells left to write: the results file lists it.
-        if outcome.status.is_fixable() && !outcome.record.is_empty() {
+        let buyer = || outcome.email.trim().to_lowercase();
+        let fixable = match &mut self.failed_buyers {
+            Some(failed) if outcome.status.is_fixable() => {
+                // An invalid row is no buyer's first row: merged rows never join it.
+                if matches!(outcome.status, Status::Failed | Status::WouldFail) {
+                    failed.insert(buyer());
+                }
+                true
+            }
+            Some(failed) => outcome.status == Status::Merged && failed.contains(&buyer()),
+            None => outcome.status.is_fixable(),
+        };
+        if fixable && !outcome.record.is_empty() {
             write_guarded_record(&mut self.failed, &outcome.record, guarded)?;
         }
         Ok(())

@@ -17,6 +17,7 @@ mod matcher_choices;
 mod never_works;
 mod not_applied;
 mod operator;
+mod orders;
 mod outputs;
 mod plan;
 mod platforms;
