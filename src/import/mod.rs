@@ -125,8 +125,10 @@ pub(crate) async fn run(
     if let Some(sender) = sending.sender() {
         sender.tell_consent();
     }
-    let read = background.finish().await;
-    finish(config, stop, recorder, read, &sending, started)
+    let (left_blank, read) = background.finish().await;
+    let mut summary = finish(config, stop, recorder, read, &sending, started)?;
+    summary.left_blank = left_blank;
+    Ok(summary)
 }
 
 /// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]);
@@ -358,6 +360,7 @@ fn finish(
         output: config.output.display().to_string(),
         failed_output: config.failed_output.display().to_string(),
         top_errors: tally.top_errors(),
+        left_blank: Vec::new(),
         plan: config
             .send
             .as_ref()
