@@ -7,6 +7,7 @@
 //! those bits with odds of about 1 in 9 million in a file of a million rows. Each hash with its
 //! first row takes 10 bytes (see [`SeenEmails`]), so memory grows by little more than that a row.
 
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
@@ -14,9 +15,10 @@ use super::buyers::{Anchors, Buyers, buyer_key};
 use super::job::Job;
 use super::resumed::Finished;
 use crate::customer::CustomerRequest;
-use crate::input::mapping::{ColumnMap, Invalid};
+use crate::input::mapping::{Blanked, ColumnMap, Invalid};
 use crate::input::reader::RawRow;
 use crate::outcome::{RowOutcome, Status};
+use crate::report::summary::LeftBlank;
 
 /// What the check stage hands on.
 #[derive(Debug)]
@@ -57,6 +59,7 @@ struct Mapped {
     request: Option<Box<CustomerRequest>>,
     group_by_name: bool,
     notes: Vec<String>,
+    blanked: Vec<Blanked>,
 }
 
 /// Works out what each row alone tells: most of the check, and the same for every row, so
@@ -95,21 +98,20 @@ impl Preparer {
 
     fn mapped(&self, raw: &RawRow) -> Result<Mapped, Invalid> {
         if let Some(problem) = &raw.problem {
-            Err(Invalid {
-                error: problem.clone(),
-                reasons: vec![problem.clone()],
-            })
+            Err(Invalid::new(problem.clone(), problem))
         } else if self.dry_run {
             self.map.check(&raw.record).map(|c| Mapped {
                 request: None,
                 group_by_name: c.checked.group_by_name,
                 notes: c.notes,
+                blanked: c.blanked,
             })
         } else {
             self.map.request(&raw.record).map(|r| Mapped {
                 request: Some(Box::new(r.request)),
                 group_by_name: false,
                 notes: r.notes,
+                blanked: r.blanked,
             })
         }
     }
@@ -145,6 +147,8 @@ pub struct Checker {
     /// In an orders export: each buyer's first row, and the customers made from all of a
     /// buyer's rows.
     orders: Option<(Anchors, Buyers)>,
+    /// Cells read as blank although they held something, by kind and column.
+    blanked: BTreeMap<Blanked, u64>,
 }
 
 /// Rows whose notes are logged; more would bury the progress and the summary.
@@ -164,6 +168,30 @@ impl Checker {
             told_groups_offline: false,
             noted: 0,
             orders: None,
+            blanked: BTreeMap::new(),
+        }
+    }
+
+    /// The cells read as blank although they held something, by kind and column (in the
+    /// order of the columns), for the summary.
+    pub(crate) fn left_blank(&self) -> Vec<LeftBlank> {
+        let map = &self.preparer.map;
+        self.blanked
+            .iter()
+            .map(|(&blanked, &cells)| LeftBlank {
+                kind: match blanked {
+                    Blanked::Placeholder(_) => LeftBlank::PLACEHOLDER,
+                    Blanked::EmailAsName(_) => LeftBlank::EMAIL_AS_NAME,
+                },
+                column: map.blanked_label(blanked).to_string(),
+                cells,
+            })
+            .collect()
+    }
+
+    fn count_blanked(&mut self, blanked: &[Blanked]) {
+        for &b in blanked {
+            *self.blanked.entry(b).or_default() += 1;
         }
     }
 
@@ -255,8 +283,12 @@ impl Checker {
         // Worked out beforehand for every row but the replayed ones.
         let mapped = mapped.unwrap_or_else(|| self.preparer.mapped(&raw));
         let mapped = match mapped {
-            Ok(mapped) => mapped,
+            Ok(mapped) => {
+                self.count_blanked(&mapped.blanked);
+                mapped
+            }
             Err(invalid) => {
+                self.count_blanked(&invalid.blanked);
                 return ready(raw, email, Status::Invalid, invalid.error, invalid.reasons);
             }
         };

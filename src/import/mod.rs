@@ -142,9 +142,11 @@ pub(crate) async fn run(
     if let Some(sender) = sending.sender() {
         sender.tell_consent();
     }
-    let read = background.finish().await;
+    let (left_blank, read) = background.finish().await;
     let findings = read_back(&sending, stop, started_at).await;
-    finish(config, stop, recorder, read, &sending, started, findings)
+    let mut summary = finish(config, stop, recorder, read, &sending, started, findings)?;
+    summary.left_blank = left_blank;
+    Ok(summary)
 }
 
 /// The fields remembered beside the results file as not kept by the store
@@ -461,6 +463,7 @@ fn finish(
                 .flatten(),
         }),
         fields_not_kept: findings.map(|f| f.fields).unwrap_or_default(),
+        left_blank: Vec::new(),
         stopped,
         next_steps: Vec::new(),
         dry_run: config.send.is_none(),

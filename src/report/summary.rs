@@ -87,6 +87,22 @@ pub struct TopError {
     pub first_row: u64,
 }
 
+/// Cells of one column read as blank although they held something: a value that stands for
+/// nothing (`null`, `N/A`, `-`), or a name that is an email address.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LeftBlank {
+    /// [`LeftBlank::PLACEHOLDER`] or [`LeftBlank::EMAIL_AS_NAME`].
+    pub kind: &'static str,
+    /// The column, or the columns of a name joined by ` + `.
+    pub column: String,
+    pub cells: u64,
+}
+
+impl LeftBlank {
+    pub const PLACEHOLDER: &'static str = "placeholder";
+    pub const EMAIL_AS_NAME: &'static str = "email_as_name";
+}
+
 /// Batches of `--batch`: sent (or taken up from an interrupted run), done, and still pending.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct BatchCounts {
@@ -170,6 +186,9 @@ pub struct Summary {
     pub output: String,
     pub failed_output: String,
     pub top_errors: Vec<TopError>,
+    /// Cells read as blank although they held something, by kind and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_blank: Vec<LeftBlank>,
     /// Only for `plan`: the writes the import would send.
     #[serde(rename = "import_would_send", skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanCounts>,
@@ -296,6 +315,25 @@ impl Summary {
                     e.count, e.error, e.first_row
                 );
             }
+        }
+        for kind in [LeftBlank::PLACEHOLDER, LeftBlank::EMAIL_AS_NAME] {
+            let of_kind: Vec<&LeftBlank> =
+                self.left_blank.iter().filter(|b| b.kind == kind).collect();
+            if of_kind.is_empty() {
+                continue;
+            }
+            let total: u64 = of_kind.iter().map(|b| b.cells).sum();
+            let columns: Vec<String> = of_kind
+                .iter()
+                .map(|b| format!("{} {}", b.column, b.cells))
+                .collect();
+            let what = match (kind == LeftBlank::PLACEHOLDER, total == 1) {
+                (true, true) => "cell held a placeholder (null, N/A, -, ...) and was left blank",
+                (true, false) => "cells held a placeholder (null, N/A, -, ...) and were left blank",
+                (false, true) => "name was an email address and was left out",
+                (false, false) => "names were email addresses and were left out",
+            };
+            let _ = writeln!(out, "{total} {what}: {}", columns.join(", "));
         }
         let _ = writeln!(out, "Results: {}", self.output);
         let to_fix = self.to_fix();

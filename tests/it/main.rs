@@ -33,4 +33,5 @@ mod store_snapshot;
 mod support;
 mod undo;
 mod update;
+mod values;
 mod workbooks;

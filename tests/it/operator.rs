@@ -6,7 +6,9 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use ecwid_import::outcome::ExitStatus;
-use ecwid_import::report::summary::{NextStep, ReadBackCounts, SnapshotCounts, Summary, TopError};
+use ecwid_import::report::summary::{
+    LeftBlank, NextStep, ReadBackCounts, SnapshotCounts, Summary, TopError,
+};
 
 use crate::support::emails_csv;
 
@@ -106,6 +108,23 @@ fn summary_text_snapshot() {
                 error: "failed: HTTP 400 WRONG_PARAMETER".into(),
                 count: 10,
                 first_row: 88,
+            },
+        ],
+        left_blank: vec![
+            LeftBlank {
+                kind: LeftBlank::PLACEHOLDER,
+                column: "Phone Number".into(),
+                cells: 81,
+            },
+            LeftBlank {
+                kind: LeftBlank::PLACEHOLDER,
+                column: "Zip".into(),
+                cells: 2,
+            },
+            LeftBlank {
+                kind: LeftBlank::EMAIL_AS_NAME,
+                column: "First Name + Last Name".into(),
+                cells: 1,
             },
         ],
         plan: None,

@@ -20,7 +20,7 @@ mod starter;
 use super::presets::Target;
 
 pub use header::{Choice, HeaderError, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use row::{Blanked, Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
