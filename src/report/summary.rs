@@ -268,7 +268,8 @@ impl Summary {
         if let Some(s) = &self.snapshot {
             let _ = writeln!(out, "{}", store_read(s));
         }
-        if let Some(r) = &self.read_back {
+        // A run that wrote nothing read nothing back: no line for it.
+        if let Some(r) = self.read_back.as_ref().filter(|r| r.requests > 0) {
             let _ = writeln!(
                 out,
                 "Read back {} in {}",
@@ -388,7 +389,8 @@ impl Summary {
             .requests_by_kind
             .iter()
             .filter(|(_, n)| *n > 0)
-            .map(|(kind, n)| format!("{n} {kind}"))
+            // The JSON's keys as words: `batch_poll` reads "batch poll".
+            .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
             .collect();
         let mut line = format!("Requests: {}", self.requests);
         if !kinds.is_empty() {
