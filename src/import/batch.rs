@@ -80,7 +80,12 @@ impl Batcher {
                 Item::Ready(outcome) => done.push(Some(outcome)),
                 Item::Send(job) => {
                     match self.sender.facts.prepare(&self.sender.engine, job).await {
-                        // A row the snapshot settles never goes into a batch.
+                        // A row the snapshot settles never goes into a batch; a row of a batch
+                        // the interrupted run left open is settled through its ticket first.
+                        Ok(job) if self.in_open_batch(job.row) => {
+                            jobs.push((done.len(), job));
+                            done.push(None);
+                        }
                         Ok(job) => match self.sender.in_snapshot(&job).await {
                             Some(found) => done.push(Some(self.sender.known(job, found).await)),
                             None => {
@@ -132,6 +137,13 @@ impl Batcher {
             done[at] = Some(outcome);
         }
         done.into_iter().flatten().collect()
+    }
+
+    /// Whether the row is in a batch an interrupted run left open.
+    fn in_open_batch(&self, row: u64) -> bool {
+        self.open
+            .iter()
+            .any(|b| (b.first_row..=b.last_row).contains(&row))
     }
 
     /// One row of a batch, from what became of the batch.

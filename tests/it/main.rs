@@ -22,6 +22,7 @@ mod platforms;
 mod presets;
 mod realworld;
 mod resume;
+mod resume_snapshot;
 mod robustness;
 mod sandbox;
 mod spectrum;
