@@ -55,6 +55,8 @@ pub(crate) struct Batcher {
     /// Batches sent (or taken up from an interrupted run), and polled to the end.
     pub(crate) sent: AtomicU64,
     pub(crate) done: AtomicU64,
+    /// Batches given up on and confirmed stopped.
+    pub(crate) stopped: AtomicU64,
 }
 
 /// What became of a batch as a whole.
@@ -306,6 +308,7 @@ impl Batcher {
         let refusal = match stopped {
             Ok(0) => return self.last_poll(ticket, why).await,
             Ok(_) => {
+                self.stopped.fetch_add(1, Ordering::Relaxed);
                 if let Some(journal) = &self.sender.journal {
                     journal.batch_stopped(first, last, ticket);
                 }
@@ -353,12 +356,13 @@ impl Batcher {
         ))
     }
 
-    /// Batches sent (or taken up from an interrupted run's journal), polled to the end, and
-    /// still pending.
+    /// Batches sent (or taken up from an interrupted run's journal), polled to the end,
+    /// stopped, and still pending.
     pub(crate) fn counts(&self) -> BatchCounts {
         BatchCounts::new(
             self.sent.load(Ordering::Relaxed),
             self.done.load(Ordering::Relaxed),
+            self.stopped.load(Ordering::Relaxed),
         )
     }
 }

@@ -136,7 +136,7 @@ async fn twelve_hundred_rows_in_batches_with_store_side_refusals() {
         serde_json::from_str(&std::fs::read_to_string(summary).expect("summary")).expect("json");
     assert_eq!(
         json["batches"],
-        serde_json::json!({"sent": 12, "done": 12, "pending": 0})
+        serde_json::json!({"sent": 12, "done": 12, "stopped": 0, "pending": 0})
     );
     assert_eq!(json["requests"], requests);
 }

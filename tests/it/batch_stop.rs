@@ -31,6 +31,11 @@ async fn a_batch_given_up_on_is_stopped_then_its_rows_looked_up() {
     assert_eq!(kinds["batch_cancel"], 1, "{summary}");
     assert_eq!(kinds["search"], 12, "{summary}");
     assert_eq!(kinds["create"], 12, "{summary}");
+    let batches = &summary["batches"];
+    assert_eq!(
+        batches,
+        &json!({"sent": 1, "done": 0, "stopped": 1, "pending": 0})
+    );
     assert_eq!(store.stats().batches_stopped, 1);
 
     // The queue runs again: a later batch runs to the end, the stopped one never.
