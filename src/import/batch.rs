@@ -294,9 +294,9 @@ impl Batcher {
     /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
     /// never run later (after the look-ups, after an `undo`, during the next run) and create
     /// customers nobody tracks. Confirmed stopped (`deleteCount` 1): journaled, and its rows
-    /// are looked up one by one. Nothing stopped (`deleteCount` 0): the batch may have finished
-    /// meanwhile, which one more poll tells. Otherwise the batch may still run: its rows stay
-    /// in doubt.
+    /// are looked up one by one. Nothing stopped (`deleteCount` 0, or a 404): the batch may
+    /// have finished meanwhile, which one more poll tells. Otherwise (the stop failed) the
+    /// batch may still run: its rows stay in doubt.
     async fn give_up(&self, ticket: &str, (first, last): (u64, u64), why: ApiError) -> Fate {
         let engine = &self.sender.engine;
         let mut tries = engine.tries();
@@ -306,7 +306,13 @@ impl Batcher {
             })
             .await;
         let refusal = match stopped {
+            // Nothing stopped, or no such ticket to stop: the poll tells what became of it.
             Ok(0) => return self.last_poll(ticket, why).await,
+            Err(Failure::Failed { error, why: w })
+                if w != STOPPED_RUN && error.status() == Some(404) =>
+            {
+                return self.last_poll(ticket, why).await;
+            }
             Ok(_) => {
                 self.stopped.fetch_add(1, Ordering::Relaxed);
                 if let Some(journal) = &self.sender.journal {
