@@ -470,6 +470,9 @@ impl Sender {
                             &found.record,
                         ));
                         p.phase = Phase::Update(found.id);
+                        // Whatever the create's outcome was, the look-up settled it: from here
+                        // on this tells whether the update's own outcome is unknown.
+                        p.tries.maybe_took_effect = false;
                         None
                     }
                     OnExisting::Fail => Some(Done::ExistsRefused(found.id)),
