@@ -182,6 +182,7 @@ fn command_line_options() {
         "--batch-inner-500-once=0.5",
         "--batch-retry-secs=0.01",
         "--dedup-key-ttl-secs=60",
+        "--not-applied=a@example.com,B@example.com",
     ])
     .expect("options parse");
     let args = cli.sandbox;
@@ -195,6 +196,7 @@ fn command_line_options() {
         (args.batch_retry_secs, args.dedup_key_ttl_secs),
         (0.01, 60.0)
     );
+    assert_eq!(args.not_applied, ["a@example.com", "B@example.com"]);
     assert!(Cli::try_parse_from(["sandbox", "--batch-inner-500-once=2"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());
