@@ -55,6 +55,8 @@ pub(crate) struct Batcher {
     /// Batches sent (or taken up from an interrupted run), and polled to the end.
     pub(crate) sent: AtomicU64,
     pub(crate) done: AtomicU64,
+    /// Batches given up on and confirmed stopped.
+    pub(crate) stopped: AtomicU64,
 }
 
 /// What became of a batch as a whole.
@@ -80,7 +82,12 @@ impl Batcher {
                 Item::Ready(outcome) => done.push(Some(outcome)),
                 Item::Send(job) => {
                     match self.sender.facts.prepare(&self.sender.engine, job).await {
-                        // A row the snapshot settles never goes into a batch.
+                        // A row the snapshot settles never goes into a batch; a row of a batch
+                        // the interrupted run left open is settled through its ticket first.
+                        Ok(job) if self.in_open_batch(job.row) => {
+                            jobs.push((done.len(), job));
+                            done.push(None);
+                        }
                         Ok(job) => match self.sender.in_snapshot(&job).await {
                             Some(found) => done.push(Some(self.sender.known(job, found).await)),
                             None => {
@@ -132,6 +139,13 @@ impl Batcher {
             done[at] = Some(outcome);
         }
         done.into_iter().flatten().collect()
+    }
+
+    /// Whether the row is in a batch an interrupted run left open.
+    fn in_open_batch(&self, row: u64) -> bool {
+        self.open
+            .iter()
+            .any(|b| (b.first_row..=b.last_row).contains(&row))
     }
 
     /// One row of a batch, from what became of the batch.
@@ -280,9 +294,9 @@ impl Batcher {
     /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
     /// never run later (after the look-ups, after an `undo`, during the next run) and create
     /// customers nobody tracks. Confirmed stopped (`deleteCount` 1): journaled, and its rows
-    /// are looked up one by one. Nothing stopped (`deleteCount` 0): the batch may have finished
-    /// meanwhile, which one more poll tells. Otherwise the batch may still run: its rows stay
-    /// in doubt.
+    /// are looked up one by one. Nothing stopped (`deleteCount` 0, or a 404): the batch may
+    /// have finished meanwhile, which one more poll tells. Otherwise (the stop failed) the
+    /// batch may still run: its rows stay in doubt.
     async fn give_up(&self, ticket: &str, (first, last): (u64, u64), why: ApiError) -> Fate {
         let engine = &self.sender.engine;
         let mut tries = engine.tries();
@@ -292,8 +306,15 @@ impl Batcher {
             })
             .await;
         let refusal = match stopped {
+            // Nothing stopped, or no such ticket to stop: the poll tells what became of it.
             Ok(0) => return self.last_poll(ticket, why).await,
+            Err(Failure::Failed { error, why: w })
+                if w != STOPPED_RUN && error.status() == Some(404) =>
+            {
+                return self.last_poll(ticket, why).await;
+            }
             Ok(_) => {
+                self.stopped.fetch_add(1, Ordering::Relaxed);
                 if let Some(journal) = &self.sender.journal {
                     journal.batch_stopped(first, last, ticket);
                 }
@@ -341,12 +362,13 @@ impl Batcher {
         ))
     }
 
-    /// Batches sent (or taken up from an interrupted run's journal), polled to the end, and
-    /// still pending.
+    /// Batches sent (or taken up from an interrupted run's journal), polled to the end,
+    /// stopped, and still pending.
     pub(crate) fn counts(&self) -> BatchCounts {
         BatchCounts::new(
             self.sent.load(Ordering::Relaxed),
             self.done.load(Ordering::Relaxed),
+            self.stopped.load(Ordering::Relaxed),
         )
     }
 }

@@ -422,7 +422,8 @@ impl Engine {
                 None
             }
             Action::Retry { unknown } => {
-                tries.maybe_took_effect |= unknown;
+                // A read takes no effect, whatever its answer.
+                tries.maybe_took_effect |= unknown && kind.writes();
                 let settle_first = unknown && !kind.repeatable();
                 let limit = tries.limit + u32::from(tries.settling);
                 if !settle_first && tries.retries >= limit {

@@ -249,6 +249,7 @@ impl Sending {
                 open,
                 sent: AtomicU64::new(0),
                 done: AtomicU64::new(0),
+                stopped: AtomicU64::new(0),
             })),
             None => Sending::Rows {
                 sender,

@@ -114,8 +114,11 @@ impl Progress {
         }
         if let Some(b) = batches {
             text.push_str(&format!(
-                ", batches sent {} done {} pending {}",
-                b.sent, b.done, b.pending
+                ", batches sent {} done {}{} pending {}",
+                b.sent,
+                b.done,
+                b.stopped_text().replace(',', ""),
+                b.pending
             ));
         }
         if let Some(wait) = paused {

@@ -103,20 +103,32 @@ impl LeftBlank {
     pub const EMAIL_AS_NAME: &'static str = "email_as_name";
 }
 
-/// Batches of `--batch`: sent (or taken up from an interrupted run), done, and still pending.
+/// Batches of `--batch`: sent (or taken up from an interrupted run), done, stopped (given up on
+/// and stopped by the store: `DELETE /batch`), and still pending.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct BatchCounts {
     pub sent: u64,
     pub done: u64,
+    pub stopped: u64,
     pub pending: u64,
 }
 
 impl BatchCounts {
-    pub(crate) fn new(sent: u64, done: u64) -> Self {
+    pub(crate) fn new(sent: u64, done: u64, stopped: u64) -> Self {
         Self {
             sent,
             done,
-            pending: sent.saturating_sub(done),
+            stopped,
+            pending: sent.saturating_sub(done).saturating_sub(stopped),
+        }
+    }
+
+    /// `, stopped N` when a batch was stopped, for the lines that show the counts.
+    pub(crate) fn stopped_text(&self) -> String {
+        if self.stopped == 0 {
+            String::new()
+        } else {
+            format!(", {} stopped", self.stopped)
         }
     }
 }
@@ -303,8 +315,11 @@ impl Summary {
         if let Some(b) = &self.batches {
             let _ = writeln!(
                 out,
-                "Batches: {} sent, {} done, {} pending",
-                b.sent, b.done, b.pending
+                "Batches: {} sent, {} done{}, {} pending",
+                b.sent,
+                b.done,
+                b.stopped_text(),
+                b.pending
             );
         }
         if !self.top_errors.is_empty() {

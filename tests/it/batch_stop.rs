@@ -3,9 +3,12 @@
 //! store does not confirm leaves its rows in doubt, and `--resume` settles them through the
 //! ticket.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
 use crate::support::{Workspace, column, emails_csv};
@@ -31,6 +34,11 @@ async fn a_batch_given_up_on_is_stopped_then_its_rows_looked_up() {
     assert_eq!(kinds["batch_cancel"], 1, "{summary}");
     assert_eq!(kinds["search"], 12, "{summary}");
     assert_eq!(kinds["create"], 12, "{summary}");
+    let batches = &summary["batches"];
+    assert_eq!(
+        batches,
+        &json!({"sent": 1, "done": 0, "stopped": 1, "pending": 0})
+    );
     assert_eq!(store.stats().batches_stopped, 1);
 
     // The queue runs again: a later batch runs to the end, the stopped one never.
@@ -147,4 +155,64 @@ async fn rows_of_a_batch_not_confirmed_stopped_stay_in_doubt_until_resume() {
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(count(&requests, "GET", "/batch"), 1, "the ticket polled");
     assert_eq!(requests.len(), 1, "nothing else: {requests:?}");
+}
+
+/// The batch finishes just as the run gives it up: the stop answers `deleteCount` 0 (nothing
+/// left to stop), and one more poll finds it `COMPLETED`: the rows take their answers from it,
+/// with no look-up and no create of their own.
+#[tokio::test]
+async fn a_batch_that_finished_meanwhile_gives_its_answers() {
+    /// `QUEUED` until the stop was asked, `COMPLETED` after.
+    struct Finishes(Arc<AtomicBool>);
+    impl Respond for Finishes {
+        fn respond(&self, _: &Request) -> ResponseTemplate {
+            let body = if self.0.load(Ordering::SeqCst) {
+                inner_created(1..=3)
+            } else {
+                json!({"status": "QUEUED"})
+            };
+            ResponseTemplate::new(200).set_body_json(body)
+        }
+    }
+    /// `deleteCount` 0, noting that the stop was asked.
+    struct NothingStopped(Arc<AtomicBool>);
+    impl Respond for NothingStopped {
+        fn respond(&self, _: &Request) -> ResponseTemplate {
+            self.0.store(true, Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(json!({"deleteCount": 0}))
+        }
+    }
+    let server = MockServer::start().await;
+    let batch = "/api/v3/1003/batch";
+    let asked = Arc::new(AtomicBool::new(false));
+    Mock::given(method("POST"))
+        .and(path(batch))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ticket": "t-2"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(batch))
+        .respond_with(Finishes(asked.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(batch))
+        .respond_with(NothingStopped(asked))
+        .mount(&server)
+        .await;
+    let api = format!("{}/api/v3", server.uri());
+    let ws = Workspace::new(&emails_csv(&numbered("late", 3)));
+    let args = ["--batch", "--batch-timeout", "1", "--snapshot", "never"];
+    let (code, summary) = ws.import_summary(&api, &args).await;
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(column(&ws.results(), "customer_id"), ["501", "502", "503"]);
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(count(&requests, "DELETE", "/batch"), 1);
+    assert_eq!(count(&requests, "GET", "/customers"), 0, "no look-up");
+    assert_eq!(
+        count(&requests, "POST", "/customers"),
+        0,
+        "no create on its own"
+    );
+    assert!(!ws.dir.path().join("customers.results.csv.journal").exists());
 }

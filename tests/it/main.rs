@@ -25,6 +25,7 @@ mod presets;
 mod read_back;
 mod realworld;
 mod resume;
+mod resume_snapshot;
 mod robustness;
 mod sandbox;
 mod spectrum;

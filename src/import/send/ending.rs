@@ -17,6 +17,9 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
                 Some(e) => format!(
                     "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
                 ),
+                None if p.from_snapshot => {
+                    "confirmed by the store read first: created by the interrupted run".into()
+                }
                 None => "confirmed by look-up: created by the interrupted run".into(),
             };
             finish(job, p, Status::Created, Some(id), note)

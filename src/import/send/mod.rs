@@ -107,6 +107,8 @@ struct Progress {
     changes: String,
     /// The undo log's line of that `PUT`, with the values it replaces.
     undo_line: Option<Line>,
+    /// The row was settled from the snapshot of the store, not by a look-up of its own.
+    from_snapshot: bool,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -144,23 +146,33 @@ impl Sender {
         }
         let mut p = self.progress(Phase::Create, 0);
         if job.maybe_sent {
-            // An interrupted run may have created it: look it up first.
+            // An interrupted run may have created it: look it up first, unless the store,
+            // read whole after that run ended, answers that it has no such customer.
             self.settle(&mut p);
+            if self.snapshot_lacks(&job.email) {
+                p.phase = Phase::Create;
+            }
         }
         self.drive(job, p, None).await
     }
 
+    /// Whether the snapshot read the whole store (or sampled this email) and it has no
+    /// customer with this email.
+    fn snapshot_lacks(&self, email: &str) -> bool {
+        self.snapshot.as_ref().is_some_and(|s| s.lacks(email))
+    }
+
     /// The row's customer as the snapshot of the store has it, which settles the row without
-    /// a create. Not for a row an interrupted run may have created: the look-up after it
-    /// tells whose customer it is. A customer the snapshot knows only by id is read with a
+    /// a create. A row an interrupted run may have created (`--resume`) is answered from it
+    /// too: the store was read after that run ended, so its record tells whose customer it is
+    /// (by when it registered) as a look-up would, for no request of the row's own; the caller
+    /// keeps out the rows of a batch the interrupted run left open, which may still run and
+    /// are settled through its ticket first. A customer the snapshot knows only by id is read with a
     /// `GET`; when that fails (the customer was deleted since, the store does not answer) or
     /// shows another email, the row goes on as if the snapshot did not know it: a create, and
     /// its 409 if the customer exists after all. `Err` names what could not be read of a
     /// customer the listing gave without an id that can be read.
     pub(super) async fn in_snapshot(&self, job: &Job) -> Option<Result<Found, String>> {
-        if job.maybe_sent {
-            return None;
-        }
         let id = match self.snapshot.as_ref()?.find(&job.email)? {
             Known::Record(found) => return Some(Ok(found)),
             Known::Unreadable(problem) => return Some(Err(problem)),
@@ -181,7 +193,12 @@ impl Sender {
     /// `--on-existing` with no request, or the `PUT` of what the row changes. A customer whose
     /// record has no id that can be read fails its row, naming what could not be read.
     pub(super) async fn known(&self, job: Box<Job>, known: Result<Found, String>) -> RowOutcome {
-        let p = self.progress(Phase::FindExisting, 0);
+        let mut p = self.progress(Phase::FindExisting, 0);
+        p.from_snapshot = true;
+        if job.maybe_sent {
+            // As the look-up after an unknown outcome would take what it finds.
+            self.settle(&mut p);
+        }
         match known {
             Ok(found) => {
                 self.drive(job, p, Some(Ok(Reply::Found(Some(found)))))
@@ -264,6 +281,7 @@ impl Sender {
             update: Bytes::new(),
             changes: String::new(),
             undo_line: None,
+            from_snapshot: false,
         }
     }
 
@@ -465,6 +483,9 @@ impl Sender {
                             &found.record,
                         ));
                         p.phase = Phase::Update(found.id);
+                        // Whatever the create's outcome was, the look-up settled it: from here
+                        // on this tells whether the update's own outcome is unknown.
+                        p.tries.maybe_took_effect = false;
                         None
                     }
                     OnExisting::Fail => Some(Done::ExistsRefused(found.id)),
