@@ -10,7 +10,7 @@
 //! `unchanged`), by the comparison of [`crate::store::compare`].
 
 pub(crate) mod create;
-mod ending;
+pub(super) mod ending;
 mod not_applied;
 mod plan;
 
