@@ -39,9 +39,7 @@ pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
     name = "ecwid-import",
     version,
     about = "Bulk-import customers from a CSV file or a workbook into an Ecwid store",
-    after_help = "Examples:\n  ecwid-import validate customers.csv\n  \
-                  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-                  ecwid-import template > customers.csv"
+    after_help = help::TOP_AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
