@@ -2,6 +2,7 @@
 //! sees these arguments; the stages below it take the [`Config`].
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 mod help;
 mod store;
@@ -33,6 +34,8 @@ pub(crate) const DEFAULT_RATE: u32 = 590;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
+/// Seconds a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
+pub(crate) const DEFAULT_BATCH_TIMEOUT: u64 = 900;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -257,6 +260,18 @@ pub struct ImportArgs {
         value_parser = clap::value_parser!(u32).range(1..=500)
     )]
     pub(crate) batch_size: u32,
+    /// Seconds a batch may take (queued or running) before it is given up: it is stopped first
+    /// (`DELETE /batch?ticketId=`, so it can never run later), then its rows are looked up one
+    /// by one; rows of a batch the store did not confirm stopped stay failed until `--resume`
+    /// checks them again
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_TIMEOUT,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = SENDING
+    )]
+    pub(crate) batch_timeout: u64,
     /// Only check the file, like `validate`: nothing is sent, no token needed
     #[arg(long, help_heading = SENDING)]
     pub(crate) dry_run: bool,
@@ -399,10 +414,12 @@ impl ImportArgs {
         if self.dry_run {
             return Ok(config);
         }
-        config.send = Some(
+        let not_kept = crate::store::not_kept::path_for(&config.output);
+        let mut send =
             self.store
-                .send_config(env_token, self.resume, self.batch_size())?,
-        );
+                .send_config(env_token, self.resume, self.batch_size(), not_kept)?;
+        send.batch_timeout = Duration::from_secs(self.batch_timeout);
+        config.send = Some(send);
         Ok(config)
     }
 
@@ -438,7 +455,7 @@ pub(crate) fn read_token(
 }
 
 /// `<stem of path>.<suffix>` in the folder of `path`.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!("{stem}.{suffix}"))
 }

@@ -9,10 +9,11 @@ use clap::Args;
 
 use super::help::{SENDING, STORE};
 use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, OutputArgs, parse_timeout, read_token};
-use crate::config::{Config, OnExisting, SendConfig, SnapshotMode};
+use crate::config::{Config, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
+use crate::store::not_kept;
 
 /// Where the store is and how fast to talk to it: the options every command that sends
 /// requests shares (`import`, `plan`, `undo`).
@@ -123,6 +124,13 @@ pub struct StoreArgs {
     /// after a 409, per row)
     #[arg(long, value_enum, default_value_t = SnapshotMode::Auto, help_heading = STORE)]
     pub(crate) snapshot: SnapshotMode,
+    /// After the writes, read back what the store kept (listing, 100 customers a request; a
+    /// plan says what that costs) and note in the row's error each field it did not keep as sent. sample: the first 100
+    /// customers of each kind of write (one or two requests); all: every one; none. Such fields
+    /// are remembered in <results stem>.not-kept.json beside the results file, and later runs
+    /// send no update for them; delete that file to forget them
+    #[arg(long, value_enum, default_value_t = ReadBackMode::Sample, help_heading = SENDING)]
+    pub(crate) read_back: ReadBackMode,
 }
 
 /// `plan`: the input, store and sending options of `import`, without those of writing
@@ -147,7 +155,12 @@ impl PlanArgs {
     ) -> Result<Config, Error> {
         let output = self.input.plan_output(&self.out);
         let mut config = self.input.config_with(&self.out, progress, output)?;
-        let mut send = self.store.send_config(env_token, false, None)?;
+        // The fields remembered beside the import's own results file, which the import of
+        // this file compares without.
+        let results = super::beside(&self.input.file, "results.csv");
+        let mut send =
+            self.store
+                .send_config(env_token, false, None, not_kept::path_for(&results))?;
         send.journal = false;
         send.plan = true;
         config.send = Some(send);
@@ -163,6 +176,7 @@ impl StoreArgs {
         env_token: Option<String>,
         resume: bool,
         batch_size: Option<usize>,
+        not_kept: PathBuf,
     ) -> Result<SendConfig, Error> {
         let connection = self.connection.connection(env_token)?;
         Ok(SendConfig {
@@ -174,8 +188,11 @@ impl StoreArgs {
             snapshot: self.snapshot,
             resume,
             batch_size,
+            batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),
             journal: true,
             plan: false,
+            read_back: self.read_back,
+            not_kept,
         })
     }
 }

@@ -59,6 +59,13 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             not_imported.join(", ")
         );
     }
+    let unfilled = map.unfilled();
+    if !unfilled.is_empty() {
+        tracing::info!(
+            "fields no column of the file fills: {}",
+            unfilled.join(", ")
+        );
+    }
     // The client before the journal: a bad API URL is refused before anything is written.
     let client = config
         .send
@@ -86,6 +93,10 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         input.delimiter(),
         temp_files,
     )
+    .map(|writer| match map.orders() {
+        Some(_) => writer.for_orders(),
+        None => writer,
+    })
     .map_err(|source| Error::Output {
         path: config.output.clone(),
         source,

@@ -1,7 +1,7 @@
 //! The end-of-run summary: counts per status, requests, retries and the most frequent errors,
 //! as text for people (stderr) and as JSON for schedulers (`--summary-json`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
@@ -87,6 +87,22 @@ pub struct TopError {
     pub first_row: u64,
 }
 
+/// Cells of one column read as blank although they held something: a value that stands for
+/// nothing (`null`, `N/A`, `-`), or a name that is an email address.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LeftBlank {
+    /// [`LeftBlank::PLACEHOLDER`] or [`LeftBlank::EMAIL_AS_NAME`].
+    pub kind: &'static str,
+    /// The column, or the columns of a name joined by ` + `.
+    pub column: String,
+    pub cells: u64,
+}
+
+impl LeftBlank {
+    pub const PLACEHOLDER: &'static str = "placeholder";
+    pub const EMAIL_AS_NAME: &'static str = "email_as_name";
+}
+
 /// Batches of `--batch`: sent (or taken up from an interrupted run), done, and still pending.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct BatchCounts {
@@ -121,6 +137,19 @@ pub struct SnapshotCounts {
 pub struct PlanCounts {
     pub create: u64,
     pub update: u64,
+    /// The listing requests the import's read-back would make after those writes
+    /// (`--read-back`), at least.
+    pub read_back: u64,
+}
+
+/// The read-back after the writes (`--read-back`): customers compared, the listing requests
+/// that cost, and where the fields not kept are remembered (when any were found).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ReadBackCounts {
+    pub customers: u64,
+    pub requests: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remembered_in: Option<String>,
 }
 
 /// What the person does next, as a command to paste: `what` says when and why.
@@ -157,9 +186,18 @@ pub struct Summary {
     pub output: String,
     pub failed_output: String,
     pub top_errors: Vec<TopError>,
+    /// Cells read as blank although they held something, by kind and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_blank: Vec<LeftBlank>,
     /// Only for `plan`: the writes the import would send.
     #[serde(rename = "import_would_send", skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanCounts>,
+    /// Only when the run read back what it wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_back: Option<ReadBackCounts>,
+    /// Customers whose store did not keep each field as sent, by field (empty when none, or
+    /// when nothing was read back).
+    pub fields_not_kept: BTreeMap<String, u64>,
     /// Why the run stopped early; absent when it ran to the end. How to continue is the first
     /// of `next_steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -217,11 +255,50 @@ impl Summary {
             };
             let _ = writeln!(
                 out,
-                "The import would send {writes}, after the same reads as this plan"
+                "The import would send {writes}, after the same reads as this plan{}",
+                match p.read_back {
+                    0 => String::new(),
+                    n => format!(
+                        ", then read back what it wrote: {}",
+                        count(n, "request", "requests")
+                    ),
+                }
             );
         }
         if let Some(s) = &self.snapshot {
             let _ = writeln!(out, "{}", store_read(s));
+        }
+        // A run that wrote nothing read nothing back: no line for it.
+        if let Some(r) = self.read_back.as_ref().filter(|r| r.requests > 0) {
+            let _ = writeln!(
+                out,
+                "Read back {} in {}",
+                count(r.customers, "customer", "customers"),
+                count(r.requests, "request", "requests")
+            );
+        }
+        if !self.fields_not_kept.is_empty() {
+            let fields: Vec<String> = self
+                .fields_not_kept
+                .iter()
+                .map(|(field, n)| format!("{field} ({})", count(*n, "customer", "customers")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "The store did not keep as sent: {} (noted in the rows' error)",
+                fields.join(", ")
+            );
+            if let Some(path) = self
+                .read_back
+                .as_ref()
+                .and_then(|r| r.remembered_in.as_ref())
+            {
+                let _ = writeln!(
+                    out,
+                    "Remembered in {path}: later runs send no update for them (delete it to \
+                     forget them)"
+                );
+            }
         }
         if let Some(b) = &self.batches {
             let _ = writeln!(
@@ -239,6 +316,25 @@ impl Summary {
                     e.count, e.error, e.first_row
                 );
             }
+        }
+        for kind in [LeftBlank::PLACEHOLDER, LeftBlank::EMAIL_AS_NAME] {
+            let of_kind: Vec<&LeftBlank> =
+                self.left_blank.iter().filter(|b| b.kind == kind).collect();
+            if of_kind.is_empty() {
+                continue;
+            }
+            let total: u64 = of_kind.iter().map(|b| b.cells).sum();
+            let columns: Vec<String> = of_kind
+                .iter()
+                .map(|b| format!("{} {}", b.column, b.cells))
+                .collect();
+            let what = match (kind == LeftBlank::PLACEHOLDER, total == 1) {
+                (true, true) => "cell held a placeholder (null, N/A, -, ...) and was left blank",
+                (true, false) => "cells held a placeholder (null, N/A, -, ...) and were left blank",
+                (false, true) => "name was an email address and was left out",
+                (false, false) => "names were email addresses and were left out",
+            };
+            let _ = writeln!(out, "{total} {what}: {}", columns.join(", "));
         }
         let _ = writeln!(out, "Results: {}", self.output);
         let to_fix = self.to_fix();
@@ -293,7 +389,8 @@ impl Summary {
             .requests_by_kind
             .iter()
             .filter(|(_, n)| *n > 0)
-            .map(|(kind, n)| format!("{n} {kind}"))
+            // The JSON's keys as words: `batch_poll` reads "batch poll".
+            .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
             .collect();
         if self.requests == 0 {
             return "Requests: none".to_string();
@@ -373,7 +470,10 @@ mod tests {
             output: "c.plan.csv".into(),
             failed_output: "c.plan.failed.csv".into(),
             top_errors: Vec::new(),
+            left_blank: Vec::new(),
             plan: Some(PlanCounts::default()),
+            read_back: None,
+            fields_not_kept: BTreeMap::new(),
             stopped: None,
             next_steps: Vec::new(),
             dry_run: false,

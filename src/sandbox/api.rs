@@ -12,10 +12,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::groups::GroupRefusal;
 use super::listing::{self, Page, page_of};
-use super::record::{self, GROUPS};
+use super::record;
 use super::server::Shared;
-use super::store::{EmailTaken, Store};
+use super::store::{EmailTaken, GROUP_KEYS, Store};
 use super::{batch, clock, lock, response_fields, rules, scopes};
 use crate::customer::CustomerRequest;
 
@@ -137,30 +138,38 @@ fn endpoint(
         return refusal;
     }
     let answer = match (segments.as_slice(), method.as_str()) {
-        (["customer_groups"], "GET") if shared.config.plan_without_groups => Err(Reply::error(
+        (["customer_groups", ..], _) if shared.config.plan_without_groups => Err(Reply::error(
             StatusCode::PAYMENT_REQUIRED,
             "NOT_AVAILABLE_ON_CURRENT_PLAN",
-            "Customer groups are not available on the store's current plan",
+            "Customer groups are not available on the store's current plan: they need the \
+             Business plan or higher",
         )),
         (["customers"], "GET") => listing::list(shared, query),
         (["customers"], "POST") => create(shared, body),
         (["customers", id], "GET") => with_id(id).and_then(|id| get(shared, id)),
         (["customers", id], "PUT") => with_id(id).and_then(|id| update(shared, id, body)),
         (["customers", id], "DELETE") => with_id(id).and_then(|id| delete(shared, id)),
-        (["customer_groups"], "GET") => groups(query),
+        (["customer_groups"], "GET") => groups(shared, query),
+        (["customer_groups"], "POST") => create_group(shared, body),
+        (["customer_groups", id], "DELETE") => {
+            with_group_id(id).and_then(|id| delete_group(shared, id))
+        }
         (["profile"], "GET") => Ok(profile(shared)),
         (["batch"], _) if origin == Origin::Batch => Err(Reply::wrong_parameter(
             "A batch cannot contain requests to /batch",
         )),
         (["batch"], "POST") => batch::submit(shared, query, body),
         (["batch"], "GET") => batch::status(shared, query),
-        (["customers" | "customer_groups" | "profile" | "batch"] | ["customers", _], _) => {
-            Err(Reply::error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
-                format!("{method} is not supported on {path}"),
-            ))
-        }
+        (["batch"], "DELETE") => batch::stop(shared, query),
+        (
+            ["customers" | "customer_groups" | "profile" | "batch"]
+            | ["customers" | "customer_groups", _],
+            _,
+        ) => Err(Reply::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            format!("{method} is not supported on {path}"),
+        )),
         _ => Err(Reply::error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
@@ -239,11 +248,14 @@ fn object(body: Value) -> Result<serde_json::Map<String, Value>, Reply> {
     }
 }
 
-/// Stores the body as it was sent (fields the client does not know included), once the store's
-/// rules let it through.
+/// Stores the body as it was sent (fields the client does not know included, but those
+/// `--drop-fields` names), once the store's rules let it through.
 fn create(shared: &Shared, body: Value) -> Answer {
-    let body = object(body)?;
-    let customer = checked_customer(shared, Value::Object(body.clone()))?;
+    let mut body = object(body)?;
+    let mut customer = checked_customer(shared, Value::Object(body.clone()))?;
+    if drop_fields(shared, &mut body) {
+        customer = super::store::typed(&body);
+    }
     if let (Some(domain), Some(email)) = (&shared.config.refuse_domain, &customer.email)
         && email
             .rsplit_once('@')
@@ -253,7 +265,14 @@ fn create(shared: &Shared, body: Value) -> Answer {
             "The store does not accept emails at {domain}"
         )));
     }
-    let created = store(shared).create(body, customer, clock::now());
+    let created = {
+        let mut store = store(shared);
+        store
+            .groups
+            .check(&customer)
+            .map_err(Reply::wrong_parameter)?;
+        store.create(body, customer, clock::now())
+    };
     let mut stats = shared.stats_mut();
     match created {
         Ok(id) => {
@@ -271,19 +290,41 @@ fn get(shared: &Shared, id: u64) -> Answer {
     let store = store(shared);
     let record = store.get(id).ok_or_else(|| customer_not_found(id))?;
     let lang = shared.config.languages.first().map_or("en", String::as_str);
-    Ok(Reply::ok(record::shown(id, record, lang)))
+    Ok(Reply::ok(record::shown(id, record, lang, &store.groups)))
 }
 
 /// Fields present in the body replace the stored ones whole (a list or an address is replaced,
 /// not merged, whatever it held that the body's does not); fields absent are kept. A list entry
 /// sent back with its id keeps it (see [`super::store`]).
 fn update(shared: &Shared, id: u64, body: Value) -> Answer {
-    let changes = object(body)?;
+    let mut changes = object(body)?;
     let mut store = store(shared);
     let current = store.get(id).ok_or_else(|| customer_not_found(id))?;
-    let mut merged = current.body.clone();
+    if not_applied(shared, &current.customer) {
+        shared.stats_mut().not_applied += 1;
+        return Ok(Reply::ok(json!({ "updateCount": 0 })));
+    }
+    // The group the write names replaces the customer's, whether by id or by name.
+    let names_group = GROUP_KEYS.iter().any(|k| changes.contains_key(*k));
+    let mut base = current.body.clone();
+    if names_group {
+        for key in GROUP_KEYS {
+            base.remove(key);
+        }
+    }
+    let mut merged = base.clone();
     merged.extend(changes.clone());
-    let customer = checked_customer(shared, Value::Object(merged))?;
+    let mut customer = checked_customer(shared, Value::Object(merged))?;
+    if names_group {
+        store
+            .groups
+            .check(&customer)
+            .map_err(Reply::wrong_parameter)?;
+    }
+    if drop_fields(shared, &mut changes) {
+        base.extend(changes.clone());
+        customer = super::store::typed(&base);
+    }
     match store.replace(id, changes, customer, clock::now()) {
         Some(Ok(())) => {
             shared.stats_mut().updates += 1;
@@ -294,23 +335,85 @@ fn update(shared: &Shared, id: u64, body: Value) -> Answer {
     }
 }
 
-fn delete(shared: &Shared, id: u64) -> Answer {
-    if store(shared).delete(id) {
-        Ok(Reply::ok(json!({ "deleteCount": 1 })))
-    } else {
-        Err(customer_not_found(id))
-    }
+/// Takes the fields `--drop-fields` names out of a write's body, as a store that does not keep
+/// them would, after its rules let the write through; `true` when it took any.
+fn drop_fields(shared: &Shared, body: &mut serde_json::Map<String, Value>) -> bool {
+    let before = body.len();
+    body.retain(|key, _| !shared.config.drop_fields.contains(key));
+    body.len() != before
 }
 
-fn groups(query: &str) -> Answer {
+/// An id the store does not hold is answered `{"deleteCount": 0}` (200), as the docs say, not
+/// 404.
+fn delete(shared: &Shared, id: u64) -> Answer {
+    let mut store = store(shared);
+    let held = store
+        .get(id)
+        .is_some_and(|record| !not_applied(shared, &record.customer));
+    if held && store.delete(id) {
+        return Ok(Reply::ok(json!({ "deleteCount": 1 })));
+    }
+    drop(store);
+    shared.stats_mut().not_applied += 1;
+    Ok(Reply::ok(json!({ "deleteCount": 0 })))
+}
+
+/// Whether writes to this customer are not applied (`--not-applied`).
+fn not_applied(shared: &Shared, customer: &CustomerRequest) -> bool {
+    let email = super::store::email_key(customer);
+    lock(&shared.not_applied).contains(&email)
+}
+
+fn groups(shared: &Shared, query: &str) -> Answer {
     let page: Page = parse_query(query)?;
-    let items = GROUPS
-        .iter()
+    let store = store(shared);
+    let items = store
+        .groups
+        .all()
         .skip(page.offset())
         .take(page.limit())
         .map(|(id, name)| json!({ "id": id, "name": name }))
         .collect();
-    Ok(page_of(GROUPS.len(), &page, items))
+    Ok(page_of(store.groups.len(), &page, items))
+}
+
+fn with_group_id(text: &str) -> Result<u64, Reply> {
+    text.parse().map_err(|_| {
+        Reply::error(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("Customer group with id {text} not found"),
+        )
+    })
+}
+
+fn group_refused(refusal: GroupRefusal) -> Reply {
+    match refusal {
+        GroupRefusal::Wrong(message) => Reply::wrong_parameter(message),
+        GroupRefusal::Taken(message) => {
+            Reply::error(StatusCode::CONFLICT, "CONSTRAINT_VIOLATION", message)
+        }
+    }
+}
+
+/// `POST /customer_groups {"name"}`: `{"id": N}`.
+fn create_group(shared: &Shared, body: Value) -> Answer {
+    let body = object(body)?;
+    let name = match body.get("name") {
+        Some(Value::String(name)) => name.clone(),
+        _ => String::new(),
+    };
+    let id = store(shared).groups.create(&name).map_err(group_refused)?;
+    shared.stats_mut().group_creates += 1;
+    Ok(Reply::ok(json!({ "id": id })))
+}
+
+/// `DELETE /customer_groups/{id}`: `{"deleteCount": 1}`, or 0 when there is no such group.
+fn delete_group(shared: &Shared, id: u64) -> Answer {
+    let mut store = store(shared);
+    let members = store.members(id);
+    let deleted = store.groups.delete(id, members).map_err(group_refused)?;
+    Ok(Reply::ok(json!({ "deleteCount": u8::from(deleted) })))
 }
 
 fn profile(shared: &Shared) -> Reply {

@@ -154,7 +154,7 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Result<Reply, Reply> {
         .iter()
         .skip(page.offset())
         .take(page.limit())
-        .map(|(id, r)| record::shown(*id, r, lang))
+        .map(|(id, r)| record::shown(*id, r, lang, &store.groups))
         .collect();
     let mut reply = page_of(found.len(), &page, items);
     reply.body["allCustomerCount"] = store.len().into();
@@ -247,7 +247,7 @@ impl Filter {
             && self
                 .groups
                 .as_ref()
-                .is_none_or(|groups| groups.contains(&record::group_of(&record.customer)))
+                .is_none_or(|groups| groups.contains(&record.group))
     }
 }
 

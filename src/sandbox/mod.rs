@@ -17,6 +17,7 @@ mod batch;
 mod clock;
 mod faults;
 mod gate;
+mod groups;
 mod listing;
 mod places;
 mod queue;
@@ -112,14 +113,33 @@ pub struct SandboxArgs {
     /// INSUFFICIENT_APP_SCOPE
     #[arg(long, value_delimiter = ',', default_value = ALL_SCOPES, help_heading = "Store")]
     pub scopes: Vec<String>,
-    /// The store's plan has no customer groups: `GET /customer_groups` answers 402
-    /// NOT_AVAILABLE_ON_CURRENT_PLAN
+    /// The store's plan has no customer groups: every `/customer_groups` request (list, create,
+    /// delete) answers 402 NOT_AVAILABLE_ON_CURRENT_PLAN
     #[arg(long, help_heading = "Store")]
     pub plan_without_groups: bool,
     /// Start with this many customers in the store (emails `seeded-<id>@example.com`), each
     /// registered a second after the one before, all before the sandbox started
     #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Store")]
     pub seed_customers: u64,
+    /// Writes to the customers with these emails are answered `{"updateCount": 0}` /
+    /// `{"deleteCount": 0}` and change nothing, as Ecwid documents for a write it did not apply
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "EMAIL,...",
+        help_heading = "Faults"
+    )]
+    pub not_applied: Vec<String>,
+    /// Top-level fields of a customer that a write silently drops: the create or update is
+    /// answered as usual, but the store keeps none of these (e.g. `fiscalCode`), as a store
+    /// may do with a field it does not take; for trying out `import --read-back`
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "FIELDS",
+        help_heading = "Faults"
+    )]
+    pub drop_fields: Vec<String>,
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
@@ -152,6 +172,8 @@ impl Default for SandboxArgs {
             scopes: ALL_SCOPES.split(',').map(String::from).collect(),
             plan_without_groups: false,
             seed_customers: 0,
+            not_applied: Vec::new(),
+            drop_fields: Vec::new(),
         }
     }
 }
@@ -282,6 +304,14 @@ impl Sandbox {
         self.state
             .ties_reversed
             .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// From now on, every `PUT` and `DELETE` of the customer with one of these emails (any case)
+    /// is answered `{"updateCount": 0}` / `{"deleteCount": 0}` and changes nothing: a write the
+    /// store did not apply, as Ecwid documents it (`--not-applied`).
+    pub fn not_applied(&self, emails: &[&str]) {
+        let mut set = lock(&self.state.not_applied);
+        set.extend(emails.iter().map(|e| e.trim().to_lowercase()));
     }
 
     /// Holds the store's batch queue: no request inside a batch runs until

@@ -16,27 +16,16 @@
 use serde_json::{Map, Value, json};
 
 use super::clock;
+use super::groups::Groups;
 use super::places;
 use super::store::{Entry, Record};
-use crate::customer::CustomerRequest;
-
-/// The customer groups of every sandbox store; group 0 exists in every Ecwid store.
-pub(crate) const GROUPS: &[(u64, &str)] = &[
-    (0, "General"),
-    (9_367_001, "VIP"),
-    (9_367_002, "Wholesale"),
-    (9_367_003, "Retail partners"),
-];
 
 /// The record of customer `id` as the API answers it; never with its password. `lang` is the
-/// store's default language, which a customer without one is shown with.
-pub(crate) fn shown(id: u64, record: &Record, lang: &str) -> Value {
-    let customer = &record.customer;
-    let group_id = group_of(customer);
-    let group_name = GROUPS
-        .iter()
-        .find(|(id, _)| *id == group_id)
-        .map_or("", |(_, name)| name);
+/// store's default language, which a customer without one is shown with; `groups` the store's
+/// customer groups, which name the customer's.
+pub(crate) fn shown(id: u64, record: &Record, lang: &str, groups: &Groups) -> Value {
+    let group_id = record.group;
+    let group_name = groups.name(group_id).unwrap_or_default();
     let mut shown = match json!({
         "email": "",
         "taxExempt": false,
@@ -87,18 +76,6 @@ pub(crate) fn shown(id: u64, record: &Record, lang: &str) -> Value {
         shown.extend(derived);
     }
     Value::Object(shown)
-}
-
-/// The customer's group: its id, or the group its name names (a client may send the name
-/// alone, as the docs' example does), or 0, "General".
-pub(crate) fn group_of(customer: &CustomerRequest) -> u64 {
-    customer.customer_group_id.unwrap_or_else(|| {
-        let name = customer.customer_group_name.as_deref().unwrap_or("").trim();
-        GROUPS
-            .iter()
-            .find(|(_, group)| group.eq_ignore_ascii_case(name))
-            .map_or(0, |(id, _)| *id)
-    })
 }
 
 /// A text field of an entry, when it is text.
@@ -274,7 +251,7 @@ mod tests {
         let body = store.get(id).map(|r| r.body.clone()).unwrap_or_default();
         store.replace(id, Map::new(), typed(&body), 1_717_535_710);
         let record = store.get(id).expect("stored");
-        let shown = shown(id, record, "en");
+        let shown = shown(id, record, "en", &Groups::default());
         assert_eq!(shown["registered"], "2021-12-21 06:05:58 +0000");
         assert_eq!(shown["updated"], "2024-06-04 21:15:10 +0000");
         assert_eq!(shown["name"], "Support team");
@@ -305,7 +282,7 @@ mod tests {
             }),
             0,
         );
-        let shown = shown(id, store.get(id).expect("stored"), "fr");
+        let shown = shown(id, store.get(id).expect("stored"), "fr", &store.groups);
         let contacts = shown["contacts"].as_array().expect("contacts");
         assert_eq!(contacts.len(), 3);
         assert_eq!(contacts[0]["contact"], "a@example.com");
@@ -320,7 +297,8 @@ mod tests {
                    "contacts": [{"type": "EMAIL", "contact": "A@example.com"}]}),
             0,
         );
-        let contacts = super::shown(id, own.get(id).expect("stored"), "en")["contacts"].clone();
+        let contacts =
+            super::shown(id, own.get(id).expect("stored"), "en", &own.groups)["contacts"].clone();
         assert_eq!(contacts.as_array().map(Vec::len), Some(1));
     }
 
@@ -337,7 +315,7 @@ mod tests {
                                           "stateOrProvinceName": "Maharashtra"}]}),
             0,
         );
-        let shown = shown(id, store.get(id).expect("stored"), "en");
+        let shown = shown(id, store.get(id).expect("stored"), "en", &store.groups);
         let person = &shown["billingPerson"];
         assert_eq!(
             (&person["countryName"], &person["stateOrProvinceName"]),

@@ -12,7 +12,9 @@ use super::api::Reply;
 /// method. The batch endpoint itself needs none: each request inside it is checked on its own.
 fn needed(segments: &[&str], method: &Method) -> &'static [&'static str] {
     match (segments, method.as_str()) {
-        (["customers"], "POST") => &["create_customers"],
+        (["customers" | "customer_groups"], "POST") => &["create_customers"],
+        // The docs name no scope for deleting a group: the one for changing customers.
+        (["customer_groups", _], "PUT" | "DELETE") => &["read_customers", "update_customers"],
         (["customers"] | ["customers", _] | ["customer_groups"], "GET") => &["read_customers"],
         (["customers", _], "PUT" | "DELETE") => &["read_customers", "update_customers"],
         (["profile"], "GET") => &["read_store_profile"],

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::groups::Groups;
 use crate::customer::CustomerRequest;
 
 /// A customer as `GET /_sandbox/customers` shows it: its id and every field it was given.
@@ -81,7 +82,13 @@ pub(crate) struct Record {
     /// The `EMAIL` contact the store makes from the email, while the contacts sent do not hold
     /// that address.
     pub email_contact: Entry,
+    /// The id of the customer's group, as the store resolved it at the last write that named
+    /// one (0, "General", when none did).
+    pub group: u64,
 }
+
+/// The fields that name a customer's group.
+pub(crate) const GROUP_KEYS: [&str; 2] = ["customerGroupId", "customerGroupName"];
 
 /// Another customer already has this email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +104,8 @@ pub(crate) struct Store {
     writes: u64,
     /// The latest time written: a clock set back never makes a later write look older.
     latest: i64,
+    /// The store's customer groups.
+    pub(crate) groups: Groups,
 }
 
 impl Default for Store {
@@ -110,6 +119,7 @@ impl Default for Store {
             next_entry_id: 113_861_381,
             writes: 0,
             latest: i64::MIN,
+            groups: Groups::default(),
         }
     }
 }
@@ -188,6 +198,7 @@ impl Store {
         let contacts = self.entries(&body, "contacts", &[], at);
         let addresses = self.entries(&body, "shippingAddresses", &[], at);
         let email_contact = self.new_entry(at);
+        let group = self.groups.resolve(&customer);
         let record = Record {
             body,
             customer,
@@ -198,6 +209,7 @@ impl Store {
             contacts,
             addresses,
             email_contact,
+            group,
         };
         self.customers.insert(id, record);
         Ok(id)
@@ -273,7 +285,16 @@ impl Store {
             .then(|| self.entries(&changes, "shippingAddresses", &old.addresses, at));
         self.by_email.remove(&old_key);
         self.by_email.insert(new_key, id);
+        let names_group = GROUP_KEYS.iter().any(|k| changes.contains_key(*k));
+        let group = self.groups.resolve(&customer);
         let record = self.customers.get_mut(&id)?;
+        if names_group {
+            // The group the write names replaces the one the customer had, by id or by name.
+            for key in GROUP_KEYS {
+                record.body.remove(key);
+            }
+            record.group = group;
+        }
         record.body.extend(changes);
         record.customer = customer;
         record.updated = at;
@@ -304,6 +325,11 @@ impl Store {
         };
         self.by_email.remove(&email_key(&record.customer));
         true
+    }
+
+    /// How many customers group `id` holds.
+    pub(crate) fn members(&self, group: u64) -> usize {
+        self.customers.values().filter(|r| r.group == group).count()
     }
 
     /// Every customer, by id.

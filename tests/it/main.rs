@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per concern.
 
 mod batch;
+mod batch_stop;
 mod cli;
 mod consent;
 mod e2e;
@@ -13,11 +14,15 @@ mod lenient;
 mod mapping;
 mod matcher;
 mod matcher_choices;
+mod never_works;
+mod not_applied;
 mod operator;
+mod orders;
 mod outputs;
 mod plan;
 mod platforms;
 mod presets;
+mod read_back;
 mod realworld;
 mod resume;
 mod robustness;
@@ -28,4 +33,5 @@ mod store_snapshot;
 mod support;
 mod undo;
 mod update;
+mod values;
 mod workbooks;

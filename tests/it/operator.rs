@@ -6,7 +6,9 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use ecwid_import::outcome::ExitStatus;
-use ecwid_import::report::summary::{NextStep, SnapshotCounts, Summary, TopError};
+use ecwid_import::report::summary::{
+    LeftBlank, NextStep, ReadBackCounts, SnapshotCounts, Summary, TopError,
+};
 
 use crate::support::emails_csv;
 
@@ -68,7 +70,7 @@ fn summary_text_snapshot() {
     let summary = Summary {
         rows: 1200,
         by_status: vec![("created", 1100), ("exists", 40), ("invalid", 50), ("failed", 10)],
-        requests: 1190,
+        requests: 1191,
         requests_by_kind: vec![
             ("create", 1160),
             ("search", 12),
@@ -84,6 +86,7 @@ fn summary_text_snapshot() {
             ("group_create", 0),
             ("group_delete", 0),
             ("extrafields", 0),
+            ("read_back", 1),
         ],
         retries: 40,
         rate_limited: 3,
@@ -107,7 +110,30 @@ fn summary_text_snapshot() {
                 first_row: 88,
             },
         ],
+        left_blank: vec![
+            LeftBlank {
+                kind: LeftBlank::PLACEHOLDER,
+                column: "Phone Number".into(),
+                cells: 81,
+            },
+            LeftBlank {
+                kind: LeftBlank::PLACEHOLDER,
+                column: "Zip".into(),
+                cells: 2,
+            },
+            LeftBlank {
+                kind: LeftBlank::EMAIL_AS_NAME,
+                column: "First Name + Last Name".into(),
+                cells: 1,
+            },
+        ],
         plan: None,
+        read_back: Some(ReadBackCounts {
+            customers: 100,
+            requests: 1,
+            remembered_in: Some("customers.results.not-kept.json".into()),
+        }),
+        fields_not_kept: [("fiscalCode".to_string(), 60)].into(),
         stopped: None,
         next_steps: vec![NextStep {
             what: "To import the 60 rows once fixed in customers.results.failed.csv".into(),

@@ -9,6 +9,7 @@ mod batch;
 mod customers;
 mod faults;
 mod fidelity;
+mod groups;
 mod records;
 mod refusals;
 
@@ -161,6 +162,7 @@ fn command_line_options() {
     );
     assert_eq!(args.scopes, SandboxArgs::default().scopes);
     assert!(!args.plan_without_groups);
+    assert!(args.drop_fields.is_empty());
     assert_eq!(
         (args.batch_retry_secs, args.dedup_key_ttl_secs),
         (3.0, 3600.0)
@@ -182,6 +184,7 @@ fn command_line_options() {
         "--batch-inner-500-once=0.5",
         "--batch-retry-secs=0.01",
         "--dedup-key-ttl-secs=60",
+        "--drop-fields=fiscalCode,electronicInvoiceSdiCode",
     ])
     .expect("options parse");
     let args = cli.sandbox;
@@ -190,6 +193,7 @@ fn command_line_options() {
     assert_eq!(args.languages, ["en", "nl"]);
     assert_eq!(args.scopes, ["read_customers", "create_customers"]);
     assert!(args.plan_without_groups);
+    assert_eq!(args.drop_fields, ["fiscalCode", "electronicInvoiceSdiCode"]);
     assert_eq!(args.batch_inner_500_once, 0.5);
     assert_eq!(
         (args.batch_retry_secs, args.dedup_key_ttl_secs),

@@ -72,6 +72,11 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
             outcome
         }
         Done::WouldUpdate(id) => finish(job, p, Status::WouldUpdate, Some(id), p.changes.clone()),
+        Done::NotApplied(id, note) => {
+            let mut outcome = finish(job, p, Status::Failed, Some(id), note);
+            outcome.reasons = vec![NOT_APPLIED_REASON.into()];
+            outcome
+        }
     }
 }
 
@@ -98,6 +103,16 @@ pub(super) fn stopped(job: Box<Job>, p: Progress) -> RowOutcome {
         Phase::Probe => {
             let note = "the run stopped before the email was looked up";
             finish(job, &p, Status::NotSent, None, note.to_string())
+        }
+        // The update's answer is known: the store did not apply it; only the read after failed.
+        Phase::Reread(id) => {
+            let note = format!(
+                "the store answered {{\"updateCount\": 0}}: it did not apply the update of \
+                 customer {id}; the run stopped before the customer was read back"
+            );
+            let mut outcome = finish(job, &p, Status::Failed, Some(id), note);
+            outcome.reasons = vec![NOT_APPLIED_REASON.into()];
+            return outcome;
         }
         Phase::FindExisting | Phase::Update(_) => {
             let note = "the email exists in the store (HTTP 409); the run stopped before \
@@ -137,10 +152,16 @@ pub(super) enum Done {
     WouldCreate,
     /// `plan`: the import would send customer `id` what the row changes.
     WouldUpdate(u64),
+    /// The store answered `updateCount: 0` to the update of customer `id`: failed, as the note
+    /// says (with what reading the customer back found).
+    NotApplied(u64, String),
     /// The store's record of the customer (by id, when that could be read) holds a field that
     /// cannot be read, named: the row cannot be compared with it.
     Unreadable(Option<u64>, String),
 }
+
+/// The summary's short reason of a write the store answered with a count of 0.
+pub(crate) const NOT_APPLIED_REASON: &str = "the store did not apply the write (count 0)";
 
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
                             before importing this row again";

@@ -11,6 +11,7 @@
 
 pub(crate) mod create;
 mod ending;
+mod not_applied;
 mod plan;
 
 use std::sync::Arc;
@@ -22,11 +23,14 @@ use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::Job;
 use super::journal::Journal;
+use super::read_back::ReadBack;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
+use crate::customer::record::CustomerRecord;
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
+use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
 use crate::undo::log::{Line, UndoLog};
 use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
@@ -50,6 +54,12 @@ pub(crate) struct Sender {
     /// Rows created (in a plan: to be created) with `acceptMarketing: false` because the file
     /// gives no value ([`create`]).
     pub(crate) consent_defaulted: AtomicU64,
+    /// Fields the store did not keep in an earlier run: left out of the comparison with the
+    /// store's record, so that no update is sent for them.
+    pub(crate) remembered: Arc<Remembered>,
+    /// What the run writes, for reading it back at the end; `None` for `--read-back none`
+    /// and a plan.
+    pub(crate) read_back: Option<ReadBack>,
 }
 
 /// What a row waits for next.
@@ -64,12 +74,18 @@ enum Phase {
     Update(u64),
     /// `plan`: look the email up where the import would send a create.
     Probe,
+    /// The store answered `updateCount: 0` to the update of customer `id`: read the customer
+    /// back, to say what became of it ([`not_applied`]).
+    Reread(u64),
 }
 
 enum Reply {
     Created(u64),
     Found(Option<Found>),
-    Updated,
+    /// The store's `updateCount`.
+    Updated(u64),
+    /// Customer `id` read back after an update the store did not apply.
+    Reread(u64, Box<Result<CustomerRecord, Failure>>),
 }
 
 /// Where a row stands between requests.
@@ -222,6 +238,19 @@ impl Sender {
         outcome
     }
 
+    /// A prepared row of a batch given up on that the store did not confirm stopped
+    /// (`note` says why): the batch may still create it, so it stays unsettled, and
+    /// `--resume` settles it through the batch's ticket.
+    pub(super) fn in_doubt(&self, job: Box<Job>, attempts: u32, note: &str) -> RowOutcome {
+        let p = self.progress(Phase::Create, attempts);
+        let error = format!(
+            "{note}: it may still run; run again with --resume to settle this row{UNKNOWN_NOTE}"
+        );
+        let mut outcome = finish(job, &p, Status::Failed, None, error);
+        outcome.settled = false;
+        outcome
+    }
+
     fn progress(&self, phase: Phase, attempts: u32) -> Progress {
         let mut tries = self.engine.tries();
         tries.attempts = attempts;
@@ -254,9 +283,14 @@ impl Sender {
         answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
         let defaulted = create::consent_defaulted(&job.request);
+        let read_back = self.read_back.as_ref().filter(|r| r.wants());
+        let request = read_back.map(|_| job.request.clone());
         let outcome = self.drive_row(job, p, answer).await;
         if let Some(undo) = &self.undo {
             undo.finished(&outcome);
+        }
+        if let (Some(read_back), Some(request)) = (read_back, request) {
+            read_back.written(&outcome, request);
         }
         self.count_consent(defaulted, &outcome);
         outcome
@@ -309,9 +343,18 @@ impl Sender {
                     outcome.settled = false;
                     return outcome;
                 }
+                Why::Refused(Action::Never) => format!(
+                    "{}: the server says this request can never work, so it was not sent \
+                     again; check --api-url (ECWID_API_URL) and any proxy between",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::Refused(_) => {
                     format!("store refused the row: {}", describe(p.last_error.as_ref()))
                 }
+                Why::Unreadable => format!(
+                    "the store's answer to a look-up could not be read, twice: {}",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::RateLimited => format!(
                     "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no other \
                      app uses this store's token at the same time"
@@ -357,7 +400,16 @@ impl Sender {
                     || client.update_customer(id, update.clone()),
                 )
                 .await
-                .map(|()| Reply::Updated),
+                .map(Reply::Updated),
+            // What the read finds, or why it could not, only adds to the row's reason.
+            Phase::Reread(id) => Ok(Reply::Reread(
+                id,
+                Box::new(
+                    engine
+                        .send(Kind::Get, tries, || client.get_customer(id))
+                        .await,
+                ),
+            )),
         }
     }
 
@@ -397,7 +449,7 @@ impl Sender {
                         if let Some(problem) = &found.record.unreadable {
                             return Some(Done::Unreadable(Some(found.id), problem.clone()));
                         }
-                        let diff = compare(&job.request, &found.record);
+                        let diff = compare(&self.remembered.strip(&job.request), &found.record);
                         if diff.is_empty() {
                             return Some(Done::Unchanged(found.id));
                         }
@@ -424,7 +476,12 @@ impl Sender {
                 (p.tries.retries > p.tries.limit).then_some(Done::GaveUp)
             }
             (_, Reply::Found(None)) => Some(Done::Vanished),
-            (phase, Reply::Updated) => {
+            (Phase::Update(id), Reply::Updated(0)) => {
+                p.http_status = Some(200);
+                p.phase = Phase::Reread(id);
+                None
+            }
+            (phase, Reply::Updated(_)) => {
                 p.http_status = Some(200);
                 let id = match phase {
                     Phase::Update(id) => Some(id),
@@ -432,6 +489,7 @@ impl Sender {
                 };
                 Some(Done::Updated(id))
             }
+            (_, Reply::Reread(id, read)) => Some(not_applied::after_update(job, p, id, *read)),
         }
     }
 }

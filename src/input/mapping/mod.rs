@@ -20,7 +20,7 @@ mod starter;
 use super::presets::Target;
 
 pub use header::{Choice, HeaderError, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use row::{Blanked, Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
@@ -82,4 +82,21 @@ pub struct ColumnMap {
     /// The rule a blank email breaks, when the layout says more than "required" about it
     /// (Magento's composite file: the row continues the customer above).
     blank_email_rule: Option<&'static str>,
+    /// An orders export: the rows of one buyer are one customer.
+    orders: Option<crate::input::orders::OrdersLayout>,
+}
+
+impl ColumnMap {
+    /// The orders layout of the file, when it is an orders export.
+    pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
+        self.orders.as_ref()
+    }
+
+    /// The date of the order a row belongs to, as a number that sorts as dates do (see
+    /// [`crate::input::orders::date_key`]); `None` when blank or not a date.
+    pub(crate) fn order_date(&self, record: &csv::ByteRecord) -> Option<u64> {
+        let column = self.orders.as_ref()?.date?;
+        let cell = String::from_utf8_lossy(record.get(column)?);
+        crate::input::orders::date_key(&cell)
+    }
 }
