@@ -24,6 +24,20 @@ macro_rules! exit_status_help {
     };
 }
 
+/// `ecwid-import --help`'s closing lines.
+pub(super) const TOP_AFTER_HELP: &str = "Each command's --help has its options and examples.\n\n\
+     Examples:\n  \
+     ecwid-import validate customers.csv\n  \
+     ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
+     ecwid-import template > customers.csv\n\n\
+     Environment:\n  \
+     ECWID_TOKEN                    the access token (or --token-file); never a flag\n  \
+     ECWID_STORE_ID                 the store ID (or --store-id)\n  \
+     ECWID_API_URL                  the API base (or --api-url)\n  \
+     NO_COLOR                       set to a value: no colour in the log\n  \
+     RUST_LOG                       the log's level, in place of -q / -v\n  \
+     ECWID_IMPORT_PROGRESS_SECONDS  seconds between progress lines off a terminal [10]";
+
 /// What `import --help` says before its examples.
 macro_rules! import_notes {
     () => {

@@ -24,8 +24,7 @@ use crate::undo::UndoConfig;
 use crate::undo::log as undo_log;
 use help::{
     COMPLETIONS_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP,
-    SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
-    VALIDATE_OUTPUT_HELP,
+    SENDING, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP, VALIDATE_OUTPUT_HELP,
 };
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
@@ -43,9 +42,7 @@ pub(crate) const DEFAULT_BATCH_TIMEOUT: u64 = 900;
     name = "ecwid-import",
     version,
     about = "Bulk-import customers from a CSV file or a workbook into an Ecwid store",
-    after_help = "Examples:\n  ecwid-import validate customers.csv\n  \
-                  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-                  ecwid-import template > customers.csv"
+    after_help = help::TOP_AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -281,7 +278,7 @@ pub struct ImportArgs {
     /// Import into a sandbox store started inside this program (no account or token needed;
     /// --store-id, --api-url and the token are not used)
     #[cfg(feature = "sandbox")]
-    #[arg(long, help_heading = STORE)]
+    #[arg(long, help_heading = help::STORE)]
     pub(crate) sandbox: bool,
     #[command(flatten)]
     pub(crate) out: OutputArgs,

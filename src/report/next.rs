@@ -156,13 +156,21 @@ impl Typed {
         let mut words: Vec<&str> = vec![&self.program];
         words.extend(self.global.iter().map(String::as_str));
         words.push(command);
-        words.extend(file);
+        // A file whose name starts with `-` comes last, after `--`, where it cannot be taken
+        // for an option.
+        let file_last = file.filter(|f| f.starts_with('-'));
+        if file_last.is_none() {
+            words.extend(file);
+        }
         for option in &self.options {
             if option.id.is_empty() || keep(&option.id) {
                 words.extend(option.words.iter().map(String::as_str));
             }
         }
         words.extend(extra);
+        if let Some(file) = file_last {
+            words.extend(["--", file]);
+        }
         let quoted: Vec<String> = words.into_iter().map(shell_quote).collect();
         quoted.join(" ")
     }
@@ -325,6 +333,17 @@ mod tests {
         assert_eq!(
             t.line("undo", Some("out.csv"), |id| CONNECTION.contains(&id), &[]),
             "ecwid-import -q undo out.csv --rate=60 --store-id 7"
+        );
+    }
+
+    /// A file named like an option, given after `--`, stays a file in the commands made.
+    #[test]
+    fn a_file_named_like_an_option_comes_after_the_double_dash() {
+        let t = typed("ecwid-import import --store-id 7 -- -in.csv");
+        assert_eq!(t.file.as_deref(), Some("-in.csv"));
+        assert_eq!(
+            t.again(&["--resume"]),
+            "ecwid-import import --store-id 7 --resume -- -in.csv"
         );
     }
 

@@ -407,6 +407,9 @@ impl Summary {
             // The JSON's keys as words: `batch_poll` reads "batch poll".
             .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
             .collect();
+        if self.requests == 0 {
+            return "Requests: none".to_string();
+        }
         let mut line = format!("Requests: {}", self.requests);
         if !kinds.is_empty() {
             line.push_str(&format!(" ({})", kinds.join(", ")));
@@ -456,4 +459,46 @@ pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
 
 fn as_map<S: serde::Serializer>(pairs: &[(&'static str, u64)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan of rows that were all invalid: no request, no write, and words that agree with
+    /// their numbers.
+    #[test]
+    fn a_plan_of_nothing_reads_plainly() {
+        let summary = Summary {
+            rows: 1,
+            by_status: vec![("invalid", 1)],
+            requests: 0,
+            requests_by_kind: vec![("create", 0)],
+            retries: 0,
+            rate_limited: 0,
+            lookups: 0,
+            confirmed_by_lookup: 0,
+            batches: None,
+            snapshot: None,
+            elapsed_seconds: 0.0,
+            exit_code: ExitStatus::RowsFailed,
+            output: "c.plan.csv".into(),
+            failed_output: "c.plan.failed.csv".into(),
+            top_errors: Vec::new(),
+            left_blank: Vec::new(),
+            plan: Some(PlanCounts::default()),
+            read_back: None,
+            fields_not_kept: BTreeMap::new(),
+            stopped: None,
+            next_steps: Vec::new(),
+            dry_run: false,
+        };
+        assert_eq!(
+            summary.to_text(),
+            "Planned 1 row in 0.0 s\n  invalid              1\nRequests: none\n\
+             The import would send no write, after the same reads as this plan\n\
+             Results: c.plan.csv\n1 row to fix: c.plan.failed.csv\n"
+        );
+        assert_eq!(summary.to_line(), "Planned 1 row in 0.0 s: 1 invalid\n");
+    }
 }

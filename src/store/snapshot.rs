@@ -288,7 +288,8 @@ pub(crate) async fn choose(
     let sampled = file.sample.len() as u64;
     let list = worth_it(pages, file.rows, found, sampled);
     tracing::info!(
-        "{found} of {sampled} sampled emails exist in the store of {}: {}",
+        "{found} of {} in the store of {}: {}",
+        count(sampled, "sampled email exists", "sampled emails exist"),
         count_grouped(size, "customer", "customers"),
         if list {
             format!(

@@ -388,3 +388,39 @@ async fn the_continue_step_of_an_interrupted_run_finishes_it() {
     assert!(rows.iter().all(|r| r["status"] == "created"), "{rows:?}");
     assert_eq!(store.customers().len(), 60);
 }
+
+/// `-q` of `validate` and `undo`: one line each, with the next step.
+#[tokio::test]
+async fn quiet_check_and_undo_are_one_line() {
+    let store = start(store_args()).await;
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("c.csv"),
+        "email\na@example.com\nb@example.com\n",
+    )
+    .expect("write");
+    let (code, stderr) = run(binary(dir.path(), &["validate", "c.csv", "-q"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("Checked 2 rows in ")
+            && stderr.contains(": 2 valid. To see what the import would do in the store: "),
+        "{stderr}"
+    );
+    let connection = connection_args(&store);
+    let with = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(connection.iter().map(String::as_str));
+        binary(dir.path(), &all)
+    };
+    let (code, stderr) = run(with(&["import", "c.csv", "-q"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = run(with(&["-q", "undo", "c.results.csv"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("Undo: 2 logged writes: 2 would_delete. To undo these writes: ")
+            && stderr.trim_end().ends_with(" --yes"),
+        "{stderr}"
+    );
+}
