@@ -170,6 +170,34 @@ pub(crate) struct Group {
 }
 
 #[derive(Debug, Deserialize)]
+struct ExtraFieldsPage {
+    #[serde(default)]
+    items: Vec<serde_json::Value>,
+}
+
+/// A customer extra field the store defines (`GET /store_extrafields/customers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoreExtraField {
+    pub(crate) key: String,
+    pub(crate) title: String,
+    /// Whether its values are dates (`type` `datetime`, in any case).
+    pub(crate) datetime: bool,
+}
+
+impl StoreExtraField {
+    /// An item of the answer; `None` without a key. Every part may be `null` or missing.
+    fn read(item: &serde_json::Value) -> Option<Self> {
+        let text = |name: &str| item.get(name).and_then(|v| v.as_str()).map(str::trim);
+        let key = text("key").filter(|k| !k.is_empty())?;
+        Some(Self {
+            key: key.to_string(),
+            title: text("title").unwrap_or_default().to_string(),
+            datetime: text("type").is_some_and(|t| t.eq_ignore_ascii_case("datetime")),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
 struct Profile {
     #[serde(default)]
     languages: Option<Languages>,
@@ -282,6 +310,21 @@ impl Client {
         let (status, bytes) = self.send(request).await?;
         let page = parse_body::<GroupsPage>(status, &bytes)?;
         Ok((page.items, page.total))
+    }
+
+    /// The customer extra fields the store defines, from `GET /store_extrafields/customers`
+    /// (the docs show one answer with every field, no paging).
+    pub(crate) async fn customer_extra_fields(&self) -> Result<Vec<StoreExtraField>, ApiError> {
+        let request = self
+            .http
+            .get(format!("{}/store_extrafields/customers", self.base));
+        let (status, bytes) = self.send(request).await?;
+        let page = parse_body::<ExtraFieldsPage>(status, &bytes)?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(StoreExtraField::read)
+            .collect())
     }
 
     /// The languages enabled in the store, from `GET /profile`.

@@ -19,6 +19,7 @@
 pub(crate) mod batch;
 pub mod check;
 pub(crate) mod engine;
+mod extras;
 pub(crate) mod facts;
 pub mod job;
 pub mod journal;
@@ -74,31 +75,42 @@ pub(crate) async fn run(
     temp_files: &TempFiles,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
-    let Opened {
-        input,
-        map,
-        client,
-        journal,
-        undo,
-        mut finished,
-        run_id,
-        results,
-    } = open::open(config, temp_files)?;
-    let open_batches = std::mem::take(&mut finished.open_batches);
-    let sending = match (&config.send, client) {
+    let (input, mut map) = open::input(config)?;
+    let client = open::client(config)?;
+    let engine = match (&config.send, &client) {
         (Some(send), Some(client)) => {
             let engine = Engine::new(
-                client,
+                client.clone(),
                 RateBudget::new(send.rate),
                 send.concurrency,
                 send.max_retries,
                 stop.clone(),
             );
-            let engine = Arc::new(if send.plan {
+            Some(Arc::new(if send.plan {
                 engine.read_only()
             } else {
                 engine
-            });
+            }))
+        }
+        _ => None,
+    };
+    match &engine {
+        Some(engine) => extras::match_store(engine, &mut map).await?,
+        None => extras::tell_offline(&map),
+    }
+    open::warn_not_imported(&map);
+    let Opened {
+        input,
+        map,
+        journal,
+        undo,
+        mut finished,
+        run_id,
+        results,
+    } = open::open(config, temp_files, (input, map), client)?;
+    let open_batches = std::mem::take(&mut finished.open_batches);
+    let sending = match (&config.send, engine) {
+        (Some(send), Some(engine)) => {
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
             let sender = Sender {
                 engine,

@@ -207,6 +207,7 @@ impl ColumnMap {
             strip_quote,
             contact_constants,
             blank_email_rule,
+            extra_dates: Vec::new(),
         };
         Ok((map, choice))
     }

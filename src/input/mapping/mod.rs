@@ -12,6 +12,7 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+mod extra;
 mod header;
 mod meaning;
 mod row;
@@ -19,6 +20,7 @@ mod starter;
 
 use super::presets::Target;
 
+pub(crate) use extra::{RULE_DATE, store_date};
 pub use header::{Choice, HeaderError, Layout};
 pub use row::{Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
@@ -82,4 +84,6 @@ pub struct ColumnMap {
     /// The rule a blank email breaks, when the layout says more than "required" about it
     /// (Magento's composite file: the row continues the customer above).
     blank_email_rule: Option<&'static str>,
+    /// The keys of the extra fields whose values are dates, once the store has said which.
+    extra_dates: Vec<Box<str>>,
 }
