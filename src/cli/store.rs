@@ -99,6 +99,13 @@ pub struct StoreArgs {
     /// after a 409, per row)
     #[arg(long, value_enum, default_value_t = SnapshotMode::Auto)]
     pub(crate) snapshot: SnapshotMode,
+    /// Create the customer groups the file names (customerGroupName) and the store lacks: each
+    /// once, before any customer is sent, journaled so that undo removes them when they hold no
+    /// customer; plan lists them with how many customers each gets. Needs the scope
+    /// create_customers, and customer groups need Ecwid's Business plan or higher (a store
+    /// without them stops the run before any customer is created, exit 3)
+    #[arg(long)]
+    pub(crate) create_groups: bool,
 }
 
 /// `plan`: the input, store and sending options of `import`, without those of writing
@@ -145,6 +152,7 @@ impl StoreArgs {
             max_retries: connection.max_retries,
             on_existing: self.on_existing,
             snapshot: self.snapshot,
+            create_groups: self.create_groups,
             resume,
             batch_size,
             journal: true,

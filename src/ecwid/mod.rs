@@ -103,6 +103,17 @@ struct CreatedBody {
     id: u64,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedBody {
+    delete_count: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct TotalBody {
+    total: u64,
+}
+
 /// The items are read one by one ([`CustomerRecord::read`]): one that cannot be read does not
 /// keep the others from being read.
 #[derive(Debug, Deserialize)]
@@ -310,6 +321,40 @@ impl Client {
         let (status, bytes) = self.send(request).await?;
         let page = parse_body::<GroupsPage>(status, &bytes)?;
         Ok((page.items, page.total))
+    }
+
+    /// `POST /customer_groups {"name"}`: the new group's id.
+    pub(crate) async fn create_customer_group(&self, name: &str) -> Result<u64, ApiError> {
+        let body = serde_json::to_vec(&serde_json::json!({ "name": name })).unwrap_or_default();
+        let request = self
+            .http
+            .post(format!("{}/customer_groups", self.base))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<CreatedBody>(status, &bytes).map(|b| b.id)
+    }
+
+    /// `DELETE /customer_groups/{id}`: the `deleteCount` the store answered (0: nothing
+    /// deleted).
+    pub(crate) async fn delete_customer_group(&self, id: u64) -> Result<u64, ApiError> {
+        let request = self
+            .http
+            .delete(format!("{}/customer_groups/{id}", self.base));
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<DeletedBody>(status, &bytes).map(|b| b.delete_count)
+    }
+
+    /// How many customers group `id` holds: `GET /customers?customerGroupIds=..` asking for
+    /// the total only.
+    pub(crate) async fn customers_in_group(&self, id: u64) -> Result<u64, ApiError> {
+        let request = self.http.get(format!("{}/customers", self.base)).query(&[
+            ("customerGroupIds", id.to_string()),
+            ("limit", "1".to_string()),
+            ("responseFields", "total".to_string()),
+        ]);
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<TotalBody>(status, &bytes).map(|b| b.total)
     }
 
     /// The customer extra fields the store defines, from `GET /store_extrafields/customers`

@@ -102,7 +102,11 @@ impl Kind {
     fn classify(self, error: &ApiError) -> Action {
         match retry::classify_for(error, self.not_found_stops_run()) {
             Action::StopRun if matches!(self, Kind::Profile | Kind::ExtraFields) => Action::FailRow,
-            Action::StopRun if self == Kind::Groups && error.status() == Some(402) => {
+            // `--create-groups` stops the run itself, saying groups need a higher plan.
+            Action::StopRun
+                if matches!(self, Kind::Groups | Kind::GroupCreate)
+                    && error.status() == Some(402) =>
+            {
                 Action::FailRow
             }
             action => action,

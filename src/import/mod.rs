@@ -21,6 +21,7 @@ pub mod check;
 pub(crate) mod engine;
 mod extras;
 pub(crate) mod facts;
+mod groups;
 pub mod job;
 pub mod journal;
 mod notes;
@@ -111,13 +112,14 @@ pub(crate) async fn run(
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, engine) {
         (Some(send), Some(engine)) => {
+            let facts = groups::settle(config, &map, &engine, undo.as_deref(), stop).await;
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
             let sender = Sender {
                 engine,
                 on_existing: send.on_existing,
                 journal: journal.clone(),
                 undo,
-                facts: facts::StoreFacts::default(),
+                facts,
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,
                 plan: send.plan,

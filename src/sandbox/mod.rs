@@ -275,6 +275,15 @@ impl Sandbox {
         lock(&self.state.store).backdate(seconds);
     }
 
+    /// The store's customer groups, `(id, name)` by id: what `GET /customer_groups` lists.
+    pub fn groups(&self) -> Vec<(u64, String)> {
+        lock(&self.state.store)
+            .groups
+            .all()
+            .map(|(id, name)| (id, name.to_string()))
+            .collect()
+    }
+
     /// Defines a customer extra field of the store, as `--extra-fields` does (`kind` `TEXT` or
     /// `DATETIME`), or replaces the one with this key; `GET /store_extrafields/customers`
     /// lists it from now on.

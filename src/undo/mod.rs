@@ -7,6 +7,7 @@
 //! sent. Anything else is left alone and reported. Reading before writing makes a second undo
 //! send no write at all.
 
+mod groups;
 pub(crate) mod log;
 mod reverse;
 
@@ -76,8 +77,14 @@ pub(crate) async fn run(
         path: config.output.clone(),
         source,
     })?;
+    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+        path: config.log.clone(),
+        source,
+    })?;
+    let groups = groups::remove(&reverser.engine, &created, config.yes, stop).await;
     let (code, why) = ending(stop, &outcomes);
-    let summary = summary(config, &outcomes, &reverser.engine, why);
+    let mut summary = summary(config, &outcomes, &reverser.engine, why);
+    summary.insert_str(0, &groups);
     tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{summary}"));
     Ok(code)
 }
@@ -109,12 +116,19 @@ fn summary(
             (n > 0).then(|| format!("{n} {status}"))
         })
         .collect();
-    let requests: Vec<String> = [Kind::Get, Kind::Search, Kind::Delete, Kind::Update]
-        .iter()
-        .map(|&kind| (kind.key(), engine.counts().kind(kind).requests))
-        .filter(|(_, n)| *n > 0)
-        .map(|(key, n)| format!("{n} {key}"))
-        .collect();
+    let requests: Vec<String> = [
+        Kind::Get,
+        Kind::Search,
+        Kind::Delete,
+        Kind::Update,
+        Kind::List,
+        Kind::GroupDelete,
+    ]
+    .iter()
+    .map(|&kind| (kind.key(), engine.counts().kind(kind).requests))
+    .filter(|(_, n)| *n > 0)
+    .map(|(key, n)| format!("{n} {key}"))
+    .collect();
     let mut text = format!("undo: {} logged writes", outcomes.len());
     if !counts.is_empty() {
         text.push_str(&format!(": {}", counts.join(", ")));

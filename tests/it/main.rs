@@ -8,6 +8,7 @@ mod extrafields;
 mod fidelity;
 mod fields;
 mod formulas;
+mod groups;
 mod import;
 mod lenient;
 mod mapping;

@@ -87,3 +87,12 @@ pub struct ColumnMap {
     /// The keys of the extra fields whose values are dates, once the store has said which.
     extra_dates: Vec<Box<str>>,
 }
+
+impl ColumnMap {
+    /// Whether a column (or a constant) fills `field`.
+    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
+        self.rules
+            .iter()
+            .any(|rule| rule.target.fields().contains(field))
+    }
+}
