@@ -89,7 +89,8 @@ pub struct StoreArgs {
     /// When the email already exists in the store: leave the customer alone (status exists),
     /// send only the fields the row changes (updated, or unchanged when none; a blank cell, or
     /// no acceptMarketing column, leaves the store's value; a list is sent whole, the store's
-    /// entries kept as they are), or fail the row
+    /// entries kept as they are), or fail the row. Customers of past guest orders exist
+    /// already, without addresses: update fills them in (needs the scope update_customers)
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
     pub(crate) on_existing: OnExisting,
     /// Read the store's customers first (100 a request) and settle rows whose email exists

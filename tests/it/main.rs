@@ -11,6 +11,7 @@ mod formulas;
 mod groups;
 mod import;
 mod lenient;
+mod live_store;
 mod mapping;
 mod matcher;
 mod matcher_choices;
