@@ -18,15 +18,7 @@
 use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::ecwid::StoreExtraField;
 use crate::error::Error;
-use crate::input::mapping::ColumnMap;
-
-/// A title or a column name as they are matched: case and spaces aside.
-fn title_key(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+use crate::input::mapping::{ColumnMap, is_title};
 
 /// Reads the store's extra fields when the file may name one, and maps and checks its columns
 /// by them (see the module's comment). `Err` stops the run before anything is sent.
@@ -128,10 +120,7 @@ fn described(field: &StoreExtraField) -> String {
 /// another column already fills it.
 fn take_titles(map: &mut ColumnMap, fields: &[StoreExtraField]) {
     for (position, name) in map.unused_columns() {
-        let Some(field) = fields
-            .iter()
-            .find(|f| !f.title.is_empty() && title_key(&f.title) == title_key(&name))
-        else {
+        let Some(field) = fields.iter().find(|f| is_title(&f.title, &name)) else {
             continue;
         };
         let taken = map.extra_columns();
@@ -179,16 +168,4 @@ pub(super) fn tell_offline(map: &ColumnMap) {
          fields and checks these columns against them",
         parts.join("; ")
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn titles_match_with_case_and_spaces_aside() {
-        assert_eq!(title_key(" Loyalty  NUMBER "), title_key("loyalty number"));
-        assert_eq!(title_key("Loyaltynumber"), title_key("Loyalty number"));
-        assert_ne!(title_key("Loyalty no."), title_key("Loyalty number"));
-    }
 }

@@ -170,3 +170,43 @@ fn validate_names_the_columns_plan_will_check() {
     assert!(line.contains("Loyalty number"), "{line}");
     assert!(line.contains("`plan`"), "{line}");
 }
+
+/// `template --mapping --from FILE --store-id ID` reads the store's extra fields and writes a
+/// line for a column named as one is titled; the file it prints, used with `--mapping`, sends
+/// that column under the field's key. Without `--store-id` it reads no store.
+#[test]
+fn template_from_maps_a_titled_column_with_a_store() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(start(store_args()));
+    let ws = Workspace::new("E-mail,Loyalty Number,Shoe size\nann@example.com,L-7,x\n");
+    let template = |store_args: &[&str]| {
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"))
+            .args(["template", "--mapping", "--from"])
+            .arg(&ws.input)
+            .args(store_args)
+            .env("ECWID_TOKEN", crate::support::TOKEN)
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let offline = template(&[]);
+    assert!(!offline.contains("extrafields.loyalty_id"), "{offline}");
+    let api = store.api_url();
+    let text = template(&["--store-id", "1003", "--api-url", &api]);
+    assert!(
+        text.contains("\"extrafields.loyalty_id\" = \"Loyalty Number\""),
+        "{text}"
+    );
+    assert!(text.contains("# \"?\" = \"Shoe size\""), "{text}");
+    assert!(!text.contains("# \"?\" = \"Loyalty Number\""), "{text}");
+    let mapping = ws.dir.path().join("mapping.toml");
+    std::fs::write(&mapping, text).expect("write");
+    let mapping = mapping.to_string_lossy().into_owned();
+    let (code, stderr) = run(&ws, "import", &api, &["--mapping", &mapping]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stored_extras(&store, "ann@example.com"),
+        json!([{"key": "loyalty_id", "value": "L-7"}])
+    );
+}

@@ -37,6 +37,18 @@ pub(crate) fn store_date(text: &str) -> Option<String> {
     .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
+/// Whether a column's name is a store extra field's title: case and spaces aside
+/// (`loyalty  NUMBER` is "Loyalty number").
+pub(crate) fn is_title(title: &str, column: &str) -> bool {
+    let key = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    !title.trim().is_empty() && key(title) == key(column)
+}
+
 impl ColumnMap {
     /// The columns that fill an extra field: `(label, key)`, in the header's order.
     pub(crate) fn extra_columns(&self) -> Vec<(String, String)> {
@@ -105,6 +117,14 @@ impl ColumnMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_match_with_case_and_spaces_aside() {
+        assert!(is_title("Loyalty number", " loyalty  NUMBER "));
+        assert!(is_title("Loyalty number", "Loyaltynumber"));
+        assert!(!is_title("Loyalty number", "Loyalty no."));
+        assert!(!is_title(" ", ""));
+    }
 
     #[test]
     fn dates_are_read_in_iso_forms_and_sent_in_one() {

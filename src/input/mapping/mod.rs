@@ -20,7 +20,7 @@ mod starter;
 
 use super::presets::Target;
 
-pub(crate) use extra::{RULE_DATE, store_date};
+pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, HeaderError, Layout};
 pub use row::{Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
