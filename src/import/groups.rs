@@ -176,10 +176,21 @@ pub(super) async fn settle(
                     ));
                     break;
                 }
-                tracing::warn!(
-                    "could not create the customer group {:?} ({error}): its rows will fail",
-                    group.name
-                );
+                // A create whose answer was lost may have taken effect: the store says.
+                let made = read_groups(engine).await.ok().and_then(|now| {
+                    now.into_iter()
+                        .find(|g| g.name.trim().eq_ignore_ascii_case(group.name.trim()))
+                });
+                match made {
+                    Some(made) => {
+                        journal(undo, &made);
+                        groups.push(made);
+                    }
+                    None => tracing::warn!(
+                        "could not create the customer group {:?} ({error}): its rows will fail",
+                        group.name
+                    ),
+                }
             }
             Err(_) => break,
         }
@@ -195,12 +206,24 @@ async fn create(engine: &Engine, name: &str, undo: Option<&UndoLog>) -> Result<G
             engine.client.create_customer_group(name)
         })
         .await?;
-    let created = CreatedGroup {
+    let created = Group {
         id,
         name: name.to_string(),
     };
+    journal(undo, &created);
+    Ok(created)
+}
+
+/// Writes a group the run created to the undo log, so that `undo` removes it.
+fn journal(undo: Option<&UndoLog>, group: &Group) {
+    let (id, name) = (group.id, &group.name);
+    let line = CreatedGroup {
+        id,
+        name: name.clone(),
+    }
+    .line();
     if let Some(undo) = undo
-        && !undo.sending(&[created.line()])
+        && !undo.sending(&[line])
     {
         tracing::warn!(
             "cannot write the undo log: the customer group {name:?} (id {id}) was created, and \
@@ -208,8 +231,4 @@ async fn create(engine: &Engine, name: &str, undo: Option<&UndoLog>) -> Result<G
         );
     }
     tracing::info!("created the customer group {name:?} (id {id})");
-    Ok(Group {
-        id,
-        name: name.to_string(),
-    })
 }

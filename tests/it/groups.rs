@@ -206,3 +206,65 @@ fn undo_removes_the_created_groups_that_are_empty() {
         "no delete was refused"
     );
 }
+
+/// A group create whose answer is lost (500) may have taken effect: the store's groups are read
+/// again, the group found there is taken (and journaled for `undo`), not created twice.
+#[tokio::test]
+async fn a_group_create_of_unknown_outcome_is_looked_up() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let groups = "/api/v3/1003/customer_groups";
+    let page = |items: serde_json::Value| {
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "total": items.as_array().map_or(0, Vec::len), "items": items
+        }))
+    };
+    Mock::given(method("GET"))
+        .and(path(groups))
+        .respond_with(page(serde_json::json!([{"id": 0, "name": "General"}])))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(groups))
+        .respond_with(page(
+            serde_json::json!([{"id": 0, "name": "General"}, {"id": 77, "name": "Gold"}]),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(groups))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v3/1003/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": 5})))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new("email,customerGroupName\nb@example.com,Gold\n");
+    let api = format!("{}/api/v3", server.uri());
+    let code = ws
+        .import(&api, &["--create-groups", "--snapshot", "never"])
+        .await;
+    assert_eq!(code, 0);
+    let sent: Vec<serde_json::Value> = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/customers"))
+        .map(|r| serde_json::from_slice(&r.body).expect("json"))
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["customerGroupId"], 77);
+    let log = std::fs::read_to_string(ws.dir.path().join("customers.results.undo.jsonl"))
+        .expect("undo log");
+    assert!(
+        log.contains(r#""group_created":{"id":77,"name":"Gold"}"#),
+        "{log}"
+    );
+}
