@@ -77,6 +77,8 @@ pub(crate) struct SendConfig {
     pub(crate) max_retries: u32,
     pub(crate) on_existing: OnExisting,
     pub(crate) snapshot: SnapshotMode,
+    /// `--create-groups`: create the groups the file names and the store lacks.
+    pub(crate) create_groups: bool,
     pub(crate) resume: bool,
     /// Rows per batch with `--batch`; `None` sends each row on its own.
     pub(crate) batch_size: Option<usize>,

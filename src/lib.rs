@@ -45,7 +45,16 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
     let config = match &cli.command {
         Command::Template(args) if args.mapping => {
             match &args.from {
-                Some(path) => print!("{}", mapping_starter_from(path, args.read_options())?),
+                Some(path) => {
+                    let titles = match args.store(env_token)? {
+                        Some(client) => extra_field_titles(&client).await,
+                        None => Vec::new(),
+                    };
+                    print!(
+                        "{}",
+                        mapping_starter_from(path, args.read_options(), &titles)?
+                    );
+                }
                 None => print!("{}", input::mapping::starter()),
             }
             return Ok(ExitStatus::Ok);
@@ -211,18 +220,50 @@ pub fn column_reference() -> String {
     table
 }
 
+/// The store's customer extra fields as `(key, title)`, for `template --mapping --from` with a
+/// store; none (and a warning saying why) when the store will not tell.
+async fn extra_field_titles(config: &ecwid::ClientConfig) -> Vec<(String, String)> {
+    let client = match ecwid::Client::new(config) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!("{error}: extra fields are not matched by their titles");
+            return Vec::new();
+        }
+    };
+    match client.customer_extra_fields().await {
+        Ok(fields) => fields.into_iter().map(|f| (f.key, f.title)).collect(),
+        Err(error) => {
+            let why = if error.status() == Some(403) {
+                "the token's app lacks the scope read_customers_extrafields (a custom app asks \
+                 Ecwid for it)"
+                    .to_string()
+            } else {
+                error.to_string()
+            };
+            tracing::warn!(
+                "could not read the store's customer extra fields ({why}): columns named by an \
+                 extra field's title are not mapped"
+            );
+            Vec::new()
+        }
+    }
+}
+
 /// `template --mapping --from FILE`: the mapping the file's columns get, as a mapping file.
 fn mapping_starter_from(
     path: &std::path::Path,
     options: input::source::ReadOptions<'_>,
+    titles: &[(String, String)],
 ) -> Result<String, Error> {
     let input = input::source::Input::open(path, options).map_err(|source| Error::Input {
         path: path.to_path_buf(),
         source,
     })?;
-    input::mapping::ColumnMap::starter(input.headers(), path).map_err(|source| Error::Header {
-        path: path.to_path_buf(),
-        source,
+    input::mapping::ColumnMap::starter(input.headers(), path, titles).map_err(|source| {
+        Error::Header {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 

@@ -41,7 +41,15 @@ pub(super) const TOP_AFTER_HELP: &str = "Each command's --help has its options a
 /// What `import --help` says before its examples.
 macro_rules! import_notes {
     () => {
-        "The token is read from ECWID_TOKEN or --token-file, never from a flag.\n\
+        "The token is read from ECWID_TOKEN or --token-file, never from a flag. Its app needs the \
+         scopes create_customers and read_customers (update_customers for --on-existing update, \
+         read_store_profile for a lang column, read_customers_extrafields to check extra fields; a \
+         custom app asks Ecwid for the extra ones). The REST API needs a paid Ecwid plan, customer \
+         groups the Business plan or higher.\n\
+         Every customer created or updated fires the store's webhooks (customer.created, \
+         customer.updated): connected apps react (welcome emails, newsletter syncs); run plan \
+         first to see how many. Customers of past guest orders already exist, without addresses: \
+         they come out exists; --on-existing update fills them in.\n\
          A customer created from a row that gives no acceptMarketing (no column, or a blank cell) \
          is created with acceptMarketing false: consent is never implied.\n\
          The run ends with the next step as a command to paste: --resume after a stop, the \
@@ -74,7 +82,9 @@ pub(super) const IMPORT_AFTER_HELP: &str = concat!(
 pub(super) const UNDO_AFTER_HELP: &str = "Reads <RESULTS stem>.undo.jsonl, which the import wrote beside its results file, \
      and writes <RESULTS stem>.undo-results.csv. A customer changed in the store since the import, \
      or with orders, is left alone (skipped). Passwords are never logged and cannot be restored. \
-     Without --yes, the summary ends with the command that writes.\n\n\
+     Without --yes, the summary ends with the command that writes. Customer groups the import \
+     created (--create-groups) are removed once they hold no customer, else left in place and \
+     reported. The token's app needs the scopes read_customers and update_customers.\n\n\
      Examples:\n  \
      ecwid-import undo customers.results.csv --store-id 1003\n  \
      ecwid-import undo customers.results.csv --store-id 1003 --yes\n\n\
@@ -92,7 +102,11 @@ pub(super) const PLAN_AFTER_HELP: &str = "Reads the store (customers, groups, la
      acceptMarketing false a create sends when the file gives no consent), would_update (error \
      lists each change as field: \"old\" -> \"new\"), unchanged, exists, would_fail, invalid or \
      duplicate. Sends no create, update or delete; keeps no journal and no undo log. The summary \
-     gives the requests the import would need, and ends with the import command to paste.\n\n\
+     gives the requests the import would need, and the creates and updates it would make: each \
+     fires the store's webhooks (connected apps send welcome emails, sync newsletters). Needs \
+     the scope read_customers (read_store_profile for a lang column, \
+     read_customers_extrafields to check extra fields). It ends with the import command to \
+     paste.\n\n\
      Examples:\n  \
      ecwid-import plan customers.csv --store-id 1003\n  \
      ecwid-import plan customers.csv --store-id 1003 --on-existing update --summary-json plan.json\n\n\

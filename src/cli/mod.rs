@@ -24,7 +24,8 @@ use crate::undo::UndoConfig;
 use crate::undo::log as undo_log;
 use help::{
     COMPLETIONS_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP,
-    SENDING, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP, VALIDATE_OUTPUT_HELP,
+    SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
+    VALIDATE_OUTPUT_HELP,
 };
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
@@ -223,9 +224,37 @@ pub struct TemplateArgs {
     /// Print a commented starter mapping file (for --mapping) instead of the header line
     #[arg(long, help_heading = OUTPUT)]
     pub(crate) mapping: bool,
+    /// With --from: also read this store's customer extra fields (one request; the token from
+    /// ECWID_TOKEN or --token-file, scope read_customers_extrafields), so that a column named
+    /// as a field is titled gets a line for the field's key, as import and plan map it
+    #[arg(long, value_name = "ID", requires = "from", help_heading = STORE)]
+    pub(crate) store_id: Option<u64>,
+    /// With --store-id: read the access token from this file (else from ECWID_TOKEN)
+    #[arg(long, value_name = "PATH", requires = "store_id", help_heading = STORE)]
+    pub(crate) token_file: Option<PathBuf>,
+    /// With --store-id: the API base
+    #[arg(long, value_name = "URL", default_value = DEFAULT_API_URL, help_heading = STORE)]
+    pub(crate) api_url: String,
 }
 
 impl TemplateArgs {
+    /// The store to read extra fields from, when `--store-id` names one.
+    pub(crate) fn store(
+        &self,
+        env_token: Option<String>,
+    ) -> Result<Option<crate::ecwid::ClientConfig>, Error> {
+        let Some(store_id) = self.store_id else {
+            return Ok(None);
+        };
+        Ok(Some(crate::ecwid::ClientConfig {
+            api_url: self.api_url.clone(),
+            store_id,
+            token: read_token(self.token_file.as_deref(), env_token)?,
+            timeout: std::time::Duration::from_secs(30),
+            max_connections: 1,
+        }))
+    }
+
     /// How `--from` is read: as `import` would read it.
     pub(crate) fn read_options(&self) -> ReadOptions<'_> {
         ReadOptions {

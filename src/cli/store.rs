@@ -114,7 +114,8 @@ pub struct StoreArgs {
     /// When the email already exists in the store: leave the customer alone (status exists),
     /// send only the fields the row changes (updated, or unchanged when none; a blank cell, or
     /// no acceptMarketing column, leaves the store's value; a list is sent whole, the store's
-    /// entries kept as they are), or fail the row
+    /// entries kept as they are), or fail the row. Customers of past guest orders exist
+    /// already, without addresses: update fills them in (needs the scope update_customers)
     #[arg(long, value_enum, default_value_t = OnExisting::Skip, help_heading = STORE)]
     pub(crate) on_existing: OnExisting,
     /// Read the store's customers first (100 a request) and settle rows whose email exists
@@ -131,6 +132,13 @@ pub struct StoreArgs {
     /// send no update for them; delete that file to forget them
     #[arg(long, value_enum, default_value_t = ReadBackMode::Sample, help_heading = SENDING)]
     pub(crate) read_back: ReadBackMode,
+    /// Create the customer groups the file names (customerGroupName) and the store lacks: each
+    /// once, before any customer is sent, journaled so that undo removes them when they hold no
+    /// customer; plan lists them with how many customers each gets. Needs the scope
+    /// create_customers, and customer groups need Ecwid's Business plan or higher (a store
+    /// without them stops the run before any customer is created, exit 3)
+    #[arg(long, help_heading = STORE)]
+    pub(crate) create_groups: bool,
 }
 
 /// `plan`: the input, store and sending options of `import`, without those of writing
@@ -186,6 +194,7 @@ impl StoreArgs {
             max_retries: connection.max_retries,
             on_existing: self.on_existing,
             snapshot: self.snapshot,
+            create_groups: self.create_groups,
             resume,
             batch_size,
             batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),

@@ -137,10 +137,12 @@ pub(crate) fn accepted(field: Field) -> String {
              decimals (`561156445.00`) is sent without them; one in exponent form \
              (`7.02255E+12`) is refused: its digits are lost"
             .into(),
-        Field::Extra(_) => "any text. An example of `extrafields.<key>`: one column per extra \
-             field of the store, named by its key (case kept), sent as `{\"key\": \"<key>\", \
-             \"value\": <the cell>}`"
-            .into(),
+        Field::Extra(_) => "any text (a date for a `datetime` field). An example of \
+             `extrafields.<key>`: one column per extra field of the store, named by its key (case \
+             kept) or by the field's title, sent as `{\"key\": \"<key>\", \"value\": <the \
+             cell>}`; `import` and `plan` stop before sending when the store does not define the \
+             key"
+        .into(),
         _ => "any text".into(),
     }
 }
@@ -330,6 +332,16 @@ impl RowChecker {
         None
     }
 
+    /// Records a rule that a filled `value` of `column` breaks, found outside the field's own
+    /// rule (a date of a `datetime` extra field, which only the store's settings make one).
+    pub(crate) fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
+        self.problems.push(Problem {
+            column: column.to_string(),
+            value: value.to_string(),
+            rule,
+        });
+    }
+
     /// What the row needs, or every rule it breaks. `email_column` names the email column in
     /// the "required" message.
     pub(crate) fn finish(mut self, email_column: &str) -> Result<Checked, Vec<Problem>> {
@@ -447,6 +459,10 @@ pub(crate) struct RowBuilder {
 impl RowBuilder {
     pub(crate) fn new() -> Self {
         Self::default()
+    }
+
+    pub(crate) fn checker_mut(&mut self) -> &mut RowChecker {
+        &mut self.checker
     }
 
     /// Applies one cell, as [`RowChecker::check`] does, and keeps its value in the form sent.

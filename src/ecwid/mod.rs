@@ -7,8 +7,10 @@
 mod batch;
 mod clock;
 mod listing;
+mod settings;
 
 pub(crate) use listing::{PAGE_SIZE, Page, Unreadable, Written};
+pub(crate) use settings::{Group, StoreExtraField};
 
 pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
 
@@ -168,22 +170,6 @@ pub(crate) enum Lookup {
 }
 
 #[derive(Debug, Deserialize)]
-struct GroupsPage {
-    #[serde(default)]
-    total: u64,
-    #[serde(default)]
-    items: Vec<Group>,
-}
-
-/// A customer group of the store.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-pub(crate) struct Group {
-    pub(crate) id: u64,
-    #[serde(default)]
-    pub(crate) name: String,
-}
-
-#[derive(Debug, Deserialize)]
 struct Profile {
     #[serde(default)]
     languages: Option<Languages>,
@@ -289,17 +275,6 @@ impl Client {
         let request = self.http.delete(format!("{}/customers/{id}", self.base));
         let (status, bytes) = self.send(request).await?;
         parse_body::<DeletedBody>(status, &bytes).map(|b| b.delete_count)
-    }
-
-    /// One page of `GET /customer_groups` (at most 100 groups from `offset`) and the total.
-    pub(crate) async fn customer_groups(&self, offset: u64) -> Result<(Vec<Group>, u64), ApiError> {
-        let request = self
-            .http
-            .get(format!("{}/customer_groups", self.base))
-            .query(&[("offset", offset.to_string()), ("limit", "100".to_string())]);
-        let (status, bytes) = self.send(request).await?;
-        let page = parse_body::<GroupsPage>(status, &bytes)?;
-        Ok((page.items, page.total))
     }
 
     /// The languages enabled in the store, from `GET /profile`.

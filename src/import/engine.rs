@@ -98,14 +98,19 @@ impl Kind {
         )
     }
 
-    /// What a failure of this kind of request calls for. A profile the token may not read
-    /// stops nothing (the store then judges `lang` itself, and a token that is wrong
-    /// altogether is refused at the first create), nor do groups on a plan without them
-    /// (402): only the rows that name a group fail.
+    /// What a failure of this kind of request calls for. A profile or the extra fields the
+    /// token may not read stop nothing (the store then judges `lang` itself, extra-field
+    /// columns go by key unchecked, and a token that is wrong altogether is refused at the
+    /// first create), nor do groups on a plan without them (402): only the rows that name a
+    /// group fail.
     fn classify(self, error: &ApiError) -> Action {
         match retry::classify_for(error, self.not_found_stops_run()) {
-            Action::StopRun if self == Kind::Profile => Action::FailRow,
-            Action::StopRun if self == Kind::Groups && error.status() == Some(402) => {
+            Action::StopRun if matches!(self, Kind::Profile | Kind::ExtraFields) => Action::FailRow,
+            // `--create-groups` stops the run itself, saying groups need a higher plan.
+            Action::StopRun
+                if matches!(self, Kind::Groups | Kind::GroupCreate)
+                    && error.status() == Some(402) =>
+            {
                 Action::FailRow
             }
             // The writes are done and recorded: a read-back the store refuses (a token

@@ -20,7 +20,9 @@ pub(crate) mod batch;
 mod buyers;
 pub mod check;
 pub(crate) mod engine;
+mod extras;
 pub(crate) mod facts;
+mod groups;
 pub mod job;
 pub mod journal;
 mod notes;
@@ -79,31 +81,43 @@ pub(crate) async fn run(
 ) -> Result<Summary, Error> {
     let started = Instant::now();
     let started_at = SystemTime::now();
-    let Opened {
-        input,
-        map,
-        client,
-        journal,
-        undo,
-        mut finished,
-        run_id,
-        results,
-    } = open::open(config, temp_files)?;
-    let open_batches = std::mem::take(&mut finished.open_batches);
-    let sending = match (&config.send, client) {
+    let (input, mut map) = open::input(config)?;
+    let client = open::client(config)?;
+    let engine = match (&config.send, &client) {
         (Some(send), Some(client)) => {
             let engine = Engine::new(
-                client,
+                client.clone(),
                 RateBudget::new(send.rate),
                 send.concurrency,
                 send.max_retries,
                 stop.clone(),
             );
-            let engine = Arc::new(if send.plan {
+            Some(Arc::new(if send.plan {
                 engine.read_only()
             } else {
                 engine
-            });
+            }))
+        }
+        _ => None,
+    };
+    match &engine {
+        Some(engine) => extras::match_store(engine, &mut map).await?,
+        None => extras::tell_offline(&map),
+    }
+    open::warn_not_imported(&map);
+    let Opened {
+        input,
+        map,
+        journal,
+        undo,
+        mut finished,
+        run_id,
+        results,
+    } = open::open(config, temp_files, (input, map), client)?;
+    let open_batches = std::mem::take(&mut finished.open_batches);
+    let sending = match (&config.send, engine) {
+        (Some(send), Some(engine)) => {
+            let facts = groups::settle(config, &map, &engine, undo.as_deref(), stop).await;
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
             let remembered = Arc::new(remembered(send));
             let read_back = match send.plan {
@@ -115,7 +129,7 @@ pub(crate) async fn run(
                 on_existing: send.on_existing,
                 journal: journal.clone(),
                 undo,
-                facts: facts::StoreFacts::default(),
+                facts,
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,
                 plan: send.plan,

@@ -21,8 +21,6 @@ use crate::undo::log::{self as undo_log, UndoLog};
 pub(super) struct Opened {
     pub input: Input,
     pub map: ColumnMap,
-    /// `None` for a dry run.
-    pub client: Option<Client>,
     pub journal: Option<Arc<Journal>>,
     /// The undo log an import appends to (not for a sandbox store, gone with the run).
     pub undo: Option<Arc<UndoLog>>,
@@ -34,8 +32,17 @@ pub(super) struct Opened {
     pub results: ResultsWriter,
 }
 
-/// Opens the input, the client, the journal and the results file, in that order.
-pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Error> {
+/// The client of a run that reaches the store (`None` for a dry run); nothing is sent yet.
+pub(super) fn client(config: &Config) -> Result<Option<Client>, Error> {
+    config
+        .send
+        .as_ref()
+        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
+        .transpose()
+}
+
+/// The input and what its columns mean, before anything is written.
+pub(super) fn input(config: &Config) -> Result<(Input, ColumnMap), Error> {
     let input =
         Input::open(&config.input, config.read_options()).map_err(|source| Error::Input {
             path: config.input.clone(),
@@ -52,6 +59,11 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             path: config.input.clone(),
             source,
         })?;
+    Ok((input, map))
+}
+
+/// Names the columns no field takes, once the store's extra fields had their say.
+pub(super) fn warn_not_imported(map: &ColumnMap) {
     let not_imported = map.not_imported();
     if !not_imported.is_empty() {
         tracing::warn!(
@@ -66,12 +78,16 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             unfilled.join(", ")
         );
     }
-    // The client before the journal: a bad API URL is refused before anything is written.
-    let client = config
-        .send
-        .as_ref()
-        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
-        .transpose()?;
+}
+
+/// Opens the journal and the results file of the run over `input`, with `client` (the one its
+/// engine sends with, made before: a bad API URL is refused before anything is written).
+pub(super) fn open(
+    config: &Config,
+    temp_files: &TempFiles,
+    (input, map): (Input, ColumnMap),
+    client: Option<Client>,
+) -> Result<Opened, Error> {
     let (journal, mut finished) = match (&config.send, &client) {
         (Some(send), Some(client)) if send.journal => open_journal(config, send, client)?,
         _ => (None, Finished::default()),
@@ -104,7 +120,6 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
     Ok(Opened {
         input,
         map,
-        client,
         journal,
         undo,
         finished,

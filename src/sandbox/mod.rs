@@ -15,6 +15,7 @@
 mod api;
 mod batch;
 mod clock;
+mod extra_fields;
 mod faults;
 mod gate;
 mod groups;
@@ -117,6 +118,10 @@ pub struct SandboxArgs {
     /// delete) answers 402 NOT_AVAILABLE_ON_CURRENT_PLAN
     #[arg(long, help_heading = "Store")]
     pub plan_without_groups: bool,
+    /// The customer extra fields the store defines (`GET /store_extrafields/customers`), each
+    /// `KEY=Title`, or `KEY=Title:datetime` for a date field
+    #[arg(long, value_delimiter = ',', default_value = DEFAULT_EXTRA_FIELDS)]
+    pub extra_fields: Vec<String>,
     /// Start with this many customers in the store (emails `seeded-<id>@example.com`), each
     /// registered a second after the one before, all before the sandbox started
     #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Store")]
@@ -143,7 +148,11 @@ pub struct SandboxArgs {
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
-const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile";
+const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile,\
+                          read_customers_extrafields";
+
+/// The extra fields of a sandbox store unless told otherwise: `template`'s example key.
+const DEFAULT_EXTRA_FIELDS: &str = "loyalty_id=Loyalty number";
 
 impl Default for SandboxArgs {
     /// The command line's defaults, except `port: 0`: an in-process sandbox (tests,
@@ -171,6 +180,7 @@ impl Default for SandboxArgs {
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),
             scopes: ALL_SCOPES.split(',').map(String::from).collect(),
             plan_without_groups: false,
+            extra_fields: DEFAULT_EXTRA_FIELDS.split(',').map(String::from).collect(),
             seed_customers: 0,
             not_applied: Vec::new(),
             drop_fields: Vec::new(),
@@ -289,6 +299,36 @@ impl Sandbox {
     /// when they registered).
     pub fn backdate(&self, seconds: i64) {
         lock(&self.state.store).backdate(seconds);
+    }
+
+    /// The store's customer groups, `(id, name)` by id: what `GET /customer_groups` lists.
+    pub fn groups(&self) -> Vec<(u64, String)> {
+        lock(&self.state.store)
+            .groups
+            .all()
+            .map(|(id, name)| (id, name.to_string()))
+            .collect()
+    }
+
+    /// Defines a customer extra field of the store, as `--extra-fields` does (`kind` `TEXT` or
+    /// `DATETIME`), or replaces the one with this key; `GET /store_extrafields/customers`
+    /// lists it from now on.
+    pub fn define_extra_field(&self, key: &str, title: &str, datetime: bool) {
+        let field = extra_fields::FieldDef {
+            key: key.to_string(),
+            title: title.to_string(),
+            kind: if datetime { "DATETIME" } else { "TEXT" },
+        };
+        let mut fields = lock(&self.state.extra_fields);
+        match fields.iter_mut().find(|f| f.key == key) {
+            Some(known) => *known = field,
+            None => fields.push(field),
+        }
+    }
+
+    /// Removes every customer extra field of the store.
+    pub fn clear_extra_fields(&self) {
+        lock(&self.state.extra_fields).clear();
     }
 
     /// Gives customer `id` this many orders, as its record's `totalOrderCount` shows them (the

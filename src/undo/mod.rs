@@ -7,6 +7,7 @@
 //! sent. Anything else is left alone and reported. Reading before writing makes a second undo
 //! send no write at all.
 
+mod groups;
 pub(crate) mod log;
 mod reverse;
 
@@ -81,6 +82,11 @@ pub(crate) async fn run(
         path: config.output.clone(),
         source,
     })?;
+    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+        path: config.log.clone(),
+        source,
+    })?;
+    let groups = groups::remove(&reverser.engine, &created, config.yes, stop).await;
     let (code, why) = ending(stop, &outcomes);
     let count_of = |wanted: &[Status]| {
         outcomes
@@ -95,7 +101,8 @@ pub(crate) async fn run(
         count_of(&[Status::WouldDelete, Status::WouldRestore]),
         count_of(&[Status::Failed]),
     );
-    let summary = summary(config, &outcomes, &reverser.engine, why, &next, quiet);
+    let mut summary = summary(config, &outcomes, &reverser.engine, why, &next, quiet);
+    summary.insert_str(0, &groups);
     tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{summary}"));
     Ok(code)
 }
@@ -131,7 +138,14 @@ fn summary(
             (n > 0).then(|| format!("{n} {status}"))
         })
         .collect();
-    let kinds = [Kind::Get, Kind::Search, Kind::Delete, Kind::Update];
+    let kinds = [
+        Kind::Get,
+        Kind::Search,
+        Kind::Delete,
+        Kind::Update,
+        Kind::List,
+        Kind::GroupDelete,
+    ];
     let total: u64 = kinds
         .iter()
         .map(|&k| engine.counts().kind(k).requests)

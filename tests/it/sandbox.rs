@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 mod batch;
 mod customers;
+mod extra_fields;
 mod faults;
 mod fidelity;
 mod groups;
@@ -157,7 +158,8 @@ fn command_line_options() {
             "create_customers",
             "read_customers",
             "update_customers",
-            "read_store_profile"
+            "read_store_profile",
+            "read_customers_extrafields"
         ]
     );
     assert_eq!(args.scopes, SandboxArgs::default().scopes);

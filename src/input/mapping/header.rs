@@ -261,6 +261,7 @@ impl ColumnMap {
             contact_constants,
             blank_email_rule,
             orders,
+            extra_dates: Vec::new(),
         };
         Ok((map, choice))
     }

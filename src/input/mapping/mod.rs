@@ -12,6 +12,7 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+mod extra;
 mod header;
 mod meaning;
 mod row;
@@ -19,6 +20,7 @@ mod starter;
 
 use super::presets::Target;
 
+pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, HeaderError, Layout};
 pub use row::{Blanked, Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
@@ -84,6 +86,8 @@ pub struct ColumnMap {
     blank_email_rule: Option<&'static str>,
     /// An orders export: the rows of one buyer are one customer.
     orders: Option<crate::input::orders::OrdersLayout>,
+    /// The keys of the extra fields whose values are dates, once the store has said which.
+    extra_dates: Vec<Box<str>>,
 }
 
 impl ColumnMap {
@@ -98,5 +102,12 @@ impl ColumnMap {
         let column = self.orders.as_ref()?.date?;
         let cell = String::from_utf8_lossy(record.get(column)?);
         crate::input::orders::date_key(&cell)
+    }
+
+    /// Whether a column (or a constant) fills `field`.
+    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
+        self.rules
+            .iter()
+            .any(|rule| rule.target.fields().contains(field))
     }
 }

@@ -8,7 +8,7 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
-use super::{ColumnMap, Fill, Rule, contact_of};
+use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, Field};
 use crate::customer::rules::{
@@ -161,6 +161,12 @@ impl ColumnMap {
                 continue;
             }
             match &rule.target {
+                Target::Field(field) if self.is_date(field) && !value.is_empty() => {
+                    match store_date(&value) {
+                        Some(date) => row.set(field, &rule.label, &date),
+                        None => row.refuse(&rule.label, &value, RULE_DATE),
+                    }
+                }
                 Target::Field(field) => row.set(field, &rule.label, &value),
                 Target::Country { code, name } => match country_code(&value) {
                     Some(iso) => row.set(code, &rule.label, &iso),
@@ -369,6 +375,8 @@ impl ColumnMap {
 trait Apply {
     type Done;
     fn set(&mut self, field: &Field, column: &str, value: &str);
+    /// Records that `value` of `column` breaks `rule`.
+    fn refuse(&mut self, column: &str, value: &str, rule: &'static str);
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
 }
 
@@ -376,6 +384,9 @@ impl Apply for RowBuilder {
     type Done = CustomerRequest;
     fn set(&mut self, field: &Field, column: &str, value: &str) {
         RowBuilder::set(self, field, column, value);
+    }
+    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
+        self.checker_mut().refuse(column, value, rule);
     }
     fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         RowBuilder::finish(self, email_column)
@@ -386,6 +397,9 @@ impl Apply for RowChecker {
     type Done = Checked;
     fn set(&mut self, field: &Field, column: &str, value: &str) {
         self.check(field, column, value);
+    }
+    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
+        RowChecker::refuse(self, column, value, rule);
     }
     fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
         RowChecker::finish(self, email_column)
