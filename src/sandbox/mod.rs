@@ -120,7 +120,7 @@ pub struct SandboxArgs {
     pub plan_without_groups: bool,
     /// The customer extra fields the store defines (`GET /store_extrafields/customers`), each
     /// `KEY=Title`, or `KEY=Title:datetime` for a date field
-    #[arg(long, value_delimiter = ',', default_value = DEFAULT_EXTRA_FIELDS)]
+    #[arg(long, value_delimiter = ',', default_value = DEFAULT_EXTRA_FIELDS, help_heading = "Store")]
     pub extra_fields: Vec<String>,
     /// Start with this many customers in the store (emails `seeded-<id>@example.com`), each
     /// registered a second after the one before, all before the sandbox started
