@@ -58,7 +58,8 @@ pub(super) const PLAN_AFTER_HELP: &str = "Reads the store (customers, groups, la
      acceptMarketing false a create sends when the file gives no consent), would_update (error \
      lists each change as field: \"old\" -> \"new\"), unchanged, exists, would_fail, invalid or \
      duplicate. Sends no create, update or delete; keeps no journal and no undo log. The summary \
-     gives the requests the import would need.\n\n\
+     gives the requests the import would need, the read-back after its writes (--read-back) \
+     included.\n\n\
      Examples:\n  \
      ecwid-import plan customers.csv --store-id 1003\n  \
      ecwid-import plan customers.csv --store-id 1003 --on-existing update --summary-json plan.json\n\n\
