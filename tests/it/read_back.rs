@@ -62,8 +62,12 @@ async fn a_dropped_field_is_noted_counted_remembered_and_not_written_again() {
     assert_eq!(file["fields"], json!(["fiscalCode"]), "{file}");
 
     store.backdate(3_600);
-    let before = store.stats();
     let update = ["--on-existing", "update"];
+    // A plan of the same file reads the fields remembered beside the import's results too.
+    let (code, planned) = plan(&ws, &store.api_url(), &update).await;
+    assert_eq!(code, 0, "{planned}");
+    assert_eq!(planned["by_status"], json!({"unchanged": 3}), "{planned}");
+    let before = store.stats();
     let (code, summary) = ws.import_summary(&store.api_url(), &update).await;
     assert_eq!(code, 0, "{summary}");
     assert_eq!(column(&ws.results(), "status"), ["unchanged"; 3]);
@@ -215,4 +219,41 @@ async fn updates_right_after_the_creates_are_read_back() {
     assert_eq!(summary["read_back"]["customers"], 2, "{summary}");
     assert_eq!(summary["read_back"]["requests"], 1, "{summary}");
     assert_eq!(summary["fields_not_kept"], json!({}), "{summary}");
+}
+
+/// `all` past the listing's last offset (10,000): the read-back starts again from the last
+/// update time it read and compares every customer written, each once.
+#[tokio::test]
+async fn all_reads_past_the_listings_last_offset() {
+    let store = start(SandboxArgs {
+        drop_fields: vec!["fiscalCode".into()],
+        rate_limit: 1_000_000,
+        ..store_args()
+    })
+    .await;
+    let mut csv = String::from("email,fiscalCode\n");
+    for i in 0..10_050 {
+        csv.push_str(&format!("c{i}@example.com,RSSNNA80A41H501X\n"));
+    }
+    let ws = Workspace::new(&csv);
+    let args = [
+        "--read-back",
+        "all",
+        "--snapshot",
+        "never",
+        "--concurrency",
+        "32",
+    ];
+    let (code, summary) = ws.import_summary(&store.api_url(), &args).await;
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["read_back"]["customers"], 10_050, "{summary}");
+    assert_eq!(
+        summary["fields_not_kept"],
+        json!({"fiscalCode": 10_050}),
+        "{summary}"
+    );
+    let pages = summary["requests_by_kind"]["read_back"]
+        .as_u64()
+        .expect("a count");
+    assert!((101..=103).contains(&pages), "{summary}");
 }
