@@ -215,7 +215,7 @@ impl Summary {
                 s.customers, s.requests
             );
         }
-        if let Some(r) = &self.read_back {
+        if let Some(r) = self.read_back.as_ref().filter(|r| r.requests > 0) {
             let _ = writeln!(
                 out,
                 "Read back {} customers in {} requests",
