@@ -102,11 +102,11 @@ pub(super) const PLAN_AFTER_HELP: &str = "Reads the store (customers, groups, la
      acceptMarketing false a create sends when the file gives no consent), would_update (error \
      lists each change as field: \"old\" -> \"new\"), unchanged, exists, would_fail, invalid or \
      duplicate. Sends no create, update or delete; keeps no journal and no undo log. The summary \
-     gives the requests the import would need, and the creates and updates it would make: each \
-     fires the store's webhooks (connected apps send welcome emails, sync newsletters). Needs \
-     the scope read_customers (read_store_profile for a lang column, \
-     read_customers_extrafields to check extra fields). It ends with the import command to \
-     paste.\n\n\
+     gives the requests the import would need, the read-back after its writes (--read-back) \
+     included, and the creates and updates it would make: each fires the store's webhooks \
+     (connected apps send welcome emails, sync newsletters). Needs the scope read_customers \
+     (read_store_profile for a lang column, read_customers_extrafields to check extra fields). \
+     It ends with the import command to paste.\n\n\
      Examples:\n  \
      ecwid-import plan customers.csv --store-id 1003\n  \
      ecwid-import plan customers.csv --store-id 1003 --on-existing update --summary-json plan.json\n\n\

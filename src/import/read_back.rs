@@ -7,15 +7,17 @@
 //! Which customers:
 //! - `sample` (the default): the first page of the customers registered since the run's start
 //!   (`createdFrom`, oldest first), when the run created any, and the first page of those
-//!   updated since then that registered before it (`updatedFrom` and `createdTo`, least
-//!   recently updated first), when it updated any: one or two requests, the first 100
-//!   customers of each kind of write, enough to learn what the store does with each field;
+//!   updated since then that registered before it (`updatedFrom`, and `createdTo` the second
+//!   after the start, least recently updated first), when it updated any: one or two
+//!   requests, the first 100 customers of each kind of write, enough to learn what the store
+//!   does with each field;
 //! - `all`: every page of the customers updated since the run's start (a create updates too),
 //!   until every customer written has been seen;
 //! - `none`: nothing.
 //!
-//! The run's start is the store's clock's ([`crate::ecwid::StoreClock`]), less its margin; a
-//! listed customer the run did not write (another app's, at the same time) is passed over. A
+//! The run's start is the store's clock's ([`crate::ecwid::StoreClock`]); the listings start
+//! its margin before it. A listed customer the run did not write (another app's, at the same
+//! time) is passed over. A
 //! listing that fails leaves the rest unchecked with a warning: the writes are done either way.
 //! Rows this run did not write (replayed from an interrupted run's journal) are not read back.
 
@@ -129,10 +131,12 @@ impl ReadBack {
         let mut created = std::mem::take(&mut *lock(&self.created));
         let mut updated = std::mem::take(&mut *lock(&self.updated));
         let mut findings = Findings::default();
-        let from = started
-            .checked_sub(MARGIN)
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_secs());
+        let seconds = |t: SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let from = started.checked_sub(MARGIN).map_or(0, seconds);
+        // Registered up to the second after the run's start: every customer registered before
+        // the run, whatever the rounding of the store's whole-second times; the run's own
+        // creates of its first seconds too, which are passed over.
+        let before_start = seconds(started) + 1;
         let before = engine.counts().kind(Kind::ReadBack).requests;
         let read = if self.all {
             let written = Written {
@@ -151,7 +155,7 @@ impl ReadBack {
         } else {
             let kinds = [
                 (true, None, &mut created),
-                (false, Some(from.saturating_sub(1)), &mut updated),
+                (false, Some(before_start), &mut updated),
             ];
             let mut read = Ok(());
             for (kind_created, created_to, sent) in kinds {

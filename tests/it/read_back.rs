@@ -62,8 +62,12 @@ async fn a_dropped_field_is_noted_counted_remembered_and_not_written_again() {
     assert_eq!(file["fields"], json!(["fiscalCode"]), "{file}");
 
     store.backdate(3_600);
-    let before = store.stats();
     let update = ["--on-existing", "update"];
+    // A plan of the same file reads the fields remembered beside the import's results too.
+    let (code, planned) = plan(&ws, &store.api_url(), &update).await;
+    assert_eq!(code, 0, "{planned}");
+    assert_eq!(planned["by_status"], json!({"unchanged": 3}), "{planned}");
+    let before = store.stats();
     let (code, summary) = ws.import_summary(&store.api_url(), &update).await;
     assert_eq!(code, 0, "{summary}");
     assert_eq!(column(&ws.results(), "status"), ["unchanged"; 3]);
@@ -169,4 +173,87 @@ async fn a_refused_read_back_does_not_fail_the_run() {
     assert_eq!(summary["requests_by_kind"]["read_back"], 1, "{summary}");
     assert_eq!(summary["read_back"]["customers"], 0, "{summary}");
     assert!(summary.get("stopped").is_none(), "{summary}");
+}
+
+/// Rows sent through the batch endpoint are read back as those sent one by one are.
+#[tokio::test]
+async fn rows_sent_in_batches_are_read_back_too() {
+    let store = dropping_store().await;
+    let ws = Workspace::new(ITALIANS);
+    let (code, summary) = ws.import_summary(&store.api_url(), &["--batch"]).await;
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["requests_by_kind"]["batch_submit"], 1, "{summary}");
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["created"; 3]);
+    assert!(
+        rows[1]["error"].contains("the store did not keep: fiscalCode"),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(
+        summary["fields_not_kept"],
+        json!({"fiscalCode": 3}),
+        "{summary}"
+    );
+}
+
+/// An update run straight after the import that created its customers (in the same second,
+/// very likely) reads back its updates as any other: customers registered just before a run
+/// are not taken for its creates.
+#[tokio::test]
+async fn updates_right_after_the_creates_are_read_back() {
+    let store = start(store_args()).await;
+    let ws = Workspace::new(ITALIANS);
+    assert_eq!(ws.import(&store.api_url(), &["--rate", "60000"]).await, 0);
+    let renamed = ITALIANS
+        .replace("Ann Rossi", "Anna Rossi")
+        .replace("Cy Bianchi", "Ciro Bianchi");
+    std::fs::write(&ws.input, renamed).expect("rewrite the file");
+    let update = ["--on-existing", "update"];
+    let (code, summary) = ws.import_summary(&store.api_url(), &update).await;
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(
+        column(&ws.results(), "status"),
+        ["updated", "unchanged", "updated"]
+    );
+    assert_eq!(summary["read_back"]["customers"], 2, "{summary}");
+    assert_eq!(summary["read_back"]["requests"], 1, "{summary}");
+    assert_eq!(summary["fields_not_kept"], json!({}), "{summary}");
+}
+
+/// `all` past the listing's last offset (10,000): the read-back starts again from the last
+/// update time it read and compares every customer written, each once.
+#[tokio::test]
+async fn all_reads_past_the_listings_last_offset() {
+    let store = start(SandboxArgs {
+        drop_fields: vec!["fiscalCode".into()],
+        rate_limit: 1_000_000,
+        ..store_args()
+    })
+    .await;
+    let mut csv = String::from("email,fiscalCode\n");
+    for i in 0..10_050 {
+        csv.push_str(&format!("c{i}@example.com,RSSNNA80A41H501X\n"));
+    }
+    let ws = Workspace::new(&csv);
+    let args = [
+        "--read-back",
+        "all",
+        "--snapshot",
+        "never",
+        "--concurrency",
+        "32",
+    ];
+    let (code, summary) = ws.import_summary(&store.api_url(), &args).await;
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["read_back"]["customers"], 10_050, "{summary}");
+    assert_eq!(
+        summary["fields_not_kept"],
+        json!({"fiscalCode": 10_050}),
+        "{summary}"
+    );
+    let pages = summary["requests_by_kind"]["read_back"]
+        .as_u64()
+        .expect("a count");
+    assert!((101..=103).contains(&pages), "{summary}");
 }
