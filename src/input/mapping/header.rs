@@ -81,8 +81,9 @@ pub struct Choice {
     pub(crate) matched: Vec<String>,
     /// Columns the matcher recognised and left out, and why.
     pub(crate) left_out: Vec<LeftOut>,
-    /// In an orders export: the column that told it, and the columns left out as order data.
-    pub(crate) orders: Option<(String, Vec<String>)>,
+    /// In an orders export: the column that told it, the columns the buyer's name comes from,
+    /// and the columns left out as order data.
+    pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
 }
 
 impl Choice {
@@ -95,12 +96,14 @@ impl Choice {
 impl fmt::Display for Choice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "preset {} ({})", self.preset, self.reason)?;
-        if let Some((marker, _)) = &self.orders {
+        if let Some((marker, name, _)) = &self.orders {
             write!(
                 f,
                 "; an orders export (one row per order or line item, told by {marker:?}): the \
-                 buyer is the customer, named by the billing name (else the shipping name), and \
-                 the rows of one buyer are one customer"
+                 buyer is the customer, named by the billing name (else the shipping name{}), \
+                 and the rows of one buyer are one customer",
+                name.as_ref()
+                    .map_or(String::new(), |n| format!(": billingPerson.name from {n}"))
             )?;
         }
         if !self.matched.is_empty() {
@@ -114,7 +117,7 @@ impl fmt::Display for Choice {
                 .collect();
             write!(f, "; left out: {}", left.join(", "))?;
         }
-        if let Some((_, data)) = &self.orders
+        if let Some((_, _, data)) = &self.orders
             && !data.is_empty()
         {
             write!(f, "; left out as order data: {}", quoted(data))?;
@@ -218,7 +221,9 @@ impl ColumnMap {
         let mut order_data = Vec::new();
         if orders.is_some() {
             for (i, name) in names.iter().enumerate() {
-                if !used[i] && (orders::is_order_data(name) || order_name == Some(i)) {
+                let left_out = matched.left_out.iter().any(|l| l.column == *name);
+                let data = orders::is_order_data(name) || order_name == Some(i);
+                if !used[i] && !left_out && data {
                     used[i] = true;
                     order_data.push(name.clone());
                 }
@@ -236,9 +241,13 @@ impl ColumnMap {
             mapped,
             matched: matched.choices,
             left_out: matched.left_out,
-            orders: orders
-                .as_ref()
-                .map(|o| (names[o.marker].clone(), order_data)),
+            orders: orders.as_ref().map(|o| {
+                let name = rules
+                    .iter()
+                    .find(|r| r.target == Target::Field(Field::Billing(A::Name)))
+                    .map(|r| r.label.clone());
+                (names[o.marker].clone(), name, order_data)
+            }),
         };
         // Magento's composite file continues a customer on rows without an email.
         let email_from_preset = layout

@@ -107,6 +107,7 @@ impl ColumnMap {
                 .any(|r| value(&r.fill).is_ok_and(|v| !v.is_empty()))
         };
         let mut notes = Vec::new();
+        let value_of = &value;
         let unfilled = self.unfilled_contacts(&value)?;
         for rule in &self.rules {
             if unfilled.skips(rule) {
@@ -120,6 +121,18 @@ impl ColumnMap {
                      password\"",
                     rule.label
                 ));
+                continue;
+            }
+            let state_code = match &rule.target {
+                Target::Field(field) => Some(field),
+                Target::State { code, .. } if is_state_code(&value) => Some(code),
+                _ => None,
+            };
+            if let Some(field) = state_code
+                && let Some(why) = self.foreign_region(field, &value, &value_of)?
+            {
+                let value: &str = &value;
+                notes.push(format!("{} {value:?} not sent: {why}", rule.label));
                 continue;
             }
             match &rule.target {
@@ -207,6 +220,31 @@ impl ColumnMap {
                 Err(invalid(&problems))
             }
         }
+    }
+
+    /// Why a state code is left out of the row: a code of another platform that Ecwid does not
+    /// use for the country of the same address ([`foreign_region`]); `None` to send it.
+    ///
+    /// [`foreign_region`]: crate::customer::countries::foreign_region
+    fn foreign_region<'m>(
+        &'m self,
+        field: &Field,
+        code: &str,
+        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
+    ) -> Result<Option<&'static str>, Invalid> {
+        let country_field = match field {
+            Field::Billing(A::StateOrProvinceCode) => Field::Billing(A::CountryCode),
+            Field::Shipping(i, A::StateOrProvinceCode) => Field::Shipping(*i, A::CountryCode),
+            _ => return Ok(None),
+        };
+        for rule in &self.rules {
+            if rule.target.fields().contains(&country_field) {
+                let country = value(&rule.fill)?;
+                let iso = country_code(&country).unwrap_or_else(|| country.to_string());
+                return Ok(crate::customer::countries::foreign_region(&iso, code));
+            }
+        }
+        Ok(None)
     }
 
     /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
