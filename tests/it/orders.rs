@@ -166,12 +166,24 @@ async fn shopify_orders_make_one_customer_per_buyer() {
     assert_eq!(amelia["postalCode"], "LS1 4AB");
 }
 
-/// A dry run says the same: the later rows of a buyer are `merged`, exit 0.
+/// A dry run says the same: the later rows of a buyer are `merged`, exit 0 (Shopify's and
+/// Squarespace's orders, whose second line item repeats only the email and the item).
 #[tokio::test]
 async fn a_dry_run_merges_the_rows_of_a_buyer_too() {
-    let path = sample("shopify-orders.csv");
+    let path = sample("squarespace-orders.csv");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("checked.csv");
+    let (code, message) = run(&[
+        "validate",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{message}");
+    let rows = crate::support::read_csv(&out);
+    assert_eq!(column(&rows, "status"), ["valid", "merged"]);
+    let path = sample("shopify-orders.csv");
     let (code, message) = run(&[
         "validate",
         path.to_str().unwrap(),
