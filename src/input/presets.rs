@@ -18,6 +18,7 @@ mod mailchimp;
 mod prestashop;
 mod shopify;
 mod squarespace;
+mod stripe;
 mod wix;
 mod woocommerce;
 
@@ -45,12 +46,14 @@ pub enum Preset {
     Mailchimp,
     /// HubSpot's contacts export.
     HubSpot,
+    /// Stripe's customers export (`unified_customers.csv`).
+    Stripe,
 }
 
 impl Preset {
     /// Every preset, for the tests that go over them all.
     #[cfg(test)]
-    pub(crate) const ALL: [Preset; 10] = [
+    pub(crate) const ALL: [Preset; 11] = [
         Preset::Ecwid,
         Preset::Shopify,
         Preset::WooCommerce,
@@ -61,6 +64,7 @@ impl Preset {
         Preset::Squarespace,
         Preset::Mailchimp,
         Preset::HubSpot,
+        Preset::Stripe,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -75,6 +79,7 @@ impl Preset {
             Preset::Squarespace => "squarespace",
             Preset::Mailchimp => "mailchimp",
             Preset::HubSpot => "hubspot",
+            Preset::Stripe => "stripe",
         }
     }
 
@@ -99,6 +104,7 @@ impl Preset {
             Preset::Squarespace => squarespace::entries(),
             Preset::Mailchimp => mailchimp::entries(),
             Preset::HubSpot => hubspot::entries(),
+            Preset::Stripe => stripe::entries(),
         }
     }
 }
@@ -146,6 +152,15 @@ pub(crate) enum Target {
     /// address `i` (see [`split_packed_address`]); any other cell is left out with a note,
     /// never guessed.
     PackedAddress(Option<usize>),
+    /// A person's name from the first alternative that holds one, where an export's name
+    /// column may hold a company or an email address instead (Stripe's `Name`, with the
+    /// payer's `Card Name` after it): a value that [`looks_like_company`] fills `company`
+    /// (when no earlier alternative did), an email address is no name, and the first other
+    /// value is the name.
+    Person {
+        name: Field,
+        company: Field,
+    },
 }
 
 impl Target {
@@ -158,6 +173,7 @@ impl Target {
             }
             Target::YesNo(field) | Target::IfValid(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
+            Target::Person { name, company } => vec![name.clone(), company.clone()],
             Target::PackedAddress(field) => [
                 A::Street,
                 A::City,
@@ -260,7 +276,7 @@ pub(crate) struct Signature {
 /// Tried in order; the first whose columns are all in the header wins. Each names columns that
 /// only its export has together, so that no file is taken for another export by one common
 /// name (`Email`, `First Name`).
-pub(crate) const SIGNATURES: [Signature; 16] = [
+pub(crate) const SIGNATURES: [Signature; 18] = [
     Signature {
         preset: Preset::Shopify,
         columns: &[
@@ -332,7 +348,78 @@ pub(crate) const SIGNATURES: [Signature; 16] = [
         preset: Preset::HubSpot,
         columns: &["Record ID", "Email", "Create Date"],
     },
+    // Stripe: the card's columns, in every generation of the export.
+    Signature {
+        preset: Preset::Stripe,
+        columns: &["Card Name", "Card Address Line1"],
+    },
+    Signature {
+        preset: Preset::Stripe,
+        columns: &["Created (UTC)", "Card ID"],
+    },
 ];
+
+/// The legal forms that end a company's name (`Acme GmbH`, `Foo, Inc.`, `Bar Ltd`), compared
+/// as names are (lower case, letters and digits only).
+const LEGAL_FORMS: &[&str] = &[
+    "inc",
+    "llc",
+    "llp",
+    "ltd",
+    "limited",
+    "plc",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "gmbh",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "ev",
+    "sa",
+    "sas",
+    "sarl",
+    "sasu",
+    "eurl",
+    "sl",
+    "slu",
+    "srl",
+    "spa",
+    "snc",
+    "bv",
+    "nv",
+    "vof",
+    "oy",
+    "ab",
+    "as",
+    "aps",
+    "pty",
+    "lda",
+    "ltda",
+    "kft",
+    "sro",
+    "spzoo",
+    "gbr",
+    "mbh",
+];
+
+/// Whether a name is a company's: its last word is a legal form (`Acme GmbH`, `Foo, Inc.`,
+/// `Müller & Söhne KG`), or it says company in its words (`... Holding`, `... Group`).
+pub(crate) fn looks_like_company(value: &str) -> bool {
+    let words: Vec<String> = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(crate::input::matcher::normalise_name)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    words.len() > 1
+        && (LEGAL_FORMS.contains(&last.as_str())
+            || ["holding", "group", "gruppe", "groupe"].contains(&last.as_str()))
+}
 
 /// Whether a header name is `wanted`: ignoring case and surrounding spaces, as everywhere.
 pub(crate) fn same_name(header: &str, wanted: &str) -> bool {
@@ -539,6 +626,23 @@ mod tests {
             name: Field::Shipping(1, A::CountryName),
         };
         assert_eq!(targets[1..], [state, country]);
+    }
+
+    /// A company's name ends in a legal form; a person's does not.
+    #[test]
+    fn companies_are_told_by_their_legal_form() {
+        for name in [
+            "Acme Tools GmbH",
+            "Foo, Inc.",
+            "Bar Ltd",
+            "Müller & Söhne KG",
+            "Baz S.A.",
+        ] {
+            assert!(looks_like_company(name), "{name}");
+        }
+        for name in ["Greta Vogel", "Co", "Ana Reyes", "", "Inc"] {
+            assert!(!looks_like_company(name), "{name}");
+        }
     }
 
     /// No preset names a target twice, so no field is filled by two entries.

@@ -15,6 +15,7 @@ mod matcher_choices;
 mod operator;
 mod orders;
 mod outputs;
+mod payments;
 mod plan;
 mod platforms;
 mod presets;

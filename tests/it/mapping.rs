@@ -142,7 +142,8 @@ async fn no_email_column_lists_columns_and_presets_tried() {
     assert!(
         message.contains(
             "presets tried: shopify, woocommerce, magento, bigcommerce, prestashop, wix, \
-             squarespace, mailchimp and hubspot (their header signatures are not in the file)"
+             squarespace, mailchimp, hubspot and stripe (their header signatures are not in the \
+             file)"
         ),
         "{message}"
     );

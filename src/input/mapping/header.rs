@@ -235,12 +235,26 @@ impl ColumnMap {
             .and_then(|m| m.strip_leading_quote)
             // An orders export is a platform's, and Shopify writes zips and phones as `'07034`.
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
+        // Stripe's `key (metadata)` columns: the account's own fields, named as left out.
+        let mut left_out = matched.left_out;
+        for (i, name) in names.iter().enumerate() {
+            if !used[i] && name.to_ascii_lowercase().ends_with("(metadata)") {
+                used[i] = true;
+                left_out.push(LeftOut {
+                    column: name.clone(),
+                    field: None,
+                    why: "metadata: the account's own field, never guessed; map it with \
+                          --mapping (e.g. to an extra field) to import it"
+                        .into(),
+                });
+            }
+        }
         let choice = Choice {
             preset,
             reason,
             mapped,
             matched: matched.choices,
-            left_out: matched.left_out,
+            left_out,
             orders: orders.as_ref().map(|o| {
                 let name = rules
                     .iter()

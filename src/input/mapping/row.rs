@@ -17,7 +17,7 @@ use crate::customer::rules::{
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{Target, packed_field, split_packed_address};
+use crate::input::presets::{Target, looks_like_company, packed_field, split_packed_address};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +176,34 @@ impl ColumnMap {
                     ));
                 }
                 Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
+                Target::Person { name, company } => {
+                    let mut texts = Vec::new();
+                    for columns in alternatives(&rule.fill) {
+                        let mut parts = Vec::new();
+                        for i in columns {
+                            let text = cells.get(i).map_err(|_| Invalid {
+                                error: format!(
+                                    "column {} is not valid UTF-8: if the file was saved by \
+                                     Excel, try --encoding windows-1252",
+                                    self.names[i]
+                                ),
+                                reasons: vec!["not valid UTF-8".into()],
+                            })?;
+                            let text = self.clean(text);
+                            if !text.is_empty() {
+                                parts.push(text);
+                            }
+                        }
+                        texts.push(parts.join(" "));
+                    }
+                    let (person, firm) = person_and_company(texts);
+                    if let Some(person) = person {
+                        row.set(name, &rule.label, &person);
+                    }
+                    if let Some(firm) = firm {
+                        row.set(company, &rule.label, &firm);
+                    }
+                }
                 Target::PackedAddress(address) => match split_packed_address(&value) {
                     Some([street, city, state, postal_code, country]) => {
                         let field = |a| packed_field(*address, a);
@@ -330,6 +358,40 @@ impl ColumnMap {
         };
         rest.map_or(cell, trim_cell)
     }
+}
+
+/// The columns of each alternative of a rule's fill.
+fn alternatives(fill: &Fill) -> Vec<Vec<usize>> {
+    match fill {
+        Fill::Column(i) => vec![vec![*i]],
+        Fill::Columns { alternatives, .. } => alternatives.clone(),
+        Fill::Value(_) => Vec::new(),
+    }
+}
+
+/// A person's name and a company's from the values of a [`Target::Person`], in order: the
+/// first that [`looks_like_company`] is the company, an email address is no name, and the
+/// first other value is the person's name.
+fn person_and_company(values: Vec<String>) -> (Option<String>, Option<String>) {
+    let (mut person, mut firm) = (None, None);
+    for value in values.into_iter().filter(|v| !v.is_empty()) {
+        if looks_like_company(&value) {
+            firm.get_or_insert(value);
+        } else if !looks_like_email(&value) {
+            person.get_or_insert(value);
+        }
+    }
+    (person, firm)
+}
+
+/// A value that is an email address, not a name: one `@` with text on both sides, no space.
+fn looks_like_email(value: &str) -> bool {
+    let mut parts = value.split('@');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None)
+            if !local.is_empty() && domain.contains('.') && !value.contains(' ')
+    )
 }
 
 /// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
