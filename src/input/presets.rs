@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::customer::fields::{AddressField as A, Field};
+use crate::customer::fields::{AddressField as A, ContactField, Field};
 
 mod bigcommerce;
 mod hubspot;
@@ -161,6 +161,13 @@ pub(crate) enum Target {
         name: Field,
         company: Field,
     },
+    /// A further phone as contact `position` (type `PHONE`), unless it is the value `unless`
+    /// already has (HubSpot's `Mobile Phone Number`, which is the phone when the contact has no
+    /// other, and a contact beside another).
+    PhoneContact {
+        position: usize,
+        unless: Field,
+    },
 }
 
 impl Target {
@@ -174,6 +181,10 @@ impl Target {
             Target::YesNo(field) | Target::IfValid(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
             Target::Person { name, company } => vec![name.clone(), company.clone()],
+            Target::PhoneContact { position, .. } => vec![
+                Field::Contact(*position, ContactField::Contact),
+                Field::Contact(*position, ContactField::Type),
+            ],
             Target::PackedAddress(field) => [
                 A::Street,
                 A::City,
@@ -276,7 +287,7 @@ pub(crate) struct Signature {
 /// Tried in order; the first whose columns are all in the header wins. Each names columns that
 /// only its export has together, so that no file is taken for another export by one common
 /// name (`Email`, `First Name`).
-pub(crate) const SIGNATURES: [Signature; 18] = [
+pub(crate) const SIGNATURES: [Signature; 19] = [
     Signature {
         preset: Preset::Shopify,
         columns: &[
@@ -347,6 +358,11 @@ pub(crate) const SIGNATURES: [Signature; 18] = [
     Signature {
         preset: Preset::HubSpot,
         columns: &["Record ID", "Email", "Create Date"],
+    },
+    // An export with associated records names the contact's own id so.
+    Signature {
+        preset: Preset::HubSpot,
+        columns: &["Record ID - Contact", "Email"],
     },
     // Stripe: the card's columns, in every generation of the export.
     Signature {

@@ -3,6 +3,7 @@
 mod batch;
 mod cli;
 mod consent;
+mod crm;
 mod e2e;
 mod fidelity;
 mod fields;

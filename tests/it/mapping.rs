@@ -119,7 +119,7 @@ async fn duplicate_header_names_exit_2() {
         let (code, message) =
             run(&["validate", ws.input.to_str().unwrap(), "--preset", preset]).await;
         assert_eq!(code, 2, "{csv}");
-        assert!(message.contains("have the same name"), "{message}");
+        assert!(message.contains("with the same name"), "{message}");
         assert!(
             message.contains("(column 1)") || message.contains("(column 2)"),
             "{message}"

@@ -7,6 +7,7 @@ use std::fmt;
 
 use csv::ByteRecord;
 
+use super::associated;
 use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
@@ -38,10 +39,14 @@ pub enum HeaderError {
         field: String,
     },
     #[error(
-        "columns {first} and {second} have the same name (ignoring case and surrounding \
-         spaces), so it is unclear which one to import: rename or remove one of them"
+        "columns with the same name (ignoring case and surrounding spaces), so it is unclear \
+         which one to import: {pairs}. Rename or remove one of each pair, or pick one in a \
+         mapping file (--mapping) by its number among the columns of that name, as shown"
     )]
-    SameName { first: String, second: String },
+    SameName {
+        /// Every repeated pair, each with the mapping-file line that picks one of them.
+        pairs: String,
+    },
     #[error(
         "column {column:?} names no extra field: it has no key. Write the key of the store's \
          extra field after the dot (e.g. `extrafields.{example}`), or rename the column if it \
@@ -141,7 +146,15 @@ impl ColumnMap {
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
         let names = header_names(headers);
-        same_names(&names)?;
+        // The columns of an associated record (a CRM's company) under the record's name.
+        let records = associated::records(&names);
+        let names = associated::named_by_record(names, &records);
+        let picked: Vec<String> = layout
+            .mapping
+            .iter()
+            .flat_map(|m| m.fields.iter().flat_map(|f| f.source.columns().to_vec()))
+            .collect();
+        same_names(&names, &picked)?;
         let (preset, mut reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
             Preset::Ecwid => canonical_rules(&names)?,
@@ -465,20 +478,38 @@ fn used_columns(rules: &[Rule], count: usize) -> Vec<bool> {
     used
 }
 
-/// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
-pub(super) fn same_names(names: &[String]) -> Result<(), HeaderError> {
-    for (i, name) in names.iter().enumerate() {
-        if name.is_empty() {
-            continue;
-        }
-        if let Some(j) = names[..i].iter().position(|n| presets::same_name(n, name)) {
-            return Err(HeaderError::SameName {
-                first: format!("{:?} (column {})", names[j], j + 1),
-                second: format!("{:?} (column {})", name, i + 1),
-            });
-        }
+/// Two columns named alike (ignoring case and spaces) within one record would make any
+/// mapping ambiguous, unless the mapping file picks one by its number (`picked`, the columns
+/// the mapping file names). Every such pair is named at once, each with the line that picks
+/// one of them.
+pub(super) fn same_names(names: &[String], picked: &[String]) -> Result<(), HeaderError> {
+    let pairs = associated::repeated(names, picked);
+    if pairs.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let described: Vec<String> = pairs
+        .iter()
+        .map(|&(j, i)| {
+            let number = names[..=i]
+                .iter()
+                .filter(|n| presets::same_name(n, &names[i]))
+                .count();
+            let field = crate::input::matcher::field_of(&names[j])
+                .map_or_else(|| "FIELD".to_string(), |f| f.to_string());
+            let base = names[j].trim();
+            format!(
+                "{:?} (column {}) and {:?} (column {}): `{field} = \"{base}#1\"` takes the \
+                 first, `\"{base}#{number}\"` the other",
+                names[j],
+                j + 1,
+                names[i],
+                i + 1
+            )
+        })
+        .collect();
+    Err(HeaderError::SameName {
+        pairs: described.join("; "),
+    })
 }
 
 /// Two canonical columns for one field (`name` and `billingPerson.name`).
@@ -562,15 +593,12 @@ pub(super) fn mapped_rules(
     names: &[String],
 ) -> Result<Vec<Rule>, HeaderError> {
     let position = |key: &str, column: &str| {
-        names
-            .iter()
-            .position(|n| presets::same_name(n, column))
-            .ok_or_else(|| HeaderError::UnknownColumn {
-                file: file.to_string(),
-                key: format!("fields.{key}"),
-                column: column.to_string(),
-                found: found(names),
-            })
+        associated::position(names, column).ok_or_else(|| HeaderError::UnknownColumn {
+            file: file.to_string(),
+            key: format!("fields.{key}"),
+            column: column.to_string(),
+            found: found(names),
+        })
     };
     let mut rules = Vec::new();
     for mapped in fields {

@@ -12,6 +12,7 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+pub(crate) mod associated;
 mod header;
 mod meaning;
 mod row;

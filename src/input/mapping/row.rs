@@ -10,7 +10,7 @@ use csv::ByteRecord;
 
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::{AddressField as A, Field};
+use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::customer::rules::{
     Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, parse_bool,
     trim_cell,
@@ -176,6 +176,20 @@ impl ColumnMap {
                     ));
                 }
                 Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
+                Target::PhoneContact { position, unless } => {
+                    let other = self
+                        .rules
+                        .iter()
+                        .find(|r| r.target == Target::Field(unless.clone()))
+                        .map(|r| value_of(&r.fill))
+                        .transpose()?;
+                    let same = other.is_some_and(|o| o.trim() == value.trim());
+                    if !value.is_empty() && !same {
+                        let contact = |part| Field::Contact(*position, part);
+                        row.set(&contact(ContactField::Contact), &rule.label, &value);
+                        row.set(&contact(ContactField::Type), &rule.label, "PHONE");
+                    }
+                }
                 Target::Person { name, company } => {
                     let mut texts = Vec::new();
                     for columns in alternatives(&rule.fill) {

@@ -20,7 +20,7 @@ impl ColumnMap {
     /// The starter mapping file for a file with this header (`file` is named in it).
     pub fn starter(headers: &ByteRecord, file: &Path) -> Result<String, HeaderError> {
         let names = header_names(headers);
-        same_names(&names)?;
+        same_names(&names, &[])?;
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();
         if preset != Preset::Ecwid {

@@ -191,6 +191,19 @@ fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate>) {
     }
 }
 
+/// The field a column of this name would fill on its own: its canonical name's, else the
+/// matcher's choice (for the mapping-file line a message suggests).
+pub(crate) fn field_of(name: &str) -> Option<Field> {
+    Field::parse(name).or_else(|| {
+        let names = [name.to_string()];
+        match_columns(&names, &[], None)
+            .fields
+            .into_iter()
+            .next()
+            .map(|m| m.field)
+    })
+}
+
 /// Whether a column names a person (a first, last or whole name, of any block).
 pub(crate) fn names_a_person(column: usize, name: &str) -> bool {
     recognise(column, name).is_some_and(|c| {
