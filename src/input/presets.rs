@@ -387,54 +387,50 @@ const LEGAL_FORMS: &[&str] = &[
     "corp",
     "corporation",
     "company",
-    "co",
     "gmbh",
-    "ag",
-    "kg",
+    "mbh",
     "ohg",
-    "ug",
-    "ev",
-    "sa",
-    "sas",
+    "gbr",
     "sarl",
     "sasu",
     "eurl",
-    "sl",
-    "slu",
     "srl",
-    "spa",
-    "snc",
     "bv",
     "nv",
     "vof",
-    "oy",
-    "ab",
-    "as",
-    "aps",
     "pty",
     "lda",
     "ltda",
     "kft",
     "sro",
     "spzoo",
-    "gbr",
-    "mbh",
+    "holding",
+    "group",
+    "gruppe",
+    "groupe",
+];
+
+/// Short legal forms that are also surnames or words (`Sá`, `Co`, `As`): a company's only
+/// when written as one (upper case, or with dots: `SA`, `S.A.`, `AG`, `Co.`).
+const SHORT_FORMS: &[&str] = &[
+    "co", "ag", "kg", "ug", "ev", "sa", "sas", "sl", "slu", "snc", "ab", "as", "aps", "oy", "spa",
 ];
 
 /// Whether a name is a company's: its last word is a legal form (`Acme GmbH`, `Foo, Inc.`,
-/// `Müller & Söhne KG`), or it says company in its words (`... Holding`, `... Group`).
+/// `Müller & Söhne KG`, `Baz S.A.`), or says it is a group or holding. A short form that is
+/// also a surname counts only as a legal form is written (`Ana Sá` is a person).
 pub(crate) fn looks_like_company(value: &str) -> bool {
-    let words: Vec<String> = value
+    let words: Vec<&str> = value
         .split(|c: char| c.is_whitespace() || c == ',')
-        .map(crate::input::matcher::normalise_name)
-        .filter(|w| !w.is_empty())
+        .filter(|w| !crate::input::matcher::normalise_name(w).is_empty())
         .collect();
-    let Some(last) = words.last() else {
+    let Some(last) = words.last().filter(|_| words.len() > 1) else {
         return false;
     };
-    words.len() > 1
-        && (LEGAL_FORMS.contains(&last.as_str())
-            || ["holding", "group", "gruppe", "groupe"].contains(&last.as_str()))
+    let form = crate::input::matcher::normalise_name(last);
+    let written_as_form = last.contains('.') || last.chars().all(|c| !c.is_lowercase());
+    LEGAL_FORMS.contains(&form.as_str())
+        || (SHORT_FORMS.contains(&form.as_str()) && written_as_form)
 }
 
 /// Whether a header name is `wanted`: ignoring case and surrounding spaces, as everywhere.
@@ -656,7 +652,16 @@ mod tests {
         ] {
             assert!(looks_like_company(name), "{name}");
         }
-        for name in ["Greta Vogel", "Co", "Ana Reyes", "", "Inc"] {
+        for name in [
+            "Greta Vogel",
+            "Co",
+            "Ana Reyes",
+            "",
+            "Inc",
+            "Ana Sá",
+            "Lee As",
+            "Jane Co",
+        ] {
             assert!(!looks_like_company(name), "{name}");
         }
     }

@@ -140,3 +140,37 @@ async fn an_ambiguous_header_names_every_pair_with_its_resolution() {
     assert_eq!(bodies[0]["billingPerson"]["phone"], "+1 555 0199");
     assert_eq!(bodies[0]["billingPerson"]["city"], "Boston");
 }
+
+/// A row the file marks as a company (Odoo's `Is a Company`), or whose name is a company's
+/// (`Deco Addict SA`), fills the company, not the person's name; a person's row keeps its
+/// name and its related company; a surname that is also a legal form (`Sá`) is a person's.
+#[tokio::test]
+async fn a_company_is_a_company() {
+    let (code, statuses, bodies) = import(&read("odoo-contacts.csv"), &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created"; 4]);
+    let azure = &bodies[0]["billingPerson"];
+    assert_eq!(azure["companyName"], "Azure Interior");
+    assert_eq!(azure.get("name"), None, "{azure}");
+    assert_eq!(azure["city"], "Fremont");
+    let brandon = &bodies[1]["billingPerson"];
+    assert_eq!(brandon["name"], "Brandon Freeman");
+    assert_eq!(brandon["companyName"], "Azure Interior");
+    let deco = &bodies[2]["billingPerson"];
+    assert_eq!(deco["companyName"], "Deco Addict SA");
+    assert_eq!(deco.get("name"), None, "{deco}");
+    assert_eq!(bodies[3]["billingPerson"]["name"], "Ana Sá");
+}
+
+/// A CRM's record type says which rows are companies: `Company` is one, `Person` is not.
+#[test]
+fn a_record_type_marks_the_company_rows() {
+    let csv = "Email,Full Name,Record Type\n\
+               a@example.com,Globex,Company\n\
+               b@example.com,Hank Scorpio,Person\n";
+    let (map, _, rows) = map(csv, &Layout::default()).unwrap();
+    assert!(!map.not_imported().contains(&"Record Type".to_string()));
+    let body = |i: usize| serde_json::to_value(map.request(&rows[i]).unwrap().request).unwrap();
+    assert_eq!(body(0)["billingPerson"], json!({"companyName": "Globex"}));
+    assert_eq!(body(1)["billingPerson"], json!({"name": "Hank Scorpio"}));
+}

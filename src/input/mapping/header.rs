@@ -248,6 +248,14 @@ impl ColumnMap {
             .and_then(|m| m.strip_leading_quote)
             // An orders export is a platform's, and Shopify writes zips and phones as `'07034`.
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
+        // A column that says whether the row is a company's (read row by row, see `row`).
+        let company_flag = names.iter().enumerate().position(|(i, name)| {
+            !used[i]
+                && COMPANY_FLAGS.contains(&crate::input::matcher::normalise_name(name).as_str())
+        });
+        if let Some(i) = company_flag {
+            used[i] = true;
+        }
         // Stripe's `key (metadata)` columns: the account's own fields, named as left out.
         let mut left_out = matched.left_out;
         for (i, name) in names.iter().enumerate() {
@@ -297,6 +305,7 @@ impl ColumnMap {
             contact_constants,
             blank_email_rule,
             orders,
+            company_flag,
         };
         Ok((map, choice))
     }
@@ -318,6 +327,26 @@ impl ColumnMap {
             .collect()
     }
 }
+
+/// Columns that say whether a row is a company's or a person's (normalised names): Odoo's
+/// `Is a Company` and `Company Type`, CRMs' record or contact types. Their values are read by
+/// [`super::row`]: yes, or a word for a company; any other value (a person, `Retail`) leaves
+/// the row a person's.
+const COMPANY_FLAGS: &[&str] = &[
+    "isacompany",
+    "iscompany",
+    "companytype",
+    "isorganization",
+    "isorganisation",
+    "recordtype",
+    "contacttype",
+    "partnertype",
+    "entitytype",
+    "istfirma",
+    "istunternehmen",
+    "estunesociete",
+    "esempresa",
+];
 
 /// In an orders export, the canonical `name` column is the order's name (Shopify's `Name` is
 /// `#1060`) when another column names the person: it is then left out, as order data.

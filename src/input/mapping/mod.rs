@@ -85,6 +85,9 @@ pub struct ColumnMap {
     blank_email_rule: Option<&'static str>,
     /// An orders export: the rows of one buyer are one customer.
     orders: Option<crate::input::orders::OrdersLayout>,
+    /// The column that marks a row as a company's (Odoo's `Is a Company`, a CRM's record
+    /// type): such a row's name is the company's name.
+    company_flag: Option<usize>,
 }
 
 impl ColumnMap {

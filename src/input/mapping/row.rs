@@ -108,6 +108,21 @@ impl ColumnMap {
         };
         let mut notes = Vec::new();
         let value_of = &value;
+        // A company's row (its flag says so): its name is the company's.
+        let company_row = match self.company_flag {
+            Some(i) => cells.get(i).is_ok_and(|v| is_company_answer(self.clean(v))),
+            None => false,
+        };
+        let company_given = || -> Result<bool, Invalid> {
+            for r in &self.rules {
+                if r.target == Target::Field(Field::Billing(A::CompanyName))
+                    && !value_of(&r.fill)?.is_empty()
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
         let unfilled = self.unfilled_contacts(&value)?;
         for rule in &self.rules {
             if unfilled.skips(rule) {
@@ -121,6 +136,16 @@ impl ColumnMap {
                      password\"",
                     rule.label
                 ));
+                continue;
+            }
+            // A company's name in the name field: the company, not the person.
+            if rule.target == Target::Field(Field::Billing(A::Name))
+                && !value.is_empty()
+                && (company_row || looks_like_company(&value))
+            {
+                if !company_given()? {
+                    row.set(&Field::Billing(A::CompanyName), &rule.label, &value);
+                }
                 continue;
             }
             let state_code = match &rule.target {
@@ -372,6 +397,27 @@ impl ColumnMap {
         };
         rest.map_or(cell, trim_cell)
     }
+}
+
+/// Whether a company flag's value says the row is a company's: yes in any language, or a word
+/// for a company.
+fn is_company_answer(value: &str) -> bool {
+    const COMPANY: &[&str] = &[
+        "company",
+        "organization",
+        "organisation",
+        "business",
+        "account",
+        "firma",
+        "unternehmen",
+        "entreprise",
+        "societe",
+        "empresa",
+        "azienda",
+        "bedrijf",
+    ];
+    yes_no(value) == Some(true)
+        || COMPANY.contains(&crate::input::matcher::normalise_name(value).as_str())
 }
 
 /// The columns of each alternative of a rule's fill.
