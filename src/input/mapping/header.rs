@@ -7,9 +7,9 @@ use std::fmt;
 
 use csv::ByteRecord;
 
-use super::associated;
 use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
+use super::{associated, buyers};
 use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
@@ -179,7 +179,7 @@ impl ColumnMap {
             .flatten();
         let mut order_name = None;
         if orders.is_some() {
-            (rules, order_name) = without_order_name(rules, &names);
+            (rules, order_name) = buyers::without_order_name(rules, &names);
         }
         if preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on {
             (_, matched) = by_meaning(&mut rules, &names, &own);
@@ -188,7 +188,7 @@ impl ColumnMap {
             }
         }
         if orders.is_some() {
-            buyer_name(&mut rules);
+            buyers::buyer_name(&mut rules);
         }
         rules.extend(own);
         if preset == Preset::Ecwid {
@@ -231,45 +231,19 @@ impl ColumnMap {
             });
         };
         let mut used = used_columns(&rules, names.len());
-        let mut order_data = Vec::new();
-        if orders.is_some() {
-            for (i, name) in names.iter().enumerate() {
-                let left_out = matched.left_out.iter().any(|l| l.column == *name);
-                let data = orders::is_order_data(name) || order_name == Some(i);
-                if !used[i] && !left_out && data {
-                    used[i] = true;
-                    order_data.push(name.clone());
-                }
-            }
-        }
+        let order_data = match orders {
+            Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
+            None => Vec::new(),
+        };
         let strip_quote = layout
             .mapping
             .as_ref()
             .and_then(|m| m.strip_leading_quote)
             // An orders export is a platform's, and Shopify writes zips and phones as `'07034`.
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
-        // A column that says whether the row is a company's (read row by row, see `row`).
-        let company_flag = names.iter().enumerate().position(|(i, name)| {
-            !used[i]
-                && COMPANY_FLAGS.contains(&crate::input::matcher::normalise_name(name).as_str())
-        });
-        if let Some(i) = company_flag {
-            used[i] = true;
-        }
-        // Stripe's `key (metadata)` columns: the account's own fields, named as left out.
+        let company_flag = buyers::company_flag(&names, &mut used);
         let mut left_out = matched.left_out;
-        for (i, name) in names.iter().enumerate() {
-            if !used[i] && name.to_ascii_lowercase().ends_with("(metadata)") {
-                used[i] = true;
-                left_out.push(LeftOut {
-                    column: name.clone(),
-                    field: None,
-                    why: "metadata: the account's own field, never guessed; map it with \
-                          --mapping (e.g. to an extra field) to import it"
-                        .into(),
-                });
-            }
-        }
+        left_out.extend(buyers::metadata(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
@@ -325,75 +299,6 @@ impl ColumnMap {
                 }
             })
             .collect()
-    }
-}
-
-/// Columns that say whether a row is a company's or a person's (normalised names): Odoo's
-/// `Is a Company` and `Company Type`, CRMs' record or contact types. Their values are read by
-/// [`super::row`]: yes, or a word for a company; any other value (a person, `Retail`) leaves
-/// the row a person's.
-const COMPANY_FLAGS: &[&str] = &[
-    "isacompany",
-    "iscompany",
-    "companytype",
-    "isorganization",
-    "isorganisation",
-    "recordtype",
-    "contacttype",
-    "partnertype",
-    "entitytype",
-    "istfirma",
-    "istunternehmen",
-    "estunesociete",
-    "esempresa",
-];
-
-/// In an orders export, the canonical `name` column is the order's name (Shopify's `Name` is
-/// `#1060`) when another column names the person: it is then left out, as order data.
-fn without_order_name(rules: Vec<Rule>, names: &[String]) -> (Vec<Rule>, Option<usize>) {
-    let is_order_name = |i: usize| presets::same_name(&names[i], "name");
-    let person_named = names
-        .iter()
-        .enumerate()
-        .any(|(i, n)| !is_order_name(i) && crate::input::matcher::names_a_person(i, n));
-    let order_name = names.iter().position(|n| presets::same_name(n, "name"));
-    if !person_named || order_name.is_none() {
-        return (rules, None);
-    }
-    let rules = rules
-        .into_iter()
-        .filter(|r| !matches!(r.fill, Fill::Column(i) if is_order_name(i)))
-        .collect();
-    (rules, order_name)
-}
-
-/// In an orders export the buyer is named by the billing name, else by the shipping name.
-fn buyer_name(rules: &mut Vec<Rule>) {
-    let columns = |rule: &Rule| match &rule.fill {
-        Fill::Column(i) => vec![vec![*i]],
-        Fill::Columns { alternatives, .. } => alternatives.clone(),
-        Fill::Value(_) => Vec::new(),
-    };
-    let billing = Target::Field(Field::Billing(A::Name));
-    let shipping = Target::Field(Field::Shipping(0, A::Name));
-    let Some(ship) = rules.iter().find(|r| r.target == shipping) else {
-        return;
-    };
-    let (ship_columns, ship_label) = (columns(ship), ship.label.clone());
-    let separators = vec![" ".to_string()];
-    match rules.iter_mut().find(|r| r.target == billing) {
-        Some(rule) if !matches!(rule.fill, Fill::Value(_)) => {
-            let mut alternatives = columns(rule);
-            alternatives.extend(ship_columns);
-            rule.fill = Fill::columns(alternatives, separators);
-            rule.label = format!("{} or {ship_label}", rule.label);
-        }
-        Some(_) => {}
-        None => rules.push(Rule {
-            target: billing,
-            fill: Fill::columns(ship_columns, separators),
-            label: ship_label,
-        }),
     }
 }
 

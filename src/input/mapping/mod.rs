@@ -13,8 +13,10 @@
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
 pub(crate) mod associated;
+mod buyers;
 mod header;
 mod meaning;
+mod people;
 mod row;
 mod starter;
 

@@ -8,6 +8,7 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
+use super::people::{alternatives, is_company_answer, person_and_company};
 use super::{ColumnMap, Fill, Rule, contact_of};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField, Field};
@@ -289,31 +290,6 @@ impl ColumnMap {
         }
     }
 
-    /// Why a state code is left out of the row: a code of another platform that Ecwid does not
-    /// use for the country of the same address ([`foreign_region`]); `None` to send it.
-    ///
-    /// [`foreign_region`]: crate::customer::countries::foreign_region
-    fn foreign_region<'m>(
-        &'m self,
-        field: &Field,
-        code: &str,
-        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
-    ) -> Result<Option<&'static str>, Invalid> {
-        let country_field = match field {
-            Field::Billing(A::StateOrProvinceCode) => Field::Billing(A::CountryCode),
-            Field::Shipping(i, A::StateOrProvinceCode) => Field::Shipping(*i, A::CountryCode),
-            _ => return Ok(None),
-        };
-        for rule in &self.rules {
-            if rule.target.fields().contains(&country_field) {
-                let country = value(&rule.fill)?;
-                let iso = country_code(&country).unwrap_or_else(|| country.to_string());
-                return Ok(crate::customer::countries::foreign_region(&iso, code));
-            }
-        }
-        Ok(None)
-    }
-
     /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
     /// type, say) make no contact on their own, so a row whose cells of that contact are blank
     /// has no such contact, and is not invalid for want of one.
@@ -397,61 +373,6 @@ impl ColumnMap {
         };
         rest.map_or(cell, trim_cell)
     }
-}
-
-/// Whether a company flag's value says the row is a company's: yes in any language, or a word
-/// for a company.
-fn is_company_answer(value: &str) -> bool {
-    const COMPANY: &[&str] = &[
-        "company",
-        "organization",
-        "organisation",
-        "business",
-        "account",
-        "firma",
-        "unternehmen",
-        "entreprise",
-        "societe",
-        "empresa",
-        "azienda",
-        "bedrijf",
-    ];
-    yes_no(value) == Some(true)
-        || COMPANY.contains(&crate::input::matcher::normalise_name(value).as_str())
-}
-
-/// The columns of each alternative of a rule's fill.
-fn alternatives(fill: &Fill) -> Vec<Vec<usize>> {
-    match fill {
-        Fill::Column(i) => vec![vec![*i]],
-        Fill::Columns { alternatives, .. } => alternatives.clone(),
-        Fill::Value(_) => Vec::new(),
-    }
-}
-
-/// A person's name and a company's from the values of a [`Target::Person`], in order: the
-/// first that [`looks_like_company`] is the company, an email address is no name, and the
-/// first other value is the person's name.
-fn person_and_company(values: Vec<String>) -> (Option<String>, Option<String>) {
-    let (mut person, mut firm) = (None, None);
-    for value in values.into_iter().filter(|v| !v.is_empty()) {
-        if looks_like_company(&value) {
-            firm.get_or_insert(value);
-        } else if !looks_like_email(&value) {
-            person.get_or_insert(value);
-        }
-    }
-    (person, firm)
-}
-
-/// A value that is an email address, not a name: one `@` with text on both sides, no space.
-fn looks_like_email(value: &str) -> bool {
-    let mut parts = value.split('@');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(local), Some(domain), None)
-            if !local.is_empty() && domain.contains('.') && !value.contains(' ')
-    )
 }
 
 /// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
