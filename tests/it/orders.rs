@@ -437,3 +437,30 @@ async fn woocommerce_orders_make_one_customer_per_buyer() {
         .collect();
     assert_eq!(names, [&json!("Claire Martin"), &json!("Jean Martin")]);
 }
+
+/// A mapping file (even one that turns matching by meaning off) does not make an orders export
+/// a customer list: the rows of one buyer are still one customer.
+#[tokio::test]
+async fn an_orders_export_with_a_mapping_file_still_merges_its_buyers() {
+    let ws = Workspace::new(&read("woocommerce-orders.csv"));
+    let mapping = ws.dir.path().join("m.toml");
+    std::fs::write(
+        &mapping,
+        "match_by_meaning = false\n[fields]\nemail = \"billing_email\"\n\
+         \"billingPerson.name\" = { columns = [\"billing_first_name\", \"billing_last_name\"] }\n",
+    )
+    .unwrap();
+    let out = ws.output();
+    let (code, message) = run(&[
+        "validate",
+        ws.input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{message}");
+    let rows = crate::support::read_csv(&out);
+    assert_eq!(column(&rows, "status"), ["valid", "merged"]);
+}

@@ -174,7 +174,8 @@ impl ColumnMap {
         }
         let mut matched = Matched::default();
         let by_meaning_on = mapping.is_none_or(|m| m.match_by_meaning);
-        let orders = (preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on)
+        // An orders export whatever else the mapping file says: its rows are still orders.
+        let orders = (preset == Preset::Ecwid && layout.preset.is_none())
             .then(|| orders::detect(&names))
             .flatten();
         let mut order_name = None;
