@@ -15,7 +15,7 @@ pub(crate) const OUTPUT: &str = "Output";
 macro_rules! exit_status_help {
     () => {
         "\n\nExit status:\n  \
-         0    every row created, updated or already in the store\n  \
+         0    every row created, updated, already in the store, or merged (an orders export)\n  \
          1    the run finished, and some rows are invalid, duplicate or failed\n  \
          2    usage error, or the input or an output file cannot be used\n  \
          3    the store refused the token, plan or store\n  \

@@ -184,6 +184,8 @@ pub(crate) enum PresetArg {
     Mailchimp,
     // HubSpot's contacts export
     Hubspot,
+    // Stripe's customers export (unified_customers.csv)
+    Stripe,
 }
 
 impl PresetArg {
@@ -200,6 +202,7 @@ impl PresetArg {
             PresetArg::Squarespace => Some(Preset::Squarespace),
             PresetArg::Mailchimp => Some(Preset::Mailchimp),
             PresetArg::Hubspot => Some(Preset::HubSpot),
+            PresetArg::Stripe => Some(Preset::Stripe),
         }
     }
 }

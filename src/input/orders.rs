@@ -82,7 +82,7 @@ pub(crate) fn detect(names: &[String]) -> Option<OrdersLayout> {
     let id = normal.iter().position(|n| table.ids.contains(n));
     let line_item = normal
         .iter()
-        .position(|n| table.line_items.iter().any(|p| n.starts_with(p.as_str())));
+        .position(|n| n.starts_with("lineitem") || table.line_items.contains(n));
     let marker = id.or(line_item)?;
     let data = normal
         .iter()
@@ -303,6 +303,7 @@ mod tests {
         for header in [
             "Email,First Name,Last Name,Total Spent,Orders Count",
             "Customer ID,First Name,Email,Accepts Marketing,Total Spent,Total Orders,Tags",
+            "Email,Name,Products Purchased,Total Spent,Orders Count",
             "email,name,billingPerson.street",
         ] {
             assert_eq!(detect(&names(header)), None, "{header}");

@@ -166,12 +166,24 @@ async fn shopify_orders_make_one_customer_per_buyer() {
     assert_eq!(amelia["postalCode"], "LS1 4AB");
 }
 
-/// A dry run says the same: the later rows of a buyer are `merged`, exit 0.
+/// A dry run says the same: the later rows of a buyer are `merged`, exit 0 (Shopify's and
+/// Squarespace's orders, whose second line item repeats only the email and the item).
 #[tokio::test]
 async fn a_dry_run_merges_the_rows_of_a_buyer_too() {
-    let path = sample("shopify-orders.csv");
+    let path = sample("squarespace-orders.csv");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("checked.csv");
+    let (code, message) = run(&[
+        "validate",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{message}");
+    let rows = crate::support::read_csv(&out);
+    assert_eq!(column(&rows, "status"), ["valid", "merged"]);
+    let path = sample("shopify-orders.csv");
     let (code, message) = run(&[
         "validate",
         path.to_str().unwrap(),
@@ -294,4 +306,161 @@ async fn a_failed_buyer_takes_its_merged_rows_to_the_failed_rows_file() {
     assert_eq!(ann["billingPerson"]["name"], "Ann Smith");
     assert_eq!(ann["shippingAddresses"].as_array().unwrap().len(), 2);
     store.shutdown().await;
+}
+
+/// Shopify writes the UK's nations as the province (`ENG`): not a region Ecwid uses for GB, so
+/// it is left out with a note, and the rest of the address is sent.
+#[tokio::test]
+async fn a_region_code_ecwid_does_not_use_is_left_out_with_a_note() {
+    let (_, results, bodies) = import("shopify-orders.csv").await;
+    let amelia = &bodies[0]["billingPerson"];
+    assert_eq!(amelia["countryCode"], "GB");
+    assert_eq!(amelia.get("stateOrProvinceCode"), None, "{amelia}");
+    assert_eq!(
+        bodies[0]["shippingAddresses"][0].get("stateOrProvinceCode"),
+        None
+    );
+    let note = &results[0]["error"];
+    assert!(
+        note.contains("Billing Province \"ENG\" not sent: a nation of the United Kingdom, not a region Ecwid uses for GB"),
+        "{note}"
+    );
+    // A German Land's code is Ecwid's own: sent.
+    assert_eq!(bodies[1]["billingPerson"]["stateOrProvinceCode"], "BE");
+}
+
+/// Etsy and Amazon never export their buyers' emails: their orders files are refused, as any
+/// file without an email column is, and the message says why, so the merchant stops looking.
+#[tokio::test]
+async fn exports_that_never_hold_emails_say_so() {
+    for (name, platform) in [
+        ("etsy-sold-orders.csv", "Etsy"),
+        ("amazon-order-report.txt", "Amazon"),
+    ] {
+        let path = sample(name);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("checked.csv");
+        let (code, message) = run(&[
+            "validate",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .await;
+        assert_eq!(code, 2, "{name}");
+        assert!(message.contains("no column holds the email"), "{message}");
+        assert!(
+            message.contains(&format!(
+                "This is {platform}'s orders export, and {platform} never exports its buyers' \
+                 email addresses"
+            )),
+            "{message}"
+        );
+    }
+    // Another file without emails is refused as before, without the platform's words.
+    let ws = Workspace::new("Order ID,Item Name,Quantity,Order Total,Full Name\n1,Mug,1,9,Al\n");
+    let (input, out) = (ws.input.to_str().unwrap(), ws.output());
+    let (code, message) = run(&["validate", input, "-o", out.to_str().unwrap()]).await;
+    assert_eq!(code, 2);
+    assert!(!message.contains("never exports"), "{message}");
+}
+
+/// Etsy writes the ship-to street as `Street 1`/`Street 2` beside `Ship City`, `Ship State`,
+/// `Ship Zipcode`, `Ship Country`: one address, the shipping one, never split between two (a
+/// merchant's copy with the buyers' emails added).
+#[test]
+fn an_address_written_half_prefixed_stays_one_address() {
+    let csv = read("etsy-sold-orders.csv");
+    let mut lines = csv.lines();
+    let mut with_email = format!("{},Email\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        with_email.push_str(&format!("{line},buyer{i}@example.com\n"));
+    }
+    let (map, choice, rows) = map(&with_email, &Layout::default()).unwrap();
+    let report = choice.to_string();
+    assert!(
+        report.contains("\"Street 1\" + \"Street 2\" -> shippingAddresses.0.street"),
+        "{report}"
+    );
+    let body = serde_json::to_value(map.request(&rows[0]).unwrap().request).unwrap();
+    assert_eq!(
+        body["shippingAddresses"][0],
+        json!({
+            "street": "45 Elm Street\nApt 3",
+            "city": "Springfield",
+            "stateOrProvinceCode": "IL",
+            "postalCode": "62704",
+            "countryCode": "US",
+        })
+    );
+    assert_eq!(body["billingPerson"], json!({"name": "Rosa Diaz"}));
+}
+
+/// A German Temu export: `Name des Empfängers` is the buyer's (and the shipping address's)
+/// name, `Versandpostleitzahl (...)` the postal code, `Virtuelle E-Mail` the email, and the
+/// city, state and country beside the `Versand...` columns belong to that same address. The
+/// buyer's two orders are one customer with both addresses, the most recent first.
+#[tokio::test]
+async fn a_german_temu_export_is_read_as_the_english_one_would_be() {
+    let (code, results, bodies) = import("temu-de.csv").await;
+    assert_eq!(code, 0, "{results:?}");
+    assert_eq!(column(&results, "status"), ["created", "merged"]);
+    let petra = &bodies[0];
+    assert_eq!(petra["email"], "petra.s8k2@relay.temu.example");
+    assert_eq!(petra["billingPerson"]["name"], "Petra Schulz");
+    let addresses = petra["shippingAddresses"].as_array().unwrap();
+    assert_eq!(addresses.len(), 2);
+    assert_eq!(addresses[0]["street"], "Bergstraße 12\nHinterhaus");
+    assert_eq!(addresses[0]["postalCode"], "04109");
+    assert_eq!(addresses[0]["city"], "Leipzig");
+    assert_eq!(addresses[0]["countryCode"], "DE");
+    assert_eq!(addresses[0]["phone"], "+49 171 2345678");
+    assert_eq!(addresses[1]["city"], "Dresden");
+}
+
+/// A WooCommerce order export (Customer/Order/Coupon Export's default columns): the billing
+/// block is the buyer, `billing_email` the email; the buyer's older order to another shipping
+/// address adds that address.
+#[tokio::test]
+async fn woocommerce_orders_make_one_customer_per_buyer() {
+    let (code, results, bodies) = import("woocommerce-orders.csv").await;
+    assert_eq!(code, 0, "{results:?}");
+    assert_eq!(column(&results, "status"), ["created", "merged"]);
+    let claire = &bodies[0];
+    assert_eq!(claire["billingPerson"]["name"], "Claire Martin");
+    assert_eq!(claire["billingPerson"]["companyName"], "Atelier Martin");
+    let names: Vec<&Value> = claire["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(names, [&json!("Claire Martin"), &json!("Jean Martin")]);
+}
+
+/// A mapping file (even one that turns matching by meaning off) does not make an orders export
+/// a customer list: the rows of one buyer are still one customer.
+#[tokio::test]
+async fn an_orders_export_with_a_mapping_file_still_merges_its_buyers() {
+    let ws = Workspace::new(&read("woocommerce-orders.csv"));
+    let mapping = ws.dir.path().join("m.toml");
+    std::fs::write(
+        &mapping,
+        "match_by_meaning = false\n[fields]\nemail = \"billing_email\"\n\
+         \"billingPerson.name\" = { columns = [\"billing_first_name\", \"billing_last_name\"] }\n",
+    )
+    .unwrap();
+    let out = ws.output();
+    let (code, message) = run(&[
+        "validate",
+        ws.input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{message}");
+    let rows = crate::support::read_csv(&out);
+    assert_eq!(column(&rows, "status"), ["valid", "merged"]);
 }

@@ -9,6 +9,7 @@ use csv::ByteRecord;
 
 use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
+use super::{associated, buyers};
 use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
@@ -38,10 +39,14 @@ pub enum HeaderError {
         field: String,
     },
     #[error(
-        "columns {first} and {second} have the same name (ignoring case and surrounding \
-         spaces), so it is unclear which one to import: rename or remove one of them"
+        "columns with the same name (ignoring case and surrounding spaces), so it is unclear \
+         which one to import: {pairs}. Rename or remove one of each pair, or pick one in a \
+         mapping file (--mapping) by its number among the columns of that name, as shown"
     )]
-    SameName { first: String, second: String },
+    SameName {
+        /// Every repeated pair, each with the mapping-file line that picks one of them.
+        pairs: String,
+    },
     #[error(
         "column {column:?} names no extra field: it has no key. Write the key of the store's \
          extra field after the dot (e.g. `extrafields.{example}`), or rename the column if it \
@@ -81,8 +86,9 @@ pub struct Choice {
     pub(crate) matched: Vec<String>,
     /// Columns the matcher recognised and left out, and why.
     pub(crate) left_out: Vec<LeftOut>,
-    /// In an orders export: the column that told it, and the columns left out as order data.
-    pub(crate) orders: Option<(String, Vec<String>)>,
+    /// In an orders export: the column that told it, the columns the buyer's name comes from,
+    /// and the columns left out as order data.
+    pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
 }
 
 impl Choice {
@@ -95,12 +101,14 @@ impl Choice {
 impl fmt::Display for Choice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "preset {} ({})", self.preset, self.reason)?;
-        if let Some((marker, _)) = &self.orders {
+        if let Some((marker, name, _)) = &self.orders {
             write!(
                 f,
                 "; an orders export (one row per order or line item, told by {marker:?}): the \
-                 buyer is the customer, named by the billing name (else the shipping name), and \
-                 the rows of one buyer are one customer"
+                 buyer is the customer, named by the billing name (else the shipping name{}), \
+                 and the rows of one buyer are one customer",
+                name.as_ref()
+                    .map_or(String::new(), |n| format!(": billingPerson.name from {n}"))
             )?;
         }
         if !self.matched.is_empty() {
@@ -114,7 +122,7 @@ impl fmt::Display for Choice {
                 .collect();
             write!(f, "; left out: {}", left.join(", "))?;
         }
-        if let Some((_, data)) = &self.orders
+        if let Some((_, _, data)) = &self.orders
             && !data.is_empty()
         {
             write!(f, "; left out as order data: {}", quoted(data))?;
@@ -138,7 +146,15 @@ impl ColumnMap {
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
         let names = header_names(headers);
-        same_names(&names)?;
+        // The columns of an associated record (a CRM's company) under the record's name.
+        let records = associated::records(&names);
+        let names = associated::named_by_record(names, &records);
+        let picked: Vec<String> = layout
+            .mapping
+            .iter()
+            .flat_map(|m| m.fields.iter().flat_map(|f| f.source.columns().to_vec()))
+            .collect();
+        same_names(&names, &picked)?;
         let (preset, mut reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
             Preset::Ecwid => canonical_rules(&names)?,
@@ -158,12 +174,13 @@ impl ColumnMap {
         }
         let mut matched = Matched::default();
         let by_meaning_on = mapping.is_none_or(|m| m.match_by_meaning);
-        let orders = (preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on)
+        // An orders export whatever else the mapping file says: its rows are still orders.
+        let orders = (preset == Preset::Ecwid && layout.preset.is_none())
             .then(|| orders::detect(&names))
             .flatten();
         let mut order_name = None;
         if orders.is_some() {
-            (rules, order_name) = without_order_name(rules, &names);
+            (rules, order_name) = buyers::without_order_name(rules, &names);
         }
         if preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on {
             (_, matched) = by_meaning(&mut rules, &names, &own);
@@ -172,7 +189,7 @@ impl ColumnMap {
             }
         }
         if orders.is_some() {
-            buyer_name(&mut rules);
+            buyers::buyer_name(&mut rules);
         }
         rules.extend(own);
         if preset == Preset::Ecwid {
@@ -215,30 +232,32 @@ impl ColumnMap {
             });
         };
         let mut used = used_columns(&rules, names.len());
-        let mut order_data = Vec::new();
-        if orders.is_some() {
-            for (i, name) in names.iter().enumerate() {
-                if !used[i] && (orders::is_order_data(name) || order_name == Some(i)) {
-                    used[i] = true;
-                    order_data.push(name.clone());
-                }
-            }
-        }
+        let order_data = match orders {
+            Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
+            None => Vec::new(),
+        };
         let strip_quote = layout
             .mapping
             .as_ref()
             .and_then(|m| m.strip_leading_quote)
             // An orders export is a platform's, and Shopify writes zips and phones as `'07034`.
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
+        let company_flag = buyers::company_flag(&names, &mut used);
+        let mut left_out = matched.left_out;
+        left_out.extend(buyers::metadata(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
             mapped,
             matched: matched.choices,
-            left_out: matched.left_out,
-            orders: orders
-                .as_ref()
-                .map(|o| (names[o.marker].clone(), order_data)),
+            left_out,
+            orders: orders.as_ref().map(|o| {
+                let name = rules
+                    .iter()
+                    .find(|r| r.target == Target::Field(Field::Billing(A::Name)))
+                    .map(|r| r.label.clone());
+                (names[o.marker].clone(), name, order_data)
+            }),
         };
         // Magento's composite file continues a customer on rows without an email.
         let email_from_preset = layout
@@ -262,6 +281,7 @@ impl ColumnMap {
             blank_email_rule,
             orders,
             extra_dates: Vec::new(),
+            company_flag,
         };
         Ok((map, choice))
     }
@@ -281,55 +301,6 @@ impl ColumnMap {
                 }
             })
             .collect()
-    }
-}
-
-/// In an orders export, the canonical `name` column is the order's name (Shopify's `Name` is
-/// `#1060`) when another column names the person: it is then left out, as order data.
-fn without_order_name(rules: Vec<Rule>, names: &[String]) -> (Vec<Rule>, Option<usize>) {
-    let is_order_name = |i: usize| presets::same_name(&names[i], "name");
-    let person_named = names
-        .iter()
-        .enumerate()
-        .any(|(i, n)| !is_order_name(i) && crate::input::matcher::names_a_person(i, n));
-    let order_name = names.iter().position(|n| presets::same_name(n, "name"));
-    if !person_named || order_name.is_none() {
-        return (rules, None);
-    }
-    let rules = rules
-        .into_iter()
-        .filter(|r| !matches!(r.fill, Fill::Column(i) if is_order_name(i)))
-        .collect();
-    (rules, order_name)
-}
-
-/// In an orders export the buyer is named by the billing name, else by the shipping name.
-fn buyer_name(rules: &mut Vec<Rule>) {
-    let columns = |rule: &Rule| match &rule.fill {
-        Fill::Column(i) => vec![vec![*i]],
-        Fill::Columns { alternatives, .. } => alternatives.clone(),
-        Fill::Value(_) => Vec::new(),
-    };
-    let billing = Target::Field(Field::Billing(A::Name));
-    let shipping = Target::Field(Field::Shipping(0, A::Name));
-    let Some(ship) = rules.iter().find(|r| r.target == shipping) else {
-        return;
-    };
-    let (ship_columns, ship_label) = (columns(ship), ship.label.clone());
-    let separators = vec![" ".to_string()];
-    match rules.iter_mut().find(|r| r.target == billing) {
-        Some(rule) if !matches!(rule.fill, Fill::Value(_)) => {
-            let mut alternatives = columns(rule);
-            alternatives.extend(ship_columns);
-            rule.fill = Fill::columns(alternatives, separators);
-            rule.label = format!("{} or {ship_label}", rule.label);
-        }
-        Some(_) => {}
-        None => rules.push(Rule {
-            target: billing,
-            fill: Fill::columns(ship_columns, separators),
-            label: ship_label,
-        }),
     }
 }
 
@@ -443,20 +414,38 @@ fn used_columns(rules: &[Rule], count: usize) -> Vec<bool> {
     used
 }
 
-/// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
-pub(super) fn same_names(names: &[String]) -> Result<(), HeaderError> {
-    for (i, name) in names.iter().enumerate() {
-        if name.is_empty() {
-            continue;
-        }
-        if let Some(j) = names[..i].iter().position(|n| presets::same_name(n, name)) {
-            return Err(HeaderError::SameName {
-                first: format!("{:?} (column {})", names[j], j + 1),
-                second: format!("{:?} (column {})", name, i + 1),
-            });
-        }
+/// Two columns named alike (ignoring case and spaces) within one record would make any
+/// mapping ambiguous, unless the mapping file picks one by its number (`picked`, the columns
+/// the mapping file names). Every such pair is named at once, each with the line that picks
+/// one of them.
+pub(super) fn same_names(names: &[String], picked: &[String]) -> Result<(), HeaderError> {
+    let pairs = associated::repeated(names, picked);
+    if pairs.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let described: Vec<String> = pairs
+        .iter()
+        .map(|&(j, i)| {
+            let number = names[..=i]
+                .iter()
+                .filter(|n| presets::same_name(n, &names[i]))
+                .count();
+            let field = crate::input::matcher::field_of(&names[j])
+                .map_or_else(|| "FIELD".to_string(), |f| f.to_string());
+            let base = names[j].trim();
+            format!(
+                "{:?} (column {}) and {:?} (column {}): `{field} = \"{base}#1\"` takes the \
+                 first, `\"{base}#{number}\"` the other",
+                names[j],
+                j + 1,
+                names[i],
+                i + 1
+            )
+        })
+        .collect();
+    Err(HeaderError::SameName {
+        pairs: described.join("; "),
+    })
 }
 
 /// Two canonical columns for one field (`name` and `billingPerson.name`).
@@ -540,15 +529,12 @@ pub(super) fn mapped_rules(
     names: &[String],
 ) -> Result<Vec<Rule>, HeaderError> {
     let position = |key: &str, column: &str| {
-        names
-            .iter()
-            .position(|n| presets::same_name(n, column))
-            .ok_or_else(|| HeaderError::UnknownColumn {
-                file: file.to_string(),
-                key: format!("fields.{key}"),
-                column: column.to_string(),
-                found: found(names),
-            })
+        associated::position(names, column).ok_or_else(|| HeaderError::UnknownColumn {
+            file: file.to_string(),
+            key: format!("fields.{key}"),
+            column: column.to_string(),
+            found: found(names),
+        })
     };
     let mut rules = Vec::new();
     for mapped in fields {

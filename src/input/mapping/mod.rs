@@ -12,9 +12,12 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+pub(crate) mod associated;
+mod buyers;
 mod extra;
 mod header;
 mod meaning;
+mod people;
 mod row;
 mod starter;
 
@@ -88,6 +91,9 @@ pub struct ColumnMap {
     orders: Option<crate::input::orders::OrdersLayout>,
     /// The keys of the extra fields whose values are dates, once the store has said which.
     extra_dates: Vec<Box<str>>,
+    /// The column that marks a row as a company's (Odoo's `Is a Company`, a CRM's record
+    /// type): such a row's name is the company's name.
+    company_flag: Option<usize>,
 }
 
 impl ColumnMap {

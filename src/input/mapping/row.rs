@@ -8,16 +8,17 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
+use super::people::{alternatives, is_company_answer, person_and_company};
 use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::{AddressField as A, Field};
+use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::customer::rules::{
     Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, is_email,
     is_placeholder, parse_bool, trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{Target, packed_field, split_packed_address};
+use crate::input::presets::{Target, looks_like_company, packed_field, split_packed_address};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +142,22 @@ impl ColumnMap {
         };
         let mut notes = Vec::new();
         let mut blanked = self.placeholders(&cells);
+        let value_of = &value;
+        // A company's row (its flag says so): its name is the company's.
+        let company_row = match self.company_flag {
+            Some(i) => cells.get(i).is_ok_and(|v| is_company_answer(self.clean(v))),
+            None => false,
+        };
+        let company_given = || -> Result<bool, Invalid> {
+            for r in &self.rules {
+                if r.target == Target::Field(Field::Billing(A::CompanyName))
+                    && !value_of(&r.fill)?.is_empty()
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
         let unfilled = self.unfilled_contacts(&value)?;
         for (index, rule) in self.rules.iter().enumerate() {
             if unfilled.skips(rule) {
@@ -158,6 +175,28 @@ impl ColumnMap {
                      password\"",
                     rule.label
                 ));
+                continue;
+            }
+            // A company's name in the name field: the company, not the person.
+            if rule.target == Target::Field(Field::Billing(A::Name))
+                && !value.is_empty()
+                && (company_row || looks_like_company(&value))
+            {
+                if !company_given()? {
+                    row.set(&Field::Billing(A::CompanyName), &rule.label, &value);
+                }
+                continue;
+            }
+            let state_code = match &rule.target {
+                Target::Field(field) => Some(field),
+                Target::State { code, .. } if is_state_code(&value) => Some(code),
+                _ => None,
+            };
+            if let Some(field) = state_code
+                && let Some(why) = self.foreign_region(field, &value, &value_of)?
+            {
+                let value: &str = &value;
+                notes.push(format!("{} {value:?} not sent: {why}", rule.label));
                 continue;
             }
             match &rule.target {
@@ -207,6 +246,50 @@ impl ColumnMap {
                     ));
                 }
                 Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
+                Target::PhoneContact { position, unless } => {
+                    let other = self
+                        .rules
+                        .iter()
+                        .find(|r| r.target == Target::Field(unless.clone()))
+                        .map(|r| value_of(&r.fill))
+                        .transpose()?;
+                    let same = other.is_some_and(|o| o.trim() == value.trim());
+                    if !value.is_empty() && !same {
+                        let contact = |part| Field::Contact(*position, part);
+                        row.set(&contact(ContactField::Contact), &rule.label, &value);
+                        row.set(&contact(ContactField::Type), &rule.label, "PHONE");
+                    }
+                }
+                Target::Person { name, company } => {
+                    let mut texts = Vec::new();
+                    for columns in alternatives(&rule.fill) {
+                        let mut parts = Vec::new();
+                        for i in columns {
+                            let text = cells.get(i).map_err(|_| {
+                                Invalid::new(
+                                    format!(
+                                        "column {} is not valid UTF-8: if the file was saved \
+                                         by Excel, try --encoding windows-1252",
+                                        self.names[i]
+                                    ),
+                                    "not valid UTF-8",
+                                )
+                            })?;
+                            let text = self.clean(text);
+                            if !text.is_empty() {
+                                parts.push(text);
+                            }
+                        }
+                        texts.push(parts.join(" "));
+                    }
+                    let (person, firm) = person_and_company(texts);
+                    if let Some(person) = person {
+                        row.set(name, &rule.label, &person);
+                    }
+                    if let Some(firm) = firm {
+                        row.set(company, &rule.label, &firm);
+                    }
+                }
                 Target::PackedAddress(address) => match split_packed_address(&value) {
                     Some([street, city, state, postal_code, country]) => {
                         let field = |a| packed_field(*address, a);

@@ -26,7 +26,7 @@ impl ColumnMap {
         titles: &[(String, String)],
     ) -> Result<String, HeaderError> {
         let names = header_names(headers);
-        same_names(&names)?;
+        same_names(&names, &[])?;
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();
         if preset != Preset::Ecwid {
