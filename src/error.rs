@@ -257,6 +257,7 @@ mod tests {
                     source: HeaderError::NoEmail {
                         found: "\"name\"".into(),
                         tried: "ecwid".into(),
+                        platform: String::new(),
                     },
                 },
                 2,

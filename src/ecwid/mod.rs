@@ -9,10 +9,10 @@ mod clock;
 mod listing;
 mod settings;
 
-pub(crate) use listing::{PAGE_SIZE, Page, Unreadable};
+pub(crate) use listing::{PAGE_SIZE, Page, Unreadable, Written};
 pub(crate) use settings::{Group, StoreExtraField};
 
-pub(crate) use clock::StoreClock;
+pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
 
 use std::time::Duration;
 
@@ -103,6 +103,20 @@ struct ErrorBody {
 #[derive(Debug, Deserialize)]
 struct CreatedBody {
     id: u64,
+}
+
+/// The answer to a `PUT`: `{"updateCount": 1}`, or 0 when the store did not apply it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdatedBody {
+    update_count: u64,
+}
+
+/// The answer to a `DELETE`: `{"deleteCount": 1}`, or 0 when the store deleted nothing.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedBody {
+    delete_count: u64,
 }
 
 /// The items are read one by one ([`CustomerRecord::read`]): one that cannot be read does not
@@ -232,18 +246,21 @@ impl Client {
         parse_body::<CreatedBody>(status, &bytes).map(|b| b.id)
     }
 
-    /// `PUT /customers/{id}` with an already serialized [`CustomerRequest`].
+    /// `PUT /customers/{id}` with an already serialized [`CustomerRequest`]; the store's
+    /// `updateCount`: 0 says it did not apply the update. A 200 without a count is a body that
+    /// cannot be read (the update's outcome is unknown).
     pub(crate) async fn update_customer(
         &self,
         id: u64,
         body: bytes::Bytes,
-    ) -> Result<(), ApiError> {
+    ) -> Result<u64, ApiError> {
         let request = self
             .http
             .put(format!("{}/customers/{id}", self.base))
             .header(header::CONTENT_TYPE, "application/json")
             .body(body);
-        self.send(request).await.map(|_| ())
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<UpdatedBody>(status, &bytes).map(|b| b.update_count)
     }
 
     /// `GET /customers/{id}`: the customer's whole record.
@@ -253,10 +270,11 @@ impl Client {
         parse_body::<CustomerRecord>(status, &bytes)
     }
 
-    /// `DELETE /customers/{id}`.
-    pub(crate) async fn delete_customer(&self, id: u64) -> Result<(), ApiError> {
+    /// `DELETE /customers/{id}`; the store's `deleteCount`: 0 says it deleted nothing.
+    pub(crate) async fn delete_customer(&self, id: u64) -> Result<u64, ApiError> {
         let request = self.http.delete(format!("{}/customers/{id}", self.base));
-        self.send(request).await.map(|_| ())
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<DeletedBody>(status, &bytes).map(|b| b.delete_count)
     }
 
     /// The languages enabled in the store, from `GET /profile`.
@@ -362,10 +380,12 @@ impl Client {
     }
 }
 
+/// The body read as `T`; else a [`ApiError::BadBody`] naming what could not be read (the
+/// parser's words: a missing field, a value of the wrong type, where) and the body's start.
 fn parse_body<T: for<'de> Deserialize<'de>>(status: u16, bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|_| ApiError::BadBody {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::BadBody {
         status,
-        body: excerpt(bytes),
+        body: format!("{e}; the answer begins {:?}", excerpt(bytes)),
     })
 }
 

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
 use crate::report::results::ResultsWriter;
+use crate::report::summary::count;
 use crate::report::temp_files::TempFiles;
 use crate::undo::log::{self as undo_log, UndoLog};
 
@@ -70,6 +71,13 @@ pub(super) fn warn_not_imported(map: &ColumnMap) {
             not_imported.join(", ")
         );
     }
+    let unfilled = map.unfilled();
+    if !unfilled.is_empty() {
+        tracing::info!(
+            "fields no column of the file fills: {}",
+            unfilled.join(", ")
+        );
+    }
 }
 
 /// Opens the journal and the results file of the run over `input`, with `client` (the one its
@@ -101,6 +109,10 @@ pub(super) fn open(
         input.delimiter(),
         temp_files,
     )
+    .map(|writer| match map.orders() {
+        Some(_) => writer.for_orders(),
+        None => writer,
+    })
     .map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
@@ -186,10 +198,12 @@ fn open_journal(
     finished
         .run_id
         .get_or_insert_with(|| format!("journal-{}", identity.fingerprint));
+    let maybe_sent = finished.maybe_sent.len() as u64;
     tracing::info!(
-        "resuming: {} rows were finished, {} may have been sent and are looked up first",
-        finished.count(),
-        finished.maybe_sent.len()
+        "resuming: {} finished, {} may have been sent and {} looked up first",
+        count(finished.count(), "row was", "rows were"),
+        maybe_sent,
+        if maybe_sent == 1 { "is" } else { "are" }
     );
     if !finished.open_batches.is_empty() && send.batch_size.is_none() {
         return Err(Error::ResumeNeedsBatch {
@@ -198,8 +212,12 @@ fn open_journal(
     }
     if !finished.open_batches.is_empty() {
         tracing::info!(
-            "{} batches of the interrupted run are open: their tickets are polled first",
-            finished.open_batches.len()
+            "{} of the interrupted run open: polled first",
+            count(
+                finished.open_batches.len() as u64,
+                "batch is",
+                "batches are"
+            )
         );
     }
     Ok((Some(Arc::new(journal)), finished))

@@ -139,6 +139,13 @@ pub(crate) enum Target {
     /// one, and refusing the whole customer for it would lose more than it keeps. A `yes`
     /// without a tax ID is left out with a note; `no` is sent.
     TaxExemptWithoutId,
+    /// A whole address in one cell, its parts separated by two spaces (Mailchimp's `Address`
+    /// field: street, second line, city, state, postal code, country; a blank part leaves
+    /// its two spaces, so an address without a second line has four in a row). Six parts, or
+    /// five without the second line, are split into the billing address (`None`) or shipping
+    /// address `i` (see [`split_packed_address`]); any other cell is left out with a note,
+    /// never guessed.
+    PackedAddress(Option<usize>),
 }
 
 impl Target {
@@ -151,6 +158,18 @@ impl Target {
             }
             Target::YesNo(field) | Target::IfValid(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
+            Target::PackedAddress(field) => [
+                A::Street,
+                A::City,
+                A::StateOrProvinceCode,
+                A::StateOrProvinceName,
+                A::PostalCode,
+                A::CountryCode,
+                A::CountryName,
+            ]
+            .into_iter()
+            .map(|a| packed_field(*field, a))
+            .collect(),
         }
     }
 }
@@ -175,6 +194,52 @@ fn one(target: Field, part: Part) -> Entry {
         alternatives: vec![vec![part]],
         separator: "",
     }
+}
+
+/// A yes/no field from a column of answers in any language (see [`Target::YesNo`]).
+fn yes_no(target: Field, part: Part) -> Entry {
+    Entry {
+        target: Target::YesNo(target),
+        alternatives: vec![vec![part]],
+        separator: "",
+    }
+}
+
+/// Field `a` of the address a [`Target::PackedAddress`] fills.
+pub(crate) fn packed_field(address: Option<usize>, a: A) -> Field {
+    match address {
+        None => Field::Billing(a),
+        Some(i) => Field::Shipping(i, a),
+    }
+}
+
+/// The parts of a packed address cell ([`Target::PackedAddress`]): street (with its second
+/// line after a line break), city, state, postal code, country; `None` unless the cell has six
+/// parts or five (no second line).
+pub(crate) fn split_packed_address(cell: &str) -> Option<[String; 5]> {
+    let parts: Vec<&str> = cell.split("  ").map(str::trim).collect();
+    let (street, rest) = match parts.as_slice() {
+        [street, line2, rest @ ..] if rest.len() == 4 => {
+            let street = [*street, *line2]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+            (street, rest)
+        }
+        [street, rest @ ..] if rest.len() == 4 => (street.to_string(), rest),
+        _ => return None,
+    };
+    let [city, state, postal_code, country] = rest else {
+        return None;
+    };
+    Some([
+        street,
+        city.to_string(),
+        state.to_string(),
+        postal_code.to_string(),
+        country.to_string(),
+    ])
 }
 
 fn joined(target: Field, parts: Vec<Part>, separator: &'static str) -> Entry {

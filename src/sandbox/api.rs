@@ -164,6 +164,7 @@ fn endpoint(
         )),
         (["batch"], "POST") => batch::submit(shared, query, body),
         (["batch"], "GET") => batch::status(shared, query),
+        (["batch"], "DELETE") => batch::stop(shared, query),
         (
             ["customers" | "customer_groups" | "profile" | "batch"]
             | ["customers" | "customer_groups", _],
@@ -251,11 +252,14 @@ fn object(body: Value) -> Result<serde_json::Map<String, Value>, Reply> {
     }
 }
 
-/// Stores the body as it was sent (fields the client does not know included), once the store's
-/// rules let it through.
+/// Stores the body as it was sent (fields the client does not know included, but those
+/// `--drop-fields` names), once the store's rules let it through.
 fn create(shared: &Shared, body: Value) -> Answer {
-    let body = object(body)?;
-    let customer = checked_customer(shared, Value::Object(body.clone()))?;
+    let mut body = object(body)?;
+    let mut customer = checked_customer(shared, Value::Object(body.clone()))?;
+    if drop_fields(shared, &mut body) {
+        customer = super::store::typed(&body);
+    }
     if let (Some(domain), Some(email)) = (&shared.config.refuse_domain, &customer.email)
         && email
             .rsplit_once('@')
@@ -297,24 +301,33 @@ fn get(shared: &Shared, id: u64) -> Answer {
 /// not merged, whatever it held that the body's does not); fields absent are kept. A list entry
 /// sent back with its id keeps it (see [`super::store`]).
 fn update(shared: &Shared, id: u64, body: Value) -> Answer {
-    let changes = object(body)?;
+    let mut changes = object(body)?;
     let mut store = store(shared);
     let current = store.get(id).ok_or_else(|| customer_not_found(id))?;
-    let mut merged = current.body.clone();
+    if not_applied(shared, &current.customer) {
+        shared.stats_mut().not_applied += 1;
+        return Ok(Reply::ok(json!({ "updateCount": 0 })));
+    }
+    // The group the write names replaces the customer's, whether by id or by name.
     let names_group = GROUP_KEYS.iter().any(|k| changes.contains_key(*k));
+    let mut base = current.body.clone();
     if names_group {
-        // The group the write names replaces the customer's, whether by id or by name.
         for key in GROUP_KEYS {
-            merged.remove(key);
+            base.remove(key);
         }
     }
+    let mut merged = base.clone();
     merged.extend(changes.clone());
-    let customer = checked_customer(shared, Value::Object(merged))?;
+    let mut customer = checked_customer(shared, Value::Object(merged))?;
     if names_group {
         store
             .groups
             .check(&customer)
             .map_err(Reply::wrong_parameter)?;
+    }
+    if drop_fields(shared, &mut changes) {
+        base.extend(changes.clone());
+        customer = super::store::typed(&base);
     }
     match store.replace(id, changes, customer, clock::now()) {
         Some(Ok(())) => {
@@ -326,12 +339,33 @@ fn update(shared: &Shared, id: u64, body: Value) -> Answer {
     }
 }
 
+/// Takes the fields `--drop-fields` names out of a write's body, as a store that does not keep
+/// them would, after its rules let the write through; `true` when it took any.
+fn drop_fields(shared: &Shared, body: &mut serde_json::Map<String, Value>) -> bool {
+    let before = body.len();
+    body.retain(|key, _| !shared.config.drop_fields.contains(key));
+    body.len() != before
+}
+
+/// An id the store does not hold is answered `{"deleteCount": 0}` (200), as the docs say, not
+/// 404.
 fn delete(shared: &Shared, id: u64) -> Answer {
-    if store(shared).delete(id) {
-        Ok(Reply::ok(json!({ "deleteCount": 1 })))
-    } else {
-        Err(customer_not_found(id))
+    let mut store = store(shared);
+    let held = store
+        .get(id)
+        .is_some_and(|record| !not_applied(shared, &record.customer));
+    if held && store.delete(id) {
+        return Ok(Reply::ok(json!({ "deleteCount": 1 })));
     }
+    drop(store);
+    shared.stats_mut().not_applied += 1;
+    Ok(Reply::ok(json!({ "deleteCount": 0 })))
+}
+
+/// Whether writes to this customer are not applied (`--not-applied`).
+fn not_applied(shared: &Shared, customer: &CustomerRequest) -> bool {
+    let email = super::store::email_key(customer);
+    lock(&shared.not_applied).contains(&email)
 }
 
 fn groups(shared: &Shared, query: &str) -> Answer {

@@ -54,6 +54,8 @@ pub(crate) struct Config {
     pub batch_retry: Duration,
     /// How long a batch's deduplication key is remembered.
     pub dedup_key_ttl: Duration,
+    /// Top-level fields a write drops without a word (`--drop-fields`).
+    pub drop_fields: HashSet<String>,
 }
 
 /// Everything the requests share.
@@ -76,6 +78,9 @@ pub(crate) struct Shared {
     /// Whether a listing from `createdFrom` gives the customers of one registration second
     /// newest id first ([`crate::sandbox::Sandbox::reverse_ties_from_created`]).
     pub ties_reversed: std::sync::atomic::AtomicBool,
+    /// Emails (lower case) whose customers' writes the store does not apply
+    /// ([`crate::sandbox::Sandbox::not_applied`]).
+    pub not_applied: Mutex<HashSet<String>>,
 }
 
 fn invalid(message: String) -> io::Error {
@@ -149,6 +154,12 @@ impl Shared {
                 plan_without_groups: args.plan_without_groups,
                 batch_retry,
                 dedup_key_ttl,
+                drop_fields: args
+                    .drop_fields
+                    .iter()
+                    .map(|f| f.trim().to_string())
+                    .filter(|f| !f.is_empty())
+                    .collect(),
             },
             store: Mutex::default(),
             batches: Mutex::default(),
@@ -160,6 +171,13 @@ impl Shared {
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
             failing: Mutex::new(FailingTokens::new(window)),
             ties_reversed: Default::default(),
+            not_applied: Mutex::new(
+                args.not_applied
+                    .iter()
+                    .map(|e| e.trim().to_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect(),
+            ),
             faults: Faults::new(args)?,
         };
         Ok((shared, queued))

@@ -23,6 +23,10 @@ pub struct Stats {
     /// Updates applied (`PUT /customers/{id}` answered `updateCount: 1`), inside batches too.
     #[serde(default)]
     pub updates: u64,
+    /// Writes answered `updateCount: 0` / `deleteCount: 0`: not applied (`--not-applied`, or
+    /// a delete of an id the store does not hold).
+    #[serde(default)]
+    pub not_applied: u64,
     /// Customer groups created (`POST /customer_groups`, one each).
     #[serde(default)]
     pub group_creates: u64,
@@ -49,6 +53,9 @@ pub struct Stats {
     /// Polls of batch tickets (`GET /batch`).
     #[serde(default)]
     pub batch_polls: u64,
+    /// Batches stopped by `DELETE /batch?ticketId=` (their requests not yet run never ran).
+    #[serde(default)]
+    pub batches_stopped: u64,
     /// Retries the store made itself of requests inside batches that answered 5xx.
     #[serde(default)]
     pub batch_retries: u64,

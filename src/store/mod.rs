@@ -10,4 +10,5 @@
 pub(crate) mod compare;
 pub(crate) mod derived;
 mod lists;
+pub(crate) mod not_kept;
 pub(crate) mod snapshot;

@@ -51,7 +51,14 @@ impl Done {
 }
 
 /// The outcomes of a create that say it never took effect: nothing of the row's to delete.
-const NOT_CREATED: &[&str] = &["exists", "unchanged", "updated", "invalid", "duplicate"];
+const NOT_CREATED: &[&str] = &[
+    "exists",
+    "unchanged",
+    "updated",
+    "invalid",
+    "duplicate",
+    "merged",
+];
 
 impl Reverser {
     /// Reverses one logged write, or says why not, as a row of the undo results.
@@ -183,7 +190,8 @@ impl Reverser {
             .send(Kind::Delete, tries, || client.delete_customer(id))
             .await
         {
-            Ok(()) => Ok(Done::new(Status::Deleted, Some(id), "")),
+            Ok(0) => Ok(self.not_applied(entry, id, tries).await),
+            Ok(_) => Ok(Done::new(Status::Deleted, Some(id), "")),
             Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
                 Ok(Done::gone(Some(id)))
             }
@@ -219,12 +227,65 @@ impl Reverser {
         prepare_sent_back(&mut old);
         let body = bytes::Bytes::from(serde_json::to_vec(&old).unwrap_or_default());
         let client = &self.engine.client;
-        self.engine
+        let count = self
+            .engine
             .send(Kind::Update, tries, || {
                 client.update_customer(id, body.clone())
             })
             .await?;
+        if count == 0 {
+            return Ok(self.not_applied(entry, id, tries).await);
+        }
         Ok(Done::new(Status::Restored, Some(id), restores(&entry.old)))
+    }
+
+    /// The store answered a count of 0 to the delete or restore of customer `id`: it did not
+    /// apply it. Read back, the customer tells more. Gone from the store: nothing is left to
+    /// undo, `not_found` (and `deleted` when an earlier attempt of the delete had an unknown
+    /// outcome: that one took effect). Still there: `failed`, unless an earlier attempt of the
+    /// restore had an unknown outcome and the customer holds its old values (`restored`).
+    async fn not_applied(&self, entry: &Logged, id: u64, tries: &mut Tries) -> Done {
+        let (count, write) = match entry.write {
+            Sent::Create => ("deleteCount", "delete"),
+            Sent::Update => ("updateCount", "restore"),
+        };
+        let answer = format!("the store answered {{\"{count}\": 0}}: it did not apply the {write}");
+        let earlier = tries.maybe_took_effect;
+        let client = &self.engine.client;
+        let read = self
+            .engine
+            .send(Kind::Get, tries, || client.get_customer(id))
+            .await;
+        let (status, what) = match read {
+            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
+                if earlier && entry.write == Sent::Create {
+                    let note = "deleted by an earlier attempt whose answer was lost (the store \
+                                no longer has it)";
+                    return Done::new(Status::Deleted, Some(id), note);
+                }
+                let mut done = Done::gone(Some(id));
+                done.note = format!("{answer}, and no longer has the customer");
+                return done;
+            }
+            Ok(record) if earlier && entry.write == Sent::Update && holds(&entry.old, &record) => {
+                let note = "restored by an earlier attempt whose answer was lost (it holds its \
+                            old values)";
+                return Done::new(Status::Restored, Some(id), note);
+            }
+            Ok(_) => (
+                Status::Failed,
+                "the customer is still in the store as it was; look at it in the store".into(),
+            ),
+            Err(Failure::Failed { error, .. }) => (
+                Status::Failed,
+                format!("reading the customer back failed too ({error})"),
+            ),
+            Err(Failure::Stopped) => (
+                Status::Failed,
+                "the run stopped before the customer was read back".into(),
+            ),
+        };
+        Done::new(status, Some(id), format!("{answer}; {what}"))
     }
 }
 

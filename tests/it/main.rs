@@ -1,9 +1,11 @@
 //! The integration tests: one binary, one module per concern.
 
 mod batch;
+mod batch_stop;
 mod cli;
 mod consent;
 mod e2e;
+mod ending;
 mod extrafields;
 mod fidelity;
 mod fields;
@@ -15,13 +17,18 @@ mod live_store;
 mod mapping;
 mod matcher;
 mod matcher_choices;
+mod never_works;
+mod not_applied;
 mod operator;
+mod orders;
 mod outputs;
 mod plan;
 mod platforms;
 mod presets;
+mod read_back;
 mod realworld;
 mod resume;
+mod resume_snapshot;
 mod robustness;
 mod sandbox;
 mod spectrum;
@@ -30,4 +37,5 @@ mod store_snapshot;
 mod support;
 mod undo;
 mod update;
+mod values;
 mod workbooks;

@@ -190,7 +190,7 @@ fn the_run_logs_the_preset_and_why() {
     assert_cmd::Command::cargo_bin("ecwid-import")
         .unwrap()
         .env_remove("RUST_LOG")
-        .args(["validate", "-q", "-o"])
+        .args(["validate", "-o"])
         .arg(dir.path().join("results.csv"))
         .arg(sample("shopify-current.csv"))
         .assert()

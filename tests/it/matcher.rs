@@ -389,3 +389,64 @@ fn template_mapping_from_a_preset_file_or_without_email() {
         .assert()
         .code(2);
 }
+
+/// Square's customer export (its documented columns): `Email Subscription Status` is consent
+/// read as a word (`subscribed` yes, `unsubscribed` no, `pending` neither: left out with a
+/// note, so a created customer gets `false`), and `Memo` is the note.
+#[test]
+fn square_subscription_words_and_memo() {
+    let csv = "Reference ID,First Name,Last Name,Email Address,Phone Number,Nickname,Company Name,\
+               Street Address 1,Street Address 2,City,State,Postal Code,Birthday,Memo,\
+               Square Customer ID,Creation Source,First Visit,Last Visit,Transaction Count,\
+               Total Spend,Email Subscription Status,Instant Profile\n\
+               R1,Mia,Chen,mia@example.com,+1 415 555 0100,,Chen Co,1 Market St,Suite 2,\
+               San Francisco,CA,94105,,Prefers pickup,SQ1,Directory,2024-01-01,2024-02-01,3,\
+               120.00,subscribed,No\n\
+               R2,Leo,Park,leo@example.com,,,,,,,,,,,SQ2,Directory,,,0,0.00,unsubscribed,No\n\
+               R3,Ivy,Ng,ivy@example.com,,,,,,,,,,,SQ3,Directory,,,0,0.00,pending,No\n";
+    let (map, _, rows) = map(csv, &Layout::default()).expect("header maps");
+    let mapped: Vec<_> = rows.iter().map(|r| map.request(r).unwrap()).collect();
+    let body = |i: usize| serde_json::to_value(&mapped[i].request).unwrap();
+    assert_eq!(body(0)["acceptMarketing"], true);
+    assert_eq!(body(0)["privateAdminNotes"], "Prefers pickup");
+    assert_eq!(body(0)["billingPerson"]["street"], "1 Market St\nSuite 2");
+    assert_eq!(body(1)["acceptMarketing"], false);
+    assert_eq!(body(2).get("acceptMarketing"), None);
+    assert!(
+        mapped[2]
+            .notes
+            .iter()
+            .any(|n| n.contains("\"pending\" not sent")),
+        "{:?}",
+        mapped[2].notes
+    );
+}
+
+/// The run names the everyday fields no column fills, so a person sees what the file lacks;
+/// a field filled by any column (here the name, the phone and the whole address) is not named.
+#[test]
+fn the_fields_no_column_fills_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("list.csv");
+    std::fs::write(
+        &input,
+        "Email,Name,Phone,Street,City,Zip,Country,Newsletter\n\
+         a@example.com,Ann,123,1 Main St,Springfield,62701,US,yes\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .arg("validate")
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("fields no column of the file fills"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        line.ends_with("billingPerson.companyName, customerGroupName, privateAdminNotes"),
+        "{line}"
+    );
+}

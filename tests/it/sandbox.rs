@@ -164,6 +164,7 @@ fn command_line_options() {
     );
     assert_eq!(args.scopes, SandboxArgs::default().scopes);
     assert!(!args.plan_without_groups);
+    assert!(args.drop_fields.is_empty());
     assert_eq!(
         (args.batch_retry_secs, args.dedup_key_ttl_secs),
         (3.0, 3600.0)
@@ -185,6 +186,8 @@ fn command_line_options() {
         "--batch-inner-500-once=0.5",
         "--batch-retry-secs=0.01",
         "--dedup-key-ttl-secs=60",
+        "--drop-fields=fiscalCode,electronicInvoiceSdiCode",
+        "--not-applied=a@example.com,B@example.com",
     ])
     .expect("options parse");
     let args = cli.sandbox;
@@ -193,11 +196,13 @@ fn command_line_options() {
     assert_eq!(args.languages, ["en", "nl"]);
     assert_eq!(args.scopes, ["read_customers", "create_customers"]);
     assert!(args.plan_without_groups);
+    assert_eq!(args.drop_fields, ["fiscalCode", "electronicInvoiceSdiCode"]);
     assert_eq!(args.batch_inner_500_once, 0.5);
     assert_eq!(
         (args.batch_retry_secs, args.dedup_key_ttl_secs),
         (0.01, 60.0)
     );
+    assert_eq!(args.not_applied, ["a@example.com", "B@example.com"]);
     assert!(Cli::try_parse_from(["sandbox", "--batch-inner-500-once=2"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());

@@ -8,16 +8,30 @@ use crate::ecwid::ApiError;
 use crate::import::job::{Ending, Job};
 use crate::outcome::{RowOutcome, Status};
 
+/// How the `error` note of a row whose create was confirmed by finding the customer (not by
+/// the create's own answer) begins: see [`confirmed_by_finding`].
+const CONFIRMED: &str = "confirmed by ";
+
+/// Whether the row's create was confirmed by finding its customer in the store rather than by
+/// the create's own answer: what the store holds may then have been written by someone else,
+/// so it says nothing about what the store keeps of a write (the read-back leaves such rows out).
+pub(crate) fn confirmed_by_finding(outcome: &RowOutcome) -> bool {
+    outcome.status == Status::Created && outcome.error.starts_with(CONFIRMED)
+}
+
 /// The row's outcome once an answer settled it.
 pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> RowOutcome {
     match done {
         Done::Created(id) => finish(job, p, Status::Created, Some(id), String::new()),
         Done::Confirmed(id) => {
             let note = match &p.last_error {
-                Some(e) => format!(
-                    "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
-                ),
-                None => "confirmed by look-up: created by the interrupted run".into(),
+                Some(e) => {
+                    format!("{CONFIRMED}look-up: the create that ended in \"{e}\" had taken effect")
+                }
+                None if p.from_snapshot => {
+                    format!("{CONFIRMED}the store read first: created by the interrupted run")
+                }
+                None => format!("{CONFIRMED}look-up: created by the interrupted run"),
             };
             finish(job, p, Status::Created, Some(id), note)
         }
@@ -72,6 +86,11 @@ pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> 
             outcome
         }
         Done::WouldUpdate(id) => finish(job, p, Status::WouldUpdate, Some(id), p.changes.clone()),
+        Done::NotApplied(id, note) => {
+            let mut outcome = finish(job, p, Status::Failed, Some(id), note);
+            outcome.reasons = vec![NOT_APPLIED_REASON.into()];
+            outcome
+        }
     }
 }
 
@@ -98,6 +117,16 @@ pub(super) fn stopped(job: Box<Job>, p: Progress) -> RowOutcome {
         Phase::Probe => {
             let note = "the run stopped before the email was looked up";
             finish(job, &p, Status::NotSent, None, note.to_string())
+        }
+        // The update's answer is known: the store did not apply it; only the read after failed.
+        Phase::Reread(id) => {
+            let note = format!(
+                "the store answered {{\"updateCount\": 0}}: it did not apply the update of \
+                 customer {id}; the run stopped before the customer was read back"
+            );
+            let mut outcome = finish(job, &p, Status::Failed, Some(id), note);
+            outcome.reasons = vec![NOT_APPLIED_REASON.into()];
+            return outcome;
         }
         Phase::FindExisting | Phase::Update(_) => {
             let note = "the email exists in the store (HTTP 409); the run stopped before \
@@ -137,10 +166,16 @@ pub(super) enum Done {
     WouldCreate,
     /// `plan`: the import would send customer `id` what the row changes.
     WouldUpdate(u64),
+    /// The store answered `updateCount: 0` to the update of customer `id`: failed, as the note
+    /// says (with what reading the customer back found).
+    NotApplied(u64, String),
     /// The store's record of the customer (by id, when that could be read) holds a field that
     /// cannot be read, named: the row cannot be compared with it.
     Unreadable(Option<u64>, String),
 }
+
+/// The summary's short reason of a write the store answered with a count of 0.
+pub(crate) const NOT_APPLIED_REASON: &str = "the store did not apply the write (count 0)";
 
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
                             before importing this row again";

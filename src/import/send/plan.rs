@@ -27,7 +27,7 @@ impl Sender {
                 None
             }
             Phase::Update(id) => Some(Done::WouldUpdate(id)),
-            Phase::Settle | Phase::FindExisting | Phase::Probe => None,
+            Phase::Settle | Phase::FindExisting | Phase::Probe | Phase::Reread(_) => None,
         }
     }
 }

@@ -9,10 +9,11 @@ use csv::ByteRecord;
 
 use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
-use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
+use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
 use crate::input::matcher::{LeftOut, Matched};
+use crate::input::orders;
 use crate::input::presets::{self, Preset, Target};
 
 /// Why the header cannot be used.
@@ -22,9 +23,14 @@ pub enum HeaderError {
         "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
          email column `email`, choose the export's preset with --preset, or map the column with \
          --mapping: `ecwid-import template --mapping --from FILE` prints a mapping file of what \
-         this file's columns give, with a line to fill in for the email"
+         this file's columns give, with a line to fill in for the email{platform}"
     )]
-    NoEmail { found: String, tried: String },
+    NoEmail {
+        found: String,
+        tried: String,
+        /// What the file's platform says about emails, when it never exports them.
+        platform: String,
+    },
     #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]
     SameField {
         first: String,
@@ -75,6 +81,8 @@ pub struct Choice {
     pub(crate) matched: Vec<String>,
     /// Columns the matcher recognised and left out, and why.
     pub(crate) left_out: Vec<LeftOut>,
+    /// In an orders export: the column that told it, and the columns left out as order data.
+    pub(crate) orders: Option<(String, Vec<String>)>,
 }
 
 impl Choice {
@@ -87,6 +95,14 @@ impl Choice {
 impl fmt::Display for Choice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "preset {} ({})", self.preset, self.reason)?;
+        if let Some((marker, _)) = &self.orders {
+            write!(
+                f,
+                "; an orders export (one row per order or line item, told by {marker:?}): the \
+                 buyer is the customer, named by the billing name (else the shipping name), and \
+                 the rows of one buyer are one customer"
+            )?;
+        }
         if !self.matched.is_empty() {
             write!(f, "; matched by meaning: {}", self.matched.join(", "))?;
         }
@@ -97,6 +113,11 @@ impl fmt::Display for Choice {
                 .map(|l| format!("{:?} ({})", l.column, l.why))
                 .collect();
             write!(f, "; left out: {}", left.join(", "))?;
+        }
+        if let Some((_, data)) = &self.orders
+            && !data.is_empty()
+        {
+            write!(f, "; left out as order data: {}", quoted(data))?;
         }
         if !self.mapped.is_empty() {
             write!(f, "; from the mapping file: {}", self.mapped.join(", "))?;
@@ -137,11 +158,21 @@ impl ColumnMap {
         }
         let mut matched = Matched::default();
         let by_meaning_on = mapping.is_none_or(|m| m.match_by_meaning);
+        let orders = (preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on)
+            .then(|| orders::detect(&names))
+            .flatten();
+        let mut order_name = None;
+        if orders.is_some() {
+            (rules, order_name) = without_order_name(rules, &names);
+        }
         if preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on {
             (_, matched) = by_meaning(&mut rules, &names, &own);
             if !matched.choices.is_empty() {
                 reason.push_str(", then columns matched by meaning");
             }
+        }
+        if orders.is_some() {
+            buyer_name(&mut rules);
         }
         rules.extend(own);
         if preset == Preset::Ecwid {
@@ -169,23 +200,45 @@ impl ColumnMap {
                 ),
                 _ => format!("{preset} ({reason})"),
             };
+            let platform = orders::platform_without_emails(&names).map_or(String::new(), |p| {
+                format!(
+                    ". This is {p}'s orders export, and {p} never exports its buyers' email \
+                     addresses: the file cannot give the customers an email, so the customers \
+                     cannot be imported from it; a customer export or a mailing list of the \
+                     same buyers can"
+                )
+            });
             return Err(HeaderError::NoEmail {
                 found: found(&names),
                 tried,
+                platform,
             });
         };
-        let used = used_columns(&rules, names.len());
+        let mut used = used_columns(&rules, names.len());
+        let mut order_data = Vec::new();
+        if orders.is_some() {
+            for (i, name) in names.iter().enumerate() {
+                if !used[i] && (orders::is_order_data(name) || order_name == Some(i)) {
+                    used[i] = true;
+                    order_data.push(name.clone());
+                }
+            }
+        }
         let strip_quote = layout
             .mapping
             .as_ref()
             .and_then(|m| m.strip_leading_quote)
-            .unwrap_or(preset.strips_leading_quote());
+            // An orders export is a platform's, and Shopify writes zips and phones as `'07034`.
+            .unwrap_or(preset.strips_leading_quote() || orders.is_some());
         let choice = Choice {
             preset,
             reason,
             mapped,
             matched: matched.choices,
             left_out: matched.left_out,
+            orders: orders
+                .as_ref()
+                .map(|o| (names[o.marker].clone(), order_data)),
         };
         // Magento's composite file continues a customer on rows without an email.
         let email_from_preset = layout
@@ -208,6 +261,7 @@ impl ColumnMap {
             contact_constants,
             blank_email_rule,
             extra_dates: Vec::new(),
+            orders,
         };
         Ok((map, choice))
     }
@@ -226,6 +280,96 @@ impl ColumnMap {
                     name.clone()
                 }
             })
+            .collect()
+    }
+}
+
+/// In an orders export, the canonical `name` column is the order's name (Shopify's `Name` is
+/// `#1060`) when another column names the person: it is then left out, as order data.
+fn without_order_name(rules: Vec<Rule>, names: &[String]) -> (Vec<Rule>, Option<usize>) {
+    let is_order_name = |i: usize| presets::same_name(&names[i], "name");
+    let person_named = names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| !is_order_name(i) && crate::input::matcher::names_a_person(i, n));
+    let order_name = names.iter().position(|n| presets::same_name(n, "name"));
+    if !person_named || order_name.is_none() {
+        return (rules, None);
+    }
+    let rules = rules
+        .into_iter()
+        .filter(|r| !matches!(r.fill, Fill::Column(i) if is_order_name(i)))
+        .collect();
+    (rules, order_name)
+}
+
+/// In an orders export the buyer is named by the billing name, else by the shipping name.
+fn buyer_name(rules: &mut Vec<Rule>) {
+    let columns = |rule: &Rule| match &rule.fill {
+        Fill::Column(i) => vec![vec![*i]],
+        Fill::Columns { alternatives, .. } => alternatives.clone(),
+        Fill::Value(_) => Vec::new(),
+    };
+    let billing = Target::Field(Field::Billing(A::Name));
+    let shipping = Target::Field(Field::Shipping(0, A::Name));
+    let Some(ship) = rules.iter().find(|r| r.target == shipping) else {
+        return;
+    };
+    let (ship_columns, ship_label) = (columns(ship), ship.label.clone());
+    let separators = vec![" ".to_string()];
+    match rules.iter_mut().find(|r| r.target == billing) {
+        Some(rule) if !matches!(rule.fill, Fill::Value(_)) => {
+            let mut alternatives = columns(rule);
+            alternatives.extend(ship_columns);
+            rule.fill = Fill::columns(alternatives, separators);
+            rule.label = format!("{} or {ship_label}", rule.label);
+        }
+        Some(_) => {}
+        None => rules.push(Rule {
+            target: billing,
+            fill: Fill::columns(ship_columns, separators),
+            label: ship_label,
+        }),
+    }
+}
+
+/// The everyday fields of a customer that a person looks for in a list, each with the fields
+/// that fill it: [`ColumnMap::unfilled`] names those no column fills.
+const EVERYDAY: [(&str, &[Field]); 10] = [
+    ("billingPerson.name", &[Field::Billing(A::Name)]),
+    ("billingPerson.phone", &[Field::Billing(A::Phone)]),
+    (
+        "billingPerson.companyName",
+        &[Field::Billing(A::CompanyName)],
+    ),
+    ("billingPerson.street", &[Field::Billing(A::Street)]),
+    ("billingPerson.city", &[Field::Billing(A::City)]),
+    ("billingPerson.postalCode", &[Field::Billing(A::PostalCode)]),
+    (
+        "billingPerson.countryCode",
+        &[
+            Field::Billing(A::CountryCode),
+            Field::Billing(A::CountryName),
+        ],
+    ),
+    ("acceptMarketing", &[Field::AcceptMarketing]),
+    (
+        "customerGroupName",
+        &[Field::CustomerGroupName, Field::CustomerGroupId],
+    ),
+    ("privateAdminNotes", &[Field::PrivateAdminNotes]),
+];
+
+impl ColumnMap {
+    /// The everyday fields of a customer (name, phone, company, the billing address, consent,
+    /// group, notes) that no column of the file fills, so that a person sees what the file
+    /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
+    pub fn unfilled(&self) -> Vec<&'static str> {
+        let filled: Vec<Field> = self.rules.iter().flat_map(|r| r.target.fields()).collect();
+        EVERYDAY
+            .iter()
+            .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))
+            .map(|(name, _)| *name)
             .collect()
     }
 }

@@ -22,7 +22,7 @@ use super::presets::Target;
 
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, HeaderError, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use row::{Blanked, Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
@@ -86,6 +86,8 @@ pub struct ColumnMap {
     blank_email_rule: Option<&'static str>,
     /// The keys of the extra fields whose values are dates, once the store has said which.
     extra_dates: Vec<Box<str>>,
+    /// An orders export: the rows of one buyer are one customer.
+    orders: Option<crate::input::orders::OrdersLayout>,
 }
 
 impl ColumnMap {
@@ -94,5 +96,18 @@ impl ColumnMap {
         self.rules
             .iter()
             .any(|rule| rule.target.fields().contains(field))
+    }
+
+    /// The orders layout of the file, when it is an orders export.
+    pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
+        self.orders.as_ref()
+    }
+
+    /// The date of the order a row belongs to, as a number that sorts as dates do (see
+    /// [`crate::input::orders::date_key`]); `None` when blank or not a date.
+    pub(crate) fn order_date(&self, record: &csv::ByteRecord) -> Option<u64> {
+        let column = self.orders.as_ref()?.date?;
+        let cell = String::from_utf8_lossy(record.get(column)?);
+        crate::input::orders::date_key(&cell)
     }
 }

@@ -10,20 +10,22 @@ use csv::ByteRecord;
 
 use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::Field;
+use crate::customer::fields::{AddressField as A, Field};
 use crate::customer::rules::{
-    Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, parse_bool,
-    trim_cell,
+    Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, is_email,
+    is_placeholder, parse_bool, trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::Target;
+use crate::input::presets::{Target, packed_field, split_packed_address};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowRequest {
     pub request: CustomerRequest,
     pub notes: Vec<String>,
+    /// The cells read as blank although they held something.
+    pub blanked: Vec<Blanked>,
 }
 
 /// What the check of a valid row found, with notes on what would be left out of its request.
@@ -31,6 +33,8 @@ pub struct RowRequest {
 pub struct RowCheck {
     pub checked: Checked,
     pub notes: Vec<String>,
+    /// The cells read as blank although they held something.
+    pub blanked: Vec<Blanked>,
 }
 
 /// A row that breaks the rules: the full message, and a short reason to count alike errors by.
@@ -39,6 +43,33 @@ pub struct Invalid {
     pub(crate) error: String,
     /// One short reason per broken rule.
     pub(crate) reasons: Vec<String>,
+    /// The cells read as blank although they held something.
+    pub(crate) blanked: Vec<Blanked>,
+}
+
+impl Invalid {
+    /// A row that breaks one rule: the message and its short reason.
+    pub(crate) fn new(error: String, reason: &str) -> Self {
+        Self {
+            error,
+            reasons: vec![reason.to_string()],
+            blanked: Vec::new(),
+        }
+    }
+}
+
+/// What [`ColumnMap::fill`] gives for a row that keeps the rules: what it was filled into, the
+/// notes on what was left out, and the cells read as blank.
+type Filled<T> = (T, Vec<String>, Vec<Blanked>);
+
+/// A cell read as blank although it held something. These are not noted row by row (a file
+/// may have thousands); the run counts them, by kind and column, once in its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Blanked {
+    /// A value that stands for nothing (`null`, `N/A`, `-`, ...), in this column.
+    Placeholder(usize),
+    /// A name that is an email address (a sign-up form's fallback), by the rule of the name.
+    EmailAsName(usize),
 }
 
 impl ColumnMap {
@@ -53,15 +84,23 @@ impl ColumnMap {
 
     /// The request of one row with its notes, or what is wrong with it.
     pub fn request(&self, record: &ByteRecord) -> Result<RowRequest, Invalid> {
-        let (request, notes) = self.fill(record, RowBuilder::new())?;
-        Ok(RowRequest { request, notes })
+        let (request, notes, blanked) = self.fill(record, RowBuilder::new())?;
+        Ok(RowRequest {
+            request,
+            notes,
+            blanked,
+        })
     }
 
     /// What [`ColumnMap::request`] would find in a row that is only checked (a dry run): the
     /// same problems and notes, with nothing built and no cell copied.
     pub fn check(&self, record: &ByteRecord) -> Result<RowCheck, Invalid> {
-        let (checked, notes) = self.fill(record, RowChecker::new())?;
-        Ok(RowCheck { checked, notes })
+        let (checked, notes, blanked) = self.fill(record, RowChecker::new())?;
+        Ok(RowCheck {
+            checked,
+            notes,
+            blanked,
+        })
     }
 
     /// Puts every rule's value of the row through `row`: its result, with notes on what was
@@ -70,7 +109,7 @@ impl ColumnMap {
         &'m self,
         record: &'m ByteRecord,
         mut row: R,
-    ) -> Result<(R::Done, Vec<String>), Invalid> {
+    ) -> Result<Filled<R::Done>, Invalid> {
         if record.len() != self.names.len() {
             let error = format!(
                 "the row has {} cells but the header has {} columns: check for a stray delimiter \
@@ -78,10 +117,7 @@ impl ColumnMap {
                 record.len(),
                 self.names.len()
             );
-            return Err(Invalid {
-                error,
-                reasons: vec!["cell count differs from the header".into()],
-            });
+            return Err(Invalid::new(error, "cell count differs from the header"));
         }
         let cells = Cells::new(record);
         let value = |fill: &'m Fill| {
@@ -93,10 +129,7 @@ impl ColumnMap {
                     self.names[column],
                     e.valid_up_to()
                 );
-                Invalid {
-                    error,
-                    reasons: vec!["not valid UTF-8".into()],
-                }
+                Invalid::new(error, "not valid UTF-8")
             })
         };
         // Needed only by presets that have a tax-exempt column without a tax ID one.
@@ -107,12 +140,17 @@ impl ColumnMap {
                 .any(|r| value(&r.fill).is_ok_and(|v| !v.is_empty()))
         };
         let mut notes = Vec::new();
+        let mut blanked = self.placeholders(&cells);
         let unfilled = self.unfilled_contacts(&value)?;
-        for rule in &self.rules {
+        for (index, rule) in self.rules.iter().enumerate() {
             if unfilled.skips(rule) {
                 continue;
             }
-            let value = value(&rule.fill)?;
+            let mut value = value(&rule.fill)?;
+            if is_name(&rule.target) && is_email(&value) {
+                blanked.push(Blanked::EmailAsName(index));
+                value = Cow::Borrowed("");
+            }
             if ends_in_password(&rule.target) && is_password_hash(&value) {
                 notes.push(format!(
                     "{} not sent: it holds a password hash, which Ecwid would take as the \
@@ -139,9 +177,8 @@ impl ColumnMap {
                     None => row.set(name, &rule.label, &value),
                 },
                 Target::State { code, name } => {
-                    let is_code = (2..=3).contains(&value.len())
-                        && value.bytes().all(|b| b.is_ascii_alphanumeric());
-                    row.set(if is_code { code } else { name }, &rule.label, &value);
+                    let field = if is_state_code(&value) { code } else { name };
+                    row.set(field, &rule.label, &value);
                 }
                 Target::YesNo(field) => match yes_no(&value) {
                     Some(answer) => row.set(field, &rule.label, &answer.to_string()),
@@ -170,11 +207,39 @@ impl ColumnMap {
                     ));
                 }
                 Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
+                Target::PackedAddress(address) => match split_packed_address(&value) {
+                    Some([street, city, state, postal_code, country]) => {
+                        let field = |a| packed_field(*address, a);
+                        let label = &rule.label;
+                        row.set(&field(A::Street), label, &street);
+                        row.set(&field(A::City), label, &city);
+                        let state_field = if is_state_code(&state) {
+                            A::StateOrProvinceCode
+                        } else {
+                            A::StateOrProvinceName
+                        };
+                        row.set(&field(state_field), label, &state);
+                        row.set(&field(A::PostalCode), label, &postal_code);
+                        match country_code(&country) {
+                            Some(iso) => row.set(&field(A::CountryCode), label, &iso),
+                            None => row.set(&field(A::CountryName), label, &country),
+                        }
+                    }
+                    None if value.is_empty() => {}
+                    None => {
+                        let value: &str = &value;
+                        notes.push(format!(
+                            "{} {value:?} not sent: not street, city, state, postal code and \
+                             country separated by two spaces, so its parts are not guessed",
+                            rule.label
+                        ));
+                    }
+                },
             }
         }
         let email_label = &self.rules[self.email_rule].label;
         match row.finish(email_label) {
-            Ok(done) => Ok((done, notes)),
+            Ok(done) => Ok((done, notes, blanked)),
             Err(mut problems) => {
                 if let Some(rule) = self.blank_email_rule {
                     for problem in &mut problems {
@@ -183,8 +248,33 @@ impl ColumnMap {
                         }
                     }
                 }
-                Err(invalid(&problems))
+                let mut invalid = invalid(&problems);
+                invalid.blanked = blanked;
+                Err(invalid)
             }
+        }
+    }
+
+    /// The columns of a row's cells that hold a placeholder (`null`, `N/A`, ...), among the
+    /// columns the rules read.
+    fn placeholders(&self, cells: &Cells<'_>) -> Vec<Blanked> {
+        let mut found = Vec::new();
+        for (i, _) in self.used.iter().enumerate().filter(|(_, used)| **used) {
+            if let Ok(cell) = cells.get(i)
+                && is_placeholder(self.unmarked(cell))
+            {
+                found.push(Blanked::Placeholder(i));
+            }
+        }
+        found
+    }
+
+    /// The label of the rule a [`Blanked::EmailAsName`] names, or the column a
+    /// [`Blanked::Placeholder`] does.
+    pub(crate) fn blanked_label(&self, blanked: Blanked) -> &str {
+        match blanked {
+            Blanked::Placeholder(column) => &self.names[column],
+            Blanked::EmailAsName(rule) => &self.rules[rule].label,
         }
     }
 
@@ -259,10 +349,17 @@ impl ColumnMap {
         Ok(Cow::Borrowed(""))
     }
 
+    /// The cell as [`ColumnMap::unmarked`] gives it, blank when it holds a value that stands
+    /// for nothing (`null`, `N/A`, `-`; see [`is_placeholder`]).
+    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+        let cell = self.unmarked(cell);
+        if is_placeholder(cell) { "" } else { cell }
+    }
+
     /// The cell trimmed, without one leading `'`: any `'` where the preset or mapping file
     /// strips Excel's text marker, else only the guard the output files put before a formula
     /// (in every preset). Never two: `''=x` is read as `'=x`, as the file's own cell.
-    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+    fn unmarked<'c>(&self, cell: &'c str) -> &'c str {
         let cell = trim_cell(cell);
         let rest = if self.strip_quote {
             cell.strip_prefix('\'')
@@ -356,7 +453,17 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .iter()
             .map(|p| format!("{}: {}", p.column, p.rule))
             .collect(),
+        blanked: Vec::new(),
     }
+}
+
+/// Whether a rule fills a person's name (the billing person's or an address's): a name that
+/// is an email address is no name (sign-up forms put the email there when no name is given).
+fn is_name(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::Field(Field::Billing(A::Name) | Field::Shipping(_, A::Name))
+    )
 }
 
 /// The contacts a row fills a cell of, when some contact takes a part from a constant.
@@ -372,4 +479,10 @@ impl Unfilled {
             && matches!(rule.fill, Fill::Value(_))
             && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
     }
+}
+
+/// A state given as a code (`NY`, `SP`, `NSW`): two or three letters or digits; anything else
+/// is a name.
+fn is_state_code(value: &str) -> bool {
+    (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }

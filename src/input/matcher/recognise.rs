@@ -17,8 +17,17 @@ pub(super) struct Candidate {
     pub(super) number: Option<u32>,
 }
 
-/// The meaning of one column name, with the address it belongs to, if the table has it.
+/// The meaning of one column name, with the address it belongs to, if the table has it. A
+/// name with a remark in brackets (Temu's `Versandpostleitzahl (...)`) that means nothing as a
+/// whole is read without the remark.
 pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
+    recognise_whole(column, name).or_else(|| {
+        let (before, _) = name.split_once('(')?;
+        recognise_whole(column, before).filter(|_| !before.trim().is_empty())
+    })
+}
+
+fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
     let mut compact = normalise(name);
     // `E-mail 1 - Value`, `Phone 2 - Value` (Google Contacts): the column holds what it names.
     let named = TABLE.value_suffixes.iter().find_map(|s| {
@@ -75,6 +84,11 @@ pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
         for rest in rests.filter(|r| !r.is_empty()) {
             if let Some((meaning, rank, number)) = lookup(rest) {
                 return Some(candidate(meaning, address, true, rank, number));
+            }
+            // `Billing Name`, `Shipping Name`, `Name des Empfängers`: a block's own name is
+            // the whole name of its person (bare `Name` is the canonical column).
+            if rest == "name" {
+                return Some(candidate(Meaning::FullName, address, true, 0, None));
             }
         }
     }

@@ -12,11 +12,13 @@
 //! takes values from columns only, so `acceptMarketing` is left out; a mapping file with
 //! `acceptMarketing = { value = "true" }` sends it for `subscribed.csv` (and must not be used
 //! for the other files).
-//! The `Address` field packs street, city, state, zip and country into one cell with two
-//! spaces between them, which cannot be split safely: it is not imported. `CC` and `REGION`
+//! The `Address` field packs street, second line, city, state, zip and country into one cell
+//! with two spaces between them (a blank part keeps its separator): it is split into the
+//! billing address when it has those six parts, or five without the second line; any other
+//! cell is left out with a note ([`Target::PackedAddress`]). `CC` and `REGION`
 //! are where Mailchimp located the contact's IP address, not an address: not imported.
 
-use super::{Entry, joined, one};
+use super::{Entry, Target, joined, one};
 use crate::customer::fields::{AddressField as A, Field};
 
 pub(super) fn entries() -> Vec<Entry> {
@@ -29,5 +31,10 @@ pub(super) fn entries() -> Vec<Entry> {
         ),
         one(Field::Billing(A::Phone), &["Phone Number", "Phone"]),
         one(Field::PrivateAdminNotes, &["NOTES"]),
+        Entry {
+            target: Target::PackedAddress(None),
+            alternatives: vec![vec![&["Address"]]],
+            separator: "",
+        },
     ]
 }

@@ -9,10 +9,11 @@
 //! Last Activity Date (UTC+0),Source,Language`.
 //!
 //! `Email subscriber status` is a word (`Subscribed`, `Unsubscribed`, `Never subscribed`,
-//! `Not set`), not a yes or no, so it is not imported as consent; nor are `Email 2`, `Email 3`,
-//! `Phone 2`, `Phone 3`, addresses after the second, labels and dates.
+//! `Not set`): consent only for `Subscribed`, no for the two that say so, and `Not set` is
+//! left out (on create: false). Not imported: `Email 2`, `Email 3`, `Phone 2`, `Phone 3`,
+//! addresses after the second, labels and dates.
 
-use super::{AddressColumns, Entry, Given, address, joined, one};
+use super::{AddressColumns, Entry, Given, address, joined, one, yes_no};
 use crate::customer::fields::{AddressField as A, Field};
 
 const FIRST: AddressColumns = AddressColumns {
@@ -43,6 +44,7 @@ pub(super) fn entries() -> Vec<Entry> {
         ),
         one(Field::Billing(A::CompanyName), &["Company"]),
         one(Field::Billing(A::Phone), &["Phone 1"]),
+        yes_no(Field::AcceptMarketing, &["Email subscriber status"]),
     ];
     // The state is written as Wix has it (a name or a code), so it goes to
     // `stateOrProvinceName`; a country code or known name is the code, any other the name.

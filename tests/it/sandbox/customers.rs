@@ -219,7 +219,8 @@ async fn search_hides_passwords() {
     );
 }
 
-/// PUT replaces the fields it names (lists whole) and keeps the rest; DELETE removes; 404 after.
+/// PUT replaces the fields it names (lists whole) and keeps the rest; DELETE removes; a DELETE
+/// of an id the store does not hold answers `{"deleteCount": 0}`, as the docs say.
 #[tokio::test]
 async fn update_and_delete_a_customer() {
     let f = start_default().await;
@@ -263,8 +264,53 @@ async fn update_and_delete_a_customer() {
         (StatusCode::OK, json!({ "deleteCount": 1 }))
     );
     assert!(f.sandbox.customers().is_empty());
-    let (status, _) = f.delete(&format!("/customers/{id}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = f.delete(&format!("/customers/{id}")).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "deleteCount": 0 }))
+    );
+    assert_eq!(f.sandbox.stats().not_applied, 1);
+}
+
+/// Writes to the customers `--not-applied` names (or [`Sandbox::not_applied`] adds) are answered
+/// with a count of 0 and change nothing; other customers' writes are applied.
+#[tokio::test]
+async fn writes_not_applied_answer_zero_and_change_nothing() {
+    let args = SandboxArgs {
+        not_applied: vec!["Stuck@Example.com".into()],
+        ..SandboxArgs::default()
+    };
+    let f = start(args).await;
+    let stuck = f.create("stuck@example.com").await;
+    let later = f.create("later@example.com").await;
+    let free = f.create("free@example.com").await;
+    f.sandbox.not_applied(&["LATER@example.com"]);
+    for id in [stuck, later] {
+        let path = format!("/customers/{id}");
+        let (status, body) = f.put(&path, json!({ "taxId": "X1" })).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, json!({ "updateCount": 0 }))
+        );
+        let (status, body) = f.delete(&path).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, json!({ "deleteCount": 0 }))
+        );
+    }
+    let (status, body) = f
+        .put(&format!("/customers/{free}"), json!({ "taxId": "X1" }))
+        .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "updateCount": 1 }))
+    );
+    let stored = f.sandbox.customers();
+    assert_eq!(stored.len(), 3);
+    let taxes: Vec<_> = stored.iter().map(|c| c.customer.tax_id.clone()).collect();
+    assert_eq!(taxes, [None, None, Some("X1".to_string())]);
+    let stats = f.sandbox.stats();
+    assert_eq!((stats.not_applied, stats.updates), (4, 1));
 }
 
 /// An endpoint the sandbox does not have is a 404; a method an endpoint lacks is a 405.

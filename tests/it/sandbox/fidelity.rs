@@ -6,7 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Fixture, error_code, start_default};
+use ecwid_import::sandbox::SandboxArgs;
+
+use super::{Fixture, error_code, start, start_default};
 
 async fn created(f: &Fixture, body: Value) -> u64 {
     let (status, answer) = f.post("/customers", body).await;
@@ -257,4 +259,42 @@ async fn the_listing_filters_by_email_and_group() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
         assert_eq!(error_code(&body), "WRONG_PARAMETER", "{bad}");
     }
+}
+
+/// `--drop-fields`: a create and an update that send a dropped field are answered as usual,
+/// the store keeps everything else they send, and the dropped field keeps what it held before
+/// (nothing, here); a field not named is kept.
+#[tokio::test]
+async fn dropped_fields_are_answered_as_written_but_not_kept() {
+    let f = start(SandboxArgs {
+        drop_fields: vec!["fiscalCode".into(), " electronicInvoiceSdiCode ".into()],
+        ..SandboxArgs::default()
+    })
+    .await;
+    let id = created(
+        &f,
+        json!({"email": "ann@example.com", "fiscalCode": "RSSMRA80A01H501U",
+               "electronicInvoiceSdiCode": "ABC1234", "taxId": "IT1"}),
+    )
+    .await;
+    let answer = record(&f, id).await;
+    assert_eq!(answer["fiscalCode"], "");
+    assert_eq!(answer["electronicInvoiceSdiCode"], "");
+    assert_eq!(answer["taxId"], "IT1");
+    let (status, answer) = f
+        .put(
+            &format!("/customers/{id}"),
+            json!({"fiscalCode": "RSSMRA80A01H501U", "electronicInvoicePecEmail": "a@pec.it",
+                   "lang": "fr"}),
+        )
+        .await;
+    assert_eq!(
+        (status, answer),
+        (StatusCode::OK, json!({"updateCount": 1}))
+    );
+    let answer = record(&f, id).await;
+    assert_eq!(answer["fiscalCode"], "");
+    assert_eq!(answer["electronicInvoicePecEmail"], "a@pec.it");
+    assert_eq!(answer["lang"], "fr");
+    assert!(f.stored().await[0].body.get("fiscalCode").is_none());
 }
