@@ -159,7 +159,7 @@ pub(super) fn tell_offline(map: &ColumnMap) {
     }
     if !unused.is_empty() {
         parts.push(format!(
-            "{} may be extra fields named by their titles (left out here)",
+            "{} may be extra fields named by their titles (not imported here)",
             unused.join(", ")
         ));
     }

@@ -336,10 +336,9 @@ impl ColumnMap {
     /// group, notes) that no column of the file fills, so that a person sees what the file
     /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
     pub fn unfilled(&self) -> Vec<&'static str> {
-        let filled: Vec<Field> = self.rules.iter().flat_map(|r| r.target.fields()).collect();
         EVERYDAY
             .iter()
-            .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))
+            .filter(|(_, fields)| !fields.iter().any(|f| self.fills(f)))
             .map(|(name, _)| *name)
             .collect()
     }

@@ -97,6 +97,13 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
+    /// Whether a column (or a constant) fills `field`.
+    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
+        self.rules
+            .iter()
+            .any(|rule| rule.target.fields().contains(field))
+    }
+
     /// The orders layout of the file, when it is an orders export.
     pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
         self.orders.as_ref()
@@ -108,12 +115,5 @@ impl ColumnMap {
         let column = self.orders.as_ref()?.date?;
         let cell = String::from_utf8_lossy(record.get(column)?);
         crate::input::orders::date_key(&cell)
-    }
-
-    /// Whether a column (or a constant) fills `field`.
-    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
-        self.rules
-            .iter()
-            .any(|rule| rule.target.fields().contains(field))
     }
 }
