@@ -491,7 +491,13 @@ impl RowBuilder {
         }
     }
 
-    /// The request, or every rule the row breaks (see [`RowChecker::finish`]).
+    /// Marks the row's `lang` as one to leave out, with a note, when the store has not
+    /// enabled it (see [`CustomerRequest::lang_if_enabled`]).
+    pub(crate) fn lang_if_enabled(&mut self) {
+        self.request.lang_if_enabled = true;
+    }
+
+    /// The request, or every rule the row breaks (see [`RowBuilder::finish`]).
     pub(crate) fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         self.checker.finish(email_column)?;
         let mut request = self.request;

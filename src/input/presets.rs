@@ -146,6 +146,17 @@ pub(crate) enum Target {
     /// address `i` (see [`split_packed_address`]); any other cell is left out with a note,
     /// never guessed.
     PackedAddress(Option<usize>),
+    /// Each value of the cell (several are split as [`split_values`] does) is a contact of
+    /// this type (`EMAIL`, `PHONE`, `URL`), after those the file's contact columns fill: a
+    /// second or third email or phone of an export (Wix's `Email 2`, `Phone 3`).
+    Contact(&'static str),
+    /// The type of address block `n` of an export (Wix's `Address 2 - Type`: `Billing`,
+    /// `Shipping`, `Home`, `Work`), which decides row by row where the block's parts go
+    /// (`mapping::typed`).
+    AddressType(usize),
+    /// A part of address block `n`, written as a part of the billing address; row by row it
+    /// goes to the address its block's type gives.
+    InAddress(usize, Box<Target>),
 }
 
 impl Target {
@@ -158,6 +169,18 @@ impl Target {
             }
             Target::YesNo(field) | Target::IfValid(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
+            // A contact at the next free position: no field of its own to replace.
+            Target::Contact(_) | Target::AddressType(_) => Vec::new(),
+            // Named by its block, as the block's shipping address: the field it fills is
+            // chosen row by row.
+            Target::InAddress(block, part) => part
+                .fields()
+                .into_iter()
+                .map(|f| match f {
+                    Field::Billing(a) => Field::Shipping(*block, a),
+                    other => other,
+                })
+                .collect(),
             Target::PackedAddress(field) => [
                 A::Street,
                 A::City,
@@ -205,6 +228,50 @@ fn yes_no(target: Field, part: Part) -> Entry {
     }
 }
 
+/// The target of a part of an address block ([`Target::InAddress`]) in the address its row
+/// sends it to: the billing address (`None`) or shipping address `i`.
+pub(crate) fn in_address(part: &Target, address: Option<usize>) -> Target {
+    let field = |f: &Field| match f {
+        Field::Billing(a) => packed_field(address, *a),
+        other => other.clone(),
+    };
+    match part {
+        Target::Field(f) => Target::Field(field(f)),
+        Target::Country { code, name } => Target::Country {
+            code: field(code),
+            name: field(name),
+        },
+        Target::State { code, name } => Target::State {
+            code: field(code),
+            name: field(name),
+        },
+        other => other.clone(),
+    }
+}
+
+/// Address block `block` of an export, routed row by row by the type in `kind` (see
+/// [`Target::AddressType`]): its type entry, then its parts.
+fn typed_address(
+    block: usize,
+    kind: Part,
+    columns: &AddressColumns,
+    state: Given,
+    country: Given,
+) -> Vec<Entry> {
+    let mut entries = vec![Entry {
+        target: Target::AddressType(block),
+        alternatives: vec![vec![kind]],
+        separator: "",
+    }];
+    for entry in address(Field::Billing, columns, state, country) {
+        entries.push(Entry {
+            target: Target::InAddress(block, Box::new(entry.target)),
+            ..entry
+        });
+    }
+    entries
+}
+
 /// Field `a` of the address a [`Target::PackedAddress`] fills.
 pub(crate) fn packed_field(address: Option<usize>, a: A) -> Field {
     match address {
@@ -240,6 +307,41 @@ pub(crate) fn split_packed_address(cell: &str) -> Option<[String; 5]> {
         postal_code.to_string(),
         country.to_string(),
     ])
+}
+
+/// The values of a cell that holds several (an email or phone cell of Google Contacts, whose
+/// values are separated by ` ::: `, or of other files, by `;` or a line break), each trimmed,
+/// blanks dropped; a cell with none of these separators is one value.
+pub(crate) fn split_values(cell: &str) -> Vec<&str> {
+    let separators: &[&str] = if cell.contains(" ::: ") {
+        &[" ::: "]
+    } else {
+        &[";", "\n"]
+    };
+    let mut values = vec![cell];
+    for separator in separators {
+        values = values
+            .into_iter()
+            .flat_map(|v| v.split(separator))
+            .collect();
+    }
+    values
+        .into_iter()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Each value of one column of each of `parts` is a contact of type `kind`.
+fn contacts(kind: &'static str, parts: &[Part]) -> Vec<Entry> {
+    parts
+        .iter()
+        .map(|part| Entry {
+            target: Target::Contact(kind),
+            alternatives: vec![vec![*part]],
+            separator: "",
+        })
+        .collect()
 }
 
 fn joined(target: Field, parts: Vec<Part>, separator: &'static str) -> Entry {

@@ -121,3 +121,81 @@ async fn numbers_a_spreadsheet_changed() {
     assert_eq!(rows[2]["body"]["billingPerson"]["phone"], "561156445");
     assert_eq!(rows[2]["body"]["billingPerson"]["postalCode"], "97201");
 }
+
+/// Wix's contacts export: every address where its `Address N - Type` says, however many there
+/// are (the billing one third in the file, two shipping ones, a home one left out with a note
+/// beside shipping ones; home and work as shipping addresses where none is typed shipping);
+/// `Email 2` and `Phone 2`, `Phone 3` as contacts; `Language` where the store has it, else left
+/// out with a note (the row is still created).
+#[tokio::test]
+async fn wix_addresses_go_where_their_type_says() {
+    let (code, _, rows) = import("wix-typed-addresses.csv").await;
+    assert_eq!(code, 0, "{rows:?}");
+    let mia = &rows[0]["body"];
+    assert_eq!(mia["billingPerson"]["street"], "Rechnungsallee 1");
+    assert_eq!(mia["billingPerson"]["name"], "Mia Keller");
+    let streets: Vec<&Value> = mia["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["street"])
+        .collect();
+    assert_eq!(streets, [&json!("Lagerstraße 4"), &json!("Hafenstraße 9")]);
+    let error = rows[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("Address 2 - Type \"Home\" not sent") && error.contains("typed shipping"),
+        "{error}"
+    );
+    assert_eq!(mia["lang"], "de");
+    assert_eq!(
+        mia["contacts"],
+        json!([
+            {"contact": "mia@work.example.de", "type": "EMAIL"},
+            {"contact": "+49 170 1234567", "type": "PHONE"},
+            {"contact": "+49 171 7654321", "type": "PHONE"},
+        ])
+    );
+    let noah = &rows[1]["body"];
+    assert_eq!(noah["billingPerson"].get("street"), None, "{noah}");
+    let cities: Vec<&Value> = noah["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["city"])
+        .collect();
+    assert_eq!(cities, [&json!("Stockholm"), &json!("Uppsala")]);
+    assert_eq!(noah.get("lang"), None);
+    let error = rows[1]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("lang \"sv\" not sent: not enabled in the store"),
+        "{error}"
+    );
+}
+
+/// Google Contacts writes several emails or phones in one cell, separated by ` ::: `; other
+/// files use `;`. The first is the email (or phone), the others contacts of the same type, and
+/// a row whose email cell holds two addresses is valid, with the first. `Website 1 - Value` is
+/// a URL contact.
+#[tokio::test]
+async fn several_values_in_one_cell() {
+    let (code, _, rows) = import("google-contacts.csv").await;
+    assert_eq!(code, 0, "{rows:?}");
+    let ana = &rows[0]["body"];
+    assert_eq!(ana["email"], "ana@example.com.br");
+    assert_eq!(ana["billingPerson"]["phone"], "+55 11 91234 5678");
+    let contacts = ana["contacts"].as_array().unwrap();
+    for expected in [
+        json!({"contact": "ana.souza@work.example.com.br", "type": "EMAIL"}),
+        json!({"contact": "ana.other@example.com.br", "type": "EMAIL"}),
+        json!({"contact": "+55 11 99876 5432", "type": "PHONE"}),
+        json!({"contact": "https://ana.example.com.br", "type": "URL"}),
+    ] {
+        assert!(contacts.contains(&expected), "{expected} in {contacts:?}");
+    }
+    let ben = &rows[1]["body"];
+    assert_eq!(ben["email"], "ben@example.com");
+    assert_eq!(
+        ben["contacts"],
+        json!([{"contact": "ben.ode@example.org", "type": "EMAIL"}])
+    );
+}

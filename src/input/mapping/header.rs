@@ -199,6 +199,24 @@ impl ColumnMap {
         let contact_constants = rules
             .iter()
             .any(|r| matches!(r.fill, Fill::Value(_)) && contact_of(&r.target).is_some());
+        let first_free_contact = rules
+            .iter()
+            .filter_map(|r| contact_of(&r.target))
+            .max()
+            .map_or(0, |n| n + 1);
+        let typed_blocks = rules
+            .iter()
+            .any(|r| matches!(r.target, Target::InAddress(..)));
+        let first_free_shipping = rules
+            .iter()
+            .filter(|r| !matches!(r.target, Target::InAddress(..)))
+            .flat_map(|r| r.target.fields())
+            .filter_map(|f| match f {
+                Field::Shipping(i, _) => Some(i + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
         let map = Self {
             names,
             rules,
@@ -207,6 +225,9 @@ impl ColumnMap {
             strip_quote,
             contact_constants,
             blank_email_rule,
+            first_free_contact,
+            first_free_shipping,
+            typed_blocks,
         };
         Ok((map, choice))
     }
@@ -261,7 +282,15 @@ impl ColumnMap {
     /// group, notes) that no column of the file fills, so that a person sees what the file
     /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
     pub fn unfilled(&self) -> Vec<&'static str> {
-        let filled: Vec<Field> = self.rules.iter().flat_map(|r| r.target.fields()).collect();
+        // A typed address block may fill the billing address as well as a shipping one.
+        let filled: Vec<Field> = self
+            .rules
+            .iter()
+            .flat_map(|r| match &r.target {
+                Target::InAddress(_, part) => [r.target.fields(), part.fields()].concat(),
+                target => target.fields(),
+            })
+            .collect();
         EVERYDAY
             .iter()
             .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))

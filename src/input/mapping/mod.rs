@@ -16,6 +16,7 @@ mod header;
 mod meaning;
 mod row;
 mod starter;
+mod typed;
 
 use super::presets::Target;
 
@@ -82,4 +83,11 @@ pub struct ColumnMap {
     /// The rule a blank email breaks, when the layout says more than "required" about it
     /// (Magento's composite file: the row continues the customer above).
     blank_email_rule: Option<&'static str>,
+    /// The first contact position no rule fills: where a row's further emails and phones go
+    /// (the second value of an email cell, Wix's `Email 2`).
+    first_free_contact: usize,
+    /// The first shipping address position no rule fills: where typed address blocks go.
+    first_free_shipping: usize,
+    /// Whether some address blocks go where their type column says (see `typed`).
+    typed_blocks: bool,
 }

@@ -8,16 +8,16 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
-use super::{ColumnMap, Fill, Rule, contact_of};
+use super::{ColumnMap, Fill, Rule, contact_of, typed};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::{AddressField as A, Field};
+use crate::customer::fields::{AddressField as A, ContactField as C, Field};
 use crate::customer::rules::{
     Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, is_email,
     is_placeholder, parse_bool, trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{Target, packed_field, split_packed_address};
+use crate::input::presets::{Target, in_address, packed_field, split_packed_address, split_values};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +78,7 @@ impl ColumnMap {
         // One cell: checking the whole row's UTF-8 would cost more than it saves.
         let cells = Cells { record, text: None };
         self.value(&self.rules[self.email_rule].fill, &cells)
-            .map(Cow::into_owned)
+            .map(|email| first_value(&email).to_string())
             .unwrap_or_default()
     }
 
@@ -141,13 +141,33 @@ impl ColumnMap {
         };
         let mut notes = Vec::new();
         let mut blanked = self.placeholders(&cells);
+        let mut next_contact = self.first_free_contact;
+        let mut contact = |row: &mut R, kind: &str, label: &str, value: &str| {
+            row.set(&Field::Contact(next_contact, C::Contact), label, value);
+            row.set(&Field::Contact(next_contact, C::Type), label, kind);
+            next_contact += 1;
+        };
         let unfilled = self.unfilled_contacts(&value)?;
+        let routes = if self.typed_blocks {
+            let blocks = self.blocks(&value)?;
+            typed::routes(&blocks, self.first_free_shipping, &mut notes)
+        } else {
+            Vec::new()
+        };
         for (index, rule) in self.rules.iter().enumerate() {
             if unfilled.skips(rule) {
                 continue;
             }
+            let target = match &rule.target {
+                Target::AddressType(_) => continue,
+                Target::InAddress(block, part) => match routes.get(*block) {
+                    Some(Some(address)) => Cow::Owned(in_address(part, *address)),
+                    _ => continue,
+                },
+                target => Cow::Borrowed(target),
+            };
             let mut value = value(&rule.fill)?;
-            if is_name(&rule.target) && is_email(&value) {
+            if is_name(&target) && is_email(&value) {
                 blanked.push(Blanked::EmailAsName(index));
                 value = Cow::Borrowed("");
             }
@@ -160,8 +180,25 @@ impl ColumnMap {
                 ));
                 continue;
             }
-            match &rule.target {
-                Target::Field(field) => row.set(field, &rule.label, &value),
+            match &*target {
+                // Routed above.
+                Target::AddressType(_) | Target::InAddress(..) => {}
+                Target::Field(field) => match several_kind(field) {
+                    Some(kind) => {
+                        let values = split_values(&value);
+                        let (first, rest) = values.split_first().unwrap_or((&"", &[]));
+                        row.set(field, &rule.label, first);
+                        for value in rest {
+                            contact(&mut row, kind, &rule.label, value);
+                        }
+                    }
+                    None => row.set(field, &rule.label, &value),
+                },
+                Target::Contact(kind) => {
+                    for value in split_values(&value) {
+                        contact(&mut row, kind, &rule.label, value);
+                    }
+                }
                 Target::Country { code, name } => match country_code(&value) {
                     Some(iso) => row.set(code, &rule.label, &iso),
                     // An unknown two letters are meant as a code: its rule says what is wrong.
@@ -190,7 +227,12 @@ impl ColumnMap {
                         let value: &str = &value;
                         notes.push(format!("{} {value:?} not sent: {broken}", rule.label));
                     }
-                    _ => row.set(field, &rule.label, &value),
+                    _ => {
+                        row.set(field, &rule.label, &value);
+                        if *field == Field::Lang && !value.is_empty() {
+                            row.lang_if_enabled();
+                        }
+                    }
                 },
                 Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {
                     let value: &str = &value;
@@ -369,6 +411,8 @@ impl ColumnMap {
 trait Apply {
     type Done;
     fn set(&mut self, field: &Field, column: &str, value: &str);
+    /// The row's `lang` is left out, with a note, where the store has not enabled it.
+    fn lang_if_enabled(&mut self) {}
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
 }
 
@@ -376,6 +420,9 @@ impl Apply for RowBuilder {
     type Done = CustomerRequest;
     fn set(&mut self, field: &Field, column: &str, value: &str) {
         RowBuilder::set(self, field, column, value);
+    }
+    fn lang_if_enabled(&mut self) {
+        RowBuilder::lang_if_enabled(self);
     }
     fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         RowBuilder::finish(self, email_column)
@@ -441,6 +488,21 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .collect(),
         blanked: Vec::new(),
     }
+}
+
+/// The contact type of a field whose cell may hold several values (see [`split_values`]): the
+/// first is the field, the others contacts of this type.
+fn several_kind(field: &Field) -> Option<&'static str> {
+    match field {
+        Field::Email => Some("EMAIL"),
+        Field::Billing(A::Phone) | Field::Shipping(_, A::Phone) => Some("PHONE"),
+        _ => None,
+    }
+}
+
+/// The first of the values of a cell that may hold several (see [`split_values`]).
+fn first_value(cell: &str) -> &str {
+    split_values(cell).first().copied().unwrap_or("")
 }
 
 /// Whether a rule fills a person's name (the billing person's or an address's): a name that

@@ -172,6 +172,9 @@ impl Matcher<'_> {
         for column in phones {
             self.contact(column, "PHONE");
         }
+        for c in top(Meaning::Website) {
+            self.contact(c.column, "URL");
+        }
         self.best(top(Meaning::Notes), Field::PrivateAdminNotes);
         self.if_valid(top(Meaning::Language), Field::Lang);
         self.best(top(Meaning::TaxId), Field::TaxId);

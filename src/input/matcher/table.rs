@@ -35,10 +35,11 @@ pub(crate) enum Meaning {
     AcceptsMarketing,
     Password,
     Carrier,
+    Website,
 }
 
 /// The keys of `[fields]` in `data/synonyms.toml`.
-const KEYS: [(&str, Meaning); 21] = [
+const KEYS: [(&str, Meaning); 22] = [
     ("email", Meaning::Email),
     ("first_name", Meaning::FirstName),
     ("middle_name", Meaning::MiddleName),
@@ -60,6 +61,7 @@ const KEYS: [(&str, Meaning); 21] = [
     ("accepts_marketing", Meaning::AcceptsMarketing),
     ("password", Meaning::Password),
     ("carrier", Meaning::Carrier),
+    ("website", Meaning::Website),
 ];
 
 impl Meaning {

@@ -1,0 +1,169 @@
+//! Address blocks whose type column says where they go (Wix's `Address N - Type`), row by
+//! row: a person entering the customer puts the address typed billing in the billing address
+//! and the shipping ones in the address book, whatever their order in the file.
+//!
+//! The rules, in order:
+//! - the first block typed billing (`Billing`, `Invoice`) is the billing address;
+//! - a first block with no type is the billing address when none is typed billing (a file
+//!   without types reads as before: its first address is the customer's);
+//! - every block typed shipping (`Shipping`, `Delivery`) is a shipping address, in order;
+//! - every other block (`Home`, `Work`, `Other`, another billing one, one with no type) is a
+//!   shipping address where no block is typed shipping; where one is, it is left out with a
+//!   note naming it (a home address is not where the customer has things shipped).
+
+use std::borrow::Cow;
+
+use super::{ColumnMap, Fill, Invalid};
+use crate::input::presets::Target;
+
+/// What an address block's type says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Billing,
+    Shipping,
+    Other,
+    Untyped,
+}
+
+fn kind_of(text: &str) -> Kind {
+    let text = text.trim().to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    if text.is_empty() {
+        Kind::Untyped
+    } else if has(&["billing", "invoice"]) {
+        Kind::Billing
+    } else if has(&["shipping", "delivery"]) {
+        Kind::Shipping
+    } else {
+        Kind::Other
+    }
+}
+
+/// One address block of a row: its type's column and cell, and whether it has any part.
+pub(super) struct Block<'v> {
+    pub(super) label: &'v str,
+    pub(super) kind: Cow<'v, str>,
+    pub(super) filled: bool,
+}
+
+/// Where each block of a row goes: `Some(None)` the billing address, `Some(Some(i))` shipping
+/// address `i` (counted from `first_shipping`), `None` nowhere (with a note in `notes`).
+pub(super) fn routes(
+    blocks: &[Block<'_>],
+    first_shipping: usize,
+    notes: &mut Vec<String>,
+) -> Vec<Option<Option<usize>>> {
+    let kinds: Vec<Kind> = blocks.iter().map(|b| kind_of(&b.kind)).collect();
+    let filled = |i: &usize| blocks[*i].filled;
+    let billing = (0..blocks.len())
+        .filter(filled)
+        .find(|&i| kinds[i] == Kind::Billing)
+        .or_else(|| {
+            (0..blocks.len())
+                .find(filled)
+                .filter(|&i| kinds[i] == Kind::Untyped)
+        });
+    let any_shipping = (0..blocks.len())
+        .filter(filled)
+        .any(|i| kinds[i] == Kind::Shipping);
+    let mut next = first_shipping;
+    let mut routes = Vec::with_capacity(blocks.len());
+    for (i, block) in blocks.iter().enumerate() {
+        let route = if !block.filled {
+            None
+        } else if Some(i) == billing {
+            Some(None)
+        } else if kinds[i] == Kind::Shipping || !any_shipping {
+            next += 1;
+            Some(Some(next - 1))
+        } else {
+            let kind: &str = &block.kind;
+            notes.push(format!(
+                "the address of {} {kind:?} not sent: the customer has an address typed \
+                 shipping, and this one is not",
+                block.label
+            ));
+            None
+        };
+        routes.push(route);
+    }
+    routes
+}
+
+impl ColumnMap {
+    /// The blocks of a row with typed addresses, in block order.
+    pub(super) fn blocks<'m>(
+        &'m self,
+        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
+    ) -> Result<Vec<Block<'m>>, Invalid> {
+        let mut blocks: Vec<Block<'m>> = Vec::new();
+        for rule in &self.rules {
+            let (block, kind) = match &rule.target {
+                Target::AddressType(block) => (*block, Some(value(&rule.fill)?)),
+                Target::InAddress(block, _) => (*block, None),
+                _ => continue,
+            };
+            while blocks.len() <= block {
+                blocks.push(Block {
+                    label: "",
+                    kind: Cow::Borrowed(""),
+                    filled: false,
+                });
+            }
+            match kind {
+                Some(kind) => {
+                    blocks[block].label = &rule.label;
+                    blocks[block].kind = kind;
+                }
+                None if !blocks[block].filled => {
+                    blocks[block].filled = !value(&rule.fill)?.is_empty();
+                }
+                None => {}
+            }
+        }
+        Ok(blocks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(blocks: &[(&str, bool)]) -> (Vec<Option<Option<usize>>>, Vec<String>) {
+        let blocks: Vec<Block> = blocks
+            .iter()
+            .map(|&(kind, filled)| Block {
+                label: "Address N - Type",
+                kind: Cow::Borrowed(kind),
+                filled,
+            })
+            .collect();
+        let mut notes = Vec::new();
+        (routes(&blocks, 0, &mut notes), notes)
+    }
+
+    #[test]
+    fn each_block_goes_where_its_type_says() {
+        // Billing wherever it is; home and work are shipping addresses where none is typed so.
+        let (r, notes) = route(&[("Home", true), ("Billing", true), ("Work", true)]);
+        assert_eq!(r, [Some(Some(0)), Some(None), Some(Some(1))]);
+        assert!(notes.is_empty());
+        // Every shipping one, however many; then home is not one.
+        let (r, notes) = route(&[
+            ("Shipping", true),
+            ("Home", true),
+            ("Shipping", true),
+            ("", false),
+        ]);
+        assert_eq!(r, [Some(Some(0)), None, Some(Some(1)), None]);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("\"Home\""), "{notes:?}");
+        // No types: the first is the billing address, the others shipping, as before.
+        let (r, _) = route(&[("", true), ("", true), ("", true)]);
+        assert_eq!(r, [Some(None), Some(Some(0)), Some(Some(1))]);
+        // A blank first block does not make the second the billing address.
+        let (r, _) = route(&[("", false), ("Work", true)]);
+        assert_eq!(r, [None, Some(Some(0))]);
+        assert_eq!(kind_of(" SHIPPING address "), Kind::Shipping);
+    }
+}
