@@ -16,6 +16,7 @@ mod operator;
 mod outputs;
 mod plan;
 mod platforms;
+mod preset_mapping;
 mod presets;
 mod realworld;
 mod resume;

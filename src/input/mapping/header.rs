@@ -424,7 +424,7 @@ pub(super) fn canonical_rules(names: &[String]) -> Result<Vec<Rule>, HeaderError
 }
 
 /// A preset's entries that the header has columns for.
-fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
+pub(super) fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
     let position = |part: &[&str]| {
         part.iter()
             .find_map(|wanted| names.iter().position(|n| presets::same_name(n, wanted)))

@@ -14,6 +14,7 @@
 
 mod header;
 mod meaning;
+mod preset_starter;
 mod row;
 mod starter;
 mod typed;

@@ -9,8 +9,11 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::ColumnMap;
-use super::header::{HeaderError, canonical_rules, choose_preset, header_names, same_names};
+use super::header::{
+    HeaderError, canonical_rules, choose_preset, header_names, preset_rules, same_names,
+};
 use super::meaning::by_meaning;
+use super::preset_starter::preset_starter;
 use crate::customer::fields::Field;
 use crate::input::mapping_file::{Mapped, Source};
 use crate::input::matcher::LeftOut;
@@ -24,13 +27,9 @@ impl ColumnMap {
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();
         if preset != Preset::Ecwid {
-            let mut text = format!(
-                "# {shown}: preset {preset} ({reason}).\n\
-                 # Its columns are mapped without a mapping file: name below only the fields to\n\
-                 # change.\n#\n"
-            );
-            text.push_str(&starter());
-            return Ok(text);
+            let rules = preset_rules(preset, &names);
+            let shown = shown.to_string();
+            return Ok(preset_starter(preset, &reason, &rules, &names, &shown));
         }
         let mut rules = canonical_rules(&names)?;
         let (model, matched) = by_meaning(&mut rules, &names, &[]);
@@ -154,7 +153,7 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
 }
 
 /// One field of the model as a line of `[fields]`.
-fn line(mapped: &Mapped) -> String {
+pub(super) fn line(mapped: &Mapped) -> String {
     let key = toml_string(&mapped.key);
     let value = match &mapped.source {
         Source::Columns { columns, .. } if columns.len() == 1 => toml_string(&columns[0]),
@@ -191,7 +190,7 @@ fn line(mapped: &Mapped) -> String {
 }
 
 /// A TOML basic string: `"..."` with quotes, backslashes and control characters escaped.
-fn toml_string(text: &str) -> String {
+pub(super) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
