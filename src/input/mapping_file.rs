@@ -24,6 +24,10 @@ pub struct MappingFile {
     /// canonical names use are matched by meaning. `template --mapping --from` writes `false`,
     /// so that a line deleted from its file is a column not imported.
     pub(crate) match_by_meaning: bool,
+    /// `[address_types]`: addresses whose parts go, row by row, where a column of address
+    /// types says (`billingPerson = "Address 1 - Type"`): the address (`None` for
+    /// `billingPerson`, else shipping address `i`) and the column.
+    pub(crate) address_types: Vec<(Option<usize>, String)>,
 }
 
 /// One field of the mapping file.
@@ -163,6 +167,7 @@ impl MappingFile {
             fields: mapped_fields(top.fields, &key_error)?,
             strip_leading_quote: top.strip_leading_quote,
             match_by_meaning: top.match_by_meaning.unwrap_or(true),
+            address_types: address_types(top.address_types, &key_error)?,
         })
     }
 }
@@ -170,6 +175,7 @@ impl MappingFile {
 /// The top level of a mapping file.
 struct TopLevel<'t> {
     fields: &'t toml::Table,
+    address_types: Option<&'t toml::Table>,
     strip_leading_quote: Option<bool>,
     match_by_meaning: Option<bool>,
 }
@@ -181,11 +187,19 @@ fn top_level<'t>(
     key_error: &impl Fn(&str, String) -> MappingError,
 ) -> Result<TopLevel<'t>, MappingError> {
     let mut fields = None;
+    let mut address_types = None;
     let mut strip_leading_quote = None;
     let mut match_by_meaning = None;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("fields", toml::Value::Table(t)) => fields = Some(t),
+            ("address_types", toml::Value::Table(t)) => address_types = Some(t),
+            ("address_types", _) => {
+                return Err(key_error(
+                    key,
+                    "must be a table: start it with [address_types]".into(),
+                ));
+            }
             ("strip_leading_quote", toml::Value::Boolean(b)) => strip_leading_quote = Some(*b),
             ("match_by_meaning", toml::Value::Boolean(b)) => match_by_meaning = Some(*b),
             ("fields", _) => {
@@ -201,8 +215,8 @@ fn top_level<'t>(
                 return Err(key_error(
                     key,
                     "unknown key: a mapping file has a [fields] table and optionally \
-                     strip_leading_quote = true|false and match_by_meaning = true|false \
-                     (field paths go under [fields])"
+                     an [address_types] table, strip_leading_quote = true|false and \
+                     match_by_meaning = true|false (field paths go under [fields])"
                         .into(),
                 ));
             }
@@ -216,9 +230,47 @@ fn top_level<'t>(
     };
     Ok(TopLevel {
         fields,
+        address_types,
         strip_leading_quote,
         match_by_meaning,
     })
+}
+
+/// The `[address_types]` table: each address (`billingPerson`, `shippingAddresses.N`) with the
+/// column of its types.
+fn address_types(
+    table: Option<&toml::Table>,
+    key_error: &impl Fn(&str, String) -> MappingError,
+) -> Result<Vec<(Option<usize>, String)>, MappingError> {
+    let mut types = Vec::new();
+    let mut flat = Vec::new();
+    if let Some(table) = table {
+        flatten("", table, &mut flat);
+    }
+    for (key, value) in flat {
+        let key_at = format!("address_types.{key}");
+        let address = if key == "billingPerson" {
+            None
+        } else {
+            let index = key
+                .strip_prefix("shippingAddresses.")
+                .and_then(|n| n.parse::<usize>().ok());
+            Some(index.ok_or_else(|| {
+                key_error(
+                    &key_at,
+                    "not an address: use billingPerson or shippingAddresses.N".into(),
+                )
+            })?)
+        };
+        let column = value.as_str().ok_or_else(|| {
+            key_error(
+                &key_at,
+                "give the column of the address's types (\"Address 1 - Type\")".into(),
+            )
+        })?;
+        types.push((address, column.to_string()));
+    }
+    Ok(types)
 }
 
 /// Each field of the `[fields]` table with where its value comes from.

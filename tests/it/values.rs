@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+use ecwid_import::input::mapping::Layout;
+use ecwid_import::input::mapping_file::MappingFile;
+use ecwid_import::input::presets::Preset;
 use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
@@ -198,4 +201,74 @@ async fn several_values_in_one_cell() {
         ben["contacts"],
         json!([{"contact": "ben.ode@example.org", "type": "EMAIL"}])
     );
+}
+
+/// Google Contacts' `Address 1 - Type`: a `Home` address is a shipping address (none is typed
+/// shipping), while the name, company and phone stay the customer's; the printed mapping says
+/// so in `[address_types]`, and read back gives the same requests. Label columns of phones and
+/// emails are left out with their reason.
+#[tokio::test]
+async fn typed_addresses_of_a_contacts_export() {
+    let (code, _, rows) = import("google-contacts.csv").await;
+    assert_eq!(code, 0, "{rows:?}");
+    let ana = &rows[0]["body"];
+    assert_eq!(ana["billingPerson"]["name"], "Ana Souza");
+    assert_eq!(ana["billingPerson"]["companyName"], "Souza Ltda");
+    assert_eq!(ana["billingPerson"].get("street"), None, "{ana}");
+    assert_eq!(ana["shippingAddresses"][0]["street"], "Rua A 1");
+    assert_eq!(ana["shippingAddresses"][0]["city"], "São Paulo");
+    assert_eq!(ana["shippingAddresses"][0]["postalCode"], "01000-000");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/values/google-contacts.csv");
+    let text = crate::matcher::template_from(&path);
+    assert!(
+        text.contains("[address_types]\nbillingPerson = \"Address 1 - Type\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# \"?\" = \"Phone 1 - Type\"   # the label of a phone, email or website"),
+        "{text}"
+    );
+    let csv = read_value_sample("google-contacts.csv");
+    let requests = |layout: &Layout| -> Vec<Value> {
+        let (map, _, records) = crate::presets::map(&csv, layout).expect("maps");
+        records
+            .iter()
+            .map(|r| serde_json::to_value(map.request(r).expect("valid").request).unwrap())
+            .collect()
+    };
+    let read_back = Layout {
+        preset: Some(Preset::Ecwid),
+        mapping: Some(crate::presets::mapping(&text)),
+    };
+    assert_eq!(requests(&read_back), requests(&Layout::default()));
+    // Without the `[address_types]` line, the address stays where `[fields]` puts it.
+    let untyped = text.replace("billingPerson = \"Address 1 - Type\"\n", "");
+    let layout = Layout {
+        preset: Some(Preset::Ecwid),
+        mapping: Some(crate::presets::mapping(&untyped)),
+    };
+    assert_eq!(requests(&layout)[0]["billingPerson"]["street"], "Rua A 1");
+}
+
+/// A mapping file's `[address_types]` naming a column the header lacks stops the run with
+/// the key and the header; one naming no address is refused when the file is read.
+#[test]
+fn address_types_of_a_mapping_file_are_checked() {
+    let csv = read_value_sample("google-contacts.csv");
+    let file = "[fields]\nemail = \"E-mail 1 - Value\"\n\"billingPerson.street\" = \
+                \"Address 1 - Street\"\n[address_types]\nbillingPerson = \"Kind\"\n";
+    let layout = Layout {
+        preset: None,
+        mapping: Some(crate::presets::mapping(file)),
+    };
+    let error = crate::presets::map(&csv, &layout).err().expect("refused");
+    let message = error.to_string();
+    assert!(
+        message.contains("address_types.billingPerson") && message.contains("\"Kind\""),
+        "{message}"
+    );
+    let bad = "[fields]\nemail = \"E-mail 1 - Value\"\n[address_types]\ncontacts = \"Kind\"\n";
+    let parsed = MappingFile::parse(Path::new("m.toml"), bad);
+    let message = parsed.err().expect("refused").to_string();
+    assert!(message.contains("not an address"), "{message}");
 }

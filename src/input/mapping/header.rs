@@ -147,6 +147,13 @@ impl ColumnMap {
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
+        let mut types = matched.address_types.clone();
+        if let Some(mapping) = mapping {
+            types.retain(|(a, _)| !mapping.address_types.iter().any(|(b, _)| a == b));
+            types.extend(mapping.address_types.iter().cloned());
+        }
+        let file = mapping.map_or(String::new(), |m| m.path.display().to_string());
+        super::typed::type_addresses(&mut rules, &types, &names, &file)?;
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))

@@ -69,7 +69,23 @@ impl ColumnMap {
         if !model.iter().any(|m| m.field == Field::Email) {
             text.push_str("# email = \"?\"   # no column holds the email: name it here\n");
         }
-        write_left_out(&mut text, &matched.left_out, &names, &model);
+        let typed: Vec<&String> = matched.address_types.iter().map(|(_, c)| c).collect();
+        write_left_out(&mut text, &matched.left_out, &names, &model, &typed);
+        if !matched.address_types.is_empty() {
+            text.push_str(
+                "\n# Each address below goes, row by row, where its type column says: Billing to\n\
+                 # billingPerson, each Shipping to shippingAddresses, Home or Work to\n\
+                 # shippingAddresses where none is Shipping. Delete a line to keep the address\n\
+                 # where [fields] puts it.\n[address_types]\n",
+            );
+            for (address, column) in &matched.address_types {
+                let key = address.map_or("billingPerson".to_string(), |i| {
+                    format!("\"shippingAddresses.{i}\"")
+                });
+                let _ = writeln!(text, "{key} = {}", toml_string(column));
+            }
+        }
+
         Ok(text)
     }
 }
@@ -122,7 +138,13 @@ pub(crate) fn starter() -> String {
 }
 
 /// The columns the run leaves out, as commented lines to uncomment.
-fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], model: &[Mapped]) {
+fn write_left_out(
+    text: &mut String,
+    left_out: &[LeftOut],
+    names: &[String],
+    model: &[Mapped],
+    typed: &[&String],
+) {
     if !left_out.is_empty() {
         text.push_str("\n# Recognised but left out (uncomment one to use it instead):\n");
         for l in left_out {
@@ -142,6 +164,7 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
     let used = |name: &String| {
         model.iter().any(|m| m.source.columns().contains(name))
             || left_out.iter().any(|l| &l.column == name)
+            || typed.contains(&name)
     };
     let rest: Vec<&String> = names.iter().filter(|n| !n.is_empty() && !used(n)).collect();
     if !rest.is_empty() {

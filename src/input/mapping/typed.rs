@@ -10,11 +10,16 @@
 //! - every other block (`Home`, `Work`, `Other`, another billing one, one with no type) is a
 //!   shipping address where no block is typed shipping; where one is, it is left out with a
 //!   note naming it (a home address is not where the customer has things shipped).
+//!
+//! A block is the place of an address (street, city, state, postal code, country): the name,
+//! company and phone of the billing address are the customer's and stay there.
 
 use std::borrow::Cow;
 
-use super::{ColumnMap, Fill, Invalid};
-use crate::input::presets::Target;
+use super::header::HeaderError;
+use super::{ColumnMap, Fill, Invalid, Rule};
+use crate::customer::fields::{AddressField as A, Field};
+use crate::input::presets::{self, Target};
 
 /// What an address block's type says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +93,93 @@ pub(super) fn routes(
         routes.push(route);
     }
     routes
+}
+
+/// Makes each address of `types` (`None`: the billing address, else shipping address `i`,
+/// with the column of its types, from a mapping file's `[address_types]` or the matcher) a
+/// typed block: its parts go, row by row, where the row's type says. `file` names the mapping
+/// file in the error of a column the header lacks.
+pub(super) fn type_addresses(
+    rules: &mut Vec<Rule>,
+    types: &[(Option<usize>, String)],
+    names: &[String],
+    file: &str,
+) -> Result<(), HeaderError> {
+    let mut next_block = rules
+        .iter()
+        .filter_map(|r| match r.target {
+            Target::AddressType(block) | Target::InAddress(block, _) => Some(block + 1),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    for (address, column) in types {
+        let Some(position) = names.iter().position(|n| presets::same_name(n, column)) else {
+            let key = address.map_or("billingPerson".to_string(), |i| {
+                format!("shippingAddresses.{i}")
+            });
+            return Err(HeaderError::UnknownColumn {
+                file: file.to_string(),
+                key: format!("address_types.{key}"),
+                column: column.clone(),
+                found: names
+                    .iter()
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        // Only the place moves: the name, company and phone of the billing address are the
+        // customer's, whatever the type of the address.
+        let place = |a: &A| !matches!(a, A::Name | A::CompanyName | A::Phone);
+        let in_this = |f: &Field| match (f, address) {
+            (Field::Billing(a), None) => place(a),
+            (Field::Shipping(i, a), Some(j)) => i == j && place(a),
+            _ => false,
+        };
+        let mut found = false;
+        for rule in rules.iter_mut() {
+            let fields = rule.target.fields();
+            let is_part = matches!(
+                rule.target,
+                Target::Field(_) | Target::Country { .. } | Target::State { .. }
+            );
+            if is_part && !fields.is_empty() && fields.iter().all(in_this) {
+                let part = as_billing(&rule.target);
+                rule.target = Target::InAddress(next_block, Box::new(part));
+                found = true;
+            }
+        }
+        if found {
+            rules.push(Rule {
+                target: Target::AddressType(next_block),
+                fill: Fill::Column(position),
+                label: names[position].clone(),
+            });
+            next_block += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A part of an address written as the billing address's, as [`Target::InAddress`] holds it.
+fn as_billing(target: &Target) -> Target {
+    let field = |f: &Field| match f {
+        Field::Shipping(_, a) => Field::Billing(*a),
+        other => other.clone(),
+    };
+    match target {
+        Target::Field(f) => Target::Field(field(f)),
+        Target::Country { code, name } => Target::Country {
+            code: field(code),
+            name: field(name),
+        },
+        Target::State { code, name } => Target::State {
+            code: field(code),
+            name: field(name),
+        },
+        other => other.clone(),
+    }
 }
 
 impl ColumnMap {

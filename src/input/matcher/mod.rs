@@ -31,6 +31,10 @@ pub(crate) struct Matched {
     pub(crate) left_out: Vec<LeftOut>,
     /// The column of the canonical `name` alias, when it gives way to a first-name column.
     pub(crate) gives_way: Option<usize>,
+    /// Addresses whose parts go where a column of types says (Google's `Address 1 - Type`):
+    /// the address (`None`: the billing address) and the column, as a mapping file's
+    /// `[address_types]` says them.
+    pub(crate) address_types: Vec<(Option<usize>, String)>,
 }
 
 /// A column the matcher recognised and left out.
@@ -142,6 +146,7 @@ impl Matcher<'_> {
         let states = self.states_of_an_address(of(Meaning::State), place, street_or_postal_code);
         self.code_or_name(states, field(A::StateOrProvinceCode));
         self.code_or_name(of(Meaning::Country), field(A::CountryCode));
+        self.address_type(of(Meaning::AddressType), address);
         let phones: Vec<usize> = of(Meaning::Phone).iter().map(|c| c.column).collect();
         let phone = field(A::Phone);
         match phones.split_first() {
@@ -187,6 +192,12 @@ impl Matcher<'_> {
             } else if c.meaning == Meaning::Carrier {
                 let why = "a carrier or shipping method, not an address";
                 self.leave(c.column, None, why);
+            } else if c.meaning == Meaning::ValueLabel {
+                let why = "the label of a phone, email or website (home, work): Ecwid's contacts \
+                           have no such label";
+                self.leave(c.column, None, why);
+            } else if c.meaning == Meaning::AddressType {
+                // Taken or left out with its address.
             } else if !c.meaning.is_address() && c.address.is_some() {
                 self.leave(c.column, None, "a shipping column of no address field");
             }
@@ -442,6 +453,44 @@ impl Matcher<'_> {
         let why = format!("{field} comes from {}", self.quoted(&columns));
         for column in losers {
             self.leave(column, Some(field.clone()), &why);
+        }
+    }
+
+    /// The column of an address's types, where the matcher filled a part of the address: its
+    /// parts then go, row by row, where the type says (see `mapping::typed`).
+    fn address_type(&mut self, candidates: Vec<&Candidate>, address: Option<usize>) {
+        let Some((first, rest)) = candidates.split_first() else {
+            return;
+        };
+        let place = address.map_or("billingPerson".to_string(), |i| {
+            format!("shippingAddresses.{i}")
+        });
+        // The place of the address: its name, company and phone are not typed.
+        let is_place = |a: &A| !matches!(a, A::Name | A::CompanyName | A::Phone);
+        let in_address = |f: &Field| match (f, address) {
+            (Field::Billing(a), None) => is_place(a),
+            (Field::Shipping(i, a), Some(j)) => *i == j && is_place(a),
+            _ => false,
+        };
+        let filled = self.out.fields.iter().any(|m| in_address(&m.field));
+        if !filled {
+            let why = "the type of an address no street, city, postal code or country column fills";
+            self.leave(first.column, None, why);
+        } else {
+            let name = self.names[first.column].clone();
+            self.out.choices.push(format!(
+                "{name:?} -> where the {place} columns go, row by row (Billing to \
+                 billingPerson, Shipping to shippingAddresses, Home or Work to \
+                 shippingAddresses where none is Shipping)"
+            ));
+            self.out.address_types.push((address, name));
+        }
+        for c in rest {
+            let why = format!(
+                "the types of {place} come from {:?}",
+                self.names[first.column]
+            );
+            self.leave(c.column, None, &why);
         }
     }
 

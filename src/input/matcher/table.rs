@@ -36,6 +36,10 @@ pub(crate) enum Meaning {
     Password,
     Carrier,
     Website,
+    /// The type of a numbered address block (`Address 1 - Type`, `Address 2 - Label`).
+    AddressType,
+    /// The label of a phone, email or website column (`Phone 1 - Type`, `E-mail 2 - Label`).
+    ValueLabel,
 }
 
 /// The keys of `[fields]` in `data/synonyms.toml`.
