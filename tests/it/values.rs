@@ -261,7 +261,7 @@ fn address_types_of_a_mapping_file_are_checked() {
         preset: None,
         mapping: Some(crate::presets::mapping(file)),
     };
-    let error = crate::presets::map(&csv, &layout).err().expect("refused");
+    let error = crate::presets::map(&csv, &layout).expect_err("refused");
     let message = error.to_string();
     assert!(
         message.contains("address_types.billingPerson") && message.contains("\"Kind\""),
@@ -269,6 +269,6 @@ fn address_types_of_a_mapping_file_are_checked() {
     );
     let bad = "[fields]\nemail = \"E-mail 1 - Value\"\n[address_types]\ncontacts = \"Kind\"\n";
     let parsed = MappingFile::parse(Path::new("m.toml"), bad);
-    let message = parsed.err().expect("refused").to_string();
+    let message = parsed.expect_err("refused").to_string();
     assert!(message.contains("not an address"), "{message}");
 }
