@@ -28,6 +28,9 @@ pub struct MappingFile {
     /// types says (`billingPerson = "Address 1 - Type"`): the address (`None` for
     /// `billingPerson`, else shipping address `i`) and the column.
     pub(crate) address_types: Vec<(Option<usize>, String)>,
+    /// `[phone_types]`: phones whose row is left out when a column of types names a fax
+    /// (`"billingPerson.phone" = "Phone 1 - Type"`): the phone's field and the column.
+    pub(crate) phone_types: Vec<(Field, String)>,
 }
 
 /// One field of the mapping file.
@@ -168,6 +171,7 @@ impl MappingFile {
             strip_leading_quote: top.strip_leading_quote,
             match_by_meaning: top.match_by_meaning.unwrap_or(true),
             address_types: address_types(top.address_types, &key_error)?,
+            phone_types: phone_types(top.phone_types, &key_error)?,
         })
     }
 }
@@ -176,6 +180,7 @@ impl MappingFile {
 struct TopLevel<'t> {
     fields: &'t toml::Table,
     address_types: Option<&'t toml::Table>,
+    phone_types: Option<&'t toml::Table>,
     strip_leading_quote: Option<bool>,
     match_by_meaning: Option<bool>,
 }
@@ -188,16 +193,18 @@ fn top_level<'t>(
 ) -> Result<TopLevel<'t>, MappingError> {
     let mut fields = None;
     let mut address_types = None;
+    let mut phone_types = None;
     let mut strip_leading_quote = None;
     let mut match_by_meaning = None;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("fields", toml::Value::Table(t)) => fields = Some(t),
             ("address_types", toml::Value::Table(t)) => address_types = Some(t),
-            ("address_types", _) => {
+            ("phone_types", toml::Value::Table(t)) => phone_types = Some(t),
+            ("address_types" | "phone_types", _) => {
                 return Err(key_error(
                     key,
-                    "must be a table: start it with [address_types]".into(),
+                    format!("must be a table: start it with [{key}]"),
                 ));
             }
             ("strip_leading_quote", toml::Value::Boolean(b)) => strip_leading_quote = Some(*b),
@@ -215,8 +222,9 @@ fn top_level<'t>(
                 return Err(key_error(
                     key,
                     "unknown key: a mapping file has a [fields] table and optionally \
-                     an [address_types] table, strip_leading_quote = true|false and \
-                     match_by_meaning = true|false (field paths go under [fields])"
+                     [address_types] and [phone_types] tables, strip_leading_quote = \
+                     true|false and match_by_meaning = true|false (field paths go under \
+                     [fields])"
                         .into(),
                 ));
             }
@@ -231,6 +239,7 @@ fn top_level<'t>(
     Ok(TopLevel {
         fields,
         address_types,
+        phone_types,
         strip_leading_quote,
         match_by_meaning,
     })
@@ -269,6 +278,48 @@ fn address_types(
             )
         })?;
         types.push((address, column.to_string()));
+    }
+    Ok(types)
+}
+
+/// The `[phone_types]` table: each phone field (`billingPerson.phone`,
+/// `shippingAddresses.N.phone`, `contacts.N.contact`) with the column of its types.
+fn phone_types(
+    table: Option<&toml::Table>,
+    key_error: &impl Fn(&str, String) -> MappingError,
+) -> Result<Vec<(Field, String)>, MappingError> {
+    use crate::customer::fields::{AddressField as A, ContactField as C};
+    let mut types = Vec::new();
+    let mut flat = Vec::new();
+    if let Some(table) = table {
+        flatten("", table, &mut flat);
+    }
+    for (key, value) in flat {
+        let key_at = format!("phone_types.{key}");
+        let field = Field::parse(&key)
+            .filter(|f| {
+                matches!(
+                    f,
+                    Field::Billing(A::Phone)
+                        | Field::Shipping(_, A::Phone)
+                        | Field::Contact(_, C::Contact)
+                )
+            })
+            .ok_or_else(|| {
+                key_error(
+                    &key_at,
+                    "not a phone: use billingPerson.phone, shippingAddresses.N.phone or \
+                     contacts.N.contact"
+                        .into(),
+                )
+            })?;
+        let column = value.as_str().ok_or_else(|| {
+            key_error(
+                &key_at,
+                "give the column of the phone's types (\"Phone 1 - Type\")".into(),
+            )
+        })?;
+        types.push((field, column.to_string()));
     }
     Ok(types)
 }

@@ -176,7 +176,7 @@ async fn wix_addresses_go_where_their_type_says() {
 }
 
 /// Google Contacts writes several emails or phones in one cell, separated by ` ::: `; other
-/// files use `;`. The first is the email (or phone), the others contacts of the same type, and
+/// files use `;`. A phone whose `Phone N - Type` names a fax is no phone. The first is the email (or phone), the others contacts of the same type, and
 /// a row whose email cell holds two addresses is valid, with the first. `Website 1 - Value` is
 /// a URL contact.
 #[tokio::test]
@@ -197,9 +197,16 @@ async fn several_values_in_one_cell() {
     }
     let ben = &rows[1]["body"];
     assert_eq!(ben["email"], "ben@example.com");
+    // His second phone is typed `Work Fax`: a fax is not a phone, and is left out with a note.
     assert_eq!(
         ben["contacts"],
         json!([{"contact": "ben.ode@example.org", "type": "EMAIL"}])
+    );
+    let error = rows[1]["error"].as_str().unwrap();
+    assert_eq!(
+        error,
+        "Phone 2 - Value \"+1 212 555 0199\" not sent: its type \"Work Fax\" says it is a \
+         fax, not a phone"
     );
 }
 
@@ -225,7 +232,11 @@ async fn typed_addresses_of_a_contacts_export() {
         "{text}"
     );
     assert!(
-        text.contains("# \"?\" = \"Phone 1 - Type\"   # the label of a phone, email or website"),
+        text.contains("# \"?\" = \"E-mail 1 - Type\"   # the label of an email or website"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[phone_types]\n\"billingPerson.phone\" = \"Phone 1 - Type\"\n"),
         "{text}"
     );
     let csv = read_value_sample("google-contacts.csv");

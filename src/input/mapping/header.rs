@@ -154,6 +154,12 @@ impl ColumnMap {
         }
         let file = mapping.map_or(String::new(), |m| m.path.display().to_string());
         super::typed::type_addresses(&mut rules, &types, &names, &file)?;
+        let mut phone_types = matched.phone_types.clone();
+        if let Some(mapping) = mapping {
+            phone_types.retain(|(a, _)| !mapping.phone_types.iter().any(|(b, _)| a == b));
+            phone_types.extend(mapping.phone_types.iter().cloned());
+        }
+        let fax_guards = super::typed::fax_guards(&rules, &phone_types, &names, &file)?;
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -181,7 +187,10 @@ impl ColumnMap {
                 tried,
             });
         };
-        let used = used_columns(&rules, names.len());
+        let mut used = used_columns(&rules, names.len());
+        for &(_, column) in &fax_guards {
+            used[column] = true;
+        }
         let strip_quote = layout
             .mapping
             .as_ref()
@@ -235,6 +244,7 @@ impl ColumnMap {
             first_free_contact,
             first_free_shipping,
             typed_blocks,
+            fax_guards,
         };
         Ok((map, choice))
     }

@@ -91,4 +91,6 @@ pub struct ColumnMap {
     first_free_shipping: usize,
     /// Whether some address blocks go where their type column says (see `typed`).
     typed_blocks: bool,
+    /// Phone rules left out on a row whose type column (by position) names a fax.
+    fax_guards: Vec<(usize, usize)>,
 }

@@ -147,7 +147,8 @@ impl ColumnMap {
             row.set(&Field::Contact(next_contact, C::Type), label, kind);
             next_contact += 1;
         };
-        let unfilled = self.unfilled_contacts(&value)?;
+        let faxes = self.faxes(&cells);
+        let unfilled = self.unfilled_contacts(&value, &faxes)?;
         let routes = if self.typed_blocks {
             let blocks = self.blocks(&value)?;
             typed::routes(&blocks, self.first_free_shipping, &mut notes)
@@ -156,6 +157,17 @@ impl ColumnMap {
         };
         for (index, rule) in self.rules.iter().enumerate() {
             if unfilled.skips(rule) {
+                continue;
+            }
+            if let Some((_, kind)) = faxes.iter().find(|(r, _)| *r == index) {
+                let value = value(&rule.fill)?;
+                if !value.is_empty() {
+                    let value: &str = &value;
+                    notes.push(format!(
+                        "{} {value:?} not sent: its type {kind:?} says it is a fax, not a phone",
+                        rule.label
+                    ));
+                }
                 continue;
             }
             let target = match &rule.target {
@@ -291,6 +303,21 @@ impl ColumnMap {
         }
     }
 
+    /// The phone rules this row leaves out because their type column names a fax, with the
+    /// type.
+    fn faxes<'c>(&self, cells: &Cells<'c>) -> Vec<(usize, &'c str)> {
+        let mut faxes = Vec::new();
+        for &(rule, column) in &self.fax_guards {
+            if let Ok(cell) = cells.get(column) {
+                let kind = self.clean(cell);
+                if typed::is_fax(kind) {
+                    faxes.push((rule, kind));
+                }
+            }
+        }
+        faxes
+    }
+
     /// The columns of a row's cells that hold a placeholder (`null`, `N/A`, ...), among the
     /// columns the rules read.
     fn placeholders(&self, cells: &Cells<'_>) -> Vec<Blanked> {
@@ -320,10 +347,14 @@ impl ColumnMap {
     fn unfilled_contacts<'m>(
         &'m self,
         value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
+        faxes: &[(usize, &str)],
     ) -> Result<Unfilled, Invalid> {
         let mut filled = Vec::new();
         if self.contact_constants {
-            for rule in &self.rules {
+            for (index, rule) in self.rules.iter().enumerate() {
+                if faxes.iter().any(|(r, _)| *r == index) {
+                    continue;
+                }
                 if let Some(position) = contact_of(&rule.target)
                     && !matches!(rule.fill, Fill::Value(_))
                     && !value(&rule.fill)?.is_empty()

@@ -69,7 +69,12 @@ impl ColumnMap {
         if !model.iter().any(|m| m.field == Field::Email) {
             text.push_str("# email = \"?\"   # no column holds the email: name it here\n");
         }
-        let typed: Vec<&String> = matched.address_types.iter().map(|(_, c)| c).collect();
+        let typed: Vec<&String> = matched
+            .address_types
+            .iter()
+            .map(|(_, c)| c)
+            .chain(matched.phone_types.iter().map(|(_, c)| c))
+            .collect();
         write_left_out(&mut text, &matched.left_out, &names, &model, &typed);
         if !matched.address_types.is_empty() {
             text.push_str(
@@ -83,6 +88,21 @@ impl ColumnMap {
                     format!("\"shippingAddresses.{i}\"")
                 });
                 let _ = writeln!(text, "{key} = {}", toml_string(column));
+            }
+        }
+        if !matched.phone_types.is_empty() {
+            text.push_str(
+                "\n# On a row whose type column below names a fax (Work Fax), the phone is left\n\
+                 # out with a note: a fax is not a phone. Delete a line to send it whatever its\n\
+                 # type.\n[phone_types]\n",
+            );
+            for (field, column) in &matched.phone_types {
+                let _ = writeln!(
+                    text,
+                    "{} = {}",
+                    toml_string(&field.to_string()),
+                    toml_string(column)
+                );
             }
         }
 

@@ -162,6 +162,42 @@ pub(super) fn type_addresses(
     Ok(())
 }
 
+/// The phone rules whose value a row leaves out when its type column names a fax: each
+/// phone of `types` (its field and type column, from a mapping file's `[phone_types]` or the
+/// matcher) as the index of the rule that fills it and the position of the type column.
+pub(super) fn fax_guards(
+    rules: &[Rule],
+    types: &[(Field, String)],
+    names: &[String],
+    file: &str,
+) -> Result<Vec<(usize, usize)>, HeaderError> {
+    let mut guards = Vec::new();
+    for (field, column) in types {
+        let Some(position) = names.iter().position(|n| presets::same_name(n, column)) else {
+            return Err(HeaderError::UnknownColumn {
+                file: file.to_string(),
+                key: format!("phone_types.{field}"),
+                column: column.clone(),
+                found: names
+                    .iter()
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        let target = Target::Field(field.clone());
+        if let Some(rule) = rules.iter().position(|r| r.target == target) {
+            guards.push((rule, position));
+        }
+    }
+    Ok(guards)
+}
+
+/// Whether a phone's type names a fax (`Fax`, `Work Fax`, `Telefax`).
+pub(super) fn is_fax(kind: &str) -> bool {
+    kind.to_lowercase().contains("fax")
+}
+
 /// A part of an address written as the billing address's, as [`Target::InAddress`] holds it.
 fn as_billing(target: &Target) -> Target {
     let field = |f: &Field| match f {

@@ -35,6 +35,9 @@ pub(crate) struct Matched {
     /// the address (`None`: the billing address) and the column, as a mapping file's
     /// `[address_types]` says them.
     pub(crate) address_types: Vec<(Option<usize>, String)>,
+    /// Phones whose label column may say they are a fax (Google's `Phone 1 - Type`): the
+    /// field the phone fills and the label column, as a mapping file's `[phone_types]`.
+    pub(crate) phone_types: Vec<(Field, String)>,
 }
 
 /// A column the matcher recognised and left out.
@@ -192,8 +195,10 @@ impl Matcher<'_> {
             } else if c.meaning == Meaning::Carrier {
                 let why = "a carrier or shipping method, not an address";
                 self.leave(c.column, None, why);
+            } else if c.meaning == Meaning::PhoneLabel {
+                self.phone_type(c, candidates);
             } else if c.meaning == Meaning::ValueLabel {
-                let why = "the label of a phone, email or website (home, work): Ecwid's contacts \
+                let why = "the label of an email or website (home, work): Ecwid's contacts \
                            have no such label";
                 self.leave(c.column, None, why);
             } else if c.meaning == Meaning::AddressType {
@@ -491,6 +496,35 @@ impl Matcher<'_> {
                 self.names[first.column]
             );
             self.leave(c.column, None, &why);
+        }
+    }
+
+    /// The label column of a phone: where the phone of the same number was taken, a row whose
+    /// label names a fax leaves it out (see `mapping::faxes`); else the column is left out.
+    fn phone_type(&mut self, label: &Candidate, candidates: &[Candidate]) {
+        let phone = candidates
+            .iter()
+            .find(|c| c.meaning == Meaning::Phone && c.number == label.number)
+            .map(|c| self.names[c.column].clone());
+        let field = phone.and_then(|phone| {
+            self.out
+                .fields
+                .iter()
+                .find(|m| m.source.columns() == std::slice::from_ref(&phone))
+                .map(|m| m.field.clone())
+        });
+        match field {
+            Some(field) => {
+                let name = self.names[label.column].clone();
+                self.out.choices.push(format!(
+                    "{name:?} -> the type of {field}: a fax is left out, not sent as a phone"
+                ));
+                self.out.phone_types.push((field, name));
+            }
+            None => {
+                let why = "the label of a phone no column of the same number gives";
+                self.leave(label.column, None, why);
+            }
         }
     }
 

@@ -61,7 +61,12 @@ pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
         if let Some((meaning, _)) = TABLE.get(&base)
             && matches!(meaning, Meaning::Email | Meaning::Phone | Meaning::Website)
         {
-            return Some(candidate_of(Meaning::ValueLabel, None, number));
+            let label = if meaning == Meaning::Phone {
+                Meaning::PhoneLabel
+            } else {
+                Meaning::ValueLabel
+            };
+            return Some(candidate_of(label, None, number));
         }
     }
     let candidate = |meaning, address, prefixed, rank, number: Option<u32>| Candidate {

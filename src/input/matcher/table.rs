@@ -38,8 +38,10 @@ pub(crate) enum Meaning {
     Website,
     /// The type of a numbered address block (`Address 1 - Type`, `Address 2 - Label`).
     AddressType,
-    /// The label of a phone, email or website column (`Phone 1 - Type`, `E-mail 2 - Label`).
+    /// The label of an email or website column (`E-mail 2 - Label`, `Website 1 - Type`).
     ValueLabel,
+    /// The label of a phone column (`Phone 1 - Type`: `Mobile`, `Work Fax`).
+    PhoneLabel,
 }
 
 /// The keys of `[fields]` in `data/synonyms.toml`.
