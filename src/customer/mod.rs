@@ -9,6 +9,7 @@ pub(crate) mod fields;
 mod lenient;
 pub mod record;
 pub mod rules;
+mod spreadsheet;
 
 use serde::{Deserialize, Serialize};
 

@@ -9,7 +9,7 @@ use csv::ByteRecord;
 
 use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
-use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
+use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
 use crate::input::matcher::{LeftOut, Matched};
@@ -147,19 +147,7 @@ impl ColumnMap {
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
-        let mut types = matched.address_types.clone();
-        if let Some(mapping) = mapping {
-            types.retain(|(a, _)| !mapping.address_types.iter().any(|(b, _)| a == b));
-            types.extend(mapping.address_types.iter().cloned());
-        }
-        let file = mapping.map_or(String::new(), |m| m.path.display().to_string());
-        super::typed::type_addresses(&mut rules, &types, &names, &file)?;
-        let mut phone_types = matched.phone_types.clone();
-        if let Some(mapping) = mapping {
-            phone_types.retain(|(a, _)| !mapping.phone_types.iter().any(|(b, _)| a == b));
-            phone_types.extend(mapping.phone_types.iter().cloned());
-        }
-        let fax_guards = super::typed::fax_guards(&rules, &phone_types, &names, &file)?;
+        let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -263,55 +251,6 @@ impl ColumnMap {
                     name.clone()
                 }
             })
-            .collect()
-    }
-}
-
-/// The everyday fields of a customer that a person looks for in a list, each with the fields
-/// that fill it: [`ColumnMap::unfilled`] names those no column fills.
-const EVERYDAY: [(&str, &[Field]); 10] = [
-    ("billingPerson.name", &[Field::Billing(A::Name)]),
-    ("billingPerson.phone", &[Field::Billing(A::Phone)]),
-    (
-        "billingPerson.companyName",
-        &[Field::Billing(A::CompanyName)],
-    ),
-    ("billingPerson.street", &[Field::Billing(A::Street)]),
-    ("billingPerson.city", &[Field::Billing(A::City)]),
-    ("billingPerson.postalCode", &[Field::Billing(A::PostalCode)]),
-    (
-        "billingPerson.countryCode",
-        &[
-            Field::Billing(A::CountryCode),
-            Field::Billing(A::CountryName),
-        ],
-    ),
-    ("acceptMarketing", &[Field::AcceptMarketing]),
-    (
-        "customerGroupName",
-        &[Field::CustomerGroupName, Field::CustomerGroupId],
-    ),
-    ("privateAdminNotes", &[Field::PrivateAdminNotes]),
-];
-
-impl ColumnMap {
-    /// The everyday fields of a customer (name, phone, company, the billing address, consent,
-    /// group, notes) that no column of the file fills, so that a person sees what the file
-    /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
-    pub fn unfilled(&self) -> Vec<&'static str> {
-        // A typed address block may fill the billing address as well as a shipping one.
-        let filled: Vec<Field> = self
-            .rules
-            .iter()
-            .flat_map(|r| match &r.target {
-                Target::InAddress(_, part) => [r.target.fields(), part.fields()].concat(),
-                target => target.fields(),
-            })
-            .collect();
-        EVERYDAY
-            .iter()
-            .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))
-            .map(|(name, _)| *name)
             .collect()
     }
 }

@@ -12,6 +12,8 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+mod blanks;
+mod everyday;
 mod header;
 mod meaning;
 mod preset_starter;
@@ -21,8 +23,9 @@ mod typed;
 
 use super::presets::Target;
 
+pub use blanks::Blanked;
 pub use header::{Choice, HeaderError, Layout};
-pub use row::{Blanked, Invalid, RowCheck, RowRequest};
+pub use row::{Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.

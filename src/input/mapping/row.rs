@@ -8,6 +8,7 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
+use super::blanks::Blanked;
 use super::{ColumnMap, Fill, Rule, contact_of, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
@@ -61,16 +62,6 @@ impl Invalid {
 /// What [`ColumnMap::fill`] gives for a row that keeps the rules: what it was filled into, the
 /// notes on what was left out, and the cells read as blank.
 type Filled<T> = (T, Vec<String>, Vec<Blanked>);
-
-/// A cell read as blank although it held something. These are not noted row by row (a file
-/// may have thousands); the run counts them, by kind and column, once in its summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Blanked {
-    /// A value that stands for nothing (`null`, `N/A`, `-`, ...), in this column.
-    Placeholder(usize),
-    /// A name that is an email address (a sign-up form's fallback), by the rule of the name.
-    EmailAsName(usize),
-}
 
 impl ColumnMap {
     /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
@@ -303,44 +294,6 @@ impl ColumnMap {
         }
     }
 
-    /// The phone rules this row leaves out because their type column names a fax, with the
-    /// type.
-    fn faxes<'c>(&self, cells: &Cells<'c>) -> Vec<(usize, &'c str)> {
-        let mut faxes = Vec::new();
-        for &(rule, column) in &self.fax_guards {
-            if let Ok(cell) = cells.get(column) {
-                let kind = self.clean(cell);
-                if typed::is_fax(kind) {
-                    faxes.push((rule, kind));
-                }
-            }
-        }
-        faxes
-    }
-
-    /// The columns of a row's cells that hold a placeholder (`null`, `N/A`, ...), among the
-    /// columns the rules read.
-    fn placeholders(&self, cells: &Cells<'_>) -> Vec<Blanked> {
-        let mut found = Vec::new();
-        for (i, _) in self.used.iter().enumerate().filter(|(_, used)| **used) {
-            if let Ok(cell) = cells.get(i)
-                && is_placeholder(self.unmarked(cell))
-            {
-                found.push(Blanked::Placeholder(i));
-            }
-        }
-        found
-    }
-
-    /// The label of the rule a [`Blanked::EmailAsName`] names, or the column a
-    /// [`Blanked::Placeholder`] does.
-    pub(crate) fn blanked_label(&self, blanked: Blanked) -> &str {
-        match blanked {
-            Blanked::Placeholder(column) => &self.names[column],
-            Blanked::EmailAsName(rule) => &self.rules[rule].label,
-        }
-    }
-
     /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
     /// type, say) make no contact on their own, so a row whose cells of that contact are blank
     /// has no such contact, and is not invalid for want of one.
@@ -418,7 +371,7 @@ impl ColumnMap {
 
     /// The cell as [`ColumnMap::unmarked`] gives it, blank when it holds a value that stands
     /// for nothing (`null`, `N/A`, `-`; see [`is_placeholder`]).
-    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+    pub(super) fn clean<'c>(&self, cell: &'c str) -> &'c str {
         let cell = self.unmarked(cell);
         if is_placeholder(cell) { "" } else { cell }
     }
@@ -426,7 +379,7 @@ impl ColumnMap {
     /// The cell trimmed, without one leading `'`: any `'` where the preset or mapping file
     /// strips Excel's text marker, else only the guard the output files put before a formula
     /// (in every preset). Never two: `''=x` is read as `'=x`, as the file's own cell.
-    fn unmarked<'c>(&self, cell: &'c str) -> &'c str {
+    pub(super) fn unmarked<'c>(&self, cell: &'c str) -> &'c str {
         let cell = trim_cell(cell);
         let rest = if self.strip_quote {
             cell.strip_prefix('\'')
@@ -471,7 +424,7 @@ impl Apply for RowChecker {
 }
 
 /// A row's cells as text, with UTF-8 checked once for the whole row rather than cell by cell.
-struct Cells<'r> {
+pub(super) struct Cells<'r> {
     record: &'r ByteRecord,
     /// The row's bytes, when they are UTF-8 as a whole.
     text: Option<&'r str>,
@@ -486,7 +439,7 @@ impl<'r> Cells<'r> {
     }
 
     /// Cell `i` (empty when the row is short), or why it is not UTF-8.
-    fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
+    pub(super) fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
         // A cell of a UTF-8 row is UTF-8 when it starts and ends on character boundaries,
         // which `str::get` checks.
         if let (Some(text), Some(range)) = (self.text, self.record.range(i))

@@ -17,8 +17,11 @@
 use std::borrow::Cow;
 
 use super::header::HeaderError;
+use super::row::Cells;
 use super::{ColumnMap, Fill, Invalid, Rule};
 use crate::customer::fields::{AddressField as A, Field};
+use crate::input::mapping_file::MappingFile;
+use crate::input::matcher::Matched;
 use crate::input::presets::{self, Target};
 
 /// What an address block's type says.
@@ -95,11 +98,33 @@ pub(super) fn routes(
     routes
 }
 
+/// The address and phone types of the matcher and of the mapping file (which wins for an
+/// address or phone both name): the addresses' rules are made typed blocks
+/// ([`type_addresses`]), and the phones' guards against faxes are returned ([`fax_guards`]).
+pub(super) fn apply_types(
+    rules: &mut Vec<Rule>,
+    matched: &Matched,
+    mapping: Option<&MappingFile>,
+    names: &[String],
+) -> Result<Vec<(usize, usize)>, HeaderError> {
+    let mut types = matched.address_types.clone();
+    let mut phone_types = matched.phone_types.clone();
+    if let Some(mapping) = mapping {
+        types.retain(|(a, _)| !mapping.address_types.iter().any(|(b, _)| a == b));
+        types.extend(mapping.address_types.iter().cloned());
+        phone_types.retain(|(a, _)| !mapping.phone_types.iter().any(|(b, _)| a == b));
+        phone_types.extend(mapping.phone_types.iter().cloned());
+    }
+    let file = mapping.map_or(String::new(), |m| m.path.display().to_string());
+    type_addresses(rules, &types, names, &file)?;
+    fax_guards(rules, &phone_types, names, &file)
+}
+
 /// Makes each address of `types` (`None`: the billing address, else shipping address `i`,
 /// with the column of its types, from a mapping file's `[address_types]` or the matcher) a
 /// typed block: its parts go, row by row, where the row's type says. `file` names the mapping
 /// file in the error of a column the header lacks.
-pub(super) fn type_addresses(
+fn type_addresses(
     rules: &mut Vec<Rule>,
     types: &[(Option<usize>, String)],
     names: &[String],
@@ -165,7 +190,7 @@ pub(super) fn type_addresses(
 /// The phone rules whose value a row leaves out when its type column names a fax: each
 /// phone of `types` (its field and type column, from a mapping file's `[phone_types]` or the
 /// matcher) as the index of the rule that fills it and the position of the type column.
-pub(super) fn fax_guards(
+fn fax_guards(
     rules: &[Rule],
     types: &[(Field, String)],
     names: &[String],
@@ -219,6 +244,21 @@ fn as_billing(target: &Target) -> Target {
 }
 
 impl ColumnMap {
+    /// The phone rules this row leaves out because their type column names a fax, with the
+    /// type.
+    pub(super) fn faxes<'c>(&self, cells: &Cells<'c>) -> Vec<(usize, &'c str)> {
+        let mut faxes = Vec::new();
+        for &(rule, column) in &self.fax_guards {
+            if let Ok(cell) = cells.get(column) {
+                let kind = self.clean(cell);
+                if is_fax(kind) {
+                    faxes.push((rule, kind));
+                }
+            }
+        }
+        faxes
+    }
+
     /// The blocks of a row with typed addresses, in block order.
     pub(super) fn blocks<'m>(
         &'m self,
