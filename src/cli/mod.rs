@@ -212,7 +212,8 @@ impl PresetArg {
 pub struct TemplateArgs {
     /// With --mapping: the mapping this file's columns get (canonical names and columns
     /// matched by meaning), one line per field the run would fill, then as comments the columns
-    /// recognised but left out and those not imported; fix or delete a line, then use --mapping
+    /// recognised but left out and those not imported; fix or delete a line, then use --mapping.
+    /// For a file of a known export: the preset's mapping, each line commented out
     #[arg(long, value_name = "FILE", requires = "mapping", help_heading = INPUT)]
     pub(crate) from: Option<PathBuf>,
     /// With --from: its field delimiter, as for import [default: detected from the header]

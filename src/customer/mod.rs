@@ -9,6 +9,7 @@ pub(crate) mod fields;
 mod lenient;
 pub mod record;
 pub mod rules;
+mod spreadsheet;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +59,11 @@ pub struct CustomerRequest {
     /// In the order of the row's columns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extrafields: Option<Vec<ExtraField>>,
+    /// `lang` came from a column of languages that the store may not all have (a `Language`
+    /// column of an export, not the canonical `lang`): a language the store has not enabled
+    /// is left out with a note, and the row is sent, rather than refusing the row. Never sent.
+    #[serde(skip)]
+    pub lang_if_enabled: bool,
 }
 
 /// `billingPerson` and each entry of `shippingAddresses` (same fields).

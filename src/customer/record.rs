@@ -150,6 +150,7 @@ impl CustomerRecord {
             electronic_invoice_pec_email: self.electronic_invoice_pec_email.clone(),
             electronic_invoice_sdi_code: self.electronic_invoice_sdi_code.clone(),
             extrafields: self.extrafields.clone(),
+            lang_if_enabled: false,
         }
     }
 }

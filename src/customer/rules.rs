@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::fields::{AddressField, ContactField, Field};
+use super::spreadsheet::is_numeric_text;
+pub(crate) use super::spreadsheet::{is_exponent_form, is_placeholder, without_float_zeros};
 use super::{Address, CONTACT_TYPES, Contact, CustomerRequest, ExtraField, countries};
 
 /// One broken rule in one cell.
@@ -44,63 +46,6 @@ pub(crate) const RULE_ROUNDED: &str = "a spreadsheet rounded this number to expo
      its last digits are lost: take the value from the original export, opened with this column \
      as text (Excel: Data > From Text/CSV, column type Text; Google Sheets: File > Import with \
      \"Convert text to numbers\" unchecked), or type the full number";
-
-/// The values that stand for nothing (any case): a cell holding one is blank.
-const PLACEHOLDERS: [&str; 7] = [
-    "null",
-    "none",
-    "n/a",
-    "#n/a",
-    "-",
-    "[not provided]",
-    "undefined",
-];
-
-/// Whether a trimmed cell holds a value that stands for nothing: `null`, `None`, `N/A`, `#N/A`,
-/// `-`, `[not provided]`, `undefined`, in any case. Such a cell is read as blank.
-pub(crate) fn is_placeholder(value: &str) -> bool {
-    value.len() <= 14 && PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p))
-}
-
-/// Whether a field holds digits that a spreadsheet may have turned into a number: a phone or a
-/// postal code.
-fn is_numeric_text(field: &Field) -> bool {
-    matches!(
-        field,
-        Field::Billing(AddressField::Phone | AddressField::PostalCode)
-            | Field::Shipping(_, AddressField::Phone | AddressField::PostalCode)
-    )
-}
-
-/// A number a spreadsheet saved with decimals (`561156445.00`) without them: the digits
-/// before the point when every digit after it is a zero; else the value as it is.
-pub(crate) fn without_float_zeros(value: &str) -> &str {
-    match value.split_once('.') {
-        Some((digits, zeros))
-            if !digits.is_empty()
-                && !zeros.is_empty()
-                && digits.bytes().all(|b| b.is_ascii_digit())
-                && zeros.bytes().all(|b| b == b'0') =>
-        {
-            &value[..digits.len()]
-        }
-        _ => value,
-    }
-}
-
-/// A number in a spreadsheet's exponent form (`7.02255E+12`): digits, an optional decimal part,
-/// then `E+` and the exponent. Its last digits are lost.
-pub(crate) fn is_exponent_form(value: &str) -> bool {
-    let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else {
-        return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some((whole, fraction)) => digits(whole) && digits(fraction),
-        None => digits(mantissa),
-    };
-    mantissa_ok && exponent.strip_prefix('+').is_some_and(digits)
-}
 
 /// What a column of `field` accepts, in the words of the rule messages: the column reference
 /// of docs/files-and-columns.md is made from this, so the two cannot drift apart.
@@ -507,7 +452,13 @@ impl RowBuilder {
         }
     }
 
-    /// The request, or every rule the row breaks (see [`RowChecker::finish`]).
+    /// Marks the row's `lang` as one to leave out, with a note, when the store has not
+    /// enabled it (see [`CustomerRequest::lang_if_enabled`]).
+    pub(crate) fn lang_if_enabled(&mut self) {
+        self.request.lang_if_enabled = true;
+    }
+
+    /// The request, or every rule the row breaks (see [`RowBuilder::finish`]).
     pub(crate) fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         self.checker.finish(email_column)?;
         let mut request = self.request;

@@ -124,6 +124,14 @@ impl StoreFacts {
                     None => {
                         let mut list: Vec<&str> = enabled.values().map(String::as_str).collect();
                         list.sort_unstable();
+                        if job.request.lang_if_enabled {
+                            let note = format!(
+                                "lang {lang:?} not sent: not enabled in the store (enabled: {})",
+                                list.join(", ")
+                            );
+                            job.add_note(&note);
+                            return Ok(job);
+                        }
                         let error = format!(
                             "lang {lang:?}: not enabled in the store (enabled: {})",
                             list.join(", ")

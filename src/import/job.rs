@@ -51,6 +51,14 @@ impl Job {
         }
     }
 
+    /// Adds to what the row's request leaves out.
+    pub(crate) fn add_note(&mut self, note: &str) {
+        if !self.note.is_empty() {
+            self.note.push_str("; ");
+        }
+        self.note.push_str(note);
+    }
+
     /// The outcome of the row when no request is made for it.
     pub(crate) fn unsent(self: Box<Self>, status: Status) -> RowOutcome {
         self.outcome(status, Ending::default())

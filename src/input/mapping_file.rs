@@ -10,6 +10,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::customer::fields::{EXAMPLE_EXTRA_KEY, Field};
+use types::{address_types, phone_types};
+
+#[path = "mapping_file_types.rs"]
+mod types;
 
 /// A checked mapping file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +28,13 @@ pub struct MappingFile {
     /// canonical names use are matched by meaning. `template --mapping --from` writes `false`,
     /// so that a line deleted from its file is a column not imported.
     pub(crate) match_by_meaning: bool,
+    /// `[address_types]`: addresses whose parts go, row by row, where a column of address
+    /// types says (`billingPerson = "Address 1 - Type"`): the address (`None` for
+    /// `billingPerson`, else shipping address `i`) and the column.
+    pub(crate) address_types: Vec<(Option<usize>, String)>,
+    /// `[phone_types]`: phones whose row is left out when a column of types names a fax
+    /// (`"billingPerson.phone" = "Phone 1 - Type"`): the phone's field and the column.
+    pub(crate) phone_types: Vec<(Field, String)>,
 }
 
 /// One field of the mapping file.
@@ -163,6 +174,8 @@ impl MappingFile {
             fields: mapped_fields(top.fields, &key_error)?,
             strip_leading_quote: top.strip_leading_quote,
             match_by_meaning: top.match_by_meaning.unwrap_or(true),
+            address_types: address_types(top.address_types, &key_error)?,
+            phone_types: phone_types(top.phone_types, &key_error)?,
         })
     }
 }
@@ -170,6 +183,8 @@ impl MappingFile {
 /// The top level of a mapping file.
 struct TopLevel<'t> {
     fields: &'t toml::Table,
+    address_types: Option<&'t toml::Table>,
+    phone_types: Option<&'t toml::Table>,
     strip_leading_quote: Option<bool>,
     match_by_meaning: Option<bool>,
 }
@@ -181,11 +196,21 @@ fn top_level<'t>(
     key_error: &impl Fn(&str, String) -> MappingError,
 ) -> Result<TopLevel<'t>, MappingError> {
     let mut fields = None;
+    let mut address_types = None;
+    let mut phone_types = None;
     let mut strip_leading_quote = None;
     let mut match_by_meaning = None;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("fields", toml::Value::Table(t)) => fields = Some(t),
+            ("address_types", toml::Value::Table(t)) => address_types = Some(t),
+            ("phone_types", toml::Value::Table(t)) => phone_types = Some(t),
+            ("address_types" | "phone_types", _) => {
+                return Err(key_error(
+                    key,
+                    format!("must be a table: start it with [{key}]"),
+                ));
+            }
             ("strip_leading_quote", toml::Value::Boolean(b)) => strip_leading_quote = Some(*b),
             ("match_by_meaning", toml::Value::Boolean(b)) => match_by_meaning = Some(*b),
             ("fields", _) => {
@@ -201,8 +226,9 @@ fn top_level<'t>(
                 return Err(key_error(
                     key,
                     "unknown key: a mapping file has a [fields] table and optionally \
-                     strip_leading_quote = true|false and match_by_meaning = true|false \
-                     (field paths go under [fields])"
+                     [address_types] and [phone_types] tables, strip_leading_quote = \
+                     true|false and match_by_meaning = true|false (field paths go under \
+                     [fields])"
                         .into(),
                 ));
             }
@@ -216,6 +242,8 @@ fn top_level<'t>(
     };
     Ok(TopLevel {
         fields,
+        address_types,
+        phone_types,
         strip_leading_quote,
         match_by_meaning,
     })

@@ -191,6 +191,7 @@ pub(crate) fn merge(rows: Vec<CustomerRequest>) -> CustomerRequest {
             electronic_invoice_pec_email,
             electronic_invoice_sdi_code,
             extrafields,
+            lang_if_enabled,
         } = older;
         let m = &mut merged;
         fill(&mut m.password, password);
@@ -219,7 +220,11 @@ pub(crate) fn merge(rows: Vec<CustomerRequest>) -> CustomerRequest {
         fill(&mut m.tax_id_valid, tax_id_valid);
         fill(&mut m.tax_exempt, tax_exempt);
         fill(&mut m.accept_marketing, accept_marketing);
-        fill(&mut m.lang, lang);
+        if m.lang.is_none() && lang.is_some() {
+            // The check a language gets goes with the column it came from.
+            m.lang = lang;
+            m.lang_if_enabled = lang_if_enabled;
+        }
         fill(&mut m.private_admin_notes, private_admin_notes);
         fill(&mut m.fiscal_code, fiscal_code);
         fill(

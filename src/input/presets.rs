@@ -13,9 +13,11 @@ use crate::customer::fields::{AddressField as A, ContactField, Field};
 pub(crate) use company::looks_like_company;
 
 mod bigcommerce;
+mod cells;
 mod company;
 mod hubspot;
 pub(crate) mod magento;
+pub(crate) use cells::{split_packed_address, split_values};
 mod mailchimp;
 mod prestashop;
 mod shopify;
@@ -170,6 +172,17 @@ pub(crate) enum Target {
         position: usize,
         unless: Field,
     },
+    /// Each value of the cell (several are split as [`split_values`] does) is a contact of
+    /// this type (`EMAIL`, `PHONE`, `URL`), after those the file's contact columns fill: a
+    /// second or third email or phone of an export (Wix's `Email 2`, `Phone 3`).
+    Contact(&'static str),
+    /// The type of address block `n` of an export (Wix's `Address 2 - Type`: `Billing`,
+    /// `Shipping`, `Home`, `Work`), which decides row by row where the block's parts go
+    /// (`mapping::typed`).
+    AddressType(usize),
+    /// A part of address block `n`, written as a part of the billing address; row by row it
+    /// goes to the address its block's type gives.
+    InAddress(usize, Box<Target>),
 }
 
 impl Target {
@@ -187,6 +200,18 @@ impl Target {
                 Field::Contact(*position, ContactField::Contact),
                 Field::Contact(*position, ContactField::Type),
             ],
+            // A contact at the next free position: no field of its own to replace.
+            Target::Contact(_) | Target::AddressType(_) => Vec::new(),
+            // Named by its block, as the block's shipping address: the field it fills is
+            // chosen row by row.
+            Target::InAddress(block, part) => part
+                .fields()
+                .into_iter()
+                .map(|f| match f {
+                    Field::Billing(a) => Field::Shipping(*block, a),
+                    other => other,
+                })
+                .collect(),
             Target::PackedAddress(field) => [
                 A::Street,
                 A::City,
@@ -234,6 +259,50 @@ fn yes_no(target: Field, part: Part) -> Entry {
     }
 }
 
+/// The target of a part of an address block ([`Target::InAddress`]) in the address its row
+/// sends it to: the billing address (`None`) or shipping address `i`.
+pub(crate) fn in_address(part: &Target, address: Option<usize>) -> Target {
+    let field = |f: &Field| match f {
+        Field::Billing(a) => packed_field(address, *a),
+        other => other.clone(),
+    };
+    match part {
+        Target::Field(f) => Target::Field(field(f)),
+        Target::Country { code, name } => Target::Country {
+            code: field(code),
+            name: field(name),
+        },
+        Target::State { code, name } => Target::State {
+            code: field(code),
+            name: field(name),
+        },
+        other => other.clone(),
+    }
+}
+
+/// Address block `block` of an export, routed row by row by the type in `kind` (see
+/// [`Target::AddressType`]): its type entry, then its parts.
+fn typed_address(
+    block: usize,
+    kind: Part,
+    columns: &AddressColumns,
+    state: Given,
+    country: Given,
+) -> Vec<Entry> {
+    let mut entries = vec![Entry {
+        target: Target::AddressType(block),
+        alternatives: vec![vec![kind]],
+        separator: "",
+    }];
+    for entry in address(Field::Billing, columns, state, country) {
+        entries.push(Entry {
+            target: Target::InAddress(block, Box::new(entry.target)),
+            ..entry
+        });
+    }
+    entries
+}
+
 /// Field `a` of the address a [`Target::PackedAddress`] fills.
 pub(crate) fn packed_field(address: Option<usize>, a: A) -> Field {
     match address {
@@ -242,33 +311,16 @@ pub(crate) fn packed_field(address: Option<usize>, a: A) -> Field {
     }
 }
 
-/// The parts of a packed address cell ([`Target::PackedAddress`]): street (with its second
-/// line after a line break), city, state, postal code, country; `None` unless the cell has six
-/// parts or five (no second line).
-pub(crate) fn split_packed_address(cell: &str) -> Option<[String; 5]> {
-    let parts: Vec<&str> = cell.split("  ").map(str::trim).collect();
-    let (street, rest) = match parts.as_slice() {
-        [street, line2, rest @ ..] if rest.len() == 4 => {
-            let street = [*street, *line2]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n");
-            (street, rest)
-        }
-        [street, rest @ ..] if rest.len() == 4 => (street.to_string(), rest),
-        _ => return None,
-    };
-    let [city, state, postal_code, country] = rest else {
-        return None;
-    };
-    Some([
-        street,
-        city.to_string(),
-        state.to_string(),
-        postal_code.to_string(),
-        country.to_string(),
-    ])
+/// Each value of one column of each of `parts` is a contact of type `kind`.
+fn contacts(kind: &'static str, parts: &[Part]) -> Vec<Entry> {
+    parts
+        .iter()
+        .map(|part| Entry {
+            target: Target::Contact(kind),
+            alternatives: vec![vec![*part]],
+            separator: "",
+        })
+        .collect()
 }
 
 fn joined(target: Field, parts: Vec<Part>, separator: &'static str) -> Entry {
@@ -492,109 +544,5 @@ fn address(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(header: &str) -> Vec<String> {
-        header.split(',').map(str::to_string).collect()
-    }
-
-    /// Each signature picks its preset, ignoring case and spaces; a canonical header none.
-    #[test]
-    fn signatures_pick_their_preset() {
-        let shopify = names(" first name ,Email,ADDRESS1,Accepts Marketing");
-        assert_eq!(detect(&shopify).map(|d| d.0), Some(Preset::Shopify));
-        let woo = names("user_email,billing_address_1");
-        assert_eq!(detect(&woo).map(|d| d.0), Some(Preset::WooCommerce));
-        assert_eq!(detect(&names("email,name,billingPerson.street")), None);
-        assert_eq!(detect(&names("First Name,Email")), None);
-        for (header, preset) in [
-            (
-                "user_login,user_pass,user_nicename,user_email",
-                Preset::WooCommerce,
-            ),
-            (
-                "email,_website,_store,firstname,lastname,taxvat",
-                Preset::Magento,
-            ),
-            (
-                "Email Address,First Name,Store Credit,Customer Group",
-                Preset::BigCommerce,
-            ),
-            (
-                "ID,Social title,First name,Email address,Last visit",
-                Preset::PrestaShop,
-            ),
-            ("First Name,Email 1,Email subscriber status", Preset::Wix),
-            (
-                "Email,Billing Name,Billing Province/State",
-                Preset::Squarespace,
-            ),
-            ("Email Address,MEMBER_RATING,OPTIN_TIME", Preset::Mailchimp),
-            ("Record ID,Email,Contact owner", Preset::HubSpot),
-            ("Record ID,Email,Create Date", Preset::HubSpot),
-        ] {
-            assert_eq!(
-                detect(&names(header)).map(|d| d.0),
-                Some(preset),
-                "{header}"
-            );
-        }
-    }
-
-    /// Every preset but `ecwid` has a signature, and its table fills the email.
-    #[test]
-    fn every_export_is_detected_and_gives_the_email() {
-        for preset in Preset::ALL {
-            let detected = SIGNATURES.iter().any(|s| s.preset == preset);
-            assert_eq!(detected, preset != Preset::Ecwid, "{preset}");
-            let email = Target::Field(Field::Email);
-            let gives_email = preset.entries().iter().any(|e| e.target == email);
-            assert_eq!(gives_email, preset != Preset::Ecwid, "{preset}");
-        }
-    }
-
-    /// An address has an entry for each part its export names, and none for a part left out;
-    /// the state and the country go where the export's spelling says.
-    #[test]
-    fn an_address_has_the_parts_its_export_names() {
-        let columns = AddressColumns {
-            street: &[&["Street 1"], &["Street 2"]],
-            state: Some(&["State"]),
-            country: Some(&["Country"]),
-            ..AddressColumns::NONE
-        };
-        let entries = address(Field::Billing, &columns, Given::CodeOrName, Given::Code);
-        let targets: Vec<Target> = entries.into_iter().map(|e| e.target).collect();
-        let state = Target::State {
-            code: Field::Billing(A::StateOrProvinceCode),
-            name: Field::Billing(A::StateOrProvinceName),
-        };
-        let street = Target::Field(Field::Billing(A::Street));
-        let country = Target::Field(Field::Billing(A::CountryCode));
-        assert_eq!(targets, [street, state, country]);
-        let shipping = |a| Field::Shipping(1, a);
-        let entries = address(shipping, &columns, Given::Name, Given::CodeOrName);
-        let targets: Vec<Target> = entries.into_iter().map(|e| e.target).collect();
-        let state = Target::Field(Field::Shipping(1, A::StateOrProvinceName));
-        let country = Target::Country {
-            code: Field::Shipping(1, A::CountryCode),
-            name: Field::Shipping(1, A::CountryName),
-        };
-        assert_eq!(targets[1..], [state, country]);
-    }
-
-    /// No preset names a target twice, so no field is filled by two entries.
-    #[test]
-    fn every_target_appears_once_per_preset() {
-        for preset in Preset::ALL {
-            let mut seen = Vec::new();
-            for entry in preset.entries() {
-                for field in entry.target.fields() {
-                    assert!(!seen.contains(&field), "{preset} {field}");
-                    seen.push(field);
-                }
-            }
-        }
-    }
-}
+#[path = "presets_tests.rs"]
+mod tests;

@@ -26,6 +26,7 @@ mod outputs;
 mod payments;
 mod plan;
 mod platforms;
+mod preset_mapping;
 mod presets;
 mod read_back;
 mod realworld;

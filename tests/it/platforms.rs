@@ -298,8 +298,10 @@ async fn prestashop_rows_reach_the_store_as_these_bodies() {
     insta::assert_json_snapshot!(rows);
 }
 
-/// Wix: the first email, phone and address; the second address as the first shipping address;
-/// the subscriber status word is consent only for `Subscribed` (`Unsubscribed` and `Never
+/// Wix: the first email and phone, the others as contacts; each address where its type says
+/// (`Home` and `Work` as shipping addresses where none is typed shipping, `Billing` as the
+/// billing address); `Language` where the store has it, else left out with a note; the
+/// subscriber status word is consent only for `Subscribed` (`Unsubscribed` and `Never
 /// subscribed` are no; on create every other word is `false` too, never implied).
 #[tokio::test]
 async fn wix_rows_reach_the_store_as_these_bodies() {

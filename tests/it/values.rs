@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+use ecwid_import::input::mapping::Layout;
+use ecwid_import::input::mapping_file::MappingFile;
+use ecwid_import::input::presets::Preset;
 use serde_json::{Value, json};
 
 use crate::e2e::{start, store_args};
@@ -124,4 +127,163 @@ async fn numbers_a_spreadsheet_changed() {
     assert_eq!(rows[1]["body"]["billingPerson"]["phone"], "46701234567");
     assert_eq!(rows[2]["body"]["billingPerson"]["phone"], "561156445");
     assert_eq!(rows[2]["body"]["billingPerson"]["postalCode"], "97201");
+}
+
+/// Wix's contacts export: every address where its `Address N - Type` says, however many there
+/// are (the billing one third in the file, two shipping ones, a home one left out with a note
+/// beside shipping ones; home and work as shipping addresses where none is typed shipping);
+/// `Email 2` and `Phone 2`, `Phone 3` as contacts; `Language` where the store has it, else left
+/// out with a note (the row is still created).
+#[tokio::test]
+async fn wix_addresses_go_where_their_type_says() {
+    let (code, _, rows) = import("wix-typed-addresses.csv").await;
+    assert_eq!(code, 0, "{rows:?}");
+    let mia = &rows[0]["body"];
+    assert_eq!(mia["billingPerson"]["street"], "Rechnungsallee 1");
+    assert_eq!(mia["billingPerson"]["name"], "Mia Keller");
+    let streets: Vec<&Value> = mia["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["street"])
+        .collect();
+    assert_eq!(streets, [&json!("Lagerstraße 4"), &json!("Hafenstraße 9")]);
+    let error = rows[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("Address 2 - Type \"Home\" not sent") && error.contains("typed shipping"),
+        "{error}"
+    );
+    assert_eq!(mia["lang"], "de");
+    assert_eq!(
+        mia["contacts"],
+        json!([
+            {"contact": "mia@work.example.de", "type": "EMAIL"},
+            {"contact": "+49 170 1234567", "type": "PHONE"},
+            {"contact": "+49 171 7654321", "type": "PHONE"},
+        ])
+    );
+    let noah = &rows[1]["body"];
+    assert_eq!(noah["billingPerson"].get("street"), None, "{noah}");
+    let cities: Vec<&Value> = noah["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["city"])
+        .collect();
+    assert_eq!(cities, [&json!("Stockholm"), &json!("Uppsala")]);
+    assert_eq!(noah.get("lang"), None);
+    let error = rows[1]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("lang \"sv\" not sent: not enabled in the store"),
+        "{error}"
+    );
+}
+
+/// Google Contacts writes several emails or phones in one cell, separated by ` ::: `; other
+/// files use `;`. A phone whose `Phone N - Type` names a fax is no phone. The first is the email (or phone), the others contacts of the same type, and
+/// a row whose email cell holds two addresses is valid, with the first. `Website 1 - Value` is
+/// a URL contact.
+#[tokio::test]
+async fn several_values_in_one_cell() {
+    let (code, _, rows) = import("google-contacts.csv").await;
+    assert_eq!(code, 0, "{rows:?}");
+    let ana = &rows[0]["body"];
+    assert_eq!(ana["email"], "ana@example.com.br");
+    assert_eq!(ana["billingPerson"]["phone"], "+55 11 91234 5678");
+    let contacts = ana["contacts"].as_array().unwrap();
+    for expected in [
+        json!({"contact": "ana.souza@work.example.com.br", "type": "EMAIL"}),
+        json!({"contact": "ana.other@example.com.br", "type": "EMAIL"}),
+        json!({"contact": "+55 11 99876 5432", "type": "PHONE"}),
+        json!({"contact": "https://ana.example.com.br", "type": "URL"}),
+    ] {
+        assert!(contacts.contains(&expected), "{expected} in {contacts:?}");
+    }
+    let ben = &rows[1]["body"];
+    assert_eq!(ben["email"], "ben@example.com");
+    // His second phone is typed `Work Fax`: a fax is not a phone, and is left out with a note.
+    assert_eq!(
+        ben["contacts"],
+        json!([{"contact": "ben.ode@example.org", "type": "EMAIL"}])
+    );
+    let error = rows[1]["error"].as_str().unwrap();
+    assert_eq!(
+        error,
+        "Phone 2 - Value \"+1 212 555 0199\" not sent: its type \"Work Fax\" says it is a \
+         fax, not a phone"
+    );
+}
+
+/// Google Contacts' `Address 1 - Type`: a `Home` address is a shipping address (none is typed
+/// shipping), while the name, company and phone stay the customer's; the printed mapping says
+/// so in `[address_types]`, and read back gives the same requests. Label columns of phones and
+/// emails are left out with their reason.
+#[tokio::test]
+async fn typed_addresses_of_a_contacts_export() {
+    let (code, _, rows) = import("google-contacts.csv").await;
+    assert_eq!(code, 0, "{rows:?}");
+    let ana = &rows[0]["body"];
+    assert_eq!(ana["billingPerson"]["name"], "Ana Souza");
+    assert_eq!(ana["billingPerson"]["companyName"], "Souza Ltda");
+    assert_eq!(ana["billingPerson"].get("street"), None, "{ana}");
+    assert_eq!(ana["shippingAddresses"][0]["street"], "Rua A 1");
+    assert_eq!(ana["shippingAddresses"][0]["city"], "São Paulo");
+    assert_eq!(ana["shippingAddresses"][0]["postalCode"], "01000-000");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/values/google-contacts.csv");
+    let text = crate::matcher::template_from(&path);
+    assert!(
+        text.contains("[address_types]\nbillingPerson = \"Address 1 - Type\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# \"?\" = \"E-mail 1 - Type\"   # the label of an email or website"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[phone_types]\n\"billingPerson.phone\" = \"Phone 1 - Type\"\n"),
+        "{text}"
+    );
+    let csv = read_value_sample("google-contacts.csv");
+    let requests = |layout: &Layout| -> Vec<Value> {
+        let (map, _, records) = crate::presets::map(&csv, layout).expect("maps");
+        records
+            .iter()
+            .map(|r| serde_json::to_value(map.request(r).expect("valid").request).unwrap())
+            .collect()
+    };
+    let read_back = Layout {
+        preset: Some(Preset::Ecwid),
+        mapping: Some(crate::presets::mapping(&text)),
+    };
+    assert_eq!(requests(&read_back), requests(&Layout::default()));
+    // Without the `[address_types]` line, the address stays where `[fields]` puts it.
+    let untyped = text.replace("billingPerson = \"Address 1 - Type\"\n", "");
+    let layout = Layout {
+        preset: Some(Preset::Ecwid),
+        mapping: Some(crate::presets::mapping(&untyped)),
+    };
+    assert_eq!(requests(&layout)[0]["billingPerson"]["street"], "Rua A 1");
+}
+
+/// A mapping file's `[address_types]` naming a column the header lacks stops the run with
+/// the key and the header; one naming no address is refused when the file is read.
+#[test]
+fn address_types_of_a_mapping_file_are_checked() {
+    let csv = read_value_sample("google-contacts.csv");
+    let file = "[fields]\nemail = \"E-mail 1 - Value\"\n\"billingPerson.street\" = \
+                \"Address 1 - Street\"\n[address_types]\nbillingPerson = \"Kind\"\n";
+    let layout = Layout {
+        preset: None,
+        mapping: Some(crate::presets::mapping(file)),
+    };
+    let error = crate::presets::map(&csv, &layout).expect_err("refused");
+    let message = error.to_string();
+    assert!(
+        message.contains("address_types.billingPerson") && message.contains("\"Kind\""),
+        "{message}"
+    );
+    let bad = "[fields]\nemail = \"E-mail 1 - Value\"\n[address_types]\ncontacts = \"Kind\"\n";
+    let parsed = MappingFile::parse(Path::new("m.toml"), bad);
+    let message = parsed.expect_err("refused").to_string();
+    assert!(message.contains("not an address"), "{message}");
 }

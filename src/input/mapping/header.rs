@@ -195,6 +195,7 @@ impl ColumnMap {
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
+        let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -236,6 +237,9 @@ impl ColumnMap {
             Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
             None => Vec::new(),
         };
+        for &(_, column) in &fax_guards {
+            used[column] = true;
+        }
         let strip_quote = layout
             .mapping
             .as_ref()
@@ -271,6 +275,24 @@ impl ColumnMap {
         let contact_constants = rules
             .iter()
             .any(|r| matches!(r.fill, Fill::Value(_)) && contact_of(&r.target).is_some());
+        let first_free_contact = rules
+            .iter()
+            .filter_map(|r| contact_of(&r.target))
+            .max()
+            .map_or(0, |n| n + 1);
+        let typed_blocks = rules
+            .iter()
+            .any(|r| matches!(r.target, Target::InAddress(..)));
+        let first_free_shipping = rules
+            .iter()
+            .filter(|r| !matches!(r.target, Target::InAddress(..)))
+            .flat_map(|r| r.target.fields())
+            .filter_map(|f| match f {
+                Field::Shipping(i, _) => Some(i + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
         let map = Self {
             names,
             rules,
@@ -282,6 +304,10 @@ impl ColumnMap {
             orders,
             extra_dates: Vec::new(),
             company_flag,
+            first_free_contact,
+            first_free_shipping,
+            typed_blocks,
+            fax_guards,
         };
         Ok((map, choice))
     }
@@ -300,46 +326,6 @@ impl ColumnMap {
                     name.clone()
                 }
             })
-            .collect()
-    }
-}
-
-/// The everyday fields of a customer that a person looks for in a list, each with the fields
-/// that fill it: [`ColumnMap::unfilled`] names those no column fills.
-const EVERYDAY: [(&str, &[Field]); 10] = [
-    ("billingPerson.name", &[Field::Billing(A::Name)]),
-    ("billingPerson.phone", &[Field::Billing(A::Phone)]),
-    (
-        "billingPerson.companyName",
-        &[Field::Billing(A::CompanyName)],
-    ),
-    ("billingPerson.street", &[Field::Billing(A::Street)]),
-    ("billingPerson.city", &[Field::Billing(A::City)]),
-    ("billingPerson.postalCode", &[Field::Billing(A::PostalCode)]),
-    (
-        "billingPerson.countryCode",
-        &[
-            Field::Billing(A::CountryCode),
-            Field::Billing(A::CountryName),
-        ],
-    ),
-    ("acceptMarketing", &[Field::AcceptMarketing]),
-    (
-        "customerGroupName",
-        &[Field::CustomerGroupName, Field::CustomerGroupId],
-    ),
-    ("privateAdminNotes", &[Field::PrivateAdminNotes]),
-];
-
-impl ColumnMap {
-    /// The everyday fields of a customer (name, phone, company, the billing address, consent,
-    /// group, notes) that no column of the file fills, so that a person sees what the file
-    /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
-    pub fn unfilled(&self) -> Vec<&'static str> {
-        EVERYDAY
-            .iter()
-            .filter(|(_, fields)| !fields.iter().any(|f| self.fills(f)))
-            .map(|(name, _)| *name)
             .collect()
     }
 }
@@ -487,7 +473,7 @@ pub(super) fn canonical_rules(names: &[String]) -> Result<Vec<Rule>, HeaderError
 }
 
 /// A preset's entries that the header has columns for.
-fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
+pub(super) fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
     let position = |part: &[&str]| {
         part.iter()
             .find_map(|wanted| names.iter().position(|n| presets::same_name(n, wanted)))

@@ -13,19 +13,24 @@
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
 pub(crate) mod associated;
+mod blanks;
 mod buyers;
+mod everyday;
 mod extra;
 mod header;
 mod meaning;
 mod people;
+mod preset_starter;
 mod row;
 mod starter;
+mod typed;
 
 use super::presets::Target;
 
+pub use blanks::Blanked;
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, HeaderError, Layout};
-pub use row::{Blanked, Invalid, RowCheck, RowRequest};
+pub use row::{Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
@@ -94,6 +99,15 @@ pub struct ColumnMap {
     /// The column that marks a row as a company's (Odoo's `Is a Company`, a CRM's record
     /// type): such a row's name is the company's name.
     company_flag: Option<usize>,
+    /// The first contact position no rule fills: where a row's further emails and phones go
+    /// (the second value of an email cell, Wix's `Email 2`).
+    first_free_contact: usize,
+    /// The first shipping address position no rule fills: where typed address blocks go.
+    first_free_shipping: usize,
+    /// Whether some address blocks go where their type column says (see `typed`).
+    typed_blocks: bool,
+    /// Phone rules left out on a row whose type column (by position) names a fax.
+    fax_guards: Vec<(usize, usize)>,
 }
 
 impl ColumnMap {

@@ -8,17 +8,20 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
+use super::blanks::Blanked;
 use super::people::{alternatives, is_company_answer, person_and_company};
-use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date};
+use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::{AddressField as A, ContactField, Field};
+use crate::customer::fields::{AddressField as A, ContactField as C, Field};
 use crate::customer::rules::{
     Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, is_email,
     is_placeholder, parse_bool, trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{Target, looks_like_company, packed_field, split_packed_address};
+use crate::input::presets::{
+    Target, in_address, looks_like_company, packed_field, split_packed_address, split_values,
+};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,23 +66,13 @@ impl Invalid {
 /// notes on what was left out, and the cells read as blank.
 type Filled<T> = (T, Vec<String>, Vec<Blanked>);
 
-/// A cell read as blank although it held something. These are not noted row by row (a file
-/// may have thousands); the run counts them, by kind and column, once in its summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Blanked {
-    /// A value that stands for nothing (`null`, `N/A`, `-`, ...), in this column.
-    Placeholder(usize),
-    /// A name that is an email address (a sign-up form's fallback), by the rule of the name.
-    EmailAsName(usize),
-}
-
 impl ColumnMap {
     /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
     pub fn email(&self, record: &ByteRecord) -> String {
         // One cell: checking the whole row's UTF-8 would cost more than it saves.
         let cells = Cells { record, text: None };
         self.value(&self.rules[self.email_rule].fill, &cells)
-            .map(Cow::into_owned)
+            .map(|email| first_value(&email).to_string())
             .unwrap_or_default()
     }
 
@@ -158,13 +151,45 @@ impl ColumnMap {
             }
             Ok(false)
         };
-        let unfilled = self.unfilled_contacts(&value)?;
+        let mut next_contact = self.first_free_contact;
+        let mut contact = |row: &mut R, kind: &str, label: &str, value: &str| {
+            row.set(&Field::Contact(next_contact, C::Contact), label, value);
+            row.set(&Field::Contact(next_contact, C::Type), label, kind);
+            next_contact += 1;
+        };
+        let faxes = self.faxes(&cells);
+        let unfilled = self.unfilled_contacts(&value, &faxes)?;
+        let routes = if self.typed_blocks {
+            let blocks = self.blocks(&value)?;
+            typed::routes(&blocks, self.first_free_shipping, &mut notes)
+        } else {
+            Vec::new()
+        };
         for (index, rule) in self.rules.iter().enumerate() {
             if unfilled.skips(rule) {
                 continue;
             }
+            if let Some((_, kind)) = faxes.iter().find(|(r, _)| *r == index) {
+                let value = value(&rule.fill)?;
+                if !value.is_empty() {
+                    let value: &str = &value;
+                    notes.push(format!(
+                        "{} {value:?} not sent: its type {kind:?} says it is a fax, not a phone",
+                        rule.label
+                    ));
+                }
+                continue;
+            }
+            let target = match &rule.target {
+                Target::AddressType(_) => continue,
+                Target::InAddress(block, part) => match routes.get(*block) {
+                    Some(Some(address)) => Cow::Owned(in_address(part, *address)),
+                    _ => continue,
+                },
+                target => Cow::Borrowed(target),
+            };
             let mut value = value(&rule.fill)?;
-            if is_name(&rule.target) && is_email(&value) {
+            if is_name(&target) && is_email(&value) {
                 blanked.push(Blanked::EmailAsName(index));
                 value = Cow::Borrowed("");
             }
@@ -178,7 +203,7 @@ impl ColumnMap {
                 continue;
             }
             // A company's name in the name field: the company, not the person.
-            if rule.target == Target::Field(Field::Billing(A::Name))
+            if *target == Target::Field(Field::Billing(A::Name))
                 && !value.is_empty()
                 && (company_row || looks_like_company(&value))
             {
@@ -187,7 +212,7 @@ impl ColumnMap {
                 }
                 continue;
             }
-            let state_code = match &rule.target {
+            let state_code = match &*target {
                 Target::Field(field) => Some(field),
                 Target::State { code, .. } if is_state_code(&value) => Some(code),
                 _ => None,
@@ -199,14 +224,31 @@ impl ColumnMap {
                 notes.push(format!("{} {value:?} not sent: {why}", rule.label));
                 continue;
             }
-            match &rule.target {
+            match &*target {
+                // Routed above.
+                Target::AddressType(_) | Target::InAddress(..) => {}
                 Target::Field(field) if self.is_date(field) && !value.is_empty() => {
                     match store_date(&value) {
                         Some(date) => row.set(field, &rule.label, &date),
                         None => row.refuse(&rule.label, &value, RULE_DATE),
                     }
                 }
-                Target::Field(field) => row.set(field, &rule.label, &value),
+                Target::Field(field) => match several_kind(field) {
+                    Some(kind) => {
+                        let values = split_values(&value);
+                        let (first, rest) = values.split_first().unwrap_or((&"", &[]));
+                        row.set(field, &rule.label, first);
+                        for value in rest {
+                            contact(&mut row, kind, &rule.label, value);
+                        }
+                    }
+                    None => row.set(field, &rule.label, &value),
+                },
+                Target::Contact(kind) => {
+                    for value in split_values(&value) {
+                        contact(&mut row, kind, &rule.label, value);
+                    }
+                }
                 Target::Country { code, name } => match country_code(&value) {
                     Some(iso) => row.set(code, &rule.label, &iso),
                     // An unknown two letters are meant as a code: its rule says what is wrong.
@@ -235,7 +277,12 @@ impl ColumnMap {
                         let value: &str = &value;
                         notes.push(format!("{} {value:?} not sent: {broken}", rule.label));
                     }
-                    _ => row.set(field, &rule.label, &value),
+                    _ => {
+                        row.set(field, &rule.label, &value);
+                        if *field == Field::Lang && !value.is_empty() {
+                            row.lang_if_enabled();
+                        }
+                    }
                 },
                 Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {
                     let value: &str = &value;
@@ -256,8 +303,8 @@ impl ColumnMap {
                     let same = other.is_some_and(|o| o.trim() == value.trim());
                     if !value.is_empty() && !same {
                         let contact = |part| Field::Contact(*position, part);
-                        row.set(&contact(ContactField::Contact), &rule.label, &value);
-                        row.set(&contact(ContactField::Type), &rule.label, "PHONE");
+                        row.set(&contact(C::Contact), &rule.label, &value);
+                        row.set(&contact(C::Type), &rule.label, "PHONE");
                     }
                 }
                 Target::Person { name, company } => {
@@ -338,39 +385,20 @@ impl ColumnMap {
         }
     }
 
-    /// The columns of a row's cells that hold a placeholder (`null`, `N/A`, ...), among the
-    /// columns the rules read.
-    fn placeholders(&self, cells: &Cells<'_>) -> Vec<Blanked> {
-        let mut found = Vec::new();
-        for (i, _) in self.used.iter().enumerate().filter(|(_, used)| **used) {
-            if let Ok(cell) = cells.get(i)
-                && is_placeholder(self.unmarked(cell))
-            {
-                found.push(Blanked::Placeholder(i));
-            }
-        }
-        found
-    }
-
-    /// The label of the rule a [`Blanked::EmailAsName`] names, or the column a
-    /// [`Blanked::Placeholder`] does.
-    pub(crate) fn blanked_label(&self, blanked: Blanked) -> &str {
-        match blanked {
-            Blanked::Placeholder(column) => &self.names[column],
-            Blanked::EmailAsName(rule) => &self.rules[rule].label,
-        }
-    }
-
     /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
     /// type, say) make no contact on their own, so a row whose cells of that contact are blank
     /// has no such contact, and is not invalid for want of one.
     fn unfilled_contacts<'m>(
         &'m self,
         value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
+        faxes: &[(usize, &str)],
     ) -> Result<Unfilled, Invalid> {
         let mut filled = Vec::new();
         if self.contact_constants {
-            for rule in &self.rules {
+            for (index, rule) in self.rules.iter().enumerate() {
+                if faxes.iter().any(|(r, _)| *r == index) {
+                    continue;
+                }
                 if let Some(position) = contact_of(&rule.target)
                     && !matches!(rule.fill, Fill::Value(_))
                     && !value(&rule.fill)?.is_empty()
@@ -434,7 +462,7 @@ impl ColumnMap {
 
     /// The cell as [`ColumnMap::unmarked`] gives it, blank when it holds a value that stands
     /// for nothing (`null`, `N/A`, `-`; see [`is_placeholder`]).
-    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+    pub(super) fn clean<'c>(&self, cell: &'c str) -> &'c str {
         let cell = self.unmarked(cell);
         if is_placeholder(cell) { "" } else { cell }
     }
@@ -442,7 +470,7 @@ impl ColumnMap {
     /// The cell trimmed, without one leading `'`: any `'` where the preset or mapping file
     /// strips Excel's text marker, else only the guard the output files put before a formula
     /// (in every preset). Never two: `''=x` is read as `'=x`, as the file's own cell.
-    fn unmarked<'c>(&self, cell: &'c str) -> &'c str {
+    pub(super) fn unmarked<'c>(&self, cell: &'c str) -> &'c str {
         let cell = trim_cell(cell);
         let rest = if self.strip_quote {
             cell.strip_prefix('\'')
@@ -460,6 +488,8 @@ trait Apply {
     fn set(&mut self, field: &Field, column: &str, value: &str);
     /// Records that `value` of `column` breaks `rule`.
     fn refuse(&mut self, column: &str, value: &str, rule: &'static str);
+    /// The row's `lang` is left out, with a note, where the store has not enabled it.
+    fn lang_if_enabled(&mut self) {}
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
 }
 
@@ -470,6 +500,9 @@ impl Apply for RowBuilder {
     }
     fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
         self.checker_mut().refuse(column, value, rule);
+    }
+    fn lang_if_enabled(&mut self) {
+        RowBuilder::lang_if_enabled(self);
     }
     fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         RowBuilder::finish(self, email_column)
@@ -490,7 +523,7 @@ impl Apply for RowChecker {
 }
 
 /// A row's cells as text, with UTF-8 checked once for the whole row rather than cell by cell.
-struct Cells<'r> {
+pub(super) struct Cells<'r> {
     record: &'r ByteRecord,
     /// The row's bytes, when they are UTF-8 as a whole.
     text: Option<&'r str>,
@@ -505,7 +538,7 @@ impl<'r> Cells<'r> {
     }
 
     /// Cell `i` (empty when the row is short), or why it is not UTF-8.
-    fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
+    pub(super) fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
         // A cell of a UTF-8 row is UTF-8 when it starts and ends on character boundaries,
         // which `str::get` checks.
         if let (Some(text), Some(range)) = (self.text, self.record.range(i))
@@ -538,6 +571,21 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .collect(),
         blanked: Vec::new(),
     }
+}
+
+/// The contact type of a field whose cell may hold several values (see [`split_values`]): the
+/// first is the field, the others contacts of this type.
+fn several_kind(field: &Field) -> Option<&'static str> {
+    match field {
+        Field::Email => Some("EMAIL"),
+        Field::Billing(A::Phone) | Field::Shipping(_, A::Phone) => Some("PHONE"),
+        _ => None,
+    }
+}
+
+/// The first of the values of a cell that may hold several (see [`split_values`]).
+fn first_value(cell: &str) -> &str {
+    split_values(cell).first().copied().unwrap_or("")
 }
 
 /// Whether a rule fills a person's name (the billing person's or an address's): a name that

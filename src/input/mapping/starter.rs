@@ -8,8 +8,11 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
-use super::header::{HeaderError, canonical_rules, choose_preset, header_names, same_names};
+use super::header::{
+    HeaderError, canonical_rules, choose_preset, header_names, preset_rules, same_names,
+};
 use super::meaning::by_meaning;
+use super::preset_starter::preset_starter;
 use super::{ColumnMap, is_title};
 use crate::customer::fields::Field;
 use crate::input::mapping_file::{Mapped, Source};
@@ -30,13 +33,9 @@ impl ColumnMap {
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();
         if preset != Preset::Ecwid {
-            let mut text = format!(
-                "# {shown}: preset {preset} ({reason}).\n\
-                 # Its columns are mapped without a mapping file: name below only the fields to\n\
-                 # change.\n#\n"
-            );
-            text.push_str(&starter());
-            return Ok(text);
+            let rules = preset_rules(preset, &names);
+            let shown = shown.to_string();
+            return Ok(preset_starter(preset, &reason, &rules, &names, &shown));
         }
         let mut rules = canonical_rules(&names)?;
         let (model, matched) = by_meaning(&mut rules, &names, &[]);
@@ -97,7 +96,43 @@ impl ColumnMap {
             .filter(|n| !titled.contains(n))
             .cloned()
             .collect();
-        write_left_out(&mut text, &matched.left_out, &rest, &model);
+        let typed: Vec<&String> = matched
+            .address_types
+            .iter()
+            .map(|(_, c)| c)
+            .chain(matched.phone_types.iter().map(|(_, c)| c))
+            .collect();
+        write_left_out(&mut text, &matched.left_out, &rest, &model, &typed);
+        if !matched.address_types.is_empty() {
+            text.push_str(
+                "\n# Each address below goes, row by row, where its type column says: Billing to\n\
+                 # billingPerson, each Shipping to shippingAddresses, Home or Work to\n\
+                 # shippingAddresses where none is Shipping. Delete a line to keep the address\n\
+                 # where [fields] puts it.\n[address_types]\n",
+            );
+            for (address, column) in &matched.address_types {
+                let key = address.map_or("billingPerson".to_string(), |i| {
+                    format!("\"shippingAddresses.{i}\"")
+                });
+                let _ = writeln!(text, "{key} = {}", toml_string(column));
+            }
+        }
+        if !matched.phone_types.is_empty() {
+            text.push_str(
+                "\n# On a row whose type column below names a fax (Work Fax), the phone is left\n\
+                 # out with a note: a fax is not a phone. Delete a line to send it whatever its\n\
+                 # type.\n[phone_types]\n",
+            );
+            for (field, column) in &matched.phone_types {
+                let _ = writeln!(
+                    text,
+                    "{} = {}",
+                    toml_string(&field.to_string()),
+                    toml_string(column)
+                );
+            }
+        }
+
         Ok(text)
     }
 }
@@ -150,7 +185,13 @@ pub(crate) fn starter() -> String {
 }
 
 /// The columns the run leaves out, as commented lines to uncomment.
-fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], model: &[Mapped]) {
+fn write_left_out(
+    text: &mut String,
+    left_out: &[LeftOut],
+    names: &[String],
+    model: &[Mapped],
+    typed: &[&String],
+) {
     if !left_out.is_empty() {
         text.push_str("\n# Recognised but left out (uncomment one to use it instead):\n");
         for l in left_out {
@@ -170,6 +211,7 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
     let used = |name: &String| {
         model.iter().any(|m| m.source.columns().contains(name))
             || left_out.iter().any(|l| &l.column == name)
+            || typed.contains(&name)
     };
     let rest: Vec<&String> = names.iter().filter(|n| !n.is_empty() && !used(n)).collect();
     if !rest.is_empty() {
@@ -181,7 +223,7 @@ fn write_left_out(text: &mut String, left_out: &[LeftOut], names: &[String], mod
 }
 
 /// One field of the model as a line of `[fields]`.
-fn line(mapped: &Mapped) -> String {
+pub(super) fn line(mapped: &Mapped) -> String {
     let key = toml_string(&mapped.key);
     let value = match &mapped.source {
         Source::Columns { columns, .. } if columns.len() == 1 => toml_string(&columns[0]),
@@ -218,7 +260,7 @@ fn line(mapped: &Mapped) -> String {
 }
 
 /// A TOML basic string: `"..."` with quotes, backslashes and control characters escaped.
-fn toml_string(text: &str) -> String {
+pub(super) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -11,6 +11,7 @@ mod blocks;
 mod hash;
 mod recognise;
 mod table;
+mod typed;
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,13 @@ pub(crate) struct Matched {
     pub(crate) left_out: Vec<LeftOut>,
     /// The column of the canonical `name` alias, when it gives way to a first-name column.
     pub(crate) gives_way: Option<usize>,
+    /// Addresses whose parts go where a column of types says (Google's `Address 1 - Type`):
+    /// the address (`None`: the billing address) and the column, as a mapping file's
+    /// `[address_types]` says them.
+    pub(crate) address_types: Vec<(Option<usize>, String)>,
+    /// Phones whose label column may say they are a fax (Google's `Phone 1 - Type`): the
+    /// field the phone fills and the label column, as a mapping file's `[phone_types]`.
+    pub(crate) phone_types: Vec<(Field, String)>,
 }
 
 /// A column the matcher recognised and left out.
@@ -169,6 +177,7 @@ impl Matcher<'_> {
         let states = self.states_of_an_address(of(Meaning::State), place, street_or_postal_code);
         self.code_or_name(states, field(A::StateOrProvinceCode));
         self.code_or_name(of(Meaning::Country), field(A::CountryCode));
+        self.address_type(of(Meaning::AddressType), address);
         let phones: Vec<usize> = of(Meaning::Phone).iter().map(|c| c.column).collect();
         let phone = field(A::Phone);
         match phones.split_first() {
@@ -199,6 +208,9 @@ impl Matcher<'_> {
         for column in phones {
             self.contact(column, "PHONE");
         }
+        for c in top(Meaning::Website) {
+            self.contact(c.column, "URL");
+        }
         self.best(top(Meaning::Notes), Field::PrivateAdminNotes);
         self.if_valid(top(Meaning::Language), Field::Lang);
         self.best(top(Meaning::TaxId), Field::TaxId);
@@ -211,6 +223,14 @@ impl Matcher<'_> {
             } else if c.meaning == Meaning::Carrier {
                 let why = "a carrier or shipping method, not an address";
                 self.leave(c.column, None, why);
+            } else if c.meaning == Meaning::PhoneLabel {
+                self.phone_type(c, candidates);
+            } else if c.meaning == Meaning::ValueLabel {
+                let why = "the label of an email or website (home, work): Ecwid's contacts \
+                           have no such label";
+                self.leave(c.column, None, why);
+            } else if c.meaning == Meaning::AddressType {
+                // Taken or left out with its address.
             } else if !c.meaning.is_address() && c.address.is_some() {
                 self.leave(c.column, None, "a shipping column of no address field");
             }

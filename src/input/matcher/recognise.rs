@@ -4,6 +4,9 @@
 
 use super::table::{Meaning, TABLE, normalise, split_number};
 
+/// Normalised suffixes of a column naming the type of another (`Phone 1 - Type`).
+const LABEL_SUFFIXES: [&str; 2] = ["type", "label"];
+
 /// One recognised column.
 #[derive(Debug, Clone)]
 pub(super) struct Candidate {
@@ -72,6 +75,44 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
     });
     if let Some(rest) = named {
         compact = rest;
+    }
+    let candidate_of = |meaning, address, number: Option<u32>| Candidate {
+        column,
+        meaning,
+        address,
+        rank: (true, 0, number.unwrap_or(0), column),
+        number,
+    };
+    // `Phone 1 - Type`, `E-mail 2 - Label`, `Address 1 - Type` (Google Contacts, Wix): the type
+    // of the column of the same name and number.
+    for suffix in LABEL_SUFFIXES {
+        let Some(rest) = compact.strip_suffix(suffix).filter(|r| !r.is_empty()) else {
+            continue;
+        };
+        for prefix in &TABLE.numbered {
+            if let Some(block) = rest
+                .strip_prefix(prefix.as_str())
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                let number = u32::try_from(block).ok();
+                return Some(candidate_of(
+                    Meaning::AddressType,
+                    block.checked_sub(2),
+                    number,
+                ));
+            }
+        }
+        let (base, number) = split_number(rest);
+        if let Some((meaning, _)) = TABLE.get(&base)
+            && matches!(meaning, Meaning::Email | Meaning::Phone | Meaning::Website)
+        {
+            let label = if meaning == Meaning::Phone {
+                Meaning::PhoneLabel
+            } else {
+                Meaning::ValueLabel
+            };
+            return Some(candidate_of(label, None, number));
+        }
     }
     let candidate = |meaning, address, prefixed, rank, number: Option<u32>| Candidate {
         column,

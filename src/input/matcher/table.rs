@@ -35,10 +35,17 @@ pub(crate) enum Meaning {
     AcceptsMarketing,
     Password,
     Carrier,
+    Website,
+    /// The type of a numbered address block (`Address 1 - Type`, `Address 2 - Label`).
+    AddressType,
+    /// The label of an email or website column (`E-mail 2 - Label`, `Website 1 - Type`).
+    ValueLabel,
+    /// The label of a phone column (`Phone 1 - Type`: `Mobile`, `Work Fax`).
+    PhoneLabel,
 }
 
 /// The keys of `[fields]` in `data/synonyms.toml`.
-const KEYS: [(&str, Meaning); 21] = [
+const KEYS: [(&str, Meaning); 22] = [
     ("email", Meaning::Email),
     ("first_name", Meaning::FirstName),
     ("middle_name", Meaning::MiddleName),
@@ -60,6 +67,7 @@ const KEYS: [(&str, Meaning); 21] = [
     ("accepts_marketing", Meaning::AcceptsMarketing),
     ("password", Meaning::Password),
     ("carrier", Meaning::Carrier),
+    ("website", Meaning::Website),
 ];
 
 impl Meaning {
