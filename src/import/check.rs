@@ -319,11 +319,12 @@ impl Checker {
         let Some(mut request) = mapped.request else {
             return ready(raw, email, Status::Valid, note, Vec::new());
         };
-        if let Some((_, buyers)) = &mut self.orders
-            && let Some(customer) = buyers.take(&buyer_key(&email))
-        {
-            let email = request.email.take();
-            *request = CustomerRequest { email, ..customer };
+        if let Some((_, buyers)) = &mut self.orders {
+            if let Some(customer) = buyers.take(&buyer_key(&email)) {
+                let email = request.email.take();
+                *request = CustomerRequest { email, ..customer };
+            }
+            crate::input::orders::tidy(&mut request);
         }
         Item::Send(Box::new(Job {
             row: raw.row,

@@ -245,6 +245,26 @@ pub(crate) fn merge(rows: Vec<CustomerRequest>) -> CustomerRequest {
     merged
 }
 
+/// A buyer's customer as a person would enter it: a phone contact that only repeats the
+/// billing phone (Shopify's order `Phone` beside `Billing Phone`) is left out.
+pub(crate) fn tidy(customer: &mut CustomerRequest) {
+    let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
+    let phone = customer
+        .billing_person
+        .as_ref()
+        .and_then(|b| b.phone.as_deref())
+        .map(digits);
+    if let (Some(phone), Some(contacts)) = (phone, customer.contacts.as_mut()) {
+        contacts.retain(|c| {
+            c.kind.as_deref() != Some("PHONE")
+                || c.contact.as_deref().map(digits) != Some(phone.clone())
+        });
+        if contacts.is_empty() {
+            customer.contacts = None;
+        }
+    }
+}
+
 /// The newer value, else the older one.
 fn fill<T>(newer: &mut Option<T>, older: Option<T>) {
     if newer.is_none() {

@@ -160,6 +160,8 @@ async fn shopify_orders_make_one_customer_per_buyer() {
         ]
     );
     assert_eq!(bodies[4]["billingPerson"]["name"], "Maya Lopez");
+    // The order's `Phone`, the same number as the billing phone, is not a contact as well.
+    assert_eq!(bodies[0].get("contacts"), None, "{}", bodies[0]);
     let amelia = &bodies[0]["billingPerson"];
     assert_eq!(amelia["name"], "Amelia Hart");
     assert_eq!(amelia["street"], "12 Rose Lane\nFlat 2");

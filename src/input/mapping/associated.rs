@@ -157,6 +157,15 @@ mod tests {
         }
         let salesforce = records(&names("Email,Phone,Account ID,Account Name,Phone"));
         assert_eq!(salesforce[4].as_deref(), Some("Account"));
+        let pipedrive = records(&names("Name,Email,Phone,Organization - ID,Name,Phone"));
+        assert_eq!(pipedrive[3].as_deref(), Some("Organization"));
+        assert_eq!(pipedrive[5].as_deref(), Some("Organization"));
+        let header = names("Name,Email,Organization - ID,Name");
+        let named = named_by_record(header.clone(), &records(&header));
+        assert_eq!(
+            named,
+            ["Name", "Email", "Organization - ID", "Organization: Name"]
+        );
     }
 
     #[test]
