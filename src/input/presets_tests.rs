@@ -103,3 +103,15 @@ fn every_target_appears_once_per_preset() {
         }
     }
 }
+
+/// Google's ` ::: ` first (its values may hold `;`), else `;` and line breaks; blanks dropped.
+#[test]
+fn several_values_of_a_cell() {
+    assert_eq!(split_values("a@x.de ::: b@y.de"), ["a@x.de", "b@y.de"]);
+    assert_eq!(
+        split_values("a@x.de; b@y.de;\nc@z.de;"),
+        ["a@x.de", "b@y.de", "c@z.de"]
+    );
+    assert_eq!(split_values("+1 555 0100"), ["+1 555 0100"]);
+    assert!(split_values(" ; ").is_empty());
+}

@@ -234,7 +234,7 @@ impl ColumnMap {
                     }
                 }
                 Target::Field(field) => match several_kind(field) {
-                    Some(kind) => {
+                    Some(kind) if has_several(&value) => {
                         let values = split_values(&value);
                         let (first, rest) = values.split_first().unwrap_or((&"", &[]));
                         row.set(field, &rule.label, first);
@@ -242,7 +242,7 @@ impl ColumnMap {
                             contact(&mut row, kind, &rule.label, value);
                         }
                     }
-                    None => row.set(field, &rule.label, &value),
+                    _ => row.set(field, &rule.label, &value),
                 },
                 Target::Contact(kind) => {
                     for value in split_values(&value) {
@@ -585,7 +585,16 @@ fn several_kind(field: &Field) -> Option<&'static str> {
 
 /// The first of the values of a cell that may hold several (see [`split_values`]).
 fn first_value(cell: &str) -> &str {
+    if !has_several(cell) {
+        return cell;
+    }
     split_values(cell).first().copied().unwrap_or("")
+}
+
+/// Whether a cell may hold several values (see [`split_values`]): the check every email and
+/// phone cell goes through, so that one value costs no allocation.
+fn has_several(cell: &str) -> bool {
+    cell.bytes().any(|b| matches!(b, b';' | b'\n')) || cell.contains(" ::: ")
 }
 
 /// Whether a rule fills a person's name (the billing person's or an address's): a name that
