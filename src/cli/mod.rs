@@ -129,6 +129,14 @@ pub struct InputArgs {
     /// (`ecwid-import template --mapping` prints a starter file)
     #[arg(long, value_name = "FILE")]
     pub(crate) mapping: Option<PathBuf>,
+    /// Also write the annotated workbook (.xlsx) here: the file's own cells with a status and
+    /// a message column, bad cells highlighted with a note, and a Summary sheet; fix it and
+    /// import it as it is [default for validate and plan: <output stem>.report.xlsx]
+    #[arg(long, value_name = "PATH")]
+    pub(crate) report: Option<PathBuf>,
+    /// Write no annotated workbook (validate and plan write one by default)
+    #[arg(long, conflicts_with = "report")]
+    pub(crate) no_report: bool,
 }
 
 /// `--preset`: a preset, or detection. Plain comments on the values: doc comments would make
@@ -292,7 +300,7 @@ impl InputArgs {
     /// The settings of a dry run (`validate`, `import --dry-run`); an import adds its sending
     /// to them.
     pub(crate) fn config(&self, progress: ProgressMode, dry_run: bool) -> Result<Config, Error> {
-        self.config_with(progress, self.output(dry_run))
+        self.config_with(progress, self.output(dry_run), dry_run)
     }
 
     /// A plan's results file: `--output`, else `<stem>.plan.csv`, never the import's.
@@ -303,19 +311,33 @@ impl InputArgs {
         }
     }
 
-    /// The settings of a run writing its results to `output`.
+    /// The annotated workbook: `--report`, else with `by_default` `<output stem>.report.xlsx`;
+    /// none with `--no-report`.
+    fn report(&self, output: &Path, by_default: bool) -> Option<PathBuf> {
+        match (&self.report, self.no_report) {
+            (_, true) => None,
+            (Some(path), false) => Some(path.clone()),
+            (None, false) => by_default.then(|| beside(output, "report.xlsx")),
+        }
+    }
+
+    /// The settings of a run writing its results to `output`; `report_by_default`: whether
+    /// it writes the annotated workbook without `--report` (validate and plan do).
     pub(crate) fn config_with(
         &self,
         progress: ProgressMode,
         output: PathBuf,
+        report_by_default: bool,
     ) -> Result<Config, Error> {
         let failed_output = beside(&output, "failed.csv");
         let lock = lock::path_for(&output);
+        let report = self.report(&output, report_by_default);
         let written = [
             Some(&output),
             Some(&failed_output),
             Some(&lock),
             self.summary_json.as_ref(),
+            report.as_ref(),
         ];
         if let Some(clash) = written
             .into_iter()
@@ -348,6 +370,7 @@ impl InputArgs {
             encoding: self.encoding.clone(),
             sheet: self.sheet.clone(),
             summary_json: self.summary_json.clone(),
+            report,
             progress,
             send: None,
             continue_with: None,

@@ -119,7 +119,9 @@ impl PlanArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<Config, Error> {
-        let mut config = self.input.config_with(progress, self.input.plan_output())?;
+        let mut config = self
+            .input
+            .config_with(progress, self.input.plan_output(), true)?;
         let mut send = self.store.send_config(env_token, false, None)?;
         send.journal = false;
         send.plan = true;

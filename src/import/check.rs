@@ -97,6 +97,7 @@ impl Preparer {
             Err(Invalid {
                 error: problem.clone(),
                 reasons: vec![problem.clone()],
+                problems: Vec::new(),
             })
         } else if self.dry_run {
             self.map.check(&raw.record).map(|c| Mapped {

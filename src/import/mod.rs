@@ -83,6 +83,7 @@ pub(crate) async fn run(
         mut finished,
         run_id,
         results,
+        report,
     } = open::open(config, temp_files)?;
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, client) {
@@ -117,7 +118,7 @@ pub(crate) async fn run(
     };
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
     let progress = Progress::start(config.progress, total_bytes);
-    let mut recorder = Recorder::new(results, journal, finished.count(), progress);
+    let mut recorder = Recorder::new(results, report, journal, finished.count(), progress);
     let checker = Checker::new(map, config.send.is_none(), finished);
     let (items, background) = threads::start(input, checker);
     let outcomes = sending.stream(items);
@@ -126,7 +127,7 @@ pub(crate) async fn run(
         sender.tell_consent();
     }
     let read = background.finish().await;
-    finish(config, stop, recorder, read, &sending, started)
+    finish(config, stop, recorder, read, &sending, started, temp_files)
 }
 
 /// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]);
@@ -304,8 +305,14 @@ fn finish(
     read: Result<(), (u64, std::io::Error)>,
     sending: &Sending,
     started: Instant,
+    temp_files: &TempFiles,
 ) -> Result<Summary, Error> {
-    let (results, journal, tally) = recorder.finish()?;
+    let record::Recorded {
+        results,
+        report,
+        journal,
+        tally,
+    } = recorder.finish()?;
     results.finish().map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
@@ -330,7 +337,7 @@ fn finish(
     }
     let counts = sending.engine().map(Engine::counts);
     let total = counts.map(|c| c.total()).unwrap_or_default();
-    Ok(Summary {
+    let summary = Summary {
         rows: tally.rows,
         by_status: tally.by_status(),
         requests: total.requests,
@@ -368,7 +375,17 @@ fn finish(
             }),
         stopped,
         dry_run: config.send.is_none(),
-    })
+        report: config.report.as_ref().map(|p| p.display().to_string()),
+    };
+    if let (Some(report), Some(path)) = (report, &config.report) {
+        report
+            .finish(&summary, temp_files)
+            .map_err(|source| Error::Output {
+                path: path.clone(),
+                source,
+            })?;
+    }
+    Ok(summary)
 }
 
 /// The run's exit status, and why it stopped early (with how to continue) when it did.

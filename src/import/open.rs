@@ -12,6 +12,7 @@ use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
+use crate::report::annotated::{ReportKind, ReportWriter, SummaryFacts};
 use crate::report::results::ResultsWriter;
 use crate::report::temp_files::TempFiles;
 use crate::undo::log::{self as undo_log, UndoLog};
@@ -31,6 +32,8 @@ pub(super) struct Opened {
     /// `--resume` (empty for a dry run).
     pub run_id: String,
     pub results: ResultsWriter,
+    /// The annotated workbook, when the run writes one.
+    pub report: Option<ReportWriter>,
 }
 
 /// Opens the input, the client, the journal and the results file, in that order.
@@ -46,11 +49,12 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             tracing::warn!("--delimiter and --encoding apply to CSV only: ignored for a workbook");
         }
     }
-    let map =
-        ColumnMap::for_input(input.headers(), &config.layout).map_err(|source| Error::Header {
+    let (map, choice) =
+        ColumnMap::new(input.headers(), &config.layout).map_err(|source| Error::Header {
             path: config.input.clone(),
             source,
         })?;
+    tracing::info!("{choice}");
     let not_imported = map.not_imported();
     if !not_imported.is_empty() {
         tracing::warn!(
@@ -96,6 +100,10 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         path: config.output.clone(),
         source,
     })?;
+    let report = match &config.report {
+        Some(path) => Some(open_report(config, path, &map, choice)?),
+        None => None,
+    };
     Ok(Opened {
         input,
         map,
@@ -105,6 +113,31 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         finished,
         run_id,
         results,
+        report,
+    })
+}
+
+/// The annotated workbook at `path`, its header written.
+fn open_report(
+    config: &Config,
+    path: &std::path::Path,
+    map: &ColumnMap,
+    choice: crate::input::mapping::Choice,
+) -> Result<ReportWriter, Error> {
+    let (kind, rate) = match &config.send {
+        None => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
+        Some(send) if send.plan => (ReportKind::Plan, send.rate.get()),
+        Some(send) => (ReportKind::Import, send.rate.get()),
+    };
+    let facts = SummaryFacts {
+        input: config.input.clone(),
+        kind,
+        rate,
+        choice,
+    };
+    ReportWriter::create(path, map.clone(), facts).map_err(|source| Error::Output {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(source),
     })
 }
 

@@ -151,6 +151,9 @@ pub struct Summary {
     pub stopped: Option<String>,
     #[serde(skip)]
     pub dry_run: bool,
+    /// The annotated workbook, when the run wrote one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 impl Summary {
@@ -214,6 +217,12 @@ impl Summary {
             }
         }
         let _ = writeln!(out, "Results: {}", self.output);
+        if let Some(report) = &self.report {
+            let _ = writeln!(
+                out,
+                "Report (open it in a spreadsheet, fix, import it): {report}"
+            );
+        }
         let to_fix: u64 = self
             .by_status
             .iter()

@@ -19,6 +19,8 @@ mod plan;
 mod platforms;
 mod presets;
 mod realworld;
+mod report;
+mod report_read;
 mod resume;
 mod robustness;
 mod sandbox;

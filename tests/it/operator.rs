@@ -110,6 +110,7 @@ fn summary_text_snapshot() {
         plan: None,
         stopped: None,
         dry_run: false,
+        report: None,
     };
     insta::assert_snapshot!(summary.to_text());
     let json: serde_json::Value = serde_json::to_value(&summary).expect("json");

@@ -106,13 +106,6 @@ impl fmt::Display for Choice {
 }
 
 impl ColumnMap {
-    /// [`ColumnMap::new`], logging the preset chosen and why.
-    pub(crate) fn for_input(headers: &ByteRecord, layout: &Layout) -> Result<Self, HeaderError> {
-        let (map, choice) = Self::new(headers, layout)?;
-        tracing::info!("{choice}");
-        Ok(map)
-    }
-
     /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {

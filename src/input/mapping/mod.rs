@@ -12,6 +12,7 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+mod cells;
 mod header;
 mod meaning;
 mod row;
@@ -19,6 +20,7 @@ mod starter;
 
 use super::presets::Target;
 
+pub use cells::ColumnUse;
 pub use header::{Choice, HeaderError, Layout};
 pub use row::{Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;

@@ -39,6 +39,9 @@ pub struct Invalid {
     pub(crate) error: String,
     /// One short reason per broken rule.
     pub(crate) reasons: Vec<String>,
+    /// The broken rules one by one, for the report that marks their cells (empty when the row
+    /// as a whole is wrong).
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl ColumnMap {
@@ -66,7 +69,7 @@ impl ColumnMap {
 
     /// Puts every rule's value of the row through `row`: its result, with notes on what was
     /// left out.
-    fn fill<'m, R: Apply>(
+    pub(super) fn fill<'m, R: Apply>(
         &'m self,
         record: &'m ByteRecord,
         mut row: R,
@@ -81,6 +84,7 @@ impl ColumnMap {
             return Err(Invalid {
                 error,
                 reasons: vec!["cell count differs from the header".into()],
+                problems: Vec::new(),
             });
         }
         let cells = Cells::new(record);
@@ -96,6 +100,7 @@ impl ColumnMap {
                 Invalid {
                     error,
                     reasons: vec!["not valid UTF-8".into()],
+                    problems: Vec::new(),
                 }
             })
         };
@@ -204,7 +209,7 @@ impl ColumnMap {
                         }
                     }
                 }
-                Err(invalid(&problems))
+                Err(invalid(problems))
             }
         }
     }
@@ -296,7 +301,7 @@ impl ColumnMap {
 
 /// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
 /// check.
-trait Apply {
+pub(super) trait Apply {
     type Done;
     fn set(&mut self, field: &Field, column: &str, value: &str);
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
@@ -361,7 +366,7 @@ fn ends_in_password(target: &Target) -> bool {
     )
 }
 
-fn invalid(problems: &[Problem]) -> Invalid {
+fn invalid(problems: Vec<Problem>) -> Invalid {
     let errors: Vec<String> = problems.iter().map(ToString::to_string).collect();
     Invalid {
         error: errors.join("; "),
@@ -369,6 +374,7 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .iter()
             .map(|p| format!("{}: {}", p.column, p.rule))
             .collect(),
+        problems,
     }
 }
 

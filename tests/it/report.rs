@@ -1,0 +1,174 @@
+//! The annotated report (`--report`; by default for `validate` and `plan`): the Rows sheet
+//! people fix their file in, its Summary, and the round trip of a fixed report into the store.
+
+use std::path::{Path, PathBuf};
+
+use crate::report_read::{BAD, Report};
+use crate::support::{Workspace, run_in_process};
+
+/// A file with a valid row, a row breaking three rules, a duplicate, and cells a spreadsheet
+/// would turn into numbers or formulas.
+const CSV: &str = "email,name,billingPerson.countryCode,billingPerson.phone,billingPerson.postalCode,taxExempt\n\
+ann@example.com,Ann,DE,+49 30 1234,01234,\n\
+bad-email,Bob,Germny,0049,00123,yes\n\
+ANN@example.com,Ann again,FR,,,\n\
+cy@example.com,=1+2,de,123456789012345678,,no\n";
+
+fn arg(p: &Path) -> String {
+    p.to_str().expect("utf-8 path").to_string()
+}
+
+/// `ecwid-import <args...> -q` in-process; the exit status.
+async fn run(args: &[&str]) -> i32 {
+    let mut all = vec!["ecwid-import".to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    all.push("-q".into());
+    run_in_process(all).await
+}
+
+async fn validate(ws: &Workspace, extra: &[&str]) -> i32 {
+    let input = arg(&ws.input);
+    let mut args = vec!["validate", input.as_str()];
+    args.extend_from_slice(extra);
+    run(&args).await
+}
+
+fn default_report(ws: &Workspace) -> PathBuf {
+    ws.dir.path().join("customers.validation.report.xlsx")
+}
+
+/// Validate writes the report beside its output: status and message first, then the file's
+/// own columns and cells in order, as text; each bad cell highlighted with a note naming the
+/// rule and a value that passes; valid rows not coloured; header frozen, filter on status.
+#[tokio::test]
+async fn validate_writes_a_report_that_marks_each_bad_cell() {
+    let ws = Workspace::new(CSV);
+    assert_eq!(validate(&ws, &[]).await, 1);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(report.sheet_names, ["Rows", "Summary"]);
+    assert_eq!(
+        report.rows[0],
+        [
+            "status",
+            "message",
+            "email",
+            "name",
+            "billingPerson.countryCode",
+            "billingPerson.phone",
+            "billingPerson.postalCode",
+            "taxExempt"
+        ]
+    );
+    let statuses: Vec<&str> = (1..=4).map(|r| report.cell(r, "status")).collect();
+    assert_eq!(statuses, ["valid", "invalid", "duplicate", "valid"]);
+    // Cells as typed: leading zeros, a phone's +, long digits, a formula-looking value.
+    assert!(report.all_text, "every cell is text");
+    assert_eq!(report.cell(1, "billingPerson.postalCode"), "01234");
+    assert_eq!(report.cell(1, "billingPerson.phone"), "+49 30 1234");
+    assert_eq!(report.cell(2, "billingPerson.phone"), "0049");
+    assert_eq!(report.cell(4, "billingPerson.phone"), "123456789012345678");
+    assert_eq!(report.cell(4, "name"), "=1+2");
+    // The bad cells of row 2, each with its rule and an example that passes.
+    assert_eq!(
+        report.filled_in_row(2),
+        ["billingPerson.countryCode", "email", "status", "taxExempt"]
+    );
+    assert_eq!(report.fill(2, "email"), Some(BAD));
+    assert_eq!(
+        report.note(2, "billingPerson.countryCode"),
+        Some(
+            "billingPerson.countryCode \"Germny\": must be an ISO 3166-1 alpha-2 country code \
+             such as US, DE or GB; e.g. DE or Germany"
+        )
+    );
+    assert!(
+        report.note(2, "email").is_some_and(
+            |n| n.contains("must be an email address") && n.ends_with("e.g. ann@example.com")
+        ),
+        "{:?}",
+        report.note(2, "email")
+    );
+    assert!(report.cell(2, "message").contains("taxExempt \"yes\""));
+    // A duplicate's email is marked, naming the first row.
+    assert_eq!(report.filled_in_row(3), ["email", "status"]);
+    assert!(
+        report
+            .note(3, "email")
+            .unwrap()
+            .contains("same email as row 1")
+    );
+    // Rows that pass are not coloured and carry no note.
+    for row in [1, 4] {
+        assert!(report.filled_in_row(row).is_empty(), "row {row}");
+        assert!(report.note(row, "email").is_none());
+    }
+    assert!(report.frozen, "the header row is frozen");
+    assert_eq!(report.autofilter.as_deref(), Some("A1:A5"));
+}
+
+/// `--report PATH` writes it elsewhere, `--no-report` writes none; `import` writes one only
+/// with `--report`.
+#[tokio::test]
+async fn report_goes_where_asked_and_only_when_asked() {
+    let ws = Workspace::new(CSV);
+    let elsewhere = ws.dir.path().join("fix-me.xlsx");
+    assert_eq!(validate(&ws, &["--no-report"]).await, 1);
+    assert!(!default_report(&ws).exists());
+    assert_eq!(validate(&ws, &["--report", &arg(&elsewhere)]).await, 1);
+    assert!(elsewhere.exists() && !default_report(&ws).exists());
+
+    let store = crate::e2e::start(crate::e2e::store_args()).await;
+    assert_eq!(ws.import(&store.api_url(), &["--rate", "60000"]).await, 1);
+    let import_report = ws.dir.path().join("customers.results.report.xlsx");
+    assert!(!import_report.exists(), "import writes none unasked");
+    let asked = ws.dir.path().join("import.xlsx");
+    let rerun = ws.dir.path().join("again.csv");
+    let args = [
+        "--rate",
+        "60000",
+        "--report",
+        &arg(&asked),
+        "-o",
+        &arg(&rerun),
+    ];
+    assert_eq!(ws.import(&store.api_url(), &args).await, 1);
+    let report = Report::read(&asked);
+    let statuses: Vec<&str> = (1..=4).map(|r| report.cell(r, "status")).collect();
+    assert_eq!(statuses, ["exists", "invalid", "duplicate", "exists"]);
+}
+
+/// The Summary: counts per status; errors per column and per rule, most frequent first, with
+/// their first rows; the mapping chosen and why, and the columns left out.
+#[tokio::test]
+async fn summary_counts_errors_and_says_how_columns_were_mapped() {
+    let csv = "E-Mail,Vorname,billingPerson.countryCode,Lieblingsfarbe\n\
+               ann@example.com,Ann,XX,blau\n\
+               bad,Bob,YY,rot\n\
+               cy@example.com,Cy,DE,grün\n\
+               dee@example.com,Dee,ZZ,\n";
+    let ws = Workspace::new(csv);
+    assert_eq!(validate(&ws, &[]).await, 1);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(report.summary_line("rows", "valid")[1], "1");
+    let by_column = report.summary_line("Errors by column", "billingPerson.countryCode");
+    assert_eq!(by_column[1..], ["3", "1, 2, 4"]);
+    let by_column = report.summary_line("Errors by column", "E-Mail");
+    assert_eq!(by_column[1..], ["1", "2"]);
+    let rule = report.summary_line(
+        "Errors by rule",
+        "must be an ISO 3166-1 alpha-2 country code such as US, DE or GB",
+    );
+    assert_eq!(rule[1..], ["3", "1, 2, 4"]);
+    let email = report.summary_line("Mapping", "E-Mail");
+    assert_eq!(email[1], "email");
+    assert!(email[2].starts_with("matched by meaning"), "{email:?}");
+    let country = report.summary_line("Mapping", "billingPerson.countryCode");
+    assert_eq!(country[2], "canonical column name");
+    let left = report.summary_line("Columns left out", "Lieblingsfarbe");
+    assert!(left[2].contains("not imported"), "{left:?}");
+    let would = report.summary_line(
+        "What an import would send",
+        "creates or updates, at most (one per valid row)",
+    );
+    assert_eq!(would[1], "1");
+}
