@@ -55,6 +55,9 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             source,
         })?;
     tracing::info!("{choice}");
+    if map.report_columns() > 0 {
+        tracing::info!("the first two columns, status and message, are a report's own: ignored");
+    }
     let not_imported = map.not_imported();
     if !not_imported.is_empty() {
         tracing::warn!(

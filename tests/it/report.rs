@@ -1,9 +1,10 @@
 //! The annotated report (`--report`; by default for `validate` and `plan`): the Rows sheet
 //! people fix their file in, its Summary, and the round trip of a fixed report into the store.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::report_read::{BAD, Report};
+use crate::report_read::{BAD, Report, fix_cells};
 use crate::support::{Workspace, run_in_process};
 
 /// A file with a valid row, a row breaking three rules, a duplicate, and cells a spreadsheet
@@ -171,4 +172,96 @@ async fn summary_counts_errors_and_says_how_columns_were_mapped() {
         "creates or updates, at most (one per valid row)",
     );
     assert_eq!(would[1], "1");
+}
+
+/// Round trip: the Rows sheet, its bad cells fixed and nothing else touched, imports as it is:
+/// status and message are ignored by name, every row is created, and the cells reach the store
+/// as typed (leading zeros, a phone's +, long digits, a formula-looking name). Checked again,
+/// it gives a report with status and message once.
+#[tokio::test]
+async fn a_fixed_report_imports_as_it_is() {
+    let csv = "email,name,billingPerson.countryCode,billingPerson.phone,billingPerson.postalCode,taxExempt,privateAdminNotes\n\
+               ann@example.com,Ann,DE,+49 30 1234,01234,,VIP\n\
+               bad-email,Bob,Germny,0049,00123,yes,\n\
+               cy@example.com,=1+2,de,123456789012345678,,no,status\n";
+    let ws = Workspace::new(csv);
+    assert_eq!(validate(&ws, &[]).await, 1);
+    let report = Report::read(&default_report(&ws));
+    let fixes: HashMap<&str, &str> = HashMap::from([
+        ("bad-email", "bob@example.com"),
+        ("Germny", "DE"),
+        ("yes", "no"),
+    ]);
+    let mut fixed_cells = HashMap::new();
+    for reference in report.fills.keys().filter(|r| !r.starts_with('A')) {
+        let row: usize = reference[1..].parse().unwrap();
+        let col = (reference.as_bytes()[0] - b'A') as usize;
+        let old = report.rows[row - 1][col].as_str();
+        let new = fixes.get(old).unwrap_or_else(|| panic!("a fix for {old}"));
+        fixed_cells.insert(reference.clone(), new.to_string());
+    }
+    assert_eq!(fixed_cells.len(), 3, "{fixed_cells:?}");
+    let fixed = ws.dir.path().join("fixed.xlsx");
+    fix_cells(&default_report(&ws), &fixed, &fixed_cells);
+
+    let store = crate::e2e::start(crate::e2e::store_args()).await;
+    let results = ws.dir.path().join("fixed.results.csv");
+    let input = arg(&fixed);
+    let api = store.api_url();
+    let args = [
+        "import",
+        &input,
+        "--store-id",
+        "1003",
+        "--api-url",
+        &api,
+        "--rate",
+        "60000",
+        "--token-file",
+        &arg(&ws.token_file),
+        "-o",
+        &arg(&results),
+    ];
+    assert_eq!(run(&args).await, 0, "every row imports");
+    let statuses = crate::support::column(&crate::support::read_csv(&results), "status");
+    assert_eq!(statuses, ["created"; 3]);
+    let stored = |email: &str| {
+        let customer = store
+            .customers()
+            .into_iter()
+            .find(|c| c.customer.email.as_deref() == Some(email))
+            .unwrap_or_else(|| panic!("{email} is stored"));
+        serde_json::to_value(&customer.customer).unwrap()
+    };
+    let ann = stored("ann@example.com");
+    assert_eq!(ann["billingPerson"]["postalCode"], "01234");
+    assert_eq!(ann["billingPerson"]["phone"], "+49 30 1234");
+    assert_eq!(ann["privateAdminNotes"], "VIP");
+    let bob = stored("bob@example.com");
+    assert_eq!(bob["billingPerson"]["countryCode"], "DE");
+    assert_eq!(bob["billingPerson"]["postalCode"], "00123");
+    let cy = stored("cy@example.com");
+    assert_eq!(cy["billingPerson"]["name"], "=1+2");
+    assert_eq!(cy["billingPerson"]["phone"], "123456789012345678");
+    assert_eq!(cy["privateAdminNotes"], "status");
+
+    // Checked again, the fixed report gives a report of its own cells, status and message once.
+    let again = ws.dir.path().join("again.xlsx");
+    let args = [
+        "validate",
+        &input,
+        "--report",
+        &arg(&again),
+        "-o",
+        &arg(&ws.dir.path().join("again.csv")),
+    ];
+    assert_eq!(run(&args).await, 0);
+    let report = Report::read(&again);
+    assert_eq!(report.rows[0][..4], ["status", "message", "email", "name"]);
+    assert_eq!(report.rows[0].len(), 9);
+    let mapping_status = report.summary_line("Columns left out", "status");
+    assert!(
+        mapping_status[2].contains("the report's own column"),
+        "{mapping_status:?}"
+    );
 }

@@ -215,3 +215,41 @@ fn unescape(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// A copy of the report at `from` with the text of some cells of `Rows` replaced, as a person
+/// fixing them in a spreadsheet would leave it: every other part (styles, notes, the Summary)
+/// as it was. `fixes`: cell reference (`C3`) -> new text.
+pub fn fix_cells(from: &Path, to: &Path, fixes: &HashMap<String, String>) {
+    let file = std::fs::File::open(from).expect("open");
+    let mut archive = zip::ZipArchive::new(file).expect("a zip");
+    let out = std::fs::File::create(to).expect("create");
+    let mut writer = zip::ZipWriter::new(out);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("an entry name").to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).expect("read entry");
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut sheet = String::from_utf8(bytes).expect("utf-8");
+            for (reference, text) in fixes {
+                sheet = with_cell_text(&sheet, reference, text);
+            }
+            bytes = sheet.into_bytes();
+        }
+        writer.start_file(name, options).expect("start entry");
+        std::io::Write::write_all(&mut writer, &bytes).expect("write entry");
+    }
+    writer.finish().expect("finish the zip");
+}
+
+/// `sheet` with the inline text of cell `reference` replaced by `text`.
+fn with_cell_text(sheet: &str, reference: &str, text: &str) -> String {
+    let start = sheet
+        .find(&format!("<c r=\"{reference}\""))
+        .unwrap_or_else(|| panic!("no cell {reference}"));
+    let open = start + sheet[start..].find("<t>").expect("an inline string") + 3;
+    let close = open + sheet[open..].find("</t>").expect("its end");
+    format!("{}{}{}", &sheet[..open], text, &sheet[close..])
+}

@@ -109,7 +109,12 @@ impl ColumnMap {
     /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
-        let names = header_names(headers);
+        let read_names = header_names(headers);
+        // The `status` and `message` columns a report puts first are no one's data: the rules
+        // are made as if they had no name, so that nothing maps them.
+        let skip = super::cells::report_columns(&read_names);
+        let mut names = read_names.clone();
+        names[..skip].iter_mut().for_each(String::clear);
         same_names(&names)?;
         let (preset, mut reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
@@ -193,7 +198,7 @@ impl ColumnMap {
             .iter()
             .any(|r| matches!(r.fill, Fill::Value(_)) && contact_of(&r.target).is_some());
         let map = Self {
-            names,
+            names: read_names,
             rules,
             used,
             email_rule,
@@ -210,6 +215,7 @@ impl ColumnMap {
             .iter()
             .zip(&self.used)
             .enumerate()
+            .skip(self.report_columns())
             .filter(|(_, (_, used))| !**used)
             .map(|(i, (name, _))| {
                 if name.is_empty() {
