@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::report_read::{BAD, Report, fix_cells};
+use crate::report_read::{BAD, CHANGED, CREATED, Report, fix_cells};
 use crate::support::{Workspace, run_in_process};
 
 /// A file with a valid row, a row breaking three rules, a duplicate, and cells a spreadsheet
@@ -264,4 +264,71 @@ async fn a_fixed_report_imports_as_it_is() {
         mapping_status[2].contains("the report's own column"),
         "{mapping_status:?}"
     );
+}
+
+/// A plan's report marks every cell the import would change, with the store's value in its
+/// note, and each row it would create; its Summary counts the writes and their time.
+#[tokio::test]
+async fn plan_report_marks_what_the_import_would_change() {
+    let store = crate::e2e::start(crate::e2e::store_args()).await;
+    let seed = Workspace::new(
+        "email,name,billingPerson.city\nsame@example.com,Same Name,Oslo\nchanged@example.com,Old Name,Oslo\n",
+    );
+    assert_eq!(seed.import(&store.api_url(), &["--rate", "60000"]).await, 0);
+    let ws = Workspace::new(
+        "email,name,billingPerson.city\n\
+         new@example.com,New Customer,Bergen\n\
+         same@example.com,Same Name,Oslo\n\
+         changed@example.com,New Name,Oslo\n\
+         not-an-email,Nobody,\n",
+    );
+    let input = arg(&ws.input);
+    let api = store.api_url();
+    let token = arg(&ws.token_file);
+    let args = [
+        "plan",
+        &input,
+        "--store-id",
+        "1003",
+        "--api-url",
+        &api,
+        "--token-file",
+        &token,
+        "--rate",
+        "120",
+        "--on-existing",
+        "update",
+    ];
+    assert_eq!(run(&args).await, 1);
+    let report = Report::read(&ws.dir.path().join("customers.plan.report.xlsx"));
+    let statuses: Vec<&str> = (1..=4).map(|r| report.cell(r, "status")).collect();
+    assert_eq!(
+        statuses,
+        ["would_create", "unchanged", "would_update", "invalid"]
+    );
+    // The row to create: its status marked as such.
+    assert_eq!(report.filled_in_row(1), ["status"]);
+    assert_eq!(report.fill(1, "status"), Some(CREATED));
+    assert!(report.note(1, "status").unwrap().contains("would create"));
+    assert!(
+        report.filled_in_row(2).is_empty(),
+        "an unchanged row is not marked"
+    );
+    // The row to update: the changed cell only, with the store's value.
+    assert_eq!(report.filled_in_row(3), ["name", "status"]);
+    assert_eq!(report.fill(3, "name"), Some(CHANGED));
+    assert_eq!(
+        report.note(3, "name"),
+        Some("billingPerson.name: the store has \"Old Name\"; the import would send \"New Name\"")
+    );
+    assert_eq!(report.fill(4, "email"), Some(BAD));
+    let line = |what: &str| report.summary_line("What the import would send", what)[1].clone();
+    assert_eq!(line("creates"), "1");
+    assert_eq!(line("updates"), "1");
+    assert_eq!(line("write requests"), "2");
+    let time = report.summary_line(
+        "What the import would send",
+        "time at 120 requests a minute, about",
+    );
+    assert_eq!(time[2], "a minute");
 }

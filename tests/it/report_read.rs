@@ -10,6 +10,10 @@ use calamine::{Data, Reader, open_workbook_auto};
 
 /// Excel's "bad" fill: a cell that breaks a rule.
 pub const BAD: &str = "FFFFC7CE";
+/// Excel's "neutral" fill: a cell a plan's update would change.
+pub const CHANGED: &str = "FFFFEB9C";
+/// Excel's "good" fill: the status of a row a plan would create.
+pub const CREATED: &str = "FFC6EFCE";
 
 /// A report as read back.
 pub struct Report {
