@@ -79,7 +79,8 @@ async fn validate_writes_a_report_that_marks_each_bad_cell() {
         report.note(2, "billingPerson.countryCode"),
         Some(
             "billingPerson.countryCode \"Germny\": must be an ISO 3166-1 alpha-2 country code \
-             such as US, DE or GB; e.g. DE or Germany"
+             such as US, DE or GB; e.g. DE or Germany\n\
+             hint: did you mean Germany (DE)? (\"Germny\" is one letter off; nothing was changed)"
         )
     );
     assert!(
@@ -331,4 +332,42 @@ async fn plan_report_marks_what_the_import_would_change() {
         "time at 120 requests a minute, about",
     );
     assert_eq!(time[2], "a minute");
+}
+
+/// A likely typo (a common email domain misspelt, a country name one letter off) is suggested
+/// in a note, and only there: the cell is not coloured, the row stays valid, the cell as typed.
+#[tokio::test]
+async fn hints_are_notes_only() {
+    let csv = "email,Country,shippingAddresses.0.countryCode\n\
+               ann@gmial.com,Germny,\n\
+               bob@example.com,France,Frnace\n";
+    let ws = Workspace::new(csv);
+    assert_eq!(validate(&ws, &[]).await, 1);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(report.cell(1, "status"), "valid");
+    assert!(report.filled_in_row(1).is_empty(), "a hint colours nothing");
+    assert_eq!(report.cell(1, "email"), "ann@gmial.com");
+    assert!(
+        report
+            .note(1, "email")
+            .is_some_and(|n| n.starts_with("hint: did you mean ann@gmail.com?")),
+        "{:?}",
+        report.note(1, "email")
+    );
+    assert!(
+        report
+            .note(1, "Country")
+            .is_some_and(|n| n.contains("did you mean Germany (DE)?")),
+        "{:?}",
+        report.note(1, "Country")
+    );
+    // A bad cell keeps its rule, and gets the hint beside it.
+    assert_eq!(report.cell(2, "status"), "invalid");
+    assert_eq!(report.fill(2, "shippingAddresses.0.countryCode"), Some(BAD));
+    let note = report.note(2, "shippingAddresses.0.countryCode").unwrap();
+    assert!(
+        note.contains("e.g. DE or Germany") && note.contains("did you mean France (FR)?"),
+        "{note}"
+    );
+    assert!(report.note(2, "email").is_none());
 }

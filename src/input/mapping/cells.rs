@@ -10,6 +10,7 @@
 use csv::ByteRecord;
 
 use super::{ColumnMap, Fill, Rule};
+use crate::customer::fields::Field;
 use crate::customer::rules::{Problem, RowChecker};
 use crate::input::presets::Preset;
 
@@ -58,15 +59,18 @@ impl ColumnMap {
     /// it (`contacts.2` for every part of that contact).
     pub(crate) fn columns_of_field(&self, path: &str) -> Vec<usize> {
         let under = format!("{path}.");
+        self.columns_filling(|f| {
+            let name = f.to_string();
+            name == path || name.starts_with(&under)
+        })
+    }
+
+    /// The columns of the rules that fill a field `wanted` takes.
+    pub(crate) fn columns_filling(&self, wanted: impl Fn(&Field) -> bool) -> Vec<usize> {
         let mut columns: Vec<usize> = self
             .rules
             .iter()
-            .filter(|r| {
-                r.target.fields().iter().any(|f| {
-                    let name = f.to_string();
-                    name == path || name.starts_with(&under)
-                })
-            })
+            .filter(|r| r.target.fields().iter().any(&wanted))
             .flat_map(rule_columns)
             .collect();
         columns.sort_unstable();

@@ -17,8 +17,8 @@ use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
 pub(crate) use hash::is_password_hash;
 use recognise::{Candidate, recognise};
-use table::{Meaning, TABLE, normalise, split_number};
-pub(crate) use table::{country_code, yes_no};
+use table::{Meaning, TABLE, split_number};
+pub(crate) use table::{country_code, country_names, normalise, yes_no};
 
 /// What the matcher made of the columns the canonical names left.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

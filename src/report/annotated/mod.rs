@@ -15,6 +15,7 @@
 //! message column says it all) and the Summary's counts. The workbook is saved to a temporary
 //! file and moved into place at the end, like the results file.
 
+mod hints;
 mod marks;
 mod summary_sheet;
 
@@ -23,8 +24,9 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Workbook, Worksheet, XlsxError};
 
+use hints::Hinter;
 pub(crate) use marks::Look;
-use marks::marks;
+use marks::{marks, merge};
 use summary_sheet::Counted;
 pub(crate) use summary_sheet::{ReportKind, SummaryFacts};
 
@@ -67,6 +69,7 @@ pub(crate) struct ReportWriter {
     notes: u64,
     counted: Counted,
     facts: SummaryFacts,
+    hinter: Hinter,
 }
 
 /// The looks of the sheet's cells.
@@ -140,6 +143,7 @@ impl ReportWriter {
             notes: 0,
             counted: Counted::default(),
             facts,
+            hinter: Hinter::new(&map),
             map,
         };
         writer.start()?;
@@ -169,7 +173,9 @@ impl ReportWriter {
 
     /// Writes one row: its status, message and cells, marked.
     pub(crate) fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
-        let (marks, broken) = marks(&self.map, outcome);
+        let (mut marks, broken) = marks(&self.map, outcome);
+        marks.extend(self.hinter.hints(&outcome.record));
+        merge(&mut marks);
         self.counted.add(outcome, &broken);
         if self.next_row >= self.limit {
             self.left_out += 1;
