@@ -371,3 +371,44 @@ async fn hints_are_notes_only() {
     );
     assert!(report.note(2, "email").is_none());
 }
+
+/// A workbook input: the report holds the sheet's values as text, as the import reads them
+/// (a zip formatted `00000`, a long phone number, a date), and marks its bad cells alike.
+#[tokio::test]
+async fn a_workbook_input_gives_its_values_as_text() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut ws = Workspace::new("");
+    std::fs::remove_file(&ws.input).expect("remove the CSV");
+    ws.input = ws.dir.path().join("customers.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "email",
+        "billingPerson.postalCode",
+        "billingPerson.phone",
+        "privateAdminNotes",
+    ];
+    for (col, name) in header.iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    let zip = Format::new().set_num_format("00000");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(1, 0, "ann@example.com").unwrap();
+    sheet.write_number_with_format(1, 1, 2134.0, &zip).unwrap();
+    sheet.write_number(1, 2, 491_701_234_567_890.0).unwrap();
+    let day = ExcelDateTime::from_ymd(2024, 3, 5).unwrap();
+    sheet.write_datetime_with_format(1, 3, &day, &date).unwrap();
+    sheet.write_string(2, 0, "not-an-email").unwrap();
+    sheet.write_string(2, 1, "00501").unwrap();
+    book.save(&ws.input).unwrap();
+
+    assert_eq!(validate(&ws, &[]).await, 1);
+    let report = Report::read(&default_report(&ws));
+    assert!(report.all_text);
+    assert_eq!(report.cell(1, "billingPerson.postalCode"), "02134");
+    assert_eq!(report.cell(1, "billingPerson.phone"), "491701234567890");
+    assert_eq!(report.cell(1, "privateAdminNotes"), "2024-03-05");
+    assert_eq!(report.cell(2, "billingPerson.postalCode"), "00501");
+    assert_eq!(report.filled_in_row(2), ["email", "status"]);
+    assert!(report.filled_in_row(1).is_empty());
+}

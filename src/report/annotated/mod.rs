@@ -58,8 +58,7 @@ pub(crate) struct ReportWriter {
     formats: Formats,
     /// The sheet's next row (0 is the header).
     next_row: u32,
-    /// The sheet's row limit ([`SHEET_ROWS`] but in tests).
-    limit: u32,
+    limits: Limits,
     /// Rows recorded that did not fit in the sheet.
     left_out: u64,
     /// Leading columns of the input that an earlier report added: not written again.
@@ -70,6 +69,23 @@ pub(crate) struct ReportWriter {
     counted: Counted,
     facts: SummaryFacts,
     hinter: Hinter,
+}
+
+/// How much the report holds: rows of the Rows sheet (the header's included) and notes.
+/// [`SHEET_ROWS`] and [`MAX_NOTES`] but in tests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) rows: u32,
+    pub(crate) notes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            rows: SHEET_ROWS,
+            notes: MAX_NOTES,
+        }
+    }
 }
 
 /// The looks of the sheet's cells.
@@ -114,15 +130,15 @@ impl ReportWriter {
         map: ColumnMap,
         facts: SummaryFacts,
     ) -> Result<Self, XlsxError> {
-        Self::with_limit(path, map, facts, SHEET_ROWS)
+        Self::with_limits(path, map, facts, Limits::default())
     }
 
-    /// [`ReportWriter::create`] with a sheet of at most `limit` rows.
-    pub(crate) fn with_limit(
+    /// [`ReportWriter::create`] holding at most `limits`.
+    pub(crate) fn with_limits(
         path: &Path,
         map: ColumnMap,
         facts: SummaryFacts,
-        limit: u32,
+        limits: Limits,
     ) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         let dir = match path.parent() {
@@ -136,7 +152,7 @@ impl ReportWriter {
             path: path.to_path_buf(),
             formats: Formats::new(),
             next_row: 1,
-            limit,
+            limits,
             left_out: 0,
             skip,
             widths: Vec::new(),
@@ -177,7 +193,7 @@ impl ReportWriter {
         marks.extend(self.hinter.hints(&outcome.record));
         merge(&mut marks);
         self.counted.add(outcome, &broken);
-        if self.next_row >= self.limit {
+        if self.next_row >= self.limits.rows {
             self.left_out += 1;
             return Ok(());
         }
@@ -236,9 +252,9 @@ impl ReportWriter {
         Ok(())
     }
 
-    /// Adds a note, while fewer than [`MAX_NOTES`] are written.
+    /// Adds a note, while fewer than the limit are written.
     fn note(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
-        if self.notes >= MAX_NOTES {
+        if self.notes >= self.limits.notes {
             return Ok(());
         }
         self.notes += 1;
@@ -289,6 +305,7 @@ impl ReportWriter {
             rows_in_sheet: u64::from(self.next_row - 1),
             left_out: self.left_out,
             notes: self.notes,
+            max_notes: self.limits.notes,
             map: &self.map,
         };
         let sheet = self.workbook.add_worksheet();

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
+use super::SHEET_ROWS;
 use super::marks::Broken;
-use super::{MAX_NOTES, SHEET_ROWS};
 use crate::input::mapping::{Choice, ColumnMap};
 use crate::outcome::RowOutcome;
 use crate::report::summary::Summary;
@@ -97,6 +97,7 @@ pub(super) struct Facts<'a> {
     pub(super) rows_in_sheet: u64,
     pub(super) left_out: u64,
     pub(super) notes: u64,
+    pub(super) max_notes: u64,
     pub(super) map: &'a ColumnMap,
 }
 
@@ -174,11 +175,12 @@ pub(super) fn write(sheet: &mut Worksheet, f: &Facts<'_>) -> Result<(), XlsxErro
             None,
         )?;
     }
-    if f.notes >= MAX_NOTES {
+    if f.notes >= f.max_notes {
         lines.line(
             &[format!(
-                "Notes are on the first {MAX_NOTES} marked cells; later marked cells are \
-                 highlighted, and the message column says what is wrong."
+                "Notes are on the first {} marked cells; later marked cells are highlighted, \
+                 and the message column says what is wrong.",
+                f.max_notes
             )],
             None,
         )?;
