@@ -146,6 +146,9 @@ impl ReportWriter {
             _ => PathBuf::from("."),
         };
         workbook.set_tempdir(&dir)?;
+        // The fastest deflate: compressing the sheet's XML took most of the report's time at
+        // the default level (figures in BENCHMARKS.md), for a file a few tenths larger.
+        workbook.set_zip_compression_level(1);
         let skip = map.report_columns();
         let mut writer = Self {
             workbook,
