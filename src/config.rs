@@ -50,6 +50,8 @@ pub(crate) struct Config {
     /// The sheet of a workbook (`--sheet`): a name or a number from 1.
     pub(crate) sheet: Option<String>,
     pub(crate) summary_json: Option<PathBuf>,
+    /// The annotated workbook to write (`--report`; by default for validate and plan).
+    pub(crate) report: Option<PathBuf>,
     /// The preset and mapping file that give the columns their meaning.
     pub(crate) layout: Layout,
     pub(crate) progress: ProgressMode,

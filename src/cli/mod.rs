@@ -121,6 +121,26 @@ pub struct OutputArgs {
     /// Also write the summary as JSON, for schedulers
     #[arg(long, value_name = "PATH", help_heading = OUTPUT)]
     pub(crate) summary_json: Option<PathBuf>,
+    /// Also write the annotated workbook (.xlsx) here: the file's own cells with a status and
+    /// a message column, bad cells highlighted with a note, and a Summary sheet; fix it and
+    /// import it as it is [default for validate and plan: <output stem>.report.xlsx]
+    #[arg(long, value_name = "PATH", help_heading = OUTPUT)]
+    pub(crate) report: Option<PathBuf>,
+    /// Write no annotated workbook (validate and plan write one by default)
+    #[arg(long, conflicts_with = "report", help_heading = OUTPUT)]
+    pub(crate) no_report: bool,
+}
+
+impl OutputArgs {
+    /// The annotated workbook: `--report`, else with `by_default` `<output stem>.report.xlsx`;
+    /// none with `--no-report`.
+    fn report(&self, output: &Path, by_default: bool) -> Option<PathBuf> {
+        match (&self.report, self.no_report) {
+            (_, true) => None,
+            (Some(path), false) => Some(path.clone()),
+            (None, false) => by_default.then(|| beside(output, "report.xlsx")),
+        }
+    }
 }
 
 /// `validate`: the input and what is written about it.
@@ -371,7 +391,7 @@ impl InputArgs {
         progress: ProgressMode,
         dry_run: bool,
     ) -> Result<Config, Error> {
-        self.config_with(out, progress, self.output(out, dry_run))
+        self.config_with(out, progress, self.output(out, dry_run), dry_run)
     }
 
     /// A plan's results file: `--output`, else `<stem>.plan.csv`, never the import's.
@@ -382,20 +402,24 @@ impl InputArgs {
         }
     }
 
-    /// The settings of a run writing its results to `output`.
+    /// The settings of a run writing its results to `output`; `report_by_default`: whether
+    /// it writes the annotated workbook without `--report` (validate and plan do).
     pub(crate) fn config_with(
         &self,
         out: &OutputArgs,
         progress: ProgressMode,
         output: PathBuf,
+        report_by_default: bool,
     ) -> Result<Config, Error> {
         let failed_output = beside(&output, "failed.csv");
         let lock = lock::path_for(&output);
+        let report = out.report(&output, report_by_default);
         let written = [
             Some(&output),
             Some(&failed_output),
             Some(&lock),
             out.summary_json.as_ref(),
+            report.as_ref(),
         ];
         if let Some(clash) = written
             .into_iter()
@@ -428,6 +452,7 @@ impl InputArgs {
             encoding: self.encoding.clone(),
             sheet: self.sheet.clone(),
             summary_json: out.summary_json.clone(),
+            report,
             progress,
             send: None,
         })

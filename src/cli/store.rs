@@ -162,7 +162,7 @@ impl PlanArgs {
         env_token: Option<String>,
     ) -> Result<Config, Error> {
         let output = self.input.plan_output(&self.out);
-        let mut config = self.input.config_with(&self.out, progress, output)?;
+        let mut config = self.input.config_with(&self.out, progress, output, true)?;
         // The fields remembered beside the import's own results file, which the import of
         // this file compares without.
         let results = super::beside(&self.input.file, "results.csv");

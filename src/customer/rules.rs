@@ -47,6 +47,25 @@ pub(crate) const RULE_ROUNDED: &str = "a spreadsheet rounded this number to expo
      as text (Excel: Data > From Text/CSV, column type Text; Google Sheets: File > Import with \
      \"Convert text to numbers\" unchecked), or type the full number";
 
+/// A value that keeps `rule`, for the report's notes ("e.g. DE or Germany"); `None` for a rule
+/// that no single cell keeps (it spans cells, or comes from a preset).
+pub(crate) fn example(rule: &str) -> Option<&'static str> {
+    let example = match rule {
+        RULE_EMAIL | RULE_EMAIL_REQUIRED => "ann@example.com",
+        RULE_BOOLEAN => "yes or no",
+        RULE_INTEGER => "42",
+        RULE_COUNTRY => "DE or Germany",
+        RULE_B2B => "b2c",
+        RULE_LANG => "en or pt_BR",
+        RULE_CONTACT_TYPE => "PHONE",
+        RULE_TAX_EXEMPT => "a taxId in the same row, or no here",
+        RULE_CONTACT_INCOMPLETE => "both the contact (+49 30 1234) and its type (PHONE)",
+        RULE_ONE_DEFAULT => "yes in one of these columns, no in the others",
+        _ => return None,
+    };
+    Some(example)
+}
+
 /// What a column of `field` accepts, in the words of the rule messages: the column reference
 /// of docs/files-and-columns.md is made from this, so the two cannot drift apart.
 pub(crate) fn accepted(field: Field) -> String {

@@ -81,7 +81,7 @@ pub(crate) async fn run(
 ) -> Result<Summary, Error> {
     let started = Instant::now();
     let started_at = SystemTime::now();
-    let (input, mut map) = open::input(config)?;
+    let (input, mut map, choice) = open::input(config)?;
     let client = open::client(config)?;
     let engine = match (&config.send, &client) {
         (Some(send), Some(client)) => {
@@ -113,7 +113,8 @@ pub(crate) async fn run(
         mut finished,
         run_id,
         results,
-    } = open::open(config, temp_files, (input, map), client)?;
+        report,
+    } = open::open(config, temp_files, (input, map, choice), client)?;
     let open_batches = std::mem::take(&mut finished.open_batches);
     let sending = match (&config.send, engine) {
         (Some(send), Some(engine)) => {
@@ -143,7 +144,7 @@ pub(crate) async fn run(
     };
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
     let progress = Progress::start(config.progress, total_bytes);
-    let mut recorder = Recorder::new(results, journal, finished.count(), progress);
+    let mut recorder = Recorder::new(results, report, journal, finished.count(), progress);
     // An orders export: each buyer's rows made into one customer before anything is sent.
     let buyers = match (map.orders(), &config.send) {
         (Some(_), Some(_)) => buyers::gather(config, &map).await,
@@ -158,7 +159,9 @@ pub(crate) async fn run(
     }
     let (left_blank, read) = background.finish().await;
     let findings = read_back(&sending, stop, started_at).await;
-    let mut summary = finish(config, stop, recorder, read, &sending, started, findings)?;
+    let mut summary = finish(
+        config, stop, recorder, read, &sending, started, findings, temp_files,
+    )?;
     summary.left_blank = left_blank;
     Ok(summary)
 }
@@ -381,9 +384,15 @@ fn finish(
     sending: &Sending,
     started: Instant,
     findings: Option<Findings>,
+    temp_files: &TempFiles,
 ) -> Result<Summary, Error> {
     let unsettled = recorder.left_unsettled();
-    let (mut results, journal, tally) = recorder.finish()?;
+    let record::Recorded {
+        mut results,
+        report,
+        journal,
+        tally,
+    } = recorder.finish()?;
     let notes = findings.as_ref().map(|f| &f.notes);
     results
         .add_notes(notes.unwrap_or(&Default::default()))
@@ -428,7 +437,7 @@ fn finish(
     }
     let counts = sending.engine().map(Engine::counts);
     let total = counts.map(|c| c.total()).unwrap_or_default();
-    Ok(Summary {
+    let summary = Summary {
         rows: tally.rows,
         by_status: tally.by_status(),
         requests: total.requests,
@@ -482,7 +491,17 @@ fn finish(
         stopped,
         next_steps: Vec::new(),
         dry_run: config.send.is_none(),
-    })
+        report: config.report.as_ref().map(|p| p.display().to_string()),
+    };
+    if let (Some(report), Some(path)) = (report, &config.report) {
+        report
+            .finish(&summary, temp_files)
+            .map_err(|source| Error::Output {
+                path: path.clone(),
+                source,
+            })?;
+    }
+    Ok(summary)
 }
 
 /// The run's exit status, and why it stopped early when it did (how to continue is the

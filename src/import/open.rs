@@ -10,8 +10,9 @@ use super::resumed::Finished;
 use crate::config::{Config, SendConfig};
 use crate::ecwid::Client;
 use crate::error::Error;
-use crate::input::mapping::ColumnMap;
+use crate::input::mapping::{Choice, ColumnMap};
 use crate::input::source::Input;
+use crate::report::annotated::{ReportKind, ReportWriter, SummaryFacts};
 use crate::report::results::ResultsWriter;
 use crate::report::summary::count;
 use crate::report::temp_files::TempFiles;
@@ -30,6 +31,8 @@ pub(super) struct Opened {
     /// `--resume` (empty for a dry run).
     pub run_id: String,
     pub results: ResultsWriter,
+    /// The annotated workbook, when the run writes one.
+    pub report: Option<ReportWriter>,
 }
 
 /// The client of a run that reaches the store (`None` for a dry run); nothing is sent yet.
@@ -42,7 +45,7 @@ pub(super) fn client(config: &Config) -> Result<Option<Client>, Error> {
 }
 
 /// The input and what its columns mean, before anything is written.
-pub(super) fn input(config: &Config) -> Result<(Input, ColumnMap), Error> {
+pub(super) fn input(config: &Config) -> Result<(Input, ColumnMap, Choice), Error> {
     let input =
         Input::open(&config.input, config.read_options()).map_err(|source| Error::Input {
             path: config.input.clone(),
@@ -54,12 +57,16 @@ pub(super) fn input(config: &Config) -> Result<(Input, ColumnMap), Error> {
             tracing::warn!("--delimiter and --encoding apply to CSV only: ignored for a workbook");
         }
     }
-    let map =
-        ColumnMap::for_input(input.headers(), &config.layout).map_err(|source| Error::Header {
+    let (map, choice) =
+        ColumnMap::new(input.headers(), &config.layout).map_err(|source| Error::Header {
             path: config.input.clone(),
             source,
         })?;
-    Ok((input, map))
+    tracing::info!("{choice}");
+    if map.report_columns() > 0 {
+        tracing::info!("the first two columns, status and message, are a report's own: ignored");
+    }
+    Ok((input, map, choice))
 }
 
 /// Names the columns no field takes, once the store's extra fields had their say.
@@ -85,7 +92,7 @@ pub(super) fn warn_not_imported(map: &ColumnMap) {
 pub(super) fn open(
     config: &Config,
     temp_files: &TempFiles,
-    (input, map): (Input, ColumnMap),
+    (input, map, choice): (Input, ColumnMap, Choice),
     client: Option<Client>,
 ) -> Result<Opened, Error> {
     let (journal, mut finished) = match (&config.send, &client) {
@@ -117,6 +124,10 @@ pub(super) fn open(
         path: config.output.clone(),
         source,
     })?;
+    let report = match &config.report {
+        Some(path) => Some(open_report(config, path, &map, choice)?),
+        None => None,
+    };
     Ok(Opened {
         input,
         map,
@@ -125,6 +136,31 @@ pub(super) fn open(
         finished,
         run_id,
         results,
+        report,
+    })
+}
+
+/// The annotated workbook at `path`, its header written.
+fn open_report(
+    config: &Config,
+    path: &std::path::Path,
+    map: &ColumnMap,
+    choice: Choice,
+) -> Result<ReportWriter, Error> {
+    let (kind, rate) = match &config.send {
+        None => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
+        Some(send) if send.plan => (ReportKind::Plan, send.rate.get()),
+        Some(send) => (ReportKind::Import, send.rate.get()),
+    };
+    let facts = SummaryFacts {
+        input: config.input.clone(),
+        kind,
+        rate,
+        choice,
+    };
+    ReportWriter::create(path, map.clone(), facts).map_err(|source| Error::Output {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(source),
     })
 }
 

@@ -9,13 +9,23 @@ use super::stop::Stop;
 use crate::config::Config;
 use crate::error::Error;
 use crate::outcome::{RowOutcome, Status};
+use crate::report::annotated::ReportWriter;
 use crate::report::progress::Progress;
 use crate::report::results::ResultsWriter;
 use crate::report::summary::{BatchCounts, Tally};
 
+/// What the recorder hands back once every row is recorded.
+pub(super) struct Recorded {
+    pub(super) results: ResultsWriter,
+    pub(super) report: Option<ReportWriter>,
+    pub(super) journal: Option<Arc<Journal>>,
+    pub(super) tally: Tally,
+}
+
 /// Records outcomes in input order: results file, journal, counts and progress.
 pub(super) struct Recorder {
     results: ResultsWriter,
+    report: Option<ReportWriter>,
     journal: Option<Arc<Journal>>,
     /// Rows replayed from the journal of an interrupted run: already journaled.
     replayed: u64,
@@ -30,12 +40,14 @@ impl Recorder {
     /// `replayed`: rows 1 to this one were finished by an interrupted run.
     pub(super) fn new(
         results: ResultsWriter,
+        report: Option<ReportWriter>,
         journal: Option<Arc<Journal>>,
         replayed: u64,
         progress: Progress,
     ) -> Self {
         Self {
             results,
+            report,
             journal,
             replayed,
             journal_open: true,
@@ -63,12 +75,17 @@ impl Recorder {
         !self.journal_open
     }
 
-    /// The results writer, journal and counts, once every row is recorded; `Err` when the
-    /// results or the journal could not be written.
-    pub(super) fn finish(self) -> Result<(ResultsWriter, Option<Arc<Journal>>, Tally), Error> {
+    /// The results writer, report, journal and counts, once every row is recorded; `Err`
+    /// when the results, the report or the journal could not be written.
+    pub(super) fn finish(self) -> Result<Recorded, Error> {
         match self.error {
             Some(error) => Err(error),
-            None => Ok((self.results, self.journal, self.tally)),
+            None => Ok(Recorded {
+                results: self.results,
+                report: self.report,
+                journal: self.journal,
+                tally: self.tally,
+            }),
         }
     }
 
@@ -101,11 +118,19 @@ impl Recorder {
             return;
         }
         let journal_error = self.journal.as_ref().and_then(|j| j.take_error());
+        let report = match (&mut self.report, &config.report) {
+            (Some(report), Some(path)) => report.write(outcome).map_err(|source| Error::Output {
+                path: path.clone(),
+                source,
+            }),
+            _ => Ok(()),
+        };
         self.error = match (self.results.write(outcome), journal_error) {
             (Err(source), _) => Some(Error::Output {
                 path: config.output.clone(),
                 source,
             }),
+            (Ok(()), _) if report.is_err() => report.err(),
             (Ok(()), Some(source)) => Some(Error::Output {
                 path: super::open::journal_path(config),
                 source,
@@ -114,7 +139,7 @@ impl Recorder {
         };
         if self.error.is_some() {
             // Nothing more is sent; rows in flight still finish, so none is left unknown.
-            stop.abort("the results or the journal cannot be written".into());
+            stop.abort("the results, the report or the journal cannot be written".into());
         }
     }
 }

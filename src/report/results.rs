@@ -255,7 +255,7 @@ impl Digits {
     }
 }
 
-fn temp_beside(path: &Path) -> io::Result<NamedTempFile> {
+pub(crate) fn temp_beside(path: &Path) -> io::Result<NamedTempFile> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -219,6 +219,9 @@ pub struct Summary {
     pub next_steps: Vec<NextStep>,
     #[serde(skip)]
     pub dry_run: bool,
+    /// The annotated workbook, when the run wrote one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 impl Summary {
@@ -352,6 +355,12 @@ impl Summary {
             let _ = writeln!(out, "{total} {what}: {}", columns.join(", "));
         }
         let _ = writeln!(out, "Results: {}", self.output);
+        if let Some(report) = &self.report {
+            let _ = writeln!(
+                out,
+                "Report (open it in a spreadsheet, fix, import it): {report}"
+            );
+        }
         let to_fix = self.to_fix();
         if to_fix > 0 {
             let _ = writeln!(
@@ -492,6 +501,7 @@ mod tests {
             stopped: None,
             next_steps: Vec::new(),
             dry_run: false,
+            report: None,
         };
         assert_eq!(
             summary.to_text(),

@@ -787,7 +787,7 @@ fn token_is_never_shown_in_a_failed_import() {
         &assert.get_output().stdout,
         &assert.get_output().stderr,
         &dir,
-        WRITTEN_BY_DRY_RUN + 1,
+        WRITTEN_BY_IMPORT,
     );
 
     let got = records(&results);
@@ -809,9 +809,10 @@ fn token_is_never_shown_in_a_failed_import() {
     assert_eq!(json["retries"], 0, "--max-retries 0 sends no retry: {json}");
 }
 
-/// The input, the results, the failed rows, the summary and the lock; an import adds its undo
-/// log.
-const WRITTEN_BY_DRY_RUN: usize = 5;
+/// The input, the results, the failed rows, the report, the summary and the lock.
+const WRITTEN_BY_DRY_RUN: usize = 6;
+/// An import writes no report unasked, and adds its undo log.
+const WRITTEN_BY_IMPORT: usize = WRITTEN_BY_DRY_RUN;
 
 /// The canary is in none of the outputs of a run, nor in any of the `files` it left in `dir`.
 fn assert_no_canary(stdout: &[u8], stderr: &[u8], dir: &TempDir, files: usize) {

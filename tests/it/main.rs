@@ -30,6 +30,8 @@ mod preset_mapping;
 mod presets;
 mod read_back;
 mod realworld;
+mod report;
+mod report_read;
 mod resume;
 mod resume_snapshot;
 mod robustness;

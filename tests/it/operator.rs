@@ -140,6 +140,7 @@ fn summary_text_snapshot() {
             command: "ecwid-import import customers.results.failed.csv --store-id 1003".into(),
         }],
         dry_run: false,
+        report: None,
     };
     insta::assert_snapshot!(summary.to_text());
     let json: serde_json::Value = serde_json::to_value(&summary).expect("json");

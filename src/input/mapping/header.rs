@@ -135,17 +135,15 @@ impl fmt::Display for Choice {
 }
 
 impl ColumnMap {
-    /// [`ColumnMap::new`], logging the preset chosen and why.
-    pub(crate) fn for_input(headers: &ByteRecord, layout: &Layout) -> Result<Self, HeaderError> {
-        let (map, choice) = Self::new(headers, layout)?;
-        tracing::info!("{choice}");
-        Ok(map)
-    }
-
     /// Maps the header by `layout`: the preset's columns, then the mapping file's fields in
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
-        let names = header_names(headers);
+        let read_names = header_names(headers);
+        // The `status` and `message` columns a report puts first are no one's data: the rules
+        // are made as if they had no name, so that nothing maps them.
+        let skip = super::cells::report_columns(&read_names);
+        let mut names = read_names.clone();
+        names[..skip].iter_mut().for_each(String::clear);
         // The columns of an associated record (a CRM's company) under the record's name.
         let records = associated::records(&names);
         let names = associated::named_by_record(names, &records);
@@ -294,7 +292,12 @@ impl ColumnMap {
             .max()
             .unwrap_or(0);
         let map = Self {
-            names,
+            // As read for a report's own columns, as the rules name them for the others.
+            names: read_names[..skip]
+                .iter()
+                .chain(&names[skip..])
+                .cloned()
+                .collect(),
             rules,
             used,
             email_rule,
@@ -318,6 +321,7 @@ impl ColumnMap {
             .iter()
             .zip(&self.used)
             .enumerate()
+            .skip(self.report_columns())
             .filter(|(_, (_, used))| !**used)
             .map(|(i, (name, _))| {
                 if name.is_empty() {

@@ -15,6 +15,7 @@
 pub(crate) mod associated;
 mod blanks;
 mod buyers;
+mod cells;
 mod everyday;
 mod extra;
 mod header;
@@ -28,6 +29,7 @@ mod typed;
 use super::presets::Target;
 
 pub use blanks::Blanked;
+pub use cells::ColumnUse;
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, HeaderError, Layout};
 pub use row::{Invalid, RowCheck, RowRequest};

@@ -49,6 +49,9 @@ pub struct Invalid {
     pub(crate) reasons: Vec<String>,
     /// The cells read as blank although they held something.
     pub(crate) blanked: Vec<Blanked>,
+    /// The broken rules one by one, for the report that marks their cells (empty when the row
+    /// as a whole is wrong).
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl Invalid {
@@ -58,6 +61,7 @@ impl Invalid {
             error,
             reasons: vec![reason.to_string()],
             blanked: Vec::new(),
+            problems: Vec::new(),
         }
     }
 }
@@ -99,7 +103,7 @@ impl ColumnMap {
 
     /// Puts every rule's value of the row through `row`: its result, with notes on what was
     /// left out.
-    fn fill<'m, R: Apply>(
+    pub(super) fn fill<'m, R: Apply>(
         &'m self,
         record: &'m ByteRecord,
         mut row: R,
@@ -378,7 +382,7 @@ impl ColumnMap {
                         }
                     }
                 }
-                let mut invalid = invalid(&problems);
+                let mut invalid = invalid(problems);
                 invalid.blanked = blanked;
                 Err(invalid)
             }
@@ -483,7 +487,7 @@ impl ColumnMap {
 
 /// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
 /// check.
-trait Apply {
+pub(super) trait Apply {
     type Done;
     fn set(&mut self, field: &Field, column: &str, value: &str);
     /// Records that `value` of `column` breaks `rule`.
@@ -561,7 +565,7 @@ fn ends_in_password(target: &Target) -> bool {
     )
 }
 
-fn invalid(problems: &[Problem]) -> Invalid {
+fn invalid(problems: Vec<Problem>) -> Invalid {
     let errors: Vec<String> = problems.iter().map(ToString::to_string).collect();
     Invalid {
         error: errors.join("; "),
@@ -570,6 +574,7 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .map(|p| format!("{}: {}", p.column, p.rule))
             .collect(),
         blanked: Vec::new(),
+        problems,
     }
 }
 

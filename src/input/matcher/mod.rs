@@ -21,8 +21,8 @@ use blocks::keep_blocks_whole;
 pub(crate) use hash::is_password_hash;
 use recognise::{Candidate, recognise};
 pub(crate) use table::normalise as normalise_name;
-use table::{Meaning, TABLE, normalise, split_number};
-pub(crate) use table::{country_code, yes_no};
+use table::{Meaning, TABLE, split_number};
+pub(crate) use table::{country_code, country_names, normalise, yes_no};
 
 /// What the matcher made of the columns the canonical names left.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -293,6 +293,13 @@ pub(crate) fn country_code(value: &str) -> Option<String> {
     crate::customer::countries::is_assigned(value).then(|| value.to_ascii_uppercase())
 }
 
+/// Every country name of the table (normalised: lower case, no accents) with its code.
+pub(crate) fn country_names() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COUNTRY_NAMES
+        .iter()
+        .map(|(name, code)| (name.as_str(), code.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
