@@ -8,7 +8,7 @@ mod batch;
 mod clock;
 mod listing;
 
-pub(crate) use listing::{PAGE_SIZE, Page, Unreadable};
+pub(crate) use listing::{ListFilter, PAGE_SIZE, Page, Unreadable};
 
 pub(crate) use clock::StoreClock;
 

@@ -9,5 +9,6 @@
 
 pub(crate) mod compare;
 pub(crate) mod derived;
+pub(crate) mod listing;
 mod lists;
 pub(crate) mod snapshot;
