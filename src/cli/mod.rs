@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod export;
 mod help;
 mod store;
 
@@ -21,8 +22,10 @@ use crate::report::progress::ProgressMode;
 use crate::sandbox::SandboxArgs;
 use crate::undo::UndoConfig;
 use crate::undo::log as undo_log;
+pub use export::ExportArgs;
 use help::{
-    IMPORT_AFTER_HELP, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP, UNDO_AFTER_HELP, VALIDATE_OUTPUT_HELP,
+    EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP, UNDO_AFTER_HELP,
+    VALIDATE_OUTPUT_HELP,
 };
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
@@ -72,6 +75,9 @@ pub enum Command {
     /// Reverse an import: delete the customers it created, restore those it updated
     #[command(after_help = UNDO_AFTER_HELP)]
     Undo(UndoArgs),
+    /// Write the store's customers to a CSV file or workbook that imports back unchanged
+    #[command(after_help = EXPORT_AFTER_HELP)]
+    Export(ExportArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
     #[command(
         after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv",

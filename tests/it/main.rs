@@ -4,6 +4,7 @@ mod batch;
 mod cli;
 mod consent;
 mod e2e;
+mod export;
 mod fidelity;
 mod fields;
 mod formulas;
