@@ -374,6 +374,14 @@ fn export_process(store: &Sandbox, file: &Path, extra: &[&str]) -> std::process:
     command
 }
 
+/// Runs `command` to its end off the test's runtime (which serves the sandbox); its output.
+async fn output_of(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("runs")
+}
+
 /// A store that cannot be read: the export says so and how many customers it read, writes no
 /// file (an earlier one stays as it was) and leaves no temporary file.
 #[tokio::test]
@@ -387,9 +395,7 @@ async fn a_failed_export_leaves_no_file_and_says_how_far_it_read() {
     let ws = Workspace::new("");
     let file = ws.dir.path().join("backup.csv");
     std::fs::write(&file, "the backup of yesterday\n").expect("written");
-    let output = export_process(&store, &file, &["--max-retries", "0"])
-        .output()
-        .expect("runs");
+    let output = output_of(export_process(&store, &file, &["--max-retries", "0"])).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("could not be read to the end"), "{stderr}");
@@ -445,4 +451,71 @@ async fn the_store_is_read_a_hundred_customers_a_request() {
     // 101 pages, and the page of the restart.
     assert!(store.stats().requests <= 102, "{:?}", store.stats());
     assert_eq!(left_in(ws.dir.path()), [file]);
+}
+
+/// A field the store gives in a form that cannot be read is a blank cell, named in a warning;
+/// the file is written and the export exits 1.
+#[tokio::test]
+async fn a_field_that_cannot_be_read_is_blank_and_the_export_exits_1() {
+    let store = start(store_args()).await;
+    store
+        .seed_customer(
+            json!({"email": "odd@example.com", "contacts": 5, "taxId": "X1",
+                               "billingPerson": {"name": "Odd"}}),
+        )
+        .expect("seeded");
+    let ws = Workspace::new("");
+    let file = ws.dir.path().join("odd.csv");
+    let output = output_of(export_process(&store, &file, &[])).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("contacts: a list was expected"), "{stderr}");
+    assert!(stderr.contains("that cell is blank"), "{stderr}");
+    let rows = read_csv(&file);
+    assert_eq!(column(&rows, "billingPerson.name"), ["Odd"]);
+    assert_eq!(column(&rows, "taxId"), ["X1"]);
+    assert_eq!(column(&rows, "contacts.0.type"), [""]);
+}
+
+/// A customer deleted while the store is read pulls the later ones one place back: the export
+/// sees the store's count fall, says that a customer may be missing, and exits 1.
+#[tokio::test]
+async fn a_customer_deleted_meanwhile_is_reported() {
+    let store = start(SandboxArgs {
+        seed_customers: 300,
+        latency_ms: 150,
+        ..store_args()
+    })
+    .await;
+    let first = store
+        .customers()
+        .iter()
+        .map(|c| c.id)
+        .min()
+        .expect("seeded");
+    let ws = Workspace::new("");
+    let file = ws.dir.path().join("all.csv");
+    let mut child = export_process(&store, &file, &[]).spawn().expect("starts");
+    crate::resume::wait_until(&mut child, || store.stats().requests >= 1).await;
+    let url = format!("{}/1003/customers/{first}", store.api_url());
+    let deleted = reqwest::Client::new()
+        .delete(url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("delete");
+    assert!(deleted.status().is_success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("customers were deleted while the store was read"),
+        "{stderr}"
+    );
+    // The first page was read before the delete: 300 customers, or 299 with one skipped.
+    let rows = read_csv(&file).len();
+    assert!((299..=300).contains(&rows), "{rows}");
 }
