@@ -47,6 +47,7 @@ impl ExportArgs {
             group: self.group.clone(),
             client: connection.client,
             rate: connection.rate,
+            concurrency: connection.concurrency,
             max_retries: connection.max_retries,
             progress,
         })

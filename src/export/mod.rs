@@ -45,6 +45,8 @@ pub(crate) struct ExportConfig {
     pub(crate) group: Option<String>,
     pub(crate) client: ClientConfig,
     pub(crate) rate: NonZeroU32,
+    /// Pages in flight at most (the listing asks for a few ahead).
+    pub(crate) concurrency: usize,
     pub(crate) max_retries: u32,
     pub(crate) progress: ProgressMode,
 }
@@ -69,11 +71,10 @@ pub(crate) async fn run(
     temp_files: &TempFiles,
 ) -> Result<ExitStatus, Error> {
     let client = Client::new(&config.client).map_err(|source| Error::ClientSetup { source })?;
-    // One page at a time: each page's offset follows from the one before.
     let engine = Engine::new(
         client,
         RateBudget::new(config.rate),
-        1,
+        config.concurrency,
         config.max_retries,
         stop.clone(),
     )

@@ -23,12 +23,18 @@
 use std::collections::HashSet;
 use std::time::UNIX_EPOCH;
 
+use futures_util::{StreamExt, stream};
+
 use crate::ecwid::{ListFilter, PAGE_SIZE, Page};
 use crate::import::engine::{Engine, Failure, Kind};
 
 /// Customers read from one `createdFrom` before the listing starts again from the last
 /// registration time seen: Ecwid refuses offsets past 10,000.
 pub(crate) const RESTART_AFTER: u64 = 10_000;
+
+/// Pages asked for ahead of the one being taken in, within `--concurrency`: the listing then
+/// waits for the store's rate budget, not for each page's answer in turn.
+const LOOK_AHEAD: usize = 4;
 
 /// How a listing went.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -91,7 +97,7 @@ pub(crate) async fn read_all(
     // After a restart: the id the new stretch's first customer must have, when the store
     // orders customers of one second alike in both stretches.
     let mut expect_first: Option<u64> = None;
-    loop {
+    'stretches: loop {
         if offset >= RESTART_AFTER {
             match tail.second {
                 // Start again from the last second read, skipping the customers of that second
@@ -107,36 +113,51 @@ pub(crate) async fn read_all(
                 _ => return Ok(listed),
             }
         }
-        let client = &engine.client;
-        let mut tries = engine.tries();
-        let page = engine
-            .send(Kind::List, &mut tries, || {
-                client.list_customers(&query, offset)
-            })
-            .await?;
-        listed.requests += 1;
-        let count = (page.customers.len() + page.unreadable.len()) as u64;
-        let total = page.total;
-        if let Some(expected) = expect_first.take()
-            && page.customers.first().map(|c| c.id) != Some(expected)
-            && offset > 0
-        {
-            // The second's customers come in another order now: read the whole second again
-            // (those read already are known by id and left out).
-            offset = 0;
-            tail.count = 0;
-            continue;
+        // The pages of the stretch, a few asked for ahead of the one taken in: every page but
+        // the last is full, so where each starts is known before the one before comes back.
+        // Only up to the count the store last gave: the first page of a stretch comes alone,
+        // and none is asked for past the end.
+        let known = stretch_total.unwrap_or(0).max(offset + PAGE_SIZE);
+        let stretch = &query;
+        let mut pages =
+            stream::iter((offset..known.min(RESTART_AFTER)).step_by(PAGE_SIZE as usize))
+                .map(|at| async move {
+                    let client = &engine.client;
+                    let mut tries = engine.tries();
+                    engine
+                        .send(Kind::List, &mut tries, || {
+                            client.list_customers(stretch, at)
+                        })
+                        .await
+                })
+                .buffered(LOOK_AHEAD);
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            listed.requests += 1;
+            let count = (page.customers.len() + page.unreadable.len()) as u64;
+            let total = page.total;
+            if let Some(expected) = expect_first.take()
+                && page.customers.first().map(|c| c.id) != Some(expected)
+                && offset > 0
+            {
+                // The second's customers come in another order now: read the whole second
+                // again (those read already are known by id and left out).
+                offset = 0;
+                tail.count = 0;
+                continue 'stretches;
+            }
+            if stretch_total.is_some_and(|before| total < before) {
+                listed.shrank = true;
+            }
+            stretch_total = Some(total);
+            take(fresh(page, &mut tail, &mut recent));
+            // A short page is the last; so is one reaching the total, when the store gives
+            // one. The pages asked for ahead of it are dropped unread.
+            if count < PAGE_SIZE || (total > 0 && offset + count >= total) {
+                break 'stretches;
+            }
+            offset += count;
         }
-        if stretch_total.is_some_and(|before| total < before) {
-            listed.shrank = true;
-        }
-        stretch_total = Some(total);
-        take(fresh(page, &mut tail, &mut recent));
-        // A short page is the last; so is one reaching the total, when the store gives one.
-        if count < PAGE_SIZE || (total > 0 && offset + count >= total) {
-            break;
-        }
-        offset += count;
     }
     listed.complete = true;
     Ok(listed)
