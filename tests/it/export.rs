@@ -519,3 +519,26 @@ async fn a_customer_deleted_meanwhile_is_reported() {
     let rows = read_csv(&file).len();
     assert!((299..=300).contains(&rows), "{rows}");
 }
+
+/// `--group` on a store whose plan has no customer groups: refused (exit 3), nothing listed, no
+/// file, and the message says why.
+#[tokio::test]
+async fn a_group_on_a_plan_without_groups_is_refused() {
+    let store = start(SandboxArgs {
+        plan_without_groups: true,
+        seed_customers: 5,
+        ..store_args()
+    })
+    .await;
+    let ws = Workspace::new("");
+    let file = ws.dir.path().join("vip.csv");
+    let output = output_of(export_process(&store, &file, &["--group", "VIP"])).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("no customer groups"), "{stderr}");
+    assert_eq!(store.stats().requests, 1, "the groups only");
+    assert!(!file.exists());
+    // Without --group the same store exports.
+    assert_eq!(export(&ws, &store.api_url(), &file, &[]).await, 0);
+    assert_eq!(read_csv(&file).len(), 5);
+}
