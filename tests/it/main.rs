@@ -5,6 +5,7 @@ mod cli;
 mod consent;
 mod e2e;
 mod export;
+mod export_stops;
 mod fidelity;
 mod fields;
 mod formulas;
