@@ -29,6 +29,16 @@ pub(crate) enum SnapshotMode {
     Never,
 }
 
+/// What an import reads back of what it wrote (`--read-back`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReadBackMode {
+    // The first 100 customers of each kind of write (created, updated).
+    Sample,
+    // Every customer written.
+    All,
+    None,
+}
+
 /// The checked settings of a run.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
@@ -45,8 +55,6 @@ pub(crate) struct Config {
     pub(crate) progress: ProgressMode,
     /// `None` for a dry run.
     pub(crate) send: Option<SendConfig>,
-    /// The command that continues this run if it stops early (`--resume` added).
-    pub(crate) continue_with: Option<String>,
 }
 
 impl Config {
@@ -69,11 +77,20 @@ pub(crate) struct SendConfig {
     pub(crate) max_retries: u32,
     pub(crate) on_existing: OnExisting,
     pub(crate) snapshot: SnapshotMode,
+    /// `--create-groups`: create the groups the file names and the store lacks.
+    pub(crate) create_groups: bool,
     pub(crate) resume: bool,
     /// Rows per batch with `--batch`; `None` sends each row on its own.
     pub(crate) batch_size: Option<usize>,
+    /// How long a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
+    pub(crate) batch_timeout: std::time::Duration,
     /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).
     pub(crate) journal: bool,
     /// `plan`: read the store and say what each row would become; no write leaves.
     pub(crate) plan: bool,
+    /// What the import reads back after its writes (a plan says what that would cost).
+    pub(crate) read_back: ReadBackMode,
+    /// The fields remembered as not kept by the store, beside the import's results file
+    /// ([`crate::store::not_kept`]).
+    pub(crate) not_kept: PathBuf,
 }

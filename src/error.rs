@@ -54,6 +54,9 @@ pub enum Error {
         path.display()
     )]
     JournalLeft { path: PathBuf },
+    /// Columns `extrafields.KEY` whose key the store does not define.
+    #[error("{message}")]
+    ExtraFieldsUnknown { message: String },
     /// The journal of an interrupted run does not fit this run (another input, store or version).
     #[error("{source}")]
     JournalUnusable {
@@ -163,6 +166,7 @@ impl Error {
             | Error::WouldOverwriteInput { .. }
             | Error::MappingInvalid { .. }
             | Error::JournalLeft { .. }
+            | Error::ExtraFieldsUnknown { .. }
             | Error::JournalUnusable { .. }
             | Error::ResumeNeedsBatch { .. }
             | Error::ClientSetup { .. }
@@ -259,6 +263,7 @@ mod tests {
                     source: HeaderError::NoEmail {
                         found: "\"name\"".into(),
                         tried: "ecwid".into(),
+                        platform: String::new(),
                     },
                 },
                 2,

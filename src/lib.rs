@@ -28,7 +28,9 @@ use error::Error;
 use import::stop::Stop;
 use lock::OutputLock;
 use outcome::ExitStatus;
+use report::next::{Ended, Typed};
 use report::progress::ProgressMode;
+use report::summary::Summary;
 use report::temp_files::TempFiles;
 #[cfg(feature = "sandbox")]
 use sandbox::{Sandbox, SandboxArgs};
@@ -36,10 +38,24 @@ use sandbox::{Sandbox, SandboxArgs};
 /// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`.
 pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Error> {
     let progress = ProgressMode::detect(cli.quiet);
+    let typed = Typed::parse(&cli.invocation);
+    let ending = Ending {
+        quiet: cli.quiet,
+        typed: typed.as_ref(),
+    };
     let config = match &cli.command {
         Command::Template(args) if args.mapping => {
             match &args.from {
-                Some(path) => print!("{}", mapping_starter_from(path, args.read_options())?),
+                Some(path) => {
+                    let titles = match args.store(env_token)? {
+                        Some(client) => extra_field_titles(&client).await,
+                        None => Vec::new(),
+                    };
+                    print!(
+                        "{}",
+                        mapping_starter_from(path, args.read_options(), &titles)?
+                    );
+                }
                 None => print!("{}", input::mapping::starter()),
             }
             return Ok(ExitStatus::Ok);
@@ -63,30 +79,33 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
         Command::Undo(args) => {
             let config = args.config(env_token)?;
             let _lock = OutputLock::take(&config.results)?;
-            return run_undo(&config).await;
+            return run_undo(&config, &ending).await;
         }
         Command::Export(args) => {
             let config = args.config(progress, env_token)?;
             let _lock = OutputLock::take(&config.output)?;
             return run_export(&config).await;
         }
-        Command::Validate(input) => input.config(progress, true)?,
+        Command::Validate(args) => args.input.config(&args.out, progress, true)?,
         Command::Plan(args) => args.config(progress, env_token)?,
         #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
             // Before the store starts: a run refused here does nothing at all.
-            let _lock = OutputLock::take(&args.input.output(false))?;
-            return import_into_sandbox(args, progress).await;
+            let _lock = OutputLock::take(&args.input.output(&args.out, false))?;
+            return import_into_sandbox(args, progress, &ending).await;
         }
-        Command::Import(args) => {
-            let mut config = args.config(progress, env_token)?;
-            config.continue_with = continue_with(&cli.invocation);
-            config
-        }
+        Command::Import(args) => args.config(progress, env_token)?,
     };
     // One run per output: held from before the journal or any file is touched to the end.
     let _lock = OutputLock::take(&config.output)?;
-    run_config(&config).await
+    run_config(&config, &ending).await
+}
+
+/// How a run ends on stderr: `-q`'s one line or the whole summary, and the command line as
+/// typed, for the next steps.
+struct Ending<'a> {
+    quiet: bool,
+    typed: Option<&'a Typed>,
 }
 
 /// `import --sandbox`: the same run, into a sandbox store that lives as long as the run.
@@ -94,6 +113,7 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
 async fn import_into_sandbox(
     args: &ImportArgs,
     progress: ProgressMode,
+    ending: &Ending<'_>,
 ) -> Result<ExitStatus, Error> {
     let store = Sandbox::start(&SandboxArgs::default())
         .await
@@ -117,15 +137,15 @@ async fn import_into_sandbox(
             config
         });
     let code = match config {
-        Ok(config) => run_config(&config).await,
+        Ok(config) => run_config(&config, ending).await,
         Err(e) => Err(e),
     };
     store.shutdown().await;
     code
 }
 
-/// Runs an import or dry run with signal handling, then reports it.
-async fn run_config(config: &config::Config) -> Result<ExitStatus, Error> {
+/// Runs an import or dry run with signal handling, then reports it with its next steps.
+async fn run_config(config: &config::Config, ending: &Ending<'_>) -> Result<ExitStatus, Error> {
     // A scheduler must never read the summary of an earlier run as this one's.
     if let Some(path) = &config.summary_json
         && let Err(source) = std::fs::remove_file(path)
@@ -141,24 +161,55 @@ async fn run_config(config: &config::Config) -> Result<ExitStatus, Error> {
     let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
     let summary = import::run(config, &stop, &temp_files).await;
     signals.abort();
-    let summary = summary?;
+    let mut summary = summary?;
+    summary.next_steps = next_steps(config, &summary, ending.typed);
     if let Some(path) = &config.summary_json {
         summary.write_json(path).map_err(|source| Error::Output {
             path: path.clone(),
             source,
         })?;
     }
-    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{}", summary.to_text()));
+    let text = if ending.quiet {
+        summary.to_line()
+    } else {
+        summary.to_text()
+    };
+    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{text}"));
     Ok(summary.exit_code)
+}
+
+/// What the person can do next after this run (see [`report::next`]).
+fn next_steps(
+    config: &config::Config,
+    summary: &Summary,
+    typed: Option<&Typed>,
+) -> Vec<report::summary::NextStep> {
+    let journal = config.send.as_ref().is_some_and(|send| send.journal);
+    let undo_log = undo::log::path_for(&config.output);
+    let plan = summary.plan.unwrap_or_default();
+    report::next::after_import(
+        typed,
+        &Ended {
+            stopped: summary.stopped.is_some(),
+            plan: config.send.as_ref().map(|send| send.plan),
+            journal,
+            to_fix: summary.to_fix(),
+            would_write: plan.create + plan.update,
+            results: &summary.output,
+            failed_output: &summary.failed_output,
+            // The undo log is kept with the journal: not for a plan, nor for `--sandbox`.
+            undo_log: journal && std::fs::metadata(&undo_log).is_ok_and(|m| m.len() > 0),
+        },
+    )
 }
 
 /// `undo`, with the same signal handling as an import: the first Ctrl-C stops sending, and the
 /// results so far are written.
-async fn run_undo(config: &undo::UndoConfig) -> Result<ExitStatus, Error> {
+async fn run_undo(config: &undo::UndoConfig, ending: &Ending<'_>) -> Result<ExitStatus, Error> {
     let stop = Stop::default();
     let temp_files = TempFiles::default();
     let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
-    let code = undo::run(config, &stop, &temp_files).await;
+    let code = undo::run(config, &stop, &temp_files, ending.quiet, ending.typed).await;
     signals.abort();
     code
 }
@@ -174,28 +225,6 @@ async fn run_export(config: &export::ExportConfig) -> Result<ExitStatus, Error> 
     code
 }
 
-/// The command line that continues a stopped import: as typed, with `--resume`, quoted for a
-/// POSIX shell. `None` when the command line is not known.
-fn continue_with(invocation: &[String]) -> Option<String> {
-    if invocation.is_empty() {
-        return None;
-    }
-    let mut words: Vec<String> = invocation.iter().map(|w| shell_quote(w)).collect();
-    if !invocation.iter().any(|w| w == "--resume") {
-        words.push("--resume".into());
-    }
-    Some(words.join(" "))
-}
-
-fn shell_quote(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,@+-%".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
-}
-
 /// The column reference of docs/files-and-columns.md: every canonical column and what it accepts, list
 /// positions written `N`.
 pub fn column_reference() -> String {
@@ -208,18 +237,50 @@ pub fn column_reference() -> String {
     table
 }
 
+/// The store's customer extra fields as `(key, title)`, for `template --mapping --from` with a
+/// store; none (and a warning saying why) when the store will not tell.
+async fn extra_field_titles(config: &ecwid::ClientConfig) -> Vec<(String, String)> {
+    let client = match ecwid::Client::new(config) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!("{error}: extra fields are not matched by their titles");
+            return Vec::new();
+        }
+    };
+    match client.customer_extra_fields().await {
+        Ok(fields) => fields.into_iter().map(|f| (f.key, f.title)).collect(),
+        Err(error) => {
+            let why = if error.status() == Some(403) {
+                "the token's app lacks the scope read_customers_extrafields (a custom app asks \
+                 Ecwid for it)"
+                    .to_string()
+            } else {
+                error.to_string()
+            };
+            tracing::warn!(
+                "could not read the store's customer extra fields ({why}): columns named by an \
+                 extra field's title are not mapped"
+            );
+            Vec::new()
+        }
+    }
+}
+
 /// `template --mapping --from FILE`: the mapping the file's columns get, as a mapping file.
 fn mapping_starter_from(
     path: &std::path::Path,
     options: input::source::ReadOptions<'_>,
+    titles: &[(String, String)],
 ) -> Result<String, Error> {
     let input = input::source::Input::open(path, options).map_err(|source| Error::Input {
         path: path.to_path_buf(),
         source,
     })?;
-    input::mapping::ColumnMap::starter(input.headers(), path).map_err(|source| Error::Header {
-        path: path.to_path_buf(),
-        source,
+    input::mapping::ColumnMap::starter(input.headers(), path, titles).map_err(|source| {
+        Error::Header {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 

@@ -19,8 +19,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    cli.invocation = std::env::args().collect();
-    init_logging(cli.verbose);
+    // As typed; a word that is not UTF-8 is shown as near as it can be (clap took it as it is).
+    cli.invocation = std::env::args_os()
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
+    init_logging(cli.verbose, cli.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -44,15 +47,19 @@ fn main() -> ExitCode {
 }
 
 /// Logs to stderr through the progress bar's writer, so lines never cut through the bar.
-/// `RUST_LOG` overrides the level that `-v` sets.
-fn init_logging(verbose: u8) {
-    let level = match verbose {
-        0 => "ecwid_import=info",
-        1 => "ecwid_import=debug",
+/// `RUST_LOG` overrides the level that `-v` and `-q` set. `-q` keeps warnings and errors only;
+/// given with `-v`, the `-v` level wins for the log (the end is still the one-line outcome).
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (verbose, quiet) {
+        (0, true) => "ecwid_import=warn",
+        (0, false) => "ecwid_import=info",
+        (1, _) => "ecwid_import=debug",
         _ => "trace",
     };
-    // Colour only for a person at a terminal, and never when NO_COLOR is set.
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Colour only for a person at a terminal, and never when NO_COLOR is set to a value
+    // (https://no-color.org: an empty NO_COLOR does not count).
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let colour = std::io::stderr().is_terminal() && !no_colour;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let indicatif = IndicatifLayer::new()
         .with_span_field_formatter(hide_indicatif_span_fields(DefaultFields::new()));

@@ -19,6 +19,9 @@ pub enum Status {
     Valid,
     Invalid,
     Duplicate,
+    /// A later row of the same buyer in an orders export: joined to the buyer's first row,
+    /// which carries the buyer's details; nothing is sent for it.
+    Merged,
     Failed,
     NotSent,
     /// `undo`: the customer the import created is deleted.
@@ -43,7 +46,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in the order summaries list them.
-    pub const ALL: [Status; 18] = [
+    pub const ALL: [Status; 19] = [
         Status::Created,
         Status::Updated,
         Status::Unchanged,
@@ -51,6 +54,7 @@ impl Status {
         Status::Valid,
         Status::Invalid,
         Status::Duplicate,
+        Status::Merged,
         Status::Failed,
         Status::NotSent,
         Status::Deleted,
@@ -73,6 +77,7 @@ impl Status {
             Status::Valid => "valid",
             Status::Invalid => "invalid",
             Status::Duplicate => "duplicate",
+            Status::Merged => "merged",
             Status::Failed => "failed",
             Status::NotSent => "not_sent",
             Status::Deleted => "deleted",
@@ -95,6 +100,7 @@ impl Status {
                 | Status::Updated
                 | Status::Unchanged
                 | Status::Exists
+                | Status::Merged
                 | Status::Valid
                 | Status::Deleted
                 | Status::Restored
@@ -145,7 +151,7 @@ pub struct RowOutcome {
 /// [`Error`](crate::error::Error) ends with the status its `exit_status` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExitStatus {
-    /// Every row is created, updated, unchanged or exists (or valid in a dry run; would be
+    /// Every row is created, updated, unchanged, exists or merged (or valid in a dry run; would be
     /// created or updated in a plan).
     Ok = 0,
     /// The run finished, and some rows are invalid, duplicate or failed.

@@ -5,27 +5,31 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::help::OUTPUT;
 use super::store::ConnectionArgs;
 use crate::error::Error;
 use crate::export::{ExportConfig, Format};
 use crate::report::progress::ProgressMode;
 
+/// The heading of the options that pick customers.
+const CUSTOMERS: &str = "Which customers";
+
 /// `export`: the file, the filters, the store.
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
     /// The file to write: .xlsx for a workbook, any other name for CSV
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", help_heading = OUTPUT)]
     pub(crate) output: PathBuf,
     /// Only customers changed at this time or later: a date (2025-01-31, from its start, UTC),
     /// a time (2025-01-31 19:27:50, UTC) or a UNIX timestamp
-    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    #[arg(long, value_name = "DATE", value_parser = parse_since, help_heading = CUSTOMERS)]
     pub(crate) updated_since: Option<u64>,
     /// Only customers registered at this time or later (a date, a time or a UNIX timestamp, as
     /// for --updated-since)
-    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    #[arg(long, value_name = "DATE", value_parser = parse_since, help_heading = CUSTOMERS)]
     pub(crate) created_since: Option<u64>,
     /// Only the customers of this customer group, by its name (case aside)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = CUSTOMERS)]
     pub(crate) group: Option<String>,
     #[command(flatten)]
     pub(crate) connection: ConnectionArgs,

@@ -2,6 +2,7 @@
 //! sees these arguments; the stages below it take the [`Config`].
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 mod export;
 mod help;
@@ -24,7 +25,8 @@ use crate::undo::UndoConfig;
 use crate::undo::log as undo_log;
 pub use export::ExportArgs;
 use help::{
-    EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP, UNDO_AFTER_HELP,
+    COMPLETIONS_AFTER_HELP, EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP,
+    PLAN_OUTPUT_HELP, SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
     VALIDATE_OUTPUT_HELP,
 };
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
@@ -35,24 +37,38 @@ pub(crate) const DEFAULT_RATE: u32 = 590;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
+/// Seconds a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
+pub(crate) const DEFAULT_BATCH_TIMEOUT: u64 = 900;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ecwid-import",
     version,
     about = "Bulk-import customers from a CSV file or a workbook into an Ecwid store",
-    after_help = "Examples:\n  ecwid-import validate customers.csv\n  \
-                  ECWID_TOKEN=secret_... ecwid-import import customers.csv --store-id 1003\n  \
-                  ecwid-import template > customers.csv"
+    after_help = help::TOP_AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// No progress output (warnings, errors and the summary still show)
-    #[arg(short, long, global = true, display_order = 900)]
+    /// Only warnings, errors and the one-line outcome: no progress, no INFO lines, no summary
+    /// block (--summary-json is written all the same)
+    #[arg(
+        short,
+        long,
+        global = true,
+        display_order = 900,
+        help_heading = OUTPUT
+    )]
     pub quiet: bool,
     /// More log detail: -v for each request's outcome, -vv for everything
-    #[arg(short, long, action = ArgAction::Count, global = true, display_order = 901)]
+    #[arg(
+        short,
+        long,
+        action = ArgAction::Count,
+        global = true,
+        display_order = 901,
+        help_heading = OUTPUT
+    )]
     pub verbose: u8,
     /// The command line as typed, for the command that continues a stopped run (empty when
     /// the library is driven directly).
@@ -80,60 +96,70 @@ pub enum Command {
     Export(ExportArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
     #[command(
-        after_help = "Example:\n  ecwid-import validate customers.csv -o checked.csv",
+        after_help = VALIDATE_AFTER_HELP,
         mut_arg("output", |arg| arg.help(VALIDATE_OUTPUT_HELP))
     )]
-    Validate(InputArgs),
+    Validate(ValidateArgs),
     /// Print the header line with every supported column
-    #[command(after_help = "Examples:\n  ecwid-import template > customers.csv\n  \
-                  ecwid-import template --mapping > mapping.toml\n  \
-                  ecwid-import template --mapping --from kunden.csv > kunden.toml")]
+    #[command(after_help = TEMPLATE_AFTER_HELP)]
     Template(TemplateArgs),
-    /// Print a shell completion script, e.g. `ecwid-import completions bash > /etc/bash_completion.d/ecwid-import`
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
     Completions {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,
     },
     /// Run a local stand-in of the Ecwid API on 127.0.0.1, for trying things out and for tests
     #[cfg(feature = "sandbox")]
-    #[command(
-        after_help = "Example:\n  ecwid-import sandbox --port 8080 --fail-before 0.1 --seed 7\n  \
-                  ECWID_TOKEN=secret_sandbox ecwid-import import customers.csv --store-id 1003 \\\n    \
-                  --api-url http://127.0.0.1:8080/api/v3"
-    )]
+    #[command(after_help = help::SANDBOX_AFTER_HELP)]
     Sandbox(SandboxArgs),
 }
 
-/// The input and what is written about it; shared by `import` and `validate`.
+/// What a run writes beside the results of its rows; shared by `import`, `plan` and `validate`,
+/// flattened last so that `--help` lists these options after the input, store and sending.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Results CSV [default: <input stem>.results.csv beside the input; with --dry-run
+    /// <input stem>.validation.csv]
+    #[arg(short, long, value_name = "PATH", help_heading = OUTPUT)]
+    pub(crate) output: Option<PathBuf>,
+    /// Also write the summary as JSON, for schedulers
+    #[arg(long, value_name = "PATH", help_heading = OUTPUT)]
+    pub(crate) summary_json: Option<PathBuf>,
+}
+
+/// `validate`: the input and what is written about it.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
+}
+
+/// The input and how it is read; shared by `import`, `plan` and `validate`.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// The customer file: CSV, or a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods)
     pub(crate) file: PathBuf,
-    /// Results CSV [default: <input stem>.results.csv beside the input; with --dry-run
-    /// <input stem>.validation.csv]
-    #[arg(short, long, value_name = "PATH")]
-    pub(crate) output: Option<PathBuf>,
     /// Field delimiter: , ; tab or | [default: detected from the header]
-    #[arg(long, value_parser = parse_delimiter)]
+    #[arg(long, value_parser = parse_delimiter, help_heading = INPUT)]
     pub(crate) delimiter: Option<u8>,
     /// Encoding of a file without BOM, e.g. windows-1252 [default: UTF-8]
-    #[arg(long, value_name = "LABEL")]
+    #[arg(long, value_name = "LABEL", help_heading = INPUT)]
     pub(crate) encoding: Option<String>,
     /// The sheet of a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods): its name (ignoring case) or
     /// its number, counted from 1 [default: the first visible sheet]
-    #[arg(long, value_name = "NAME|N")]
+    #[arg(long, value_name = "NAME|N", help_heading = INPUT)]
     pub(crate) sheet: Option<String>,
-    /// Also write the summary as JSON, for schedulers
-    #[arg(long, value_name = "PATH")]
-    pub(crate) summary_json: Option<PathBuf>,
     /// The export the file comes from (see docs/presets-and-mappings.md); auto detects
     /// it from the header (when none is found: canonical names, then columns matched by
     /// meaning, e.g. Vorname, Code postal; ecwid: canonical names only)
-    #[arg(long, value_enum, default_value_t = PresetArg::Auto)]
+    #[arg(long, value_enum, default_value_t = PresetArg::Auto, help_heading = INPUT)]
     pub(crate) preset: PresetArg,
     /// A TOML file mapping columns to fields, in place of the preset for the fields it names
     /// (`ecwid-import template --mapping` prints a starter file)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = INPUT)]
     pub(crate) mapping: Option<PathBuf>,
 }
 
@@ -163,6 +189,8 @@ pub(crate) enum PresetArg {
     Mailchimp,
     // HubSpot's contacts export
     Hubspot,
+    // Stripe's customers export (unified_customers.csv)
+    Stripe,
 }
 
 impl PresetArg {
@@ -179,6 +207,7 @@ impl PresetArg {
             PresetArg::Squarespace => Some(Preset::Squarespace),
             PresetArg::Mailchimp => Some(Preset::Mailchimp),
             PresetArg::Hubspot => Some(Preset::HubSpot),
+            PresetArg::Stripe => Some(Preset::Stripe),
         }
     }
 }
@@ -186,26 +215,54 @@ impl PresetArg {
 /// `template`'s options.
 #[derive(Debug, Clone, Args)]
 pub struct TemplateArgs {
-    /// Print a commented starter mapping file (for --mapping) instead of the header line
-    #[arg(long)]
-    pub(crate) mapping: bool,
     /// With --mapping: the mapping this file's columns get (canonical names and columns
     /// matched by meaning), one line per field the run would fill, then as comments the columns
     /// recognised but left out and those not imported; fix or delete a line, then use --mapping
-    #[arg(long, value_name = "FILE", requires = "mapping")]
+    #[arg(long, value_name = "FILE", requires = "mapping", help_heading = INPUT)]
     pub(crate) from: Option<PathBuf>,
     /// With --from: its field delimiter, as for import [default: detected from the header]
-    #[arg(long, value_parser = parse_delimiter, requires = "from")]
+    #[arg(long, value_parser = parse_delimiter, requires = "from", help_heading = INPUT)]
     pub(crate) delimiter: Option<u8>,
     /// With --from: the encoding of a file without BOM, as for import [default: UTF-8]
-    #[arg(long, value_name = "LABEL", requires = "from")]
+    #[arg(long, value_name = "LABEL", requires = "from", help_heading = INPUT)]
     pub(crate) encoding: Option<String>,
     /// With --from: the sheet of a workbook, as for import [default: the first visible sheet]
-    #[arg(long, value_name = "NAME|N", requires = "from")]
+    #[arg(long, value_name = "NAME|N", requires = "from", help_heading = INPUT)]
     pub(crate) sheet: Option<String>,
+    /// Print a commented starter mapping file (for --mapping) instead of the header line
+    #[arg(long, help_heading = OUTPUT)]
+    pub(crate) mapping: bool,
+    /// With --from: also read this store's customer extra fields (one request; the token from
+    /// ECWID_TOKEN or --token-file, scope read_customers_extrafields), so that a column named
+    /// as a field is titled gets a line for the field's key, as import and plan map it
+    #[arg(long, value_name = "ID", requires = "from", help_heading = STORE)]
+    pub(crate) store_id: Option<u64>,
+    /// With --store-id: read the access token from this file (else from ECWID_TOKEN)
+    #[arg(long, value_name = "PATH", requires = "store_id", help_heading = STORE)]
+    pub(crate) token_file: Option<PathBuf>,
+    /// With --store-id: the API base
+    #[arg(long, value_name = "URL", default_value = DEFAULT_API_URL, help_heading = STORE)]
+    pub(crate) api_url: String,
 }
 
 impl TemplateArgs {
+    /// The store to read extra fields from, when `--store-id` names one.
+    pub(crate) fn store(
+        &self,
+        env_token: Option<String>,
+    ) -> Result<Option<crate::ecwid::ClientConfig>, Error> {
+        let Some(store_id) = self.store_id else {
+            return Ok(None);
+        };
+        Ok(Some(crate::ecwid::ClientConfig {
+            api_url: self.api_url.clone(),
+            store_id,
+            token: read_token(self.token_file.as_deref(), env_token)?,
+            timeout: std::time::Duration::from_secs(30),
+            max_connections: 1,
+        }))
+    }
+
     /// How `--from` is read: as `import` would read it.
     pub(crate) fn read_options(&self) -> ReadOptions<'_> {
         ReadOptions {
@@ -224,11 +281,11 @@ pub struct ImportArgs {
     pub(crate) store: StoreArgs,
     /// Continue an interrupted run with the same input and output: rows already finished are
     /// not sent again (starts from the first row when there is nothing to continue)
-    #[arg(long)]
+    #[arg(long, help_heading = SENDING)]
     pub(crate) resume: bool,
     /// Send rows in groups through Ecwid's batch endpoint: far fewer requests, results a group
     /// at a time (see "Batch mode" in docs/sending-and-safety.md)
-    #[arg(long)]
+    #[arg(long, help_heading = SENDING)]
     pub(crate) batch: bool,
     /// Rows per group with --batch (Ecwid takes at most 500 requests in one batch)
     #[arg(
@@ -236,17 +293,32 @@ pub struct ImportArgs {
         default_value_t = DEFAULT_BATCH_SIZE,
         value_name = "N",
         requires = "batch",
+        help_heading = SENDING,
         value_parser = clap::value_parser!(u32).range(1..=500)
     )]
     pub(crate) batch_size: u32,
+    /// Seconds a batch may take (queued or running) before it is given up: it is stopped first
+    /// (`DELETE /batch?ticketId=`, so it can never run later), then its rows are looked up one
+    /// by one; rows of a batch the store did not confirm stopped stay failed until `--resume`
+    /// checks them again
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_TIMEOUT,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = SENDING
+    )]
+    pub(crate) batch_timeout: u64,
     /// Only check the file, like `validate`: nothing is sent, no token needed
-    #[arg(long)]
+    #[arg(long, help_heading = SENDING)]
     pub(crate) dry_run: bool,
     /// Import into a sandbox store started inside this program (no account or token needed;
     /// --store-id, --api-url and the token are not used)
     #[cfg(feature = "sandbox")]
-    #[arg(long)]
+    #[arg(long, help_heading = help::STORE)]
     pub(crate) sandbox: bool,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 /// `undo`: the import's results file and the store options of `import`.
@@ -254,12 +326,12 @@ pub struct ImportArgs {
 pub struct UndoArgs {
     /// The results file of the import to reverse (its undo log is beside it)
     pub(crate) results: PathBuf,
-    /// Write to the store; without it, only say what would be done (would_delete,
-    /// would_restore)
-    #[arg(long)]
-    pub(crate) yes: bool,
     #[command(flatten)]
     pub(crate) connection: ConnectionArgs,
+    /// Write to the store; without it, only say what would be done (would_delete,
+    /// would_restore)
+    #[arg(long, help_heading = SENDING)]
+    pub(crate) yes: bool,
 }
 
 impl UndoArgs {
@@ -283,13 +355,13 @@ impl InputArgs {
     /// The results file: `--output`, else beside the input. A dry run has a name of its own,
     /// so that a check never replaces an import's results (which a scheduled import may be
     /// writing at that moment).
-    pub(crate) fn output(&self, dry_run: bool) -> PathBuf {
+    pub(crate) fn output(&self, out: &OutputArgs, dry_run: bool) -> PathBuf {
         let suffix = if dry_run {
             "validation.csv"
         } else {
             "results.csv"
         };
-        match &self.output {
+        match &out.output {
             Some(path) => path.clone(),
             None => beside(&self.file, suffix),
         }
@@ -297,13 +369,18 @@ impl InputArgs {
 
     /// The settings of a dry run (`validate`, `import --dry-run`); an import adds its sending
     /// to them.
-    pub(crate) fn config(&self, progress: ProgressMode, dry_run: bool) -> Result<Config, Error> {
-        self.config_with(progress, self.output(dry_run))
+    pub(crate) fn config(
+        &self,
+        out: &OutputArgs,
+        progress: ProgressMode,
+        dry_run: bool,
+    ) -> Result<Config, Error> {
+        self.config_with(out, progress, self.output(out, dry_run))
     }
 
     /// A plan's results file: `--output`, else `<stem>.plan.csv`, never the import's.
-    pub(crate) fn plan_output(&self) -> PathBuf {
-        match &self.output {
+    pub(crate) fn plan_output(&self, out: &OutputArgs) -> PathBuf {
+        match &out.output {
             Some(path) => path.clone(),
             None => beside(&self.file, "plan.csv"),
         }
@@ -312,6 +389,7 @@ impl InputArgs {
     /// The settings of a run writing its results to `output`.
     pub(crate) fn config_with(
         &self,
+        out: &OutputArgs,
         progress: ProgressMode,
         output: PathBuf,
     ) -> Result<Config, Error> {
@@ -321,7 +399,7 @@ impl InputArgs {
             Some(&output),
             Some(&failed_output),
             Some(&lock),
-            self.summary_json.as_ref(),
+            out.summary_json.as_ref(),
         ];
         if let Some(clash) = written
             .into_iter()
@@ -353,10 +431,9 @@ impl InputArgs {
             delimiter: self.delimiter,
             encoding: self.encoding.clone(),
             sheet: self.sheet.clone(),
-            summary_json: self.summary_json.clone(),
+            summary_json: out.summary_json.clone(),
             progress,
             send: None,
-            continue_with: None,
         })
     }
 }
@@ -370,14 +447,16 @@ impl ImportArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<Config, Error> {
-        let mut config = self.input.config(progress, self.dry_run)?;
+        let mut config = self.input.config(&self.out, progress, self.dry_run)?;
         if self.dry_run {
             return Ok(config);
         }
-        config.send = Some(
+        let not_kept = crate::store::not_kept::path_for(&config.output);
+        let mut send =
             self.store
-                .send_config(env_token, self.resume, self.batch_size())?,
-        );
+                .send_config(env_token, self.resume, self.batch_size(), not_kept)?;
+        send.batch_timeout = Duration::from_secs(self.batch_timeout);
+        config.send = Some(send);
         Ok(config)
     }
 
@@ -413,7 +492,7 @@ pub(crate) fn read_token(
 }
 
 /// `<stem of path>.<suffix>` in the folder of `path`.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!("{stem}.{suffix}"))
 }

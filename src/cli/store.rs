@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, parse_timeout, read_token};
-use crate::config::{Config, OnExisting, SendConfig, SnapshotMode};
+use super::help::{SENDING, STORE};
+use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, OutputArgs, parse_timeout, read_token};
+use crate::config::{Config, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
+use crate::store::not_kept;
 
 /// Where the store is and how fast to talk to it: the options every command that sends
 /// requests shares (`import`, `plan`, `undo`).
@@ -22,11 +24,12 @@ pub struct ConnectionArgs {
         long,
         env = "ECWID_STORE_ID",
         hide_env_values = true,
-        value_name = "ID"
+        value_name = "ID",
+        help_heading = STORE
     )]
     pub(crate) store_id: Option<u64>,
     /// Read the access token from this file (else from ECWID_TOKEN)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = STORE)]
     pub(crate) token_file: Option<PathBuf>,
     /// API base; requests go to {api-url}/{store-id}/...
     #[arg(
@@ -34,20 +37,42 @@ pub struct ConnectionArgs {
         env = "ECWID_API_URL",
         hide_env_values = true,
         default_value = DEFAULT_API_URL,
-        value_name = "URL"
+        value_name = "URL",
+        help_heading = STORE
     )]
     pub(crate) api_url: String,
     /// Requests per minute for all requests of the run: no 60-second window holds more
-    #[arg(long, default_value_t = DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(
+        long,
+        default_value_t = DEFAULT_RATE,
+        value_parser = clap::value_parser!(u32).range(1..),
+        help_heading = SENDING
+    )]
     pub(crate) rate: u32,
     /// Requests in flight at most
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(
+        long,
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(1..=256),
+        help_heading = SENDING
+    )]
     pub(crate) concurrency: u32,
     /// Retries of one row (of `undo`: one customer) after a 5xx, a timeout or a lost connection
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u32).range(0..=100),
+        help_heading = SENDING
+    )]
     pub(crate) max_retries: u32,
     /// Per-request timeout in seconds
-    #[arg(long, default_value_t = 30.0, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(
+        long,
+        default_value_t = 30.0,
+        value_name = "SECS",
+        value_parser = parse_timeout,
+        help_heading = SENDING
+    )]
     pub(crate) timeout: f64,
 }
 
@@ -89,16 +114,31 @@ pub struct StoreArgs {
     /// When the email already exists in the store: leave the customer alone (status exists),
     /// send only the fields the row changes (updated, or unchanged when none; a blank cell, or
     /// no acceptMarketing column, leaves the store's value; a list is sent whole, the store's
-    /// entries kept as they are), or fail the row
-    #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
+    /// entries kept as they are), or fail the row. Customers of past guest orders exist
+    /// already, without addresses: update fills them in (needs the scope update_customers)
+    #[arg(long, value_enum, default_value_t = OnExisting::Skip, help_heading = STORE)]
     pub(crate) on_existing: OnExisting,
     /// Read the store's customers first (100 a request) and settle rows whose email exists
     /// without a request. auto: when the listing costs at most a tenth of the file's valid
     /// rows in requests, or else when 20 sampled look-ups predict more than half as many
     /// existing rows as the listing costs requests; always; never (one create, and a look-up
     /// after a 409, per row)
-    #[arg(long, value_enum, default_value_t = SnapshotMode::Auto)]
+    #[arg(long, value_enum, default_value_t = SnapshotMode::Auto, help_heading = STORE)]
     pub(crate) snapshot: SnapshotMode,
+    /// After the writes, read back what the store kept (listing, 100 customers a request; a
+    /// plan says what that costs) and note in the row's error each field it did not keep as sent. sample: the first 100
+    /// customers of each kind of write (one or two requests); all: every one; none. Such fields
+    /// are remembered in <results stem>.not-kept.json beside the results file, and later runs
+    /// send no update for them; delete that file to forget them
+    #[arg(long, value_enum, default_value_t = ReadBackMode::Sample, help_heading = SENDING)]
+    pub(crate) read_back: ReadBackMode,
+    /// Create the customer groups the file names (customerGroupName) and the store lacks: each
+    /// once, before any customer is sent, journaled so that undo removes them when they hold no
+    /// customer; plan lists them with how many customers each gets. Needs the scope
+    /// create_customers, and customer groups need Ecwid's Business plan or higher (a store
+    /// without them stops the run before any customer is created, exit 3)
+    #[arg(long, help_heading = STORE)]
+    pub(crate) create_groups: bool,
 }
 
 /// `plan`: the input, store and sending options of `import`, without those of writing
@@ -109,6 +149,8 @@ pub struct PlanArgs {
     pub(crate) input: InputArgs,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
+    #[command(flatten)]
+    pub(crate) out: OutputArgs,
 }
 
 impl PlanArgs {
@@ -119,8 +161,14 @@ impl PlanArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<Config, Error> {
-        let mut config = self.input.config_with(progress, self.input.plan_output())?;
-        let mut send = self.store.send_config(env_token, false, None)?;
+        let output = self.input.plan_output(&self.out);
+        let mut config = self.input.config_with(&self.out, progress, output)?;
+        // The fields remembered beside the import's own results file, which the import of
+        // this file compares without.
+        let results = super::beside(&self.input.file, "results.csv");
+        let mut send =
+            self.store
+                .send_config(env_token, false, None, not_kept::path_for(&results))?;
         send.journal = false;
         send.plan = true;
         config.send = Some(send);
@@ -136,6 +184,7 @@ impl StoreArgs {
         env_token: Option<String>,
         resume: bool,
         batch_size: Option<usize>,
+        not_kept: PathBuf,
     ) -> Result<SendConfig, Error> {
         let connection = self.connection.connection(env_token)?;
         Ok(SendConfig {
@@ -145,10 +194,14 @@ impl StoreArgs {
             max_retries: connection.max_retries,
             on_existing: self.on_existing,
             snapshot: self.snapshot,
+            create_groups: self.create_groups,
             resume,
             batch_size,
+            batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),
             journal: true,
             plan: false,
+            read_back: self.read_back,
+            not_kept,
         })
     }
 }

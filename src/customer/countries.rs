@@ -22,6 +22,19 @@ const ASSIGNED: [&str; 249] = [
 ];
 
 /// Whether the code, in any case, is an assigned alpha-2 code: one bit test, no allocation.
+/// Region codes other platforms write that are not the codes Ecwid uses for that country, by
+/// country: Shopify writes the UK's nations (`ENG`, `SCT`, `WLS`, `NIR`, their ISO 3166-2
+/// codes) as the province, which Ecwid does not have as regions of GB. Such a code is left out
+/// with a note rather than sent for the store to refuse or misfile. The reason for the note.
+pub(crate) fn foreign_region(country: &str, code: &str) -> Option<&'static str> {
+    const NATIONS: [&str; 4] = ["ENG", "SCT", "WLS", "NIR"];
+    (country.eq_ignore_ascii_case("GB") && NATIONS.iter().any(|n| n.eq_ignore_ascii_case(code)))
+        .then_some(
+            "a nation of the United Kingdom, not a region Ecwid uses for GB; the county can be \
+             set in Ecwid",
+        )
+}
+
 pub(crate) fn is_assigned(code: &str) -> bool {
     let &[a, b] = code.as_bytes() else {
         return false;

@@ -40,6 +40,67 @@ pub(crate) const RULE_TAX_EXEMPT: &str = "can be true only with a taxId in the s
 pub(crate) const RULE_CONTACT_INCOMPLETE: &str =
     "required: a contact needs both its contact and its type (Ecwid refuses one without either)";
 pub(crate) const RULE_ONE_DEFAULT: &str = "only one contact of each type can be the default";
+pub(crate) const RULE_ROUNDED: &str = "a spreadsheet rounded this number to exponent form, and \
+     its last digits are lost: take the value from the original export, opened with this column \
+     as text (Excel: Data > From Text/CSV, column type Text; Google Sheets: File > Import with \
+     \"Convert text to numbers\" unchecked), or type the full number";
+
+/// The values that stand for nothing (any case): a cell holding one is blank.
+const PLACEHOLDERS: [&str; 7] = [
+    "null",
+    "none",
+    "n/a",
+    "#n/a",
+    "-",
+    "[not provided]",
+    "undefined",
+];
+
+/// Whether a trimmed cell holds a value that stands for nothing: `null`, `None`, `N/A`, `#N/A`,
+/// `-`, `[not provided]`, `undefined`, in any case. Such a cell is read as blank.
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    value.len() <= 14 && PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p))
+}
+
+/// Whether a field holds digits that a spreadsheet may have turned into a number: a phone or a
+/// postal code.
+fn is_numeric_text(field: &Field) -> bool {
+    matches!(
+        field,
+        Field::Billing(AddressField::Phone | AddressField::PostalCode)
+            | Field::Shipping(_, AddressField::Phone | AddressField::PostalCode)
+    )
+}
+
+/// A number a spreadsheet saved with decimals (`561156445.00`) without them: the digits
+/// before the point when every digit after it is a zero; else the value as it is.
+pub(crate) fn without_float_zeros(value: &str) -> &str {
+    match value.split_once('.') {
+        Some((digits, zeros))
+            if !digits.is_empty()
+                && !zeros.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && zeros.bytes().all(|b| b == b'0') =>
+        {
+            &value[..digits.len()]
+        }
+        _ => value,
+    }
+}
+
+/// A number in a spreadsheet's exponent form (`7.02255E+12`): digits, an optional decimal part,
+/// then `E+` and the exponent. Its last digits are lost.
+pub(crate) fn is_exponent_form(value: &str) -> bool {
+    let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.strip_prefix('+').is_some_and(digits)
+}
 
 /// What a column of `field` accepts, in the words of the rule messages: the column reference
 /// of docs/files-and-columns.md is made from this, so the two cannot drift apart.
@@ -72,10 +133,16 @@ pub(crate) fn accepted(field: Field) -> String {
         Field::ElectronicInvoicePecEmail => {
             "any text (not checked as an email address: the API documents no form for it)".into()
         }
-        Field::Extra(_) => "any text. An example of `extrafields.<key>`: one column per extra \
-             field of the store, named by its key (case kept), sent as `{\"key\": \"<key>\", \
-             \"value\": <the cell>}`"
+        field if is_numeric_text(&field) => "any text; a number a spreadsheet saved with \
+             decimals (`561156445.00`) is sent without them; one in exponent form \
+             (`7.02255E+12`) is refused: its digits are lost"
             .into(),
+        Field::Extra(_) => "any text (a date for a `datetime` field). An example of \
+             `extrafields.<key>`: one column per extra field of the store, named by its key (case \
+             kept) or by the field's title, sent as `{\"key\": \"<key>\", \"value\": <the \
+             cell>}`; `import` and `plan` stop before sending when the store does not define the \
+             key"
+        .into(),
         _ => "any text".into(),
     }
 }
@@ -180,6 +247,7 @@ pub(crate) fn broken_rule(field: &Field, value: &str) -> Option<&'static str> {
             (countries::is_assigned(value), RULE_COUNTRY)
         }
         Field::Contact(_, ContactField::Type) => (is_contact_type(value), RULE_CONTACT_TYPE),
+        field if is_numeric_text(field) => (!is_exponent_form(value), RULE_ROUNDED),
         _ => return None,
     };
     (!ok).then_some(rule)
@@ -210,6 +278,8 @@ struct ContactCells {
     kind: Option<String>,
     /// The column and cell that make it the default.
     default: Option<(String, String)>,
+    /// The column and cell of a contact in a spreadsheet's exponent form: a phone's digits lost.
+    rounded: Option<(String, String)>,
 }
 
 /// What the check of a valid row found.
@@ -233,9 +303,12 @@ impl RowChecker {
         column: &str,
         raw: &'v str,
     ) -> Option<&'v str> {
-        let value = trim_cell(raw);
+        let mut value = trim_cell(raw);
         if value.is_empty() {
             return None;
+        }
+        if is_numeric_text(field) {
+            value = without_float_zeros(value);
         }
         match field {
             Field::Email => self.email_seen = true,
@@ -257,6 +330,16 @@ impl RowChecker {
             rule,
         });
         None
+    }
+
+    /// Records a rule that a filled `value` of `column` breaks, found outside the field's own
+    /// rule (a date of a `datetime` extra field, which only the store's settings make one).
+    pub(crate) fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
+        self.problems.push(Problem {
+            column: column.to_string(),
+            value: value.to_string(),
+            rule,
+        });
     }
 
     /// What the row needs, or every rule it breaks. `email_column` names the email column in
@@ -298,13 +381,19 @@ impl RowChecker {
                     has_contact: false,
                     kind: None,
                     default: None,
+                    rounded: None,
                 });
                 self.contacts.len() - 1
             }
         };
         let contact = &mut self.contacts[at];
         match part {
-            ContactField::Contact => contact.has_contact = true,
+            ContactField::Contact => {
+                contact.has_contact = true;
+                if is_exponent_form(value) {
+                    contact.rounded = Some((column.to_string(), value.to_string()));
+                }
+            }
             ContactField::Type => contact.kind = Some(value.to_ascii_uppercase()),
             ContactField::Default if parse_bool(value) == Some(true) => {
                 contact.default = Some((column.to_string(), value.to_string()));
@@ -328,6 +417,15 @@ impl RowChecker {
                     column: format!("contacts.{}.{part}", contact.position),
                     value: String::new(),
                     rule: RULE_CONTACT_INCOMPLETE,
+                });
+            }
+            if let (Some("PHONE"), Some((column, value))) =
+                (contact.kind.as_deref(), &contact.rounded)
+            {
+                self.problems.push(Problem {
+                    column: column.clone(),
+                    value: value.clone(),
+                    rule: RULE_ROUNDED,
                 });
             }
             let Some((column, value)) = &contact.default else {
@@ -361,6 +459,10 @@ pub(crate) struct RowBuilder {
 impl RowBuilder {
     pub(crate) fn new() -> Self {
         Self::default()
+    }
+
+    pub(crate) fn checker_mut(&mut self) -> &mut RowChecker {
+        &mut self.checker
     }
 
     /// Applies one cell, as [`RowChecker::check`] does, and keeps its value in the form sent.
@@ -414,7 +516,15 @@ impl RowBuilder {
         request.billing_person = (self.billing != Address::default()).then_some(self.billing);
         let shipping: Vec<Address> = self.shipping.into_values().collect();
         request.shipping_addresses = (!shipping.is_empty()).then_some(shipping);
-        let contacts: Vec<Contact> = self.contacts.into_values().collect();
+        let mut contacts: Vec<Contact> = self.contacts.into_values().collect();
+        for contact in &mut contacts {
+            if contact.kind.as_deref() == Some("PHONE")
+                && let Some(phone) = &mut contact.contact
+            {
+                let digits = without_float_zeros(phone).len();
+                phone.truncate(digits);
+            }
+        }
         request.contacts = (!contacts.is_empty()).then_some(contacts);
         request.extrafields = (!self.extrafields.is_empty()).then_some(self.extrafields);
         Ok(request)

@@ -833,3 +833,67 @@ fn one_default_contact_per_type() {
         .collect();
     valid(&fine);
 }
+
+/// A phone or postal code a spreadsheet saved as a float is sent without its zeros, in an
+/// address or a PHONE contact; one in exponent form breaks the rounding rule; other fields and
+/// other numbers are as given.
+#[test]
+fn numbers_a_spreadsheet_changed() {
+    let request = row(&[
+        EMAIL,
+        ("billingPerson.phone", "561156445.00"),
+        ("billingPerson.postalCode", "90210.0"),
+        ("shippingAddresses.0.phone", "12.5"),
+        ("taxId", "123.00"),
+        ("contacts.0.type", "phone"),
+        ("contacts.0.contact", "4917012345.00"),
+    ])
+    .expect("valid");
+    let body = serde_json::to_value(&request).unwrap();
+    assert_eq!(body["billingPerson"]["phone"], "561156445");
+    assert_eq!(body["billingPerson"]["postalCode"], "90210");
+    assert_eq!(body["shippingAddresses"][0]["phone"], "12.5");
+    assert_eq!(body["taxId"], "123.00");
+    assert_eq!(body["contacts"][0]["contact"], "4917012345");
+    for (column, value) in [
+        ("billingPerson.phone", "7.02255E+12"),
+        ("shippingAddresses.0.postalCode", "9.7201e+4"),
+        ("contacts.0.contact", "6E+11"),
+    ] {
+        let cells = [EMAIL, ("contacts.0.type", "PHONE"), (column, value)];
+        let mut cells = cells.to_vec();
+        if column != "contacts.0.contact" {
+            cells.push(("contacts.0.contact", "+1 555 0100"));
+        }
+        assert_eq!(
+            problems(&cells),
+            vec![problem(column, value, RULE_ROUNDED)],
+            "{column}"
+        );
+    }
+    // Not a spreadsheet's exponent: no `+`, or letters around it.
+    for value in ["1E5", "E+12", "1.2E+", "SW1A 1AA"] {
+        valid(&[EMAIL, ("billingPerson.postalCode", value)]);
+    }
+}
+
+/// The placeholders of the contract, any case; nothing else.
+#[test]
+fn placeholders_stand_for_nothing() {
+    for value in [
+        "null",
+        "NULL",
+        "None",
+        "N/A",
+        "n/a",
+        "#N/A",
+        "-",
+        "[not provided]",
+        "Undefined",
+    ] {
+        assert!(is_placeholder(value), "{value}");
+    }
+    for value in ["", "--", "nullable", "n.a.", "No", "0", "Nonet"] {
+        assert!(!is_placeholder(value), "{value}");
+    }
+}

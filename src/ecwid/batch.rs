@@ -10,7 +10,7 @@ use bytes::Bytes;
 use reqwest::header;
 use serde::Deserialize;
 
-use super::{ApiError, Client, CreatedBody, ErrorBody, excerpt, parse_body};
+use super::{ApiError, Client, CreatedBody, DeletedBody, ErrorBody, excerpt, parse_body};
 
 /// One create inside a batch: the id that ties the answer to its row, and the customer's
 /// serialized JSON body.
@@ -129,6 +129,17 @@ impl Client {
             .body(batch_body(creates));
         let (status, bytes) = self.send(request).await?;
         parse_body::<TicketBody>(status, &bytes).map(|b| b.ticket)
+    }
+
+    /// `DELETE /batch?ticketId=..`: stops the batch (its requests not yet run never run) and
+    /// deletes it; the store's `deleteCount`, 0 when it stopped nothing.
+    pub(crate) async fn stop_batch(&self, ticket: &str) -> Result<u64, ApiError> {
+        let request = self
+            .http
+            .delete(format!("{}/batch", self.base))
+            .query(&[("ticketId", ticket)]);
+        let (status, bytes) = self.send(request).await?;
+        parse_body::<DeletedBody>(status, &bytes).map(|b| b.delete_count)
     }
 
     /// `GET /batch?ticket=..&escapedJson=true`.

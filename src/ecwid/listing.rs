@@ -33,6 +33,16 @@ pub(crate) struct Unreadable {
     pub(crate) problem: String,
 }
 
+/// Which customers [`Client::list_written`] lists: those registered from `from` (UNIX
+/// seconds), oldest first, when `created`; else those updated from `from`, least recently
+/// updated first, and registered up to `created_to` when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Written {
+    pub(crate) created: bool,
+    pub(crate) from: u64,
+    pub(crate) created_to: Option<u64>,
+}
+
 /// One page of the listing.
 #[derive(Debug)]
 pub(crate) struct Page {
@@ -75,13 +85,7 @@ impl Client {
         filter: &ListFilter,
         offset: u64,
     ) -> Result<Page, ApiError> {
-        let fields = format!("total,items({COMPARED_FIELDS})");
-        let mut query = vec![
-            ("limit", PAGE_SIZE.to_string()),
-            ("offset", offset.to_string()),
-            ("sortBy", "REGISTERED_DATE_ASC".to_string()),
-            ("responseFields", fields),
-        ];
+        let mut query = vec![("sortBy", "REGISTERED_DATE_ASC".to_string())];
         if let Some(from) = filter.created_from {
             query.push(("createdFrom", from.to_string()));
         }
@@ -91,6 +95,43 @@ impl Client {
         if let Some(group) = filter.group {
             query.push(("customerGroupIds", group.to_string()));
         }
+        self.list_page(query, COMPARED_FIELDS, offset).await
+    }
+
+    /// The customers a run wrote, as `written` finds them, `PAGE_SIZE` from `offset`, with
+    /// every field the comparison reads and `updated`.
+    pub(crate) async fn list_written(
+        &self,
+        written: &Written,
+        offset: u64,
+    ) -> Result<Page, ApiError> {
+        let (sort, time) = match written.created {
+            true => ("REGISTERED_DATE_ASC", "createdFrom"),
+            false => ("UPDATED_DATE_ASC", "updatedFrom"),
+        };
+        let mut query = vec![
+            ("sortBy", sort.to_string()),
+            (time, written.from.to_string()),
+        ];
+        if let Some(to) = written.created_to {
+            query.push(("createdTo", to.to_string()));
+        }
+        let fields = format!("{COMPARED_FIELDS},updated");
+        self.list_page(query, &fields, offset).await
+    }
+
+    /// One page of `GET /customers` with `query`, `fields` of each customer.
+    async fn list_page(
+        &self,
+        mut query: Vec<(&str, String)>,
+        fields: &str,
+        offset: u64,
+    ) -> Result<Page, ApiError> {
+        query.extend([
+            ("limit", PAGE_SIZE.to_string()),
+            ("offset", offset.to_string()),
+            ("responseFields", format!("total,items({fields})")),
+        ]);
         let request = self
             .http
             .get(format!("{}/customers", self.base))

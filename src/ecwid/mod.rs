@@ -7,10 +7,12 @@
 mod batch;
 mod clock;
 mod listing;
+mod settings;
 
-pub(crate) use listing::{ListFilter, PAGE_SIZE, Page, Unreadable};
+pub(crate) use listing::{ListFilter, PAGE_SIZE, Page, Unreadable, Written};
+pub(crate) use settings::{Group, StoreExtraField};
 
-pub(crate) use clock::StoreClock;
+pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
 
 use std::time::Duration;
 
@@ -168,22 +170,6 @@ pub(crate) enum Lookup {
 }
 
 #[derive(Debug, Deserialize)]
-struct GroupsPage {
-    #[serde(default)]
-    total: u64,
-    #[serde(default)]
-    items: Vec<Group>,
-}
-
-/// A customer group of the store.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-pub(crate) struct Group {
-    pub(crate) id: u64,
-    #[serde(default)]
-    pub(crate) name: String,
-}
-
-#[derive(Debug, Deserialize)]
 struct Profile {
     #[serde(default)]
     languages: Option<Languages>,
@@ -291,17 +277,6 @@ impl Client {
         parse_body::<DeletedBody>(status, &bytes).map(|b| b.delete_count)
     }
 
-    /// One page of `GET /customer_groups` (at most 100 groups from `offset`) and the total.
-    pub(crate) async fn customer_groups(&self, offset: u64) -> Result<(Vec<Group>, u64), ApiError> {
-        let request = self
-            .http
-            .get(format!("{}/customer_groups", self.base))
-            .query(&[("offset", offset.to_string()), ("limit", "100".to_string())]);
-        let (status, bytes) = self.send(request).await?;
-        let page = parse_body::<GroupsPage>(status, &bytes)?;
-        Ok((page.items, page.total))
-    }
-
     /// The languages enabled in the store, from `GET /profile`.
     pub(crate) async fn enabled_languages(&self) -> Result<Vec<String>, ApiError> {
         let request = self.http.get(format!("{}/profile", self.base));
@@ -405,10 +380,12 @@ impl Client {
     }
 }
 
+/// The body read as `T`; else a [`ApiError::BadBody`] naming what could not be read (the
+/// parser's words: a missing field, a value of the wrong type, where) and the body's start.
 fn parse_body<T: for<'de> Deserialize<'de>>(status: u16, bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|_| ApiError::BadBody {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::BadBody {
         status,
-        body: excerpt(bytes),
+        body: format!("{e}; the answer begins {:?}", excerpt(bytes)),
     })
 }
 

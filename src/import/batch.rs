@@ -36,8 +36,6 @@ use crate::report::summary::BatchCounts;
 /// [`MAX_POLL_INTERVAL`]: a small batch is often done at once, a big one may take a while.
 const FIRST_POLL: Duration = Duration::from_millis(250);
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
-/// A batch not done after this long is given up on: its rows are looked up one by one.
-const MAX_POLL_WAIT: Duration = Duration::from_secs(15 * 60);
 /// How the id of a request inside a batch names its row.
 const ID_PREFIX: &str = "row-";
 
@@ -49,11 +47,16 @@ pub(crate) struct Batcher {
     /// store and the API address (see [`dedup_key`]).
     pub(crate) run: KeyBase,
     pub(crate) batch_size: usize,
+    /// A batch not done after this long (`--batch-timeout`) is given up on: stopped first,
+    /// then its rows are looked up one by one ([`Batcher::give_up`]).
+    pub(crate) timeout: Duration,
     /// Batches an interrupted run left open, from the journal: polled before anything is sent.
     pub(crate) open: Vec<OpenBatch>,
     /// Batches sent (or taken up from an interrupted run), and polled to the end.
     pub(crate) sent: AtomicU64,
     pub(crate) done: AtomicU64,
+    /// Batches given up on and confirmed stopped.
+    pub(crate) stopped: AtomicU64,
 }
 
 /// What became of a batch as a whole.
@@ -64,6 +67,9 @@ enum Fate {
     Each(FromBatch),
     /// The run stopped; `sent` when the batch may have reached the store.
     Stopped { sent: bool },
+    /// Given up on, and the store did not confirm it stopped: it may still run. Its rows stay
+    /// in doubt (unsettled, so that `--resume` settles them through the ticket), as this says.
+    InDoubt(String),
 }
 
 impl Batcher {
@@ -76,7 +82,12 @@ impl Batcher {
                 Item::Ready(outcome) => done.push(Some(outcome)),
                 Item::Send(job) => {
                     match self.sender.facts.prepare(&self.sender.engine, job).await {
-                        // A row the snapshot settles never goes into a batch.
+                        // A row the snapshot settles never goes into a batch; a row of a batch
+                        // the interrupted run left open is settled through its ticket first.
+                        Ok(job) if self.in_open_batch(job.row) => {
+                            jobs.push((done.len(), job));
+                            done.push(None);
+                        }
                         Ok(job) => match self.sender.in_snapshot(&job).await {
                             Some(found) => done.push(Some(self.sender.known(job, found).await)),
                             None => {
@@ -112,7 +123,8 @@ impl Batcher {
                     batch.ticket
                 );
                 let range = batch.first_row..=batch.last_row;
-                fates.push((Some(range), self.poll(&batch.ticket, true).await));
+                let rows = (batch.first_row, batch.last_row);
+                fates.push((Some(range), self.poll(&batch.ticket, rows, true).await));
             }
             (fates, 1)
         };
@@ -129,11 +141,19 @@ impl Batcher {
         done.into_iter().flatten().collect()
     }
 
+    /// Whether the row is in a batch an interrupted run left open.
+    fn in_open_batch(&self, row: u64) -> bool {
+        self.open
+            .iter()
+            .any(|b| (b.first_row..=b.last_row).contains(&row))
+    }
+
     /// One row of a batch, from what became of the batch.
     async fn settle(&self, job: Box<Job>, attempts: u32, fate: Option<&Fate>) -> RowOutcome {
         let sender = &self.sender;
         let from = match fate {
             Some(Fate::Stopped { sent: true }) => return sender.stopped_in_batch(job, attempts),
+            Some(Fate::InDoubt(note)) => return sender.in_doubt(job, attempts, note),
             Some(Fate::Stopped { sent: false }) => FromBatch::NotExecuted,
             Some(Fate::Each(from)) => from.clone(),
             Some(Fate::Answered(answers)) => match answers.get(&job.row) {
@@ -210,17 +230,17 @@ impl Batcher {
                 return (Fate::Stopped { sent }, attempts);
             }
         };
-        if let (Some(journal), Some(first), Some(last)) =
-            (&sender.journal, rows.first(), rows.last())
-        {
-            journal.batch(*first, *last, &key, &ticket);
+        let first = rows.first().copied().unwrap_or_default();
+        let last = rows.last().copied().unwrap_or_default();
+        if let Some(journal) = &sender.journal {
+            journal.batch(first, last, &key, &ticket);
         }
-        (self.poll(&ticket, false).await, attempts)
+        (self.poll(&ticket, (first, last), false).await, attempts)
     }
 
     /// Polls a ticket, more and more slowly, until the batch is done; `resumed` for a ticket
-    /// an interrupted run left.
-    async fn poll(&self, ticket: &str, resumed: bool) -> Fate {
+    /// an interrupted run left. `rows` is the first and last row of the batch, for the journal.
+    async fn poll(&self, ticket: &str, rows: (u64, u64), resumed: bool) -> Fate {
         let engine = &self.sender.engine;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
@@ -228,11 +248,15 @@ impl Batcher {
         // One count of retries for all the polls of the ticket.
         let mut tries = engine.tries();
         loop {
-            if started.elapsed() > MAX_POLL_WAIT {
+            if started.elapsed() > self.timeout {
                 tracing::warn!(
-                    "batch {ticket} not done after {MAX_POLL_WAIT:?}: looking its rows up"
+                    "batch {ticket} not done after {} s (--batch-timeout): stopping it before \
+                     looking its rows up",
+                    self.timeout.as_secs()
                 );
-                return Fate::Each(FromBatch::Unknown(ApiError::Timeout(MAX_POLL_WAIT)));
+                return self
+                    .give_up(ticket, rows, ApiError::Timeout(self.timeout))
+                    .await;
             }
             if !engine.stop().sleep(interval).await {
                 return Fate::Stopped { sent: true };
@@ -248,23 +272,103 @@ impl Batcher {
                     return Fate::Answered(by_row(&status.responses));
                 }
                 Ok(_) => interval = (interval * 2).clamp(FIRST_POLL, MAX_POLL_INTERVAL),
-                // A 404 names the ticket, which the store may have forgotten (it keeps them
-                // for a while only).
-                Err(Failure::Failed { error, why }) if why != STOPPED_RUN => {
+                // A 404 names the ticket, which the store no longer knows (it keeps them for a
+                // while only): nothing is left to stop.
+                Err(Failure::Failed { error, why })
+                    if why != STOPPED_RUN && error.status() == Some(404) =>
+                {
                     tracing::warn!("batch {ticket}: {error}; looking its rows up one by one");
                     return Fate::Each(FromBatch::Unknown(error));
+                }
+                Err(Failure::Failed { error, why }) if why != STOPPED_RUN => {
+                    tracing::warn!(
+                        "batch {ticket}: {error}; stopping it before looking its rows up"
+                    );
+                    return self.give_up(ticket, rows, error).await;
                 }
                 Err(_) => return Fate::Stopped { sent: true },
             }
         }
     }
 
-    /// Batches sent (or taken up from an interrupted run's journal), polled to the end, and
-    /// still pending.
+    /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
+    /// never run later (after the look-ups, after an `undo`, during the next run) and create
+    /// customers nobody tracks. Confirmed stopped (`deleteCount` 1): journaled, and its rows
+    /// are looked up one by one. Nothing stopped (`deleteCount` 0, or a 404): the batch may
+    /// have finished meanwhile, which one more poll tells. Otherwise (the stop failed) the
+    /// batch may still run: its rows stay in doubt.
+    async fn give_up(&self, ticket: &str, (first, last): (u64, u64), why: ApiError) -> Fate {
+        let engine = &self.sender.engine;
+        let mut tries = engine.tries();
+        let stopped = engine
+            .send(Kind::BatchCancel, &mut tries, || {
+                engine.client.stop_batch(ticket)
+            })
+            .await;
+        let refusal = match stopped {
+            // Nothing stopped, or no such ticket to stop: the poll tells what became of it.
+            Ok(0) => return self.last_poll(ticket, why).await,
+            Err(Failure::Failed { error, why: w })
+                if w != STOPPED_RUN && error.status() == Some(404) =>
+            {
+                return self.last_poll(ticket, why).await;
+            }
+            Ok(_) => {
+                self.stopped.fetch_add(1, Ordering::Relaxed);
+                if let Some(journal) = &self.sender.journal {
+                    journal.batch_stopped(first, last, ticket);
+                }
+                tracing::info!("batch {ticket} stopped; looking its rows up one by one");
+                return Fate::Each(FromBatch::Unknown(why));
+            }
+            Err(Failure::Failed { error, why: w }) if w != STOPPED_RUN => error.to_string(),
+            Err(_) => return Fate::Stopped { sent: true },
+        };
+        tracing::warn!("batch {ticket} could not be stopped ({refusal}): its rows stay in doubt");
+        Fate::InDoubt(format!(
+            "its batch (ticket {ticket}) was given up on ({why}) and could not be stopped \
+             ({refusal})"
+        ))
+    }
+
+    /// The store stopped nothing of a batch given up on: done meanwhile (its answers), or
+    /// forgotten (its rows are looked up); anything else leaves its rows in doubt.
+    async fn last_poll(&self, ticket: &str, why: ApiError) -> Fate {
+        let engine = &self.sender.engine;
+        let mut tries = engine.tries();
+        let polled = engine
+            .send(Kind::BatchPoll, &mut tries, || {
+                engine.client.batch_status(ticket)
+            })
+            .await;
+        let state = match polled {
+            Ok(status) if status.is_completed() => {
+                self.done.fetch_add(1, Ordering::Relaxed);
+                return Fate::Answered(by_row(&status.responses));
+            }
+            Err(Failure::Failed { error, why: w })
+                if w != STOPPED_RUN && error.status() == Some(404) =>
+            {
+                return Fate::Each(FromBatch::Unknown(why));
+            }
+            Ok(status) => format!("still {}", status.status),
+            Err(Failure::Failed { error, why: w }) if w != STOPPED_RUN => error.to_string(),
+            Err(_) => return Fate::Stopped { sent: true },
+        };
+        tracing::warn!("batch {ticket}: the store stopped nothing, and the batch is {state}");
+        Fate::InDoubt(format!(
+            "its batch (ticket {ticket}) was given up on ({why}); the store stopped nothing of \
+             it, and it is {state}"
+        ))
+    }
+
+    /// Batches sent (or taken up from an interrupted run's journal), polled to the end,
+    /// stopped, and still pending.
     pub(crate) fn counts(&self) -> BatchCounts {
         BatchCounts::new(
             self.sent.load(Ordering::Relaxed),
             self.done.load(Ordering::Relaxed),
+            self.stopped.load(Ordering::Relaxed),
         )
     }
 }

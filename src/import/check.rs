@@ -7,15 +7,18 @@
 //! those bits with odds of about 1 in 9 million in a file of a million rows. Each hash with its
 //! first row takes 10 bytes (see [`SeenEmails`]), so memory grows by little more than that a row.
 
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
+use super::buyers::{Anchors, Buyers, buyer_key};
 use super::job::Job;
 use super::resumed::Finished;
 use crate::customer::CustomerRequest;
-use crate::input::mapping::{ColumnMap, Invalid};
+use crate::input::mapping::{Blanked, ColumnMap, Invalid};
 use crate::input::reader::RawRow;
 use crate::outcome::{RowOutcome, Status};
+use crate::report::summary::LeftBlank;
 
 /// What the check stage hands on.
 #[derive(Debug)]
@@ -56,6 +59,7 @@ struct Mapped {
     request: Option<Box<CustomerRequest>>,
     group_by_name: bool,
     notes: Vec<String>,
+    blanked: Vec<Blanked>,
 }
 
 /// Works out what each row alone tells: most of the check, and the same for every row, so
@@ -94,21 +98,20 @@ impl Preparer {
 
     fn mapped(&self, raw: &RawRow) -> Result<Mapped, Invalid> {
         if let Some(problem) = &raw.problem {
-            Err(Invalid {
-                error: problem.clone(),
-                reasons: vec![problem.clone()],
-            })
+            Err(Invalid::new(problem.clone(), problem))
         } else if self.dry_run {
             self.map.check(&raw.record).map(|c| Mapped {
                 request: None,
                 group_by_name: c.checked.group_by_name,
                 notes: c.notes,
+                blanked: c.blanked,
             })
         } else {
             self.map.request(&raw.record).map(|r| Mapped {
                 request: Some(Box::new(r.request)),
                 group_by_name: false,
                 notes: r.notes,
+                blanked: r.blanked,
             })
         }
     }
@@ -141,6 +144,11 @@ pub struct Checker {
     told_groups_offline: bool,
     /// Rows sent with a note so far.
     noted: u64,
+    /// In an orders export: each buyer's first row, and the customers made from all of a
+    /// buyer's rows.
+    orders: Option<(Anchors, Buyers)>,
+    /// Cells read as blank although they held something, by kind and column.
+    blanked: BTreeMap<Blanked, u64>,
 }
 
 /// Rows whose notes are logged; more would bury the progress and the summary.
@@ -159,7 +167,42 @@ impl Checker {
             seen: SeenEmails::default(),
             told_groups_offline: false,
             noted: 0,
+            orders: None,
+            blanked: BTreeMap::new(),
         }
+    }
+
+    /// The cells read as blank although they held something, by kind and column (in the
+    /// order of the columns), for the summary.
+    pub(crate) fn left_blank(&self) -> Vec<LeftBlank> {
+        let map = &self.preparer.map;
+        self.blanked
+            .iter()
+            .map(|(&blanked, &cells)| LeftBlank {
+                kind: match blanked {
+                    Blanked::Placeholder(_) => LeftBlank::PLACEHOLDER,
+                    Blanked::EmailAsName(_) => LeftBlank::EMAIL_AS_NAME,
+                },
+                column: map.blanked_label(blanked).to_string(),
+                cells,
+            })
+            .collect()
+    }
+
+    fn count_blanked(&mut self, blanked: &[Blanked]) {
+        for &b in blanked {
+            *self.blanked.entry(b).or_default() += 1;
+        }
+    }
+
+    /// The same checker for an orders export (a map with an orders layout): the later rows of
+    /// a buyer are `merged` into its first valid row, which sends the customer `buyers` made
+    /// from all of them.
+    pub(crate) fn with_buyers(mut self, buyers: Buyers) -> Self {
+        if self.preparer.map.orders().is_some() {
+            self.orders = Some((Anchors::default(), buyers));
+        }
+        self
     }
 
     /// The same checker, saying nothing in the log: for a first pass over a file whose rows
@@ -205,6 +248,9 @@ impl Checker {
     fn check(&mut self, raw: RawRow, prepared: Prepared, first_row: Option<u64>) -> Item {
         let Prepared { email, mapped, .. } = prepared;
         if let Some(done) = self.finished.outcome(raw.row) {
+            if let Some((anchors, _)) = &mut self.orders {
+                anchors.replayed(&email, raw.row, done.status);
+            }
             return Item::Ready(RowOutcome {
                 row: raw.row,
                 line: raw.line,
@@ -237,12 +283,25 @@ impl Checker {
         // Worked out beforehand for every row but the replayed ones.
         let mapped = mapped.unwrap_or_else(|| self.preparer.mapped(&raw));
         let mapped = match mapped {
-            Ok(mapped) => mapped,
+            Ok(mapped) => {
+                self.count_blanked(&mapped.blanked);
+                mapped
+            }
             Err(invalid) => {
+                self.count_blanked(&invalid.blanked);
                 return ready(raw, email, Status::Invalid, invalid.error, invalid.reasons);
             }
         };
-        if let Some(first) = first_row {
+        if let Some((anchors, _)) = &mut self.orders
+            && let Some(first) = anchors.joined(&email, raw.row)
+        {
+            let error = format!(
+                "merged into row {first}: another row of the same buyer (same email, ignoring \
+                 case), whose customer is made from all of the buyer's rows"
+            );
+            return ready(raw, email, Status::Merged, error, Vec::new());
+        }
+        if let Some(first) = first_row.filter(|_| self.orders.is_none()) {
             let error = format!("same email as row {first} (emails are compared ignoring case)");
             let reason = "email appeared earlier in the file".to_string();
             return ready(raw, email, Status::Duplicate, error, vec![reason]);
@@ -257,9 +316,15 @@ impl Checker {
                  store's groups when importing"
             );
         }
-        let Some(request) = mapped.request else {
+        let Some(mut request) = mapped.request else {
             return ready(raw, email, Status::Valid, note, Vec::new());
         };
+        if let Some((_, buyers)) = &mut self.orders
+            && let Some(customer) = buyers.take(&buyer_key(&email))
+        {
+            let email = request.email.take();
+            *request = CustomerRequest { email, ..customer };
+        }
         Item::Send(Box::new(Job {
             row: raw.row,
             line: raw.line,

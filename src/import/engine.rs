@@ -11,13 +11,13 @@
 //! not rows.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use serde::Serialize;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::rate::RateBudget;
-use super::retry::{self, Action, MAX_RATE_LIMITED};
+use super::retry::{self, Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
 use super::stop::Stop;
 use crate::ecwid::{ApiError, Client};
 
@@ -43,11 +43,13 @@ pub(crate) enum Kind {
     GroupDelete,
     /// `GET /store_extrafields/customers`: the store's customer extra fields.
     ExtraFields,
+    /// A page of the customers the run wrote, listed after its writes (`--read-back`).
+    ReadBack,
 }
 
 impl Kind {
     /// Every kind, in the order the summary lists them.
-    pub(crate) const ALL: [Kind; 14] = [
+    pub(crate) const ALL: [Kind; 15] = [
         Kind::Create,
         Kind::Search,
         Kind::Get,
@@ -62,6 +64,7 @@ impl Kind {
         Kind::GroupCreate,
         Kind::GroupDelete,
         Kind::ExtraFields,
+        Kind::ReadBack,
     ];
 
     /// The key of the kind in the summary's `requests_by_kind`.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::GroupCreate => "group_create",
             Kind::GroupDelete => "group_delete",
             Kind::ExtraFields => "extrafields",
+            Kind::ReadBack => "read_back",
         }
     }
 
@@ -94,16 +98,24 @@ impl Kind {
         )
     }
 
-    /// What a failure of this kind of request calls for. A profile the token may not read
-    /// stops nothing (the store then judges `lang` itself, and a token that is wrong
-    /// altogether is refused at the first create), nor do groups on a plan without them
-    /// (402): only the rows that name a group fail.
+    /// What a failure of this kind of request calls for. A profile or the extra fields the
+    /// token may not read stop nothing (the store then judges `lang` itself, extra-field
+    /// columns go by key unchecked, and a token that is wrong altogether is refused at the
+    /// first create), nor do groups on a plan without them (402): only the rows that name a
+    /// group fail.
     fn classify(self, error: &ApiError) -> Action {
         match retry::classify_for(error, self.not_found_stops_run()) {
-            Action::StopRun if self == Kind::Profile => Action::FailRow,
-            Action::StopRun if self == Kind::Groups && error.status() == Some(402) => {
+            Action::StopRun if matches!(self, Kind::Profile | Kind::ExtraFields) => Action::FailRow,
+            // `--create-groups` stops the run itself, saying groups need a higher plan.
+            Action::StopRun
+                if matches!(self, Kind::Groups | Kind::GroupCreate)
+                    && error.status() == Some(402) =>
+            {
                 Action::FailRow
             }
+            // The writes are done and recorded: a read-back the store refuses (a token
+            // without read_customers, say) ends the read-back, never the run.
+            Action::StopRun if self == Kind::ReadBack => Action::FailRow,
             action => action,
         }
     }
@@ -136,6 +148,9 @@ struct KindCounts {
     requests: AtomicU64,
     retries: AtomicU64,
     rate_limited: AtomicU64,
+    /// Answers that say the request can never work ([`Action::Never`]) since the last success
+    /// of the kind.
+    never_in_a_row: AtomicU32,
 }
 
 /// Counts over the whole run, per kind of request.
@@ -205,6 +220,8 @@ pub(crate) struct Tries {
     pub(crate) maybe_took_effect: bool,
     /// The next request is a retry and waits out a backoff first.
     backoff_due: bool,
+    /// Answers to reads of the operation whose body could not be read.
+    unreadable: u32,
 }
 
 /// Why a request did not succeed.
@@ -226,10 +243,17 @@ pub(crate) enum Why {
     RateLimited,
     /// The retries ran out.
     GaveUp,
+    /// A read's answer could not be read, twice ([`MAX_UNREADABLE`] tries more).
+    Unreadable,
     /// A create may have taken effect: it must not be sent again before the store is asked.
     /// Counted as a retry: the operation's next request waits out a backoff first.
     Unknown,
 }
+
+/// A read (which changes nothing) whose success answer cannot be read is tried this many times
+/// more, then fails: the same answer again is likely, and the row's error names what could not
+/// be read. A write's unreadable answer leaves its outcome unknown, and goes by the retry policy.
+pub(crate) const MAX_UNREADABLE: u32 = 1;
 
 /// The store refused the token, plan or store: the engine has stopped the run.
 pub(crate) const STOPPED_RUN: Why = Why::Refused(Action::StopRun);
@@ -289,6 +313,7 @@ impl Engine {
             settling: false,
             maybe_took_effect: false,
             backoff_due: false,
+            unreadable: 0,
         }
     }
 
@@ -357,7 +382,13 @@ impl Engine {
             Counts::bump(&self.counts.of(kind).requests);
             tries.attempts += 1;
             let error = match call().await {
-                Ok(value) => return Ok(value),
+                Ok(value) => {
+                    self.counts
+                        .of(kind)
+                        .never_in_a_row
+                        .store(0, Ordering::Relaxed);
+                    return Ok(value);
+                }
                 Err(error) => error,
             };
             // Judged before the slot frees up: no other request may leave after the store
@@ -385,8 +416,19 @@ impl Engine {
                 (tries.rate_limited > MAX_RATE_LIMITED)
                     .then(|| Failure::new(error, Why::RateLimited))
             }
+            Action::Retry { .. } if !kind.writes() && matches!(error, ApiError::BadBody { .. }) => {
+                if tries.unreadable >= MAX_UNREADABLE || tries.retries >= tries.limit {
+                    return Some(Failure::new(error, Why::Unreadable));
+                }
+                tries.unreadable += 1;
+                Counts::bump(&counts.retries);
+                tries.retries += 1;
+                tries.backoff_due = true;
+                None
+            }
             Action::Retry { unknown } => {
-                tries.maybe_took_effect |= unknown;
+                // A read takes no effect, whatever its answer.
+                tries.maybe_took_effect |= unknown && kind.writes();
                 let settle_first = unknown && !kind.repeatable();
                 let limit = tries.limit + u32::from(tries.settling);
                 if !settle_first && tries.retries >= limit {
@@ -400,6 +442,24 @@ impl Engine {
             Action::StopRun => {
                 self.stop.abort(stop_hint(Some(&error)));
                 Some(Failure::new(error, Why::Refused(action)))
+            }
+            Action::Never => {
+                let seen = counts.never_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+                if seen < NEVER_WORKS_IN_A_ROW {
+                    return Some(Failure::new(error, Why::Refused(action)));
+                }
+                let hint = format!(
+                    "{} requests of this kind in a row were answered so, and every row would \
+                     fail the same way: the server at --api-url (ECWID_API_URL) cannot serve \
+                     them; check that it is Ecwid's API ({}) and that no proxy or network login \
+                     stands between",
+                    seen,
+                    crate::cli::DEFAULT_API_URL,
+                );
+                self.stop.abort(format!(
+                    "the store cannot serve the request ({error}): {hint}"
+                ));
+                Some(Failure::new(error, Why::Refused(Action::StopRun)))
             }
             Action::Exists | Action::FailRow => Some(Failure::new(error, Why::Refused(action))),
         }

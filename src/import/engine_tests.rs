@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use super::*;
 use crate::ecwid::ClientConfig;
+use crate::import::stop::StopReason;
 
 fn engine(concurrency: usize, max_retries: u32) -> Arc<Engine> {
     let client = Client::new(&ClientConfig {
@@ -306,7 +307,78 @@ async fn a_read_only_engine_sends_no_write() {
     assert!(kinds.iter().all(|k| !k.writes()), "{kinds:?}");
     assert_eq!(
         kinds.len(),
-        7,
-        "the reads: search, get, list, groups, profile, poll, extra fields"
+        8,
+        "the reads: search, get, list, groups, profile, poll, extra fields, read-back"
     );
+}
+
+fn why_of<T>(result: Result<T, Failure>) -> Option<Why> {
+    match result {
+        Err(Failure::Failed { why, .. }) => Some(why),
+        _ => None,
+    }
+}
+
+/// An answer that says the request can never work fails it at once (one request, no retry);
+/// a success of the kind starts the count again; the third such answer in a row stops the run.
+#[tokio::test(start_paused = true)]
+async fn never_working_answers_fail_at_once_and_stop_the_run_when_they_persist() {
+    let engine = engine(1, 5);
+    let never = || async { Err::<u64, _>(status(501, None)) };
+    for _ in 0..2 {
+        let mut tries = engine.tries();
+        let failed = engine.send(Kind::Create, &mut tries, never).await;
+        assert_eq!(why_of(failed), Some(Why::Refused(Action::Never)));
+        assert_eq!((tries.attempts, tries.retries), (1, 0));
+    }
+    let ok = engine
+        .send(Kind::Create, &mut engine.tries(), || async {
+            Ok::<_, ApiError>(7)
+        })
+        .await;
+    assert!(ok.is_ok());
+    // Another kind's answers count apart.
+    let update = engine.send(Kind::Update, &mut engine.tries(), never).await;
+    assert_eq!(why_of(update), Some(Why::Refused(Action::Never)));
+    for _ in 0..2 {
+        let failed = engine.send(Kind::Create, &mut engine.tries(), never).await;
+        assert_eq!(why_of(failed), Some(Why::Refused(Action::Never)));
+    }
+    assert!(!engine.stop().is_stopped());
+    let third = engine.send(Kind::Create, &mut engine.tries(), never).await;
+    assert_eq!(why_of(third), Some(STOPPED_RUN));
+    assert!(engine.stop().is_stopped());
+    let Some(StopReason::Aborted(message)) = engine.stop().reason() else {
+        panic!("aborted");
+    };
+    assert!(message.contains("HTTP 501"), "{message}");
+    assert!(message.contains("--api-url"), "{message}");
+    assert_eq!(engine.counts().kind(Kind::Create).retries, 0);
+}
+
+/// A read whose success answer cannot be read is tried once more, then fails as unreadable; a
+/// write's unreadable answer leaves its outcome unknown and goes by the retry policy.
+#[tokio::test(start_paused = true)]
+async fn an_unreadable_answer_to_a_read_is_tried_once_more() {
+    let engine = engine(1, 5);
+    let garbled = || async {
+        Err::<u64, _>(ApiError::BadBody {
+            status: 200,
+            body: "missing field `items`".into(),
+        })
+    };
+    for kind in [Kind::Search, Kind::Get, Kind::List, Kind::BatchPoll] {
+        let mut tries = engine.tries();
+        let failed = engine.send(kind, &mut tries, garbled).await;
+        assert_eq!(why_of(failed), Some(Why::Unreadable), "{kind:?}");
+        assert_eq!((tries.attempts, tries.retries), (2, 1), "{kind:?}");
+    }
+    let mut tries = engine.tries();
+    let update = engine.send(Kind::Update, &mut tries, garbled).await;
+    assert_eq!(why_of(update), Some(Why::GaveUp));
+    assert_eq!(tries.attempts, 6);
+    let mut tries = engine.tries();
+    let create = engine.send(Kind::Create, &mut tries, garbled).await;
+    assert_eq!(why_of(create), Some(Why::Unknown));
+    assert_eq!(tries.attempts, 1);
 }

@@ -22,6 +22,9 @@ pub(crate) struct StoreFacts {
     /// Enabled language codes, by their key ([`language_key`]) in the store's own spelling;
     /// `None` when they could not be read.
     languages: OnceCell<Option<HashMap<String, String>>>,
+    /// Group names (lower case) a plan with `--create-groups` would create first: a row naming
+    /// one is planned without a group id (the group has none yet).
+    planned: std::collections::HashSet<String>,
 }
 
 /// Why the groups are not known, when that may change.
@@ -45,6 +48,28 @@ fn language_key(code: &str) -> String {
 }
 
 impl StoreFacts {
+    /// Facts that already know the store's groups (read before the run sent anything, and the
+    /// groups it created), and the names a plan would create.
+    pub(super) fn with_groups(groups: Vec<Group>, planned: Vec<String>) -> Self {
+        Self {
+            groups: OnceCell::new_with(Some(Ok(index_groups(groups)))),
+            languages: OnceCell::new(),
+            planned: planned.iter().map(|n| n.trim().to_lowercase()).collect(),
+        }
+    }
+
+    /// Facts after the store's groups could not be read before the run: the store's definite
+    /// word (a plan without groups) is kept for the run, anything less is asked again.
+    pub(super) fn groups_failed(failure: &Failure) -> Self {
+        match groups_unknown(failure) {
+            Ok(why) => Self {
+                groups: OnceCell::new_with(Some(Err(why))),
+                ..Self::default()
+            },
+            Err(_) => Self::default(),
+        }
+    }
+
     /// Resolves the row's group name and checks its language; `Err` settles the row without
     /// sending it.
     pub(super) async fn prepare(
@@ -57,7 +82,9 @@ impl StoreFacts {
             // An id wins over a name: the contract resolves names only when no id is given.
             request.customer_group_name = None;
         }
-        if let Some(name) = request.customer_group_name.take() {
+        if let Some(name) = request.customer_group_name.take()
+            && !self.planned.contains(&name.trim().to_lowercase())
+        {
             match self.groups(engine).await {
                 // Not settled: `--resume` takes the row up again.
                 Err(GroupsUnknown::Stopped) => return Err(job.stopped_unsent()),
@@ -68,12 +95,12 @@ impl StoreFacts {
                     outcome.settled = false;
                     return Err(outcome);
                 }
-                Ok(Ok(groups)) => match groups.by_name.get(&name.to_lowercase()) {
+                Ok(Ok(groups)) => match groups.by_name.get(&name.trim().to_lowercase()) {
                     Some(&id) => job.request.customer_group_id = Some(id),
                     None => {
                         let error = format!(
                             "customerGroupName {name:?}: the store has no such group; its groups \
-                             are: {}",
+                             are: {} (--create-groups creates the missing ones)",
                             groups.names.join(", ")
                         );
                         return Err(job.settled_as(

@@ -17,14 +17,18 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
+mod buyers;
 pub mod check;
 pub(crate) mod engine;
+mod extras;
 pub(crate) mod facts;
+mod groups;
 pub mod job;
 pub mod journal;
 mod notes;
 mod open;
 pub(crate) mod rate;
+mod read_back;
 mod record;
 pub mod resumed;
 pub(crate) mod retry;
@@ -35,7 +39,7 @@ mod threads;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
@@ -45,14 +49,16 @@ use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, PlanCounts, SnapshotCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
 use crate::report::temp_files::TempFiles;
+use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
 use engine::{Engine, Failure, Kind, STOPPED_RUN};
 use open::Opened;
 use rate::RateBudget;
+use read_back::{Findings, ReadBack};
 use record::Recorder;
 use resumed::OpenBatch;
 use send::Sender;
@@ -74,42 +80,62 @@ pub(crate) async fn run(
     temp_files: &TempFiles,
 ) -> Result<Summary, Error> {
     let started = Instant::now();
-    let Opened {
-        input,
-        map,
-        client,
-        journal,
-        undo,
-        mut finished,
-        run_id,
-        results,
-    } = open::open(config, temp_files)?;
-    let open_batches = std::mem::take(&mut finished.open_batches);
-    let sending = match (&config.send, client) {
+    let started_at = SystemTime::now();
+    let (input, mut map) = open::input(config)?;
+    let client = open::client(config)?;
+    let engine = match (&config.send, &client) {
         (Some(send), Some(client)) => {
             let engine = Engine::new(
-                client,
+                client.clone(),
                 RateBudget::new(send.rate),
                 send.concurrency,
                 send.max_retries,
                 stop.clone(),
             );
-            let engine = Arc::new(if send.plan {
+            Some(Arc::new(if send.plan {
                 engine.read_only()
             } else {
                 engine
-            });
+            }))
+        }
+        _ => None,
+    };
+    match &engine {
+        Some(engine) => extras::match_store(engine, &mut map).await?,
+        None => extras::tell_offline(&map),
+    }
+    open::warn_not_imported(&map);
+    let Opened {
+        input,
+        map,
+        journal,
+        undo,
+        mut finished,
+        run_id,
+        results,
+    } = open::open(config, temp_files, (input, map), client)?;
+    let open_batches = std::mem::take(&mut finished.open_batches);
+    let sending = match (&config.send, engine) {
+        (Some(send), Some(engine)) => {
+            let facts = groups::settle(config, &map, &engine, undo.as_deref(), stop).await;
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
+            let remembered = Arc::new(remembered(send));
+            let read_back = match send.plan {
+                true => None,
+                false => ReadBack::new(send.read_back, Arc::clone(&remembered)),
+            };
             let sender = Sender {
                 engine,
                 on_existing: send.on_existing,
                 journal: journal.clone(),
                 undo,
-                facts: facts::StoreFacts::default(),
+                facts,
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,
                 plan: send.plan,
                 consent_defaulted: AtomicU64::new(0),
+                remembered,
+                read_back,
             };
             Sending::plan(send, sender, run_id, open_batches)
         }
@@ -118,15 +144,63 @@ pub(crate) async fn run(
     let total_bytes = std::fs::metadata(&config.input).map_or(0, |m| m.len());
     let progress = Progress::start(config.progress, total_bytes);
     let mut recorder = Recorder::new(results, journal, finished.count(), progress);
-    let checker = Checker::new(map, config.send.is_none(), finished);
+    // An orders export: each buyer's rows made into one customer before anything is sent.
+    let buyers = match (map.orders(), &config.send) {
+        (Some(_), Some(_)) => buyers::gather(config, &map).await,
+        _ => buyers::Buyers::default(),
+    };
+    let checker = Checker::new(map, config.send.is_none(), finished).with_buyers(buyers);
     let (items, background) = threads::start(input, checker);
     let outcomes = sending.stream(items);
     record_all(outcomes, &mut recorder, &sending, config, stop).await;
     if let Some(sender) = sending.sender() {
         sender.tell_consent();
     }
-    let read = background.finish().await;
-    finish(config, stop, recorder, read, &sending, started)
+    let (left_blank, read) = background.finish().await;
+    let findings = read_back(&sending, stop, started_at).await;
+    let mut summary = finish(config, stop, recorder, read, &sending, started, findings)?;
+    summary.left_blank = left_blank;
+    Ok(summary)
+}
+
+/// The fields remembered beside the results file as not kept by the store
+/// ([`crate::store::not_kept`]). A file that cannot be read is no reason to stop: every field
+/// is then compared, as before the file was written.
+fn remembered(send: &SendConfig) -> Remembered {
+    let path = send.not_kept.display();
+    match Remembered::load(&send.not_kept) {
+        Ok(remembered) => {
+            if !remembered.is_empty() {
+                let fields: Vec<&str> = remembered.fields.iter().map(String::as_str).collect();
+                tracing::info!(
+                    "not compared with the store, which did not keep them in an earlier run: {} \
+                     (remembered in {path}; delete that file to compare and send them again)",
+                    fields.join(", ")
+                );
+            }
+            remembered
+        }
+        Err(problem) => {
+            tracing::warn!(
+                "{path} cannot be read ({problem}): every field is compared with the store; \
+                 delete the file, and the next read-back writes it again"
+            );
+            Remembered::default()
+        }
+    }
+}
+
+/// Reads back what the run wrote (`--read-back`); not after a run that stopped early, nor in a
+/// dry run or a plan. `started`: the run's start by this computer's clock, for a store whose
+/// answers gave no time.
+async fn read_back(sending: &Sending, stop: &Stop, started: SystemTime) -> Option<Findings> {
+    let sender = sending.sender()?;
+    let read_back = sender.read_back.as_ref()?;
+    if stop.is_stopped() {
+        return None;
+    }
+    let started = sender.engine.client.clock().started().unwrap_or(started);
+    Some(read_back.run(&sender.engine, started, stop).await)
 }
 
 /// Reads the store first when `--snapshot` says it is worth it (see [`snapshot::choose`]);
@@ -185,9 +259,11 @@ impl Sending {
                     api_url: send.client.api_url.clone(),
                 },
                 batch_size,
+                timeout: send.batch_timeout,
                 open,
                 sent: AtomicU64::new(0),
                 done: AtomicU64::new(0),
+                stopped: AtomicU64::new(0),
             })),
             None => Sending::Rows {
                 sender,
@@ -304,12 +380,26 @@ fn finish(
     read: Result<(), (u64, std::io::Error)>,
     sending: &Sending,
     started: Instant,
+    findings: Option<Findings>,
 ) -> Result<Summary, Error> {
-    let (results, journal, tally) = recorder.finish()?;
-    results.finish().map_err(|source| Error::Output {
-        path: config.output.clone(),
-        source,
-    })?;
+    let unsettled = recorder.left_unsettled();
+    let (mut results, journal, tally) = recorder.finish()?;
+    let notes = findings.as_ref().map(|f| &f.notes);
+    results
+        .add_notes(notes.unwrap_or(&Default::default()))
+        .and_then(|()| results.finish())
+        .map_err(|source| Error::Output {
+            path: config.output.clone(),
+            source,
+        })?;
+    if let (Some(send), Some(findings)) = (&config.send, &findings)
+        && !findings.fields.is_empty()
+    {
+        Remembered::remember(&send.not_kept, &findings.fields).map_err(|source| Error::Output {
+            path: send.not_kept.clone(),
+            source,
+        })?;
+    }
     if let Err((row, source)) = read {
         return Err(Error::ReadFailed {
             path: config.input.clone(),
@@ -317,13 +407,21 @@ fn finish(
             source,
         });
     }
-    let (exit_code, stopped) = ending(config, stop, &tally);
+    let (exit_code, stopped) = ending(stop, &tally);
     // A finished run needs no journal: the next run of the same command starts afresh. A
-    // stopped one leaves it complete for `--resume`.
+    // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
+    // leaves it complete for `--resume`.
     if let Some(journal) = &journal {
         let path = open::journal_path(config);
         let done = match stopped {
-            None => std::fs::remove_file(&path),
+            None if !unsettled => std::fs::remove_file(&path),
+            None => {
+                tracing::warn!(
+                    "rows of a batch the store did not confirm stopped stay in doubt: run the \
+                     same command with --resume to settle them through the batch's ticket"
+                );
+                journal.flush()
+            }
             Some(_) => journal.flush(),
         };
         done.map_err(|source| Error::Output { path, source })?;
@@ -349,45 +447,52 @@ fn finish(
             .sender()
             .and_then(|s| s.snapshot.as_deref())
             .filter(|s| s.listed)
-            .map(|s| SnapshotCounts {
-                customers: s.customers,
-                requests: counts.map_or(0, |c| c.kind(Kind::List).requests),
-            }),
+            .zip(sending.engine())
+            .map(|(s, engine)| s.counts(engine)),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
         output: config.output.display().to_string(),
         failed_output: config.failed_output.display().to_string(),
         top_errors: tally.top_errors(),
-        plan: config
-            .send
-            .as_ref()
-            .filter(|send| send.plan)
-            .map(|_| PlanCounts {
-                create: tally.count(Status::WouldCreate),
-                update: tally.count(Status::WouldUpdate),
-            }),
+        plan: config.send.as_ref().filter(|send| send.plan).map(|send| {
+            let (create, update) = (
+                tally.count(Status::WouldCreate),
+                tally.count(Status::WouldUpdate),
+            );
+            PlanCounts {
+                create,
+                update,
+                read_back: ReadBack::cost(send.read_back, create, update),
+            }
+        }),
+        read_back: findings.as_ref().map(|f| ReadBackCounts {
+            customers: f.checked,
+            requests: f.requests,
+            remembered_in: (!f.fields.is_empty())
+                .then(|| {
+                    config
+                        .send
+                        .as_ref()
+                        .map(|s| s.not_kept.display().to_string())
+                })
+                .flatten(),
+        }),
+        fields_not_kept: findings.map(|f| f.fields).unwrap_or_default(),
+        left_blank: Vec::new(),
         stopped,
+        next_steps: Vec::new(),
         dry_run: config.send.is_none(),
     })
 }
 
-/// The run's exit status, and why it stopped early (with how to continue) when it did.
-fn ending(config: &Config, stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
-    let continue_with = config
-        .continue_with
-        .as_deref()
-        .map(|command| format!(". To continue: {command}"))
-        .unwrap_or_default();
+/// The run's exit status, and why it stopped early when it did (how to continue is the
+/// summary's first next step, `report::next`).
+fn ending(stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
     match stop.reason() {
-        Some(StopReason::Aborted(message)) => (
-            ExitStatus::StoreRefused,
-            Some(format!("{message}{continue_with}")),
-        ),
+        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
         Some(StopReason::Interrupted) => (
             ExitStatus::Interrupted,
-            Some(format!(
-                "interrupted; rows marked not_sent were not sent{continue_with}"
-            )),
+            Some("interrupted; rows marked not_sent were not sent".into()),
         ),
         None if tally.all_succeeded() => (ExitStatus::Ok, None),
         None => (ExitStatus::RowsFailed, None),

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
 use crate::report::results::ResultsWriter;
+use crate::report::summary::count;
 use crate::report::temp_files::TempFiles;
 use crate::undo::log::{self as undo_log, UndoLog};
 
@@ -20,8 +21,6 @@ use crate::undo::log::{self as undo_log, UndoLog};
 pub(super) struct Opened {
     pub input: Input,
     pub map: ColumnMap,
-    /// `None` for a dry run.
-    pub client: Option<Client>,
     pub journal: Option<Arc<Journal>>,
     /// The undo log an import appends to (not for a sandbox store, gone with the run).
     pub undo: Option<Arc<UndoLog>>,
@@ -33,8 +32,17 @@ pub(super) struct Opened {
     pub results: ResultsWriter,
 }
 
-/// Opens the input, the client, the journal and the results file, in that order.
-pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Error> {
+/// The client of a run that reaches the store (`None` for a dry run); nothing is sent yet.
+pub(super) fn client(config: &Config) -> Result<Option<Client>, Error> {
+    config
+        .send
+        .as_ref()
+        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
+        .transpose()
+}
+
+/// The input and what its columns mean, before anything is written.
+pub(super) fn input(config: &Config) -> Result<(Input, ColumnMap), Error> {
     let input =
         Input::open(&config.input, config.read_options()).map_err(|source| Error::Input {
             path: config.input.clone(),
@@ -51,6 +59,11 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             path: config.input.clone(),
             source,
         })?;
+    Ok((input, map))
+}
+
+/// Names the columns no field takes, once the store's extra fields had their say.
+pub(super) fn warn_not_imported(map: &ColumnMap) {
     let not_imported = map.not_imported();
     if !not_imported.is_empty() {
         tracing::warn!(
@@ -65,12 +78,16 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
             unfilled.join(", ")
         );
     }
-    // The client before the journal: a bad API URL is refused before anything is written.
-    let client = config
-        .send
-        .as_ref()
-        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
-        .transpose()?;
+}
+
+/// Opens the journal and the results file of the run over `input`, with `client` (the one its
+/// engine sends with, made before: a bad API URL is refused before anything is written).
+pub(super) fn open(
+    config: &Config,
+    temp_files: &TempFiles,
+    (input, map): (Input, ColumnMap),
+    client: Option<Client>,
+) -> Result<Opened, Error> {
     let (journal, mut finished) = match (&config.send, &client) {
         (Some(send), Some(client)) if send.journal => open_journal(config, send, client)?,
         _ => (None, Finished::default()),
@@ -92,6 +109,10 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
         input.delimiter(),
         temp_files,
     )
+    .map(|writer| match map.orders() {
+        Some(_) => writer.for_orders(),
+        None => writer,
+    })
     .map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
@@ -99,7 +120,6 @@ pub(super) fn open(config: &Config, temp_files: &TempFiles) -> Result<Opened, Er
     Ok(Opened {
         input,
         map,
-        client,
         journal,
         undo,
         finished,
@@ -178,10 +198,12 @@ fn open_journal(
     finished
         .run_id
         .get_or_insert_with(|| format!("journal-{}", identity.fingerprint));
+    let maybe_sent = finished.maybe_sent.len() as u64;
     tracing::info!(
-        "resuming: {} rows were finished, {} may have been sent and are looked up first",
-        finished.count(),
-        finished.maybe_sent.len()
+        "resuming: {} finished, {} may have been sent and {} looked up first",
+        count(finished.count(), "row was", "rows were"),
+        maybe_sent,
+        if maybe_sent == 1 { "is" } else { "are" }
     );
     if !finished.open_batches.is_empty() && send.batch_size.is_none() {
         return Err(Error::ResumeNeedsBatch {
@@ -190,8 +212,12 @@ fn open_journal(
     }
     if !finished.open_batches.is_empty() {
         tracing::info!(
-            "{} batches of the interrupted run are open: their tickets are polled first",
-            finished.open_batches.len()
+            "{} of the interrupted run open: polled first",
+            count(
+                finished.open_batches.len() as u64,
+                "batch is",
+                "batches are"
+            )
         );
     }
     Ok((Some(Arc::new(journal)), finished))

@@ -21,6 +21,8 @@ use std::time::Duration;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::time::Instant;
 
+use crate::report::summary::count;
+
 /// The most requests sent back to back after an idle spell.
 const MAX_BURST: u32 = 5;
 /// The store's window: what it took in this long tells what it allows.
@@ -152,7 +154,8 @@ impl Pace {
     fn set(&mut self, per_minute: u32) {
         if per_minute != self.per_minute {
             tracing::info!(
-                "pace now {per_minute} requests a minute (--rate {})",
+                "pace now {} a minute (--rate {})",
+                count(u64::from(per_minute), "request", "requests"),
                 self.ceiling
             );
             let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);

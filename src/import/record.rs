@@ -57,6 +57,12 @@ impl Recorder {
             .update(&self.tally, done_bytes, retries, paused, batches);
     }
 
+    /// Whether a row was left unsettled (the run stopped before it was, or its batch is in
+    /// doubt): the journal is then kept for `--resume`.
+    pub(super) fn left_unsettled(&self) -> bool {
+        !self.journal_open
+    }
+
     /// The results writer, journal and counts, once every row is recorded; `Err` when the
     /// results or the journal could not be written.
     pub(super) fn finish(self) -> Result<(ResultsWriter, Option<Arc<Journal>>, Tally), Error> {
@@ -87,7 +93,7 @@ impl Recorder {
             // Once the run stops, no `S` line follows: lines go out at once.
             let alike_again = matches!(
                 outcome.status,
-                Status::Created | Status::Invalid | Status::Duplicate
+                Status::Created | Status::Invalid | Status::Duplicate | Status::Merged
             );
             journal.finished(outcome, !alike_again || stop.is_stopped());
         }

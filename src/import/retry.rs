@@ -31,10 +31,30 @@ pub(crate) enum Action {
     Exists,
     /// The store refused this row: do not try again.
     FailRow,
+    /// The answer says the request can never work, whatever the row ([`NEVER_WORKS`]): the row
+    /// fails at once, and the engine stops the run when the same kind of request keeps meeting
+    /// such answers ([`NEVER_WORKS_IN_A_ROW`]).
+    Never,
     /// The token, plan or store is wrong: every further request would fail the same way, and
     /// Ecwid blocks tokens that keep failing. Stop the run.
     StopRun,
 }
+
+/// Statuses that say the request can never work, however often it is sent: they describe the
+/// server or the request's method and protocol, not a passing state of the store. `405` Method
+/// Not Allowed (the endpoint does not take this method), `501` Not Implemented, `505` HTTP
+/// Version Not Supported, `506` Variant Also Negotiates and `508` Loop Detected (the server's
+/// own configuration is broken), `510` Not Extended, `511` Network Authentication Required (a
+/// network login, such as a hotel's or a company proxy's, stands between this computer and the
+/// store). None of them took effect, so no look-up is needed before giving up. Every other
+/// `5xx` may be passing, and is retried.
+pub(crate) const NEVER_WORKS: [u16; 7] = [405, 501, 505, 506, 508, 510, 511];
+
+/// The run stops when this many requests of one kind in a row (no success of that kind
+/// between them) were answered with a status of [`NEVER_WORKS`]: every row would fail the same
+/// way. More than one, so that one odd answer (a proxy's hiccup) does not end a long run;
+/// few, so that a run against a server that cannot serve it ends in seconds.
+pub(crate) const NEVER_WORKS_IN_A_ROW: u32 = 3;
 
 /// Classifies a failed request.
 pub(crate) fn classify(error: &ApiError) -> Action {
@@ -52,6 +72,7 @@ pub(crate) fn classify(error: &ApiError) -> Action {
             401..=403 => Action::StopRun,
             404 if code.as_deref() == Some("STORE_NOT_FOUND") => Action::StopRun,
             409 => Action::Exists,
+            s if NEVER_WORKS.contains(s) => Action::Never,
             408 | 500..=599 => Action::Retry { unknown: true },
             _ => Action::FailRow,
         },
@@ -112,7 +133,10 @@ mod tests {
         for s in [400, 404, 415, 422] {
             assert_eq!(classify(&status(s, None)), Action::FailRow, "{s}");
         }
-        for s in [408, 500, 502, 503, 504] {
+        for s in NEVER_WORKS {
+            assert_eq!(classify(&status(s, None)), Action::Never, "{s}");
+        }
+        for s in [408, 500, 502, 503, 504, 507, 509, 599] {
             assert_eq!(
                 classify(&status(s, None)),
                 Action::Retry { unknown: true },

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::check::{Checker, Item, Preparer, Row};
 use crate::input::source::Input;
+use crate::report::summary::LeftBlank;
 
 /// Rows the reader hands over at once: one wake-up of the other side per batch rather than
 /// per row (see BENCHMARKS.md for what the size bought).
@@ -25,7 +26,8 @@ const PREPARE_AT_ONCE: usize = 32;
 /// The threads that read and check; awaited once their rows are all recorded.
 pub(super) struct Background {
     reader: JoinHandle<Result<(), (u64, std::io::Error)>>,
-    checker: JoinHandle<()>,
+    /// Ends with the cells the checker read as blank although they held something.
+    checker: JoinHandle<Vec<LeftBlank>>,
 }
 
 /// Starts reading and checking `input`; the checked rows, in file order.
@@ -43,18 +45,21 @@ pub(super) fn start(input: Input, checker: Checker) -> (impl Stream<Item = Item>
 }
 
 impl Background {
-    /// Waits for both threads; `Err` holds the last row read before an I/O error.
-    pub(super) async fn finish(self) -> Result<(), (u64, std::io::Error)> {
+    /// Waits for both threads: the cells the checker read as blank although they held
+    /// something, and the reading's end (`Err` holds the last row read before an I/O error).
+    pub(super) async fn finish(self) -> (Vec<LeftBlank>, Result<(), (u64, std::io::Error)>) {
         // The checker ends once the reader has, or when the rows are no longer wanted.
-        if let Err(e) = self.checker.await
-            && e.is_panic()
-        {
+        let left_blank = match self.checker.await {
+            Ok(left_blank) => left_blank,
             // A bug: the rows it had not handed on would be missing from the results.
-            std::panic::resume_unwind(e.into_panic());
-        }
-        self.reader
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Vec::new(),
+        };
+        let read = self
+            .reader
             .await
-            .unwrap_or_else(|e| Err((0, std::io::Error::other(e))))
+            .unwrap_or_else(|e| Err((0, std::io::Error::other(e))));
+        (left_blank, read)
     }
 }
 
@@ -109,16 +114,18 @@ fn hand_over(
     }
 }
 
-/// Checks the rows in file order and hands them on in the same batches.
+/// Checks the rows in file order and hands them on in the same batches; the cells it read as
+/// blank although they held something.
 fn check_rows(
     mut checker: Checker,
     rx: &std::sync::mpsc::Receiver<Vec<Row>>,
     tx: &mpsc::Sender<Vec<Item>>,
-) {
+) -> Vec<LeftBlank> {
     while let Ok(batch) = rx.recv() {
         let items = checker.check_batch(batch);
         if tx.blocking_send(items).is_err() {
-            return;
+            break;
         }
     }
+    checker.left_blank()
 }

@@ -8,6 +8,7 @@ pub(crate) mod formulas;
 pub mod mapping;
 pub mod mapping_file;
 pub(crate) mod matcher;
+pub(crate) mod orders;
 pub mod presets;
 pub mod reader;
 pub mod source;

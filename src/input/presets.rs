@@ -9,15 +9,18 @@
 
 use std::fmt;
 
-use crate::customer::fields::{AddressField as A, Field};
+use crate::customer::fields::{AddressField as A, ContactField, Field};
+pub(crate) use company::looks_like_company;
 
 mod bigcommerce;
+mod company;
 mod hubspot;
 pub(crate) mod magento;
 mod mailchimp;
 mod prestashop;
 mod shopify;
 mod squarespace;
+mod stripe;
 mod wix;
 mod woocommerce;
 
@@ -45,12 +48,14 @@ pub enum Preset {
     Mailchimp,
     /// HubSpot's contacts export.
     HubSpot,
+    /// Stripe's customers export (`unified_customers.csv`).
+    Stripe,
 }
 
 impl Preset {
     /// Every preset, for the tests that go over them all.
     #[cfg(test)]
-    pub(crate) const ALL: [Preset; 10] = [
+    pub(crate) const ALL: [Preset; 11] = [
         Preset::Ecwid,
         Preset::Shopify,
         Preset::WooCommerce,
@@ -61,6 +66,7 @@ impl Preset {
         Preset::Squarespace,
         Preset::Mailchimp,
         Preset::HubSpot,
+        Preset::Stripe,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -75,6 +81,7 @@ impl Preset {
             Preset::Squarespace => "squarespace",
             Preset::Mailchimp => "mailchimp",
             Preset::HubSpot => "hubspot",
+            Preset::Stripe => "stripe",
         }
     }
 
@@ -99,6 +106,7 @@ impl Preset {
             Preset::Squarespace => squarespace::entries(),
             Preset::Mailchimp => mailchimp::entries(),
             Preset::HubSpot => hubspot::entries(),
+            Preset::Stripe => stripe::entries(),
         }
     }
 }
@@ -146,6 +154,22 @@ pub(crate) enum Target {
     /// address `i` (see [`split_packed_address`]); any other cell is left out with a note,
     /// never guessed.
     PackedAddress(Option<usize>),
+    /// A person's name from the first alternative that holds one, where an export's name
+    /// column may hold a company or an email address instead (Stripe's `Name`, with the
+    /// payer's `Card Name` after it): a value that [`looks_like_company`] fills `company`
+    /// (when no earlier alternative did), an email address is no name, and the first other
+    /// value is the name.
+    Person {
+        name: Field,
+        company: Field,
+    },
+    /// A further phone as contact `position` (type `PHONE`), unless it is the value `unless`
+    /// already has (HubSpot's `Mobile Phone Number`, which is the phone when the contact has no
+    /// other, and a contact beside another).
+    PhoneContact {
+        position: usize,
+        unless: Field,
+    },
 }
 
 impl Target {
@@ -158,6 +182,11 @@ impl Target {
             }
             Target::YesNo(field) | Target::IfValid(field) => vec![field.clone()],
             Target::TaxExemptWithoutId => vec![Field::TaxExempt],
+            Target::Person { name, company } => vec![name.clone(), company.clone()],
+            Target::PhoneContact { position, .. } => vec![
+                Field::Contact(*position, ContactField::Contact),
+                Field::Contact(*position, ContactField::Type),
+            ],
             Target::PackedAddress(field) => [
                 A::Street,
                 A::City,
@@ -260,7 +289,7 @@ pub(crate) struct Signature {
 /// Tried in order; the first whose columns are all in the header wins. Each names columns that
 /// only its export has together, so that no file is taken for another export by one common
 /// name (`Email`, `First Name`).
-pub(crate) const SIGNATURES: [Signature; 16] = [
+pub(crate) const SIGNATURES: [Signature; 19] = [
     Signature {
         preset: Preset::Shopify,
         columns: &[
@@ -331,6 +360,20 @@ pub(crate) const SIGNATURES: [Signature; 16] = [
     Signature {
         preset: Preset::HubSpot,
         columns: &["Record ID", "Email", "Create Date"],
+    },
+    // An export with associated records names the contact's own id so.
+    Signature {
+        preset: Preset::HubSpot,
+        columns: &["Record ID - Contact", "Email"],
+    },
+    // Stripe: the card's columns, in every generation of the export.
+    Signature {
+        preset: Preset::Stripe,
+        columns: &["Card Name", "Card Address Line1"],
+    },
+    Signature {
+        preset: Preset::Stripe,
+        columns: &["Created (UTC)", "Card ID"],
     },
 ];
 

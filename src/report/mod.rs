@@ -1,6 +1,7 @@
 //! The record stage: the results file and failed-rows file (both written atomically), the
 //! summary for people and schedulers, and progress while the run goes on.
 
+pub(crate) mod next;
 pub(crate) mod progress;
 pub(crate) mod results;
 pub mod summary;

@@ -11,7 +11,7 @@ use indicatif::ProgressStyle;
 use tracing::Span;
 use tracing_indicatif::span_ext::IndicatifSpanExt;
 
-use super::summary::{BatchCounts, Tally};
+use super::summary::{BatchCounts, Tally, count};
 
 /// How often the bar is redrawn at most: a dry run records many thousand rows a second.
 const BAR_EVERY: Duration = Duration::from_millis(100);
@@ -105,7 +105,11 @@ impl Progress {
         }
         self.last_shown = Instant::now();
         let elapsed = self.started.elapsed().as_secs_f64().max(0.001);
-        let mut text = format!("{} rows ({:.1}/s)", tally.rows, tally.rows as f64 / elapsed);
+        let mut text = format!(
+            "{} ({:.1}/s)",
+            count(tally.rows, "row", "rows"),
+            tally.rows as f64 / elapsed
+        );
         for (status, count) in tally.by_status() {
             text.push_str(&format!(", {status} {count}"));
         }
@@ -114,8 +118,11 @@ impl Progress {
         }
         if let Some(b) = batches {
             text.push_str(&format!(
-                ", batches sent {} done {} pending {}",
-                b.sent, b.done, b.pending
+                ", batches sent {} done {}{} pending {}",
+                b.sent,
+                b.done,
+                b.stopped_text().replace(',', ""),
+                b.pending
             ));
         }
         if let Some(wait) = paused {

@@ -10,6 +10,7 @@
 //! (see [`formulas`]) is written with a leading `'`: the email, the error, and each original
 //! cell and header name of the failed-rows file. The import removes that `'` again.
 
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ use tempfile::NamedTempFile;
 
 use super::temp_files::TempFiles;
 use crate::input::formulas;
-use crate::outcome::RowOutcome;
+use crate::outcome::{RowOutcome, Status};
 
 /// The results file's columns, in order.
 pub(crate) const RESULT_COLUMNS: [&str; 8] = [
@@ -41,6 +42,10 @@ pub(crate) struct ResultsWriter {
     temp_files: TempFiles,
     /// Room to put the guard before a cell, kept across rows.
     guarded: Vec<u8>,
+    /// In an orders export, the buyers (lower-cased emails) whose row went to the failed-rows
+    /// file: their `merged` rows follow it there, so that the fixed file makes the same
+    /// customer from all of the buyer's rows again. `None` for other files.
+    failed_buyers: Option<HashSet<String>>,
 }
 
 impl ResultsWriter {
@@ -72,17 +77,86 @@ impl ResultsWriter {
             failed_output: failed_output.to_path_buf(),
             temp_files: temp_files.clone(),
             guarded,
+            failed_buyers: None,
         })
+    }
+
+    /// The same writer for an orders export: a `merged` row whose buyer's row failed goes to
+    /// the failed-rows file with it.
+    pub(crate) fn for_orders(mut self) -> Self {
+        self.failed_buyers = Some(HashSet::new());
+        self
     }
 
     pub(crate) fn write(&mut self, outcome: &RowOutcome) -> io::Result<()> {
         let guarded = &mut self.guarded;
         write_row(&mut self.results, outcome, guarded)?;
         // A row too large to keep has no cells left to write: the results file lists it.
-        if outcome.status.is_fixable() && !outcome.record.is_empty() {
+        let buyer = || outcome.email.trim().to_lowercase();
+        let fixable = match &mut self.failed_buyers {
+            Some(failed) if outcome.status.is_fixable() => {
+                // An invalid row is no buyer's first row: merged rows never join it.
+                if matches!(outcome.status, Status::Failed | Status::WouldFail) {
+                    failed.insert(buyer());
+                }
+                true
+            }
+            Some(failed) => outcome.status == Status::Merged && failed.contains(&buyer()),
+            None => outcome.status.is_fixable(),
+        };
+        if fixable && !outcome.record.is_empty() {
             write_guarded_record(&mut self.failed, &outcome.record, guarded)?;
         }
         Ok(())
+    }
+
+    /// Adds `notes` (by row number) to the `error` cell of those rows, once every row is
+    /// written and before the file is moved into place: the file, written as rows finished, is
+    /// read again from its temporary copy and written once more beside it with the notes (the
+    /// read-back's, which can only come after the last write). Nothing is done for no notes.
+    pub(crate) fn add_notes(&mut self, notes: &BTreeMap<u64, String>) -> io::Result<()> {
+        if notes.is_empty() {
+            return Ok(());
+        }
+        self.results.flush()?;
+        let written = self.results.get_ref().reopen()?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(io::BufReader::new(written));
+        let mut again = csv::WriterBuilder::new()
+            .buffer_capacity(BUFFER)
+            .from_writer(self.temp_files.create(|| temp_beside(&self.output))?);
+        let mut record = ByteRecord::new();
+        let error_at = RESULT_COLUMNS.len() - 1;
+        while reader.read_byte_record(&mut record)? {
+            let row = std::str::from_utf8(&record[0])
+                .ok()
+                .and_then(|r| r.parse().ok());
+            let Some(note) = row.and_then(|row: u64| notes.get(&row)) else {
+                again.write_byte_record(&record)?;
+                continue;
+            };
+            for cell in record.iter().take(error_at) {
+                again.write_field(cell)?;
+            }
+            let error = record.get(error_at).unwrap_or_default();
+            let mut cell = error.to_vec();
+            if !cell.is_empty() {
+                cell.extend_from_slice(b"; ");
+            }
+            cell.extend_from_slice(note.as_bytes());
+            if error.is_empty() {
+                write_guarded(&mut again, &cell, &mut self.guarded)?;
+            } else {
+                // Already guarded where it starts.
+                again.write_field(&cell)?;
+            }
+            again.write_record(None::<&[u8]>)?;
+        }
+        let before = std::mem::replace(&mut self.results, again);
+        let before = before.into_inner().map_err(|e| e.into_error())?;
+        self.temp_files.forget(before.path());
+        before.close()
     }
 
     /// Flushes both files to disk and moves them into place.
@@ -290,6 +364,40 @@ mod tests {
              '=1+2;'@SUM(A1);'+1 555 0100;-12.5;+49;'\tcmd;\"'\rcmd\";'s-Hertogenbosch;'-;12-3\n\
              a;a;a;a;a;a;a;a;a;a\n"
         );
+    }
+
+    /// Notes join the `error` of their rows only, after what it held (`; ` between), guarded
+    /// where the cell was empty; the other rows are copied as they were.
+    #[test]
+    fn notes_join_the_error_of_their_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (output, failed) = (dir.path().join("r.csv"), dir.path().join("r.failed.csv"));
+        let temp_files = TempFiles::default();
+        let header = ByteRecord::from(vec!["email"]);
+        let mut writer =
+            ResultsWriter::create(&output, &failed, &header, b',', &temp_files).unwrap();
+        let mut rows = [
+            invalid("a@example.com", "", &["a"]),
+            invalid("b@example.com", "lang: \"en\" -> \"fr\"", &["b"]),
+            invalid("c@example.com", "", &["c"]),
+        ];
+        for (n, outcome) in rows.iter_mut().enumerate() {
+            outcome.row = n as u64 + 1;
+            outcome.status = Status::Created;
+            writer.write(outcome).unwrap();
+        }
+        let notes = BTreeMap::from([(2, "kept: no".to_string()), (3, "-x".to_string())]);
+        writer.add_notes(&notes).unwrap();
+        writer.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&output).unwrap(),
+            "row,line,email,status,customer_id,http_status,attempts,error\n\
+             1,2,a@example.com,created,,,0,\n\
+             2,2,b@example.com,created,,,0,\"lang: \"\"en\"\" -> \"\"fr\"\"; kept: no\"\n\
+             3,2,c@example.com,created,,,0,'-x\n"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
     }
 
     /// A row of one empty cell stays a row (`""`), not a blank line a reader would skip.

@@ -1,7 +1,7 @@
 //! The end-of-run summary: counts per status, requests, retries and the most frequent errors,
 //! as text for people (stderr) and as JSON for schedulers (`--summary-json`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
@@ -69,7 +69,12 @@ impl Tally {
                 first_row,
             })
             .collect();
-        all.sort_by(|a, b| b.count.cmp(&a.count).then(a.first_row.cmp(&b.first_row)));
+        // Ties in the order of the text too, so that the same file gives the same summary.
+        all.sort_by(|a, b| {
+            (b.count.cmp(&a.count))
+                .then(a.first_row.cmp(&b.first_row))
+                .then_with(|| a.error.cmp(&b.error))
+        });
         all.truncate(TOP_ERRORS);
         all
     }
@@ -82,30 +87,60 @@ pub struct TopError {
     pub first_row: u64,
 }
 
-/// Batches of `--batch`: sent (or taken up from an interrupted run), done, and still pending.
+/// Cells of one column read as blank although they held something: a value that stands for
+/// nothing (`null`, `N/A`, `-`), or a name that is an email address.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LeftBlank {
+    /// [`LeftBlank::PLACEHOLDER`] or [`LeftBlank::EMAIL_AS_NAME`].
+    pub kind: &'static str,
+    /// The column, or the columns of a name joined by ` + `.
+    pub column: String,
+    pub cells: u64,
+}
+
+impl LeftBlank {
+    pub const PLACEHOLDER: &'static str = "placeholder";
+    pub const EMAIL_AS_NAME: &'static str = "email_as_name";
+}
+
+/// Batches of `--batch`: sent (or taken up from an interrupted run), done, stopped (given up on
+/// and stopped by the store: `DELETE /batch`), and still pending.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct BatchCounts {
     pub sent: u64,
     pub done: u64,
+    pub stopped: u64,
     pub pending: u64,
 }
 
 impl BatchCounts {
-    pub(crate) fn new(sent: u64, done: u64) -> Self {
+    pub(crate) fn new(sent: u64, done: u64, stopped: u64) -> Self {
         Self {
             sent,
             done,
-            pending: sent.saturating_sub(done),
+            stopped,
+            pending: sent.saturating_sub(done).saturating_sub(stopped),
+        }
+    }
+
+    /// `, stopped N` when a batch was stopped, for the lines that show the counts.
+    pub(crate) fn stopped_text(&self) -> String {
+        if self.stopped == 0 {
+            String::new()
+        } else {
+            format!(", {} stopped", self.stopped)
         }
     }
 }
 
-/// The snapshot of the store read before sending: customers read, and the requests that cost
-/// (the store's size and the pages).
+/// The store read before sending: customers read, how many of them the file names, and the
+/// requests that cost (the store's size and the pages: every `list` request of the run).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct SnapshotCounts {
     pub customers: u64,
     pub requests: u64,
+    /// Customers read whose email is in the file.
+    pub in_file: u64,
 }
 
 /// `plan`: the writes the import with the same options would send (one create per
@@ -114,6 +149,26 @@ pub struct SnapshotCounts {
 pub struct PlanCounts {
     pub create: u64,
     pub update: u64,
+    /// The listing requests the import's read-back would make after those writes
+    /// (`--read-back`), at least.
+    pub read_back: u64,
+}
+
+/// The read-back after the writes (`--read-back`): customers compared, the listing requests
+/// that cost, and where the fields not kept are remembered (when any were found).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ReadBackCounts {
+    pub customers: u64,
+    pub requests: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remembered_in: Option<String>,
+}
+
+/// What the person does next, as a command to paste: `what` says when and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NextStep {
+    pub what: String,
+    pub command: String,
 }
 
 /// Everything the summary says.
@@ -143,64 +198,128 @@ pub struct Summary {
     pub output: String,
     pub failed_output: String,
     pub top_errors: Vec<TopError>,
+    /// Cells read as blank although they held something, by kind and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_blank: Vec<LeftBlank>,
     /// Only for `plan`: the writes the import would send.
     #[serde(rename = "import_would_send", skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanCounts>,
-    /// Why the run stopped early, and what to do; absent when it ran to the end.
+    /// Only when the run read back what it wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_back: Option<ReadBackCounts>,
+    /// Customers whose store did not keep each field as sent, by field (empty when none, or
+    /// when nothing was read back).
+    pub fields_not_kept: BTreeMap<String, u64>,
+    /// Why the run stopped early; absent when it ran to the end. How to continue is the first
+    /// of `next_steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
+    /// The commands to run next, the most pressing first (see `report::next`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub next_steps: Vec<NextStep>,
     #[serde(skip)]
     pub dry_run: bool,
 }
 
 impl Summary {
-    /// The summary for a person at a terminal.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let verb = match (self.dry_run, self.plan.is_some()) {
+    fn verb(&self) -> &'static str {
+        match (self.dry_run, self.plan.is_some()) {
             (true, _) => "Checked",
             (false, true) => "Planned",
             (false, false) => "Imported",
-        };
+        }
+    }
+
+    /// The rows to fix: in the failed-rows file (`would_fail` rows of a plan are not in it,
+    /// but fail alike).
+    pub(crate) fn to_fix(&self) -> u64 {
+        self.by_status
+            .iter()
+            .filter(|(s, _)| matches!(*s, "invalid" | "failed" | "would_fail"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The summary for a person at a terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
         let _ = writeln!(
             out,
-            "{verb} {} rows in {:.1} s",
-            self.rows, self.elapsed_seconds
+            "{} {} in {:.1} s",
+            self.verb(),
+            count(self.rows, "row", "rows"),
+            self.elapsed_seconds
         );
         for (status, count) in &self.by_status {
             let _ = writeln!(out, "  {status:<13} {count:>8}");
         }
         if !self.dry_run {
-            let _ = writeln!(
-                out,
-                "Requests {}, retries {}, rate limited (429) {}, look-ups {} ({} confirmed a create)",
-                self.requests,
-                self.retries,
-                self.rate_limited,
-                self.lookups,
-                self.confirmed_by_lookup
-            );
+            let _ = writeln!(out, "{}", self.requests_line());
         }
         if let Some(p) = &self.plan {
+            let writes = match (p.create, p.update) {
+                (0, 0) => "no write".to_string(),
+                (create, update) => format!(
+                    "{} and {}",
+                    count(create, "create", "creates"),
+                    count(update, "update", "updates")
+                ),
+            };
             let _ = writeln!(
                 out,
-                "The import would send {} creates and {} updates (and read the store as this \
-                 plan did: {} requests)",
-                p.create, p.update, self.requests
+                "The import would send {writes}, after the same reads as this plan{}",
+                match p.read_back {
+                    0 => String::new(),
+                    n => format!(
+                        ", then read back what it wrote: {}",
+                        count(n, "request", "requests")
+                    ),
+                }
             );
         }
         if let Some(s) = &self.snapshot {
+            let _ = writeln!(out, "{}", store_read(s));
+        }
+        // A run that wrote nothing read nothing back: no line for it.
+        if let Some(r) = self.read_back.as_ref().filter(|r| r.requests > 0) {
             let _ = writeln!(
                 out,
-                "Store read first: {} customers in {} requests (rows it holds needed no create)",
-                s.customers, s.requests
+                "Read back {} in {}",
+                count(r.customers, "customer", "customers"),
+                count(r.requests, "request", "requests")
             );
+        }
+        if !self.fields_not_kept.is_empty() {
+            let fields: Vec<String> = self
+                .fields_not_kept
+                .iter()
+                .map(|(field, n)| format!("{field} ({})", count(*n, "customer", "customers")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "The store did not keep as sent: {} (noted in the rows' error)",
+                fields.join(", ")
+            );
+            if let Some(path) = self
+                .read_back
+                .as_ref()
+                .and_then(|r| r.remembered_in.as_ref())
+            {
+                let _ = writeln!(
+                    out,
+                    "Remembered in {path}: later runs send no update for them (delete it to \
+                     forget them)"
+                );
+            }
         }
         if let Some(b) = &self.batches {
             let _ = writeln!(
                 out,
-                "Batches sent {}, done {}, pending {}",
-                b.sent, b.done, b.pending
+                "Batches: {} sent, {} done{}, {} pending",
+                b.sent,
+                b.done,
+                b.stopped_text(),
+                b.pending
             );
         }
         if !self.top_errors.is_empty() {
@@ -213,24 +332,100 @@ impl Summary {
                 );
             }
         }
+        for kind in [LeftBlank::PLACEHOLDER, LeftBlank::EMAIL_AS_NAME] {
+            let of_kind: Vec<&LeftBlank> =
+                self.left_blank.iter().filter(|b| b.kind == kind).collect();
+            if of_kind.is_empty() {
+                continue;
+            }
+            let total: u64 = of_kind.iter().map(|b| b.cells).sum();
+            let columns: Vec<String> = of_kind
+                .iter()
+                .map(|b| format!("{} {}", b.column, b.cells))
+                .collect();
+            let what = match (kind == LeftBlank::PLACEHOLDER, total == 1) {
+                (true, true) => "cell held a placeholder (null, N/A, -, ...) and was left blank",
+                (true, false) => "cells held a placeholder (null, N/A, -, ...) and were left blank",
+                (false, true) => "name was an email address and was left out",
+                (false, false) => "names were email addresses and were left out",
+            };
+            let _ = writeln!(out, "{total} {what}: {}", columns.join(", "));
+        }
         let _ = writeln!(out, "Results: {}", self.output);
-        let to_fix: u64 = self
-            .by_status
-            .iter()
-            .filter(|(s, _)| matches!(*s, "invalid" | "failed" | "would_fail"))
-            .map(|(_, n)| n)
-            .sum();
+        let to_fix = self.to_fix();
         if to_fix > 0 {
             let _ = writeln!(
                 out,
-                "{to_fix} rows to fix and import again: {}",
+                "{} to fix: {}",
+                count(to_fix, "row", "rows"),
                 self.failed_output
             );
         }
         if let Some(stopped) = &self.stopped {
             let _ = writeln!(out, "Stopped early: {stopped}");
         }
+        for step in &self.next_steps {
+            let _ = writeln!(out, "{}: {}", step.what, step.command);
+        }
         out
+    }
+
+    /// `-q`'s one line: the rows and their statuses, why the run stopped early, and the most
+    /// pressing next step.
+    pub fn to_line(&self) -> String {
+        let statuses: Vec<String> = self
+            .by_status
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        let mut line = format!(
+            "{} {} in {:.1} s",
+            self.verb(),
+            count(self.rows, "row", "rows"),
+            self.elapsed_seconds
+        );
+        if !statuses.is_empty() {
+            line.push_str(&format!(": {}", statuses.join(", ")));
+        }
+        if let Some(stopped) = &self.stopped {
+            line.push_str(&format!("; stopped early: {stopped}"));
+        }
+        if let Some(step) = self.next_steps.first() {
+            line.push_str(&format!(". {}: {}", step.what, step.command));
+        }
+        line.push('\n');
+        line
+    }
+
+    /// `Requests: 24 (22 create, 2 list), 0 retries, 0 rate-limited (429)`, and the creates a
+    /// look-up confirmed when there were any.
+    fn requests_line(&self) -> String {
+        let kinds: Vec<String> = self
+            .requests_by_kind
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            // The JSON's keys as words: `batch_poll` reads "batch poll".
+            .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
+            .collect();
+        if self.requests == 0 {
+            return "Requests: none".to_string();
+        }
+        let mut line = format!("Requests: {}", self.requests);
+        if !kinds.is_empty() {
+            line.push_str(&format!(" ({})", kinds.join(", ")));
+        }
+        line.push_str(&format!(
+            ", {}, {} rate-limited (429)",
+            count(self.retries, "retry", "retries"),
+            self.rate_limited
+        ));
+        if self.confirmed_by_lookup > 0 {
+            line.push_str(&format!(
+                ", {} confirmed by a look-up",
+                count(self.confirmed_by_lookup, "create", "creates")
+            ));
+        }
+        line
     }
 
     pub(crate) fn write_json(&self, path: &Path) -> io::Result<()> {
@@ -239,6 +434,71 @@ impl Summary {
     }
 }
 
+/// The store read first: the summary's line, and the INFO line at the end of the read.
+pub(crate) fn store_read(s: &SnapshotCounts) -> String {
+    let requests = count(s.requests, "request", "requests");
+    if s.customers == 0 {
+        format!("Store read first: no customers yet ({requests})")
+    } else {
+        format!(
+            "Store read first: {} in {requests}, {} of them in the file",
+            count(s.customers, "customer", "customers"),
+            s.in_file
+        )
+    }
+}
+
+/// `1 row`, `2 rows`, `0 rows`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 fn as_map<S: serde::Serializer>(pairs: &[(&'static str, u64)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan of rows that were all invalid: no request, no write, and words that agree with
+    /// their numbers.
+    #[test]
+    fn a_plan_of_nothing_reads_plainly() {
+        let summary = Summary {
+            rows: 1,
+            by_status: vec![("invalid", 1)],
+            requests: 0,
+            requests_by_kind: vec![("create", 0)],
+            retries: 0,
+            rate_limited: 0,
+            lookups: 0,
+            confirmed_by_lookup: 0,
+            batches: None,
+            snapshot: None,
+            elapsed_seconds: 0.0,
+            exit_code: ExitStatus::RowsFailed,
+            output: "c.plan.csv".into(),
+            failed_output: "c.plan.failed.csv".into(),
+            top_errors: Vec::new(),
+            left_blank: Vec::new(),
+            plan: Some(PlanCounts::default()),
+            read_back: None,
+            fields_not_kept: BTreeMap::new(),
+            stopped: None,
+            next_steps: Vec::new(),
+            dry_run: false,
+        };
+        assert_eq!(
+            summary.to_text(),
+            "Planned 1 row in 0.0 s\n  invalid              1\nRequests: none\n\
+             The import would send no write, after the same reads as this plan\n\
+             Results: c.plan.csv\n1 row to fix: c.plan.failed.csv\n"
+        );
+        assert_eq!(summary.to_line(), "Planned 1 row in 0.0 s: 1 invalid\n");
+    }
 }

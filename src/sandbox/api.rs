@@ -17,7 +17,7 @@ use super::listing::{self, Page, page_of};
 use super::record;
 use super::server::Shared;
 use super::store::{EmailTaken, GROUP_KEYS, Store};
-use super::{batch, clock, lock, response_fields, rules, scopes};
+use super::{batch, clock, extra_fields, lock, response_fields, rules, scopes};
 use crate::customer::CustomerRequest;
 
 /// An answer: status, JSON body and, for 429, the seconds to wait.
@@ -155,11 +155,16 @@ fn endpoint(
             with_group_id(id).and_then(|id| delete_group(shared, id))
         }
         (["profile"], "GET") => Ok(profile(shared)),
+        (["store_extrafields", "customers"], "GET") => Ok(extra_fields::list(
+            &lock(&shared.extra_fields),
+            shared.started,
+        )),
         (["batch"], _) if origin == Origin::Batch => Err(Reply::wrong_parameter(
             "A batch cannot contain requests to /batch",
         )),
         (["batch"], "POST") => batch::submit(shared, query, body),
         (["batch"], "GET") => batch::status(shared, query),
+        (["batch"], "DELETE") => batch::stop(shared, query),
         (
             ["customers" | "customer_groups" | "profile" | "batch"]
             | ["customers" | "customer_groups", _],

@@ -71,6 +71,12 @@ struct StatusQuery {
     escaped_json: bool,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StopQuery {
+    ticket_id: String,
+}
+
 fn ticket_reply(ticket: &str) -> Reply {
     Reply::ok(json!({ "ticket": ticket }))
 }
@@ -149,6 +155,26 @@ impl Batches {
         if let Some(t) = self.tickets.get_mut(ticket) {
             t.state = State::Completed;
         }
+    }
+}
+
+/// `DELETE /batch?ticketId=...`, "Stop and delete": the batch's requests not yet run never run
+/// (the one running, if any, finishes), and the ticket is forgotten (a poll of it is a 404).
+/// `{"deleteCount": 1}`, or 0 for a ticket the store does not know.
+pub(crate) fn stop(shared: &Shared, query: &str) -> Result<Reply, Reply> {
+    let query: StopQuery = api::parse_query(query)?;
+    let removed = lock(&shared.batches).tickets.remove(&query.ticket_id);
+    let count = u64::from(removed.is_some());
+    if removed.is_some() {
+        shared.stats_mut().batches_stopped += 1;
+    }
+    Ok(Reply::ok(json!({ "deleteCount": count })))
+}
+
+impl Batches {
+    /// Whether the batch was stopped ([`stop`]): its requests not yet run never run.
+    pub(crate) fn is_stopped(&self, ticket: &str) -> bool {
+        !self.tickets.contains_key(ticket)
     }
 }
 

@@ -15,6 +15,7 @@
 mod api;
 mod batch;
 mod clock;
+mod extra_fields;
 mod faults;
 mod gate;
 mod groups;
@@ -44,91 +45,114 @@ pub use store::StoredCustomer;
 #[derive(Debug, Clone, clap::Args)]
 pub struct SandboxArgs {
     /// Port on 127.0.0.1 to listen on; 0 picks a free one
-    #[arg(long, default_value_t = 8080)]
+    #[arg(long, default_value_t = 8080, help_heading = "Store")]
     pub port: u16,
     /// Store ID the sandbox answers to; other IDs get 404 STORE_NOT_FOUND
-    #[arg(long, default_value_t = 1003)]
+    #[arg(long, default_value_t = 1003, help_heading = "Store")]
     pub store_id: u64,
     /// The one access token accepted (`Authorization: Bearer <token>`)
-    #[arg(long, default_value = "secret_sandbox")]
+    #[arg(long, default_value = "secret_sandbox", help_heading = "Store")]
     pub token: String,
     /// Requests allowed per token in any window of --rate-window-secs; past it, 429
-    #[arg(long, default_value_t = 600)]
+    #[arg(long, default_value_t = 600, help_heading = "Rate limit")]
     pub rate_limit: u32,
     /// Length of the sliding rate-limit window, in seconds
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, help_heading = "Rate limit")]
     pub rate_window_secs: f64,
     /// Share (0 to 1) of API requests answered 500 or 503 without taking effect
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub fail_before: f64,
     /// Share (0 to 1) of creates that store the customer, then answer 500
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub fail_after: f64,
     /// Share (0 to 1) of creates that store the customer, then close the connection unanswered
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub drop_after: f64,
     /// Share (0 to 1) of API requests answered 429 with `Retry-After: 1` although under the limit
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub spurious_429: f64,
     /// Share (0 to 1) of batch submits that queue the batch, then close the connection unanswered
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub drop_batch_after: f64,
     /// Share (0 to 1) of requests inside a batch answered 500 at every attempt, so that the
     /// store's own retries give up; half of them took effect at the first
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub batch_inner_500: f64,
     /// Share (0 to 1) of requests inside a batch answered 500 once, half of them after taking
     /// effect; the store retries them itself (stopOnFirstFailure=false), so a create that took
     /// effect comes back as 409
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub batch_inner_500_once: f64,
     /// Seconds between the store's own retries of a request inside a batch that answered 5xx
-    #[arg(long, default_value_t = 3.0)]
+    #[arg(long, default_value_t = 3.0, help_heading = "Faults")]
     pub batch_retry_secs: f64,
     /// Seconds a batch's deduplication key is remembered
-    #[arg(long, default_value_t = 3600.0)]
+    #[arg(long, default_value_t = 3600.0, help_heading = "Faults")]
     pub dedup_key_ttl_secs: f64,
     /// Share (0 to 1) of requests inside a batch left NOT_EXECUTED
-    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share, help_heading = "Faults")]
     pub batch_not_executed: f64,
     /// Creates of emails at this domain are refused with 400 WRONG_PARAMETER, a store-side rule
     /// that no client can check beforehand
-    #[arg(long, value_name = "DOMAIN")]
+    #[arg(long, value_name = "DOMAIN", help_heading = "Faults")]
     pub refuse_domain: Option<String>,
     /// Milliseconds added to every API request
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, help_heading = "Rate limit")]
     pub latency_ms: u64,
     /// Seed of the fault choices, so that a run with faults can be repeated exactly
-    #[arg(long)]
+    #[arg(long, help_heading = "Faults")]
     pub seed: Option<u64>,
     /// Languages enabled in the store (a customer's `lang` must be one); the first is the default
-    #[arg(long, value_delimiter = ',', default_value = "en,fr,de,es")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "en,fr,de,es",
+        help_heading = "Store"
+    )]
     pub languages: Vec<String>,
     /// Access scopes of the token's app; an endpoint that needs one it lacks answers 403
     /// INSUFFICIENT_APP_SCOPE
-    #[arg(long, value_delimiter = ',', default_value = ALL_SCOPES)]
+    #[arg(long, value_delimiter = ',', default_value = ALL_SCOPES, help_heading = "Store")]
     pub scopes: Vec<String>,
     /// The store's plan has no customer groups: every `/customer_groups` request (list, create,
     /// delete) answers 402 NOT_AVAILABLE_ON_CURRENT_PLAN
-    #[arg(long)]
+    #[arg(long, help_heading = "Store")]
     pub plan_without_groups: bool,
+    /// The customer extra fields the store defines (`GET /store_extrafields/customers`), each
+    /// `KEY=Title`, or `KEY=Title:datetime` for a date field
+    #[arg(long, value_delimiter = ',', default_value = DEFAULT_EXTRA_FIELDS, help_heading = "Store")]
+    pub extra_fields: Vec<String>,
     /// Start with this many customers in the store (emails `seeded-<id>@example.com`), each
     /// registered a second after the one before, all before the sandbox started
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Store")]
     pub seed_customers: u64,
     /// Writes to the customers with these emails are answered `{"updateCount": 0}` /
     /// `{"deleteCount": 0}` and change nothing, as Ecwid documents for a write it did not apply
-    #[arg(long, value_delimiter = ',', value_name = "EMAIL,...")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "EMAIL,...",
+        help_heading = "Faults"
+    )]
     pub not_applied: Vec<String>,
     /// Top-level fields of a customer that a write silently drops: the create or update is
     /// answered as usual, but the store keeps none of these (e.g. `fiscalCode`), as a store
     /// may do with a field it does not take; for trying out `import --read-back`
-    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "FIELDS",
+        help_heading = "Faults"
+    )]
     pub drop_fields: Vec<String>,
 }
 
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
-const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile";
+const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile,\
+                          read_customers_extrafields";
+
+/// The extra fields of a sandbox store unless told otherwise: `template`'s example key.
+const DEFAULT_EXTRA_FIELDS: &str = "loyalty_id=Loyalty number";
 
 impl Default for SandboxArgs {
     /// The command line's defaults, except `port: 0`: an in-process sandbox (tests,
@@ -156,6 +180,7 @@ impl Default for SandboxArgs {
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),
             scopes: ALL_SCOPES.split(',').map(String::from).collect(),
             plan_without_groups: false,
+            extra_fields: DEFAULT_EXTRA_FIELDS.split(',').map(String::from).collect(),
             seed_customers: 0,
             not_applied: Vec::new(),
             drop_fields: Vec::new(),
@@ -274,6 +299,36 @@ impl Sandbox {
     /// when they registered).
     pub fn backdate(&self, seconds: i64) {
         lock(&self.state.store).backdate(seconds);
+    }
+
+    /// The store's customer groups, `(id, name)` by id: what `GET /customer_groups` lists.
+    pub fn groups(&self) -> Vec<(u64, String)> {
+        lock(&self.state.store)
+            .groups
+            .all()
+            .map(|(id, name)| (id, name.to_string()))
+            .collect()
+    }
+
+    /// Defines a customer extra field of the store, as `--extra-fields` does (`kind` `TEXT` or
+    /// `DATETIME`), or replaces the one with this key; `GET /store_extrafields/customers`
+    /// lists it from now on.
+    pub fn define_extra_field(&self, key: &str, title: &str, datetime: bool) {
+        let field = extra_fields::FieldDef {
+            key: key.to_string(),
+            title: title.to_string(),
+            kind: if datetime { "DATETIME" } else { "TEXT" },
+        };
+        let mut fields = lock(&self.state.extra_fields);
+        match fields.iter_mut().find(|f| f.key == key) {
+            Some(known) => *known = field,
+            None => fields.push(field),
+        }
+    }
+
+    /// Removes every customer extra field of the store.
+    pub fn clear_extra_fields(&self) {
+        lock(&self.state.extra_fields).clear();
     }
 
     /// Gives customer `id` this many orders, as its record's `totalOrderCount` shows them (the

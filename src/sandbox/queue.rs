@@ -57,19 +57,23 @@ pub(crate) async fn work(
     }
 }
 
-/// Runs a batch's requests in order; it is `IN_PROGRESS` from its first request on.
+/// Runs a batch's requests in order; it is `IN_PROGRESS` from its first request on. A batch
+/// stopped (`DELETE /batch`) runs no request from then on.
 async fn run_batch(shared: &Shared, batch: Queued) {
     let ticket = batch.ticket.as_str();
     let mut failed = false;
     for (position, request) in batch.requests.into_iter().enumerate() {
         step(&shared.pace).await;
+        if lock(&shared.batches).is_stopped(ticket) {
+            return;
+        }
         if position == 0 {
             lock(&shared.batches).started(ticket);
         }
         let answer = if failed && batch.stop_on_failure {
             None
         } else {
-            run_request(shared, &request, !batch.stop_on_failure).await
+            run_request(shared, ticket, &request, !batch.stop_on_failure).await
         };
         failed |= answer.as_ref().is_some_and(|r| !r.status.is_success());
         lock(&shared.batches).answered(ticket, request.id, answer);
@@ -82,7 +86,12 @@ async fn run_batch(shared: &Shared, batch: Queued) {
 /// One request of a batch (its first attempt already allowed by the pace), with the faults
 /// drawn for it and, when `retry`, the store's own retries of a 5xx; `None` when it was not
 /// executed.
-async fn run_request(shared: &Shared, request: &Request, retry: bool) -> Option<Reply> {
+async fn run_request(
+    shared: &Shared,
+    ticket: &str,
+    request: &Request,
+    retry: bool,
+) -> Option<Reply> {
     let fault = shared.faults.inner();
     if fault != Inner::Run {
         shared.stats_mut().injected_faults += 1;
@@ -94,6 +103,10 @@ async fn run_request(shared: &Shared, request: &Request, retry: bool) -> Option<
     loop {
         if attempt > 0 {
             step(&shared.pace).await;
+            // A batch stopped between the store's own retries runs nothing more.
+            if lock(&shared.batches).is_stopped(ticket) {
+                return Some(inner_error());
+            }
         }
         let reply = match fault {
             Inner::Fail { took_effect, .. } if attempt == 0 => {

@@ -18,6 +18,7 @@ fn needed(segments: &[&str], method: &Method) -> &'static [&'static str] {
         (["customers"] | ["customers", _] | ["customer_groups"], "GET") => &["read_customers"],
         (["customers", _], "PUT" | "DELETE") => &["read_customers", "update_customers"],
         (["profile"], "GET") => &["read_store_profile"],
+        (["store_extrafields", "customers"], "GET") => &["read_customers_extrafields"],
         _ => &[],
     }
 }

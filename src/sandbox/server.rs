@@ -68,6 +68,10 @@ pub(crate) struct Shared {
     /// The store's batch queue, worked by [`queue::work`].
     pub queue: mpsc::UnboundedSender<Queued>,
     pub pace: watch::Sender<Pace>,
+    /// The customer extra fields the store defines.
+    pub extra_fields: Mutex<Vec<super::extra_fields::FieldDef>>,
+    /// When the sandbox started: the creation time its extra fields show.
+    pub started: i64,
     stats: Mutex<Stats>,
     window: Mutex<RateWindow>,
     failing: Mutex<FailingTokens>,
@@ -123,6 +127,12 @@ impl Shared {
         };
         let batch_retry = seconds("--batch-retry-secs", args.batch_retry_secs)?;
         let dedup_key_ttl = seconds("--dedup-key-ttl-secs", args.dedup_key_ttl_secs)?;
+        let extra_fields = args
+            .extra_fields
+            .iter()
+            .filter(|spec| !spec.trim().is_empty())
+            .map(|spec| super::extra_fields::parse(spec).map_err(invalid))
+            .collect::<io::Result<Vec<_>>>()?;
         let (queue, queued) = mpsc::unbounded_channel();
         let shared = Self {
             config: Config {
@@ -155,6 +165,8 @@ impl Shared {
             batches: Mutex::default(),
             queue,
             pace: watch::Sender::new(Pace::Free),
+            extra_fields: Mutex::new(extra_fields),
+            started: super::clock::now(),
             stats: Mutex::default(),
             window: Mutex::new(RateWindow::new(args.rate_limit, window)),
             failing: Mutex::new(FailingTokens::new(window)),

@@ -53,6 +53,9 @@ pub struct Stats {
     /// Polls of batch tickets (`GET /batch`).
     #[serde(default)]
     pub batch_polls: u64,
+    /// Batches stopped by `DELETE /batch?ticketId=` (their requests not yet run never ran).
+    #[serde(default)]
+    pub batches_stopped: u64,
     /// Retries the store made itself of requests inside batches that answered 5xx.
     #[serde(default)]
     pub batch_retries: u64,

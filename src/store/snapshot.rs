@@ -21,6 +21,8 @@ use super::listing::{self, RESTART_AFTER};
 use crate::config::SnapshotMode;
 use crate::ecwid::{Found, ListFilter, Lookup, PAGE_SIZE, Page, Unreadable, email_key};
 use crate::import::engine::{Engine, Failure, Kind};
+use crate::report::summary::{SnapshotCounts, count, store_read};
+
 /// Emails of the file looked up to predict how many of its rows exist (`--snapshot auto`).
 pub(crate) const SAMPLE: usize = 20;
 /// A progress line every this many pages.
@@ -66,6 +68,17 @@ pub(crate) enum Known {
 }
 
 impl Snapshot {
+    /// What the summary says of this read: the customers, the `list` requests of `engine`
+    /// (the store's size and the pages, retries included) and the customers the file names.
+    /// The INFO line at the end of the read says the same, in the same words.
+    pub(crate) fn counts(&self, engine: &Engine) -> SnapshotCounts {
+        SnapshotCounts {
+            customers: self.customers,
+            requests: engine.counts().kind(Kind::List).requests,
+            in_file: self.by_email.len() as u64,
+        }
+    }
+
     /// The customer with this email when the store was read, if any.
     pub(crate) fn find(&self, email: &str) -> Option<Known> {
         let email = email_key(email);
@@ -204,14 +217,15 @@ pub(crate) async fn choose(
         .await?;
     let pages = pages_for(size);
     if size == 0 {
-        tracing::info!("the store has no customers yet: nothing to read first");
+        // The read ends here: `read` says so, as the summary does.
         return Ok(Decision::List(size));
     }
     if mode == SnapshotMode::Always || cheap_enough(pages, file.rows) {
         tracing::info!(
-            "reading the store first: {} customers in {pages} requests, for {} rows",
-            grouped(size),
-            grouped(file.rows)
+            "reading the store first: {} ({} of {PAGE_SIZE}), for {}",
+            count_grouped(size, "customer", "customers"),
+            count(pages, "page", "pages"),
+            count_grouped(file.rows, "row", "rows")
         );
         return Ok(Decision::List(size));
     }
@@ -235,10 +249,14 @@ pub(crate) async fn choose(
     let sampled = file.sample.len() as u64;
     let list = worth_it(pages, file.rows, found, sampled);
     tracing::info!(
-        "{found} of {sampled} sampled emails exist in the store of {} customers: {}",
-        grouped(size),
+        "{found} of {} in the store of {}: {}",
+        count(sampled, "sampled email exists", "sampled emails exist"),
+        count_grouped(size, "customer", "customers"),
         if list {
-            format!("reading the store first ({pages} requests)")
+            format!(
+                "reading the store first ({} of {PAGE_SIZE})",
+                count(pages, "page", "pages")
+            )
         } else {
             "looking rows up one by one instead of reading the store".to_string()
         }
@@ -262,6 +280,7 @@ pub(crate) async fn read(
     };
     if size == 0 {
         snapshot.complete = true;
+        tracing::info!("{}", store_read(&snapshot.counts(engine)));
         return Ok(snapshot);
     }
     let mut pages = 0u64;
@@ -287,14 +306,18 @@ pub(crate) async fn read(
         );
         return Ok(snapshot);
     }
-    tracing::info!(
-        "read the store: {} customers in {} requests, {} of them in the file",
-        grouped(snapshot.customers),
-        snapshot.requests,
-        grouped(snapshot.by_email.len() as u64)
-    );
+    tracing::info!("{}", store_read(&snapshot.counts(engine)));
     snapshot.complete = true;
     Ok(snapshot)
+}
+
+/// `1 customer`, `1,200 customers`, for the log.
+fn count_grouped(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", grouped(n))
+    }
 }
 
 /// `1200` as `1,200`, for the log.

@@ -61,6 +61,51 @@ pub(crate) struct Line {
     /// Set on the line written once the outcome is known: the row's status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) outcome: Option<String>,
+    /// Set on the line of a customer group the run created (`--create-groups`), row 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) group_created: Option<CreatedGroup>,
+}
+
+/// A customer group an import created: `undo` removes it once it holds no customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CreatedGroup {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+}
+
+impl CreatedGroup {
+    /// Its line in the log: row 0, which no data row has.
+    pub(crate) fn line(&self) -> Line {
+        Line {
+            row: 0,
+            write: None,
+            line: None,
+            email: None,
+            at: None,
+            body: None,
+            old: None,
+            customer_id: None,
+            outcome: None,
+            group_created: Some(self.clone()),
+        }
+    }
+}
+
+/// The customer groups the log says the import created, in the order created, each once.
+pub(crate) fn created_groups(path: &Path) -> io::Result<Vec<CreatedGroup>> {
+    let reader = BufReader::new(File::open(path)?);
+    let mut groups: Vec<CreatedGroup> = Vec::new();
+    for text in reader.split(b'\n') {
+        let Ok(line) = serde_json::from_slice::<Line>(&text?) else {
+            continue;
+        };
+        if let Some(group) = line.group_created
+            && !groups.iter().any(|g| g.id == group.id)
+        {
+            groups.push(group);
+        }
+    }
+    Ok(groups)
 }
 
 impl Line {
@@ -76,6 +121,7 @@ impl Line {
             old: None,
             customer_id: None,
             outcome: None,
+            group_created: None,
         }
     }
 
@@ -101,6 +147,7 @@ impl Line {
             body: Some(body),
             customer_id: Some(id),
             outcome: None,
+            group_created: None,
         }
     }
 }
@@ -232,6 +279,7 @@ impl UndoLog {
             old: None,
             customer_id: outcome.customer_id,
             outcome: Some(outcome.status.as_str().to_string()),
+            group_created: None,
         };
         let mut text = serde_json::to_vec(&line).unwrap_or_default();
         text.push(b'\n');

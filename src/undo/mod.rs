@@ -7,6 +7,7 @@
 //! sent. Anything else is left alone and reported. Reading before writing makes a second undo
 //! send no write at all.
 
+mod groups;
 pub(crate) mod log;
 mod reverse;
 
@@ -23,7 +24,9 @@ use crate::import::engine::{Engine, Kind};
 use crate::import::rate::RateBudget;
 use crate::import::stop::{Stop, StopReason};
 use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::report::next::{self, Typed};
 use crate::report::results::write_results;
+use crate::report::summary::{NextStep, count};
 use crate::report::temp_files::TempFiles;
 use reverse::Reverser;
 
@@ -42,11 +45,14 @@ pub(crate) struct UndoConfig {
     pub(crate) max_retries: u32,
 }
 
-/// Undoes the logged writes, writes the undo results and sums the run up on stderr.
+/// Undoes the logged writes, writes the undo results and sums the run up on stderr: in one
+/// line when `quiet`, with the next step made from the command line as `typed`.
 pub(crate) async fn run(
     config: &UndoConfig,
     stop: &Stop,
     temp_files: &TempFiles,
+    quiet: bool,
+    typed: Option<&Typed>,
 ) -> Result<ExitStatus, Error> {
     let entries = log::read(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
@@ -76,8 +82,27 @@ pub(crate) async fn run(
         path: config.output.clone(),
         source,
     })?;
+    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+        path: config.log.clone(),
+        source,
+    })?;
+    let groups = groups::remove(&reverser.engine, &created, config.yes, stop).await;
     let (code, why) = ending(stop, &outcomes);
-    let summary = summary(config, &outcomes, &reverser.engine, why);
+    let count_of = |wanted: &[Status]| {
+        outcomes
+            .iter()
+            .filter(|o| wanted.contains(&o.status))
+            .count() as u64
+    };
+    let next = next::after_undo(
+        typed,
+        why.is_some(),
+        config.yes,
+        count_of(&[Status::WouldDelete, Status::WouldRestore]),
+        count_of(&[Status::Failed]),
+    );
+    let mut summary = summary(config, &outcomes, &reverser.engine, why, &next, quiet);
+    summary.insert_str(0, &groups);
     tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{summary}"));
     Ok(code)
 }
@@ -95,12 +120,16 @@ fn ending(stop: &Stop, outcomes: &[RowOutcome]) -> (ExitStatus, Option<String>) 
     }
 }
 
-/// The summary on stderr: counts per status, requests per kind, the output and exit status.
+/// The summary on stderr, in the words of an import's: counts per status, requests per kind,
+/// the results file and the next step; `quiet`: the counts, why it stopped and the next step
+/// in one line.
 fn summary(
     config: &UndoConfig,
     outcomes: &[RowOutcome],
     engine: &Engine,
     why: Option<String>,
+    next: &[NextStep],
+    quiet: bool,
 ) -> String {
     let counts: Vec<String> = Status::ALL
         .iter()
@@ -109,26 +138,62 @@ fn summary(
             (n > 0).then(|| format!("{n} {status}"))
         })
         .collect();
-    let requests: Vec<String> = [Kind::Get, Kind::Search, Kind::Delete, Kind::Update]
+    let kinds = [
+        Kind::Get,
+        Kind::Search,
+        Kind::Delete,
+        Kind::Update,
+        Kind::List,
+        Kind::GroupDelete,
+    ];
+    let total: u64 = kinds
+        .iter()
+        .map(|&k| engine.counts().kind(k).requests)
+        .sum();
+    let requests: Vec<String> = kinds
         .iter()
         .map(|&kind| (kind.key(), engine.counts().kind(kind).requests))
         .filter(|(_, n)| *n > 0)
         .map(|(key, n)| format!("{n} {key}"))
         .collect();
-    let mut text = format!("undo: {} logged writes", outcomes.len());
+    if outcomes.is_empty() {
+        return format!(
+            "Undo: nothing to undo (no write logged in {})\n",
+            config.log.display()
+        );
+    }
+    let mut text = format!(
+        "Undo: {}",
+        count(outcomes.len() as u64, "logged write", "logged writes")
+    );
     if !counts.is_empty() {
         text.push_str(&format!(": {}", counts.join(", ")));
     }
+    if quiet {
+        if let Some(why) = why {
+            text.push_str(&format!("; stopped early: {why}"));
+        }
+        if let Some(step) = next.first() {
+            text.push_str(&format!(". {}: {}", step.what, step.command));
+        }
+        text.push('\n');
+        return text;
+    }
     text.push('\n');
+    text.push_str(&format!("Requests: {total}"));
     if !requests.is_empty() {
-        text.push_str(&format!("requests: {}\n", requests.join(", ")));
+        text.push_str(&format!(" ({})", requests.join(", ")));
     }
+    text.push('\n');
     if !config.yes {
-        text.push_str("nothing was written to the store: run again with --yes to undo\n");
+        text.push_str("Nothing was written to the store (no --yes)\n");
     }
+    text.push_str(&format!("Results: {}\n", config.output.display()));
     if let Some(why) = why {
-        text.push_str(&format!("stopped: {why}\n"));
+        text.push_str(&format!("Stopped early: {why}\n"));
     }
-    text.push_str(&format!("results: {}\n", config.output.display()));
+    for step in next {
+        text.push_str(&format!("{}: {}\n", step.what, step.command));
+    }
     text
 }

@@ -51,7 +51,14 @@ impl Done {
 }
 
 /// The outcomes of a create that say it never took effect: nothing of the row's to delete.
-const NOT_CREATED: &[&str] = &["exists", "unchanged", "updated", "invalid", "duplicate"];
+const NOT_CREATED: &[&str] = &[
+    "exists",
+    "unchanged",
+    "updated",
+    "invalid",
+    "duplicate",
+    "merged",
+];
 
 impl Reverser {
     /// Reverses one logged write, or says why not, as a row of the undo results.

@@ -136,7 +136,7 @@ async fn twelve_hundred_rows_in_batches_with_store_side_refusals() {
         serde_json::from_str(&std::fs::read_to_string(summary).expect("summary")).expect("json");
     assert_eq!(
         json["batches"],
-        serde_json::json!({"sent": 12, "done": 12, "pending": 0})
+        serde_json::json!({"sent": 12, "done": 12, "stopped": 0, "pending": 0})
     );
     assert_eq!(json["requests"], requests);
 }
@@ -373,9 +373,10 @@ fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
     ws.import_process(&store.api_url(), &[&["--batch"], resume].concat())
 }
 
-/// `--batch-size` takes 1 to 500, and only with `--batch`.
+/// `--batch-size` takes 1 to 500, and only with `--batch`; `--batch-timeout` a number of seconds
+/// from 1.
 #[test]
-fn batch_size_is_checked() {
+fn batch_size_and_timeout_are_checked() {
     let parse = |extra: &[&str]| {
         let args = [&["ecwid-import", "import", "in.csv"][..], extra].concat();
         Cli::try_parse_from(args).is_ok()
@@ -385,6 +386,9 @@ fn batch_size_is_checked() {
     assert!(!parse(&["--batch", "--batch-size", "501"]));
     assert!(!parse(&["--batch", "--batch-size", "0"]));
     assert!(!parse(&["--batch-size", "50"]));
+    assert!(parse(&["--batch", "--batch-timeout", "60"]));
+    assert!(!parse(&["--batch", "--batch-timeout", "0"]));
+    assert!(!parse(&["--batch", "--batch-timeout", "soon"]));
 }
 
 /// `--resume` without `--batch` while the interrupted run left a batch open is refused: the

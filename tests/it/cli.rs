@@ -672,6 +672,7 @@ fn check_summary(summary: &Path, results: &Path, exit_code: i32) -> serde_json::
         "group_create",
         "group_delete",
         "extrafields",
+        "read_back",
     ];
     expected.sort_unstable();
     assert_eq!(kinds, expected, "{json}");

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use ecwid_import::sandbox::Sandbox;
+use ecwid_import::sandbox::{Sandbox, SandboxArgs};
 use serde_json::{Map, Value, json};
 
 use crate::e2e::{start, store_args};
@@ -57,9 +57,18 @@ fn customers() -> Vec<Value> {
     ]
 }
 
+/// A sandbox store that defines the extra fields of [`customers`] (each store gives its fields
+/// keys of its own; these two stores share them).
+fn with_fields() -> SandboxArgs {
+    SandboxArgs {
+        extra_fields: vec!["loyalty=Loyalty number".into(), "source=Source".into()],
+        ..store_args()
+    }
+}
+
 /// A sandbox store holding [`customers`].
 async fn source() -> Sandbox {
-    let store = start(store_args()).await;
+    let store = start(with_fields()).await;
     for customer in customers() {
         store.seed_customer(customer).expect("seeded");
     }
@@ -167,7 +176,7 @@ async fn round_trip(name: &str) {
     assert_eq!(export(&ws, &from.api_url(), &file, &[]).await, 0);
     assert_eq!(from.stats().requests, 1, "one page for three customers");
 
-    let to = start(store_args()).await;
+    let to = start(with_fields()).await;
     let into = importing(&file);
     let code = into.import(&to.api_url(), &["--rate", "60000"]).await;
     let results = results_of(&into);

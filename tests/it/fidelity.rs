@@ -61,6 +61,7 @@ ann@example.com,Bergen,1 Main St,0150,Trondheim,PHONE,+47 555,evenings,silver\n"
 #[tokio::test]
 async fn unknown_fields_survive_an_update_and_undo_restores_them_exactly() {
     let store = start(store_args()).await;
+    store.define_extra_field("loyalty", "Loyalty", false);
     let id = store
         .seed_customer(rich("ann@example.com"))
         .expect("seeded");
@@ -116,6 +117,7 @@ async fn unknown_fields_survive_an_update_and_undo_restores_them_exactly() {
 #[tokio::test]
 async fn an_update_keeps_the_extra_fields_it_does_not_change() {
     let store = start(store_args()).await;
+    store.define_extra_field("card", "Card", false);
     let id = store
         .seed_customer(json!({"email": "bo@example.com", "extrafields": [
             {"key": "loyalty", "value": "gold", "title": "Loyalty", "type": "TEXT"},

@@ -15,6 +15,8 @@ const FAST: [&str; 2] = ["--rate", "60000"];
 #[tokio::test]
 async fn invoicing_state_names_and_extra_fields_are_stored() {
     let store = start(store_args()).await;
+    store.define_extra_field("Loyalty_ID", "Loyalty ID", false);
+    store.define_extra_field("tier", "Tier", false);
     let ws = Workspace::new(
         "email,fiscalCode,electronicInvoicePecEmail,electronicInvoiceSdiCode,\
          billingPerson.stateOrProvinceName,shippingAddresses.0.city,\
@@ -68,6 +70,8 @@ async fn mapping_file_fills_invoicing_fields_and_extra_fields() {
     )
     .unwrap();
     let store = start(store_args()).await;
+    store.define_extra_field("card_number", "Card number", false);
+    store.define_extra_field("Source", "Source", false);
     let mut args = vec!["--mapping", file.to_str().unwrap()];
     args.extend(FAST);
     assert_eq!(ws.import(&store.api_url(), &args).await, 0);

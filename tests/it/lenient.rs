@@ -28,6 +28,7 @@ fn with_nulls(email: &str, name: &str) -> Value {
 #[tokio::test]
 async fn records_with_nulls_are_read_by_listing_and_every_row_is_done() {
     let store = start(store_args()).await;
+    store.define_extra_field("loyalty", "Loyalty", false);
     let mut ids = Vec::new();
     for (email, name) in [("n1@example.com", "Nia One"), ("n2@example.com", "Nia Two")] {
         ids.push(

@@ -119,7 +119,7 @@ async fn duplicate_header_names_exit_2() {
         let (code, message) =
             run(&["validate", ws.input.to_str().unwrap(), "--preset", preset]).await;
         assert_eq!(code, 2, "{csv}");
-        assert!(message.contains("have the same name"), "{message}");
+        assert!(message.contains("with the same name"), "{message}");
         assert!(
             message.contains("(column 1)") || message.contains("(column 2)"),
             "{message}"
@@ -142,7 +142,8 @@ async fn no_email_column_lists_columns_and_presets_tried() {
     assert!(
         message.contains(
             "presets tried: shopify, woocommerce, magento, bigcommerce, prestashop, wix, \
-             squarespace, mailchimp and hubspot (their header signatures are not in the file)"
+             squarespace, mailchimp, hubspot and stripe (their header signatures are not in the \
+             file)"
         ),
         "{message}"
     );
@@ -190,7 +191,7 @@ fn the_run_logs_the_preset_and_why() {
     assert_cmd::Command::cargo_bin("ecwid-import")
         .unwrap()
         .env_remove("RUST_LOG")
-        .args(["validate", "-q", "-o"])
+        .args(["validate", "-o"])
         .arg(dir.path().join("results.csv"))
         .arg(sample("shopify-current.csv"))
         .assert()

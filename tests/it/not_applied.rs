@@ -2,6 +2,10 @@
 //! Ecwid documents them as "not updated / not deleted", so the row is `failed` with that
 //! reason, counted, and the run exits 1; never `updated`, `deleted` or `restored`.
 
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
 use crate::e2e::{start, store_args};
 use crate::support::{Workspace, column};
 use crate::undo::{undo, undo_results};
@@ -90,4 +94,104 @@ async fn undo_writes_answered_zero_are_failed() {
         .map(|c| c.customer.email.unwrap_or_default())
         .collect();
     assert_eq!(emails, ["kept@example.com", "new1@example.com"]);
+}
+
+const CUSTOMERS: &str = "/api/v3/1003/customers";
+
+/// A store where `k@example.com` exists as customer 77 named "Old" (registered a day ago):
+/// creates meet 409, the look-up finds it.
+async fn store_with_old_customer() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "errorMessage": "The customer with the given email already exists",
+            "errorCode": "CONSTRAINT_VIOLATION"
+        })))
+        .mount(&server)
+        .await;
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    let registered = chrono::DateTime::<chrono::Utc>::from(day_ago)
+        .format("%Y-%m-%d %H:%M:%S +0000")
+        .to_string();
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1, "count": 1, "offset": 0, "limit": 100,
+            "items": [{"id": 77, "email": "k@example.com", "registered": registered,
+                       "billingPerson": {"name": "Old"}}]
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// An update answered `updateCount: 0` whose customer is gone when read back: `failed`, saying
+/// the customer is no longer in the store.
+#[tokio::test]
+async fn an_update_answered_zero_of_a_customer_gone_says_so() {
+    let server = store_with_old_customer().await;
+    Mock::given(method("PUT"))
+        .and(path(format!("{CUSTOMERS}/77")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"updateCount": 0})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{CUSTOMERS}/77")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "errorMessage": "Customer not found", "errorCode": "NOT_FOUND"
+        })))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new("email,name\nk@example.com,New\n");
+    let api = format!("{}/api/v3", server.uri());
+    let args = ["--on-existing", "update", "--snapshot", "never"];
+    assert_eq!(ws.import(&api, &args).await, 1);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["failed"]);
+    let error = &rows[0]["error"];
+    assert!(error.contains(r#"{"updateCount": 0}"#), "{error}");
+    assert!(
+        error.contains("customer 77 is no longer in the store"),
+        "{error}"
+    );
+}
+
+/// An update sent again after a 5xx (its outcome unknown), answered `updateCount: 0` because
+/// the first attempt applied it: the customer read back holds the row's values, so the row is
+/// `updated`.
+#[tokio::test]
+async fn a_repeated_update_answered_zero_after_an_unknown_outcome_is_confirmed_by_reading() {
+    let server = store_with_old_customer().await;
+    Mock::given(method("PUT"))
+        .and(path(format!("{CUSTOMERS}/77")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("{CUSTOMERS}/77")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"updateCount": 0})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{CUSTOMERS}/77")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 77, "email": "k@example.com", "billingPerson": {"name": "New"}
+        })))
+        .mount(&server)
+        .await;
+    let ws = Workspace::new("email,name\nk@example.com,New\n");
+    let api = format!("{}/api/v3", server.uri());
+    let args = ["--on-existing", "update", "--snapshot", "never"];
+    assert_eq!(ws.import(&api, &args).await, 0);
+    let rows = ws.results();
+    assert_eq!(column(&rows, "status"), ["updated"], "{rows:?}");
+    let requests = server.received_requests().await.expect("recorded");
+    let puts = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "PUT")
+        .count();
+    assert_eq!(puts, 2);
 }

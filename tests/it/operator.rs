@@ -6,7 +6,9 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use ecwid_import::outcome::ExitStatus;
-use ecwid_import::report::summary::{SnapshotCounts, Summary, TopError};
+use ecwid_import::report::summary::{
+    LeftBlank, NextStep, ReadBackCounts, SnapshotCounts, Summary, TopError,
+};
 
 use crate::support::emails_csv;
 
@@ -69,7 +71,7 @@ fn summary_text_snapshot() {
     let summary = Summary {
         rows: 1200,
         by_status: vec![("created", 1100), ("exists", 40), ("invalid", 50), ("failed", 10)],
-        requests: 1190,
+        requests: 1191,
         requests_by_kind: vec![
             ("create", 1160),
             ("search", 12),
@@ -85,6 +87,7 @@ fn summary_text_snapshot() {
             ("group_create", 0),
             ("group_delete", 0),
             ("extrafields", 0),
+            ("read_back", 1),
         ],
         retries: 40,
         rate_limited: 3,
@@ -108,8 +111,35 @@ fn summary_text_snapshot() {
                 first_row: 88,
             },
         ],
+        left_blank: vec![
+            LeftBlank {
+                kind: LeftBlank::PLACEHOLDER,
+                column: "Phone Number".into(),
+                cells: 81,
+            },
+            LeftBlank {
+                kind: LeftBlank::PLACEHOLDER,
+                column: "Zip".into(),
+                cells: 2,
+            },
+            LeftBlank {
+                kind: LeftBlank::EMAIL_AS_NAME,
+                column: "First Name + Last Name".into(),
+                cells: 1,
+            },
+        ],
         plan: None,
+        read_back: Some(ReadBackCounts {
+            customers: 100,
+            requests: 1,
+            remembered_in: Some("customers.results.not-kept.json".into()),
+        }),
+        fields_not_kept: [("fiscalCode".to_string(), 60)].into(),
         stopped: None,
+        next_steps: vec![NextStep {
+            what: "To import the 60 rows once fixed in customers.results.failed.csv".into(),
+            command: "ecwid-import import customers.results.failed.csv --store-id 1003".into(),
+        }],
         dry_run: false,
     };
     insta::assert_snapshot!(summary.to_text());
@@ -120,12 +150,13 @@ fn summary_text_snapshot() {
         snapshot: Some(SnapshotCounts {
             customers: 1300,
             requests: 14,
+            in_file: 40,
         }),
         ..summary
     };
     let text = read_first.to_text();
     assert!(
-        text.contains("Store read first: 1300 customers in 14 requests"),
+        text.contains("Store read first: 1300 customers in 14 requests, 40 of them in the file"),
         "{text}"
     );
     let json: serde_json::Value = serde_json::to_value(&read_first).expect("json");
@@ -308,4 +339,38 @@ async fn summary_json_agrees_with_results_for_every_status() {
             .is_some_and(|s| s.contains("INVALID_API_TOKEN")),
         "{json}"
     );
+}
+
+/// Every command's help has a description, its options under the headings Input, Store,
+/// Sending, Output (no option left in a heading of its own but --help), and two or three
+/// examples.
+#[test]
+fn every_command_help_is_grouped_with_examples() {
+    use clap::CommandFactory;
+    let mut cli = ecwid_import::cli::Cli::command();
+    cli.build();
+    for command in cli.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = command.get_name();
+        assert!(command.get_about().is_some(), "{name} has no description");
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if arg.is_positional() || id == "help" || arg.is_hide_set() {
+                continue;
+            }
+            assert!(
+                arg.get_help_heading().is_some(),
+                "{name} --{id} is under no heading"
+            );
+        }
+        let help = stdout_of(&[name, "--help"]);
+        let (_, examples) = help
+            .split_once("Examples:\n")
+            .unwrap_or_else(|| panic!("{name} --help has no examples:\n{help}"));
+        let count = examples
+            .lines()
+            .take_while(|l| l.starts_with("  "))
+            .filter(|l| l.trim_start().contains("ecwid-import "))
+            .count();
+        assert!((2..=3).contains(&count), "{name}: {count} examples\n{help}");
+    }
 }

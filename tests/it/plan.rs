@@ -13,7 +13,7 @@ const FAST: [&str; 2] = ["--rate", "60000"];
 
 /// `ecwid-import plan <input> --store-id 1003 ... --summary-json <dir>/plan.json <extra>`
 /// in-process: the exit status and the summary (`Null` when none was written).
-async fn plan(ws: &Workspace, api_url: &str, extra: &[&str]) -> (i32, Value) {
+pub(crate) async fn plan(ws: &Workspace, api_url: &str, extra: &[&str]) -> (i32, Value) {
     let summary = ws.dir.path().join("plan.json");
     let mut args: Vec<String> = [
         "ecwid-import",
@@ -191,6 +191,8 @@ async fn plan_lists_changes_and_the_writes_the_import_would_send() {
     assert_eq!(summary["by_status"]["would_create"], 1, "{summary}");
     assert_eq!(summary["import_would_send"]["create"], 1, "{summary}");
     assert_eq!(summary["import_would_send"]["update"], 1, "{summary}");
+    // The read-back's first page of creates and of updates (--read-back sample).
+    assert_eq!(summary["import_would_send"]["read_back"], 2, "{summary}");
     assert_eq!(summary["exit_code"], 0, "{summary}");
     assert!(
         !ws.output().exists(),

@@ -251,7 +251,7 @@ shopify_newest_mobeen_pk.csv | preset shopify | 398 10 0 | acceptMarketing billi
 shopify_oldest_accepts_marketing.csv | preset shopify | 709 0 0 | acceptMarketing email taxExempt
 shopify_prev_customer_vip.csv | preset shopify | 1483 28 0 | acceptMarketing email taxExempt
 shopify_prev_excel_no_note_crlf.csv | preset shopify | 1915 91 0 | acceptMarketing billingPerson(city countryCode countryName name phone postalCode stateOrProvinceCode street) email taxExempt
-shopify_prev_excel_resaved.csv | preset shopify | 5 3 0 | acceptMarketing billingPerson(city countryCode countryName name postalCode stateOrProvinceCode street) email taxExempt
+shopify_prev_excel_resaved.csv | preset shopify | 4 4 0 | acceptMarketing billingPerson(city countryCode countryName name postalCode stateOrProvinceCode street) email taxExempt
 shopify_prev_kin_onerow.csv | preset shopify | 1 0 0 | acceptMarketing billingPerson(countryCode countryName) email taxExempt
 shopify_prev_olt_au.csv | preset shopify | 506 31 0 | acceptMarketing email taxExempt
 ";

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 mod batch;
 mod customers;
+mod extra_fields;
 mod faults;
 mod fidelity;
 mod groups;
@@ -157,7 +158,8 @@ fn command_line_options() {
             "create_customers",
             "read_customers",
             "update_customers",
-            "read_store_profile"
+            "read_store_profile",
+            "read_customers_extrafields"
         ]
     );
     assert_eq!(args.scopes, SandboxArgs::default().scopes);
@@ -185,6 +187,7 @@ fn command_line_options() {
         "--batch-retry-secs=0.01",
         "--dedup-key-ttl-secs=60",
         "--drop-fields=fiscalCode,electronicInvoiceSdiCode",
+        "--not-applied=a@example.com,B@example.com",
     ])
     .expect("options parse");
     let args = cli.sandbox;
@@ -199,6 +202,7 @@ fn command_line_options() {
         (args.batch_retry_secs, args.dedup_key_ttl_secs),
         (0.01, 60.0)
     );
+    assert_eq!(args.not_applied, ["a@example.com", "B@example.com"]);
     assert!(Cli::try_parse_from(["sandbox", "--batch-inner-500-once=2"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());

@@ -6,7 +6,7 @@
 //! with one `write` each (together with the `F` lines waiting, see [`Journal::finished`]), so a
 //! killed process leaves at most a torn last line (dropped on resume):
 //!
-//! - `ecwid-import-journal,3,<input fingerprint>,<store id>,<api url>,<run id>`: the header;
+//! - `ecwid-import-journal,4,<input fingerprint>,<store id>,<api url>,<run id>`: the header;
 //!   the run id is random, and the deduplication keys of the run's batches cover it, so that a
 //!   resumed run sends a lost batch again under the same key;
 //! - `T,<seconds since 1970>`: when the run started by the store's clock, once its first answer
@@ -16,6 +16,8 @@
 //!   or inside a batch;
 //! - `B,<first row>,<last row>,<deduplication key>,<ticket>`: a batch holding rows of that range
 //!   was accepted by the store under that ticket (`--batch`);
+//! - `X,<first row>,<last row>,<ticket>`: that batch was given up on and the store confirmed it
+//!   stopped (`DELETE /batch`): it is no longer open, its rows are looked up;
 //! - `F,<row>,<status>,<customer id>,<http status>,<attempts>,<error>`: the row's final outcome.
 //!
 //! `F` lines are written in input order, and only up to the first row the run did not finish,
@@ -24,7 +26,7 @@
 //! is sent; the rest are sent as usual. A `B` line whose rows are not all finished is an open
 //! batch: a resumed batch run polls its ticket before sending any of its rows again.
 //!
-//! Version 2 added `B` lines and version 3 the run id and `T` lines; earlier versions are read
+//! Version 2 added `B` lines, version 3 the run id and `T` lines, version 4 `X` lines; earlier versions are read
 //! as well (they have none: a run resumed from one gets a new run id), while an older
 //! ecwid-import refuses a newer journal rather than miss what it adds.
 
@@ -42,9 +44,9 @@ use sha2::{Digest, Sha256};
 pub use write::Journal;
 
 const MAGIC: &str = "ecwid-import-journal";
-const VERSION: &str = "3";
+const VERSION: &str = "4";
 /// Journal versions this one reads: each earlier one is a subset of the current one.
-const READS: [&str; 3] = ["1", "2", "3"];
+const READS: [&str; 4] = ["1", "2", "3", "4"];
 
 /// What a journal belongs to: a resume must match it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -96,6 +96,12 @@ pub(super) fn read(
                     ticket: field(4)?,
                 });
             }
+            // A batch the store confirmed stopped: no longer open (its rows, with their `S`
+            // lines, are looked up).
+            Some("X") => {
+                let ticket = record.get(3).ok_or_else(not_a_journal)?;
+                finished.open_batches.retain(|b| b.ticket != ticket);
+            }
             Some("F") if row == finished.count() + 1 => {
                 finished.maybe_sent.remove(&row);
                 finished

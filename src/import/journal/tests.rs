@@ -141,6 +141,29 @@ fn open_batches_are_those_with_unfinished_rows() {
     assert_eq!(finished.open_batches, vec![open]);
 }
 
+/// A batch the store confirmed stopped is no longer open: its rows, sent (`S`), are looked up
+/// on resume instead of its ticket being polled; another batch stays open.
+#[test]
+fn a_batch_confirmed_stopped_is_not_open() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("out.csv.journal");
+    let journal = Journal::create(&path, &identity(), RUN, clock()).expect("create");
+    journal.sending_all(&[1, 2]);
+    journal.batch(1, 2, "k1", "t1");
+    journal.sending_all(&[3, 4]);
+    journal.batch(3, 4, "k2", "t2");
+    journal.batch_stopped(1, 2, "t1");
+    drop(journal);
+    let (_, finished) = Journal::resume(&path, &identity(), clock()).expect("resume");
+    assert_eq!(finished.maybe_sent, HashSet::from([1, 2, 3, 4]));
+    let tickets: Vec<&str> = finished
+        .open_batches
+        .iter()
+        .map(|b| b.ticket.as_str())
+        .collect();
+    assert_eq!(tickets, ["t2"]);
+}
+
 #[test]
 fn version_1_journals_are_still_read() {
     let dir = tempfile::tempdir().expect("dir");

@@ -119,6 +119,13 @@ impl Journal {
         self.note(&["B", &first.to_string(), &last.to_string(), key, ticket]);
     }
 
+    /// Notes that the store confirmed the batch of rows `first..=last` under `ticket` stopped
+    /// (`DELETE /batch` answered `deleteCount` 1): none of its requests not yet run will run, so
+    /// a resume looks its rows up instead of polling it.
+    pub(crate) fn batch_stopped(&self, first: u64, last: u64, ticket: &str) {
+        self.note(&["X", &first.to_string(), &last.to_string(), ticket]);
+    }
+
     /// Notes the final outcome of a row. Unless `now`, the line waits in memory for the next
     /// line that must reach the file at once (an `S` or `B` line), or for [`Journal::flush`]:
     /// one `write` a row instead of two. The caller lets it wait only where losing it changes

@@ -81,15 +81,15 @@ impl Sender {
         if n == 0 {
             return;
         }
-        let (customers, verb) = match (n, self.plan) {
-            (1, true) => ("customer", "would be created"),
-            (_, true) => ("customers", "would be created"),
-            (1, false) => ("customer", "was created"),
-            (_, false) => ("customers", "were created"),
+        let (customers, verb, them) = match (n, self.plan) {
+            (1, true) => ("customer", "would be created", "it"),
+            (_, true) => ("customers", "would be created", "them"),
+            (1, false) => ("customer", "was created", "it"),
+            (_, false) => ("customers", "were created", "them"),
         };
         tracing::info!(
             "{n} {customers} {verb} with acceptMarketing: false: the file gives no marketing \
-             consent for them (no such column, or a blank cell), and consent is never implied"
+             consent for {them} (no such column, or a blank cell), and consent is never implied"
         );
     }
 }

@@ -8,16 +8,30 @@ use crate::ecwid::ApiError;
 use crate::import::job::{Ending, Job};
 use crate::outcome::{RowOutcome, Status};
 
+/// How the `error` note of a row whose create was confirmed by finding the customer (not by
+/// the create's own answer) begins: see [`confirmed_by_finding`].
+const CONFIRMED: &str = "confirmed by ";
+
+/// Whether the row's create was confirmed by finding its customer in the store rather than by
+/// the create's own answer: what the store holds may then have been written by someone else,
+/// so it says nothing about what the store keeps of a write (the read-back leaves such rows out).
+pub(crate) fn confirmed_by_finding(outcome: &RowOutcome) -> bool {
+    outcome.status == Status::Created && outcome.error.starts_with(CONFIRMED)
+}
+
 /// The row's outcome once an answer settled it.
 pub(super) fn end(job: Box<Job>, p: &Progress, done: Done, max_retries: u32) -> RowOutcome {
     match done {
         Done::Created(id) => finish(job, p, Status::Created, Some(id), String::new()),
         Done::Confirmed(id) => {
             let note = match &p.last_error {
-                Some(e) => format!(
-                    "confirmed by look-up: the create that ended in \"{e}\" had taken effect"
-                ),
-                None => "confirmed by look-up: created by the interrupted run".into(),
+                Some(e) => {
+                    format!("{CONFIRMED}look-up: the create that ended in \"{e}\" had taken effect")
+                }
+                None if p.from_snapshot => {
+                    format!("{CONFIRMED}the store read first: created by the interrupted run")
+                }
+                None => format!("{CONFIRMED}look-up: created by the interrupted run"),
             };
             finish(job, p, Status::Created, Some(id), note)
         }

@@ -10,7 +10,7 @@
 //! `unchanged`), by the comparison of [`crate::store::compare`].
 
 pub(crate) mod create;
-mod ending;
+pub(super) mod ending;
 mod not_applied;
 mod plan;
 
@@ -23,12 +23,14 @@ use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::Job;
 use super::journal::Journal;
+use super::read_back::ReadBack;
 use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
 use crate::customer::record::CustomerRecord;
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
+use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
 use crate::undo::log::{Line, UndoLog};
 use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
@@ -52,6 +54,12 @@ pub(crate) struct Sender {
     /// Rows created (in a plan: to be created) with `acceptMarketing: false` because the file
     /// gives no value ([`create`]).
     pub(crate) consent_defaulted: AtomicU64,
+    /// Fields the store did not keep in an earlier run: left out of the comparison with the
+    /// store's record, so that no update is sent for them.
+    pub(crate) remembered: Arc<Remembered>,
+    /// What the run writes, for reading it back at the end; `None` for `--read-back none`
+    /// and a plan.
+    pub(crate) read_back: Option<ReadBack>,
 }
 
 /// What a row waits for next.
@@ -99,6 +107,8 @@ struct Progress {
     changes: String,
     /// The undo log's line of that `PUT`, with the values it replaces.
     undo_line: Option<Line>,
+    /// The row was settled from the snapshot of the store, not by a look-up of its own.
+    from_snapshot: bool,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
@@ -136,23 +146,33 @@ impl Sender {
         }
         let mut p = self.progress(Phase::Create, 0);
         if job.maybe_sent {
-            // An interrupted run may have created it: look it up first.
+            // An interrupted run may have created it: look it up first, unless the store,
+            // read whole after that run ended, answers that it has no such customer.
             self.settle(&mut p);
+            if self.snapshot_lacks(&job.email) {
+                p.phase = Phase::Create;
+            }
         }
         self.drive(job, p, None).await
     }
 
+    /// Whether the snapshot read the whole store (or sampled this email) and it has no
+    /// customer with this email.
+    fn snapshot_lacks(&self, email: &str) -> bool {
+        self.snapshot.as_ref().is_some_and(|s| s.lacks(email))
+    }
+
     /// The row's customer as the snapshot of the store has it, which settles the row without
-    /// a create. Not for a row an interrupted run may have created: the look-up after it
-    /// tells whose customer it is. A customer the snapshot knows only by id is read with a
+    /// a create. A row an interrupted run may have created (`--resume`) is answered from it
+    /// too: the store was read after that run ended, so its record tells whose customer it is
+    /// (by when it registered) as a look-up would, for no request of the row's own; the caller
+    /// keeps out the rows of a batch the interrupted run left open, which may still run and
+    /// are settled through its ticket first. A customer the snapshot knows only by id is read with a
     /// `GET`; when that fails (the customer was deleted since, the store does not answer) or
     /// shows another email, the row goes on as if the snapshot did not know it: a create, and
     /// its 409 if the customer exists after all. `Err` names what could not be read of a
     /// customer the listing gave without an id that can be read.
     pub(super) async fn in_snapshot(&self, job: &Job) -> Option<Result<Found, String>> {
-        if job.maybe_sent {
-            return None;
-        }
         let id = match self.snapshot.as_ref()?.find(&job.email)? {
             Known::Record(found) => return Some(Ok(found)),
             Known::Unreadable(problem) => return Some(Err(problem)),
@@ -173,7 +193,12 @@ impl Sender {
     /// `--on-existing` with no request, or the `PUT` of what the row changes. A customer whose
     /// record has no id that can be read fails its row, naming what could not be read.
     pub(super) async fn known(&self, job: Box<Job>, known: Result<Found, String>) -> RowOutcome {
-        let p = self.progress(Phase::FindExisting, 0);
+        let mut p = self.progress(Phase::FindExisting, 0);
+        p.from_snapshot = true;
+        if job.maybe_sent {
+            // As the look-up after an unknown outcome would take what it finds.
+            self.settle(&mut p);
+        }
         match known {
             Ok(found) => {
                 self.drive(job, p, Some(Ok(Reply::Found(Some(found)))))
@@ -230,6 +255,19 @@ impl Sender {
         outcome
     }
 
+    /// A prepared row of a batch given up on that the store did not confirm stopped
+    /// (`note` says why): the batch may still create it, so it stays unsettled, and
+    /// `--resume` settles it through the batch's ticket.
+    pub(super) fn in_doubt(&self, job: Box<Job>, attempts: u32, note: &str) -> RowOutcome {
+        let p = self.progress(Phase::Create, attempts);
+        let error = format!(
+            "{note}: it may still run; run again with --resume to settle this row{UNKNOWN_NOTE}"
+        );
+        let mut outcome = finish(job, &p, Status::Failed, None, error);
+        outcome.settled = false;
+        outcome
+    }
+
     fn progress(&self, phase: Phase, attempts: u32) -> Progress {
         let mut tries = self.engine.tries();
         tries.attempts = attempts;
@@ -243,6 +281,7 @@ impl Sender {
             update: Bytes::new(),
             changes: String::new(),
             undo_line: None,
+            from_snapshot: false,
         }
     }
 
@@ -262,9 +301,14 @@ impl Sender {
         answer: Option<Result<Reply, Failure>>,
     ) -> RowOutcome {
         let defaulted = create::consent_defaulted(&job.request);
+        let read_back = self.read_back.as_ref().filter(|r| r.wants());
+        let request = read_back.map(|_| job.request.clone());
         let outcome = self.drive_row(job, p, answer).await;
         if let Some(undo) = &self.undo {
             undo.finished(&outcome);
+        }
+        if let (Some(read_back), Some(request)) = (read_back, request) {
+            read_back.written(&outcome, request);
         }
         self.count_consent(defaulted, &outcome);
         outcome
@@ -317,9 +361,18 @@ impl Sender {
                     outcome.settled = false;
                     return outcome;
                 }
+                Why::Refused(Action::Never) => format!(
+                    "{}: the server says this request can never work, so it was not sent \
+                     again; check --api-url (ECWID_API_URL) and any proxy between",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::Refused(_) => {
                     format!("store refused the row: {}", describe(p.last_error.as_ref()))
                 }
+                Why::Unreadable => format!(
+                    "the store's answer to a look-up could not be read, twice: {}",
+                    describe(p.last_error.as_ref())
+                ),
                 Why::RateLimited => format!(
                     "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no other \
                      app uses this store's token at the same time"
@@ -414,7 +467,7 @@ impl Sender {
                         if let Some(problem) = &found.record.unreadable {
                             return Some(Done::Unreadable(Some(found.id), problem.clone()));
                         }
-                        let diff = compare(&job.request, &found.record);
+                        let diff = compare(&self.remembered.strip(&job.request), &found.record);
                         if diff.is_empty() {
                             return Some(Done::Unchanged(found.id));
                         }
@@ -430,6 +483,9 @@ impl Sender {
                             &found.record,
                         ));
                         p.phase = Phase::Update(found.id);
+                        // Whatever the create's outcome was, the look-up settled it: from here
+                        // on this tells whether the update's own outcome is unknown.
+                        p.tries.maybe_took_effect = false;
                         None
                     }
                     OnExisting::Fail => Some(Done::ExistsRefused(found.id)),

@@ -9,10 +9,12 @@ use csv::ByteRecord;
 
 use super::meaning::{by_meaning, without_columns};
 use super::{ColumnMap, Fill, Rule, contact_of};
+use super::{associated, buyers};
 use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
 use crate::input::formulas;
 use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
 use crate::input::matcher::{LeftOut, Matched};
+use crate::input::orders;
 use crate::input::presets::{self, Preset, Target};
 
 /// Why the header cannot be used.
@@ -22,9 +24,14 @@ pub enum HeaderError {
         "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
          email column `email`, choose the export's preset with --preset, or map the column with \
          --mapping: `ecwid-import template --mapping --from FILE` prints a mapping file of what \
-         this file's columns give, with a line to fill in for the email"
+         this file's columns give, with a line to fill in for the email{platform}"
     )]
-    NoEmail { found: String, tried: String },
+    NoEmail {
+        found: String,
+        tried: String,
+        /// What the file's platform says about emails, when it never exports them.
+        platform: String,
+    },
     #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]
     SameField {
         first: String,
@@ -32,10 +39,14 @@ pub enum HeaderError {
         field: String,
     },
     #[error(
-        "columns {first} and {second} have the same name (ignoring case and surrounding \
-         spaces), so it is unclear which one to import: rename or remove one of them"
+        "columns with the same name (ignoring case and surrounding spaces), so it is unclear \
+         which one to import: {pairs}. Rename or remove one of each pair, or pick one in a \
+         mapping file (--mapping) by its number among the columns of that name, as shown"
     )]
-    SameName { first: String, second: String },
+    SameName {
+        /// Every repeated pair, each with the mapping-file line that picks one of them.
+        pairs: String,
+    },
     #[error(
         "column {column:?} names no extra field: it has no key. Write the key of the store's \
          extra field after the dot (e.g. `extrafields.{example}`), or rename the column if it \
@@ -75,6 +86,9 @@ pub struct Choice {
     pub(crate) matched: Vec<String>,
     /// Columns the matcher recognised and left out, and why.
     pub(crate) left_out: Vec<LeftOut>,
+    /// In an orders export: the column that told it, the columns the buyer's name comes from,
+    /// and the columns left out as order data.
+    pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
 }
 
 impl Choice {
@@ -87,6 +101,16 @@ impl Choice {
 impl fmt::Display for Choice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "preset {} ({})", self.preset, self.reason)?;
+        if let Some((marker, name, _)) = &self.orders {
+            write!(
+                f,
+                "; an orders export (one row per order or line item, told by {marker:?}): the \
+                 buyer is the customer, named by the billing name (else the shipping name{}), \
+                 and the rows of one buyer are one customer",
+                name.as_ref()
+                    .map_or(String::new(), |n| format!(": billingPerson.name from {n}"))
+            )?;
+        }
         if !self.matched.is_empty() {
             write!(f, "; matched by meaning: {}", self.matched.join(", "))?;
         }
@@ -97,6 +121,11 @@ impl fmt::Display for Choice {
                 .map(|l| format!("{:?} ({})", l.column, l.why))
                 .collect();
             write!(f, "; left out: {}", left.join(", "))?;
+        }
+        if let Some((_, _, data)) = &self.orders
+            && !data.is_empty()
+        {
+            write!(f, "; left out as order data: {}", quoted(data))?;
         }
         if !self.mapped.is_empty() {
             write!(f, "; from the mapping file: {}", self.mapped.join(", "))?;
@@ -117,7 +146,15 @@ impl ColumnMap {
     /// place of the preset's for the fields it names.
     pub fn new(headers: &ByteRecord, layout: &Layout) -> Result<(Self, Choice), HeaderError> {
         let names = header_names(headers);
-        same_names(&names)?;
+        // The columns of an associated record (a CRM's company) under the record's name.
+        let records = associated::records(&names);
+        let names = associated::named_by_record(names, &records);
+        let picked: Vec<String> = layout
+            .mapping
+            .iter()
+            .flat_map(|m| m.fields.iter().flat_map(|f| f.source.columns().to_vec()))
+            .collect();
+        same_names(&names, &picked)?;
         let (preset, mut reason) = choose_preset(layout.preset, &names);
         let mut rules = match preset {
             Preset::Ecwid => canonical_rules(&names)?,
@@ -137,11 +174,22 @@ impl ColumnMap {
         }
         let mut matched = Matched::default();
         let by_meaning_on = mapping.is_none_or(|m| m.match_by_meaning);
+        // An orders export whatever else the mapping file says: its rows are still orders.
+        let orders = (preset == Preset::Ecwid && layout.preset.is_none())
+            .then(|| orders::detect(&names))
+            .flatten();
+        let mut order_name = None;
+        if orders.is_some() {
+            (rules, order_name) = buyers::without_order_name(rules, &names);
+        }
         if preset == Preset::Ecwid && layout.preset.is_none() && by_meaning_on {
             (_, matched) = by_meaning(&mut rules, &names, &own);
             if !matched.choices.is_empty() {
                 reason.push_str(", then columns matched by meaning");
             }
+        }
+        if orders.is_some() {
+            buyers::buyer_name(&mut rules);
         }
         rules.extend(own);
         if preset == Preset::Ecwid {
@@ -169,23 +217,47 @@ impl ColumnMap {
                 ),
                 _ => format!("{preset} ({reason})"),
             };
+            let platform = orders::platform_without_emails(&names).map_or(String::new(), |p| {
+                format!(
+                    ". This is {p}'s orders export, and {p} never exports its buyers' email \
+                     addresses: the file cannot give the customers an email, so the customers \
+                     cannot be imported from it; a customer export or a mailing list of the \
+                     same buyers can"
+                )
+            });
             return Err(HeaderError::NoEmail {
                 found: found(&names),
                 tried,
+                platform,
             });
         };
-        let used = used_columns(&rules, names.len());
+        let mut used = used_columns(&rules, names.len());
+        let order_data = match orders {
+            Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
+            None => Vec::new(),
+        };
         let strip_quote = layout
             .mapping
             .as_ref()
             .and_then(|m| m.strip_leading_quote)
-            .unwrap_or(preset.strips_leading_quote());
+            // An orders export is a platform's, and Shopify writes zips and phones as `'07034`.
+            .unwrap_or(preset.strips_leading_quote() || orders.is_some());
+        let company_flag = buyers::company_flag(&names, &mut used);
+        let mut left_out = matched.left_out;
+        left_out.extend(buyers::metadata(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
             mapped,
             matched: matched.choices,
-            left_out: matched.left_out,
+            left_out,
+            orders: orders.as_ref().map(|o| {
+                let name = rules
+                    .iter()
+                    .find(|r| r.target == Target::Field(Field::Billing(A::Name)))
+                    .map(|r| r.label.clone());
+                (names[o.marker].clone(), name, order_data)
+            }),
         };
         // Magento's composite file continues a customer on rows without an email.
         let email_from_preset = layout
@@ -207,6 +279,9 @@ impl ColumnMap {
             strip_quote,
             contact_constants,
             blank_email_rule,
+            orders,
+            extra_dates: Vec::new(),
+            company_flag,
         };
         Ok((map, choice))
     }
@@ -261,10 +336,9 @@ impl ColumnMap {
     /// group, notes) that no column of the file fills, so that a person sees what the file
     /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
     pub fn unfilled(&self) -> Vec<&'static str> {
-        let filled: Vec<Field> = self.rules.iter().flat_map(|r| r.target.fields()).collect();
         EVERYDAY
             .iter()
-            .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))
+            .filter(|(_, fields)| !fields.iter().any(|f| self.fills(f)))
             .map(|(name, _)| *name)
             .collect()
     }
@@ -339,20 +413,38 @@ fn used_columns(rules: &[Rule], count: usize) -> Vec<bool> {
     used
 }
 
-/// Two columns named alike (ignoring case and spaces) would make any mapping ambiguous.
-pub(super) fn same_names(names: &[String]) -> Result<(), HeaderError> {
-    for (i, name) in names.iter().enumerate() {
-        if name.is_empty() {
-            continue;
-        }
-        if let Some(j) = names[..i].iter().position(|n| presets::same_name(n, name)) {
-            return Err(HeaderError::SameName {
-                first: format!("{:?} (column {})", names[j], j + 1),
-                second: format!("{:?} (column {})", name, i + 1),
-            });
-        }
+/// Two columns named alike (ignoring case and spaces) within one record would make any
+/// mapping ambiguous, unless the mapping file picks one by its number (`picked`, the columns
+/// the mapping file names). Every such pair is named at once, each with the line that picks
+/// one of them.
+pub(super) fn same_names(names: &[String], picked: &[String]) -> Result<(), HeaderError> {
+    let pairs = associated::repeated(names, picked);
+    if pairs.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let described: Vec<String> = pairs
+        .iter()
+        .map(|&(j, i)| {
+            let number = names[..=i]
+                .iter()
+                .filter(|n| presets::same_name(n, &names[i]))
+                .count();
+            let field = crate::input::matcher::field_of(&names[j])
+                .map_or_else(|| "FIELD".to_string(), |f| f.to_string());
+            let base = names[j].trim();
+            format!(
+                "{:?} (column {}) and {:?} (column {}): `{field} = \"{base}#1\"` takes the \
+                 first, `\"{base}#{number}\"` the other",
+                names[j],
+                j + 1,
+                names[i],
+                i + 1
+            )
+        })
+        .collect();
+    Err(HeaderError::SameName {
+        pairs: described.join("; "),
+    })
 }
 
 /// Two canonical columns for one field (`name` and `billingPerson.name`).
@@ -436,15 +528,12 @@ pub(super) fn mapped_rules(
     names: &[String],
 ) -> Result<Vec<Rule>, HeaderError> {
     let position = |key: &str, column: &str| {
-        names
-            .iter()
-            .position(|n| presets::same_name(n, column))
-            .ok_or_else(|| HeaderError::UnknownColumn {
-                file: file.to_string(),
-                key: format!("fields.{key}"),
-                column: column.to_string(),
-                found: found(names),
-            })
+        associated::position(names, column).ok_or_else(|| HeaderError::UnknownColumn {
+            file: file.to_string(),
+            key: format!("fields.{key}"),
+            column: column.to_string(),
+            found: found(names),
+        })
     };
     let mut rules = Vec::new();
     for mapped in fields {

@@ -12,15 +12,20 @@
 //!
 //! `header` makes the rules from the header, once a run; `row` puts each row through them.
 
+pub(crate) mod associated;
+mod buyers;
+mod extra;
 mod header;
 mod meaning;
+mod people;
 mod row;
 mod starter;
 
 use super::presets::Target;
 
+pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, HeaderError, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use row::{Blanked, Invalid, RowCheck, RowRequest};
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
@@ -82,4 +87,33 @@ pub struct ColumnMap {
     /// The rule a blank email breaks, when the layout says more than "required" about it
     /// (Magento's composite file: the row continues the customer above).
     blank_email_rule: Option<&'static str>,
+    /// An orders export: the rows of one buyer are one customer.
+    orders: Option<crate::input::orders::OrdersLayout>,
+    /// The keys of the extra fields whose values are dates, once the store has said which.
+    extra_dates: Vec<Box<str>>,
+    /// The column that marks a row as a company's (Odoo's `Is a Company`, a CRM's record
+    /// type): such a row's name is the company's name.
+    company_flag: Option<usize>,
+}
+
+impl ColumnMap {
+    /// Whether a column (or a constant) fills `field`.
+    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
+        self.rules
+            .iter()
+            .any(|rule| rule.target.fields().contains(field))
+    }
+
+    /// The orders layout of the file, when it is an orders export.
+    pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
+        self.orders.as_ref()
+    }
+
+    /// The date of the order a row belongs to, as a number that sorts as dates do (see
+    /// [`crate::input::orders::date_key`]); `None` when blank or not a date.
+    pub(crate) fn order_date(&self, record: &csv::ByteRecord) -> Option<u64> {
+        let column = self.orders.as_ref()?.date?;
+        let cell = String::from_utf8_lossy(record.get(column)?);
+        crate::input::orders::date_key(&cell)
+    }
 }

@@ -8,22 +8,25 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
-use super::{ColumnMap, Fill, Rule, contact_of};
+use super::people::{alternatives, is_company_answer, person_and_company};
+use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date};
 use crate::customer::CustomerRequest;
-use crate::customer::fields::{AddressField as A, Field};
+use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::customer::rules::{
-    Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, parse_bool,
-    trim_cell,
+    Checked, Problem, RULE_EMAIL_REQUIRED, RowBuilder, RowChecker, broken_rule, is_email,
+    is_placeholder, parse_bool, trim_cell,
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{Target, packed_field, split_packed_address};
+use crate::input::presets::{Target, looks_like_company, packed_field, split_packed_address};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowRequest {
     pub request: CustomerRequest,
     pub notes: Vec<String>,
+    /// The cells read as blank although they held something.
+    pub blanked: Vec<Blanked>,
 }
 
 /// What the check of a valid row found, with notes on what would be left out of its request.
@@ -31,6 +34,8 @@ pub struct RowRequest {
 pub struct RowCheck {
     pub checked: Checked,
     pub notes: Vec<String>,
+    /// The cells read as blank although they held something.
+    pub blanked: Vec<Blanked>,
 }
 
 /// A row that breaks the rules: the full message, and a short reason to count alike errors by.
@@ -39,6 +44,33 @@ pub struct Invalid {
     pub(crate) error: String,
     /// One short reason per broken rule.
     pub(crate) reasons: Vec<String>,
+    /// The cells read as blank although they held something.
+    pub(crate) blanked: Vec<Blanked>,
+}
+
+impl Invalid {
+    /// A row that breaks one rule: the message and its short reason.
+    pub(crate) fn new(error: String, reason: &str) -> Self {
+        Self {
+            error,
+            reasons: vec![reason.to_string()],
+            blanked: Vec::new(),
+        }
+    }
+}
+
+/// What [`ColumnMap::fill`] gives for a row that keeps the rules: what it was filled into, the
+/// notes on what was left out, and the cells read as blank.
+type Filled<T> = (T, Vec<String>, Vec<Blanked>);
+
+/// A cell read as blank although it held something. These are not noted row by row (a file
+/// may have thousands); the run counts them, by kind and column, once in its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Blanked {
+    /// A value that stands for nothing (`null`, `N/A`, `-`, ...), in this column.
+    Placeholder(usize),
+    /// A name that is an email address (a sign-up form's fallback), by the rule of the name.
+    EmailAsName(usize),
 }
 
 impl ColumnMap {
@@ -53,15 +85,23 @@ impl ColumnMap {
 
     /// The request of one row with its notes, or what is wrong with it.
     pub fn request(&self, record: &ByteRecord) -> Result<RowRequest, Invalid> {
-        let (request, notes) = self.fill(record, RowBuilder::new())?;
-        Ok(RowRequest { request, notes })
+        let (request, notes, blanked) = self.fill(record, RowBuilder::new())?;
+        Ok(RowRequest {
+            request,
+            notes,
+            blanked,
+        })
     }
 
     /// What [`ColumnMap::request`] would find in a row that is only checked (a dry run): the
     /// same problems and notes, with nothing built and no cell copied.
     pub fn check(&self, record: &ByteRecord) -> Result<RowCheck, Invalid> {
-        let (checked, notes) = self.fill(record, RowChecker::new())?;
-        Ok(RowCheck { checked, notes })
+        let (checked, notes, blanked) = self.fill(record, RowChecker::new())?;
+        Ok(RowCheck {
+            checked,
+            notes,
+            blanked,
+        })
     }
 
     /// Puts every rule's value of the row through `row`: its result, with notes on what was
@@ -70,7 +110,7 @@ impl ColumnMap {
         &'m self,
         record: &'m ByteRecord,
         mut row: R,
-    ) -> Result<(R::Done, Vec<String>), Invalid> {
+    ) -> Result<Filled<R::Done>, Invalid> {
         if record.len() != self.names.len() {
             let error = format!(
                 "the row has {} cells but the header has {} columns: check for a stray delimiter \
@@ -78,10 +118,7 @@ impl ColumnMap {
                 record.len(),
                 self.names.len()
             );
-            return Err(Invalid {
-                error,
-                reasons: vec!["cell count differs from the header".into()],
-            });
+            return Err(Invalid::new(error, "cell count differs from the header"));
         }
         let cells = Cells::new(record);
         let value = |fill: &'m Fill| {
@@ -93,10 +130,7 @@ impl ColumnMap {
                     self.names[column],
                     e.valid_up_to()
                 );
-                Invalid {
-                    error,
-                    reasons: vec!["not valid UTF-8".into()],
-                }
+                Invalid::new(error, "not valid UTF-8")
             })
         };
         // Needed only by presets that have a tax-exempt column without a tax ID one.
@@ -107,12 +141,33 @@ impl ColumnMap {
                 .any(|r| value(&r.fill).is_ok_and(|v| !v.is_empty()))
         };
         let mut notes = Vec::new();
+        let mut blanked = self.placeholders(&cells);
+        let value_of = &value;
+        // A company's row (its flag says so): its name is the company's.
+        let company_row = match self.company_flag {
+            Some(i) => cells.get(i).is_ok_and(|v| is_company_answer(self.clean(v))),
+            None => false,
+        };
+        let company_given = || -> Result<bool, Invalid> {
+            for r in &self.rules {
+                if r.target == Target::Field(Field::Billing(A::CompanyName))
+                    && !value_of(&r.fill)?.is_empty()
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
         let unfilled = self.unfilled_contacts(&value)?;
-        for rule in &self.rules {
+        for (index, rule) in self.rules.iter().enumerate() {
             if unfilled.skips(rule) {
                 continue;
             }
-            let value = value(&rule.fill)?;
+            let mut value = value(&rule.fill)?;
+            if is_name(&rule.target) && is_email(&value) {
+                blanked.push(Blanked::EmailAsName(index));
+                value = Cow::Borrowed("");
+            }
             if ends_in_password(&rule.target) && is_password_hash(&value) {
                 notes.push(format!(
                     "{} not sent: it holds a password hash, which Ecwid would take as the \
@@ -122,7 +177,35 @@ impl ColumnMap {
                 ));
                 continue;
             }
+            // A company's name in the name field: the company, not the person.
+            if rule.target == Target::Field(Field::Billing(A::Name))
+                && !value.is_empty()
+                && (company_row || looks_like_company(&value))
+            {
+                if !company_given()? {
+                    row.set(&Field::Billing(A::CompanyName), &rule.label, &value);
+                }
+                continue;
+            }
+            let state_code = match &rule.target {
+                Target::Field(field) => Some(field),
+                Target::State { code, .. } if is_state_code(&value) => Some(code),
+                _ => None,
+            };
+            if let Some(field) = state_code
+                && let Some(why) = self.foreign_region(field, &value, &value_of)?
+            {
+                let value: &str = &value;
+                notes.push(format!("{} {value:?} not sent: {why}", rule.label));
+                continue;
+            }
             match &rule.target {
+                Target::Field(field) if self.is_date(field) && !value.is_empty() => {
+                    match store_date(&value) {
+                        Some(date) => row.set(field, &rule.label, &date),
+                        None => row.refuse(&rule.label, &value, RULE_DATE),
+                    }
+                }
                 Target::Field(field) => row.set(field, &rule.label, &value),
                 Target::Country { code, name } => match country_code(&value) {
                     Some(iso) => row.set(code, &rule.label, &iso),
@@ -163,6 +246,50 @@ impl ColumnMap {
                     ));
                 }
                 Target::TaxExemptWithoutId => row.set(&Field::TaxExempt, &rule.label, &value),
+                Target::PhoneContact { position, unless } => {
+                    let other = self
+                        .rules
+                        .iter()
+                        .find(|r| r.target == Target::Field(unless.clone()))
+                        .map(|r| value_of(&r.fill))
+                        .transpose()?;
+                    let same = other.is_some_and(|o| o.trim() == value.trim());
+                    if !value.is_empty() && !same {
+                        let contact = |part| Field::Contact(*position, part);
+                        row.set(&contact(ContactField::Contact), &rule.label, &value);
+                        row.set(&contact(ContactField::Type), &rule.label, "PHONE");
+                    }
+                }
+                Target::Person { name, company } => {
+                    let mut texts = Vec::new();
+                    for columns in alternatives(&rule.fill) {
+                        let mut parts = Vec::new();
+                        for i in columns {
+                            let text = cells.get(i).map_err(|_| {
+                                Invalid::new(
+                                    format!(
+                                        "column {} is not valid UTF-8: if the file was saved \
+                                         by Excel, try --encoding windows-1252",
+                                        self.names[i]
+                                    ),
+                                    "not valid UTF-8",
+                                )
+                            })?;
+                            let text = self.clean(text);
+                            if !text.is_empty() {
+                                parts.push(text);
+                            }
+                        }
+                        texts.push(parts.join(" "));
+                    }
+                    let (person, firm) = person_and_company(texts);
+                    if let Some(person) = person {
+                        row.set(name, &rule.label, &person);
+                    }
+                    if let Some(firm) = firm {
+                        row.set(company, &rule.label, &firm);
+                    }
+                }
                 Target::PackedAddress(address) => match split_packed_address(&value) {
                     Some([street, city, state, postal_code, country]) => {
                         let field = |a| packed_field(*address, a);
@@ -195,7 +322,7 @@ impl ColumnMap {
         }
         let email_label = &self.rules[self.email_rule].label;
         match row.finish(email_label) {
-            Ok(done) => Ok((done, notes)),
+            Ok(done) => Ok((done, notes, blanked)),
             Err(mut problems) => {
                 if let Some(rule) = self.blank_email_rule {
                     for problem in &mut problems {
@@ -204,8 +331,33 @@ impl ColumnMap {
                         }
                     }
                 }
-                Err(invalid(&problems))
+                let mut invalid = invalid(&problems);
+                invalid.blanked = blanked;
+                Err(invalid)
             }
+        }
+    }
+
+    /// The columns of a row's cells that hold a placeholder (`null`, `N/A`, ...), among the
+    /// columns the rules read.
+    fn placeholders(&self, cells: &Cells<'_>) -> Vec<Blanked> {
+        let mut found = Vec::new();
+        for (i, _) in self.used.iter().enumerate().filter(|(_, used)| **used) {
+            if let Ok(cell) = cells.get(i)
+                && is_placeholder(self.unmarked(cell))
+            {
+                found.push(Blanked::Placeholder(i));
+            }
+        }
+        found
+    }
+
+    /// The label of the rule a [`Blanked::EmailAsName`] names, or the column a
+    /// [`Blanked::Placeholder`] does.
+    pub(crate) fn blanked_label(&self, blanked: Blanked) -> &str {
+        match blanked {
+            Blanked::Placeholder(column) => &self.names[column],
+            Blanked::EmailAsName(rule) => &self.rules[rule].label,
         }
     }
 
@@ -280,10 +432,17 @@ impl ColumnMap {
         Ok(Cow::Borrowed(""))
     }
 
+    /// The cell as [`ColumnMap::unmarked`] gives it, blank when it holds a value that stands
+    /// for nothing (`null`, `N/A`, `-`; see [`is_placeholder`]).
+    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+        let cell = self.unmarked(cell);
+        if is_placeholder(cell) { "" } else { cell }
+    }
+
     /// The cell trimmed, without one leading `'`: any `'` where the preset or mapping file
     /// strips Excel's text marker, else only the guard the output files put before a formula
     /// (in every preset). Never two: `''=x` is read as `'=x`, as the file's own cell.
-    fn clean<'c>(&self, cell: &'c str) -> &'c str {
+    fn unmarked<'c>(&self, cell: &'c str) -> &'c str {
         let cell = trim_cell(cell);
         let rest = if self.strip_quote {
             cell.strip_prefix('\'')
@@ -299,6 +458,8 @@ impl ColumnMap {
 trait Apply {
     type Done;
     fn set(&mut self, field: &Field, column: &str, value: &str);
+    /// Records that `value` of `column` breaks `rule`.
+    fn refuse(&mut self, column: &str, value: &str, rule: &'static str);
     fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
 }
 
@@ -306,6 +467,9 @@ impl Apply for RowBuilder {
     type Done = CustomerRequest;
     fn set(&mut self, field: &Field, column: &str, value: &str) {
         RowBuilder::set(self, field, column, value);
+    }
+    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
+        self.checker_mut().refuse(column, value, rule);
     }
     fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
         RowBuilder::finish(self, email_column)
@@ -316,6 +480,9 @@ impl Apply for RowChecker {
     type Done = Checked;
     fn set(&mut self, field: &Field, column: &str, value: &str) {
         self.check(field, column, value);
+    }
+    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
+        RowChecker::refuse(self, column, value, rule);
     }
     fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
         RowChecker::finish(self, email_column)
@@ -369,7 +536,17 @@ fn invalid(problems: &[Problem]) -> Invalid {
             .iter()
             .map(|p| format!("{}: {}", p.column, p.rule))
             .collect(),
+        blanked: Vec::new(),
     }
+}
+
+/// Whether a rule fills a person's name (the billing person's or an address's): a name that
+/// is an email address is no name (sign-up forms put the email there when no name is given).
+fn is_name(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::Field(Field::Billing(A::Name) | Field::Shipping(_, A::Name))
+    )
 }
 
 /// The contacts a row fills a cell of, when some contact takes a part from a constant.

@@ -8,19 +8,25 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
-use super::ColumnMap;
 use super::header::{HeaderError, canonical_rules, choose_preset, header_names, same_names};
 use super::meaning::by_meaning;
+use super::{ColumnMap, is_title};
 use crate::customer::fields::Field;
 use crate::input::mapping_file::{Mapped, Source};
 use crate::input::matcher::LeftOut;
 use crate::input::presets::Preset;
 
 impl ColumnMap {
-    /// The starter mapping file for a file with this header (`file` is named in it).
-    pub fn starter(headers: &ByteRecord, file: &Path) -> Result<String, HeaderError> {
+    /// The starter mapping file for a file with this header (`file` is named in it). `titles`
+    /// are the store's customer extra fields as `(key, title)`, when the store was asked: a
+    /// column no line takes, named as one is titled, gets a line for its key.
+    pub(crate) fn starter(
+        headers: &ByteRecord,
+        file: &Path,
+        titles: &[(String, String)],
+    ) -> Result<String, HeaderError> {
         let names = header_names(headers);
-        same_names(&names)?;
+        same_names(&names, &[])?;
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();
         if preset != Preset::Ecwid {
@@ -67,10 +73,31 @@ impl ColumnMap {
         for mapped in &model {
             let _ = writeln!(text, "{}", line(mapped));
         }
+        let taken = |name: &String| {
+            model.iter().any(|m| m.source.columns().contains(name))
+                || matched.left_out.iter().any(|l| &l.column == name)
+        };
+        let mut titled: Vec<String> = Vec::new();
+        for name in names.iter().filter(|n| !n.is_empty() && !taken(n)) {
+            if let Some((key, title)) = titles.iter().find(|(_, t)| is_title(t, name)) {
+                let _ = writeln!(
+                    text,
+                    "{} = {}   # the title of the store's customer extra field {key:?} ({title:?})",
+                    toml_string(&format!("extrafields.{key}")),
+                    toml_string(name)
+                );
+                titled.push(name.clone());
+            }
+        }
         if !model.iter().any(|m| m.field == Field::Email) {
             text.push_str("# email = \"?\"   # no column holds the email: name it here\n");
         }
-        write_left_out(&mut text, &matched.left_out, &names, &model);
+        let rest: Vec<String> = names
+            .iter()
+            .filter(|n| !titled.contains(n))
+            .cloned()
+            .collect();
+        write_left_out(&mut text, &matched.left_out, &rest, &model);
         Ok(text)
     }
 }
@@ -231,7 +258,7 @@ mod tests {
             "Handy",
             "Notiz \"intern\"\\x",
         ]);
-        let text = ColumnMap::starter(&header, Path::new("kunden.csv")).unwrap();
+        let text = ColumnMap::starter(&header, Path::new("kunden.csv"), &[]).unwrap();
         let parsed = MappingFile::parse(Path::new("m.toml"), &text).unwrap();
         let (model, _) = by_meaning(
             &mut canonical_rules(&header_names(&header)).unwrap(),

@@ -7,6 +7,7 @@
 //! so that `template --mapping --from FILE` prints exactly what the run would do, and the
 //! printed file read back with `--mapping` gives the same requests.
 
+mod blocks;
 mod hash;
 mod recognise;
 mod table;
@@ -15,8 +16,10 @@ use std::collections::BTreeMap;
 
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
+use blocks::keep_blocks_whole;
 pub(crate) use hash::is_password_hash;
 use recognise::{Candidate, recognise};
+pub(crate) use table::normalise as normalise_name;
 use table::{Meaning, TABLE, normalise, split_number};
 pub(crate) use table::{country_code, yes_no};
 
@@ -56,6 +59,7 @@ pub(crate) fn match_columns(
         .filter(|(i, _)| !claimed.iter().any(|(c, _)| *c == Some(*i)))
         .filter_map(|(i, name)| recognise(i, name))
         .collect();
+    keep_blocks_whole(names, &mut candidates);
     candidates.sort_by_key(|c| c.rank);
     let mut m = Matcher {
         names,
@@ -101,6 +105,29 @@ pub(crate) fn match_columns(
     }
     m.customer(&candidates, extra_phones);
     m.out
+}
+
+/// The field a column of this name would fill on its own: its canonical name's, else the
+/// matcher's choice (for the mapping-file line a message suggests).
+pub(crate) fn field_of(name: &str) -> Option<Field> {
+    Field::parse(name).or_else(|| {
+        let names = [name.to_string()];
+        match_columns(&names, &[], None)
+            .fields
+            .into_iter()
+            .next()
+            .map(|m| m.field)
+    })
+}
+
+/// Whether a column names a person (a first, last or whole name, of any block).
+pub(crate) fn names_a_person(column: usize, name: &str) -> bool {
+    recognise(column, name).is_some_and(|c| {
+        matches!(
+            c.meaning,
+            Meaning::FirstName | Meaning::LastName | Meaning::FullName
+        )
+    })
 }
 
 struct Matcher<'n> {

@@ -17,8 +17,53 @@ pub(super) struct Candidate {
     pub(super) number: Option<u32>,
 }
 
-/// The meaning of one column name, with the address it belongs to, if the table has it.
+/// The meaning of one column name, with the address it belongs to, if the table has it. A
+/// name with a remark in brackets (Temu's `Versandpostleitzahl (...)`) that means nothing as a
+/// whole is read without the remark.
 pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
+    if let Some(rest) = associated_column(name) {
+        return associated(column, rest);
+    }
+    recognise_whole(column, name).or_else(|| {
+        let (before, remark) = name.split_once('(')?;
+        let metadata = ["metadata", "metafield"].iter().any(|m| remark.contains(m));
+        recognise_whole(column, before).filter(|_| !before.trim().is_empty() && !metadata)
+    })
+}
+
+/// An associated record's column (`Company: Phone Number`, see `mapping::associated`): what
+/// follows the record's name.
+fn associated_column(name: &str) -> Option<&str> {
+    let (object, rest) = name.split_once(": ")?;
+    let object = normalise(object);
+    crate::input::mapping::associated::OBJECTS
+        .contains(&object.as_str())
+        .then_some(rest)
+}
+
+/// Of an associated record's columns only its name means something to the person: the
+/// company, after the person's own company columns. Its phone, city or country are the
+/// record's, never the person's.
+fn associated(column: usize, rest: &str) -> Option<Candidate> {
+    let rest = normalise(rest);
+    let named = [
+        "name",
+        "accountname",
+        "organizationname",
+        "organisationname",
+    ]
+    .contains(&rest.as_str())
+        || TABLE.get(&rest).is_some_and(|(m, _)| m == Meaning::Company);
+    named.then_some(Candidate {
+        column,
+        meaning: Meaning::Company,
+        address: None,
+        rank: (true, usize::MAX, 0, column),
+        number: None,
+    })
+}
+
+fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
     let mut compact = normalise(name);
     // `E-mail 1 - Value`, `Phone 2 - Value` (Google Contacts): the column holds what it names.
     let named = TABLE.value_suffixes.iter().find_map(|s| {
@@ -75,6 +120,11 @@ pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
         for rest in rests.filter(|r| !r.is_empty()) {
             if let Some((meaning, rank, number)) = lookup(rest) {
                 return Some(candidate(meaning, address, true, rank, number));
+            }
+            // `Billing Name`, `Shipping Name`, `Name des Empfängers`: a block's own name is
+            // the whole name of its person (bare `Name` is the canonical column).
+            if rest == "name" {
+                return Some(candidate(Meaning::FullName, address, true, 0, None));
             }
         }
     }

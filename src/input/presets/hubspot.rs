@@ -8,6 +8,12 @@
 //! `Mobile Phone Number,Company Name,Street Address,City,State/Region,Postal Code,
 //! Country/Region`.
 //!
+//! An export with associations carries the associated company's properties after
+//! `Record ID - Company`, under the same labels as the contact's; they are read as the
+//! company's (`Company: Company name`, see `mapping::associated`): the company's name fills the
+//! company where the contact has none, and its phone, city or country never the contact's.
+//! Such an export names the contact's own id `Record ID - Contact`.
+//!
 //! `Marketing contact status` says whether HubSpot bills the contact as a marketing contact,
 //! not whether the contact agreed to marketing: not imported, nor are the subscription
 //! properties, which HubSpot exports as words.
@@ -17,7 +23,6 @@ use crate::customer::fields::{AddressField as A, Field};
 
 /// The contact's address properties. Its phone is the contact's, in an entry of its own.
 const ADDRESS: AddressColumns = AddressColumns {
-    company: Some(&["Company Name", "Associated Company"]),
     street: &[&["Street Address"]],
     city: Some(&["City"]),
     state: Some(&["State/Region"]),
@@ -37,6 +42,24 @@ pub(super) fn entries() -> Vec<Entry> {
         Entry {
             target: Target::Field(Field::Billing(A::Phone)),
             alternatives: vec![vec![&["Phone Number"]], vec![&["Mobile Phone Number"]]],
+            separator: "",
+        },
+        // A mobile beside another phone: a PHONE contact (alone, it is the phone above).
+        Entry {
+            target: Target::PhoneContact {
+                position: 0,
+                unless: Field::Billing(A::Phone),
+            },
+            alternatives: vec![vec![&["Mobile Phone Number"]]],
+            separator: "",
+        },
+        // The contact's company, else the associated company's name.
+        Entry {
+            target: Target::Field(Field::Billing(A::CompanyName)),
+            alternatives: vec![
+                vec![&["Company Name", "Associated Company"]],
+                vec![&["Company: Company name", "Company: Name"]],
+            ],
             separator: "",
         },
     ];

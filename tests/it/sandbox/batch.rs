@@ -309,3 +309,48 @@ async fn batch_limits_and_unknown_ticket() {
     let (status, _) = f.get("/batch?ticket=nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// `DELETE /batch?ticketId=` stops a batch: the request already run stays done, the ones not yet
+/// run never run, the ticket is gone (a poll is a 404), and the queue goes on with the next
+/// batch. A queued batch stopped runs nothing; an unknown ticket answers `deleteCount` 0.
+#[tokio::test]
+async fn a_stopped_batch_runs_no_more_requests() {
+    let f = start_default().await;
+    f.sandbox.hold_batches();
+    let items = (1..=3)
+        .map(|i| create_item(&format!("row-{i}"), &format!("s{i}@example.com")))
+        .collect();
+    let running = submit(&f, "", items).await;
+    let queued = submit(&f, "", vec![create_item("row-5", "q@example.com")]).await;
+    let last = submit(&f, "", vec![create_item("row-9", "last@example.com")]).await;
+    f.sandbox.allow_batch_requests(1);
+    until(&f, &running, |body| body["completedRequests"] == 1).await;
+
+    for ticket in [&running, &queued] {
+        let (status, body) = f.delete(&format!("/batch?ticketId={ticket}")).await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, json!({ "deleteCount": 1 }))
+        );
+        let (status, _) = f.get(&format!("/batch?ticket={ticket}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, body) = f.delete(&format!("/batch?ticketId={running}")).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "deleteCount": 0 }))
+    );
+
+    f.sandbox.release_batches();
+    finished(&f, &last).await;
+    let mut emails: Vec<String> = f
+        .sandbox
+        .customers()
+        .into_iter()
+        .filter_map(|c| c.customer.email)
+        .collect();
+    emails.sort();
+    assert_eq!(emails, ["last@example.com", "s1@example.com"]);
+    let stats = f.sandbox.stats();
+    assert_eq!((stats.batches_stopped, stats.batches), (2, 1));
+}

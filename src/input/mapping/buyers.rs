@@ -1,0 +1,128 @@
+//! Who the customer is, where the header says more than its columns' names: in an orders
+//! export the buyer (the order's `Name` is no person's, the billing name else the shipping
+//! name), and in any file the rows a company flag marks as a company's.
+
+use super::{Fill, Rule};
+use crate::customer::fields::{AddressField as A, Field};
+use crate::input::matcher::LeftOut;
+use crate::input::orders;
+use crate::input::presets::{self, Target};
+
+/// Columns that say whether a row is a company's or a person's (normalised names): Odoo's
+/// `Is a Company` and `Company Type`, CRMs' record or contact types. Their values are read by
+/// [`super::row`]: yes, or a word for a company; any other value (a person, `Retail`) leaves
+/// the row a person's.
+pub(super) const COMPANY_FLAGS: &[&str] = &[
+    "isacompany",
+    "iscompany",
+    "companytype",
+    "isorganization",
+    "isorganisation",
+    "recordtype",
+    "contacttype",
+    "partnertype",
+    "entitytype",
+    "istfirma",
+    "istunternehmen",
+    "estunesociete",
+    "esempresa",
+];
+
+/// In an orders export, the canonical `name` column is the order's name (Shopify's `Name` is
+/// `#1060`) when another column names the person: it is then left out, as order data.
+pub(super) fn without_order_name(rules: Vec<Rule>, names: &[String]) -> (Vec<Rule>, Option<usize>) {
+    let is_order_name = |i: usize| presets::same_name(&names[i], "name");
+    let person_named = names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| !is_order_name(i) && crate::input::matcher::names_a_person(i, n));
+    let order_name = names.iter().position(|n| presets::same_name(n, "name"));
+    if !person_named || order_name.is_none() {
+        return (rules, None);
+    }
+    let rules = rules
+        .into_iter()
+        .filter(|r| !matches!(r.fill, Fill::Column(i) if is_order_name(i)))
+        .collect();
+    (rules, order_name)
+}
+
+/// In an orders export the buyer is named by the billing name, else by the shipping name.
+pub(super) fn buyer_name(rules: &mut Vec<Rule>) {
+    let columns = |rule: &Rule| match &rule.fill {
+        Fill::Column(i) => vec![vec![*i]],
+        Fill::Columns { alternatives, .. } => alternatives.clone(),
+        Fill::Value(_) => Vec::new(),
+    };
+    let billing = Target::Field(Field::Billing(A::Name));
+    let shipping = Target::Field(Field::Shipping(0, A::Name));
+    let Some(ship) = rules.iter().find(|r| r.target == shipping) else {
+        return;
+    };
+    let (ship_columns, ship_label) = (columns(ship), ship.label.clone());
+    let separators = vec![" ".to_string()];
+    match rules.iter_mut().find(|r| r.target == billing) {
+        Some(rule) if !matches!(rule.fill, Fill::Value(_)) => {
+            let mut alternatives = columns(rule);
+            alternatives.extend(ship_columns);
+            rule.fill = Fill::columns(alternatives, separators);
+            rule.label = format!("{} or {ship_label}", rule.label);
+        }
+        Some(_) => {}
+        None => rules.push(Rule {
+            target: billing,
+            fill: Fill::columns(ship_columns, separators),
+            label: ship_label,
+        }),
+    }
+}
+
+/// In an orders export, the columns no field takes that hold the order (`order_name`, the
+/// order's `Name`, among them; a column the matcher left out with its own reason is not), now
+/// counted as used: they are listed once, as order data.
+pub(super) fn order_data(
+    names: &[String],
+    used: &mut [bool],
+    left_out: &[LeftOut],
+    order_name: Option<usize>,
+) -> Vec<String> {
+    let mut data = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let explained = left_out.iter().any(|l| l.column == *name);
+        let order = orders::is_order_data(name) || order_name == Some(i);
+        if !used[i] && !explained && order {
+            used[i] = true;
+            data.push(name.clone());
+        }
+    }
+    data
+}
+
+/// The column that says whether a row is a company's ([`COMPANY_FLAGS`], read row by row),
+/// now counted as used.
+pub(super) fn company_flag(names: &[String], used: &mut [bool]) -> Option<usize> {
+    let flag = names.iter().enumerate().position(|(i, name)| {
+        !used[i] && COMPANY_FLAGS.contains(&crate::input::matcher::normalise_name(name).as_str())
+    })?;
+    used[flag] = true;
+    Some(flag)
+}
+
+/// Stripe's `key (metadata)` columns, the account's own fields: named as left out, never
+/// guessed.
+pub(super) fn metadata(names: &[String], used: &mut [bool]) -> Vec<LeftOut> {
+    let mut left_out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if !used[i] && name.to_ascii_lowercase().ends_with("(metadata)") {
+            used[i] = true;
+            left_out.push(LeftOut {
+                column: name.clone(),
+                field: None,
+                why: "metadata: the account's own field, never guessed; map it with --mapping \
+                      (e.g. to an extra field) to import it"
+                    .into(),
+            });
+        }
+    }
+    left_out
+}

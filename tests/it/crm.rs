@@ -1,0 +1,176 @@
+//! CRM exports with associated records (`tests/data/crm/`, written in the platforms' layouts):
+//! the columns after an association marker are the associated record's, and a header that is
+//! truly ambiguous is refused naming every repeated pair at once.
+
+use std::path::{Path, PathBuf};
+
+use ecwid_import::input::mapping::Layout;
+use ecwid_import::input::presets::Preset;
+use serde_json::{Value, json};
+
+use crate::e2e::{start, store_args};
+use crate::presets::{map, run, stored};
+use crate::support::{Workspace, column};
+
+fn read(name: &str) -> String {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/crm")
+        .join(name);
+    std::fs::read_to_string(path).expect("sample readable")
+}
+
+async fn import(csv: &str, extra: &[&str]) -> (i32, Vec<String>, Vec<Value>) {
+    let store = start(store_args()).await;
+    let ws = Workspace::new(csv);
+    let code = ws.import(&store.api_url(), extra).await;
+    let results = ws.results();
+    let bodies = results
+        .iter()
+        .map(|r| match r["status"].as_str() {
+            "created" => stored(&store, &r["email"]),
+            _ => Value::Null,
+        })
+        .collect();
+    store.shutdown().await;
+    (code, column(&results, "status"), bodies)
+}
+
+/// HubSpot's contacts with the associated company after `Record ID - Company`, under the same
+/// labels: detected as HubSpot by `Record ID - Contact`, imported (not refused); the contact's
+/// own columns win; the company's name fills the company where the contact has none; the
+/// company's phone, city and country never land in the person's fields. `Mobile Phone Number`
+/// beside another phone is a PHONE contact.
+#[tokio::test]
+async fn hubspot_contacts_with_their_company_are_read_as_the_contacts() {
+    let csv = read("hubspot-contacts-with-company.csv");
+    let (_, choice, _) = map(&csv, &Layout::default()).unwrap();
+    assert_eq!(choice.preset, Preset::HubSpot);
+    let (code, statuses, bodies) = import(&csv, &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "created"]);
+    let ada = &bodies[0];
+    assert_eq!(
+        ada["billingPerson"],
+        json!({
+            "name": "Ada Byron",
+            "companyName": "Analytical Engines Ltd",
+            "city": "London",
+            "countryCode": "GB",
+            "phone": "+44 20 7946 0000",
+        })
+    );
+    assert_eq!(
+        ada["contacts"],
+        json!([{"type": "PHONE", "contact": "+44 7700 900123"}])
+    );
+    let bo = &bodies[1];
+    assert_eq!(
+        bo["billingPerson"],
+        json!({"name": "Bo Chen", "companyName": "Chen Design"})
+    );
+    assert_eq!(bo.get("contacts"), None);
+}
+
+/// A mobile alone is the contact's phone, not also a contact.
+#[test]
+fn a_mobile_alone_is_the_phone() {
+    let csv =
+        "Record ID,Email,Create Date,Mobile Phone Number\n1,a@example.com,2024-01-01,+1 555 0100\n";
+    let (map, _, rows) = map(csv, &Layout::default()).unwrap();
+    let body = serde_json::to_value(map.request(&rows[0]).unwrap().request).unwrap();
+    assert_eq!(body["billingPerson"]["phone"], "+1 555 0100");
+    assert_eq!(body.get("contacts"), None);
+}
+
+/// Salesforce's contacts with their account after `Account ID`, matched by meaning: the
+/// mailing address is the person's; the account's name is the company; its phone, city and
+/// country are not the person's.
+#[tokio::test]
+async fn salesforce_contacts_with_their_account_keep_the_account_apart() {
+    let (code, _, bodies) = import(&read("salesforce-contacts-with-account.csv"), &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        bodies[0]["billingPerson"],
+        json!({
+            "name": "Ines Moreau",
+            "companyName": "Moreau Conseil SARL",
+            "city": "Lyon",
+            "countryCode": "FR",
+            "phone": "+33 1 40 00 00 00",
+        })
+    );
+    assert_eq!(
+        bodies[1]["billingPerson"],
+        json!({"name": "Omar Haddad", "companyName": "Haddad Trading"})
+    );
+}
+
+/// Names repeated within the person's own columns are truly ambiguous: refused (exit 2) with
+/// every repeated pair in one message, each with the mapping-file line that picks one; that
+/// line in a mapping file imports the file.
+#[tokio::test]
+async fn an_ambiguous_header_names_every_pair_with_its_resolution() {
+    let csv =
+        "Email,Phone,City,phone,Name,CITY\na@example.com,+1 555 0100,Boston,+1 555 0199,Al,Salem\n";
+    let ws = Workspace::new(csv);
+    let (code, message) = run(&["validate", ws.input.to_str().unwrap()]).await;
+    assert_eq!(code, 2);
+    assert!(
+        message.contains(
+            "\"Phone\" (column 2) and \"phone\" (column 4): `billingPerson.phone = \"Phone#1\"` \
+             takes the first, `\"Phone#2\"` the other"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "\"City\" (column 3) and \"CITY\" (column 6): `billingPerson.city = \"City#1\"`"
+        ),
+        "{message}"
+    );
+    let mapping = ws.dir.path().join("m.toml");
+    std::fs::write(
+        &mapping,
+        "[fields]\n\"billingPerson.phone\" = \"Phone#2\"\n\"billingPerson.city\" = \"City#1\"\n",
+    )
+    .unwrap();
+    let (code, statuses, bodies) = import(csv, &["--mapping", mapping.to_str().unwrap()]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created"]);
+    assert_eq!(bodies[0]["billingPerson"]["phone"], "+1 555 0199");
+    assert_eq!(bodies[0]["billingPerson"]["city"], "Boston");
+}
+
+/// A row the file marks as a company (Odoo's `Is a Company`), or whose name is a company's
+/// (`Deco Addict SA`), fills the company, not the person's name; a person's row keeps its
+/// name and its related company; a surname that is also a legal form (`Sá`) is a person's.
+#[tokio::test]
+async fn a_company_is_a_company() {
+    let (code, statuses, bodies) = import(&read("odoo-contacts.csv"), &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created"; 4]);
+    let azure = &bodies[0]["billingPerson"];
+    assert_eq!(azure["companyName"], "Azure Interior");
+    assert_eq!(azure.get("name"), None, "{azure}");
+    assert_eq!(azure["city"], "Fremont");
+    let brandon = &bodies[1]["billingPerson"];
+    assert_eq!(brandon["name"], "Brandon Freeman");
+    assert_eq!(brandon["companyName"], "Azure Interior");
+    let deco = &bodies[2]["billingPerson"];
+    assert_eq!(deco["companyName"], "Deco Addict SA");
+    assert_eq!(deco.get("name"), None, "{deco}");
+    assert_eq!(bodies[3]["billingPerson"]["name"], "Ana Sá");
+}
+
+/// A CRM's record type says which rows are companies: `Company` is one, `Person` is not.
+#[test]
+fn a_record_type_marks_the_company_rows() {
+    let csv = "Email,Full Name,Record Type\n\
+               a@example.com,Globex,Company\n\
+               b@example.com,Hank Scorpio,Person\n";
+    let (map, _, rows) = map(csv, &Layout::default()).unwrap();
+    assert!(!map.not_imported().contains(&"Record Type".to_string()));
+    let body = |i: usize| serde_json::to_value(map.request(&rows[i]).unwrap().request).unwrap();
+    assert_eq!(body(0)["billingPerson"], json!({"companyName": "Globex"}));
+    assert_eq!(body(1)["billingPerson"], json!({"name": "Hank Scorpio"}));
+}
