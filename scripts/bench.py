@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -454,9 +455,48 @@ def bench_sync(args, work):
     return ok
 
 
+def bench_export(args, work):
+    """`export` of a store of --export-customers (seeded), at the store's real 600/min: requests
+    against ceil(N/100), wall time against the rate floor (those requests at 600/min), peak RSS;
+    as CSV and as a workbook."""
+    n = args.export_customers
+    pages = -(-n // 100)
+    floor = pages / 600 * 60
+    ok = True
+    for name in ("export.csv", "export.xlsx"):
+        out = Path(work) / name
+        with Sandbox(600, seed_customers=n, deadline=args.deadline) as sandbox:
+            m = measure([str(TOOL), "-q", "export", "-o", str(out), "--api-url", sandbox.api_url,
+                         "--store-id", STORE_ID], args.deadline, env=tool_env())
+            stats = sandbox.stats()
+        if name.endswith(".csv"):
+            with open(out, newline="", encoding="utf-8") as f:
+                rows = sum(1 for _ in csvmod.reader(f)) - 1
+        else:
+            with zipfile.ZipFile(out) as book:
+                sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            rows = sheet.count("<row ") - 1
+        requests = stats["requests"]
+        table = [
+            ("customers in the store / rows in the file", f"{n} / {rows}"),
+            ("requests seen by the store (goal ceil(N/100)+5)", f"{requests} ({pages} + {requests - pages})"),
+            ("429s / max requests in one window", f"{stats['rate_limited']} / {stats['max_in_window']}"),
+            ("wall time", f"{m.wall:.1f} s"),
+            ("rate floor (ceil(N/100) requests at 600/min)", f"{floor:.1f} s"),
+            ("ratio wall / floor (target <= 1.1)", f"{m.wall / floor:.3f}"),
+            ("CPU (user+sys)", f"{m.cpu:.1f} s"),
+            ("peak RSS (target <= 32 MB)", f"{m.rss_mb:.1f} MB"),
+            ("file size", f"{out.stat().st_size / 2**20:.1f} MB"),
+        ]
+        show(f"export of a {n}-customer store to {name}", table)
+        ok &= (m.code == 0 and rows == n and requests <= pages + 5 and stats["rate_limited"] == 0
+               and m.wall / floor <= 1.1 and m.rss_mb <= 32)
+    return ok
+
+
 def main():
     parser = argparse.ArgumentParser(description="benchmarks of BENCHMARKS.md")
-    parser.add_argument("which", choices=["validate", "import", "rate", "memory", "sync"])
+    parser.add_argument("which", choices=["validate", "import", "rate", "memory", "sync", "export"])
     parser.add_argument("--rows", type=int)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=32)
@@ -471,11 +511,13 @@ def main():
     parser.add_argument("--memory-store", type=int, default=300_000,
                         help="sync: customers in the store of the memory benchmark (5); the "
                              "target's 1000000 takes about 20 minutes: raise --deadline")
+    parser.add_argument("--export-customers", type=int, default=100_000,
+                        help="export: customers in the store exported")
     parser.add_argument("--deadline", type=float, default=400, help="seconds any one process may run")
     parser.add_argument("--work", help="folder for generated files (kept between runs)")
     args = parser.parse_args()
     args.rows = args.rows or {"validate": 500_000, "import": 10_000, "rate": 1_200, "sync": 10_000}.get(args.which)
-    for binary in (TOOL,) if args.which == "sync" else (TOOL, COUNT_ROWS, BARE_POST):
+    for binary in (TOOL,) if args.which in ("sync", "export") else (TOOL, COUNT_ROWS, BARE_POST):
         if not binary.exists():
             sys.exit(f"bench: {binary} is missing: run scripts/bench-{args.which}.sh, which builds it")
     work = args.work or tempfile.mkdtemp(prefix="ecwid-import-bench-")
@@ -483,7 +525,7 @@ def main():
     print(f"machine: {os.cpu_count()} CPUs; files in {work}", file=sys.stderr)
     try:
         met = {"validate": bench_validate, "import": bench_import, "rate": bench_rate,
-               "memory": bench_memory, "sync": bench_sync}[args.which](args, work)
+               "memory": bench_memory, "sync": bench_sync, "export": bench_export}[args.which](args, work)
     finally:
         # Generated files are large; keep them only in a folder the user chose.
         if not args.work:

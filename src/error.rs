@@ -134,6 +134,11 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// `export --group`: the store has no group of this name.
+    #[error(
+        "--group {name:?}: the store has no customer group of this name; its groups are: {groups}"
+    )]
+    UnknownGroup { name: String, groups: String },
     /// Another run holds the lock of this output (see `lock`); `holder` is its pid when known.
     #[error(
         "another run is writing {}{}: it holds the lock {}. Nothing was done; try again when \
@@ -172,7 +177,8 @@ impl Error {
             | Error::Header { .. }
             | Error::ReadFailed { .. }
             | Error::UndoLog { .. }
-            | Error::Output { .. } => ExitStatus::Usage,
+            | Error::Output { .. }
+            | Error::UnknownGroup { .. } => ExitStatus::Usage,
             Error::OutputLocked { .. } => ExitStatus::Busy,
         }
     }
@@ -285,6 +291,13 @@ mod tests {
                 2,
             ),
             (
+                Error::UnknownGroup {
+                    name: "VIPs".into(),
+                    groups: "General, VIP".into(),
+                },
+                2,
+            ),
+            (
                 Error::OutputLocked {
                     output: path(),
                     lock: path(),
@@ -303,7 +316,7 @@ mod tests {
             assert_eq!(error.exit_status().code(), *code, "{error:?}");
         }
         let variants: HashSet<_> = table.iter().map(|(e, _)| discriminant(e)).collect();
-        assert_eq!(variants.len(), 19, "every variant of Error is in the table");
+        assert_eq!(variants.len(), 20, "every variant of Error is in the table");
     }
 
     /// The run's own ends keep their documented numbers, in the summary JSON too.

@@ -9,6 +9,7 @@ pub(crate) mod config;
 pub mod customer;
 pub mod ecwid;
 pub mod error;
+pub(crate) mod export;
 pub mod import;
 pub mod input;
 pub mod lock;
@@ -79,6 +80,11 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
             let config = args.config(env_token)?;
             let _lock = OutputLock::take(&config.results)?;
             return run_undo(&config, &ending).await;
+        }
+        Command::Export(args) => {
+            let config = args.config(progress, env_token)?;
+            let _lock = OutputLock::take(&config.output)?;
+            return run_export(&config).await;
         }
         Command::Validate(args) => args.input.config(&args.out, progress, true)?,
         Command::Plan(args) => args.config(progress, env_token)?,
@@ -204,6 +210,17 @@ async fn run_undo(config: &undo::UndoConfig, ending: &Ending<'_>) -> Result<Exit
     let temp_files = TempFiles::default();
     let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
     let code = undo::run(config, &stop, &temp_files, ending.quiet, ending.typed).await;
+    signals.abort();
+    code
+}
+
+/// `export`, with the same signal handling: the first Ctrl-C stops reading, and no file is
+/// written; the second removes the temporary files and leaves at once.
+async fn run_export(config: &export::ExportConfig) -> Result<ExitStatus, Error> {
+    let stop = Stop::default();
+    let temp_files = TempFiles::default();
+    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
+    let code = export::run(config, &stop, &temp_files).await;
     signals.abort();
     code
 }

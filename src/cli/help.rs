@@ -126,6 +126,29 @@ pub(super) const PLAN_OUTPUT_HELP: &str =
 pub(super) const VALIDATE_OUTPUT_HELP: &str =
     "Results CSV [default: <input stem>.validation.csv beside the input]";
 
+/// `export --help`'s closing lines.
+pub(super) const EXPORT_AFTER_HELP: &str = "\
+The file is written only when every customer has been read: a stopped or failed export leaves \
+no file at the output path and says how many customers it had read. The columns are those of \
+`ecwid-import template` (more shipping addresses and contacts when customers have them, a \
+column per extra field by its key); groups go by name, so that the file can be imported into \
+another store. See docs/export.md.
+
+Examples:
+  ECWID_TOKEN=secret_... ecwid-import export -o backup.csv --store-id 1003
+  ecwid-import export -o vip.xlsx --store-id 1003 --token-file token.txt --group VIP
+  ecwid-import export -o recent.csv --store-id 1003 --updated-since 2025-01-31
+
+Exit status:
+  0    every customer is in the file
+  1    the file is written, but some customers or fields could not be read, or customers were
+       deleted while it was read (see the summary); or the store could not be read to the end
+       (no file)
+  2    usage error, or the output cannot be written
+  3    the store refused the token, plan or store (no file)
+  75   another run holds the output file (<output>.lock): nothing was done; try later
+  130  interrupted (Ctrl-C, SIGTERM): no file";
+
 /// `validate --help`'s closing lines.
 pub(super) const VALIDATE_AFTER_HELP: &str = "Reads the file as import would (same preset, \
      mapping and rules) and writes each row's status (valid, invalid, duplicate) with what is \

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod export;
 mod help;
 mod store;
 
@@ -22,9 +23,10 @@ use crate::report::progress::ProgressMode;
 use crate::sandbox::SandboxArgs;
 use crate::undo::UndoConfig;
 use crate::undo::log as undo_log;
+pub use export::ExportArgs;
 use help::{
-    COMPLETIONS_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP, PLAN_OUTPUT_HELP,
-    SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
+    COMPLETIONS_AFTER_HELP, EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP,
+    PLAN_OUTPUT_HELP, SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
     VALIDATE_OUTPUT_HELP,
 };
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
@@ -89,6 +91,9 @@ pub enum Command {
     /// Reverse an import: delete the customers it created, restore those it updated
     #[command(after_help = UNDO_AFTER_HELP)]
     Undo(UndoArgs),
+    /// Write the store's customers to a CSV file or workbook that imports back unchanged
+    #[command(after_help = EXPORT_AFTER_HELP)]
+    Export(ExportArgs),
     /// Check the file offline: same mapping and rules as import, nothing sent, no token needed
     #[command(
         after_help = VALIDATE_AFTER_HELP,

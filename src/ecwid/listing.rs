@@ -1,5 +1,7 @@
 //! `GET /customers` with no search term: the store's size, and its customers a page at a time
-//! (`ecwid-api.md`, "Listing customers"), for the snapshot of the store an import reads first.
+//! (`ecwid-api.md`, "Listing customers"), for the snapshot of the store an import reads first
+//! and for `export`, which may narrow the listing by the filters the endpoint offers
+//! ([`ListFilter`]).
 //!
 //! Each customer of a page is read on its own ([`CustomerRecord::read`]): a record that cannot
 //! be read is that customer's problem, never the page's, so one odd record does not make the
@@ -53,6 +55,18 @@ pub(crate) struct Page {
     pub(crate) unreadable: Vec<Unreadable>,
 }
 
+/// Which customers a listing asks for: every customer, or those a filter of the endpoint picks
+/// (`export --created-since`, `--updated-since`, `--group`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ListFilter {
+    /// Registered at this time (UNIX seconds) or later: `createdFrom`.
+    pub(crate) created_from: Option<u64>,
+    /// Last changed at this time (UNIX seconds) or later: `updatedFrom`.
+    pub(crate) updated_from: Option<u64>,
+    /// In this customer group: `customerGroupIds`.
+    pub(crate) group: Option<u64>,
+}
+
 impl Client {
     /// The number of customers in the store: `limit=1&responseFields=total`, one request.
     pub(crate) async fn store_size(&self) -> Result<u64, ApiError> {
@@ -64,16 +78,22 @@ impl Client {
         parse_body::<ListBody>(status, &bytes).map(|b| b.total)
     }
 
-    /// The customers registered at `created_from` (UNIX seconds) or later, `PAGE_SIZE` from
-    /// `offset`, oldest first, with every field the comparison reads.
+    /// The customers `filter` picks, `PAGE_SIZE` from `offset`, oldest registration first,
+    /// with every field the comparison reads.
     pub(crate) async fn list_customers(
         &self,
-        created_from: Option<u64>,
+        filter: &ListFilter,
         offset: u64,
     ) -> Result<Page, ApiError> {
         let mut query = vec![("sortBy", "REGISTERED_DATE_ASC".to_string())];
-        if let Some(from) = created_from {
+        if let Some(from) = filter.created_from {
             query.push(("createdFrom", from.to_string()));
+        }
+        if let Some(from) = filter.updated_from {
+            query.push(("updatedFrom", from.to_string()));
+        }
+        if let Some(group) = filter.group {
+            query.push(("customerGroupIds", group.to_string()));
         }
         self.list_page(query, COMPARED_FIELDS, offset).await
     }

@@ -9,7 +9,7 @@ mod clock;
 mod listing;
 mod settings;
 
-pub(crate) use listing::{PAGE_SIZE, Page, Unreadable, Written};
+pub(crate) use listing::{ListFilter, PAGE_SIZE, Page, Unreadable, Written};
 pub(crate) use settings::{Group, StoreExtraField};
 
 pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};

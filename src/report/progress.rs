@@ -141,6 +141,28 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// Shows `done` of about `total` things (`export`: customers read), with `text` after the
+    /// count; the bar's length follows `total`, which may grow.
+    pub(crate) fn count(&mut self, done: u64, total: u64, text: &str) {
+        if self.mode == ProgressMode::Off || self.last_shown.elapsed() < self.every {
+            return;
+        }
+        self.last_shown = Instant::now();
+        let total = total.max(done);
+        if self.mode == ProgressMode::Bar {
+            self.total_bytes = total;
+            self.span.pb_set_length(total.max(1));
+            self.span.pb_set_position(done);
+            self.span
+                .pb_set_message(&format!("{done} of {total} {text}"));
+        } else {
+            let share = percent(done, total);
+            tracing::info!("progress: {share}%, {done} of {total} {text}");
+        }
+    }
+}
+
 fn percent(done: u64, total: u64) -> u64 {
     (done.min(total) * 100).checked_div(total).unwrap_or(100)
 }

@@ -9,6 +9,7 @@
 
 pub(crate) mod compare;
 pub(crate) mod derived;
+pub(crate) mod listing;
 mod lists;
 pub(crate) mod not_kept;
 pub(crate) mod snapshot;

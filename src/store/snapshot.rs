@@ -3,12 +3,8 @@
 //! with 409 and a look-up after it. A re-run of an unchanged file then costs a page of
 //! requests per 100 customers of the store instead of two requests per row.
 //!
-//! The listing pages in `REGISTERED_DATE_ASC` order. Ecwid does not serve offsets much past
-//! 10,000, so every [`RESTART_AFTER`] customers the listing starts again from the last
-//! registration time seen (`createdFrom`, which includes that second). It skips the customers
-//! of that second it has read already but the last one, which it reads again to check that the
-//! store orders that second's customers as before; when it does not, the whole second is read
-//! again. Customers read twice count once (by id).
+//! The store is read through the listing loop `export` shares ([`super::listing`]), which
+//! hands on each customer once.
 //! Whole records are kept only for emails in the file: they grow with the file's rows that
 //! exist, not with the store. Of every other customer the snapshot keeps its id under a hash of
 //! its email (16 bytes a customer, about 50 with the table's slots: BENCHMARKS.md): a row the
@@ -20,16 +16,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
-use std::time::UNIX_EPOCH;
 
+use super::listing::{self, RESTART_AFTER};
 use crate::config::SnapshotMode;
-use crate::ecwid::{Found, Lookup, PAGE_SIZE, Page, Unreadable, email_key};
+use crate::ecwid::{Found, ListFilter, Lookup, PAGE_SIZE, Page, Unreadable, email_key};
 use crate::import::engine::{Engine, Failure, Kind};
 use crate::report::summary::{SnapshotCounts, count, store_read};
 
-/// Customers read from one `createdFrom` before the listing starts again from the last
-/// registration time seen: Ecwid refuses offsets past 10,000.
-pub(crate) const RESTART_AFTER: u64 = 10_000;
 /// Emails of the file looked up to predict how many of its rows exist (`--snapshot auto`).
 pub(crate) const SAMPLE: usize = 20;
 /// A progress line every this many pages.
@@ -120,11 +113,10 @@ impl Snapshot {
 }
 
 impl Snapshot {
-    /// Takes in a page of the listing: counts the customers not `seen` yet and keeps those
-    /// the file `wanted`, and the problems of the file's customers whose records have no id
-    /// that can be read (each is warned of once).
-    fn take(&mut self, page: Page, seen: &mut HashSet<u64>, wanted: &FileEmails, tail: &mut Tail) {
-        self.requests += 1;
+    /// Takes in a page of the listing (each customer once): counts its customers and keeps
+    /// those the file `wanted`, and the problems of the file's customers whose records have no
+    /// id that can be read (each is warned of once).
+    fn take(&mut self, page: Page, wanted: &FileEmails) {
         for Unreadable { email, problem } in page.unreadable {
             let email = email_key(email.as_deref().unwrap_or_default());
             if !self.unreadable.contains_key(&email) {
@@ -142,14 +134,6 @@ impl Snapshot {
             }
         }
         for found in page.customers {
-            let registered = found
-                .registered
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map(|d| d.as_secs());
-            tail.note(registered, found.id);
-            if !seen.insert(found.id) {
-                continue;
-            }
             self.customers += 1;
             let email = email_key(found.record.email.as_deref().unwrap_or_default());
             if wanted.has(&email) {
@@ -158,29 +142,6 @@ impl Snapshot {
                 self.others.insert(self.hasher.hash_one(&email), found.id);
             }
         }
-    }
-}
-
-/// The last registration second the listing reached, and how many customers of that second the
-/// current stretch has listed: where the next stretch can start without reading them again.
-#[derive(Debug, Default)]
-struct Tail {
-    second: Option<u64>,
-    count: u64,
-    last_id: Option<u64>,
-}
-
-impl Tail {
-    fn note(&mut self, registered: Option<u64>, id: u64) {
-        match registered {
-            Some(second) if Some(second) == self.second => self.count += 1,
-            Some(second) => {
-                self.second = Some(second);
-                self.count = 1;
-            }
-            None => {}
-        }
-        self.last_id = Some(id);
     }
 }
 
@@ -322,73 +283,28 @@ pub(crate) async fn read(
         tracing::info!("{}", store_read(&snapshot.counts(engine)));
         return Ok(snapshot);
     }
-    let mut seen: HashSet<u64> = HashSet::new();
-    let mut from: Option<u64> = None;
-    let mut offset = 0;
-    let mut tail = Tail::default();
-    // After a restart: the id the new stretch's first customer must have, when the store
-    // orders customers of one second alike in both stretches.
-    let mut expect_first: Option<u64> = None;
-    loop {
-        if offset >= RESTART_AFTER {
-            match tail.second {
-                // Start again from the last second read, skipping the customers of that second
-                // read already but one: that one, read again, shows that the store orders the
-                // second's customers as before.
-                Some(last) if Some(last) != from => {
-                    from = Some(last);
-                    offset = tail.count.saturating_sub(1);
-                    tail.count = offset;
-                    expect_first = tail.last_id;
-                }
-                // More customers than the offsets reach share one registration second (or
-                // none says when it registered): the rest cannot be read in order.
-                _ => {
-                    tracing::warn!(
-                        "the store lists more than {} customers from one registration time: the \
-                         snapshot holds the first {} customers, the others are looked up row by \
-                         row",
-                        grouped(RESTART_AFTER),
-                        grouped(snapshot.customers)
-                    );
-                    return Ok(snapshot);
-                }
-            }
-        }
-        let client = &engine.client;
-        let mut tries = engine.tries();
-        let page = engine
-            .send(Kind::List, &mut tries, || {
-                client.list_customers(from, offset)
-            })
-            .await?;
-        let count = (page.customers.len() + page.unreadable.len()) as u64;
-        let total = page.total;
-        let first = page.customers.first().map(|c| c.id);
-        if let Some(expected) = expect_first.take()
-            && first != Some(expected)
-            && offset > 0
-        {
-            // The second's customers come in another order now: read the whole second again
-            // (customers read twice count once).
-            offset = 0;
-            tail.count = 0;
-            snapshot.take(page, &mut seen, wanted, &mut Tail::default());
-            continue;
-        }
-        snapshot.take(page, &mut seen, wanted, &mut tail);
-        if snapshot.requests.is_multiple_of(PAGES_PER_NOTE) {
+    let mut pages = 0u64;
+    let listed = listing::read_all(engine, &ListFilter::default(), |page| {
+        snapshot.take(page, wanted);
+        pages += 1;
+        if pages.is_multiple_of(PAGES_PER_NOTE) {
             tracing::info!(
                 "reading the store: {} of {} customers",
                 grouped(snapshot.customers),
                 grouped(size.max(snapshot.customers))
             );
         }
-        // A short page is the last; so is one reaching the total, when the store gives one.
-        if count < PAGE_SIZE || (total > 0 && offset + count >= total) {
-            break;
-        }
-        offset += count;
+    })
+    .await?;
+    snapshot.requests = listed.requests;
+    if !listed.complete {
+        tracing::warn!(
+            "the store lists more than {} customers from one registration time: the snapshot \
+             holds the first {} customers, the others are looked up row by row",
+            grouped(RESTART_AFTER),
+            grouped(snapshot.customers)
+        );
+        return Ok(snapshot);
     }
     tracing::info!("{}", store_read(&snapshot.counts(engine)));
     snapshot.complete = true;
@@ -469,7 +385,7 @@ mod tests {
                 },
             ],
         };
-        snapshot.take(page, &mut HashSet::new(), &wanted, &mut Tail::default());
+        snapshot.take(page, &wanted);
         snapshot.complete = true;
         assert_eq!(
             snapshot.find("ann@example.com"),
@@ -483,24 +399,20 @@ mod tests {
         Found::of(serde_json::from_value(record).expect("a record")).expect("an id")
     }
 
-    /// The file's emails keep their records; every other customer is known by id, and the
-    /// same customer listed twice (across a restart) counts once.
+    /// The file's emails keep their records; every other customer is known by id (the listing
+    /// hands each customer on once: `listing`'s tests).
     #[test]
     fn file_emails_keep_records_and_the_rest_their_ids() {
         let mut wanted = FileEmails::default();
         wanted.add("ann@example.com");
         let mut snapshot = Snapshot::default();
-        let mut seen = HashSet::new();
         let page = vec![
             customer(1, "Ann@Example.com"),
             customer(2, "bob@example.com"),
             customer(3, ""),
         ];
-        snapshot.take(listed(page), &mut seen, &wanted, &mut Tail::default());
-        let again = vec![customer(2, "bob@example.com")];
-        snapshot.take(listed(again), &mut seen, &wanted, &mut Tail::default());
+        snapshot.take(listed(page), &wanted);
         assert_eq!(snapshot.customers, 3);
-        assert_eq!(snapshot.requests, 2);
         match snapshot.find(" ANN@example.com") {
             Some(Known::Record(found)) => assert_eq!(found.id, 1),
             other => panic!("{other:?}"),

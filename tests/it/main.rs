@@ -7,6 +7,8 @@ mod consent;
 mod crm;
 mod e2e;
 mod ending;
+mod export;
+mod export_stops;
 mod extrafields;
 mod fidelity;
 mod fields;

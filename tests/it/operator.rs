@@ -52,6 +52,7 @@ fn help_snapshots() {
     insta::assert_snapshot!("help_sandbox", stdout_of(&["sandbox", "--help"]));
     insta::assert_snapshot!("help_undo", stdout_of(&["undo", "--help"]));
     insta::assert_snapshot!("help_plan", stdout_of(&["plan", "--help"]));
+    insta::assert_snapshot!("help_export", stdout_of(&["export", "--help"]));
 }
 
 /// The version is printed with -V.
