@@ -116,8 +116,18 @@ async fn report_goes_where_asked_and_only_when_asked() {
     let elsewhere = ws.dir.path().join("fix-me.xlsx");
     assert_eq!(validate(&ws, &["--no-report"]).await, 1);
     assert!(!default_report(&ws).exists());
-    assert_eq!(validate(&ws, &["--report", &arg(&elsewhere)]).await, 1);
+    let summary = ws.dir.path().join("summary.json");
+    let args = [
+        "--report",
+        &arg(&elsewhere),
+        "--summary-json",
+        &arg(&summary),
+    ];
+    assert_eq!(validate(&ws, &args).await, 1);
     assert!(elsewhere.exists() && !default_report(&ws).exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["report"], arg(&elsewhere), "{json}");
 
     let store = crate::e2e::start(crate::e2e::store_args()).await;
     assert_eq!(ws.import(&store.api_url(), &["--rate", "60000"]).await, 1);
