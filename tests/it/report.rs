@@ -422,3 +422,28 @@ async fn a_workbook_input_gives_its_values_as_text() {
     assert_eq!(report.filled_in_row(2), ["email", "status"]);
     assert!(report.filled_in_row(1).is_empty());
 }
+
+/// A file whose own first columns are named status and message keeps them when a mapping file
+/// names them: they are the user's columns then, not a report's.
+#[tokio::test]
+async fn a_mapping_file_that_names_status_keeps_it() {
+    let ws = Workspace::new("Status,Message,email\nVIP,hello,ann@example.com\n");
+    let mapping = ws.dir.path().join("mapping.toml");
+    std::fs::write(
+        &mapping,
+        "[fields]\nemail = \"email\"\nprivateAdminNotes = \"Status\"\n",
+    )
+    .unwrap();
+    assert_eq!(validate(&ws, &["--mapping", &arg(&mapping)]).await, 0);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(
+        report.rows[0],
+        ["status", "message", "Status", "Message", "email"]
+    );
+    let status = report.summary_line("Mapping", "Status");
+    assert_eq!(status[1..], ["privateAdminNotes", "mapping file"]);
+    // Without the mapping file, they are a report's: ignored, and not repeated.
+    assert_eq!(validate(&ws, &[]).await, 0);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(report.rows[0], ["status", "message", "email"]);
+}

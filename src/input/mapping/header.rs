@@ -112,7 +112,17 @@ impl ColumnMap {
         let read_names = header_names(headers);
         // The `status` and `message` columns a report puts first are no one's data: the rules
         // are made as if they had no name, so that nothing maps them.
-        let skip = super::cells::report_columns(&read_names);
+        let skip = match &layout.mapping {
+            // A mapping file that names them makes them the user's own columns.
+            Some(m)
+                if m.fields
+                    .iter()
+                    .any(|f| names_any(f, &read_names[..2.min(read_names.len())])) =>
+            {
+                0
+            }
+            _ => super::cells::report_columns(&read_names),
+        };
         let mut names = read_names.clone();
         names[..skip].iter_mut().for_each(String::clear);
         same_names(&names)?;
@@ -198,6 +208,7 @@ impl ColumnMap {
             .iter()
             .any(|r| matches!(r.fill, Fill::Value(_)) && contact_of(&r.target).is_some());
         let map = Self {
+            report_columns: skip,
             names: read_names,
             rules,
             used,
@@ -266,6 +277,19 @@ impl ColumnMap {
             .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))
             .map(|(name, _)| *name)
             .collect()
+    }
+}
+
+/// Whether the mapping file's `mapped` field reads one of the columns `names`.
+fn names_any(mapped: &crate::input::mapping_file::Mapped, names: &[String]) -> bool {
+    use crate::input::mapping_file::Source;
+    let named = |column: &String| names.iter().any(|n| n.eq_ignore_ascii_case(column));
+    match &mapped.source {
+        Source::Columns { columns, .. } => columns.iter().any(named),
+        Source::CodeOrName(column) | Source::YesNo(column) | Source::IfValid(column) => {
+            named(column)
+        }
+        Source::Value(_) => false,
     }
 }
 

@@ -84,4 +84,6 @@ pub struct ColumnMap {
     /// The rule a blank email breaks, when the layout says more than "required" about it
     /// (Magento's composite file: the row continues the customer above).
     blank_email_rule: Option<&'static str>,
+    /// Leading columns a report added (`status`, `message`): ignored.
+    report_columns: usize,
 }
