@@ -116,8 +116,18 @@ async fn report_goes_where_asked_and_only_when_asked() {
     let elsewhere = ws.dir.path().join("fix-me.xlsx");
     assert_eq!(validate(&ws, &["--no-report"]).await, 1);
     assert!(!default_report(&ws).exists());
-    assert_eq!(validate(&ws, &["--report", &arg(&elsewhere)]).await, 1);
+    let summary = ws.dir.path().join("summary.json");
+    let args = [
+        "--report",
+        &arg(&elsewhere),
+        "--summary-json",
+        &arg(&summary),
+    ];
+    assert_eq!(validate(&ws, &args).await, 1);
     assert!(elsewhere.exists() && !default_report(&ws).exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["report"], arg(&elsewhere), "{json}");
 
     let store = crate::e2e::start(crate::e2e::store_args()).await;
     assert_eq!(ws.import(&store.api_url(), &["--rate", "60000"]).await, 1);
@@ -411,4 +421,29 @@ async fn a_workbook_input_gives_its_values_as_text() {
     assert_eq!(report.cell(2, "billingPerson.postalCode"), "00501");
     assert_eq!(report.filled_in_row(2), ["email", "status"]);
     assert!(report.filled_in_row(1).is_empty());
+}
+
+/// A file whose own first columns are named status and message keeps them when a mapping file
+/// names them: they are the user's columns then, not a report's.
+#[tokio::test]
+async fn a_mapping_file_that_names_status_keeps_it() {
+    let ws = Workspace::new("Status,Message,email\nVIP,hello,ann@example.com\n");
+    let mapping = ws.dir.path().join("mapping.toml");
+    std::fs::write(
+        &mapping,
+        "[fields]\nemail = \"email\"\nprivateAdminNotes = \"Status\"\n",
+    )
+    .unwrap();
+    assert_eq!(validate(&ws, &["--mapping", &arg(&mapping)]).await, 0);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(
+        report.rows[0],
+        ["status", "message", "Status", "Message", "email"]
+    );
+    let status = report.summary_line("Mapping", "Status");
+    assert_eq!(status[1..], ["privateAdminNotes", "mapping file"]);
+    // Without the mapping file, they are a report's: ignored, and not repeated.
+    assert_eq!(validate(&ws, &[]).await, 0);
+    let report = Report::read(&default_report(&ws));
+    assert_eq!(report.rows[0], ["status", "message", "email"]);
 }

@@ -84,10 +84,10 @@ impl ColumnMap {
     }
 
     /// How many leading columns an earlier report added (`status` and `message`, first and
-    /// in that order, any case): 2 or 0. They are no one's data: the import ignores them, and
-    /// a new report does not repeat them.
+    /// in that order, any case, and no mapping file names them): 2 or 0. They are no one's
+    /// data: the import ignores them, and a new report does not repeat them.
     pub(crate) fn report_columns(&self) -> usize {
-        report_columns(&self.names)
+        self.report_columns
     }
 
     /// The column names of the input, as read (trimmed).

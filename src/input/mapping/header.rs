@@ -141,7 +141,17 @@ impl ColumnMap {
         let read_names = header_names(headers);
         // The `status` and `message` columns a report puts first are no one's data: the rules
         // are made as if they had no name, so that nothing maps them.
-        let skip = super::cells::report_columns(&read_names);
+        let skip = match &layout.mapping {
+            // A mapping file that names them makes them the user's own columns.
+            Some(m)
+                if m.fields
+                    .iter()
+                    .any(|f| names_any(f, &read_names[..2.min(read_names.len())])) =>
+            {
+                0
+            }
+            _ => super::cells::report_columns(&read_names),
+        };
         let mut names = read_names.clone();
         names[..skip].iter_mut().for_each(String::clear);
         // The columns of an associated record (a CRM's company) under the record's name.
@@ -292,12 +302,10 @@ impl ColumnMap {
             .max()
             .unwrap_or(0);
         let map = Self {
-            // As read for a report's own columns, as the rules name them for the others.
-            names: read_names[..skip]
-                .iter()
-                .chain(&names[skip..])
-                .cloned()
-                .collect(),
+            report_columns: skip,
+            // As read: a report's header repeats them, so that the fixed report imports as the
+            // file did (the rules carry the names they were made with).
+            names: read_names,
             rules,
             used,
             email_rule,
@@ -331,6 +339,19 @@ impl ColumnMap {
                 }
             })
             .collect()
+    }
+}
+
+/// Whether the mapping file's `mapped` field reads one of the columns `names`.
+fn names_any(mapped: &crate::input::mapping_file::Mapped, names: &[String]) -> bool {
+    use crate::input::mapping_file::Source;
+    let named = |column: &String| names.iter().any(|n| n.eq_ignore_ascii_case(column));
+    match &mapped.source {
+        Source::Columns { columns, .. } => columns.iter().any(named),
+        Source::CodeOrName(column) | Source::YesNo(column) | Source::IfValid(column) => {
+            named(column)
+        }
+        Source::Value(_) => false,
     }
 }
 

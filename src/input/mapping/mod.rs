@@ -110,6 +110,8 @@ pub struct ColumnMap {
     typed_blocks: bool,
     /// Phone rules left out on a row whose type column (by position) names a fax.
     fax_guards: Vec<(usize, usize)>,
+    /// Leading columns a report added (`status`, `message`): ignored.
+    report_columns: usize,
 }
 
 impl ColumnMap {
