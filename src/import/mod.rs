@@ -160,7 +160,13 @@ pub(crate) async fn run(
     let (left_blank, read) = background.finish().await;
     let findings = read_back(&sending, stop, started_at).await;
     let mut summary = finish(
-        config, stop, recorder, read, &sending, started, findings, temp_files,
+        config,
+        (stop, temp_files),
+        recorder,
+        read,
+        &sending,
+        started,
+        findings,
     )?;
     summary.left_blank = left_blank;
     Ok(summary)
@@ -375,16 +381,16 @@ async fn record_all(
     }
 }
 
-/// Completes the results file and the journal, and sums the run up.
+/// Completes the results file, the report and the journal, and sums the run up; `read` is how
+/// reading the input ended, `findings` what the read-back found.
 fn finish(
     config: &Config,
-    stop: &Stop,
+    (stop, temp_files): (&Stop, &TempFiles),
     recorder: Recorder,
     read: Result<(), (u64, std::io::Error)>,
     sending: &Sending,
     started: Instant,
     findings: Option<Findings>,
-    temp_files: &TempFiles,
 ) -> Result<Summary, Error> {
     let unsettled = recorder.left_unsettled();
     let record::Recorded {
