@@ -55,7 +55,9 @@ impl ColumnMap {
         self.rules
             .iter()
             .filter_map(|rule| match &rule.target {
-                Target::Field(Field::Extra(key)) => Some((rule.label.clone(), key.to_string())),
+                Target::Field(Field::Extra(key)) | Target::IfValid(Field::Extra(key)) => {
+                    Some((rule.label.clone(), key.to_string()))
+                }
                 _ => None,
             })
             .collect()
@@ -73,10 +75,13 @@ impl ColumnMap {
     }
 
     /// Takes the unused column at `position` for the extra field `key`, among the rules where
-    /// its column stands (extra fields are sent in the order of their columns).
+    /// its column stands (extra fields are sent in the order of their columns). Taken by its
+    /// title, not named by the user: a value the field does not take (not a date, for a date
+    /// field) is left out with a note, and the row is still sent, as with any column matched
+    /// by meaning.
     pub(crate) fn take_as_extra(&mut self, position: usize, key: &str) {
         let rule = Rule {
-            target: Target::Field(Field::Extra(key.into())),
+            target: Target::IfValid(Field::Extra(key.into())),
             fill: Fill::Column(position),
             label: self.names[position].clone(),
         };

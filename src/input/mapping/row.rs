@@ -276,6 +276,19 @@ impl ColumnMap {
                         ));
                     }
                 },
+                Target::IfValid(field) if self.is_date(field) && !value.is_empty() => {
+                    match store_date(&value) {
+                        Some(date) => row.set(field, &rule.label, &date),
+                        None => {
+                            let value: &str = &value;
+                            notes.push(format!(
+                                "{} {value:?} not sent: the store's field is a date, and this is \
+                                 not one in the form YYYY-MM-DD (a time may follow)",
+                                rule.label
+                            ));
+                        }
+                    }
+                }
                 Target::IfValid(field) => match broken_rule(field, &value) {
                     Some(broken) if !value.is_empty() => {
                         let value: &str = &value;
