@@ -17,12 +17,14 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
+mod batch_key;
 mod buyers;
 pub mod check;
 pub(crate) mod engine;
 pub(crate) mod facts;
 pub mod job;
 pub mod journal;
+mod lane;
 mod notes;
 mod open;
 pub(crate) mod rate;
@@ -35,8 +37,8 @@ pub(crate) mod stop;
 mod survey;
 mod threads;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use futures_util::stream::{self, BoxStream};
@@ -54,6 +56,7 @@ use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
 use engine::{Engine, Failure, Kind, STOPPED_RUN};
+use lane::LanePace;
 use open::Opened;
 use rate::RateBudget;
 use read_back::{Findings, ReadBack};
@@ -65,9 +68,11 @@ use stop::{Stop, StopReason};
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
-/// Groups in progress at once with `--batch`: one polled while the next is sent, so the store
-/// always has a batch to work on; more would only hold more rows in memory.
-const GROUPS_IN_FLIGHT: usize = 2;
+/// Groups in progress at once in the batch lane: the batches outstanding in the store. While
+/// one is polled the next ones are sent, so that the store always has a batch to work on (it
+/// runs them in order) and is never left idle waiting for a poll to come back; more would only
+/// hold more rows in memory and more work the run must account for if it is interrupted.
+const GROUPS_IN_FLIGHT: usize = 3;
 
 /// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
 /// stream the rows through it, record each outcome, finish. Its temporary files are listed in
@@ -250,6 +255,9 @@ impl Sending {
                 sent: AtomicU64::new(0),
                 done: AtomicU64::new(0),
                 stopped: AtomicU64::new(0),
+                pace: LanePace::new(send.rate.get(), tokio::time::Instant::now()),
+                in_store: Mutex::default(),
+                submits: AtomicU64::new(0),
             })),
             None => Sending::Rows {
                 sender,

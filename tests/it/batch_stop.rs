@@ -26,7 +26,15 @@ async fn a_batch_given_up_on_is_stopped_then_its_rows_looked_up() {
     store.hold_batches();
     let emails = numbered("held", 12);
     let ws = Workspace::new(&emails_csv(&emails));
-    let args = ["--batch", "--batch-timeout", "1", "--snapshot", "never"];
+    let args = [
+        "--batch",
+        "--batch-timeout",
+        "1",
+        "--snapshot",
+        "never",
+        "--read-back",
+        "none",
+    ];
     let (code, summary) = ws.import_summary(&store.api_url(), &args).await;
     assert_eq!(code, 0, "{summary}");
     assert_eq!(column(&ws.results(), "status"), vec!["created"; 12]);
@@ -202,7 +210,15 @@ async fn a_batch_that_finished_meanwhile_gives_its_answers() {
         .await;
     let api = format!("{}/api/v3", server.uri());
     let ws = Workspace::new(&emails_csv(&numbered("late", 3)));
-    let args = ["--batch", "--batch-timeout", "1", "--snapshot", "never"];
+    let args = [
+        "--batch",
+        "--batch-timeout",
+        "1",
+        "--snapshot",
+        "never",
+        "--read-back",
+        "none",
+    ];
     let (code, summary) = ws.import_summary(&api, &args).await;
     assert_eq!(code, 0, "{summary}");
     assert_eq!(column(&ws.results(), "customer_id"), ["501", "502", "503"]);

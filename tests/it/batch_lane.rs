@@ -1,0 +1,117 @@
+//! The batch lane against stores that count the requests inside batches against the token's
+//! rate limit, as the sandbox models them (`--batch-counting`): every row ends in the store
+//! exactly once and none is reported failed for the store's 429s, whether the store refuses
+//! the requests past its limit (FAILED, `httpStatusCode` 429: the row goes into a later batch)
+//! or throttles them (its window fills, and the run's own polls meet 429s).
+
+use ecwid_import::sandbox::{Counting, Sandbox, SandboxArgs};
+
+use crate::e2e::{assert_holds_each_once, start, store_args};
+use crate::support::{Workspace, emails_csv};
+
+fn numbered(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
+}
+
+/// A store of 10 requests a second (600 a minute, in a short window so the test is quick),
+/// counting the requests inside batches as `counting` says.
+async fn counting_store(counting: Counting) -> Sandbox {
+    start(SandboxArgs {
+        rate_limit: 10,
+        rate_window_secs: 1.0,
+        batch_counting: counting,
+        ..store_args()
+    })
+    .await
+}
+
+/// Imports `emails` through the batch lane; the exit status.
+async fn import(ws: &Workspace, store: &Sandbox) -> i32 {
+    let args = [
+        "--batch",
+        "--batch-size",
+        "40",
+        "--rate",
+        "600",
+        "--snapshot",
+        "never",
+        "--read-back",
+        "none",
+    ];
+    ws.import(&store.api_url(), &args).await
+}
+
+fn assert_each_created(ws: &Workspace) {
+    for row in ws.results() {
+        assert_eq!(row["status"], "created", "{row:?}");
+        assert!(row["error"].is_empty(), "{row:?}");
+    }
+}
+
+/// Refused past the limit: the store answers many rows FAILED 429 (not run); each goes into a
+/// later batch, and every row ends created exactly once.
+#[tokio::test]
+async fn rows_refused_with_429_inside_a_batch_go_into_later_batches() {
+    let store = counting_store(Counting::Refused).await;
+    let emails = numbered("refused", 160);
+    let ws = Workspace::new(&emails_csv(&emails));
+    assert_eq!(import(&ws, &store).await, 0);
+    assert_eq!(ws.results().len(), 160);
+    assert_each_created(&ws);
+    assert_holds_each_once(&store, &emails);
+    let stats = store.stats();
+    assert!(
+        stats.batch_inner_429 > 0,
+        "the store refused none: {stats:?}"
+    );
+    assert_eq!(stats.duplicate_creates, 0, "{stats:?}");
+}
+
+/// Throttled to the limit: the store's window fills with the batches' requests and refuses the
+/// run's own polls; the run waits them out and every row ends created exactly once.
+#[tokio::test]
+async fn a_store_that_throttles_batches_still_gets_each_row_once() {
+    let store = counting_store(Counting::Throttled).await;
+    let emails = numbered("throttled", 160);
+    let ws = Workspace::new(&emails_csv(&emails));
+    assert_eq!(import(&ws, &store).await, 0);
+    assert_each_created(&ws);
+    assert_holds_each_once(&store, &emails);
+    let stats = store.stats();
+    assert_eq!(
+        (stats.duplicate_creates, stats.batch_inner_429),
+        (0, 0),
+        "{stats:?}"
+    );
+}
+
+/// A store that does not count them, with parallel mode honoured: the batches run their
+/// requests at once, and the run sends a handful of requests for hundreds of rows.
+#[tokio::test]
+async fn an_uncounting_store_runs_batches_in_parallel() {
+    let store = start(SandboxArgs {
+        batch_request_ms: 5,
+        ..store_args()
+    })
+    .await;
+    let emails = numbered("fast", 600);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let args = [
+        "--batch",
+        "--batch-size",
+        "200",
+        "--snapshot",
+        "never",
+        "--read-back",
+        "none",
+    ];
+    assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+    assert_each_created(&ws);
+    assert_holds_each_once(&store, &emails);
+    let stats = store.stats();
+    assert_eq!(stats.batch_max_parallel, 100, "{stats:?}");
+    assert_eq!(stats.batches, 3);
+    // Three submits and their polls, with a store-speed cadence: far under the 600 of the
+    // direct lane.
+    assert!(stats.requests <= 3 * 4, "{stats:?}");
+}
