@@ -44,7 +44,7 @@ use std::time::{Instant, SystemTime};
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use crate::config::{Config, SendConfig, SnapshotMode};
+use crate::config::{Config, Lane, SendConfig, SnapshotMode};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
@@ -128,7 +128,8 @@ pub(crate) async fn run(
                 remembered,
                 read_back,
             };
-            Sending::plan(send, sender, run_id, open_batches)
+            let batch_size = batch_lane(config, send, &map, !open_batches.is_empty()).await;
+            Sending::plan(send, batch_size, sender, run_id, open_batches)
         }
         _ => Sending::DryRun,
     };
@@ -227,6 +228,33 @@ async fn read_store(
     }
 }
 
+/// The rows of a batch in the batch lane, `None` for the direct lane. `--lane auto` takes the
+/// batch lane when the file has at least `--batch-size` rows to send (one full batch: fewer
+/// gain little over sending them one by one, and a small run's results come at once), or
+/// when an interrupted run left batches open (only their tickets tell what became of them).
+async fn batch_lane(
+    config: &Config,
+    send: &SendConfig,
+    map: &ColumnMap,
+    open_batches: bool,
+) -> Option<usize> {
+    let size = send.batch_size?;
+    if send.lane != Lane::Auto || open_batches || send.plan {
+        return Some(size);
+    }
+    let rows = survey::survey(config, map).await.rows;
+    let batch = rows >= size as u64;
+    tracing::info!(
+        "--lane auto: {rows} rows to send, {}",
+        if batch {
+            "through the batch lane".to_string()
+        } else {
+            format!("fewer than --batch-size {size}: one request each")
+        }
+    );
+    batch.then_some(size)
+}
+
 /// How the rows reach the store.
 enum Sending {
     /// Nothing is sent: `validate` and `--dry-run`.
@@ -239,9 +267,15 @@ enum Sending {
 
 impl Sending {
     /// The sending of an import.
-    fn plan(send: &SendConfig, sender: Sender, run_id: String, open: Vec<OpenBatch>) -> Self {
+    fn plan(
+        send: &SendConfig,
+        batch_size: Option<usize>,
+        sender: Sender,
+        run_id: String,
+        open: Vec<OpenBatch>,
+    ) -> Self {
         let sender = Arc::new(sender);
-        match send.batch_size {
+        match batch_size {
             Some(batch_size) => Sending::Batches(Arc::new(Batcher {
                 sender,
                 run: KeyBase {

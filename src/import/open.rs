@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::journal::{self, Identity, Journal};
 use super::resumed::Finished;
-use crate::config::{Config, SendConfig};
+use crate::config::{Config, Lane, SendConfig};
 use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
@@ -187,7 +187,7 @@ fn open_journal(
         finished.count(),
         finished.maybe_sent.len()
     );
-    if !finished.open_batches.is_empty() && send.batch_size.is_none() {
+    if !finished.open_batches.is_empty() && send.lane == Lane::Direct {
         return Err(Error::ResumeNeedsBatch {
             open_batches: finished.open_batches.len(),
         });

@@ -115,3 +115,30 @@ async fn an_uncounting_store_runs_batches_in_parallel() {
     // direct lane.
     assert!(stats.requests <= 3 * 4, "{stats:?}");
 }
+
+/// `--lane auto`: the batch lane for a file of at least `--batch-size` rows to send, one request
+/// a row for a smaller one; every row created once either way.
+#[tokio::test]
+async fn auto_lane_batches_only_a_file_that_fills_a_batch() {
+    for (rows, batches) in [(50, 2), (30, 0)] {
+        let store = start(store_args()).await;
+        let emails = numbered(&format!("auto{rows}-"), rows);
+        let ws = Workspace::new(&emails_csv(&emails));
+        let args = [
+            "--lane",
+            "auto",
+            "--batch-size",
+            "40",
+            "--snapshot",
+            "never",
+            "--read-back",
+            "none",
+        ];
+        assert_eq!(ws.import(&store.api_url(), &args).await, 0);
+        assert_each_created(&ws);
+        assert_holds_each_once(&store, &emails);
+        let stats = store.stats();
+        assert_eq!(stats.batches, batches, "{rows} rows: {stats:?}");
+        assert_eq!(stats.creates, rows as u64);
+    }
+}
