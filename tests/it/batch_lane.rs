@@ -7,6 +7,7 @@
 use ecwid_import::sandbox::{Counting, Sandbox, SandboxArgs};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
+use crate::resume::wait_until;
 use crate::support::{Workspace, emails_csv};
 
 fn numbered(prefix: &str, n: usize) -> Vec<String> {
@@ -25,20 +26,22 @@ async fn counting_store(counting: Counting) -> Sandbox {
     .await
 }
 
+/// The batch lane in groups of 40, at the store's pace.
+const LANE: [&str; 9] = [
+    "--batch",
+    "--batch-size",
+    "40",
+    "--rate",
+    "600",
+    "--snapshot",
+    "never",
+    "--read-back",
+    "none",
+];
+
 /// Imports `emails` through the batch lane; the exit status.
 async fn import(ws: &Workspace, store: &Sandbox) -> i32 {
-    let args = [
-        "--batch",
-        "--batch-size",
-        "40",
-        "--rate",
-        "600",
-        "--snapshot",
-        "never",
-        "--read-back",
-        "none",
-    ];
-    ws.import(&store.api_url(), &args).await
+    ws.import(&store.api_url(), &LANE).await
 }
 
 fn assert_each_created(ws: &Workspace) {
@@ -141,4 +144,38 @@ async fn auto_lane_batches_only_a_file_that_fills_a_batch() {
         assert_eq!(stats.batches, batches, "{rows} rows: {stats:?}");
         assert_eq!(stats.creates, rows as u64);
     }
+}
+
+/// `kill -9` while the store refuses rows with 429 (some rows created, some refused, batches
+/// open), then `--resume --lane auto`: the open batches are polled, rows refused go out again,
+/// and every row ends created exactly once.
+#[tokio::test]
+async fn killed_while_rows_are_refused_then_resumed_each_once() {
+    let store = counting_store(Counting::Refused).await;
+    let emails = numbered("killed", 160);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let mut child = ws.import_process(&store.api_url(), &LANE).spawn().expect("spawn");
+    wait_until(&mut child, || {
+        let stats = store.stats();
+        stats.batch_inner_429 > 0 && stats.creates > 20
+    })
+    .await;
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    let resume = [&LANE[1..], &["--resume", "--lane", "auto"]].concat();
+    let output = tokio::task::spawn_blocking({
+        let mut command = ws.import_process(&store.api_url(), &resume);
+        move || command.output()
+    })
+    .await
+    .expect("join")
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(ws.results().len(), 160);
+    for row in ws.results() {
+        assert_eq!(row["status"], "created", "{row:?}");
+    }
+    assert_holds_each_once(&store, &emails);
+    assert_eq!(store.stats().duplicate_creates, 0);
 }
