@@ -154,7 +154,7 @@ async fn killed_while_rows_are_refused_then_resumed_each_once() {
     let store = counting_store(Counting::Refused).await;
     let emails = numbered("killed", 160);
     let ws = Workspace::new(&emails_csv(&emails));
-    let mut child = ws.import_process(&store.api_url(), &LANE).spawn().expect("spawn");
+    let mut child = process(&ws, &store, &LANE).spawn().expect("spawn");
     wait_until(&mut child, || {
         let stats = store.stats();
         stats.batch_inner_429 > 0 && stats.creates > 20
@@ -163,8 +163,9 @@ async fn killed_while_rows_are_refused_then_resumed_each_once() {
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     let resume = [&LANE[1..], &["--resume", "--lane", "auto"]].concat();
+    assert_eq!(store.stats().duplicate_creates, 0);
     let output = tokio::task::spawn_blocking({
-        let mut command = ws.import_process(&store.api_url(), &resume);
+        let mut command = process(&ws, &store, &resume);
         move || command.output()
     })
     .await
@@ -178,4 +179,21 @@ async fn killed_while_rows_are_refused_then_resumed_each_once() {
     }
     assert_holds_each_once(&store, &emails);
     assert_eq!(store.stats().duplicate_creates, 0);
+}
+
+/// `ecwid-import import` of the workspace's file as a real process, with these options only
+/// (the store, the token in the environment, `-q`).
+fn process(ws: &Workspace, store: &Sandbox, extra: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
+    command
+        .arg("import")
+        .arg(&ws.input)
+        .args(["--store-id", "1003", "--api-url", &store.api_url(), "-q"])
+        .args(extra)
+        .env("ECWID_TOKEN", store.token())
+        .env_remove("ECWID_STORE_ID")
+        .env_remove("ECWID_API_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    command
 }
