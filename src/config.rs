@@ -23,12 +23,12 @@ pub(crate) enum OnExisting {
 /// How writes are sent (`--lane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Lane {
-    /// The batch lane when there are at least `--batch-size` rows to send (or batches of an
-    /// interrupted run to poll), else the direct lane.
+    // The batch lane when there are at least `--batch-size` rows to send (or batches of an
+    // interrupted run to poll), else the direct lane.
     Auto,
-    /// One request a write.
+    // One request a write.
     Direct,
-    /// Through Ecwid's batch endpoint.
+    // Through Ecwid's batch endpoint.
     Batch,
 }
 

@@ -159,11 +159,11 @@ pub struct SandboxArgs {
 /// How requests inside batches count against the token's rate limit (`--batch-counting`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Counting {
-    /// Not at all: only the submit and the polls count.
+    // Not at all: only the submit and the polls count.
     None,
-    /// Each waits until the window has room and then counts: batches run at the budget's pace.
+    // Each waits until the window has room and then counts: batches run at the budget's pace.
     Throttled,
-    /// Each counts; past the limit it is not executed and answered FAILED, httpStatusCode 429.
+    // Each counts; past the limit it is not executed and answered FAILED, httpStatusCode 429.
     Refused,
 }
 
