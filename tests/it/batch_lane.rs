@@ -197,3 +197,54 @@ fn process(ws: &Workspace, store: &Sandbox, extra: &[&str]) -> std::process::Com
         .stderr(std::process::Stdio::piped());
     command
 }
+
+/// 5xx answers and lost answers to submits and polls (a submit sent again under its key), and
+/// polls that find batches queued, then partly done, then done: every row created once.
+#[tokio::test]
+async fn faults_on_submits_and_polls_and_partial_results_end_each_row_once() {
+    let store = start(SandboxArgs {
+        fail_before: 0.2,
+        drop_batch_after: 0.3,
+        seed: Some(11),
+        ..store_args()
+    })
+    .await;
+    store.hold_batches();
+    let emails = numbered("faulty", 200);
+    let ws = Workspace::new(&emails_csv(&emails));
+    let api = store.api_url();
+    let args = [
+        "--batch",
+        "--batch-size",
+        "50",
+        "--rate",
+        "60000",
+        "--snapshot",
+        "never",
+        "--read-back",
+        "none",
+    ];
+    let watch = async {
+        let polled = |n: u64| {
+            let store = &store;
+            async move {
+                while store.stats().batch_polls < n {
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+            }
+        };
+        // Queued at the first poll; ten requests run before the next: a partial answer.
+        polled(1).await;
+        store.allow_batch_requests(10);
+        let seen = store.stats().batch_polls;
+        polled(seen + 1).await;
+        store.release_batches();
+    };
+    let (code, ()) = tokio::join!(ws.import(&api, &args), watch);
+    assert_eq!(code, 0);
+    assert_each_created(&ws);
+    assert_holds_each_once(&store, &emails);
+    let stats = store.stats();
+    assert!(stats.injected_faults > 0, "{stats:?}");
+    assert_eq!(stats.duplicate_creates, 0, "{stats:?}");
+}
