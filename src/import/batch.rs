@@ -1,6 +1,9 @@
-//! Batch mode (`--batch`): a group of rows goes to the store as one `POST /batch`, and their
-//! answers come back together under a ticket, so that a file of N rows costs about N / size
-//! submits plus a few polls instead of N creates.
+//! The batch lane (`--lane batch`, `--batch`, or `--lane auto` for a big enough file): a group
+//! of rows goes to the store as one `POST /batch` (in parallel mode), and their answers come
+//! back together under a ticket, so that a file of N rows costs about N / size submits plus a
+//! few polls instead of N creates. How fast rows go out and when a ticket is polled follow what
+//! the store shows ([`LanePace`]); rows the store refused with 429 inside a batch (it counts
+//! those requests, and its budget was spent) go into a later batch of their group.
 //!
 //! A group is the next `--batch-size` rows of the file, whatever they turn out to be; its rows
 //! to send go into one batch under a deduplication key ([`dedup_key`]: the run, the store, the
@@ -91,7 +94,7 @@ fn refused(outcome: &InnerOutcome) -> bool {
 }
 
 /// What became of a batch as a whole.
-enum Fate {
+pub(super) enum Fate {
     /// The store ran it: each request's answer, by row.
     Answered(HashMap<u64, InnerOutcome>),
     /// Its outcome cannot be learnt; each row is settled on its own, as this says.
@@ -427,77 +430,6 @@ impl Batcher {
         }
     }
 
-    /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
-    /// never run later (after the look-ups, after an `undo`, during the next run) and create
-    /// customers nobody tracks. Confirmed stopped (`deleteCount` 1): journaled, and its rows
-    /// are looked up one by one. Nothing stopped (`deleteCount` 0, or a 404): the batch may
-    /// have finished meanwhile, which one more poll tells. Otherwise (the stop failed) the
-    /// batch may still run: its rows stay in doubt.
-    async fn give_up(&self, ticket: &str, (first, last): (u64, u64), why: ApiError) -> Fate {
-        let engine = &self.sender.engine;
-        let mut tries = engine.tries();
-        let stopped = engine
-            .send(Kind::BatchCancel, &mut tries, || {
-                engine.client.stop_batch(ticket)
-            })
-            .await;
-        let refusal = match stopped {
-            // Nothing stopped, or no such ticket to stop: the poll tells what became of it.
-            Ok(0) => return self.last_poll(ticket, why).await,
-            Err(Failure::Failed { error, why: w })
-                if w != STOPPED_RUN && error.status() == Some(404) =>
-            {
-                return self.last_poll(ticket, why).await;
-            }
-            Ok(_) => {
-                self.stopped.fetch_add(1, Ordering::Relaxed);
-                if let Some(journal) = &self.sender.journal {
-                    journal.batch_stopped(first, last, ticket);
-                }
-                tracing::info!("batch {ticket} stopped; looking its rows up one by one");
-                return Fate::Each(FromBatch::Unknown(why));
-            }
-            Err(Failure::Failed { error, why: w }) if w != STOPPED_RUN => error.to_string(),
-            Err(_) => return Fate::Stopped { sent: true },
-        };
-        tracing::warn!("batch {ticket} could not be stopped ({refusal}): its rows stay in doubt");
-        Fate::InDoubt(format!(
-            "its batch (ticket {ticket}) was given up on ({why}) and could not be stopped \
-             ({refusal})"
-        ))
-    }
-
-    /// The store stopped nothing of a batch given up on: done meanwhile (its answers), or
-    /// forgotten (its rows are looked up); anything else leaves its rows in doubt.
-    async fn last_poll(&self, ticket: &str, why: ApiError) -> Fate {
-        let engine = &self.sender.engine;
-        let mut tries = engine.tries();
-        let polled = engine
-            .send(Kind::BatchPoll, &mut tries, || {
-                engine.client.batch_status(ticket)
-            })
-            .await;
-        let state = match polled {
-            Ok(status) if status.is_completed() => {
-                self.done.fetch_add(1, Ordering::Relaxed);
-                return Fate::Answered(by_row(&status.responses));
-            }
-            Err(Failure::Failed { error, why: w })
-                if w != STOPPED_RUN && error.status() == Some(404) =>
-            {
-                return Fate::Each(FromBatch::Unknown(why));
-            }
-            Ok(status) => format!("still {}", status.status),
-            Err(Failure::Failed { error, why: w }) if w != STOPPED_RUN => error.to_string(),
-            Err(_) => return Fate::Stopped { sent: true },
-        };
-        tracing::warn!("batch {ticket}: the store stopped nothing, and the batch is {state}");
-        Fate::InDoubt(format!(
-            "its batch (ticket {ticket}) was given up on ({why}); the store stopped nothing of \
-             it, and it is {state}"
-        ))
-    }
-
     /// Batches sent (or taken up from an interrupted run's journal), polled to the end,
     /// stopped, and still pending.
     pub(crate) fn counts(&self) -> BatchCounts {
@@ -510,7 +442,7 @@ impl Batcher {
 }
 
 /// Each answer by the row its id names; answers with ids of no row are ignored.
-fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
+pub(super) fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
     responses
         .iter()
         .filter_map(|r| {

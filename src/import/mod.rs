@@ -17,6 +17,7 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
+mod batch_give_up;
 mod batch_key;
 mod buyers;
 pub mod check;
