@@ -20,6 +20,18 @@ pub(crate) enum OnExisting {
     Fail,
 }
 
+/// How writes are sent (`--lane`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Lane {
+    // The batch lane when there are at least `--batch-size` rows to send (or batches of an
+    // interrupted run to poll), else the direct lane.
+    Auto,
+    // One request a write.
+    Direct,
+    // Through Ecwid's batch endpoint.
+    Batch,
+}
+
 /// Whether the store's customers are read before sending (`--snapshot`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SnapshotMode {
@@ -82,8 +94,10 @@ pub(crate) struct SendConfig {
     /// `--create-groups`: create the groups the file names and the store lacks.
     pub(crate) create_groups: bool,
     pub(crate) resume: bool,
-    /// Rows per batch with `--batch`; `None` sends each row on its own.
+    /// Rows per batch in the batch lane; `None` with `--lane direct`.
     pub(crate) batch_size: Option<usize>,
+    /// `--lane`; `auto` is settled by the number of rows to send when the run starts.
+    pub(crate) lane: Lane,
     /// How long a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
     pub(crate) batch_timeout: std::time::Duration,
     /// Whether a journal is kept for `--resume` (not for a sandbox store, gone with the run).

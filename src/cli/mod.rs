@@ -11,7 +11,7 @@ mod store;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::config::Config;
+use crate::config::{Config, Lane};
 use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
@@ -295,6 +295,7 @@ impl TemplateArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("lane_choice").args(["batch", "lane"])))]
 pub struct ImportArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
@@ -304,16 +305,21 @@ pub struct ImportArgs {
     /// not sent again (starts from the first row when there is nothing to continue)
     #[arg(long, help_heading = SENDING)]
     pub(crate) resume: bool,
-    /// Send rows in groups through Ecwid's batch endpoint: far fewer requests, results a group
-    /// at a time (see "Batch mode" in docs/sending-and-safety.md)
-    #[arg(long, help_heading = SENDING)]
+    /// How writes are sent: `direct` (one request each, the default), `batch` (groups of rows
+    /// through Ecwid's batch endpoint: far fewer requests, results a group at a time) or `auto`
+    /// (batches when there are at least --batch-size rows to send, else direct); see "Batch
+    /// mode" in docs/sending-and-safety.md
+    #[arg(long, value_enum, value_name = "LANE", help_heading = SENDING)]
+    pub(crate) lane: Option<Lane>,
+    /// The same as --lane batch
+    #[arg(long, conflicts_with = "lane", help_heading = SENDING)]
     pub(crate) batch: bool,
-    /// Rows per group with --batch (Ecwid takes at most 500 requests in one batch)
+    /// Rows per batch in the batch lane (Ecwid takes at most 500 requests in one batch)
     #[arg(
         long,
         default_value_t = DEFAULT_BATCH_SIZE,
         value_name = "N",
-        requires = "batch",
+        requires = "lane_choice",
         help_heading = SENDING,
         value_parser = clap::value_parser!(u32).range(1..=500)
     )]
@@ -478,16 +484,23 @@ impl ImportArgs {
             return Ok(config);
         }
         let not_kept = crate::store::not_kept::path_for(&config.output);
-        let mut send =
-            self.store
-                .send_config(env_token, self.resume, self.batch_size(), not_kept)?;
+        let mut send = self
+            .store
+            .send_config(env_token, self.resume, None, not_kept)?;
         send.batch_timeout = Duration::from_secs(self.batch_timeout);
+        send.lane = self.lane();
+        send.batch_size = (send.lane != Lane::Direct).then_some(self.batch_size as usize);
         config.send = Some(send);
         Ok(config)
     }
 
-    fn batch_size(&self) -> Option<usize> {
-        self.batch.then_some(self.batch_size as usize)
+    /// The lane chosen: `--lane`, else `--batch`, else direct.
+    pub(crate) fn lane(&self) -> Lane {
+        match (self.lane, self.batch) {
+            (Some(lane), _) => lane,
+            (None, true) => Lane::Batch,
+            (None, false) => Lane::Direct,
+        }
     }
 }
 

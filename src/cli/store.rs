@@ -197,6 +197,10 @@ impl StoreArgs {
             create_groups: self.create_groups,
             resume,
             batch_size,
+            lane: match batch_size {
+                Some(_) => crate::config::Lane::Batch,
+                None => crate::config::Lane::Direct,
+            },
             batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),
             journal: true,
             plan: false,

@@ -33,11 +33,23 @@ pub(crate) struct BatchStatus {
     pub(crate) status: String,
     #[serde(default)]
     pub(crate) responses: Vec<BatchResponse>,
+    /// Requests finished so far, when the store says.
+    #[serde(default)]
+    pub(crate) completed_requests: Option<u64>,
+    /// Requests in the batch, when the store says.
+    #[serde(default)]
+    pub(crate) total_requests: Option<u64>,
 }
 
 impl BatchStatus {
     pub(crate) fn is_completed(&self) -> bool {
         self.status.eq_ignore_ascii_case("COMPLETED")
+    }
+
+    /// Requests finished so far: the store's count, else the answers it shows.
+    pub(crate) fn finished(&self) -> u64 {
+        self.completed_requests
+            .unwrap_or(self.responses.len() as u64)
     }
 }
 
@@ -113,8 +125,9 @@ impl BatchResponse {
 }
 
 impl Client {
-    /// `POST /batch?stopOnFirstFailure=false&deduplicationKey=<key>` with one `POST /customers`
-    /// per create; the ticket to poll. Sending the same key again within an hour returns the
+    /// `POST /batch?stopOnFirstFailure=false&allowParallelMode=true&deduplicationKey=<key>` with
+    /// one `POST /customers` per create (run up to 100 at once: each is a row of its own, in no
+    /// order with the others); the ticket to poll. Sending the same key again within an hour returns the
     /// first batch's ticket instead of running it twice.
     pub(crate) async fn submit_batch(
         &self,
@@ -124,7 +137,11 @@ impl Client {
         let request = self
             .http
             .post(format!("{}/batch", self.base))
-            .query(&[("stopOnFirstFailure", "false"), ("deduplicationKey", key)])
+            .query(&[
+                ("stopOnFirstFailure", "false"),
+                ("allowParallelMode", "true"),
+                ("deduplicationKey", key),
+            ])
             .header(header::CONTENT_TYPE, "application/json")
             .body(batch_body(creates));
         let (status, bytes) = self.send(request).await?;

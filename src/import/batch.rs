@@ -1,6 +1,9 @@
-//! Batch mode (`--batch`): a group of rows goes to the store as one `POST /batch`, and their
-//! answers come back together under a ticket, so that a file of N rows costs about N / size
-//! submits plus a few polls instead of N creates.
+//! The batch lane (`--lane batch`, `--batch`, or `--lane auto` for a big enough file): a group
+//! of rows goes to the store as one `POST /batch` (in parallel mode), and their answers come
+//! back together under a ticket, so that a file of N rows costs about N / size submits plus a
+//! few polls instead of N creates. How fast rows go out and when a ticket is polled follow what
+//! the store shows ([`LanePace`]); rows the store refused with 429 inside a batch (it counts
+//! those requests, and its budget was spent) go into a later batch of their group.
 //!
 //! A group is the next `--batch-size` rows of the file, whatever they turn out to be; its rows
 //! to send go into one batch under a deduplication key ([`dedup_key`]: the run, the store, the
@@ -14,17 +17,18 @@
 //! inner 5xx is looked up before it is sent again on its own, a request the store did not run
 //! is sent on its own. Submits and polls take a slot and the rate budget like any request.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
+pub(crate) use super::batch_key::{KeyBase, dedup_key};
 use super::check::Item;
 use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::job::Job;
+use super::lane::{FIRST_POLL, LanePace};
 use super::resumed::OpenBatch;
 use super::send::create::create_request;
 use super::send::{FromBatch, Sender};
@@ -32,14 +36,15 @@ use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
 use crate::outcome::RowOutcome;
 use crate::report::summary::BatchCounts;
 
-/// The first poll comes this long after the submit; each next one twice as long after, up to
-/// [`MAX_POLL_INTERVAL`]: a small batch is often done at once, a big one may take a while.
-const FIRST_POLL: Duration = Duration::from_millis(250);
-const MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
 /// How the id of a request inside a batch names its row.
-const ID_PREFIX: &str = "row-";
+pub(crate) const ID_PREFIX: &str = "row-";
+/// The most batches a group's rows go out in while the store refuses some of them with 429
+/// (not executed); rows still refused after that are sent on their own, through the run's
+/// budget and its pauses for 429.
+const MAX_ROUNDS: u32 = 20;
 
-/// Sends groups of rows as batches.
+/// Sends groups of rows as batches (`allowParallelMode=true`: the requests of a batch are rows
+/// of their own, in no order with one another).
 #[derive(Debug)]
 pub(crate) struct Batcher {
     pub(crate) sender: Arc<Sender>,
@@ -57,10 +62,39 @@ pub(crate) struct Batcher {
     pub(crate) done: AtomicU64,
     /// Batches given up on and confirmed stopped.
     pub(crate) stopped: AtomicU64,
+    /// The row budget and the poll cadence, from what the store has shown ([`LanePace`]).
+    pub(crate) pace: LanePace,
+    /// Rows each batch in the store has not finished, by the order of its submit: what a
+    /// batch waits for before it is done (the store runs its batches in order).
+    pub(crate) in_store: Mutex<BTreeMap<u64, u64>>,
+    pub(crate) submits: AtomicU64,
+}
+
+/// The rows a fate is for.
+enum Covers {
+    All,
+    /// The rows of a batch an interrupted run sent.
+    Range(std::ops::RangeInclusive<u64>),
+    Rows(HashSet<u64>),
+}
+
+impl Covers {
+    fn contains(&self, row: u64) -> bool {
+        match self {
+            Covers::All => true,
+            Covers::Range(range) => range.contains(&row),
+            Covers::Rows(rows) => rows.contains(&row),
+        }
+    }
+}
+
+/// Whether the store refused the request with 429: it did not run it.
+fn refused(outcome: &InnerOutcome) -> bool {
+    matches!(outcome, InnerOutcome::Answered(Err(e)) if e.status() == Some(429))
 }
 
 /// What became of a batch as a whole.
-enum Fate {
+pub(super) enum Fate {
     /// The store ran it: each request's answer, by row.
     Answered(HashMap<u64, InnerOutcome>),
     /// Its outcome cannot be learnt; each row is settled on its own, as this says.
@@ -110,8 +144,7 @@ impl Batcher {
             .filter(|b| rows.iter().any(|r| (b.first_row..=b.last_row).contains(r)))
             .collect();
         let (fates, attempts) = if open.is_empty() {
-            let (fate, attempts) = self.submit_and_poll(index, &jobs).await;
-            (vec![(None, fate)], attempts)
+            self.submit_and_poll(index, &jobs).await
         } else {
             // The interrupted run's create went out once, inside that batch.
             let mut fates = Vec::new();
@@ -122,16 +155,20 @@ impl Batcher {
                     batch.last_row,
                     batch.ticket
                 );
-                let range = batch.first_row..=batch.last_row;
+                let range = Covers::Range(batch.first_row..=batch.last_row);
                 let rows = (batch.first_row, batch.last_row);
-                fates.push((Some(range), self.poll(&batch.ticket, rows, true).await));
+                fates.push((range, self.poll(&batch.ticket, rows, None).await));
             }
             (fates, 1)
         };
         let settled = jobs.into_iter().map(|(at, job)| {
-            let found = fates
-                .iter()
-                .find(|(range, _)| range.as_ref().is_none_or(|r| r.contains(&job.row)));
+            // A batch that ran the row tells more than one that refused it (later batches of a
+            // group hold rows an earlier one refused with 429).
+            let ran = fates.iter().find(|(covers, fate)| {
+                covers.contains(job.row)
+                    && matches!(fate, Fate::Answered(a) if a.get(&job.row).is_some_and(|o| !refused(o)))
+            });
+            let found = ran.or_else(|| fates.iter().find(|(covers, _)| covers.contains(job.row)));
             let fate = found.map(|(_, fate)| fate);
             async move { (at, self.settle(job, attempts, fate).await) }
         });
@@ -158,6 +195,8 @@ impl Batcher {
             Some(Fate::Each(from)) => from.clone(),
             Some(Fate::Answered(answers)) => match answers.get(&job.row) {
                 Some(InnerOutcome::NotExecuted) => FromBatch::NotExecuted,
+                // Refused for the rate limit: not run (a batch an interrupted run left).
+                Some(outcome) if refused(outcome) => FromBatch::NotExecuted,
                 // A 409 to a row an interrupted run may have created: likely that run's
                 // create, so it is looked up as after any create of unknown outcome.
                 Some(InnerOutcome::Answered(Err(e)))
@@ -182,30 +221,88 @@ impl Batcher {
         sender.after_batch(job, attempts, from).await
     }
 
-    /// Submits the group's rows as one batch, re-sending it under the same key until the store
-    /// gives a ticket, then polls the ticket; also how many submits the rows went out in.
-    async fn submit_and_poll(&self, index: u64, jobs: &[(usize, Box<Job>)]) -> (Fate, u32) {
-        let rows: Vec<u64> = jobs.iter().map(|(_, job)| job.row).collect();
+    /// Submits the group's rows as one batch and polls it; rows the store refused with 429
+    /// inside it (not executed) go into a later batch, until none is refused or
+    /// [`MAX_ROUNDS`]. What became of the rows, and how many submits they went out in.
+    async fn submit_and_poll(
+        &self,
+        index: u64,
+        jobs: &[(usize, Box<Job>)],
+    ) -> (Vec<(Covers, Fate)>, u32) {
+        let mut answered: HashMap<u64, InnerOutcome> = HashMap::new();
+        let mut left: Vec<&Job> = jobs.iter().map(|(_, job)| &**job).collect();
+        let mut attempts = 0;
+        for round in 0..MAX_ROUNDS {
+            let (fate, tries, submitted_at) = self.round(index, round, &left).await;
+            attempts += tries;
+            let Fate::Answered(mut answers) = fate else {
+                let rows = left.iter().map(|job| job.row).collect();
+                let fates = vec![
+                    (Covers::Rows(rows), fate),
+                    (Covers::All, Fate::Answered(answered)),
+                ];
+                return (fates, attempts);
+            };
+            let again: HashSet<u64> = left
+                .iter()
+                .map(|job| job.row)
+                .filter(|row| answers.get(row).is_some_and(refused))
+                .collect();
+            answers.retain(|row, _| !again.contains(row));
+            answered.extend(answers);
+            if again.is_empty() {
+                break;
+            }
+            tracing::info!(
+                "{} rows refused with 429 inside their batch (not run): they go into a later \
+                 batch",
+                again.len()
+            );
+            self.pace
+                .refused(submitted_at, again.len() as u64, Instant::now());
+            left.retain(|job| again.contains(&job.row));
+        }
+        // Refused in every round: each is sent on its own.
+        for job in left {
+            answered.entry(job.row).or_insert(InnerOutcome::NotExecuted);
+        }
+        (vec![(Covers::All, Fate::Answered(answered))], attempts)
+    }
+
+    /// One batch of the rows: waits for the row budget, submits it (re-sending it under the
+    /// same key until the store gives a ticket) and polls the ticket; also how many submits
+    /// it took and when it went out.
+    async fn round(&self, index: u64, round: u32, jobs: &[&Job]) -> (Fate, u32, Instant) {
+        let sender = &self.sender;
+        let engine = &sender.engine;
+        let submitted_at = loop {
+            let now = Instant::now();
+            self.pace
+                .refusals(engine.counts().total().rate_limited, now);
+            let wait = self.pace.submit(jobs.len() as u64, now);
+            if wait.is_zero() {
+                break now;
+            }
+            if !engine.stop().sleep(wait).await {
+                return (Fate::Stopped { sent: false }, 0, now);
+            }
+        };
+        let rows: Vec<u64> = jobs.iter().map(|job| job.row).collect();
         let creates: Vec<BatchCreate> = jobs
             .iter()
-            .map(|(_, job)| BatchCreate {
+            .map(|job| BatchCreate {
                 id: format!("{ID_PREFIX}{}", job.row),
                 body: body_of(&create_request(&job.request)),
             })
             .collect();
-        let key = dedup_key(&self.run, index, &creates);
-        let sender = &self.sender;
-        let engine = &sender.engine;
+        let key = dedup_key(&self.run, index, round, &creates);
         let mut tries = engine.tries();
         // Safe to repeat: the store runs a key's batch once.
         let submitted = engine
             .send_noted(
                 Kind::BatchSubmit,
                 &mut tries,
-                || {
-                    let jobs: Vec<&Job> = jobs.iter().map(|(_, job)| &**job).collect();
-                    sender.note_sending(&rows) && sender.note_creates(&jobs)
-                },
+                || sender.note_sending(&rows) && sender.note_creates(jobs),
                 || engine.client.submit_batch(&key, &creates),
             )
             .await;
@@ -223,11 +320,11 @@ impl Batcher {
                 } else {
                     FromBatch::NotExecuted
                 };
-                return (Fate::Each(each), attempts);
+                return (Fate::Each(each), attempts, submitted_at);
             }
             Err(_) => {
                 let sent = tries.maybe_took_effect;
-                return (Fate::Stopped { sent }, attempts);
+                return (Fate::Stopped { sent }, attempts, submitted_at);
             }
         };
         let first = rows.first().copied().unwrap_or_default();
@@ -235,16 +332,43 @@ impl Batcher {
         if let Some(journal) = &sender.journal {
             journal.batch(first, last, &key, &ticket);
         }
-        (self.poll(&ticket, (first, last), false).await, attempts)
+        let seq = self.submits.fetch_add(1, Ordering::Relaxed);
+        self.store_left(seq, Some(rows.len() as u64));
+        let fate = self.poll(&ticket, (first, last), Some(seq)).await;
+        self.store_left(seq, None);
+        (fate, attempts, submitted_at)
     }
 
-    /// Polls a ticket, more and more slowly, until the batch is done; `resumed` for a ticket
-    /// an interrupted run left. `rows` is the first and last row of the batch, for the journal.
-    async fn poll(&self, ticket: &str, rows: (u64, u64), resumed: bool) -> Fate {
+    /// Notes how many rows of the batch submitted `seq`-th the store has still to finish
+    /// (`None`: none, or no longer followed).
+    fn store_left(&self, seq: u64, left: Option<u64>) {
+        let mut in_store = self.in_store.lock().unwrap_or_else(|e| e.into_inner());
+        match left {
+            Some(left) => in_store.insert(seq, left),
+            None => in_store.remove(&seq),
+        };
+    }
+
+    /// Rows the store has to finish before the batch submitted `seq`-th is done.
+    fn ahead(&self, seq: u64) -> u64 {
+        let in_store = self.in_store.lock().unwrap_or_else(|e| e.into_inner());
+        in_store.range(..=seq).map(|(_, left)| left).sum()
+    }
+
+    /// Polls a ticket until the batch is done, each poll when the store should be done by the
+    /// speed it has shown ([`LanePace::next_poll`]); `seq` is the order of this run's submit,
+    /// `None` for a ticket an interrupted run left (polled at once). `rows` is the first and
+    /// last row of the batch, for the journal.
+    async fn poll(&self, ticket: &str, rows: (u64, u64), seq: Option<u64>) -> Fate {
         let engine = &self.sender.engine;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
-        let mut interval = if resumed { Duration::ZERO } else { FIRST_POLL };
+        let mut interval = match seq {
+            Some(seq) => self.pace.next_poll(self.ahead(seq), Duration::ZERO),
+            None => Duration::ZERO,
+        };
+        // Requests of the batch seen finished so far.
+        let mut seen = 0;
         // One count of retries for all the polls of the ticket.
         let mut tries = engine.tries();
         loop {
@@ -266,12 +390,27 @@ impl Batcher {
                     engine.client.batch_status(ticket)
                 })
                 .await;
+            if let Ok(status) = &polled {
+                let finished = status.finished().max(seen);
+                self.pace.finished(finished - seen, Instant::now());
+                seen = finished;
+            }
             match polled {
                 Ok(status) if status.is_completed() => {
                     self.done.fetch_add(1, Ordering::Relaxed);
                     return Fate::Answered(by_row(&status.responses));
                 }
-                Ok(_) => interval = (interval * 2).clamp(FIRST_POLL, MAX_POLL_INTERVAL),
+                Ok(status) => {
+                    let own = match seq {
+                        Some(seq) => {
+                            let total = status.total_requests.unwrap_or(rows.1 - rows.0 + 1);
+                            self.store_left(seq, Some(total.saturating_sub(seen)));
+                            self.ahead(seq)
+                        }
+                        None => 0,
+                    };
+                    interval = self.pace.next_poll(own, interval.max(FIRST_POLL / 2));
+                }
                 // A 404 names the ticket, which the store no longer knows (it keeps them for a
                 // while only): nothing is left to stop.
                 Err(Failure::Failed { error, why })
@@ -291,77 +430,6 @@ impl Batcher {
         }
     }
 
-    /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
-    /// never run later (after the look-ups, after an `undo`, during the next run) and create
-    /// customers nobody tracks. Confirmed stopped (`deleteCount` 1): journaled, and its rows
-    /// are looked up one by one. Nothing stopped (`deleteCount` 0, or a 404): the batch may
-    /// have finished meanwhile, which one more poll tells. Otherwise (the stop failed) the
-    /// batch may still run: its rows stay in doubt.
-    async fn give_up(&self, ticket: &str, (first, last): (u64, u64), why: ApiError) -> Fate {
-        let engine = &self.sender.engine;
-        let mut tries = engine.tries();
-        let stopped = engine
-            .send(Kind::BatchCancel, &mut tries, || {
-                engine.client.stop_batch(ticket)
-            })
-            .await;
-        let refusal = match stopped {
-            // Nothing stopped, or no such ticket to stop: the poll tells what became of it.
-            Ok(0) => return self.last_poll(ticket, why).await,
-            Err(Failure::Failed { error, why: w })
-                if w != STOPPED_RUN && error.status() == Some(404) =>
-            {
-                return self.last_poll(ticket, why).await;
-            }
-            Ok(_) => {
-                self.stopped.fetch_add(1, Ordering::Relaxed);
-                if let Some(journal) = &self.sender.journal {
-                    journal.batch_stopped(first, last, ticket);
-                }
-                tracing::info!("batch {ticket} stopped; looking its rows up one by one");
-                return Fate::Each(FromBatch::Unknown(why));
-            }
-            Err(Failure::Failed { error, why: w }) if w != STOPPED_RUN => error.to_string(),
-            Err(_) => return Fate::Stopped { sent: true },
-        };
-        tracing::warn!("batch {ticket} could not be stopped ({refusal}): its rows stay in doubt");
-        Fate::InDoubt(format!(
-            "its batch (ticket {ticket}) was given up on ({why}) and could not be stopped \
-             ({refusal})"
-        ))
-    }
-
-    /// The store stopped nothing of a batch given up on: done meanwhile (its answers), or
-    /// forgotten (its rows are looked up); anything else leaves its rows in doubt.
-    async fn last_poll(&self, ticket: &str, why: ApiError) -> Fate {
-        let engine = &self.sender.engine;
-        let mut tries = engine.tries();
-        let polled = engine
-            .send(Kind::BatchPoll, &mut tries, || {
-                engine.client.batch_status(ticket)
-            })
-            .await;
-        let state = match polled {
-            Ok(status) if status.is_completed() => {
-                self.done.fetch_add(1, Ordering::Relaxed);
-                return Fate::Answered(by_row(&status.responses));
-            }
-            Err(Failure::Failed { error, why: w })
-                if w != STOPPED_RUN && error.status() == Some(404) =>
-            {
-                return Fate::Each(FromBatch::Unknown(why));
-            }
-            Ok(status) => format!("still {}", status.status),
-            Err(Failure::Failed { error, why: w }) if w != STOPPED_RUN => error.to_string(),
-            Err(_) => return Fate::Stopped { sent: true },
-        };
-        tracing::warn!("batch {ticket}: the store stopped nothing, and the batch is {state}");
-        Fate::InDoubt(format!(
-            "its batch (ticket {ticket}) was given up on ({why}); the store stopped nothing of \
-             it, and it is {state}"
-        ))
-    }
-
     /// Batches sent (or taken up from an interrupted run's journal), polled to the end,
     /// stopped, and still pending.
     pub(crate) fn counts(&self) -> BatchCounts {
@@ -374,7 +442,7 @@ impl Batcher {
 }
 
 /// Each answer by the row its id names; answers with ids of no row are ignored.
-fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
+pub(super) fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
     responses
         .iter()
         .filter_map(|r| {
@@ -383,102 +451,4 @@ fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
             Some((row, r.outcome()))
         })
         .collect()
-}
-
-/// What a run's deduplication keys cover besides the batch itself.
-#[derive(Debug)]
-pub(crate) struct KeyBase {
-    /// Random per run, and kept in the journal for `--resume`.
-    pub(crate) run_id: String,
-    pub(crate) store_id: u64,
-    pub(crate) api_url: String,
-}
-
-/// The deduplication key of a batch. Ecwid answers a key it saw within the hour with that
-/// batch's ticket and runs nothing, so a key must be new for anything but the same batch sent
-/// again: it covers the run (a resumed run keeps its id), the store, the API address, the
-/// group's place in the file and every request's id and body. Fixing a mapping and importing
-/// again, importing into a second store, or importing again after deleting the customers all
-/// make new keys. Shaped as a UUID, as Ecwid's docs show the key.
-pub(crate) fn dedup_key(run: &KeyBase, index: u64, creates: &[BatchCreate]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"ecwid-import batch 2\0");
-    for part in [run.run_id.as_str(), &run.store_id.to_string(), &run.api_url] {
-        hasher.update(part.as_bytes());
-        hasher.update(b"\0");
-    }
-    hasher.update(index.to_le_bytes());
-    for create in creates {
-        hasher.update(create.id.as_bytes());
-        hasher.update(b"\0");
-        hasher.update((create.body.len() as u64).to_le_bytes());
-        hasher.update(&create.body);
-    }
-    let hex: String = hasher
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(run_id: &str, store_id: u64, api_url: &str) -> KeyBase {
-        KeyBase {
-            run_id: run_id.into(),
-            store_id,
-            api_url: api_url.into(),
-        }
-    }
-
-    fn creates(rows: &[(u64, &str)]) -> Vec<BatchCreate> {
-        rows.iter()
-            .map(|(row, body)| BatchCreate {
-                id: format!("{ID_PREFIX}{row}"),
-                body: bytes::Bytes::copy_from_slice(body.as_bytes()),
-            })
-            .collect()
-    }
-
-    /// The same batch of the same run gets the same key; another run (or a second import of
-    /// the same file), another store, another API address, another place in the file, other
-    /// rows or any changed body get another.
-    #[test]
-    fn keys_are_stable_and_tell_batches_apart() {
-        let url = "https://app.ecwid.com/api/v3";
-        let base = run("4f2a", 1003, url);
-        let rows = creates(&[
-            (301, r#"{"email":"a@x.com"}"#),
-            (302, r#"{"email":"b@x.com"}"#),
-        ]);
-        let key = dedup_key(&base, 3, &rows);
-        assert_eq!(key, dedup_key(&run("4f2a", 1003, url), 3, &rows));
-        assert_eq!(key.len(), 36);
-        assert_eq!(key.matches('-').count(), 4);
-        let fixed = creates(&[
-            (301, r#"{"email":"a@x.com","lang":"en"}"#),
-            (302, r#"{"email":"b@x.com"}"#),
-        ]);
-        for other in [
-            dedup_key(&run("4f2b", 1003, url), 3, &rows),
-            dedup_key(&run("4f2a", 1004, url), 3, &rows),
-            dedup_key(&run("4f2a", 1003, "http://127.0.0.1:8080/api/v3"), 3, &rows),
-            dedup_key(&base, 4, &rows),
-            dedup_key(&base, 3, &rows[..1]),
-            dedup_key(&base, 3, &fixed),
-        ] {
-            assert_ne!(key, other);
-        }
-    }
 }

@@ -17,6 +17,8 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
+mod batch_give_up;
+mod batch_key;
 mod buyers;
 pub mod check;
 pub(crate) mod engine;
@@ -25,6 +27,7 @@ pub(crate) mod facts;
 mod groups;
 pub mod job;
 pub mod journal;
+mod lane;
 mod notes;
 mod open;
 pub(crate) mod rate;
@@ -37,14 +40,14 @@ pub(crate) mod stop;
 mod survey;
 mod threads;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use crate::config::{Config, SendConfig, SnapshotMode};
+use crate::config::{Config, Lane, SendConfig, SnapshotMode};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
@@ -56,6 +59,7 @@ use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
 use engine::{Engine, Failure, Kind, STOPPED_RUN};
+use lane::LanePace;
 use open::Opened;
 use rate::RateBudget;
 use read_back::{Findings, ReadBack};
@@ -67,9 +71,11 @@ use stop::{Stop, StopReason};
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
-/// Groups in progress at once with `--batch`: one polled while the next is sent, so the store
-/// always has a batch to work on; more would only hold more rows in memory.
-const GROUPS_IN_FLIGHT: usize = 2;
+/// Groups in progress at once in the batch lane: the batches outstanding in the store. While
+/// one is polled the next ones are sent, so that the store always has a batch to work on (it
+/// runs them in order) and is never left idle waiting for a poll to come back; more would only
+/// hold more rows in memory and more work the run must account for if it is interrupted.
+const GROUPS_IN_FLIGHT: usize = 3;
 
 /// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
 /// stream the rows through it, record each outcome, finish. Its temporary files are listed in
@@ -138,7 +144,8 @@ pub(crate) async fn run(
                 remembered,
                 read_back,
             };
-            Sending::plan(send, sender, run_id, open_batches)
+            let batch_size = batch_lane(config, send, &map, !open_batches.is_empty()).await;
+            Sending::plan(send, batch_size, sender, run_id, open_batches)
         }
         _ => Sending::DryRun,
     };
@@ -245,6 +252,33 @@ async fn read_store(
     }
 }
 
+/// The rows of a batch in the batch lane, `None` for the direct lane. `--lane auto` takes the
+/// batch lane when the file has at least `--batch-size` rows to send (one full batch: fewer
+/// gain little over sending them one by one, and a small run's results come at once), or
+/// when an interrupted run left batches open (only their tickets tell what became of them).
+async fn batch_lane(
+    config: &Config,
+    send: &SendConfig,
+    map: &ColumnMap,
+    open_batches: bool,
+) -> Option<usize> {
+    let size = send.batch_size?;
+    if send.lane != Lane::Auto || open_batches || send.plan {
+        return Some(size);
+    }
+    let rows = survey::survey(config, map).await.rows;
+    let batch = rows >= size as u64;
+    tracing::info!(
+        "--lane auto: {rows} rows to send, {}",
+        if batch {
+            "through the batch lane".to_string()
+        } else {
+            format!("fewer than --batch-size {size}: one request each")
+        }
+    );
+    batch.then_some(size)
+}
+
 /// How the rows reach the store.
 enum Sending {
     /// Nothing is sent: `validate` and `--dry-run`.
@@ -257,9 +291,15 @@ enum Sending {
 
 impl Sending {
     /// The sending of an import.
-    fn plan(send: &SendConfig, sender: Sender, run_id: String, open: Vec<OpenBatch>) -> Self {
+    fn plan(
+        send: &SendConfig,
+        batch_size: Option<usize>,
+        sender: Sender,
+        run_id: String,
+        open: Vec<OpenBatch>,
+    ) -> Self {
         let sender = Arc::new(sender);
-        match send.batch_size {
+        match batch_size {
             Some(batch_size) => Sending::Batches(Arc::new(Batcher {
                 sender,
                 run: KeyBase {
@@ -273,6 +313,9 @@ impl Sending {
                 sent: AtomicU64::new(0),
                 done: AtomicU64::new(0),
                 stopped: AtomicU64::new(0),
+                pace: LanePace::new(send.rate.get(), tokio::time::Instant::now()),
+                in_store: Mutex::default(),
+                submits: AtomicU64::new(0),
             })),
             None => Sending::Rows {
                 sender,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::journal::{self, Identity, Journal};
 use super::resumed::Finished;
-use crate::config::{Config, SendConfig};
+use crate::config::{Config, Lane, SendConfig};
 use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::{Choice, ColumnMap};
@@ -241,7 +241,7 @@ fn open_journal(
         maybe_sent,
         if maybe_sent == 1 { "is" } else { "are" }
     );
-    if !finished.open_batches.is_empty() && send.batch_size.is_none() {
+    if !finished.open_batches.is_empty() && send.lane == Lane::Direct {
         return Err(Error::ResumeNeedsBatch {
             open_batches: finished.open_batches.len(),
         });

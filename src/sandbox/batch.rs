@@ -60,6 +60,7 @@ pub(crate) struct Request {
 #[serde(rename_all = "camelCase")]
 struct SubmitQuery {
     stop_on_first_failure: Option<bool>,
+    allow_parallel_mode: Option<bool>,
     deduplication_key: Option<String>,
 }
 
@@ -116,6 +117,7 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
         ticket: ticket.clone(),
         requests,
         stop_on_failure: query.stop_on_first_failure.unwrap_or(true),
+        parallel: query.allow_parallel_mode.unwrap_or(false) && shared.config.parallel_mode,
     };
     let ticket_state = Ticket {
         total: queued.requests.len(),

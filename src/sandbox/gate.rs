@@ -128,6 +128,12 @@ impl RateWindow {
 
     /// Admits one request, or says in how many whole seconds (at least 1) the window frees a slot.
     pub(crate) fn admit(&mut self, now: Instant) -> Result<(), u64> {
+        self.take(now).map_err(whole_seconds)
+    }
+
+    /// Admits one request, or says exactly how long until the window frees a slot: a request
+    /// inside a batch that waits for room (`--batch-counting throttled`) waits that long.
+    pub(crate) fn take(&mut self, now: Instant) -> Result<(), Duration> {
         expire(&mut self.admitted, now, self.window);
         if self.admitted.len() < self.limit {
             self.admitted.push_back(now);
@@ -140,7 +146,7 @@ impl RateWindow {
             .map_or(self.window, |frees_at| {
                 frees_at.saturating_duration_since(now)
             });
-        Err(whole_seconds(wait))
+        Err(wait.max(Duration::from_millis(1)))
     }
 }
 

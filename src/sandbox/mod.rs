@@ -96,6 +96,20 @@ pub struct SandboxArgs {
     /// that no client can check beforehand
     #[arg(long, value_name = "DOMAIN", help_heading = "Faults")]
     pub refuse_domain: Option<String>,
+    /// Milliseconds one request inside a batch takes to run (Ecwid documents no time; 0 runs
+    /// them at once)
+    #[arg(long, default_value_t = 0, value_name = "MS", help_heading = "Batches")]
+    pub batch_request_ms: u64,
+    /// Run a batch's requests one after another even when it was sent with
+    /// `allowParallelMode=true` (Ecwid documents up to 100 at once)
+    #[arg(long, help_heading = "Batches")]
+    pub ignore_parallel_mode: bool,
+    /// How requests inside batches count against the token's rate limit (Ecwid does not say):
+    /// `none`, `throttled` (each waits for room in the window, so batches take longer and the
+    /// client's own requests may find the window full) or `refused` (past the limit, answered
+    /// FAILED with httpStatusCode 429 and not executed)
+    #[arg(long, value_enum, default_value_t = Counting::None, help_heading = "Batches")]
+    pub batch_counting: Counting,
     /// Milliseconds added to every API request
     #[arg(long, default_value_t = 0, help_heading = "Rate limit")]
     pub latency_ms: u64,
@@ -147,6 +161,20 @@ pub struct SandboxArgs {
     pub drop_fields: Vec<String>,
 }
 
+/// How requests inside batches count against the token's rate limit (`--batch-counting`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Counting {
+    // Not at all: only the submit and the polls count.
+    None,
+    // Each waits until the window has room and then counts: batches run at the budget's pace.
+    Throttled,
+    // Each counts; past the limit it is not executed and answered FAILED, httpStatusCode 429.
+    Refused,
+}
+
+/// The most requests of one batch a store runs at once with `allowParallelMode=true`.
+pub(crate) const PARALLEL_REQUESTS: usize = 100;
+
 /// Every scope an endpoint of the sandbox needs (`ecwid-api.md` names them per endpoint).
 const ALL_SCOPES: &str = "create_customers,read_customers,update_customers,read_store_profile,\
                           read_customers_extrafields";
@@ -175,6 +203,9 @@ impl Default for SandboxArgs {
             dedup_key_ttl_secs: 3600.0,
             batch_not_executed: 0.0,
             refuse_domain: None,
+            batch_request_ms: 0,
+            ignore_parallel_mode: false,
+            batch_counting: Counting::None,
             latency_ms: 0,
             seed: None,
             languages: ["en", "fr", "de", "es"].map(String::from).to_vec(),

@@ -1,5 +1,7 @@
-//! The store's batch queue: one per store, worked in order, a batch at a time and a request at a
-//! time, as Ecwid runs batches (`ecwid-api.md`, "Batch").
+//! The store's batch queue: one per store, worked in order, a batch at a time and, within it, a
+//! request at a time or up to 100 at once in parallel mode, as Ecwid runs batches
+//! (`ecwid-api.md`, "Batch"). How long a request takes and how it counts against the rate limit
+//! are the sandbox's options (`--batch-request-ms`, `--batch-counting`): Ecwid documents neither.
 //!
 //! Running batches later rather than at submit is what lets a poll see `QUEUED` and
 //! `IN_PROGRESS`, and what makes the store's own retries of an inner 5xx (five, 3 s apart, with
@@ -7,9 +9,12 @@
 //! again and comes back as a 409, which a client must be ready for.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -18,6 +23,7 @@ use super::batch::Request;
 use super::faults::Inner;
 use super::lock;
 use super::server::Shared;
+use super::{Counting, PARALLEL_REQUESTS};
 
 /// The store's own retries of a request inside a batch that answered 5xx.
 const STORE_RETRIES: u32 = 5;
@@ -28,6 +34,8 @@ pub(crate) struct Queued {
     pub ticket: String,
     pub requests: Vec<Request>,
     pub stop_on_failure: bool,
+    /// Sent with `allowParallelMode=true`, and the store honours it.
+    pub parallel: bool,
 }
 
 /// How far the queue may go: freely, or this many more attempts of requests (see
@@ -57,30 +65,74 @@ pub(crate) async fn work(
     }
 }
 
-/// Runs a batch's requests in order; it is `IN_PROGRESS` from its first request on. A batch
-/// stopped (`DELETE /batch`) runs no request from then on.
+/// Runs a batch's requests in order, up to [`PARALLEL_REQUESTS`] at once when it asked for
+/// parallel mode and the store honours it, else one after another; it is `IN_PROGRESS` from
+/// its first request on. A batch stopped (`DELETE /batch`) starts no request from then on; those
+/// already running finish.
 async fn run_batch(shared: &Shared, batch: Queued) {
     let ticket = batch.ticket.as_str();
-    let mut failed = false;
+    let width = if batch.parallel { PARALLEL_REQUESTS } else { 1 };
+    let failed = AtomicBool::new(false);
+    let mut running = FuturesUnordered::new();
     for (position, request) in batch.requests.into_iter().enumerate() {
+        while running.len() >= width {
+            running.next().await;
+        }
         step(&shared.pace).await;
         if lock(&shared.batches).is_stopped(ticket) {
+            while running.next().await.is_some() {}
             return;
         }
         if position == 0 {
             lock(&shared.batches).started(ticket);
         }
-        let answer = if failed && batch.stop_on_failure {
-            None
-        } else {
-            run_request(shared, ticket, &request, !batch.stop_on_failure).await
-        };
-        failed |= answer.as_ref().is_some_and(|r| !r.status.is_success());
-        lock(&shared.batches).answered(ticket, request.id, answer);
+        let failed = &failed;
+        running.push(async move {
+            let answer = if failed.load(Ordering::Relaxed) && batch.stop_on_failure {
+                None
+            } else {
+                run_request(shared, ticket, &request, !batch.stop_on_failure).await
+            };
+            if answer.as_ref().is_some_and(|r| !r.status.is_success()) {
+                failed.store(true, Ordering::Relaxed);
+            }
+            lock(&shared.batches).answered(ticket, request.id, answer);
+        });
+        let at_once = running.len() as u64;
+        let mut stats = shared.stats_mut();
+        stats.batch_max_parallel = stats.batch_max_parallel.max(at_once);
     }
+    while running.next().await.is_some() {}
     // A batch of no requests is taken up and done at once.
     lock(&shared.batches).completed(ticket);
     shared.stats_mut().batches += 1;
+}
+
+/// Counts one request inside a batch against the token's rate limit, as `--batch-counting`
+/// says: `Err` with the answer of a request refused for it (not executed).
+async fn count(shared: &Shared) -> Result<(), Reply> {
+    match shared.config.counting {
+        Counting::None => Ok(()),
+        Counting::Refused => match shared.window().take(Instant::now()) {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                let mut stats = shared.stats_mut();
+                stats.batch_inner_429 += 1;
+                Err(Reply::error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    "Too many requests",
+                ))
+            }
+        },
+        Counting::Throttled => loop {
+            let taken = shared.window().take(Instant::now());
+            match taken {
+                Ok(()) => return Ok(()),
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        },
+    }
 }
 
 /// One request of a batch (its first attempt already allowed by the pace), with the faults
@@ -99,6 +151,12 @@ async fn run_request(
     if fault == Inner::NotExecuted {
         return None;
     }
+    if let Err(refused) = count(shared).await {
+        return Some(refused);
+    }
+    // The time the request takes, before it takes effect: a batch stopped meanwhile leaves
+    // it unrun.
+    tokio::time::sleep(shared.config.batch_request).await;
     let mut attempt = 0;
     loop {
         if attempt > 0 {

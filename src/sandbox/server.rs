@@ -33,7 +33,7 @@ use super::faults::{After, Before, Faults};
 use super::gate::{FailingTokens, RateWindow, credential, has_token};
 use super::queue::{self, Pace, Queued};
 use super::store::{Store, StoredCustomer};
-use super::{SandboxArgs, Stats, check_share, lock};
+use super::{Counting, SandboxArgs, Stats, check_share, lock};
 
 /// Largest request body read; a full batch of 500 rich customers stays well under it.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -56,6 +56,12 @@ pub(crate) struct Config {
     pub dedup_key_ttl: Duration,
     /// Top-level fields a write drops without a word (`--drop-fields`).
     pub drop_fields: HashSet<String>,
+    /// How long one request inside a batch takes (`--batch-request-ms`).
+    pub batch_request: Duration,
+    /// Whether `allowParallelMode=true` is honoured (not `--ignore-parallel-mode`).
+    pub parallel_mode: bool,
+    /// How requests inside batches count against the rate limit (`--batch-counting`).
+    pub counting: Counting,
 }
 
 /// Everything the requests share.
@@ -160,6 +166,9 @@ impl Shared {
                     .map(|f| f.trim().to_string())
                     .filter(|f| !f.is_empty())
                     .collect(),
+                batch_request: Duration::from_millis(args.batch_request_ms),
+                parallel_mode: !args.ignore_parallel_mode,
+                counting: args.batch_counting,
             },
             store: Mutex::default(),
             batches: Mutex::default(),
@@ -195,7 +204,7 @@ impl Shared {
         lock(&self.store).all()
     }
 
-    fn window(&self) -> MutexGuard<'_, RateWindow> {
+    pub(crate) fn window(&self) -> MutexGuard<'_, RateWindow> {
         lock(&self.window)
     }
 

@@ -59,6 +59,13 @@ pub struct Stats {
     /// Retries the store made itself of requests inside batches that answered 5xx.
     #[serde(default)]
     pub batch_retries: u64,
+    /// Requests inside batches answered FAILED with httpStatusCode 429 and not executed
+    /// (`--batch-counting refused`).
+    #[serde(default)]
+    pub batch_inner_429: u64,
+    /// The most requests of one batch that ran at the same time.
+    #[serde(default)]
+    pub batch_max_parallel: u64,
 }
 
 impl Stats {

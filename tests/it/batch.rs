@@ -373,7 +373,8 @@ fn import_command(ws: &Workspace, store: &Sandbox, resume: bool) -> Command {
     ws.import_process(&store.api_url(), &[&["--batch"], resume].concat())
 }
 
-/// `--batch-size` takes 1 to 500, and only with `--batch`; `--batch-timeout` a number of seconds
+/// `--lane` takes auto, direct or batch, and not beside `--batch`; `--batch-size` takes 1 to
+/// 500, and only with `--batch` or `--lane`; `--batch-timeout` a number of seconds
 /// from 1.
 #[test]
 fn batch_size_and_timeout_are_checked() {
@@ -386,6 +387,14 @@ fn batch_size_and_timeout_are_checked() {
     assert!(!parse(&["--batch", "--batch-size", "501"]));
     assert!(!parse(&["--batch", "--batch-size", "0"]));
     assert!(!parse(&["--batch-size", "50"]));
+    assert!(parse(&["--lane", "auto", "--batch-size", "50"]));
+    assert!(parse(&["--lane", "batch"]));
+    assert!(parse(&["--lane", "direct"]));
+    assert!(
+        !parse(&["--lane", "batch", "--batch"]),
+        "--batch is --lane batch"
+    );
+    assert!(!parse(&["--lane", "fast"]));
     assert!(parse(&["--batch", "--batch-timeout", "60"]));
     assert!(!parse(&["--batch", "--batch-timeout", "0"]));
     assert!(!parse(&["--batch", "--batch-timeout", "soon"]));

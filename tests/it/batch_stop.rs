@@ -26,7 +26,15 @@ async fn a_batch_given_up_on_is_stopped_then_its_rows_looked_up() {
     store.hold_batches();
     let emails = numbered("held", 12);
     let ws = Workspace::new(&emails_csv(&emails));
-    let args = ["--batch", "--batch-timeout", "1", "--snapshot", "never"];
+    let args = [
+        "--batch",
+        "--batch-timeout",
+        "1",
+        "--snapshot",
+        "never",
+        "--read-back",
+        "none",
+    ];
     let (code, summary) = ws.import_summary(&store.api_url(), &args).await;
     assert_eq!(code, 0, "{summary}");
     assert_eq!(column(&ws.results(), "status"), vec!["created"; 12]);

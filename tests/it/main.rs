@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per concern.
 
 mod batch;
+mod batch_lane;
 mod batch_stop;
 mod cli;
 mod consent;

@@ -1,11 +1,12 @@
 //! The sandbox store, driven in-process over HTTP on 127.0.0.1 as a client would drive Ecwid.
 
 use clap::Parser;
-use ecwid_import::sandbox::{Sandbox, SandboxArgs, Stats, StoredCustomer};
+use ecwid_import::sandbox::{Counting, Sandbox, SandboxArgs, Stats, StoredCustomer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod batch;
+mod batch_models;
 mod customers;
 mod extra_fields;
 mod faults;
@@ -170,6 +171,9 @@ fn command_line_options() {
         (3.0, 3600.0)
     );
     assert_eq!(args.batch_inner_500_once, 0.0);
+    assert_eq!(args.batch_request_ms, 0);
+    assert!(!args.ignore_parallel_mode);
+    assert_eq!(args.batch_counting, Counting::None);
     let cli = Cli::try_parse_from([
         "sandbox",
         "--port=0",
@@ -188,6 +192,9 @@ fn command_line_options() {
         "--dedup-key-ttl-secs=60",
         "--drop-fields=fiscalCode,electronicInvoiceSdiCode",
         "--not-applied=a@example.com,B@example.com",
+        "--batch-request-ms=100",
+        "--ignore-parallel-mode",
+        "--batch-counting=refused",
     ])
     .expect("options parse");
     let args = cli.sandbox;
@@ -203,6 +210,10 @@ fn command_line_options() {
         (0.01, 60.0)
     );
     assert_eq!(args.not_applied, ["a@example.com", "B@example.com"]);
+    assert_eq!(args.batch_request_ms, 100);
+    assert!(args.ignore_parallel_mode);
+    assert_eq!(args.batch_counting, Counting::Refused);
+    assert!(Cli::try_parse_from(["sandbox", "--batch-counting=some"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--batch-inner-500-once=2"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--fail-after=1.5"]).is_err());
     assert!(Cli::try_parse_from(["sandbox", "--drop-after=-0.1"]).is_err());
