@@ -23,6 +23,7 @@ use crate::import::stop::{Stop, StopReason};
 use crate::outcome::ExitStatus;
 use crate::report::progress::{Progress, ProgressMode};
 use crate::report::temp_files::TempFiles;
+use crate::store::groups::read_groups;
 use crate::store::listing;
 use crate::store::snapshot::grouped;
 pub(crate) use file::Format;
@@ -173,29 +174,21 @@ pub(crate) async fn run(
 /// The id of the customer group named `name` (case and surrounding spaces aside); `Err` when
 /// the groups could not be read.
 async fn group_id(engine: &Engine, name: &str) -> Result<Result<u64, Error>, Failure> {
-    let mut names = Vec::new();
-    loop {
-        let offset = names.len() as u64;
-        let mut tries = engine.tries();
-        let (items, total) = engine
-            .send(Kind::Groups, &mut tries, || {
-                engine.client.customer_groups(offset)
-            })
-            .await?;
-        let done = items.is_empty() || offset + items.len() as u64 >= total;
-        for group in items {
-            if group.name.trim().eq_ignore_ascii_case(name.trim()) {
-                return Ok(Ok(group.id));
-            }
-            names.push(group.name);
-        }
-        if done {
-            return Ok(Err(Error::UnknownGroup {
-                name: name.to_string(),
-                groups: names.join(", "),
-            }));
-        }
-    }
+    let groups = read_groups(engine).await?;
+    let found = groups
+        .iter()
+        .find(|g| g.name.trim().eq_ignore_ascii_case(name.trim()));
+    Ok(match found {
+        Some(group) => Ok(group.id),
+        None => Err(Error::UnknownGroup {
+            name: name.to_string(),
+            groups: groups
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    })
 }
 
 /// The summary of an export that stopped before the end: how many customers it read, why it

@@ -26,6 +26,7 @@ use crate::customer::fields::Field;
 use crate::ecwid::{Group, email_key};
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
+use crate::store::groups::read_groups;
 use crate::undo::log::{CreatedGroup, UndoLog};
 
 /// A group the file names: as first written, and the customers (emails) it would get.
@@ -72,25 +73,6 @@ async fn names_in_file(config: &Config, map: &ColumnMap) -> Vec<Named> {
     })
     .await
     .unwrap_or_default()
-}
-
-/// Reads the store's groups, every page.
-async fn read_groups(engine: &Engine) -> Result<Vec<Group>, Failure> {
-    let mut all: Vec<Group> = Vec::new();
-    loop {
-        let offset = all.len() as u64;
-        let mut tries = engine.tries();
-        let (items, total) = engine
-            .send(Kind::Groups, &mut tries, || {
-                engine.client.customer_groups(offset)
-            })
-            .await?;
-        let done = items.is_empty() || offset + items.len() as u64 >= total;
-        all.extend(items);
-        if done {
-            return Ok(all);
-        }
-    }
 }
 
 const NEEDS_PLAN: &str = "customer groups need a higher Ecwid plan (Business or higher)";

@@ -186,6 +186,23 @@ pub(crate) enum Target {
 }
 
 impl Target {
+    /// The same target with each of its fields put through `field` (a field, or a country's
+    /// or state's code and name); the others as they are.
+    pub(crate) fn with_address_fields(&self, field: impl Fn(&Field) -> Field) -> Target {
+        match self {
+            Target::Field(f) => Target::Field(field(f)),
+            Target::Country { code, name } => Target::Country {
+                code: field(code),
+                name: field(name),
+            },
+            Target::State { code, name } => Target::State {
+                code: field(code),
+                name: field(name),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// The fields this target may fill: what a mapping file must name to replace it.
     pub(crate) fn fields(&self) -> Vec<Field> {
         match self {
@@ -262,22 +279,10 @@ fn yes_no(target: Field, part: Part) -> Entry {
 /// The target of a part of an address block ([`Target::InAddress`]) in the address its row
 /// sends it to: the billing address (`None`) or shipping address `i`.
 pub(crate) fn in_address(part: &Target, address: Option<usize>) -> Target {
-    let field = |f: &Field| match f {
+    part.with_address_fields(|f| match f {
         Field::Billing(a) => packed_field(address, *a),
         other => other.clone(),
-    };
-    match part {
-        Target::Field(f) => Target::Field(field(f)),
-        Target::Country { code, name } => Target::Country {
-            code: field(code),
-            name: field(name),
-        },
-        Target::State { code, name } => Target::State {
-            code: field(code),
-            name: field(name),
-        },
-        other => other.clone(),
-    }
+    })
 }
 
 /// Address block `block` of an export, routed row by row by the type in `kind` (see

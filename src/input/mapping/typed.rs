@@ -225,22 +225,10 @@ pub(super) fn is_fax(kind: &str) -> bool {
 
 /// A part of an address written as the billing address's, as [`Target::InAddress`] holds it.
 fn as_billing(target: &Target) -> Target {
-    let field = |f: &Field| match f {
+    target.with_address_fields(|f| match f {
         Field::Shipping(_, a) => Field::Billing(*a),
         other => other.clone(),
-    };
-    match target {
-        Target::Field(f) => Target::Field(field(f)),
-        Target::Country { code, name } => Target::Country {
-            code: field(code),
-            name: field(name),
-        },
-        Target::State { code, name } => Target::State {
-            code: field(code),
-            name: field(name),
-        },
-        other => other.clone(),
-    }
+    })
 }
 
 impl ColumnMap {
