@@ -29,6 +29,7 @@ mod outputs;
 mod payments;
 mod plan;
 mod platforms;
+mod preset_detection;
 mod preset_mapping;
 mod presets;
 mod read_back;

@@ -1,6 +1,7 @@
-//! Presets and mapping files: which export a header is detected as, the exact request each
-//! export's rows become, imports of real-looking exports into the sandbox with no flags, and
-//! and `--preset`. Mapping files and header errors are in `mapping.rs`.
+//! Presets and mapping files: the exact request each Shopify and WooCommerce export's rows
+//! become, imports of real-looking exports into the sandbox with no flags, and `--preset`.
+//! Which export a header is detected as is in `preset_detection.rs`; mapping files and header
+//! errors are in `mapping.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -74,53 +75,6 @@ pub(crate) fn stored(store: &Sandbox, email: &str) -> Value {
         .find(|c| c.customer.email.as_deref() == Some(email))
         .unwrap_or_else(|| panic!("{email} is stored"));
     serde_json::to_value(&customer.customer).unwrap()
-}
-
-/// Each sample file is detected as its export, naming the columns that gave it away.
-#[test]
-fn every_sample_is_detected_as_its_export() {
-    for (name, preset, signature) in [
-        (
-            "shopify-current.csv",
-            Preset::Shopify,
-            r#""First Name", "Default Address Address1", "Accepts Email Marketing""#,
-        ),
-        (
-            "shopify-previous.csv",
-            Preset::Shopify,
-            r#""First Name", "Address1", "Accepts Email Marketing""#,
-        ),
-        (
-            "shopify-oldest.csv",
-            Preset::Shopify,
-            r#""First Name", "Address1", "Accepts Marketing""#,
-        ),
-        (
-            "woocommerce-webtoffee.csv",
-            Preset::WooCommerce,
-            r#""user_email", "billing_address_1""#,
-        ),
-        (
-            "woocommerce-skyverge.csv",
-            Preset::WooCommerce,
-            r#""email", "billing_address_1""#,
-        ),
-        (
-            "woocommerce-analytics.csv",
-            Preset::WooCommerce,
-            r#""Username", "Last Active", "Total Spend""#,
-        ),
-    ] {
-        let (_, choice, _) = map(&read_sample(name), &Layout::default()).expect(name);
-        assert_eq!(choice.preset, preset, "{name}");
-        assert_eq!(
-            choice.to_string(),
-            format!("preset {preset} (detected: the header has {signature})"),
-            "{name}"
-        );
-    }
-    let (_, choice, _) = map("email,name\n", &Layout::default()).unwrap();
-    assert_eq!(choice.preset, Preset::Ecwid);
 }
 
 /// A current Shopify row: names and address lines joined, quotes stripped, address phone.
@@ -315,73 +269,6 @@ fn analytics_rows_give_exactly_these_bodies() {
         row_body("woocommerce-analytics.csv", 3).0["billingPerson"]["stateOrProvinceCode"],
         "MA"
     );
-}
-
-/// Columns with no Ecwid home are listed as not imported, and only those.
-#[test]
-fn columns_without_a_field_are_listed_as_not_imported() {
-    for (name, expected) in [
-        (
-            "shopify-current.csv",
-            vec![
-                "Customer ID",
-                "Accepts SMS Marketing",
-                "Accepts WhatsApp Marketing",
-                "Total Spent",
-                "Total Orders",
-                "Tags",
-                "Birth date (customer.metafields.facts.birth_date)",
-            ],
-        ),
-        (
-            "shopify-previous.csv",
-            vec![
-                "Province",
-                "Accepts SMS Marketing",
-                "Total Spent",
-                "Total Orders",
-                "Tags",
-            ],
-        ),
-        (
-            "woocommerce-webtoffee.csv",
-            vec![
-                "ID",
-                "customer_id",
-                "user_login",
-                "user_pass",
-                "user_nicename",
-                "user_url",
-                "user_registered",
-                "display_name",
-                "user_status",
-                "roles",
-            ],
-        ),
-        (
-            "woocommerce-skyverge.csv",
-            vec![
-                "customer_id",
-                "date_registered",
-                "total_spent",
-                "order_count",
-            ],
-        ),
-        (
-            "woocommerce-analytics.csv",
-            vec![
-                "Username",
-                "Last Active",
-                "Sign Up",
-                "Orders",
-                "Total Spend",
-                "AOV",
-            ],
-        ),
-    ] {
-        let (map, _, _) = map(&read_sample(name), &Layout::default()).unwrap();
-        assert_eq!(map.not_imported(), expected, "{name}");
-    }
 }
 
 /// A Shopify export and every WooCommerce export import with no flags, with their fields.

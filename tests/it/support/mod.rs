@@ -8,6 +8,8 @@ use clap::Parser;
 use ecwid_import::cli::Cli;
 use tempfile::TempDir;
 
+pub mod mock;
+
 pub const TOKEN: &str = "secret_test_token_42";
 
 /// A temporary folder holding one input file and the token file.
