@@ -38,9 +38,9 @@ use crate::report::summary::BatchCounts;
 
 /// How the id of a request inside a batch names its row.
 pub(crate) const ID_PREFIX: &str = "row-";
-/// The most batches a group's rows go out in while the store refuses some of them with 429
-/// (not executed); rows still refused after that are sent on their own, through the run's
-/// budget and its pauses for 429.
+/// The most batches of a group in which the store refuses rows with 429 (not executed); rows
+/// still refused after that are sent on their own, through the run's budget and its pauses for
+/// 429.
 const MAX_ROUNDS: u32 = 20;
 
 /// Sends groups of rows as batches (`allowParallelMode=true`: the requests of a batch are rows
@@ -232,35 +232,44 @@ impl Batcher {
         let mut answered: HashMap<u64, InnerOutcome> = HashMap::new();
         let mut left: Vec<&Job> = jobs.iter().map(|(_, job)| &**job).collect();
         let mut attempts = 0;
-        for round in 0..MAX_ROUNDS {
-            let (fate, tries, submitted_at) = self.round(index, round, &left).await;
+        let mut refusals = 0;
+        let mut round = 0;
+        while !left.is_empty() && refusals < MAX_ROUNDS {
+            let (fate, tries, submitted_at, sent) = self.round(index, round, &left).await;
+            round += 1;
             attempts += tries;
+            let (went, later) = left.split_at(sent.min(left.len()));
             let Fate::Answered(mut answers) = fate else {
-                let rows = left.iter().map(|job| job.row).collect();
+                // Rows not sent yet (the row budget had no room for them) are sent on their own.
+                for job in later {
+                    answered.insert(job.row, InnerOutcome::NotExecuted);
+                }
+                let rows = went.iter().map(|job| job.row).collect();
                 let fates = vec![
                     (Covers::Rows(rows), fate),
                     (Covers::All, Fate::Answered(answered)),
                 ];
                 return (fates, attempts);
             };
-            let again: HashSet<u64> = left
+            let again: HashSet<u64> = went
                 .iter()
                 .map(|job| job.row)
                 .filter(|row| answers.get(row).is_some_and(refused))
                 .collect();
             answers.retain(|row, _| !again.contains(row));
             answered.extend(answers);
-            if again.is_empty() {
-                break;
+            if !again.is_empty() {
+                refusals += 1;
+                tracing::info!(
+                    "{} rows refused with 429 inside their batch (not run): they go into a \
+                     later batch",
+                    again.len()
+                );
+                self.pace
+                    .refused(submitted_at, again.len() as u64, Instant::now());
             }
-            tracing::info!(
-                "{} rows refused with 429 inside their batch (not run): they go into a later \
-                 batch",
-                again.len()
-            );
-            self.pace
-                .refused(submitted_at, again.len() as u64, Instant::now());
-            left.retain(|job| again.contains(&job.row));
+            let later: HashSet<u64> = later.iter().map(|job| job.row).collect();
+            left.retain(|job| again.contains(&job.row) || later.contains(&job.row));
         }
         // Refused in every round: each is sent on its own.
         for job in left {
@@ -269,24 +278,27 @@ impl Batcher {
         (vec![(Covers::All, Fate::Answered(answered))], attempts)
     }
 
-    /// One batch of the rows: waits for the row budget, submits it (re-sending it under the
-    /// same key until the store gives a ticket) and polls the ticket; also how many submits
-    /// it took and when it went out.
-    async fn round(&self, index: u64, round: u32, jobs: &[&Job]) -> (Fate, u32, Instant) {
+    /// One batch of the first of the rows, as many as the row budget has room for: waits for
+    /// room, submits it (re-sending it under the same key until the store gives a ticket) and
+    /// polls the ticket; also how many submits it took, when it went out and how many rows it
+    /// took.
+    async fn round(&self, index: u64, round: u32, jobs: &[&Job]) -> (Fate, u32, Instant, usize) {
         let sender = &self.sender;
         let engine = &sender.engine;
-        let submitted_at = loop {
+        let (submitted_at, granted) = loop {
             let now = Instant::now();
             self.pace
                 .refusals(engine.counts().total().rate_limited, now);
-            let wait = self.pace.submit(jobs.len() as u64, now);
-            if wait.is_zero() {
-                break now;
-            }
-            if !engine.stop().sleep(wait).await {
-                return (Fate::Stopped { sent: false }, 0, now);
+            match self.pace.submit(jobs.len() as u64, now) {
+                Ok(granted) => break (now, usize::try_from(granted).unwrap_or(jobs.len())),
+                Err(wait) => {
+                    if !engine.stop().sleep(wait).await {
+                        return (Fate::Stopped { sent: false }, 0, now, jobs.len());
+                    }
+                }
             }
         };
+        let jobs = &jobs[..granted.clamp(1, jobs.len())];
         let rows: Vec<u64> = jobs.iter().map(|job| job.row).collect();
         let creates: Vec<BatchCreate> = jobs
             .iter()
@@ -320,11 +332,11 @@ impl Batcher {
                 } else {
                     FromBatch::NotExecuted
                 };
-                return (Fate::Each(each), attempts, submitted_at);
+                return (Fate::Each(each), attempts, submitted_at, jobs.len());
             }
             Err(_) => {
                 let sent = tries.maybe_took_effect;
-                return (Fate::Stopped { sent }, attempts, submitted_at);
+                return (Fate::Stopped { sent }, attempts, submitted_at, jobs.len());
             }
         };
         let first = rows.first().copied().unwrap_or_default();
@@ -336,7 +348,7 @@ impl Batcher {
         self.store_left(seq, Some(rows.len() as u64));
         let fate = self.poll(&ticket, (first, last), Some(seq)).await;
         self.store_left(seq, None);
-        (fate, attempts, submitted_at)
+        (fate, attempts, submitted_at, jobs.len())
     }
 
     /// Notes how many rows of the batch submitted `seq`-th the store has still to finish

@@ -23,6 +23,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The fewest rows a batch takes while a row budget is in force, unless fewer are left: a
+/// batch of the room the window has left, so that rows flow at the budget's pace and not a
+/// whole batch a window.
+const MIN_CHUNK: u64 = 50;
 /// The store's window.
 const WINDOW: Duration = Duration::from_secs(60);
 /// Signs within this long of a cut are the same sign (the requests of one window).
@@ -99,10 +103,10 @@ impl LanePace {
         lock(&self.state).rows_per_minute
     }
 
-    /// How long to wait before `rows` more may be submitted (zero: now); when it is zero the
-    /// rows are counted as submitted at `now`, else nothing is counted and the caller asks again
-    /// after the wait.
-    pub(crate) fn submit(&self, rows: u64, now: Instant) -> Duration {
+    /// How many of `rows` may be submitted now (all of them while there is no row budget;
+    /// else what the window has room for, if that is at least [`MIN_CHUNK`] or all of them):
+    /// counted as submitted at `now`. `Err`: how long to wait before asking again.
+    pub(crate) fn submit(&self, rows: u64, now: Instant) -> Result<u64, Duration> {
         let mut state = lock(&self.state);
         self.climb(&mut state, now);
         while state
@@ -112,22 +116,28 @@ impl LanePace {
         {
             state.submitted.pop_front();
         }
+        let mut granted = rows;
         if let Some(limit) = state.rows_per_minute {
-            let limit = u64::from(limit).max(rows);
-            let mut in_window: u64 = state.submitted.iter().map(|&(_, n)| n).sum();
-            if in_window + rows > limit {
+            let limit = u64::from(limit);
+            let least = rows.min(MIN_CHUNK).min(limit).max(1);
+            let in_window: u64 = state.submitted.iter().map(|&(_, n)| n).sum();
+            let room = limit.saturating_sub(in_window);
+            if room < least {
                 // The wait until enough of the window's rows have left it.
+                let mut left = in_window;
                 for &(t, n) in &state.submitted {
-                    in_window -= n;
-                    if in_window + rows <= limit {
+                    left -= n;
+                    if left + least <= limit {
                         let frees = t + WINDOW;
-                        return frees.saturating_duration_since(now).max(MIN_POLL);
+                        return Err(frees.saturating_duration_since(now).max(MIN_POLL));
                     }
                 }
+                return Err(WINDOW);
             }
+            granted = rows.min(room);
         }
-        state.submitted.push_back((now, rows));
-        Duration::ZERO
+        state.submitted.push_back((now, granted));
+        Ok(granted)
     }
 
     /// `rows` of the batch submitted at `at` were refused 429: they did not run, so they do not
@@ -243,29 +253,26 @@ mod tests {
         let t = Instant::now();
         let pace = LanePace::new(600, t);
         for i in 0..100 {
-            assert_eq!(
-                pace.submit(500, t + Duration::from_millis(i)),
-                Duration::ZERO
-            );
+            assert_eq!(pace.submit(500, t + Duration::from_millis(i)), Ok(500));
         }
         assert_eq!(pace.rows_per_minute(), None);
         // A 429 seen: the room beside the run's own requests, and a full window waits.
         pace.refusals(1, t);
         assert_eq!(pace.rows_per_minute(), Some(580));
         let wait = pace.submit(100, t + Duration::from_secs(1));
-        assert!(wait > Duration::from_secs(55), "{wait:?}");
+        assert!(wait.is_err_and(|w| w > Duration::from_secs(55)), "{wait:?}");
     }
 
     #[test]
     fn rows_refused_do_not_count_and_signs_cut_then_climb_back() {
         let t = Instant::now();
         let pace = LanePace::new(600, t);
-        assert_eq!(pace.submit(500, t), Duration::ZERO);
+        assert_eq!(pace.submit(500, t), Ok(500));
         pace.refused(t, 450, t);
         assert_eq!(pace.rows_per_minute(), Some(580));
-        // 50 rows still count: 500 more fit in the window.
-        assert_eq!(pace.submit(500, t), Duration::ZERO);
-        assert!(pace.submit(100, t) > Duration::ZERO);
+        // 50 rows still count: 500 more fit in the window, then 30: fewer than a chunk.
+        assert_eq!(pace.submit(500, t), Ok(500));
+        assert!(pace.submit(100, t).is_err());
         // Signs within a few seconds are one; a later one cuts by a fifth.
         pace.refused(t, 0, t + Duration::from_secs(1));
         assert_eq!(pace.rows_per_minute(), Some(580));
@@ -274,12 +281,25 @@ mod tests {
         // Half a minute without a sign: a twentieth of --rate back, never past the room after
         // two signs.
         let later = t + Duration::from_secs(40);
-        pace.submit(1, later);
+        let _ = pace.submit(1, later);
         assert_eq!(pace.rows_per_minute(), Some(494));
         for i in 1..20 {
-            pace.submit(1, later + CLIMB_EVERY * i);
+            let _ = pace.submit(1, later + CLIMB_EVERY * i);
         }
         assert_eq!(pace.rows_per_minute(), Some(580));
+    }
+
+    #[test]
+    fn a_batch_takes_the_room_the_window_has_left() {
+        let t = Instant::now();
+        let pace = LanePace::new(600, t);
+        pace.refusals(1, t);
+        assert_eq!(pace.submit(500, t), Ok(500));
+        let s = t + Duration::from_secs(1);
+        assert_eq!(pace.submit(500, s), Ok(80));
+        assert_eq!(pace.submit(10, s), Err(Duration::from_secs(59)));
+        // Fewer than a chunk left to send: they wait for room for all of them.
+        assert_eq!(pace.submit(30, s), Err(Duration::from_secs(59)));
     }
 
     #[test]
@@ -291,7 +311,7 @@ mod tests {
         // The same count again is no new sign.
         pace.refusals(3, t + Duration::from_secs(10));
         for i in 1..200 {
-            pace.submit(1, t + CLIMB_EVERY * i);
+            let _ = pace.submit(1, t + CLIMB_EVERY * i);
         }
         assert_eq!(pace.rows_per_minute(), None);
     }
