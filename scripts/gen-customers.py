@@ -7,7 +7,7 @@ Arabic, Han, Japanese kana, Devanagari), with quoted cells, embedded commas and 
 the reader and the rules do the work they do on real exports. The output depends only on N and
 --seed, so two runs of the same command produce the same file.
 
-    python3 scripts/gen-customers.py 500000 > /tmp/customers-500k.csv
+    python3 scripts/gen-customers.py 500000 > customers-500k.csv
 """
 
 import argparse
