@@ -539,12 +539,8 @@ pub(super) fn mapped_rules(
     names: &[String],
 ) -> Result<Vec<Rule>, HeaderError> {
     let position = |key: &str, column: &str| {
-        associated::position(names, column).ok_or_else(|| HeaderError::UnknownColumn {
-            file: file.to_string(),
-            key: format!("fields.{key}"),
-            column: column.to_string(),
-            found: found(names),
-        })
+        associated::position(names, column)
+            .ok_or_else(|| unknown_column(file, format!("fields.{key}"), column, names))
     };
     let mut rules = Vec::new();
     for mapped in fields {
@@ -599,6 +595,21 @@ pub(super) fn mapped_rules(
 fn quoted(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
     quoted.join(", ")
+}
+
+/// The mapping file `file` names, under `key`, a column the header (`names`) lacks.
+pub(super) fn unknown_column(
+    file: &str,
+    key: String,
+    column: &str,
+    names: &[String],
+) -> HeaderError {
+    HeaderError::UnknownColumn {
+        file: file.to_string(),
+        key,
+        column: column.to_string(),
+        found: found(names),
+    }
 }
 
 /// The header for messages.

@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use super::header::HeaderError;
+use super::header::{HeaderError, unknown_column};
 use super::row::Cells;
 use super::{ColumnMap, Fill, Invalid, Rule};
 use crate::customer::fields::{AddressField as A, Field};
@@ -143,16 +143,12 @@ fn type_addresses(
             let key = address.map_or("billingPerson".to_string(), |i| {
                 format!("shippingAddresses.{i}")
             });
-            return Err(HeaderError::UnknownColumn {
-                file: file.to_string(),
-                key: format!("address_types.{key}"),
-                column: column.clone(),
-                found: names
-                    .iter()
-                    .map(|n| format!("{n:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(unknown_column(
+                file,
+                format!("address_types.{key}"),
+                column,
+                names,
+            ));
         };
         // Only the place moves: the name, company and phone of the billing address are the
         // customer's, whatever the type of the address.
@@ -199,16 +195,12 @@ fn fax_guards(
     let mut guards = Vec::new();
     for (field, column) in types {
         let Some(position) = names.iter().position(|n| presets::same_name(n, column)) else {
-            return Err(HeaderError::UnknownColumn {
-                file: file.to_string(),
-                key: format!("phone_types.{field}"),
-                column: column.clone(),
-                found: names
-                    .iter()
-                    .map(|n| format!("{n:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(unknown_column(
+                file,
+                format!("phone_types.{field}"),
+                column,
+                names,
+            ));
         };
         let target = Target::Field(field.clone());
         if let Some(rule) = rules.iter().position(|r| r.target == target) {
