@@ -18,11 +18,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use super::facts::StoreFacts;
-use super::stop::Stop;
 use crate::config::Config;
 use crate::customer::fields::Field;
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::ecwid::{Group, email_key};
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;

@@ -18,11 +18,9 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use futures_util::stream;
 
+use crate::ecwid::engine::{Engine, Kind, RateBudget, Stop, StopReason};
 use crate::ecwid::{Client, ClientConfig};
 use crate::error::Error;
-use crate::import::engine::{Engine, Kind};
-use crate::import::rate::RateBudget;
-use crate::import::stop::{Stop, StopReason};
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::next::{self, Typed};
 use crate::report::results::write_results;

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::log::{Logged, Sent};
 use crate::customer::record::CustomerRecord;
 use crate::ecwid::Lookup;
-use crate::import::engine::{Engine, Failure, Kind, Tries};
+use crate::ecwid::engine::{Engine, Failure, Kind, Tries};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::derived::{prepare_sent_back, same_value};

@@ -19,14 +19,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 
-use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::Job;
 use super::journal::Journal;
 use super::read_back::ReadBack;
-use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
 use crate::customer::record::CustomerRecord;
+use crate::ecwid::engine::retry::{Action, MAX_RATE_LIMITED};
+use crate::ecwid::engine::{Engine, Failure, Kind, Tries, Why};
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
