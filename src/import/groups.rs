@@ -25,8 +25,8 @@ use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::ecwid::{Group, email_key};
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
+use crate::ledger::undo_log::{CreatedGroup, UndoLog};
 use crate::store::groups::read_groups;
-use crate::undo::log::{CreatedGroup, UndoLog};
 
 /// A group the file names: as first written, and the customers (emails) it would get.
 #[derive(Debug, Default)]

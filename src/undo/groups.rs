@@ -6,7 +6,7 @@
 //! reported.
 
 use crate::ecwid::engine::{Engine, Failure, Kind, Stop};
-use crate::undo::log::CreatedGroup;
+use crate::ledger::undo_log::CreatedGroup;
 
 /// Removes the empty groups of `created` (with `yes`; without it says what it would do); the
 /// lines that report each, for the summary.
