@@ -11,7 +11,7 @@ use crate::ecwid::SetupError;
 use crate::import::journal::JournalError;
 use crate::input::mapping::HeaderError;
 use crate::input::mapping_file::MappingError;
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
 use crate::outcome::ExitStatus;
 
 #[derive(Debug, thiserror::Error)]

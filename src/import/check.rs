@@ -16,7 +16,7 @@ use super::job::Job;
 use super::resumed::Finished;
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{Blanked, ColumnMap, Invalid};
-use crate::input::reader::RawRow;
+use crate::input::raw::RawRow;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::summary::LeftBlank;
 
