@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use crate::ecwid::SetupError;
 use crate::input::mapping::HeaderError;
 use crate::input::mapping_file::MappingError;
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
 use crate::ledger::journal::JournalError;
 use crate::outcome::ExitStatus;
 

@@ -12,13 +12,9 @@ use ecwid_import::sandbox::{Sandbox, SandboxArgs, Stats};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
 use crate::resume::wait_until;
-use crate::support::{Workspace, column, emails_csv, read_csv};
+use crate::support::{Workspace, column, emails_csv, numbered, read_csv};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
-
-fn numbered(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
-}
 
 /// Email (lower case) -> the id the store gave it.
 fn stored_ids(store: &Sandbox) -> std::collections::HashMap<String, u64> {
