@@ -13,7 +13,7 @@ pub(crate) mod engine;
 mod listing;
 mod settings;
 
-pub(crate) use listing::{ListFilter, PAGE_SIZE, Page, Unreadable, Written};
+pub(crate) use listing::{ListFilter, Order, PAGE_SIZE, Page, Unreadable};
 pub(crate) use settings::{Group, StoreExtraField};
 
 pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
