@@ -44,7 +44,7 @@ async fn interrupted(extra: &str) -> (Sandbox, Workspace, Vec<String>) {
     store.backdate(4 * 3600);
     precreate(&store, &emails[..10]).await;
     store.backdate(3600);
-    let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
+    let fingerprint = ecwid_import::ledger::journal::fingerprint(&ws.input).expect("fingerprint");
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("after 1970")
