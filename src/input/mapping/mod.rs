@@ -25,6 +25,7 @@ mod preset_starter;
 mod row;
 mod starter;
 mod typed;
+mod whole_address;
 
 use super::presets::Target;
 
