@@ -12,6 +12,7 @@ pub mod error;
 pub(crate) mod export;
 pub mod import;
 pub mod input;
+pub mod ledger;
 pub mod lock;
 pub mod outcome;
 pub mod report;
@@ -24,8 +25,8 @@ pub(crate) mod undo;
 use cli::ImportArgs;
 use cli::{Cli, Command};
 use customer::fields::Field;
+use ecwid::engine::Stop;
 use error::Error;
-use import::stop::Stop;
 use lock::OutputLock;
 use outcome::ExitStatus;
 use report::next::{Ended, Typed};
@@ -185,7 +186,7 @@ fn next_steps(
     typed: Option<&Typed>,
 ) -> Vec<report::summary::NextStep> {
     let journal = config.send.as_ref().is_some_and(|send| send.journal);
-    let undo_log = undo::log::path_for(&config.output);
+    let undo_log = ledger::undo_log::path_for(&config.output);
     let plan = summary.plan.unwrap_or_default();
     report::next::after_import(
         typed,

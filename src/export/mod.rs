@@ -15,11 +15,9 @@ mod row;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 
+use crate::ecwid::engine::{Engine, Failure, Kind, RateBudget, Stop, StopReason};
 use crate::ecwid::{Client, ClientConfig, ListFilter};
 use crate::error::Error;
-use crate::import::engine::{Engine, Failure, Kind};
-use crate::import::rate::RateBudget;
-use crate::import::stop::{Stop, StopReason};
 use crate::outcome::ExitStatus;
 use crate::report::progress::{Progress, ProgressMode};
 use crate::report::temp_files::TempFiles;

@@ -8,7 +8,6 @@
 //! send no write at all.
 
 mod groups;
-pub(crate) mod log;
 mod reverse;
 
 use std::num::NonZeroU32;
@@ -18,11 +17,10 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use futures_util::stream;
 
+use crate::ecwid::engine::{Engine, Kind, RateBudget, Stop, StopReason};
 use crate::ecwid::{Client, ClientConfig};
 use crate::error::Error;
-use crate::import::engine::{Engine, Kind};
-use crate::import::rate::RateBudget;
-use crate::import::stop::{Stop, StopReason};
+use crate::ledger::undo_log;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::next::{self, Typed};
 use crate::report::results::write_results;
@@ -54,7 +52,7 @@ pub(crate) async fn run(
     quiet: bool,
     typed: Option<&Typed>,
 ) -> Result<ExitStatus, Error> {
-    let entries = log::read(&config.log).map_err(|source| Error::UndoLog {
+    let entries = undo_log::read(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;
@@ -82,7 +80,7 @@ pub(crate) async fn run(
         path: config.output.clone(),
         source,
     })?;
-    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+    let created = undo_log::created_groups(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;
