@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per concern.
 
+mod addresses;
 mod batch;
 mod batch_lane;
 mod batch_stop;

@@ -27,6 +27,7 @@ mod row;
 mod rules;
 mod starter;
 mod typed;
+mod whole_address;
 
 use super::presets::Target;
 
