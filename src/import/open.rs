@@ -153,7 +153,7 @@ fn open_report(
     };
     ReportWriter::create(path, map.clone(), facts).map_err(|source| Error::Output {
         path: path.to_path_buf(),
-        source: std::io::Error::other(source),
+        source,
     })
 }
 
