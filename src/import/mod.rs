@@ -19,6 +19,7 @@
 pub(crate) mod batch;
 mod batch_give_up;
 mod batch_key;
+mod batch_updates;
 mod buyers;
 pub mod check;
 pub(crate) mod engine;
@@ -143,6 +144,7 @@ pub(crate) async fn run(
                 consent_defaulted: AtomicU64::new(0),
                 remembered,
                 read_back,
+                hold_updates: false,
             };
             let batch_size = batch_lane(config, send, &map, !open_batches.is_empty()).await;
             Sending::plan(send, batch_size, sender, run_id, open_batches)
@@ -298,6 +300,8 @@ impl Sending {
         run_id: String,
         open: Vec<OpenBatch>,
     ) -> Self {
+        let mut sender = sender;
+        sender.hold_updates = batch_size.is_some();
         let sender = Arc::new(sender);
         match batch_size {
             Some(batch_size) => Sending::Batches(Arc::new(Batcher {
