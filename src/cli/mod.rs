@@ -11,24 +11,25 @@ mod store;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::config::{Config, Lane};
+use crate::config::{Config, Lane, Mode, Writes};
 use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
 use crate::input::source::ReadOptions;
+use crate::ledger::undo_log;
 use crate::lock;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
 use crate::undo::UndoConfig;
-use crate::undo::log as undo_log;
 pub use export::ExportArgs;
 use help::{
     COMPLETIONS_AFTER_HELP, EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP,
     PLAN_OUTPUT_HELP, SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
     VALIDATE_OUTPUT_HELP,
 };
+pub(crate) use store::StoreAt;
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
 pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
@@ -70,10 +71,6 @@ pub struct Cli {
         help_heading = OUTPUT
     )]
     pub verbose: u8,
-    /// The command line as typed, for the command that continues a stopped run (empty when
-    /// the library is driven directly).
-    #[arg(skip)]
-    pub invocation: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -364,16 +361,12 @@ pub struct UndoArgs {
 impl UndoArgs {
     /// The settings of an undo; `env_token` is `ECWID_TOKEN`.
     pub(crate) fn config(&self, env_token: Option<String>) -> Result<UndoConfig, Error> {
-        let connection = self.connection.connection(env_token)?;
         Ok(UndoConfig {
             log: undo_log::path_for(&self.results),
             output: beside(&self.results, "undo-results.csv"),
             results: self.results.clone(),
             yes: self.yes,
-            client: connection.client,
-            rate: connection.rate,
-            concurrency: connection.concurrency,
-            max_retries: connection.max_retries,
+            connection: self.connection.connection(StoreAt::Named { env_token })?,
         })
     }
 }
@@ -394,15 +387,14 @@ impl InputArgs {
         }
     }
 
-    /// The settings of a dry run (`validate`, `import --dry-run`); an import adds its sending
-    /// to them.
-    pub(crate) fn config(
+    /// The settings of a check of the file (`validate`, `import --dry-run`).
+    pub(crate) fn check_config(
         &self,
         out: &OutputArgs,
         progress: ProgressMode,
-        dry_run: bool,
     ) -> Result<Config, Error> {
-        self.config_with(out, progress, self.output(out, dry_run), dry_run)
+        let output = self.output(out, true);
+        self.config_with(out, progress, output, true, || Ok(Mode::Check))
     }
 
     /// A plan's results file: `--output`, else `<stem>.plan.csv`, never the import's.
@@ -414,13 +406,16 @@ impl InputArgs {
     }
 
     /// The settings of a run writing its results to `output`; `report_by_default`: whether
-    /// it writes the annotated workbook without `--report` (validate and plan do).
+    /// it writes the annotated workbook without `--report` (validate and plan do). `mode` is
+    /// asked last, once the files are known good: a run refused for its files or mapping says
+    /// so before it asks for a token.
     pub(crate) fn config_with(
         &self,
         out: &OutputArgs,
         progress: ProgressMode,
         output: PathBuf,
         report_by_default: bool,
+        mode: impl FnOnce() -> Result<Mode, Error>,
     ) -> Result<Config, Error> {
         let failed_output = beside(&output, "failed.csv");
         let lock = lock::path_for(&output);
@@ -465,33 +460,37 @@ impl InputArgs {
             summary_json: out.summary_json.clone(),
             report,
             progress,
-            send: None,
+            mode: mode()?,
         })
     }
 }
 
 impl ImportArgs {
-    /// The settings of an import; `env_token` is `ECWID_TOKEN`, used when no token file is given.
-    /// With `--sandbox`, the caller passes the sandbox's store, URL and token in `self` and
-    /// `env_token`, and no token file.
-    pub(crate) fn config(
-        &self,
-        progress: ProgressMode,
-        env_token: Option<String>,
-    ) -> Result<Config, Error> {
-        let mut config = self.input.config(&self.out, progress, self.dry_run)?;
+    /// The settings of an import into the store `at` (a dry run: of a check of the file).
+    pub(crate) fn config(&self, progress: ProgressMode, at: StoreAt) -> Result<Config, Error> {
         if self.dry_run {
-            return Ok(config);
+            return self.input.check_config(&self.out, progress);
         }
-        let not_kept = crate::store::not_kept::path_for(&config.output);
-        let mut send = self
-            .store
-            .send_config(env_token, self.resume, None, not_kept)?;
-        send.batch_timeout = Duration::from_secs(self.batch_timeout);
-        send.lane = self.lane();
-        send.batch_size = (send.lane != Lane::Direct).then_some(self.batch_size as usize);
-        config.send = Some(send);
-        Ok(config)
+        let output = self.input.output(&self.out, false);
+        let not_kept = crate::store::not_kept::path_for(&output);
+        self.input
+            .config_with(&self.out, progress, output, false, || {
+                // A store started for the run is gone with it: nothing to resume or undo.
+                let journal = matches!(at, StoreAt::Named { .. });
+                let connection = self.store.connection.connection(at)?;
+                let lane = self.lane();
+                let writes = Writes {
+                    resume: self.resume,
+                    lane,
+                    batch_size: (lane != Lane::Direct).then_some(self.batch_size as usize),
+                    batch_timeout: Duration::from_secs(self.batch_timeout),
+                    journal,
+                };
+                Ok(Mode::Import(
+                    self.store.send_config(connection, not_kept),
+                    writes,
+                ))
+            })
     }
 
     /// The lane chosen: `--lane`, else `--batch`, else direct.

@@ -15,8 +15,8 @@ use super::batch::{Batcher, Fate, Out, PUT_PREFIX, fate_of};
 use super::send::held::{from_put, no_response};
 use super::send::{FromBatch, Held};
 use crate::ecwid::BatchRequest;
+use crate::ledger::undo_log::Line;
 use crate::outcome::RowOutcome;
-use crate::undo::log::Line;
 
 impl Batcher {
     /// Sends the held `PUT`s of group `index` (by their place in the group) as one batch and

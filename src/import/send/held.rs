@@ -9,11 +9,11 @@ use bytes::Bytes;
 
 use super::ending::{UNKNOWN_NOTE, finish};
 use super::{FromBatch, Phase, Progress, Reply, Sender};
+use crate::ecwid::engine::{Failure, Kind, Why};
 use crate::ecwid::{ApiError, InnerOutcome};
-use crate::import::engine::{Failure, Kind, Why};
 use crate::import::job::Job;
+use crate::ledger::undo_log::Line;
 use crate::outcome::{RowOutcome, Status};
-use crate::undo::log::Line;
 
 /// Where the state machine of a row stopped.
 pub(in crate::import) enum Step {
