@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
 use crate::customer::record::{COMPARED_FIELDS, CustomerRecord};
-pub(crate) use batch::{BatchCreate, BatchResponse, InnerOutcome};
+pub(crate) use batch::{BatchRequest, BatchResponse, InnerOutcome};
 
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
 /// pooled connection is not reused just as the server closes it.
