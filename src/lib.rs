@@ -12,6 +12,7 @@ pub mod error;
 pub(crate) mod export;
 pub mod import;
 pub mod input;
+pub mod ledger;
 pub mod lock;
 pub mod outcome;
 pub mod report;
@@ -22,10 +23,10 @@ pub(crate) mod undo;
 
 #[cfg(feature = "sandbox")]
 use cli::ImportArgs;
-use cli::{Cli, Command};
+use cli::{Cli, Command, StoreAt};
 use customer::fields::Field;
+use ecwid::engine::Stop;
 use error::Error;
-use import::stop::Stop;
 use lock::OutputLock;
 use outcome::ExitStatus;
 use report::next::{Ended, Typed};
@@ -35,10 +36,22 @@ use report::temp_files::TempFiles;
 #[cfg(feature = "sandbox")]
 use sandbox::{Sandbox, SandboxArgs};
 
-/// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`.
+/// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`. The
+/// next steps at the end of a run name no command to paste: there is no command line as typed
+/// (see [`run_typed`]).
 pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Error> {
+    run_typed(cli, &[], env_token).await
+}
+
+/// [`run`] for the command line as typed (`argv`, the program first, a word that is not
+/// UTF-8 shown as near as it can be), which the next steps at the end of a run are made from.
+pub async fn run_typed(
+    cli: Cli,
+    invocation: &[String],
+    env_token: Option<String>,
+) -> Result<ExitStatus, Error> {
     let progress = ProgressMode::detect(cli.quiet);
-    let typed = Typed::parse(&cli.invocation);
+    let typed = Typed::parse(invocation);
     let ending = Ending {
         quiet: cli.quiet,
         typed: typed.as_ref(),
@@ -86,18 +99,19 @@ pub async fn run(cli: Cli, env_token: Option<String>) -> Result<ExitStatus, Erro
             let _lock = OutputLock::take(&config.output)?;
             return run_export(&config).await;
         }
-        Command::Validate(args) => args.input.config(&args.out, progress, true)?,
+        Command::Validate(args) => args.input.check_config(&args.out, progress)?,
         Command::Plan(args) => args.config(progress, env_token)?,
         #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
             // Before the store starts: a run refused here does nothing at all.
-            let _lock = OutputLock::take(&args.input.output(&args.out, false))?;
+            let outputs = args.outputs(false)?;
+            let _lock = OutputLock::take(&outputs.results)?;
             return import_into_sandbox(args, progress, &ending).await;
         }
-        Command::Import(args) => args.config(progress, env_token)?,
+        Command::Import(args) => args.config(progress, StoreAt::Named { env_token })?,
     };
     // One run per output: held from before the journal or any file is touched to the end.
-    let _lock = OutputLock::take(&config.output)?;
+    let _lock = OutputLock::take(&config.outputs.results)?;
     run_config(&config, &ending).await
 }
 
@@ -123,19 +137,13 @@ async fn import_into_sandbox(
         store.store_id(),
         store.api_url()
     );
-    let mut args = args.clone();
-    args.store.connection.store_id = Some(store.store_id());
-    args.store.connection.api_url = store.api_url();
-    args.store.connection.token_file = None;
     // The store is gone with the run: nothing could be resumed, so no journal is kept.
-    let config = args
-        .config(progress, Some(store.token().to_string()))
-        .map(|mut config| {
-            if let Some(send) = &mut config.send {
-                send.journal = false;
-            }
-            config
-        });
+    let at = StoreAt::Started {
+        store_id: store.store_id(),
+        api_url: store.api_url(),
+        token: store.token().to_string().into(),
+    };
+    let config = args.config(progress, at);
     let code = match config {
         Ok(config) => run_config(&config, ending).await,
         Err(e) => Err(e),
@@ -147,7 +155,7 @@ async fn import_into_sandbox(
 /// Runs an import or dry run with signal handling, then reports it with its next steps.
 async fn run_config(config: &config::Config, ending: &Ending<'_>) -> Result<ExitStatus, Error> {
     // A scheduler must never read the summary of an earlier run as this one's.
-    if let Some(path) = &config.summary_json
+    if let Some(path) = &config.outputs.summary_json
         && let Err(source) = std::fs::remove_file(path)
         && source.kind() != std::io::ErrorKind::NotFound
     {
@@ -163,7 +171,7 @@ async fn run_config(config: &config::Config, ending: &Ending<'_>) -> Result<Exit
     signals.abort();
     let mut summary = summary?;
     summary.next_steps = next_steps(config, &summary, ending.typed);
-    if let Some(path) = &config.summary_json {
+    if let Some(path) = &config.outputs.summary_json {
         summary.write_json(path).map_err(|source| Error::Output {
             path: path.clone(),
             source,
@@ -184,21 +192,21 @@ fn next_steps(
     summary: &Summary,
     typed: Option<&Typed>,
 ) -> Vec<report::summary::NextStep> {
-    let journal = config.send.as_ref().is_some_and(|send| send.journal);
-    let undo_log = undo::log::path_for(&config.output);
+    let journal = config.mode.journal();
+    let undo_log = config.outputs.undo_log.as_ref();
     let plan = summary.plan.unwrap_or_default();
     report::next::after_import(
         typed,
         &Ended {
             stopped: summary.stopped.is_some(),
-            plan: config.send.as_ref().map(|send| send.plan),
+            plan: config.mode.send().map(|_| config.mode.is_plan()),
             journal,
             to_fix: summary.to_fix(),
             would_write: plan.create + plan.update,
             results: &summary.output,
             failed_output: &summary.failed_output,
             // The undo log is kept with the journal: not for a plan, nor for `--sandbox`.
-            undo_log: journal && std::fs::metadata(&undo_log).is_ok_and(|m| m.len() > 0),
+            undo_log: undo_log.is_some_and(|log| std::fs::metadata(log).is_ok_and(|m| m.len() > 0)),
         },
     )
 }

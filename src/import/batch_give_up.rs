@@ -4,9 +4,9 @@
 use std::sync::atomic::Ordering;
 
 use super::batch::{Batcher, Fate, by_row};
-use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::send::FromBatch;
 use crate::ecwid::ApiError;
+use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
 
 impl Batcher {
     /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
@@ -67,7 +67,7 @@ impl Batcher {
         let state = match polled {
             Ok(status) if status.is_completed() => {
                 self.done.fetch_add(1, Ordering::Relaxed);
-                return Fate::Answered(by_row(&status.responses));
+                return Fate::Answered(by_row(status.responses));
             }
             Err(Failure::Failed { error, why: w })
                 if w != STOPPED_RUN && error.status() == Some(404) =>

@@ -8,21 +8,18 @@
 //! send no write at all.
 
 mod groups;
-pub(crate) mod log;
 mod reverse;
 
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use crate::ecwid::{Client, ClientConfig};
+use crate::config::Connection;
+use crate::ecwid::engine::{Engine, Kind, Stop, StopReason};
 use crate::error::Error;
-use crate::import::engine::{Engine, Kind};
-use crate::import::rate::RateBudget;
-use crate::import::stop::{Stop, StopReason};
+use crate::ledger::undo_log;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::next::{self, Typed};
 use crate::report::results::write_results;
@@ -39,10 +36,7 @@ pub(crate) struct UndoConfig {
     pub(crate) output: PathBuf,
     /// Without it nothing is written to the store: `would_delete` / `would_restore`.
     pub(crate) yes: bool,
-    pub(crate) client: ClientConfig,
-    pub(crate) rate: NonZeroU32,
-    pub(crate) concurrency: usize,
-    pub(crate) max_retries: u32,
+    pub(crate) connection: Connection,
 }
 
 /// Undoes the logged writes, writes the undo results and sums the run up on stderr: in one
@@ -54,18 +48,11 @@ pub(crate) async fn run(
     quiet: bool,
     typed: Option<&Typed>,
 ) -> Result<ExitStatus, Error> {
-    let entries = log::read(&config.log).map_err(|source| Error::UndoLog {
+    let entries = undo_log::read(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;
-    let client = Client::new(&config.client).map_err(|source| Error::ClientSetup { source })?;
-    let engine = Engine::new(
-        client,
-        RateBudget::new(config.rate),
-        config.concurrency,
-        config.max_retries,
-        stop.clone(),
-    );
+    let engine = config.connection.engine(stop)?;
     let reverser = Arc::new(Reverser {
         engine,
         yes: config.yes,
@@ -75,14 +62,14 @@ pub(crate) async fn run(
             let reverser = Arc::clone(&reverser);
             async move { reverser.reverse(&entry).await }
         })
-        .buffered(config.concurrency)
+        .buffered(config.connection.concurrency)
         .collect()
         .await;
     write_results(&config.output, &outcomes, temp_files).map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
     })?;
-    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+    let created = undo_log::created_groups(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;

@@ -1,8 +1,10 @@
 //! The integration tests: one binary, one module per concern.
 
+mod addresses;
 mod batch;
 mod batch_lane;
 mod batch_stop;
+mod batch_writes;
 mod cli;
 mod consent;
 mod crm;
@@ -20,7 +22,6 @@ mod lenient;
 mod live_store;
 mod mapping;
 mod matcher;
-mod matcher_choices;
 mod never_works;
 mod not_applied;
 mod operator;
