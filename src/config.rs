@@ -8,11 +8,9 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
+use crate::ecwid::engine::{Engine, RateBudget, Stop};
 use crate::ecwid::{Client, ClientConfig};
 use crate::error::Error;
-use crate::import::engine::Engine;
-use crate::import::rate::RateBudget;
-use crate::import::stop::Stop;
 use crate::input::mapping::Layout;
 use crate::input::source::ReadOptions;
 use crate::report::progress::ProgressMode;

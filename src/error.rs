@@ -8,10 +8,10 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::ecwid::SetupError;
-use crate::import::journal::JournalError;
 use crate::input::mapping::HeaderError;
 use crate::input::mapping_file::MappingError;
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
+use crate::ledger::journal::JournalError;
 use crate::outcome::ExitStatus;
 
 #[derive(Debug, thiserror::Error)]

@@ -18,11 +18,11 @@ use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
 use crate::input::source::ReadOptions;
+use crate::ledger::undo_log;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
 use crate::undo::UndoConfig;
-use crate::undo::log as undo_log;
 pub use export::ExportArgs;
 use help::{
     COMPLETIONS_AFTER_HELP, EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP,

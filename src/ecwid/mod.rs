@@ -1,11 +1,15 @@
-//! The HTTP client of the Ecwid REST API, as far as ecwid-import uses it.
+//! The HTTP client of the Ecwid REST API, as far as ecwid-import uses it, and the request
+//! [`engine`] every command sends through.
 //!
-//! It reports what happened (an id, a status with the store's message, a timeout, a lost
-//! connection) and leaves what to do about it to the retry policy of the import. It knows
-//! nothing about CSV, rows or rate limits.
+//! The client reports what happened (an id, a status with the store's message, a timeout, a
+//! lost connection) and leaves what to do about it to the engine's retry policy. It knows
+//! nothing about CSV, rows or rate limits. The engine sits on the client and below the commands
+//! (import, undo, export and the store reads they share), so each of them stands on it and none
+//! reaches into another for it.
 
 mod batch;
 mod clock;
+pub(crate) mod engine;
 mod listing;
 mod settings;
 

@@ -16,9 +16,8 @@ use std::path::PathBuf;
 
 use crate::config::Connection;
 use crate::ecwid::ListFilter;
+use crate::ecwid::engine::{Engine, Failure, Kind, Stop, StopReason};
 use crate::error::Error;
-use crate::import::engine::{Engine, Failure, Kind};
-use crate::import::stop::{Stop, StopReason};
 use crate::outcome::ExitStatus;
 use crate::report::progress::{Progress, ProgressMode};
 use crate::report::temp_files::TempFiles;

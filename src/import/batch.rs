@@ -26,13 +26,13 @@ use tokio::time::Instant;
 
 pub(crate) use super::batch_key::{KeyBase, dedup_key};
 use super::check::Item;
-use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::job::Job;
 use super::lane::{FIRST_POLL, LanePace};
-use super::resumed::OpenBatch;
 use super::send::create::create_request;
 use super::send::{FromBatch, Sender};
+use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
 use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
+use crate::ledger::resumed::OpenBatch;
 use crate::outcome::RowOutcome;
 use crate::report::summary::BatchCounts;
 

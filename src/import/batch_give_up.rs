@@ -4,9 +4,9 @@
 use std::sync::atomic::Ordering;
 
 use super::batch::{Batcher, Fate, by_row};
-use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::send::FromBatch;
 use crate::ecwid::ApiError;
+use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
 
 impl Batcher {
     /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can

@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use super::buyers::{Anchors, Buyers, buyer_key};
 use super::job::Job;
-use super::resumed::Finished;
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{Blanked, ColumnMap, Invalid};
-use crate::input::reader::RawRow;
+use crate::input::raw::RawRow;
+use crate::ledger::resumed::Finished;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::summary::LeftBlank;
 

@@ -18,16 +18,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use super::facts::StoreFacts;
-use super::stop::Stop;
 use crate::config::Config;
 use crate::customer::fields::Field;
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::ecwid::{Group, email_key};
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
+use crate::ledger::undo_log::{CreatedGroup, UndoLog};
 use crate::store::groups::read_groups;
-use crate::undo::log::{CreatedGroup, UndoLog};
 
 /// A group the file names: as first written, and the customers (emails) it would get.
 #[derive(Debug, Default)]

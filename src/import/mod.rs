@@ -9,7 +9,7 @@
 //! Rows are processed concurrently, each row to send as a task of its own, but recorded in
 //! input order: `buffered` keeps at most a window of rows in progress (a few times
 //! `--concurrency`) and yields them in order, which is the reorder buffer, bounded by the
-//! concurrency and not by the file. Every request goes through the run's [`engine`], which
+//! concurrency and not by the file. Every request goes through the run's [`engine`](crate::ecwid::engine), which
 //! bounds the requests in flight by `--concurrency` and keeps to the rate budget.
 //!
 //! With `--batch`, rows are grouped `--batch-size` at a time and each group is sent as one batch
@@ -21,22 +21,16 @@ mod batch_give_up;
 mod batch_key;
 mod buyers;
 pub mod check;
-pub(crate) mod engine;
 mod extras;
 pub(crate) mod facts;
 mod groups;
 pub mod job;
-pub mod journal;
 mod lane;
 mod notes;
 mod open;
-pub(crate) mod rate;
 mod read_back;
 mod record;
-pub mod resumed;
-pub(crate) mod retry;
 pub(crate) mod send;
-pub(crate) mod stop;
 mod survey;
 mod threads;
 
@@ -48,8 +42,10 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
 use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop, StopReason};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
+use crate::ledger::resumed::OpenBatch;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::progress::Progress;
 use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
@@ -58,14 +54,11 @@ use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
 use check::{Checker, Item};
-use engine::{Engine, Failure, Kind, STOPPED_RUN};
 use lane::LanePace;
 use open::Opened;
 use read_back::{Findings, ReadBack};
 use record::Recorder;
-use resumed::OpenBatch;
 use send::Sender;
-use stop::{Stop, StopReason};
 
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.

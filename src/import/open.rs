@@ -5,18 +5,18 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::journal::{self, Identity, Journal};
-use super::resumed::Finished;
 use crate::config::{Config, Lane, Mode, SendConfig, Writes};
 use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::{Choice, ColumnMap};
 use crate::input::source::Input;
+use crate::ledger::journal::{self, Identity, Journal};
+use crate::ledger::resumed::Finished;
+use crate::ledger::undo_log::UndoLog;
 use crate::report::annotated::{ReportKind, ReportWriter, SummaryFacts};
 use crate::report::results::ResultsWriter;
 use crate::report::summary::count;
 use crate::report::temp_files::TempFiles;
-use crate::undo::log::UndoLog;
 
 /// What the run's later stages start from.
 pub(super) struct Opened {

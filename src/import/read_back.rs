@@ -25,11 +25,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::engine::{Engine, Failure, Kind};
 use super::send::create::create_request;
-use super::stop::Stop;
 use crate::config::ReadBackMode;
 use crate::customer::CustomerRequest;
+use crate::ecwid::engine::{Engine, Failure, Kind, Stop};
 use crate::ecwid::{Found, MARGIN, PAGE_SIZE, Written, parse_ecwid_time};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::not_kept::{self, Remembered};

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::journal::Journal;
-use super::stop::Stop;
 use crate::config::Config;
+use crate::ecwid::engine::Stop;
 use crate::error::Error;
+use crate::ledger::journal::Journal;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::annotated::ReportWriter;
 use crate::report::progress::Progress;

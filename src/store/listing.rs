@@ -25,8 +25,8 @@ use std::time::UNIX_EPOCH;
 
 use futures_util::{StreamExt, stream};
 
+use crate::ecwid::engine::{Engine, Failure, Kind};
 use crate::ecwid::{ListFilter, PAGE_SIZE, Page};
-use crate::import::engine::{Engine, Failure, Kind};
 
 /// Customers read from one `createdFrom` before the listing starts again from the last
 /// registration time seen: Ecwid refuses offsets past 10,000.

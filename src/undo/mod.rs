@@ -8,7 +8,6 @@
 //! send no write at all.
 
 mod groups;
-pub(crate) mod log;
 mod reverse;
 
 use std::path::PathBuf;
@@ -18,9 +17,9 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use crate::config::Connection;
+use crate::ecwid::engine::{Engine, Kind, Stop, StopReason};
 use crate::error::Error;
-use crate::import::engine::{Engine, Kind};
-use crate::import::stop::{Stop, StopReason};
+use crate::ledger::undo_log;
 use crate::outcome::{ExitStatus, RowOutcome, Status};
 use crate::report::next::{self, Typed};
 use crate::report::results::write_results;
@@ -49,7 +48,7 @@ pub(crate) async fn run(
     quiet: bool,
     typed: Option<&Typed>,
 ) -> Result<ExitStatus, Error> {
-    let entries = log::read(&config.log).map_err(|source| Error::UndoLog {
+    let entries = undo_log::read(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;
@@ -70,7 +69,7 @@ pub(crate) async fn run(
         path: config.output.clone(),
         source,
     })?;
-    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+    let created = undo_log::created_groups(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;

@@ -20,7 +20,6 @@ mod lenient;
 mod live_store;
 mod mapping;
 mod matcher;
-mod matcher_choices;
 mod never_works;
 mod not_applied;
 mod operator;

@@ -19,20 +19,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 
-use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::Job;
-use super::journal::Journal;
 use super::read_back::ReadBack;
-use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
 use crate::customer::record::CustomerRecord;
+use crate::ecwid::engine::retry::{Action, MAX_RATE_LIMITED};
+use crate::ecwid::engine::{Engine, Failure, Kind, Tries, Why};
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
+use crate::ledger::journal::Journal;
+use crate::ledger::undo_log::{Line, UndoLog};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
-use crate::undo::log::{Line, UndoLog};
 use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
 
 /// Sends rows; shared by all rows of a run.

@@ -10,7 +10,8 @@
 //! [`RowBuilder`]: crate::customer::rules::RowBuilder
 //! [`RowChecker`]: crate::customer::rules::RowChecker
 //!
-//! `header` makes the rules from the header, once a run; `row` puts each row through them.
+//! `header` makes the rules from the header, once a run (`rules` turns names into rules, for the
+//! header and for the matcher's choices in `meaning` alike); `row` puts each row through them.
 
 pub(crate) mod associated;
 mod blanks;
@@ -23,6 +24,7 @@ mod meaning;
 mod people;
 mod preset_starter;
 mod row;
+mod rules;
 mod starter;
 mod typed;
 
@@ -31,8 +33,9 @@ use super::presets::Target;
 pub use blanks::Blanked;
 pub use cells::ColumnUse;
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
-pub use header::{Choice, HeaderError, Layout};
+pub use header::{Choice, Layout};
 pub use row::{Invalid, RowCheck, RowRequest};
+pub use rules::HeaderError;
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.

@@ -8,11 +8,10 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
-use super::header::{
-    HeaderError, canonical_rules, choose_preset, header_names, preset_rules, same_names,
-};
+use super::header::{choose_preset, header_names, same_names};
 use super::meaning::by_meaning;
 use super::preset_starter::preset_starter;
+use super::rules::{HeaderError, canonical_rules, preset_rules};
 use super::{ColumnMap, is_title};
 use crate::customer::fields::Field;
 use crate::input::mapping_file::{Mapped, Source};

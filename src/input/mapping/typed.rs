@@ -16,8 +16,8 @@
 
 use std::borrow::Cow;
 
-use super::header::{HeaderError, unknown_column};
 use super::row::Cells;
+use super::rules::{HeaderError, unknown_column};
 use super::{ColumnMap, Fill, Invalid, Rule};
 use crate::customer::fields::{AddressField as A, Field};
 use crate::input::mapping_file::MappingFile;

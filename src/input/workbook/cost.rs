@@ -15,7 +15,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 
 use super::Format;
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
 
 /// Memory per byte of a `.xls` file once calamine has loaded it: 7.5 measured (sheets of
 /// 30,000 and 60,000 rows of 6 columns, 5.5 and 11 MB, took 42 and 83 MB), rounded up.

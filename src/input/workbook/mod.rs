@@ -18,7 +18,7 @@ use calamine::{Reader, SheetType, SheetVisible};
 use csv::ByteRecord;
 
 use self::read::{read_workbook, spawn_reader};
-use super::reader::{OpenError, RawRow};
+use super::raw::{OpenError, RawRow};
 
 mod cells;
 mod cost;

@@ -9,6 +9,10 @@
 //! retries and 429s per kind of request. What a request means for a row (look up before
 //! sending a create again, `--on-existing`) is the caller's business: the engine knows requests,
 //! not rows.
+//!
+//! It lives beside the client rather than in the import because import, undo, export and the
+//! store reads (snapshot, listing, groups) all send through it: each command stands on it, and
+//! none depends on another command to reach the store.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -16,9 +20,14 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use serde::Serialize;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use super::rate::RateBudget;
-use super::retry::{self, Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
-use super::stop::Stop;
+pub(crate) mod rate;
+pub(crate) mod retry;
+pub(crate) mod stop;
+
+pub(crate) use rate::RateBudget;
+use retry::{Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
+pub(crate) use stop::{Stop, StopReason};
+
 use crate::ecwid::{ApiError, Client};
 
 /// The kinds of request a run makes, as the summary counts them.
@@ -506,5 +515,4 @@ pub(crate) fn stop_hint(error: Option<&ApiError>) -> String {
 }
 
 #[cfg(test)]
-#[path = "engine_tests.rs"]
 mod tests;
