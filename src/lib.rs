@@ -104,13 +104,14 @@ pub async fn run_typed(
         #[cfg(feature = "sandbox")]
         Command::Import(args) if args.sandbox && !args.dry_run => {
             // Before the store starts: a run refused here does nothing at all.
-            let _lock = OutputLock::take(&args.input.output(&args.out, false))?;
+            let outputs = args.outputs(false)?;
+            let _lock = OutputLock::take(&outputs.results)?;
             return import_into_sandbox(args, progress, &ending).await;
         }
         Command::Import(args) => args.config(progress, StoreAt::Named { env_token })?,
     };
     // One run per output: held from before the journal or any file is touched to the end.
-    let _lock = OutputLock::take(&config.output)?;
+    let _lock = OutputLock::take(&config.outputs.results)?;
     run_config(&config, &ending).await
 }
 
@@ -154,7 +155,7 @@ async fn import_into_sandbox(
 /// Runs an import or dry run with signal handling, then reports it with its next steps.
 async fn run_config(config: &config::Config, ending: &Ending<'_>) -> Result<ExitStatus, Error> {
     // A scheduler must never read the summary of an earlier run as this one's.
-    if let Some(path) = &config.summary_json
+    if let Some(path) = &config.outputs.summary_json
         && let Err(source) = std::fs::remove_file(path)
         && source.kind() != std::io::ErrorKind::NotFound
     {
@@ -170,7 +171,7 @@ async fn run_config(config: &config::Config, ending: &Ending<'_>) -> Result<Exit
     signals.abort();
     let mut summary = summary?;
     summary.next_steps = next_steps(config, &summary, ending.typed);
-    if let Some(path) = &config.summary_json {
+    if let Some(path) = &config.outputs.summary_json {
         summary.write_json(path).map_err(|source| Error::Output {
             path: path.clone(),
             source,
@@ -192,7 +193,7 @@ fn next_steps(
     typed: Option<&Typed>,
 ) -> Vec<report::summary::NextStep> {
     let journal = config.mode.journal();
-    let undo_log = ledger::undo_log::path_for(&config.output);
+    let undo_log = config.outputs.undo_log.as_ref();
     let plan = summary.plan.unwrap_or_default();
     report::next::after_import(
         typed,
@@ -205,7 +206,7 @@ fn next_steps(
             results: &summary.output,
             failed_output: &summary.failed_output,
             // The undo log is kept with the journal: not for a plan, nor for `--sandbox`.
-            undo_log: journal && std::fs::metadata(&undo_log).is_ok_and(|m| m.len() > 0),
+            undo_log: undo_log.is_some_and(|log| std::fs::metadata(log).is_ok_and(|m| m.len() > 0)),
         },
     )
 }

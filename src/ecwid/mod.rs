@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
 use crate::customer::record::{COMPARED_FIELDS, CustomerRecord};
-pub(crate) use batch::{BatchCreate, BatchResponse, InnerOutcome};
+pub(crate) use batch::{BatchRequest, BatchResponse, InnerOutcome};
 
 /// Ecwid's REST API: the default of `--api-url`.
 pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";

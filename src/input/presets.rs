@@ -12,12 +12,14 @@ use std::fmt;
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 pub(crate) use company::looks_like_company;
 
+mod address_cell;
 mod bigcommerce;
 mod cells;
 mod company;
 mod hubspot;
 pub(crate) mod magento;
-pub(crate) use cells::{split_packed_address, split_values};
+pub(crate) use address_cell::{has_parts, split_packed_address};
+pub(crate) use cells::split_values;
 mod mailchimp;
 mod prestashop;
 mod shopify;
@@ -149,12 +151,13 @@ pub(crate) enum Target {
     /// one, and refusing the whole customer for it would lose more than it keeps. A `yes`
     /// without a tax ID is left out with a note; `no` is sent.
     TaxExemptWithoutId,
-    /// A whole address in one cell, its parts separated by two spaces (Mailchimp's `Address`
-    /// field: street, second line, city, state, postal code, country; a blank part leaves
-    /// its two spaces, so an address without a second line has four in a row). Six parts, or
-    /// five without the second line, are split into the billing address (`None`) or shipping
-    /// address `i` (see [`split_packed_address`]); any other cell is left out with a note,
-    /// never guessed.
+    /// A whole address in one cell, for the billing address (`None`) or shipping address
+    /// `i`: Mailchimp's `Address` (street, second line, city, state, postal code, country
+    /// between double spaces), Amazon's order history (name, street, city, province, postal
+    /// code, country between commas), an address as printed on lines. Split where its reading
+    /// is certain (see [`split_packed_address`]); any other cell is sent whole as the street
+    /// and counted once a run, never guessed. Also the street of any file's address that has
+    /// no other place column (`mapping::whole_address`).
     PackedAddress(Option<usize>),
     /// A person's name from the first alternative that holds one, where an export's name
     /// column may hold a company or an email address instead (Stripe's `Name`, with the

@@ -1,8 +1,10 @@
 //! The integration tests: one binary, one module per concern.
 
+mod addresses;
 mod batch;
 mod batch_lane;
 mod batch_stop;
+mod batch_writes;
 mod cli;
 mod consent;
 mod crm;

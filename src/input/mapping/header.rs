@@ -39,6 +39,8 @@ pub struct Choice {
     /// In an orders export: the column that told it, the columns the buyer's name comes from,
     /// and the columns left out as order data.
     pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
+    /// Street columns that are their address's only column, read as a whole address.
+    pub(crate) whole_addresses: Vec<String>,
 }
 
 impl Choice {
@@ -63,6 +65,14 @@ impl fmt::Display for Choice {
         }
         if !self.matched.is_empty() {
             write!(f, "; matched by meaning: {}", self.matched.join(", "))?;
+        }
+        if !self.whole_addresses.is_empty() {
+            write!(
+                f,
+                "; the whole address in one cell (split where that is certain, else sent as \
+                 the street): {}",
+                quoted(&self.whole_addresses)
+            )?;
         }
         if !self.left_out.is_empty() {
             let left: Vec<String> = self
@@ -154,6 +164,7 @@ impl ColumnMap {
             same_field(&rules)?;
         }
         let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
+        let whole_addresses = super::whole_address::lone_streets(&mut rules);
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -213,6 +224,7 @@ impl ColumnMap {
             mapped,
             matched: matched.choices,
             left_out,
+            whole_addresses,
             orders: orders.as_ref().map(|o| {
                 let name = rules
                     .iter()

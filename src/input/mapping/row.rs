@@ -10,6 +10,7 @@ use csv::ByteRecord;
 
 use super::blanks::Blanked;
 use super::people::{alternatives, is_company_answer, person_and_company};
+use super::whole_address::{self, is_state_code};
 use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
@@ -19,9 +20,7 @@ use crate::customer::rules::{
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{
-    Target, in_address, looks_like_company, packed_field, split_packed_address, split_values,
-};
+use crate::input::presets::{Target, in_address, looks_like_company, packed_field, split_values};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -354,34 +353,20 @@ impl ColumnMap {
                         row.set(company, &rule.label, &firm);
                     }
                 }
-                Target::PackedAddress(address) => match split_packed_address(&value) {
-                    Some([street, city, state, postal_code, country]) => {
-                        let field = |a| packed_field(*address, a);
-                        let label = &rule.label;
-                        row.set(&field(A::Street), label, &street);
-                        row.set(&field(A::City), label, &city);
-                        let state_field = if is_state_code(&state) {
-                            A::StateOrProvinceCode
-                        } else {
-                            A::StateOrProvinceName
-                        };
-                        row.set(&field(state_field), label, &state);
-                        row.set(&field(A::PostalCode), label, &postal_code);
-                        match country_code(&country) {
-                            Some(iso) => row.set(&field(A::CountryCode), label, &iso),
-                            None => row.set(&field(A::CountryName), label, &country),
-                        }
+                Target::PackedAddress(address) => {
+                    let name = packed_field(*address, A::Name);
+                    let name_free = || {
+                        !self.rules.iter().any(|r| {
+                            r.target.fields().contains(&name)
+                                && value_of(&r.fill).is_ok_and(|v| !v.is_empty())
+                        })
+                    };
+                    let filled =
+                        whole_address::fill(&mut row, *address, &rule.label, &value, name_free);
+                    if let whole_address::Filled::KeptWhole = filled {
+                        blanked.push(Blanked::AddressKeptWhole(index));
                     }
-                    None if value.is_empty() => {}
-                    None => {
-                        let value: &str = &value;
-                        notes.push(format!(
-                            "{} {value:?} not sent: not street, city, state, postal code and \
-                             country separated by two spaces, so its parts are not guessed",
-                            rule.label
-                        ));
-                    }
-                },
+                }
             }
         }
         let email_label = &self.rules[self.email_rule].label;
@@ -637,10 +622,4 @@ impl Unfilled {
             && matches!(rule.fill, Fill::Value(_))
             && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
     }
-}
-
-/// A state given as a code (`NY`, `SP`, `NSW`): two or three letters or digits; anything else
-/// is a name.
-fn is_state_code(value: &str) -> bool {
-    (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }
