@@ -32,9 +32,8 @@ use outputs::{RunKind, beside};
 pub(crate) use store::StoreAt;
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
-pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
-/// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
-pub(crate) const DEFAULT_RATE: u32 = 590;
+pub(crate) use crate::ecwid::DEFAULT_API_URL;
+pub(crate) use crate::ecwid::engine::DEFAULT_RATE;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;

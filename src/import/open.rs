@@ -141,7 +141,7 @@ fn open_report(
     choice: Choice,
 ) -> Result<ReportWriter, Error> {
     let (kind, rate) = match &config.mode {
-        Mode::Check => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
+        Mode::Check => (ReportKind::Validate, crate::ecwid::engine::DEFAULT_RATE),
         Mode::Plan(send) => (ReportKind::Plan, send.connection.rate.get()),
         Mode::Import(send, _) => (ReportKind::Import, send.connection.rate.get()),
     };
