@@ -43,13 +43,14 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
 use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
-use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop, StopReason};
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::ledger::resumed::OpenBatch;
-use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::outcome::{RowOutcome, Status};
+use crate::report::ending::ending;
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
@@ -459,7 +460,11 @@ fn finish(
             source,
         });
     }
-    let (exit_code, stopped) = ending(stop, &tally);
+    let (exit_code, stopped) = ending(
+        stop,
+        tally.all_succeeded(),
+        "rows marked not_sent were not sent",
+    );
     // A finished run needs no journal: the next run of the same command starts afresh. A
     // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
     // leaves it complete for `--resume`.
@@ -549,18 +554,4 @@ fn finish(
             })?;
     }
     Ok(summary)
-}
-
-/// The run's exit status, and why it stopped early when it did (how to continue is the
-/// summary's first next step, `report::next`).
-fn ending(stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
-    match stop.reason() {
-        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
-        Some(StopReason::Interrupted) => (
-            ExitStatus::Interrupted,
-            Some("interrupted; rows marked not_sent were not sent".into()),
-        ),
-        None if tally.all_succeeded() => (ExitStatus::Ok, None),
-        None => (ExitStatus::RowsFailed, None),
-    }
 }
