@@ -48,7 +48,7 @@ const MAX_MESSAGE_WIDTH: usize = 80;
 /// which is at most as many).
 const MAX_CELL_CHARS: usize = 32_767;
 /// The two columns the report puts first.
-pub(crate) const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
+const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
 
 /// Writes the report as rows are recorded.
 pub(crate) struct ReportWriter {
