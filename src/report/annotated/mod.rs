@@ -54,7 +54,7 @@ const MAX_WIDTH: usize = 50;
 /// The widest the message column is made.
 const MAX_MESSAGE_WIDTH: usize = 80;
 /// The two columns the report puts first.
-pub(crate) const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
+const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
 
 /// Writes the report as rows are recorded.
 pub(crate) struct ReportWriter {
