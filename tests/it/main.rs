@@ -9,6 +9,7 @@ mod cli;
 mod consent;
 mod crm;
 mod e2e;
+mod emails;
 mod ending;
 mod export;
 mod export_stops;

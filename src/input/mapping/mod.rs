@@ -17,6 +17,7 @@ pub(crate) mod associated;
 mod blanks;
 mod buyers;
 mod cells;
+mod emails;
 mod everyday;
 mod extra;
 mod header;
@@ -116,6 +117,8 @@ pub struct ColumnMap {
     fax_guards: Vec<(usize, usize)>,
     /// Leading columns a report added (`status`, `message`): ignored.
     report_columns: usize,
+    /// The further email columns, one of which may be a row's email (see `emails`).
+    emails: emails::Emails,
 }
 
 impl ColumnMap {

@@ -74,7 +74,8 @@ impl ColumnMap {
     pub fn email(&self, record: &ByteRecord) -> String {
         // One cell: checking the whole row's UTF-8 would cost more than it saves.
         let cells = Cells { record, text: None };
-        self.value(&self.rules[self.email_rule].fill, &cells)
+        let rule = self.email_rule_of(&cells);
+        self.value(&self.rules[rule].fill, &cells)
             .map(|email| first_value(&email).to_string())
             .unwrap_or_default()
     }
@@ -162,6 +163,11 @@ impl ColumnMap {
         };
         let faxes = self.faxes(&cells);
         let unfilled = self.unfilled_contacts(&value, &faxes)?;
+        // The row's email may come from a further email column (see `emails`): then the email
+        // column's own addresses are contacts.
+        let email_rule = self.email_rule_of(&cells);
+        let swapped_email = Target::Field(Field::Email);
+        let swapped_contact = Target::Contact("EMAIL");
         let routes = if self.typed_blocks {
             let blocks = self.blocks(&value)?;
             typed::routes(&blocks, self.first_free_shipping, &mut notes)
@@ -183,7 +189,16 @@ impl ColumnMap {
                 }
                 continue;
             }
+            if email_rule != self.email_rule && self.emails.is_type_of(rule, email_rule) {
+                continue;
+            }
             let target = match &rule.target {
+                _ if email_rule != self.email_rule && index == email_rule => {
+                    Cow::Borrowed(&swapped_email)
+                }
+                _ if email_rule != self.email_rule && index == self.email_rule => {
+                    Cow::Borrowed(&swapped_contact)
+                }
                 Target::AddressType(_) => continue,
                 Target::InAddress(block, part) => match routes.get(*block) {
                     Some(Some(address)) => Cow::Owned(in_address(part, *address)),
@@ -369,7 +384,7 @@ impl ColumnMap {
                 }
             }
         }
-        let email_label = &self.rules[self.email_rule].label;
+        let email_label = &self.rules[email_rule].label;
         match row.finish(email_label) {
             Ok(done) => Ok((done, notes, blanked)),
             Err(mut problems) => {
@@ -418,7 +433,7 @@ impl ColumnMap {
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
     /// first non-blank alternative joined. A single cell is borrowed, not copied. `Err` names a
     /// column that is not UTF-8.
-    fn value<'a>(
+    pub(super) fn value<'a>(
         &'a self,
         fill: &'a Fill,
         cells: &Cells<'a>,
