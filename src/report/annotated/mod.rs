@@ -25,6 +25,7 @@ mod spool;
 mod summary_sheet;
 mod zip_out;
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
@@ -192,13 +193,20 @@ impl ReportWriter {
             .text(out, 0, outcome.status.as_str(), status_style, false);
         self.xml.text(out, 1, &outcome.error, styles.text, false);
         let mut marks = marks.iter().peekable();
-        for (i, cell) in outcome.record.iter().enumerate() {
+        let record = &outcome.record;
+        // The row checked as UTF-8 at once, each cell then a slice of it: checking each cell
+        // on its own took a tenth of the report's time.
+        let whole = simdutf8::basic::from_utf8(record.as_slice()).ok();
+        for (i, cell) in record.iter().enumerate() {
             let mark = marks.next_if(|m| m.column == i);
             if i < self.skip {
                 continue;
             }
             let col = (i - self.skip + REPORT_COLUMNS.len()) as u16;
-            let text = String::from_utf8_lossy(cell);
+            let text = match whole.zip(record.range(i)).and_then(|(w, at)| w.get(at)) {
+                Some(text) => Cow::Borrowed(text),
+                None => String::from_utf8_lossy(cell),
+            };
             let (style, blank) = match mark.map(|m| m.look) {
                 Some(Look::Bad) => (styles.bad, true),
                 Some(Look::Changed) => (styles.changed, true),

@@ -16,9 +16,9 @@ use crc32fast::Hasher;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// How much XML is handed to the thread at a time.
-pub(super) const CHUNK: usize = 256 * 1024;
+pub(super) const CHUNK: usize = 128 * 1024;
 /// Chunks waiting for the thread at most: the recorder waits past this.
-const QUEUED: usize = 4;
+const QUEUED: usize = 3;
 
 /// Deflated data and what the zip entry needs to know of what it holds.
 #[derive(Debug)]
@@ -45,7 +45,7 @@ impl Spool {
     pub(super) fn start(dir: &Path) -> io::Result<Self> {
         let file = tempfile::tempfile_in(dir)?;
         let (chunks, queue) = sync_channel::<Vec<u8>>(QUEUED);
-        let (done, spare) = sync_channel::<Vec<u8>>(QUEUED + 2);
+        let (done, spare) = sync_channel::<Vec<u8>>(QUEUED + 1);
         let thread = std::thread::Builder::new()
             .name("report-deflate".into())
             .spawn(move || deflate_chunks(file, &queue, &done))?;
@@ -101,7 +101,7 @@ fn deflate_chunks(
     queue: &Receiver<Vec<u8>>,
     done: &SyncSender<Vec<u8>>,
 ) -> io::Result<Deflated> {
-    let mut out = BufWriter::with_capacity(CHUNK, file);
+    let mut out = BufWriter::with_capacity(64 * 1024, file);
     let mut deflate = Deflate::new();
     let mut crc = Hasher::new();
     for mut chunk in queue {
