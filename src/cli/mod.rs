@@ -18,7 +18,6 @@ use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
 use crate::input::source::ReadOptions;
-use crate::ledger::undo_log;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
@@ -33,9 +32,8 @@ use outputs::{RunKind, beside};
 pub(crate) use store::StoreAt;
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
-pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
-/// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
-pub(crate) const DEFAULT_RATE: u32 = 590;
+pub(crate) use crate::ecwid::DEFAULT_API_URL;
+pub(crate) use crate::ecwid::engine::DEFAULT_RATE;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
@@ -351,7 +349,7 @@ impl UndoArgs {
     /// The settings of an undo; `env_token` is `ECWID_TOKEN`.
     pub(crate) fn config(&self, env_token: Option<String>) -> Result<UndoConfig, Error> {
         Ok(UndoConfig {
-            log: undo_log::path_for(&self.results),
+            log: crate::ledger::undo_log::path_for(&self.results),
             output: beside(&self.results, "undo-results.csv"),
             results: self.results.clone(),
             yes: self.yes,

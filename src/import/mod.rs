@@ -19,6 +19,7 @@
 pub(crate) mod batch;
 mod batch_give_up;
 mod batch_key;
+mod batch_updates;
 mod buyers;
 pub mod check;
 mod extras;
@@ -127,6 +128,7 @@ pub(crate) async fn run(
                 consent_defaulted: AtomicU64::new(0),
                 remembered,
                 read_back,
+                hold_updates: false,
             };
             let batches = batch_lane(config, &map, !open_batches.is_empty()).await;
             Sending::plan(send, batches, sender, run_id, open_batches)
@@ -288,6 +290,8 @@ impl Sending {
         run_id: String,
         open: Vec<OpenBatch>,
     ) -> Self {
+        let mut sender = sender;
+        sender.hold_updates = batches.is_some();
         let sender = Arc::new(sender);
         let connection = &send.connection;
         match batches {

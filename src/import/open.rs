@@ -143,7 +143,7 @@ fn open_report(
     choice: Choice,
 ) -> Result<ReportWriter, Error> {
     let (kind, rate) = match &config.mode {
-        Mode::Check => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
+        Mode::Check => (ReportKind::Validate, crate::ecwid::engine::DEFAULT_RATE),
         Mode::Plan(send) => (ReportKind::Plan, send.connection.rate.get()),
         Mode::Import(send, _) => (ReportKind::Import, send.connection.rate.get()),
     };
@@ -155,7 +155,7 @@ fn open_report(
     };
     ReportWriter::create(path, map.clone(), facts).map_err(|source| Error::Output {
         path: path.to_path_buf(),
-        source: std::io::Error::other(source),
+        source,
     })
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod associated;
 mod blanks;
 mod buyers;
 mod cells;
+mod emails;
 mod everyday;
 mod extra;
 mod header;
@@ -27,6 +28,7 @@ mod row;
 mod rules;
 mod starter;
 mod typed;
+mod whole_address;
 
 use super::presets::Target;
 
@@ -115,16 +117,11 @@ pub struct ColumnMap {
     fax_guards: Vec<(usize, usize)>,
     /// Leading columns a report added (`status`, `message`): ignored.
     report_columns: usize,
+    /// The further email columns, one of which may be a row's email (see `emails`).
+    emails: emails::Emails,
 }
 
 impl ColumnMap {
-    /// Whether a column (or a constant) fills `field`.
-    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
-        self.rules
-            .iter()
-            .any(|rule| rule.target.fields().contains(field))
-    }
-
     /// The orders layout of the file, when it is an orders export.
     pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
         self.orders.as_ref()
