@@ -422,7 +422,6 @@ impl ImportArgs {
             return self.input.check_config(&self.out, progress);
         }
         let outputs = self.outputs(matches!(at, StoreAt::Named { .. }))?;
-        let journal = outputs.journal.is_some();
         self.input.config_with(progress, outputs, || {
             let connection = self.store.connection.connection(at)?;
             let lane = self.lane();
@@ -431,7 +430,6 @@ impl ImportArgs {
                 lane,
                 batch_size: (lane != Lane::Direct).then_some(self.batch_size as usize),
                 batch_timeout: Duration::from_secs(self.batch_timeout),
-                journal,
             };
             Ok(Mode::Import(self.store.send_config(connection), writes))
         })
