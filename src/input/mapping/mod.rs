@@ -20,12 +20,15 @@ mod cells;
 mod everyday;
 mod extra;
 mod header;
+mod invalid;
 mod meaning;
 mod people;
 mod preset_starter;
 mod row;
+mod row_cells;
 mod rules;
 mod starter;
+mod toml_line;
 mod typed;
 
 use super::presets::Target;
@@ -34,7 +37,8 @@ pub use blanks::Blanked;
 pub use cells::ColumnUse;
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use invalid::Invalid;
+pub use row::{RowCheck, RowRequest};
 pub use rules::HeaderError;
 pub(crate) use starter::starter;
 

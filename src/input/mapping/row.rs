@@ -9,7 +9,9 @@ use std::str::Utf8Error;
 use csv::ByteRecord;
 
 use super::blanks::Blanked;
+use super::invalid::Invalid;
 use super::people::{alternatives, is_company_answer, person_and_company};
+use super::row_cells::Cells;
 use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
@@ -41,31 +43,6 @@ pub struct RowCheck {
     pub blanked: Vec<Blanked>,
 }
 
-/// A row that breaks the rules: the full message, and a short reason to count alike errors by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    pub(crate) error: String,
-    /// One short reason per broken rule.
-    pub(crate) reasons: Vec<String>,
-    /// The cells read as blank although they held something.
-    pub(crate) blanked: Vec<Blanked>,
-    /// The broken rules one by one, for the report that marks their cells (empty when the row
-    /// as a whole is wrong).
-    pub(crate) problems: Vec<Problem>,
-}
-
-impl Invalid {
-    /// A row that breaks one rule: the message and its short reason.
-    pub(crate) fn new(error: String, reason: &str) -> Self {
-        Self {
-            error,
-            reasons: vec![reason.to_string()],
-            blanked: Vec::new(),
-            problems: Vec::new(),
-        }
-    }
-}
-
 /// What [`ColumnMap::fill`] gives for a row that keeps the rules: what it was filled into, the
 /// notes on what was left out, and the cells read as blank.
 type Filled<T> = (T, Vec<String>, Vec<Blanked>);
@@ -74,7 +51,7 @@ impl ColumnMap {
     /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
     pub fn email(&self, record: &ByteRecord) -> String {
         // One cell: checking the whole row's UTF-8 would cost more than it saves.
-        let cells = Cells { record, text: None };
+        let cells = Cells::unchecked(record);
         self.value(&self.rules[self.email_rule].fill, &cells)
             .map(|email| first_value(&email).to_string())
             .unwrap_or_default()
@@ -536,34 +513,6 @@ impl Apply for RowChecker {
     }
     fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
         RowChecker::finish(self, email_column)
-    }
-}
-
-/// A row's cells as text, with UTF-8 checked once for the whole row rather than cell by cell.
-pub(super) struct Cells<'r> {
-    record: &'r ByteRecord,
-    /// The row's bytes, when they are UTF-8 as a whole.
-    text: Option<&'r str>,
-}
-
-impl<'r> Cells<'r> {
-    fn new(record: &'r ByteRecord) -> Self {
-        // SIMD: with `std`'s check, the UTF-8 check of whole rows was a sizeable part of a dry
-        // run's checking (the figure is in BENCHMARKS.md).
-        let text = simdutf8::basic::from_utf8(record.as_slice()).ok();
-        Self { record, text }
-    }
-
-    /// Cell `i` (empty when the row is short), or why it is not UTF-8.
-    pub(super) fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
-        // A cell of a UTF-8 row is UTF-8 when it starts and ends on character boundaries,
-        // which `str::get` checks.
-        if let (Some(text), Some(range)) = (self.text, self.record.range(i))
-            && let Some(cell) = text.get(range)
-        {
-            return Ok(cell);
-        }
-        std::str::from_utf8(self.record.get(i).unwrap_or_default())
     }
 }
 
