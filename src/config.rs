@@ -58,15 +58,12 @@ pub(crate) enum ReadBackMode {
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     pub(crate) input: PathBuf,
-    pub(crate) output: PathBuf,
-    pub(crate) failed_output: PathBuf,
+    /// Every file the run writes.
+    pub(crate) outputs: Outputs,
     pub(crate) delimiter: Option<u8>,
     pub(crate) encoding: Option<String>,
     /// The sheet of a workbook (`--sheet`): a name or a number from 1.
     pub(crate) sheet: Option<String>,
-    pub(crate) summary_json: Option<PathBuf>,
-    /// The annotated workbook to write (`--report`; by default for validate and plan).
-    pub(crate) report: Option<PathBuf>,
     /// The preset and mapping file that give the columns their meaning.
     pub(crate) layout: Layout,
     pub(crate) progress: ProgressMode,
@@ -83,6 +80,31 @@ impl Config {
             sheet: self.sheet.as_deref(),
         }
     }
+}
+
+/// Every file a run writes, named once (by `cli`, which refuses a run one of them would
+/// overwrite the input of).
+#[derive(Debug, Clone)]
+pub(crate) struct Outputs {
+    /// The results file: every row's cells with its status and message.
+    pub(crate) results: PathBuf,
+    /// The rows to fix, as they were: `<results stem>.failed.csv`.
+    pub(crate) failed: PathBuf,
+    /// One run per results file at a time ([`crate::lock`]): `<results>.lock`.
+    pub(crate) lock: PathBuf,
+    /// An import's journal, for `--resume`: `<results>.journal`; `None` when the run keeps
+    /// none (a check, a plan, an import into a store gone with the run).
+    pub(crate) journal: Option<PathBuf>,
+    /// An import's undo log, kept with its journal: `<results stem>.undo.jsonl`.
+    pub(crate) undo_log: Option<PathBuf>,
+    /// The fields the store did not keep as sent ([`crate::store::not_kept`]): written by an
+    /// import's read-back, read by a plan and an import (a plan's is that of the import of its
+    /// file, beside the import's results); `None` for a check.
+    pub(crate) not_kept: Option<PathBuf>,
+    /// `--summary-json`.
+    pub(crate) summary_json: Option<PathBuf>,
+    /// The annotated workbook (`--report`; by default for validate and plan).
+    pub(crate) report: Option<PathBuf>,
 }
 
 /// The kind of run, with what it needs to reach the store.
@@ -167,9 +189,6 @@ pub(crate) struct SendConfig {
     pub(crate) create_groups: bool,
     /// What the import reads back after its writes (a plan says what that would cost).
     pub(crate) read_back: ReadBackMode,
-    /// The fields remembered as not kept by the store, beside the import's results file
-    /// ([`crate::store::not_kept`]).
-    pub(crate) not_kept: PathBuf,
 }
 
 /// What only an import has: how its writes are sent and kept track of.

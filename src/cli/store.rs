@@ -9,12 +9,12 @@ use clap::Args;
 use secrecy::SecretString;
 
 use super::help::{SENDING, STORE};
+use super::outputs::RunKind;
 use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, OutputArgs, parse_timeout, read_token};
 use crate::config::{Config, Connection, Mode, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
-use crate::store::not_kept;
 
 /// Where the store is and how fast to talk to it: the options every command that sends
 /// requests shares (`import`, `plan`, `undo`).
@@ -178,35 +178,26 @@ impl PlanArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<Config, Error> {
-        let output = self.input.plan_output(&self.out);
-        // The fields remembered beside the import's own results file, which the import of
-        // this file compares without.
-        let results = super::beside(&self.input.file, "results.csv");
-        self.input
-            .config_with(&self.out, progress, output, true, || {
-                let connection = self
-                    .store
-                    .connection
-                    .connection(StoreAt::Named { env_token })?;
-                let send = self
-                    .store
-                    .send_config(connection, not_kept::path_for(&results));
-                Ok(Mode::Plan(send))
-            })
+        let outputs = self.input.outputs(&self.out, RunKind::Plan)?;
+        self.input.config_with(progress, outputs, || {
+            let connection = self
+                .store
+                .connection
+                .connection(StoreAt::Named { env_token })?;
+            Ok(Mode::Plan(self.store.send_config(connection)))
+        })
     }
 }
 
 impl StoreArgs {
-    /// How rows are compared with and sent to the store reached through `connection`;
-    /// `not_kept`: the fields remembered as not kept by it.
-    pub(super) fn send_config(&self, connection: Connection, not_kept: PathBuf) -> SendConfig {
+    /// How rows are compared with and sent to the store reached through `connection`.
+    pub(super) fn send_config(&self, connection: Connection) -> SendConfig {
         SendConfig {
             connection,
             on_existing: self.on_existing,
             snapshot: self.snapshot,
             create_groups: self.create_groups,
             read_back: self.read_back,
-            not_kept,
         }
     }
 }

@@ -82,6 +82,7 @@ pub(crate) async fn run(
         created_from: config.created_from,
         updated_from: config.updated_from,
         group,
+        ..ListFilter::default()
     };
     let mut spool = Spool::create(&config.output, temp_files).map_err(output_error)?;
     let mut progress = Progress::start(config.progress, 0);

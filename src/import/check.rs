@@ -182,6 +182,7 @@ impl Checker {
                 kind: match blanked {
                     Blanked::Placeholder(_) => LeftBlank::PLACEHOLDER,
                     Blanked::EmailAsName(_) => LeftBlank::EMAIL_AS_NAME,
+                    Blanked::AddressKeptWhole(_) => LeftBlank::ADDRESS_KEPT_WHOLE,
                 },
                 column: map.blanked_label(blanked).to_string(),
                 cells,

@@ -19,6 +19,7 @@
 pub(crate) mod batch;
 mod batch_give_up;
 mod batch_key;
+mod batch_updates;
 mod buyers;
 pub mod check;
 mod extras;
@@ -42,13 +43,14 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
 use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
-use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop, StopReason};
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::ledger::resumed::OpenBatch;
-use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::outcome::{RowOutcome, Status};
+use crate::report::ending::ending;
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
@@ -108,7 +110,8 @@ pub(crate) async fn run(
         (Some(send), Some(engine)) => {
             let facts = groups::settle(config, &map, &engine, undo.as_deref(), stop).await;
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
-            let remembered = Arc::new(remembered(send));
+            let remembered = config.outputs.not_kept.as_deref().map(remembered);
+            let remembered = Arc::new(remembered.unwrap_or_default());
             let read_back = match config.mode.is_plan() {
                 true => None,
                 false => ReadBack::new(send.read_back, Arc::clone(&remembered)),
@@ -125,6 +128,7 @@ pub(crate) async fn run(
                 consent_defaulted: AtomicU64::new(0),
                 remembered,
                 read_back,
+                hold_updates: false,
             };
             let batches = batch_lane(config, &map, !open_batches.is_empty()).await;
             Sending::plan(send, batches, sender, run_id, open_batches)
@@ -164,9 +168,9 @@ pub(crate) async fn run(
 /// The fields remembered beside the results file as not kept by the store
 /// ([`crate::store::not_kept`]). A file that cannot be read is no reason to stop: every field
 /// is then compared, as before the file was written.
-fn remembered(send: &SendConfig) -> Remembered {
-    let path = send.not_kept.display();
-    match Remembered::load(&send.not_kept) {
+fn remembered(file: &std::path::Path) -> Remembered {
+    let path = file.display();
+    match Remembered::load(file) {
         Ok(remembered) => {
             if !remembered.is_empty() {
                 let fields: Vec<&str> = remembered.fields.iter().map(String::as_str).collect();
@@ -286,6 +290,8 @@ impl Sending {
         run_id: String,
         open: Vec<OpenBatch>,
     ) -> Self {
+        let mut sender = sender;
+        sender.hold_updates = batches.is_some();
         let sender = Arc::new(sender);
         let connection = &send.connection;
         match batches {
@@ -436,14 +442,14 @@ fn finish(
         .add_notes(notes.unwrap_or(&Default::default()))
         .and_then(|()| results.finish())
         .map_err(|source| Error::Output {
-            path: config.output.clone(),
+            path: config.outputs.results.clone(),
             source,
         })?;
-    if let (Some(send), Some(findings)) = (config.mode.send(), &findings)
+    if let (Some(path), Some(findings)) = (&config.outputs.not_kept, &findings)
         && !findings.fields.is_empty()
     {
-        Remembered::remember(&send.not_kept, &findings.fields).map_err(|source| Error::Output {
-            path: send.not_kept.clone(),
+        Remembered::remember(path, &findings.fields).map_err(|source| Error::Output {
+            path: path.clone(),
             source,
         })?;
     }
@@ -454,7 +460,11 @@ fn finish(
             source,
         });
     }
-    let (exit_code, stopped) = ending(stop, &tally);
+    let (exit_code, stopped) = ending(
+        stop,
+        tally.all_succeeded(),
+        "rows marked not_sent were not sent",
+    );
     // A finished run needs no journal: the next run of the same command starts afresh. A
     // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
     // leaves it complete for `--resume`.
@@ -498,8 +508,8 @@ fn finish(
             .map(|(s, engine)| s.counts(engine)),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
-        output: config.output.display().to_string(),
-        failed_output: config.failed_output.display().to_string(),
+        output: config.outputs.results.display().to_string(),
+        failed_output: config.outputs.failed.display().to_string(),
         top_errors: tally.top_errors(),
         plan: match &config.mode {
             Mode::Plan(send) => Some(send),
@@ -520,17 +530,22 @@ fn finish(
             customers: f.checked,
             requests: f.requests,
             remembered_in: (!f.fields.is_empty())
-                .then(|| config.mode.send().map(|s| s.not_kept.display().to_string()))
-                .flatten(),
+                .then_some(config.outputs.not_kept.as_ref())
+                .flatten()
+                .map(|path| path.display().to_string()),
         }),
         fields_not_kept: findings.map(|f| f.fields).unwrap_or_default(),
         left_blank: Vec::new(),
         stopped,
         next_steps: Vec::new(),
         dry_run: config.mode.is_check(),
-        report: config.report.as_ref().map(|p| p.display().to_string()),
+        report: config
+            .outputs
+            .report
+            .as_ref()
+            .map(|p| p.display().to_string()),
     };
-    if let (Some(report), Some(path)) = (report, &config.report) {
+    if let (Some(report), Some(path)) = (report, &config.outputs.report) {
         report
             .finish(&summary, temp_files)
             .map_err(|source| Error::Output {
@@ -539,18 +554,4 @@ fn finish(
             })?;
     }
     Ok(summary)
-}
-
-/// The run's exit status, and why it stopped early when it did (how to continue is the
-/// summary's first next step, `report::next`).
-fn ending(stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
-    match stop.reason() {
-        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
-        Some(StopReason::Interrupted) => (
-            ExitStatus::Interrupted,
-            Some("interrupted; rows marked not_sent were not sent".into()),
-        ),
-        None if tally.all_succeeded() => (ExitStatus::Ok, None),
-        None => (ExitStatus::RowsFailed, None),
-    }
 }

@@ -12,7 +12,7 @@ use crate::input::mapping::{Choice, ColumnMap};
 use crate::input::source::Input;
 use crate::ledger::journal::{self, Identity, Journal};
 use crate::ledger::resumed::Finished;
-use crate::ledger::undo_log::{self, UndoLog};
+use crate::ledger::undo_log::UndoLog;
 use crate::report::annotated::{ReportKind, ReportWriter, SummaryFacts};
 use crate::report::results::ResultsWriter;
 use crate::report::summary::count;
@@ -103,8 +103,8 @@ pub(super) fn open(
         (false, None) => new_run_id(),
     };
     let results = ResultsWriter::create(
-        &config.output,
-        &config.failed_output,
+        &config.outputs.results,
+        &config.outputs.failed,
         input.headers(),
         input.delimiter(),
         temp_files,
@@ -114,10 +114,10 @@ pub(super) fn open(
         None => writer,
     })
     .map_err(|source| Error::Output {
-        path: config.output.clone(),
+        path: config.outputs.results.clone(),
         source,
     })?;
-    let report = match &config.report {
+    let report = match &config.outputs.report {
         Some(path) => Some(open_report(config, path, &map, choice)?),
         None => None,
     };
@@ -141,7 +141,7 @@ fn open_report(
     choice: Choice,
 ) -> Result<ReportWriter, Error> {
     let (kind, rate) = match &config.mode {
-        Mode::Check => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
+        Mode::Check => (ReportKind::Validate, crate::ecwid::engine::DEFAULT_RATE),
         Mode::Plan(send) => (ReportKind::Plan, send.connection.rate.get()),
         Mode::Import(send, _) => (ReportKind::Import, send.connection.rate.get()),
     };
@@ -153,19 +153,20 @@ fn open_report(
     };
     ReportWriter::create(path, map.clone(), facts).map_err(|source| Error::Output {
         path: path.to_path_buf(),
-        source: std::io::Error::other(source),
+        source,
     })
 }
 
 fn open_undo_log(config: &Config) -> Result<Arc<UndoLog>, Error> {
-    let path = undo_log::path_for(&config.output);
+    let path = config.outputs.undo_log.clone().unwrap_or_default();
     UndoLog::open(&path)
         .map(Arc::new)
         .map_err(|source| Error::Output { path, source })
 }
 
+/// The run's journal, for the stages that have one open.
 pub(super) fn journal_path(config: &Config) -> PathBuf {
-    journal::path_for(&config.output)
+    config.outputs.journal.clone().unwrap_or_default()
 }
 
 fn input_fingerprint(config: &Config) -> Result<String, Error> {

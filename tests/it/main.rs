@@ -1,12 +1,15 @@
 //! The integration tests: one binary, one module per concern.
 
+mod addresses;
 mod batch;
 mod batch_lane;
 mod batch_stop;
+mod batch_writes;
 mod cli;
 mod consent;
 mod crm;
 mod e2e;
+mod emails;
 mod ending;
 mod export;
 mod export_stops;

@@ -24,7 +24,7 @@ pub(crate) mod rate;
 pub(crate) mod retry;
 pub(crate) mod stop;
 
-pub(crate) use rate::RateBudget;
+pub(crate) use rate::{DEFAULT_RATE, RateBudget};
 use retry::{Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
 pub(crate) use stop::{Stop, StopReason};
 
@@ -463,7 +463,7 @@ impl Engine {
                      them; check that it is Ecwid's API ({}) and that no proxy or network login \
                      stands between",
                     seen,
-                    crate::cli::DEFAULT_API_URL,
+                    crate::ecwid::DEFAULT_API_URL,
                 );
                 self.stop.abort(format!(
                     "the store cannot serve the request ({error}): {hint}"

@@ -13,6 +13,9 @@ pub enum Blanked {
     Placeholder(usize),
     /// A name that is an email address (a sign-up form's fallback), by the rule of the name.
     EmailAsName(usize),
+    /// Not blank, but counted the same way: a whole address in one cell whose split was not
+    /// certain, sent whole as the street, by the rule of the address.
+    AddressKeptWhole(usize),
 }
 
 impl ColumnMap {
@@ -35,7 +38,7 @@ impl ColumnMap {
     pub(crate) fn blanked_label(&self, blanked: Blanked) -> &str {
         match blanked {
             Blanked::Placeholder(column) => &self.names[column],
-            Blanked::EmailAsName(rule) => &self.rules[rule].label,
+            Blanked::EmailAsName(rule) | Blanked::AddressKeptWhole(rule) => &self.rules[rule].label,
         }
     }
 }

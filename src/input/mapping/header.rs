@@ -39,6 +39,8 @@ pub struct Choice {
     /// In an orders export: the column that told it, the columns the buyer's name comes from,
     /// and the columns left out as order data.
     pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
+    /// Street columns that are their address's only column, read as a whole address.
+    pub(crate) whole_addresses: Vec<String>,
 }
 
 impl Choice {
@@ -63,6 +65,14 @@ impl fmt::Display for Choice {
         }
         if !self.matched.is_empty() {
             write!(f, "; matched by meaning: {}", self.matched.join(", "))?;
+        }
+        if !self.whole_addresses.is_empty() {
+            write!(
+                f,
+                "; the whole address in one cell (split where that is certain, else sent as \
+                 the street): {}",
+                quoted(&self.whole_addresses)
+            )?;
         }
         if !self.left_out.is_empty() {
             let left: Vec<String> = self
@@ -154,6 +164,7 @@ impl ColumnMap {
             same_field(&rules)?;
         }
         let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
+        let whole_addresses = super::whole_address::lone_streets(&mut rules);
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -190,7 +201,11 @@ impl ColumnMap {
                 platform,
             });
         };
+        let emails = super::emails::Emails::new(&rules, &names, email_rule);
         let mut used = used_columns(&rules, names.len());
+        for column in emails.type_columns() {
+            used[column] = true;
+        }
         let order_data = match orders {
             Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
             None => Vec::new(),
@@ -206,13 +221,22 @@ impl ColumnMap {
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
         let company_flag = buyers::company_flag(&names, &mut used);
         let mut left_out = matched.left_out;
+        let email_types: Vec<&String> = emails.type_columns().map(|t| &names[t]).collect();
+        left_out.retain(|l| !email_types.contains(&&l.column));
+        let mut choices = matched.choices;
+        choices.extend(email_types.iter().map(|t| {
+            format!(
+                "{t:?} -> which email is the customer's: the one whose type begins with * (primary)"
+            )
+        }));
         left_out.extend(buyers::metadata(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
             mapped,
-            matched: matched.choices,
+            matched: choices,
             left_out,
+            whole_addresses,
             orders: orders.as_ref().map(|o| {
                 let name = rules
                     .iter()
@@ -269,6 +293,7 @@ impl ColumnMap {
             first_free_shipping,
             typed_blocks,
             fax_guards,
+            emails,
         };
         Ok((map, choice))
     }

@@ -17,6 +17,7 @@ pub(crate) mod associated;
 mod blanks;
 mod buyers;
 mod cells;
+mod emails;
 mod everyday;
 mod extra;
 mod header;
@@ -30,6 +31,7 @@ mod rules;
 mod starter;
 mod toml_line;
 mod typed;
+mod whole_address;
 
 use super::presets::Target;
 
@@ -119,6 +121,8 @@ pub struct ColumnMap {
     fax_guards: Vec<(usize, usize)>,
     /// Leading columns a report added (`status`, `message`): ignored.
     report_columns: usize,
+    /// The further email columns, one of which may be a row's email (see `emails`).
+    emails: emails::Emails,
 }
 
 impl ColumnMap {

@@ -95,8 +95,8 @@ fn describe(rule: &Rule, names: &[String]) -> String {
                 format!("shippingAddresses.{i}")
             });
             return format!(
-                "# {} -> {place}: street, city, state, postal code and country, split at the \
-                 cell's double spaces",
+                "# {} -> {place}: name, street, city, state, postal code and country, split \
+                 where the reading is certain, else the whole text as the street",
                 columns
             );
         }

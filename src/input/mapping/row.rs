@@ -12,6 +12,7 @@ use super::blanks::Blanked;
 use super::invalid::Invalid;
 use super::people::{alternatives, is_company_answer, person_and_company};
 use super::row_cells::Cells;
+use super::whole_address::{self, is_state_code};
 use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
@@ -21,9 +22,7 @@ use crate::customer::rules::{
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{
-    Target, in_address, looks_like_company, packed_field, split_packed_address, split_values,
-};
+use crate::input::presets::{Target, in_address, looks_like_company, packed_field, split_values};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +51,8 @@ impl ColumnMap {
     pub fn email(&self, record: &ByteRecord) -> String {
         // One cell: checking the whole row's UTF-8 would cost more than it saves.
         let cells = Cells::unchecked(record);
-        self.value(&self.rules[self.email_rule].fill, &cells)
+        let rule = self.email_rule_of(&cells);
+        self.value(&self.rules[rule].fill, &cells)
             .map(|email| first_value(&email).to_string())
             .unwrap_or_default()
     }
@@ -140,6 +140,11 @@ impl ColumnMap {
         };
         let faxes = self.faxes(&cells);
         let unfilled = self.unfilled_contacts(&value, &faxes)?;
+        // The row's email may come from a further email column (see `emails`): then the email
+        // column's own addresses are contacts.
+        let email_rule = self.email_rule_of(&cells);
+        let swapped_email = Target::Field(Field::Email);
+        let swapped_contact = Target::Contact("EMAIL");
         let routes = if self.typed_blocks {
             let blocks = self.blocks(&value)?;
             typed::routes(&blocks, self.first_free_shipping, &mut notes)
@@ -161,7 +166,16 @@ impl ColumnMap {
                 }
                 continue;
             }
+            if email_rule != self.email_rule && self.emails.is_type_of(rule, email_rule) {
+                continue;
+            }
             let target = match &rule.target {
+                _ if email_rule != self.email_rule && index == email_rule => {
+                    Cow::Borrowed(&swapped_email)
+                }
+                _ if email_rule != self.email_rule && index == self.email_rule => {
+                    Cow::Borrowed(&swapped_contact)
+                }
                 Target::AddressType(_) => continue,
                 Target::InAddress(block, part) => match routes.get(*block) {
                     Some(Some(address)) => Cow::Owned(in_address(part, *address)),
@@ -331,37 +345,23 @@ impl ColumnMap {
                         row.set(company, &rule.label, &firm);
                     }
                 }
-                Target::PackedAddress(address) => match split_packed_address(&value) {
-                    Some([street, city, state, postal_code, country]) => {
-                        let field = |a| packed_field(*address, a);
-                        let label = &rule.label;
-                        row.set(&field(A::Street), label, &street);
-                        row.set(&field(A::City), label, &city);
-                        let state_field = if is_state_code(&state) {
-                            A::StateOrProvinceCode
-                        } else {
-                            A::StateOrProvinceName
-                        };
-                        row.set(&field(state_field), label, &state);
-                        row.set(&field(A::PostalCode), label, &postal_code);
-                        match country_code(&country) {
-                            Some(iso) => row.set(&field(A::CountryCode), label, &iso),
-                            None => row.set(&field(A::CountryName), label, &country),
-                        }
+                Target::PackedAddress(address) => {
+                    let name = packed_field(*address, A::Name);
+                    let name_free = || {
+                        !self.rules.iter().any(|r| {
+                            r.target.fields().contains(&name)
+                                && value_of(&r.fill).is_ok_and(|v| !v.is_empty())
+                        })
+                    };
+                    let filled =
+                        whole_address::fill(&mut row, *address, &rule.label, &value, name_free);
+                    if let whole_address::Filled::KeptWhole = filled {
+                        blanked.push(Blanked::AddressKeptWhole(index));
                     }
-                    None if value.is_empty() => {}
-                    None => {
-                        let value: &str = &value;
-                        notes.push(format!(
-                            "{} {value:?} not sent: not street, city, state, postal code and \
-                             country separated by two spaces, so its parts are not guessed",
-                            rule.label
-                        ));
-                    }
-                },
+                }
             }
         }
-        let email_label = &self.rules[self.email_rule].label;
+        let email_label = &self.rules[email_rule].label;
         match row.finish(email_label) {
             Ok(done) => Ok((done, notes, blanked)),
             Err(mut problems) => {
@@ -410,7 +410,7 @@ impl ColumnMap {
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
     /// first non-blank alternative joined. A single cell is borrowed, not copied. `Err` names a
     /// column that is not UTF-8.
-    fn value<'a>(
+    pub(super) fn value<'a>(
         &'a self,
         fill: &'a Fill,
         cells: &Cells<'a>,
@@ -586,10 +586,4 @@ impl Unfilled {
             && matches!(rule.fill, Fill::Value(_))
             && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
     }
-}
-
-/// A state given as a code (`NY`, `SP`, `NSW`): two or three letters or digits; anything else
-/// is a name.
-fn is_state_code(value: &str) -> bool {
-    (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }

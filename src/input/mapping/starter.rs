@@ -29,6 +29,9 @@ impl ColumnMap {
         titles: &[(String, String)],
     ) -> Result<String, HeaderError> {
         let names = header_names(headers);
+        // The columns of an associated record under the record's name, as a run reads them.
+        let records = super::associated::records(&names);
+        let names = super::associated::named_by_record(names, &records);
         same_names(&names, &[])?;
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();

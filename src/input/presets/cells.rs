@@ -1,34 +1,5 @@
-//! Cells that hold more than one value: a whole address packed in one cell, several emails
-//! or phones in one cell.
-
-/// The parts of a packed address cell ([`Target::PackedAddress`]): street (with its second
-/// line after a line break), city, state, postal code, country; `None` unless the cell has six
-/// parts or five (no second line).
-pub(crate) fn split_packed_address(cell: &str) -> Option<[String; 5]> {
-    let parts: Vec<&str> = cell.split("  ").map(str::trim).collect();
-    let (street, rest) = match parts.as_slice() {
-        [street, line2, rest @ ..] if rest.len() == 4 => {
-            let street = [*street, *line2]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n");
-            (street, rest)
-        }
-        [street, rest @ ..] if rest.len() == 4 => (street.to_string(), rest),
-        _ => return None,
-    };
-    let [city, state, postal_code, country] = rest else {
-        return None;
-    };
-    Some([
-        street,
-        city.to_string(),
-        state.to_string(),
-        postal_code.to_string(),
-        country.to_string(),
-    ])
-}
+//! Cells that hold more than one value: several emails or phones in one cell (a whole address
+//! in one cell is `address_cell`'s).
 
 /// The values of a cell that holds several (an email or phone cell of Google Contacts, whose
 /// values are separated by ` ::: `, or of other files, by `;` or a line break), each trimmed,
