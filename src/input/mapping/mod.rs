@@ -13,6 +13,7 @@
 //! `header` makes the rules from the header, once a run (`rules` turns names into rules, for the
 //! header and for the matcher's choices in `meaning` alike); `row` puts each row through them.
 
+mod apply;
 pub(crate) mod associated;
 mod blanks;
 mod buyers;

@@ -8,6 +8,7 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
+use super::apply::Apply;
 use super::blanks::Blanked;
 use super::invalid::Invalid;
 use super::people::{alternatives, is_company_answer, person_and_company};
@@ -472,47 +473,6 @@ impl ColumnMap {
             formulas::unguard(cell)
         };
         rest.map_or(cell, trim_cell)
-    }
-}
-
-/// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
-/// check.
-pub(super) trait Apply {
-    type Done;
-    fn set(&mut self, field: &Field, column: &str, value: &str);
-    /// Records that `value` of `column` breaks `rule`.
-    fn refuse(&mut self, column: &str, value: &str, rule: &'static str);
-    /// The row's `lang` is left out, with a note, where the store has not enabled it.
-    fn lang_if_enabled(&mut self) {}
-    fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
-}
-
-impl Apply for RowBuilder {
-    type Done = CustomerRequest;
-    fn set(&mut self, field: &Field, column: &str, value: &str) {
-        RowBuilder::set(self, field, column, value);
-    }
-    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
-        self.checker_mut().refuse(column, value, rule);
-    }
-    fn lang_if_enabled(&mut self) {
-        RowBuilder::lang_if_enabled(self);
-    }
-    fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
-        RowBuilder::finish(self, email_column)
-    }
-}
-
-impl Apply for RowChecker {
-    type Done = Checked;
-    fn set(&mut self, field: &Field, column: &str, value: &str) {
-        self.check(field, column, value);
-    }
-    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
-        RowChecker::refuse(self, column, value, rule);
-    }
-    fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
-        RowChecker::finish(self, email_column)
     }
 }
 
