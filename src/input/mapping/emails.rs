@@ -8,7 +8,7 @@
 //! Outlook's `E-mail 2 Address`). A row is then valid where any of its email cells holds an
 //! address; duplicates and an orders export's buyers are told by the same address.
 
-use super::row::Cells;
+use super::row_cells::Cells;
 use super::{ColumnMap, Fill, Rule};
 use crate::customer::fields::{ContactField as C, Field};
 use crate::input::presets::{Target, same_name};

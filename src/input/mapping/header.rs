@@ -110,7 +110,7 @@ impl ColumnMap {
             {
                 0
             }
-            _ => super::cells::report_columns(&read_names),
+            _ => report_columns(&read_names),
         };
         let mut names = read_names.clone();
         names[..skip].iter_mut().for_each(String::clear);
@@ -314,6 +314,19 @@ impl ColumnMap {
                 }
             })
             .collect()
+    }
+}
+
+/// How many leading columns of `names` a report added: 2 when they start with `status` and
+/// `message` (any case), else 0.
+fn report_columns(names: &[String]) -> usize {
+    match names {
+        [status, message, ..]
+            if status.eq_ignore_ascii_case("status") && message.eq_ignore_ascii_case("message") =>
+        {
+            2
+        }
+        _ => 0,
     }
 }
 
