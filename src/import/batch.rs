@@ -29,15 +29,20 @@ use super::check::Item;
 use super::job::Job;
 use super::lane::{FIRST_POLL, LanePace};
 use super::send::create::create_request;
-use super::send::{FromBatch, Sender};
+use super::send::{FromBatch, Held, Sender, Step};
 use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
-use crate::ecwid::{ApiError, BatchCreate, BatchResponse, InnerOutcome, body_of};
+use crate::ecwid::{ApiError, BatchRequest, BatchResponse, InnerOutcome, body_of};
 use crate::ledger::resumed::OpenBatch;
 use crate::outcome::RowOutcome;
 use crate::report::summary::BatchCounts;
 
-/// How the id of a request inside a batch names its row.
+/// How the id of a create inside a batch names its row.
 pub(crate) const ID_PREFIX: &str = "row-";
+/// How the id of a `PUT` inside a batch names its row.
+pub(crate) const PUT_PREFIX: &str = "put-";
+/// How the id of a `DELETE` and of a read inside a batch name their row (`undo`).
+pub(crate) const DELETE_PREFIX: &str = "del-";
+pub(crate) const GET_PREFIX: &str = "get-";
 /// The most batches of a group in which the store refuses rows with 429 (not executed); rows
 /// still refused after that are sent on their own, through the run's budget and its pauses for
 /// 429.
@@ -71,7 +76,7 @@ pub(crate) struct Batcher {
 }
 
 /// The rows a fate is for.
-enum Covers {
+pub(super) enum Covers {
     All,
     /// The rows of a batch an interrupted run sent.
     Range(std::ops::RangeInclusive<u64>),
@@ -89,14 +94,24 @@ impl Covers {
 }
 
 /// Whether the store refused the request with 429: it did not run it.
-fn refused(outcome: &InnerOutcome) -> bool {
-    matches!(outcome, InnerOutcome::Answered(Err(e)) if e.status() == Some(429))
+fn refused(response: &BatchResponse) -> bool {
+    response.refused()
 }
+
+/// One request of a row to go inside a batch.
+pub(crate) struct Out {
+    pub(crate) row: u64,
+    pub(crate) request: BatchRequest,
+}
+
+/// What is noted before the rows leave in a batch (the journal, the undo log); `false` keeps
+/// the batch from leaving (the run stops).
+pub(crate) type Note<'a> = &'a (dyn Fn(&[u64]) -> bool + Send + Sync);
 
 /// What became of a batch as a whole.
 pub(super) enum Fate {
-    /// The store ran it: each request's answer, by row.
-    Answered(HashMap<u64, InnerOutcome>),
+    /// The store ran it: each request's answer, by row (its id tells what kind of request).
+    Answered(HashMap<u64, BatchResponse>),
     /// Its outcome cannot be learnt; each row is settled on its own, as this says.
     Each(FromBatch),
     /// The run stopped; `sent` when the batch may have reached the store.
@@ -107,23 +122,30 @@ pub(super) enum Fate {
 }
 
 impl Batcher {
-    /// Sends one group (rows in file order) and returns each row's outcome, in the same order.
+    /// Sends one group (rows in file order) and returns each row's outcome, in the same order:
+    /// the creates of its rows in one batch, then the `PUT`s its rows came to (an existing
+    /// customer, with `--on-existing update`) in another.
     pub(crate) async fn send_group(&self, index: u64, items: Vec<Item>) -> Vec<RowOutcome> {
         let mut done: Vec<Option<RowOutcome>> = Vec::with_capacity(items.len());
         let mut jobs: Vec<(usize, Box<Job>)> = Vec::new();
+        let mut held: Vec<(usize, Held)> = Vec::new();
         for item in items {
             match item {
                 Item::Ready(outcome) => done.push(Some(outcome)),
                 Item::Send(job) => {
                     match self.sender.facts.prepare(&self.sender.engine, job).await {
-                        // A row the snapshot settles never goes into a batch; a row of a batch
-                        // the interrupted run left open is settled through its ticket first.
+                        // A row the snapshot settles never goes into a batch of creates; a row
+                        // of a batch the interrupted run left open is settled through its ticket
+                        // first.
                         Ok(job) if self.in_open_batch(job.row) => {
                             jobs.push((done.len(), job));
                             done.push(None);
                         }
                         Ok(job) => match self.sender.in_snapshot(&job).await {
-                            Some(found) => done.push(Some(self.sender.known(job, found).await)),
+                            Some(found) => {
+                                let step = self.sender.known(job, found).await;
+                                keep(step, &mut done, &mut held);
+                            }
                             None => {
                                 jobs.push((done.len(), job));
                                 done.push(None);
@@ -134,8 +156,23 @@ impl Batcher {
                 }
             }
         }
+        for (at, step) in self.send_creates(index, jobs).await {
+            match step {
+                Step::Done(outcome) => done[at] = Some(outcome),
+                Step::Put(row) => held.push((at, *row)),
+            }
+        }
+        for (at, outcome) in self.send_updates(index, held).await {
+            done[at] = Some(outcome);
+        }
+        done.into_iter().flatten().collect()
+    }
+
+    /// The creates of a group's rows (by their place in the group) in one batch, or the batch
+    /// an interrupted run left open for them; where each row stands after it.
+    async fn send_creates(&self, index: u64, jobs: Vec<(usize, Box<Job>)>) -> Vec<(usize, Step)> {
         if jobs.is_empty() {
-            return done.into_iter().flatten().collect();
+            return Vec::new();
         }
         let rows: Vec<u64> = jobs.iter().map(|(_, job)| job.row).collect();
         let open: Vec<&OpenBatch> = self
@@ -144,7 +181,23 @@ impl Batcher {
             .filter(|b| rows.iter().any(|r| (b.first_row..=b.last_row).contains(r)))
             .collect();
         let (fates, attempts) = if open.is_empty() {
-            self.submit_and_poll(index, &jobs).await
+            let outs: Vec<Out> = jobs
+                .iter()
+                .map(|(_, job)| Out {
+                    row: job.row,
+                    request: BatchRequest::create(
+                        format!("{ID_PREFIX}{}", job.row),
+                        body_of(&create_request(&job.request)),
+                    ),
+                })
+                .collect();
+            let by_row: HashMap<u64, &Job> =
+                jobs.iter().map(|(_, job)| (job.row, &**job)).collect();
+            let note = |rows: &[u64]| {
+                let jobs: Vec<&Job> = rows.iter().filter_map(|r| by_row.get(r).copied()).collect();
+                self.sender.note_sending(rows) && self.sender.note_creates(&jobs)
+            };
+            self.submit_and_poll(index, &outs, &note).await
         } else {
             // The interrupted run's create went out once, inside that batch.
             let mut fates = Vec::new();
@@ -162,20 +215,10 @@ impl Batcher {
             (fates, 1)
         };
         let settled = jobs.into_iter().map(|(at, job)| {
-            // A batch that ran the row tells more than one that refused it (later batches of a
-            // group hold rows an earlier one refused with 429).
-            let ran = fates.iter().find(|(covers, fate)| {
-                covers.contains(job.row)
-                    && matches!(fate, Fate::Answered(a) if a.get(&job.row).is_some_and(|o| !refused(o)))
-            });
-            let found = ran.or_else(|| fates.iter().find(|(covers, _)| covers.contains(job.row)));
-            let fate = found.map(|(_, fate)| fate);
+            let fate = fate_of(&fates, job.row);
             async move { (at, self.settle(job, attempts, fate).await) }
         });
-        for (at, outcome) in futures_util::future::join_all(settled).await {
-            done[at] = Some(outcome);
-        }
-        done.into_iter().flatten().collect()
+        futures_util::future::join_all(settled).await
     }
 
     /// Whether the row is in a batch an interrupted run left open.
@@ -185,31 +228,44 @@ impl Batcher {
             .any(|b| (b.first_row..=b.last_row).contains(&row))
     }
 
-    /// One row of a batch, from what became of the batch.
-    async fn settle(&self, job: Box<Job>, attempts: u32, fate: Option<&Fate>) -> RowOutcome {
+    /// One row of a batch of creates, from what became of the batch.
+    async fn settle(&self, job: Box<Job>, attempts: u32, fate: Option<&Fate>) -> Step {
         let sender = &self.sender;
         let from = match fate {
-            Some(Fate::Stopped { sent: true }) => return sender.stopped_in_batch(job, attempts),
-            Some(Fate::InDoubt(note)) => return sender.in_doubt(job, attempts, note),
+            Some(Fate::Stopped { sent: true }) => {
+                return Step::Done(sender.stopped_in_batch(job, attempts));
+            }
+            Some(Fate::InDoubt(note)) => return Step::Done(sender.in_doubt(job, attempts, note)),
             Some(Fate::Stopped { sent: false }) => FromBatch::NotExecuted,
             Some(Fate::Each(from)) => from.clone(),
-            Some(Fate::Answered(answers)) => match answers.get(&job.row) {
-                Some(InnerOutcome::NotExecuted) => FromBatch::NotExecuted,
-                // Refused for the rate limit: not run (a batch an interrupted run left).
-                Some(outcome) if refused(outcome) => FromBatch::NotExecuted,
-                // A 409 to a row an interrupted run may have created: likely that run's
-                // create, so it is looked up as after any create of unknown outcome.
-                Some(InnerOutcome::Answered(Err(e)))
-                    if job.maybe_sent && e.status() == Some(409) =>
-                {
-                    FromBatch::Unknown(e.clone())
+            // A batch of `PUT`s an interrupted run left open, polled to its end: the row goes
+            // on from its start, and the comparison with the store tells what is left to send.
+            Some(Fate::Answered(answers))
+                if answers
+                    .get(&job.row)
+                    .is_some_and(|r| r.id_text().starts_with(PUT_PREFIX)) =>
+            {
+                return sender.prepared(job).await;
+            }
+            Some(Fate::Answered(answers)) => {
+                match answers.get(&job.row).map(|r| (r, r.outcome())) {
+                    Some((_, InnerOutcome::NotExecuted)) => FromBatch::NotExecuted,
+                    // Refused for the rate limit: not run (a batch an interrupted run left).
+                    Some((r, _)) if refused(r) => FromBatch::NotExecuted,
+                    // A 409 to a row an interrupted run may have created: likely that run's
+                    // create, so it is looked up as after any create of unknown outcome.
+                    Some((_, InnerOutcome::Answered(Err(e))))
+                        if job.maybe_sent && e.status() == Some(409) =>
+                    {
+                        FromBatch::Unknown(e)
+                    }
+                    Some((_, InnerOutcome::Answered(answer))) => FromBatch::Answer(answer),
+                    None => FromBatch::Unknown(ApiError::BadBody {
+                        status: 200,
+                        body: "the batch's answer has no response for this row".into(),
+                    }),
                 }
-                Some(InnerOutcome::Answered(answer)) => FromBatch::Answer(answer.clone()),
-                None => FromBatch::Unknown(ApiError::BadBody {
-                    status: 200,
-                    body: "the batch's answer has no response for this row".into(),
-                }),
-            },
+            }
             None => FromBatch::NotExecuted,
         };
         // Not run by this batch, but an interrupted run may have sent the row (on its own
@@ -221,30 +277,33 @@ impl Batcher {
         sender.after_batch(job, attempts, from).await
     }
 
-    /// Submits the group's rows as one batch and polls it; rows the store refused with 429
+    /// Submits the rows' requests as one batch and polls it; rows the store refused with 429
     /// inside it (not executed) go into a later batch, until none is refused or
-    /// [`MAX_ROUNDS`]. What became of the rows, and how many submits they went out in.
-    async fn submit_and_poll(
+    /// [`MAX_ROUNDS`]. `note` is called with the rows of each batch before it leaves. What
+    /// became of the rows, and how many submits they went out in.
+    pub(super) async fn submit_and_poll(
         &self,
         index: u64,
-        jobs: &[(usize, Box<Job>)],
+        outs: &[Out],
+        note: Note<'_>,
     ) -> (Vec<(Covers, Fate)>, u32) {
-        let mut answered: HashMap<u64, InnerOutcome> = HashMap::new();
-        let mut left: Vec<&Job> = jobs.iter().map(|(_, job)| &**job).collect();
+        let not_executed = |out: &Out| BatchResponse::not_executed(out.request.id.clone());
+        let mut answered: HashMap<u64, BatchResponse> = HashMap::new();
+        let mut left: Vec<&Out> = outs.iter().collect();
         let mut attempts = 0;
         let mut refusals = 0;
         let mut round = 0;
         while !left.is_empty() && refusals < MAX_ROUNDS {
-            let (fate, tries, submitted_at, sent) = self.round(index, round, &left).await;
+            let (fate, tries, submitted_at, sent) = self.round(index, round, &left, note).await;
             round += 1;
             attempts += tries;
             let (went, later) = left.split_at(sent.min(left.len()));
             let Fate::Answered(mut answers) = fate else {
                 // Rows not sent yet (the row budget had no room for them) are sent on their own.
-                for job in later {
-                    answered.insert(job.row, InnerOutcome::NotExecuted);
+                for out in later {
+                    answered.insert(out.row, not_executed(out));
                 }
-                let rows = went.iter().map(|job| job.row).collect();
+                let rows = went.iter().map(|out| out.row).collect();
                 let fates = vec![
                     (Covers::Rows(rows), fate),
                     (Covers::All, Fate::Answered(answered)),
@@ -253,7 +312,7 @@ impl Batcher {
             };
             let again: HashSet<u64> = went
                 .iter()
-                .map(|job| job.row)
+                .map(|out| out.row)
                 .filter(|row| answers.get(row).is_some_and(refused))
                 .collect();
             answers.retain(|row, _| !again.contains(row));
@@ -268,12 +327,12 @@ impl Batcher {
                 self.pace
                     .refused(submitted_at, again.len() as u64, Instant::now());
             }
-            let later: HashSet<u64> = later.iter().map(|job| job.row).collect();
-            left.retain(|job| again.contains(&job.row) || later.contains(&job.row));
+            let later: HashSet<u64> = later.iter().map(|out| out.row).collect();
+            left.retain(|out| again.contains(&out.row) || later.contains(&out.row));
         }
         // Refused in every round: each is sent on its own.
-        for job in left {
-            answered.entry(job.row).or_insert(InnerOutcome::NotExecuted);
+        for out in left {
+            answered.entry(out.row).or_insert_with(|| not_executed(out));
         }
         (vec![(Covers::All, Fate::Answered(answered))], attempts)
     }
@@ -282,40 +341,40 @@ impl Batcher {
     /// room, submits it (re-sending it under the same key until the store gives a ticket) and
     /// polls the ticket; also how many submits it took, when it went out and how many rows it
     /// took.
-    async fn round(&self, index: u64, round: u32, jobs: &[&Job]) -> (Fate, u32, Instant, usize) {
+    async fn round(
+        &self,
+        index: u64,
+        round: u32,
+        outs: &[&Out],
+        note: Note<'_>,
+    ) -> (Fate, u32, Instant, usize) {
         let sender = &self.sender;
         let engine = &sender.engine;
         let (submitted_at, granted) = loop {
             let now = Instant::now();
             self.pace
                 .refusals(engine.counts().total().rate_limited, now);
-            match self.pace.submit(jobs.len() as u64, now) {
-                Ok(granted) => break (now, usize::try_from(granted).unwrap_or(jobs.len())),
+            match self.pace.submit(outs.len() as u64, now) {
+                Ok(granted) => break (now, usize::try_from(granted).unwrap_or(outs.len())),
                 Err(wait) => {
                     if !engine.stop().sleep(wait).await {
-                        return (Fate::Stopped { sent: false }, 0, now, jobs.len());
+                        return (Fate::Stopped { sent: false }, 0, now, outs.len());
                     }
                 }
             }
         };
-        let jobs = &jobs[..granted.clamp(1, jobs.len())];
-        let rows: Vec<u64> = jobs.iter().map(|job| job.row).collect();
-        let creates: Vec<BatchCreate> = jobs
-            .iter()
-            .map(|job| BatchCreate {
-                id: format!("{ID_PREFIX}{}", job.row),
-                body: body_of(&create_request(&job.request)),
-            })
-            .collect();
-        let key = dedup_key(&self.run, index, round, &creates);
+        let outs = &outs[..granted.clamp(1, outs.len())];
+        let rows: Vec<u64> = outs.iter().map(|out| out.row).collect();
+        let requests: Vec<BatchRequest> = outs.iter().map(|out| out.request.clone()).collect();
+        let key = dedup_key(&self.run, index, round, &requests);
         let mut tries = engine.tries();
         // Safe to repeat: the store runs a key's batch once.
         let submitted = engine
             .send_noted(
                 Kind::BatchSubmit,
                 &mut tries,
-                || sender.note_sending(&rows) && sender.note_creates(jobs),
-                || engine.client.submit_batch(&key, &creates),
+                || note(&rows),
+                || engine.client.submit_batch(&key, &requests),
             )
             .await;
         let attempts = tries.attempts;
@@ -332,11 +391,11 @@ impl Batcher {
                 } else {
                     FromBatch::NotExecuted
                 };
-                return (Fate::Each(each), attempts, submitted_at, jobs.len());
+                return (Fate::Each(each), attempts, submitted_at, outs.len());
             }
             Err(_) => {
                 let sent = tries.maybe_took_effect;
-                return (Fate::Stopped { sent }, attempts, submitted_at, jobs.len());
+                return (Fate::Stopped { sent }, attempts, submitted_at, outs.len());
             }
         };
         let first = rows.first().copied().unwrap_or_default();
@@ -348,7 +407,7 @@ impl Batcher {
         self.store_left(seq, Some(rows.len() as u64));
         let fate = self.poll(&ticket, (first, last), Some(seq)).await;
         self.store_left(seq, None);
-        (fate, attempts, submitted_at, jobs.len())
+        (fate, attempts, submitted_at, outs.len())
     }
 
     /// Notes how many rows of the batch submitted `seq`-th the store has still to finish
@@ -410,7 +469,7 @@ impl Batcher {
             match polled {
                 Ok(status) if status.is_completed() => {
                     self.done.fetch_add(1, Ordering::Relaxed);
-                    return Fate::Answered(by_row(&status.responses));
+                    return Fate::Answered(by_row(status.responses));
                 }
                 Ok(status) => {
                     let own = match seq {
@@ -454,13 +513,39 @@ impl Batcher {
 }
 
 /// Each answer by the row its id names; answers with ids of no row are ignored.
-pub(super) fn by_row(responses: &[BatchResponse]) -> HashMap<u64, InnerOutcome> {
+pub(super) fn by_row(responses: Vec<BatchResponse>) -> HashMap<u64, BatchResponse> {
     responses
-        .iter()
+        .into_iter()
         .filter_map(|r| {
             let id = r.id_text();
-            let row = id.strip_prefix(ID_PREFIX)?.parse().ok()?;
-            Some((row, r.outcome()))
+            let row = [ID_PREFIX, PUT_PREFIX, DELETE_PREFIX, GET_PREFIX]
+                .iter()
+                .find_map(|prefix| id.strip_prefix(prefix))?
+                .parse()
+                .ok()?;
+            Some((row, r))
         })
         .collect()
+}
+
+/// What became of a row's request: a batch that ran it tells more than one that refused it
+/// (later batches of a group hold rows an earlier one refused with 429).
+pub(super) fn fate_of(fates: &[(Covers, Fate)], row: u64) -> Option<&Fate> {
+    let ran = fates.iter().find(|(covers, fate)| {
+        covers.contains(row)
+            && matches!(fate, Fate::Answered(a) if a.get(&row).is_some_and(|r| !refused(r)))
+    });
+    let found = ran.or_else(|| fates.iter().find(|(covers, _)| covers.contains(row)));
+    found.map(|(_, fate)| fate)
+}
+
+/// Where a row's step ended up: its outcome, or held for the group's batch of `PUT`s.
+fn keep(step: Step, done: &mut Vec<Option<RowOutcome>>, held: &mut Vec<(usize, Held)>) {
+    match step {
+        Step::Done(outcome) => done.push(Some(outcome)),
+        Step::Put(row) => {
+            held.push((done.len(), *row));
+            done.push(None);
+        }
+    }
 }

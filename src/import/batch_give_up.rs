@@ -67,7 +67,7 @@ impl Batcher {
         let state = match polled {
             Ok(status) if status.is_completed() => {
                 self.done.fetch_add(1, Ordering::Relaxed);
-                return Fate::Answered(by_row(&status.responses));
+                return Fate::Answered(by_row(status.responses));
             }
             Err(Failure::Failed { error, why: w })
                 if w != STOPPED_RUN && error.status() == Some(404) =>

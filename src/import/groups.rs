@@ -84,7 +84,7 @@ pub(super) async fn settle(
     undo: Option<&UndoLog>,
     stop: &Stop,
 ) -> StoreFacts {
-    let Some(send) = &config.send else {
+    let Some(send) = config.mode.send() else {
         return StoreFacts::default();
     };
     if !map.fills(&Field::CustomerGroupName) {
@@ -136,7 +136,7 @@ pub(super) async fn settle(
         );
         return StoreFacts::with_groups(groups, Vec::new());
     }
-    if send.plan {
+    if config.mode.is_plan() {
         tracing::warn!(
             "--create-groups would create {} customer groups first: {}",
             missing.len(),

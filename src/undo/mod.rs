@@ -10,22 +10,22 @@
 mod groups;
 mod reverse;
 
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use crate::ecwid::engine::{Engine, Kind, RateBudget, Stop, StopReason};
-use crate::ecwid::{Client, ClientConfig};
+use crate::config::Connection;
+use crate::ecwid::engine::Stop;
 use crate::error::Error;
 use crate::ledger::undo_log;
-use crate::outcome::{ExitStatus, RowOutcome, Status};
-use crate::report::next::{self, Typed};
+use crate::outcome::{ExitStatus, RowOutcome};
+use crate::report;
+use crate::report::next::Typed;
 use crate::report::results::write_results;
-use crate::report::summary::{NextStep, count};
 use crate::report::temp_files::TempFiles;
+use crate::report::undo::UndoRun;
 use reverse::Reverser;
 
 /// The checked settings of an undo.
@@ -37,10 +37,7 @@ pub(crate) struct UndoConfig {
     pub(crate) output: PathBuf,
     /// Without it nothing is written to the store: `would_delete` / `would_restore`.
     pub(crate) yes: bool,
-    pub(crate) client: ClientConfig,
-    pub(crate) rate: NonZeroU32,
-    pub(crate) concurrency: usize,
-    pub(crate) max_retries: u32,
+    pub(crate) connection: Connection,
 }
 
 /// Undoes the logged writes, writes the undo results and sums the run up on stderr: in one
@@ -56,14 +53,7 @@ pub(crate) async fn run(
         path: config.log.clone(),
         source,
     })?;
-    let client = Client::new(&config.client).map_err(|source| Error::ClientSetup { source })?;
-    let engine = Engine::new(
-        client,
-        RateBudget::new(config.rate),
-        config.concurrency,
-        config.max_retries,
-        stop.clone(),
-    );
+    let engine = config.connection.engine(stop)?;
     let reverser = Arc::new(Reverser {
         engine,
         yes: config.yes,
@@ -73,7 +63,7 @@ pub(crate) async fn run(
             let reverser = Arc::clone(&reverser);
             async move { reverser.reverse(&entry).await }
         })
-        .buffered(config.concurrency)
+        .buffered(config.connection.concurrency)
         .collect()
         .await;
     write_results(&config.output, &outcomes, temp_files).map_err(|source| Error::Output {
@@ -85,113 +75,14 @@ pub(crate) async fn run(
         source,
     })?;
     let groups = groups::remove(&reverser.engine, &created, config.yes, stop).await;
-    let (code, why) = ending(stop, &outcomes);
-    let count_of = |wanted: &[Status]| {
-        outcomes
-            .iter()
-            .filter(|o| wanted.contains(&o.status))
-            .count() as u64
+    let run = UndoRun {
+        log: &config.log,
+        output: &config.output,
+        yes: config.yes,
+        outcomes: &outcomes,
+        counts: reverser.engine.counts(),
     };
-    let next = next::after_undo(
-        typed,
-        why.is_some(),
-        config.yes,
-        count_of(&[Status::WouldDelete, Status::WouldRestore]),
-        count_of(&[Status::Failed]),
-    );
-    let mut summary = summary(config, &outcomes, &reverser.engine, why, &next, quiet);
-    summary.insert_str(0, &groups);
-    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{summary}"));
+    let (code, summary) = report::undo::end(&run, stop, typed, quiet);
+    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{groups}{summary}"));
     Ok(code)
-}
-
-/// The exit status, and why the run stopped early when it did.
-fn ending(stop: &Stop, outcomes: &[RowOutcome]) -> (ExitStatus, Option<String>) {
-    match stop.reason() {
-        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
-        Some(StopReason::Interrupted) => (
-            ExitStatus::Interrupted,
-            Some("interrupted; writes marked not_sent were not undone".into()),
-        ),
-        None if outcomes.iter().all(|o| o.status.is_success()) => (ExitStatus::Ok, None),
-        None => (ExitStatus::RowsFailed, None),
-    }
-}
-
-/// The summary on stderr, in the words of an import's: counts per status, requests per kind,
-/// the results file and the next step; `quiet`: the counts, why it stopped and the next step
-/// in one line.
-fn summary(
-    config: &UndoConfig,
-    outcomes: &[RowOutcome],
-    engine: &Engine,
-    why: Option<String>,
-    next: &[NextStep],
-    quiet: bool,
-) -> String {
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .filter_map(|&status| {
-            let n = outcomes.iter().filter(|o| o.status == status).count();
-            (n > 0).then(|| format!("{n} {status}"))
-        })
-        .collect();
-    let kinds = [
-        Kind::Get,
-        Kind::Search,
-        Kind::Delete,
-        Kind::Update,
-        Kind::List,
-        Kind::GroupDelete,
-    ];
-    let total: u64 = kinds
-        .iter()
-        .map(|&k| engine.counts().kind(k).requests)
-        .sum();
-    let requests: Vec<String> = kinds
-        .iter()
-        .map(|&kind| (kind.key(), engine.counts().kind(kind).requests))
-        .filter(|(_, n)| *n > 0)
-        .map(|(key, n)| format!("{n} {key}"))
-        .collect();
-    if outcomes.is_empty() {
-        return format!(
-            "Undo: nothing to undo (no write logged in {})\n",
-            config.log.display()
-        );
-    }
-    let mut text = format!(
-        "Undo: {}",
-        count(outcomes.len() as u64, "logged write", "logged writes")
-    );
-    if !counts.is_empty() {
-        text.push_str(&format!(": {}", counts.join(", ")));
-    }
-    if quiet {
-        if let Some(why) = why {
-            text.push_str(&format!("; stopped early: {why}"));
-        }
-        if let Some(step) = next.first() {
-            text.push_str(&format!(". {}: {}", step.what, step.command));
-        }
-        text.push('\n');
-        return text;
-    }
-    text.push('\n');
-    text.push_str(&format!("Requests: {total}"));
-    if !requests.is_empty() {
-        text.push_str(&format!(" ({})", requests.join(", ")));
-    }
-    text.push('\n');
-    if !config.yes {
-        text.push_str("Nothing was written to the store (no --yes)\n");
-    }
-    text.push_str(&format!("Results: {}\n", config.output.display()));
-    if let Some(why) = why {
-        text.push_str(&format!("Stopped early: {why}\n"));
-    }
-    for step in next {
-        text.push_str(&format!("{}: {}\n", step.what, step.command));
-    }
-    text
 }

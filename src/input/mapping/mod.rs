@@ -122,13 +122,6 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
-    /// Whether a column (or a constant) fills `field`.
-    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
-        self.rules
-            .iter()
-            .any(|rule| rule.target.fields().contains(field))
-    }
-
     /// The orders layout of the file, when it is an orders export.
     pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
         self.orders.as_ref()

@@ -211,7 +211,7 @@ fn fax_guards(
 }
 
 /// Whether a phone's type names a fax (`Fax`, `Work Fax`, `Telefax`).
-pub(super) fn is_fax(kind: &str) -> bool {
+fn is_fax(kind: &str) -> bool {
     kind.to_lowercase().contains("fax")
 }
 

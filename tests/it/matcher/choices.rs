@@ -94,6 +94,23 @@ fn the_fields_no_column_fills_are_named() {
     );
 }
 
+/// Address blocks placed by their type column (Wix's `Address N - Type`) fill the billing
+/// address on a row that types one billing: its fields are not named as ones no column fills.
+#[test]
+fn typed_address_blocks_count_as_filling_the_billing_address() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/values/wix-typed-addresses.csv"
+    );
+    let csv = std::fs::read_to_string(path).unwrap();
+    let (map, _, _) = map(&csv, &Layout::default()).expect("header maps");
+    assert_eq!(
+        map.unfilled(),
+        ["customerGroupName", "privateAdminNotes"],
+        "the name, phone, company, address and consent are filled"
+    );
+}
+
 /// With the matcher on (a mapping file without `match_by_meaning = false`), it takes no
 /// column the mapping file uses, and no canonical name or preset fills another field from it.
 #[test]
