@@ -3,6 +3,7 @@
 mod batch;
 mod batch_lane;
 mod batch_stop;
+mod batch_undo;
 mod batch_writes;
 mod cli;
 mod consent;
