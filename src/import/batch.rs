@@ -28,7 +28,7 @@ pub(crate) use super::batch_key::{KeyBase, dedup_key};
 use super::check::Item;
 use super::engine::{Failure, Kind, STOPPED_RUN};
 use super::job::Job;
-use super::lane::{FIRST_POLL, LanePace};
+use super::lane::{FIRST_POLL, LanePace, Lease};
 use super::resumed::OpenBatch;
 use super::send::create::create_request;
 use super::send::{FromBatch, Sender};
@@ -235,7 +235,7 @@ impl Batcher {
         let mut refusals = 0;
         let mut round = 0;
         while !left.is_empty() && refusals < MAX_ROUNDS {
-            let (fate, tries, submitted_at, sent) = self.round(index, round, &left).await;
+            let (fate, tries, lease, sent) = self.round(index, round, &left).await;
             round += 1;
             attempts += tries;
             let (went, later) = left.split_at(sent.min(left.len()));
@@ -265,8 +265,10 @@ impl Batcher {
                      later batch",
                     again.len()
                 );
-                self.pace
-                    .refused(submitted_at, again.len() as u64, Instant::now());
+                if let Some(lease) = lease {
+                    self.pace
+                        .refused(&lease, again.len() as u64, Instant::now());
+                }
             }
             let later: HashSet<u64> = later.iter().map(|job| job.row).collect();
             left.retain(|job| again.contains(&job.row) || later.contains(&job.row));
@@ -280,25 +282,53 @@ impl Batcher {
 
     /// One batch of the first of the rows, as many as the row budget has room for: waits for
     /// room, submits it (re-sending it under the same key until the store gives a ticket) and
-    /// polls the ticket; also how many submits it took, when it went out and how many rows it
-    /// took.
-    async fn round(&self, index: u64, round: u32, jobs: &[&Job]) -> (Fate, u32, Instant, usize) {
-        let sender = &self.sender;
-        let engine = &sender.engine;
-        let (submitted_at, granted) = loop {
+    /// polls the ticket; also how many submits it took, the rows the row budget counts for it
+    /// (`None` if it never went out) and how many rows it took.
+    async fn round(
+        &self,
+        index: u64,
+        round: u32,
+        jobs: &[&Job],
+    ) -> (Fate, u32, Option<Lease>, usize) {
+        let engine = &self.sender.engine;
+        let lease = loop {
             let now = Instant::now();
             self.pace
                 .refusals(engine.counts().total().rate_limited, now);
             match self.pace.submit(jobs.len() as u64, now) {
-                Ok(granted) => break (now, usize::try_from(granted).unwrap_or(jobs.len())),
+                Ok(lease) => break lease,
                 Err(wait) => {
                     if !engine.stop().sleep(wait).await {
-                        return (Fate::Stopped { sent: false }, 0, now, jobs.len());
+                        return (Fate::Stopped { sent: false }, 0, None, jobs.len());
                     }
                 }
             }
         };
+        let granted = usize::try_from(lease.rows).unwrap_or(jobs.len());
+        tracing::debug!(
+            "group {index}, round {round}: a batch of {} of {} rows (lease {})",
+            lease.rows,
+            jobs.len(),
+            lease.id
+        );
         let jobs = &jobs[..granted.clamp(1, jobs.len())];
+        let (fate, attempts) = self.submit_batch(index, round, jobs, lease).await;
+        tracing::debug!("lease {} done with", lease.id);
+        // However it ended, rows no poll showed finished may have run.
+        self.pace.settled(lease.id);
+        (fate, attempts, Some(lease), jobs.len())
+    }
+
+    /// Submits the rows as one batch and polls it to the end; also how many submits it took.
+    async fn submit_batch(
+        &self,
+        index: u64,
+        round: u32,
+        jobs: &[&Job],
+        lease: Lease,
+    ) -> (Fate, u32) {
+        let sender = &self.sender;
+        let engine = &sender.engine;
         let rows: Vec<u64> = jobs.iter().map(|job| job.row).collect();
         let creates: Vec<BatchCreate> = jobs
             .iter()
@@ -332,11 +362,11 @@ impl Batcher {
                 } else {
                     FromBatch::NotExecuted
                 };
-                return (Fate::Each(each), attempts, submitted_at, jobs.len());
+                return (Fate::Each(each), attempts);
             }
             Err(_) => {
                 let sent = tries.maybe_took_effect;
-                return (Fate::Stopped { sent }, attempts, submitted_at, jobs.len());
+                return (Fate::Stopped { sent }, attempts);
             }
         };
         let first = rows.first().copied().unwrap_or_default();
@@ -346,9 +376,11 @@ impl Batcher {
         }
         let seq = self.submits.fetch_add(1, Ordering::Relaxed);
         self.store_left(seq, Some(rows.len() as u64));
-        let fate = self.poll(&ticket, (first, last), Some(seq)).await;
+        let fate = self
+            .poll(&ticket, (first, last), Some((seq, lease.id)))
+            .await;
         self.store_left(seq, None);
-        (fate, attempts, submitted_at, jobs.len())
+        (fate, attempts)
     }
 
     /// Notes how many rows of the batch submitted `seq`-th the store has still to finish
@@ -368,10 +400,11 @@ impl Batcher {
     }
 
     /// Polls a ticket until the batch is done, each poll when the store should be done by the
-    /// speed it has shown ([`LanePace::next_poll`]); `seq` is the order of this run's submit,
-    /// `None` for a ticket an interrupted run left (polled at once). `rows` is the first and
-    /// last row of the batch, for the journal.
-    async fn poll(&self, ticket: &str, rows: (u64, u64), seq: Option<u64>) -> Fate {
+    /// speed it has shown ([`LanePace::next_poll`]); `sent` is the order of this run's submit
+    /// and the row budget's lease of it, `None` for a ticket an interrupted run left (polled at
+    /// once). `rows` is the first and last row of the batch, for the journal.
+    async fn poll(&self, ticket: &str, rows: (u64, u64), sent: Option<(u64, u64)>) -> Fate {
+        let seq = sent.map(|(seq, _)| seq);
         let engine = &self.sender.engine;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
@@ -402,9 +435,15 @@ impl Batcher {
                     engine.client.batch_status(ticket)
                 })
                 .await;
+            let now = Instant::now();
+            self.pace
+                .refusals(engine.counts().total().rate_limited, now);
             if let Ok(status) = &polled {
                 let finished = status.finished().max(seen);
-                self.pace.finished(finished - seen, Instant::now());
+                self.pace.finished(finished - seen, now);
+                if let Some((_, lease)) = sent {
+                    self.pace.ran(lease, finished - seen);
+                }
                 seen = finished;
             }
             match polled {
