@@ -41,8 +41,8 @@ pub(crate) const ID_PREFIX: &str = "row-";
 /// How the id of a `PUT` inside a batch names its row.
 pub(crate) const PUT_PREFIX: &str = "put-";
 /// How the id of a `DELETE` and of a read inside a batch name their row (`undo`).
-pub(crate) const DELETE_PREFIX: &str = "del-";
-pub(crate) const GET_PREFIX: &str = "get-";
+const DELETE_PREFIX: &str = "del-";
+const GET_PREFIX: &str = "get-";
 /// The most batches of a group in which the store refuses rows with 429 (not executed); rows
 /// still refused after that are sent on their own, through the run's budget and its pauses for
 /// 429.
