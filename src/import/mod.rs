@@ -19,6 +19,7 @@
 pub(crate) mod batch;
 mod batch_give_up;
 mod batch_key;
+pub(crate) mod batch_lane;
 mod batch_updates;
 mod buyers;
 pub mod check;
@@ -35,8 +36,8 @@ pub(crate) mod send;
 mod survey;
 mod threads;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use futures_util::stream::{self, BoxStream};
@@ -55,8 +56,8 @@ use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
+use batch_lane::BatchLane;
 use check::{Checker, Item};
-use lane::LanePace;
 use open::Opened;
 use read_back::{Findings, ReadBack};
 use record::Recorder;
@@ -295,23 +296,22 @@ impl Sending {
         let sender = Arc::new(sender);
         let connection = &send.connection;
         match batches {
-            Some(Batches { size, timeout }) => Sending::Batches(Arc::new(Batcher {
-                sender,
-                run: KeyBase {
+            Some(Batches { size, timeout }) => {
+                let run = KeyBase {
                     run_id,
                     store_id: connection.client.store_id,
                     api_url: connection.client.api_url.clone(),
-                },
-                batch_size: size,
-                timeout,
-                open,
-                sent: AtomicU64::new(0),
-                done: AtomicU64::new(0),
-                stopped: AtomicU64::new(0),
-                pace: LanePace::new(connection.rate.get(), tokio::time::Instant::now()),
-                in_store: Mutex::default(),
-                submits: AtomicU64::new(0),
-            })),
+                };
+                let engine = Arc::clone(&sender.engine);
+                let journal = sender.journal.clone();
+                let rate = connection.rate.get();
+                Sending::Batches(Arc::new(Batcher {
+                    sender,
+                    lane: BatchLane::new(engine, journal, run, timeout, rate),
+                    batch_size: size,
+                    open,
+                }))
+            }
             None => Sending::Rows {
                 sender,
                 window: connection.concurrency * WINDOW_PER_SLOT,

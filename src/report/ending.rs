@@ -59,7 +59,7 @@ fn next_steps(config: &Config, summary: &Summary, typed: Option<&Typed>) -> Vec<
         &Ended {
             stopped: summary.stopped.is_some(),
             plan: config.mode.send().map(|_| config.mode.is_plan()),
-            journal: config.mode.journal(),
+            journal: config.outputs.journal.is_some(),
             to_fix: summary.to_fix(),
             would_write: plan.create + plan.update,
             results: &summary.output,

@@ -62,14 +62,8 @@ fn summary(run: &UndoRun<'_>, why: Option<String>, next: &[NextStep], quiet: boo
             (n > 0).then(|| format!("{n} {status}"))
         })
         .collect();
-    let kinds = [
-        Kind::Get,
-        Kind::Search,
-        Kind::Delete,
-        Kind::Update,
-        Kind::List,
-        Kind::GroupDelete,
-    ];
+    // Every kind the engine counted: an undo through the batch lane sends submits and polls.
+    let kinds = Kind::ALL;
     let total: u64 = kinds.iter().map(|&k| run.counts.kind(k).requests).sum();
     let requests: Vec<String> = kinds
         .iter()

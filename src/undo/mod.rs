@@ -7,6 +7,7 @@
 //! sent. Anything else is left alone and reported. Reading before writing makes a second undo
 //! send no write at all.
 
+mod batched;
 mod groups;
 mod reverse;
 
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use crate::config::Connection;
+use crate::config::{Connection, Lane};
 use crate::ecwid::engine::Stop;
 use crate::error::Error;
 use crate::ledger::undo_log;
@@ -26,7 +27,12 @@ use crate::report::next::Typed;
 use crate::report::results::write_results;
 use crate::report::temp_files::TempFiles;
 use crate::report::undo::UndoRun;
+use batched::Batched;
 use reverse::Reverser;
+
+use crate::import::batch::KeyBase;
+use crate::import::batch_lane::BatchLane;
+use crate::ledger::journal::fingerprint;
 
 /// The checked settings of an undo.
 #[derive(Debug, Clone)]
@@ -38,6 +44,12 @@ pub(crate) struct UndoConfig {
     /// Without it nothing is written to the store: `would_delete` / `would_restore`.
     pub(crate) yes: bool,
     pub(crate) connection: Connection,
+    /// `--lane`: the reads and writes one request each, or in batches of `batch_size`
+    /// (`auto`: batches when there are at least that many logged writes).
+    pub(crate) lane: Lane,
+    pub(crate) batch_size: usize,
+    /// `--batch-timeout`.
+    pub(crate) batch_timeout: std::time::Duration,
 }
 
 /// Undoes the logged writes, writes the undo results and sums the run up on stderr: in one
@@ -55,17 +67,22 @@ pub(crate) async fn run(
     })?;
     let engine = config.connection.engine(stop)?;
     let reverser = Arc::new(Reverser {
-        engine,
+        engine: Arc::new(engine),
         yes: config.yes,
     });
-    let outcomes: Vec<RowOutcome> = stream::iter(entries)
-        .map(|entry| {
-            let reverser = Arc::clone(&reverser);
-            async move { reverser.reverse(&entry).await }
-        })
-        .buffered(config.connection.concurrency)
-        .collect()
-        .await;
+    let outcomes: Vec<RowOutcome> = match batched(config, &reverser, entries.len())? {
+        Some(batched) => Arc::new(batched).reverse_all(entries).await,
+        None => {
+            stream::iter(entries)
+                .map(|entry| {
+                    let reverser = Arc::clone(&reverser);
+                    async move { reverser.reverse(&entry).await }
+                })
+                .buffered(config.connection.concurrency)
+                .collect()
+                .await
+        }
+    };
     write_results(&config.output, &outcomes, temp_files).map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
@@ -85,4 +102,42 @@ pub(crate) async fn run(
     let (code, summary) = report::undo::end(&run, stop, typed, quiet);
     tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{groups}{summary}"));
     Ok(code)
+}
+
+/// The batch lane of the undo, `None` for the direct lane. Its deduplication keys cover the undo
+/// log's content (and the store): the same undo run again over the same log, while a batch of a
+/// killed run is still queued, sends the same writes under the same key and gets that batch's
+/// ticket instead of a second batch; a new import writes a new log, and new keys.
+fn batched(
+    config: &UndoConfig,
+    reverser: &Arc<Reverser>,
+    entries: usize,
+) -> Result<Option<Batched>, Error> {
+    let size = config.batch_size.max(1);
+    let batch = match config.lane {
+        Lane::Direct => false,
+        Lane::Batch => true,
+        Lane::Auto => entries >= size,
+    };
+    if !batch {
+        return Ok(None);
+    }
+    let log = fingerprint(&config.log).map_err(|source| Error::UndoLog {
+        path: config.log.clone(),
+        source,
+    })?;
+    let client = &config.connection.client;
+    let run = KeyBase {
+        run_id: format!("undo {log}"),
+        store_id: client.store_id,
+        api_url: client.api_url.clone(),
+    };
+    let engine = Arc::clone(&reverser.engine);
+    let rate = config.connection.rate.get();
+    Ok(Some(Batched {
+        reverser: Arc::clone(reverser),
+        lane: BatchLane::new(engine, None, run, config.batch_timeout, rate),
+        size,
+        reads: rand::random(),
+    }))
 }

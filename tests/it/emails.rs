@@ -1,6 +1,7 @@
 //! Which of a row's email addresses is the customer's (issue 27, typed email columns): the one
 //! the file marks primary (Google Contacts' `* ` before the type), else the email column's,
-//! else the first further address the row has; the others are EMAIL contacts.
+//! else the first further address the row has; the others are EMAIL contacts. And a cell of
+//! several values is split only where a value of its own follows.
 
 use serde_json::json;
 
@@ -63,4 +64,22 @@ async fn pipedrive_typed_emails_make_the_email_and_contacts() {
         .map(|c| c["contact"].as_str().unwrap())
         .collect();
     assert_eq!(emails, ["ada.home@example.com"]);
+}
+
+/// A `;` splits a phone cell only where a number of its own follows: an extension written the
+/// RFC 3966 way (`;ext=2`) stays with its number, and is not made a contact.
+#[tokio::test]
+async fn an_extension_after_a_semicolon_stays_with_its_phone() {
+    let csv = "Email,Phone\n\
+               eve@example.com,555-1234;ext=2\n\
+               fay@example.com,+1 555 0100; +1 555 0199\n";
+    let (code, _, bodies) = import(csv, &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(bodies[0]["billingPerson"]["phone"], "555-1234;ext=2");
+    assert_eq!(bodies[0].get("contacts"), None, "{}", bodies[0]);
+    assert_eq!(bodies[1]["billingPerson"]["phone"], "+1 555 0100");
+    assert_eq!(
+        bodies[1]["contacts"],
+        json!([{"type": "PHONE", "contact": "+1 555 0199"}])
+    );
 }

@@ -4,6 +4,7 @@ mod addresses;
 mod batch;
 mod batch_lane;
 mod batch_stop;
+mod batch_undo;
 mod batch_writes;
 mod cli;
 mod consent;
