@@ -93,7 +93,8 @@ pub(crate) struct Outputs {
     /// One run per results file at a time ([`crate::lock`]): `<results>.lock`.
     pub(crate) lock: PathBuf,
     /// An import's journal, for `--resume`: `<results>.journal`; `None` when the run keeps
-    /// none (a check, a plan, an import into a store gone with the run).
+    /// none (a check, a plan, an import into a store gone with the run). A run keeps a journal
+    /// and an undo log exactly when they are named here.
     pub(crate) journal: Option<PathBuf>,
     /// An import's undo log, kept with its journal: `<results stem>.undo.jsonl`.
     pub(crate) undo_log: Option<PathBuf>,
@@ -141,12 +142,6 @@ impl Mode {
 
     pub(crate) fn is_plan(&self) -> bool {
         matches!(self, Mode::Plan(_))
-    }
-
-    /// Whether the run keeps a journal and an undo log: an import into a store that outlives
-    /// the run.
-    pub(crate) fn journal(&self) -> bool {
-        self.writes().is_some_and(|writes| writes.journal)
     }
 }
 
@@ -201,7 +196,4 @@ pub(crate) struct Writes {
     pub(crate) batch_size: Option<usize>,
     /// How long a batch may take before it is stopped and its rows looked up (`--batch-timeout`).
     pub(crate) batch_timeout: Duration,
-    /// Whether a journal (for `--resume`) and an undo log are kept: not for a sandbox store,
-    /// gone with the run.
-    pub(crate) journal: bool,
 }

@@ -18,23 +18,23 @@ pub mod outcome;
 pub mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+mod signals;
 pub(crate) mod store;
+mod template;
 pub(crate) mod undo;
 
 #[cfg(feature = "sandbox")]
 use cli::ImportArgs;
 use cli::{Cli, Command, StoreAt};
-use customer::fields::Field;
-use ecwid::engine::Stop;
 use error::Error;
 use lock::OutputLock;
 use outcome::ExitStatus;
-use report::next::{Ended, Typed};
+use report::next::Typed;
 use report::progress::ProgressMode;
-use report::summary::Summary;
-use report::temp_files::TempFiles;
 #[cfg(feature = "sandbox")]
 use sandbox::{Sandbox, SandboxArgs};
+use signals::Watched;
+pub use template::{column_reference, template};
 
 /// Runs one command and returns how it ended. `env_token` is the value of `ECWID_TOKEN`. The
 /// next steps at the end of a run name no command to paste: there is no command line as typed
@@ -57,26 +57,7 @@ pub async fn run_typed(
         typed: typed.as_ref(),
     };
     let config = match &cli.command {
-        Command::Template(args) if args.mapping => {
-            match &args.from {
-                Some(path) => {
-                    let titles = match args.store(env_token)? {
-                        Some(client) => extra_field_titles(&client).await,
-                        None => Vec::new(),
-                    };
-                    print!(
-                        "{}",
-                        mapping_starter_from(path, args.read_options(), &titles)?
-                    );
-                }
-                None => print!("{}", input::mapping::starter()),
-            }
-            return Ok(ExitStatus::Ok);
-        }
-        Command::Template(_) => {
-            println!("{}", template());
-            return Ok(ExitStatus::Ok);
-        }
+        Command::Template(args) => return template::run(args, env_token).await,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "ecwid-import", &mut std::io::stdout());
@@ -152,205 +133,30 @@ async fn import_into_sandbox(
     code
 }
 
-/// Runs an import or dry run with signal handling, then reports it with its next steps.
+/// Runs an import, plan or check with signal handling, then reports it with its next steps.
 async fn run_config(config: &config::Config, ending: &Ending<'_>) -> Result<ExitStatus, Error> {
-    // A scheduler must never read the summary of an earlier run as this one's.
-    if let Some(path) = &config.outputs.summary_json
-        && let Err(source) = std::fs::remove_file(path)
-        && source.kind() != std::io::ErrorKind::NotFound
-    {
-        return Err(Error::Output {
-            path: path.clone(),
-            source,
-        });
-    }
-    let stop = Stop::default();
-    let temp_files = TempFiles::default();
-    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
-    let summary = import::run(config, &stop, &temp_files).await;
-    signals.abort();
-    let mut summary = summary?;
-    summary.next_steps = next_steps(config, &summary, ending.typed);
-    if let Some(path) = &config.outputs.summary_json {
-        summary.write_json(path).map_err(|source| Error::Output {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    let text = if ending.quiet {
-        summary.to_line()
-    } else {
-        summary.to_text()
-    };
-    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{text}"));
-    Ok(summary.exit_code)
-}
-
-/// What the person can do next after this run (see [`report::next`]).
-fn next_steps(
-    config: &config::Config,
-    summary: &Summary,
-    typed: Option<&Typed>,
-) -> Vec<report::summary::NextStep> {
-    let journal = config.mode.journal();
-    let undo_log = config.outputs.undo_log.as_ref();
-    let plan = summary.plan.unwrap_or_default();
-    report::next::after_import(
-        typed,
-        &Ended {
-            stopped: summary.stopped.is_some(),
-            plan: config.mode.send().map(|_| config.mode.is_plan()),
-            journal,
-            to_fix: summary.to_fix(),
-            would_write: plan.create + plan.update,
-            results: &summary.output,
-            failed_output: &summary.failed_output,
-            // The undo log is kept with the journal: not for a plan, nor for `--sandbox`.
-            undo_log: undo_log.is_some_and(|log| std::fs::metadata(log).is_ok_and(|m| m.len() > 0)),
-        },
-    )
+    report::ending::clear_summary_json(config)?;
+    let watched = Watched::start();
+    let summary = import::run(config, &watched.stop, &watched.temp_files).await;
+    watched.end();
+    report::ending::after_import(config, summary?, ending.typed, ending.quiet)
 }
 
 /// `undo`, with the same signal handling as an import: the first Ctrl-C stops sending, and the
 /// results so far are written.
 async fn run_undo(config: &undo::UndoConfig, ending: &Ending<'_>) -> Result<ExitStatus, Error> {
-    let stop = Stop::default();
-    let temp_files = TempFiles::default();
-    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
-    let code = undo::run(config, &stop, &temp_files, ending.quiet, ending.typed).await;
-    signals.abort();
+    let watched = Watched::start();
+    let (stop, temp_files) = (&watched.stop, &watched.temp_files);
+    let code = undo::run(config, stop, temp_files, ending.quiet, ending.typed).await;
+    watched.end();
     code
 }
 
 /// `export`, with the same signal handling: the first Ctrl-C stops reading, and no file is
 /// written; the second removes the temporary files and leaves at once.
 async fn run_export(config: &export::ExportConfig) -> Result<ExitStatus, Error> {
-    let stop = Stop::default();
-    let temp_files = TempFiles::default();
-    let signals = tokio::spawn(watch_signals(stop.clone(), temp_files.clone()));
-    let code = export::run(config, &stop, &temp_files).await;
-    signals.abort();
+    let watched = Watched::start();
+    let code = export::run(config, &watched.stop, &watched.temp_files).await;
+    watched.end();
     code
-}
-
-/// The column reference of docs/files-and-columns.md: every canonical column and what it accepts, list
-/// positions written `N`.
-pub fn column_reference() -> String {
-    let mut table = String::from("| column | accepts |\n|---|---|\n");
-    for field in Field::canonical() {
-        let name = field.to_string().replace(".0.", ".N.");
-        let accepts = customer::rules::accepted(field);
-        table.push_str(&format!("| `{name}` | {accepts} |\n"));
-    }
-    table
-}
-
-/// The store's customer extra fields as `(key, title)`, for `template --mapping --from` with a
-/// store; none (and a warning saying why) when the store will not tell.
-async fn extra_field_titles(config: &ecwid::ClientConfig) -> Vec<(String, String)> {
-    let client = match ecwid::Client::new(config) {
-        Ok(client) => client,
-        Err(error) => {
-            tracing::warn!("{error}: extra fields are not matched by their titles");
-            return Vec::new();
-        }
-    };
-    match client.customer_extra_fields().await {
-        Ok(fields) => fields.into_iter().map(|f| (f.key, f.title)).collect(),
-        Err(error) => {
-            let why = if error.status() == Some(403) {
-                "the token's app lacks the scope read_customers_extrafields (a custom app asks \
-                 Ecwid for it)"
-                    .to_string()
-            } else {
-                error.to_string()
-            };
-            tracing::warn!(
-                "could not read the store's customer extra fields ({why}): columns named by an \
-                 extra field's title are not mapped"
-            );
-            Vec::new()
-        }
-    }
-}
-
-/// `template --mapping --from FILE`: the mapping the file's columns get, as a mapping file.
-fn mapping_starter_from(
-    path: &std::path::Path,
-    options: input::source::ReadOptions<'_>,
-    titles: &[(String, String)],
-) -> Result<String, Error> {
-    let input = input::source::Input::open(path, options).map_err(|source| Error::Input {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    input::mapping::ColumnMap::starter(input.headers(), path, titles).map_err(|source| {
-        Error::Header {
-            path: path.to_path_buf(),
-            source,
-        }
-    })
-}
-
-/// The header line with every supported column.
-pub fn template() -> String {
-    let names: Vec<String> = Field::canonical().iter().map(Field::to_string).collect();
-    names.join(",")
-}
-
-/// First SIGINT or SIGTERM: stop taking rows and finish cleanly. Second: leave at once, removing
-/// the run's temporary files first, since leaving runs no destructor (the journal stays: it still
-/// lets `--resume` finish the job, every create left after its `S` line).
-async fn watch_signals(stop: Stop, temp_files: TempFiles) {
-    let mut signals = Signals::new();
-    signals.next().await;
-    tracing::warn!(
-        "stopping: finishing the requests in flight (press Ctrl-C again to quit at once)"
-    );
-    stop.interrupt();
-    signals.next().await;
-    temp_files.remove_all();
-    std::process::exit(ExitStatus::Interrupted.code());
-}
-
-/// SIGINT and SIGTERM as one stream; signals that come between two waits are not lost.
-struct Signals {
-    #[cfg(unix)]
-    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-impl Signals {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let streams = signal(SignalKind::interrupt()).and_then(|int| {
-                let term = signal(SignalKind::terminate())?;
-                Ok((int, term))
-            });
-            Self {
-                streams: streams.ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        Self {}
-    }
-
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        match &mut self.streams {
-            Some((int, term)) => {
-                tokio::select! {
-                    _ = int.recv() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            // Signals cannot be watched: never resolve, the run goes on without them.
-            None => std::future::pending().await,
-        }
-        #[cfg(not(unix))]
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    }
 }

@@ -32,9 +32,8 @@ use outputs::{RunKind, beside};
 pub(crate) use store::StoreAt;
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
-pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
-/// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
-pub(crate) const DEFAULT_RATE: u32 = 590;
+pub(crate) use crate::ecwid::DEFAULT_API_URL;
+pub(crate) use crate::ecwid::engine::DEFAULT_RATE;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
@@ -344,6 +343,30 @@ pub struct UndoArgs {
     /// would_restore)
     #[arg(long, help_heading = SENDING)]
     pub(crate) yes: bool,
+    /// How the reads and writes are sent: `direct` (one request each, the default), `batch`
+    /// (a group's reads in one batch, then its deletes and restores in another) or `auto`
+    /// (batches when at least --batch-size writes are logged)
+    #[arg(long, value_enum, value_name = "LANE", default_value = "direct", help_heading = SENDING)]
+    pub(crate) lane: Lane,
+    /// Logged writes per group in the batch lane (Ecwid takes at most 500 requests in one batch)
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_SIZE,
+        value_name = "N",
+        help_heading = SENDING,
+        value_parser = clap::value_parser!(u32).range(1..=500)
+    )]
+    pub(crate) batch_size: u32,
+    /// Seconds a batch may take before it is given up: it is stopped first, then its writes
+    /// are undone one by one from a fresh read
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_TIMEOUT,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = SENDING
+    )]
+    pub(crate) batch_timeout: u64,
 }
 
 impl UndoArgs {
@@ -355,6 +378,9 @@ impl UndoArgs {
             results: self.results.clone(),
             yes: self.yes,
             connection: self.connection.connection(StoreAt::Named { env_token })?,
+            lane: self.lane,
+            batch_size: self.batch_size as usize,
+            batch_timeout: Duration::from_secs(self.batch_timeout),
         })
     }
 }
@@ -423,7 +449,6 @@ impl ImportArgs {
             return self.input.check_config(&self.out, progress);
         }
         let outputs = self.outputs(matches!(at, StoreAt::Named { .. }))?;
-        let journal = outputs.journal.is_some();
         self.input.config_with(progress, outputs, || {
             let connection = self.store.connection.connection(at)?;
             let lane = self.lane();
@@ -432,7 +457,6 @@ impl ImportArgs {
                 lane,
                 batch_size: (lane != Lane::Direct).then_some(self.batch_size as usize),
                 batch_timeout: Duration::from_secs(self.batch_timeout),
-                journal,
             };
             Ok(Mode::Import(self.store.send_config(connection), writes))
         })

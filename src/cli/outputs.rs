@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{InputArgs, OutputArgs};
 use crate::config::Outputs;
 use crate::error::Error;
-use crate::ledger::{journal, undo_log};
-use crate::{lock, store};
+use crate::{ledger, lock, store};
 
 /// The kind of run the files are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +48,8 @@ impl InputArgs {
         let outputs = Outputs {
             failed: beside(&results, "failed.csv"),
             lock: lock::path_for(&results),
-            journal: journal.then(|| journal::path_for(&results)),
-            undo_log: journal.then(|| undo_log::path_for(&results)),
+            journal: journal.then(|| ledger::journal::path_for(&results)),
+            undo_log: journal.then(|| ledger::undo_log::path_for(&results)),
             not_kept,
             summary_json: out.summary_json.clone(),
             report: out.report(&results, !matches!(kind, RunKind::Import { .. })),

@@ -46,6 +46,26 @@ impl BatchRequest {
         }
     }
 
+    /// `DELETE /customers/{customer}`.
+    pub(crate) fn delete(id: String, customer: u64) -> Self {
+        Self {
+            id,
+            method: "DELETE",
+            path: format!("/customers/{customer}"),
+            body: None,
+        }
+    }
+
+    /// `GET /customers/{customer}`.
+    pub(crate) fn get(id: String, customer: u64) -> Self {
+        Self {
+            id,
+            method: "GET",
+            path: format!("/customers/{customer}"),
+            body: None,
+        }
+    }
+
     pub(crate) fn is_create(&self) -> bool {
         self.method == "POST" && self.path == "/customers"
     }
@@ -142,6 +162,11 @@ impl BatchResponse {
     /// The inner answer as a single `PUT` would have had it: the store's `updateCount`.
     pub(crate) fn updated(&self) -> InnerOutcome {
         self.answer::<UpdatedBody>().map(|b| b.update_count)
+    }
+
+    /// The inner answer as a single `DELETE` would have had it: the store's `deleteCount`.
+    pub(crate) fn deleted(&self) -> InnerOutcome {
+        self.answer::<DeletedBody>().map(|b| b.delete_count)
     }
 
     /// The inner answer read as a single request's answer of type `T`. Whether the store ran
@@ -284,6 +309,7 @@ mod tests {
                 Bytes::from_static(br#"{"email":"b@example.com"}"#),
             ),
             BatchRequest::update("put-3".into(), 77, Bytes::from_static(br#"{"name":"A"}"#)),
+            BatchRequest::delete("del-4".into(), 78),
         ];
         let parsed: serde_json::Value =
             serde_json::from_slice(&batch_body(&requests)).expect("valid JSON");
@@ -294,6 +320,8 @@ mod tests {
         assert_eq!(parsed[2]["path"], "/customers/77");
         assert_eq!(parsed[2]["method"], "PUT");
         assert_eq!(parsed[2]["body"]["name"], "A");
+        assert_eq!(parsed[3]["method"], "DELETE");
+        assert!(parsed[3].get("body").is_none());
         assert_eq!(batch_body(&[]).as_ref(), b"[]");
     }
 

@@ -200,3 +200,36 @@ impl Client {
         Ok(page)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each order reads its own time of a customer, and a listing starts again from a second
+    /// of it once: from the second it starts at already, it gets no further.
+    #[test]
+    fn an_order_reads_its_time_and_starts_again_once_from_a_second() {
+        let record = serde_json::json!({ "id": 7, "email": "a@example.com",
+                                          "registered": "2024-01-01 10:00:00 +0000",
+                                          "updated": "2024-01-02 10:00:00 +0000" });
+        let found = Found::of(serde_json::from_value(record).expect("a record")).expect("an id");
+        assert_eq!(Order::Registered.time_of(&found), Some(1_704_103_200));
+        assert_eq!(Order::Updated.time_of(&found), Some(1_704_189_600));
+
+        for order in [Order::Registered, Order::Updated] {
+            let mut filter = ListFilter {
+                order,
+                group: Some(3),
+                ..ListFilter::default()
+            };
+            assert!(filter.start_from(100), "{order:?}");
+            assert!(!filter.start_from(100), "{order:?}");
+            let from = match order {
+                Order::Registered => (filter.created_from, filter.updated_from),
+                Order::Updated => (filter.updated_from, filter.created_from),
+            };
+            assert_eq!(from, (Some(100), None), "{order:?}");
+            assert_eq!(filter.group, Some(3));
+        }
+    }
+}

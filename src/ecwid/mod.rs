@@ -28,6 +28,9 @@ use crate::customer::CustomerRequest;
 use crate::customer::record::{COMPARED_FIELDS, CustomerRecord};
 pub(crate) use batch::{BatchRequest, BatchResponse, InnerOutcome};
 
+/// Ecwid's REST API: the default of `--api-url`.
+pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
+
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
 /// pooled connection is not reused just as the server closes it.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(20);
@@ -415,7 +418,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

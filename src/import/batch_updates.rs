@@ -11,7 +11,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::batch::{Batcher, Fate, Out, PUT_PREFIX, fate_of};
+use super::batch::Batcher;
+use super::batch_lane::{Fate, Out, PUT_PREFIX, fate_of};
 use super::send::held::{from_put, no_response};
 use super::send::{FromBatch, Held};
 use crate::ecwid::BatchRequest;
@@ -52,7 +53,7 @@ impl Batcher {
             let due: Vec<Line> = rows.iter().filter_map(|row| lines.remove(row)).collect();
             sender.note_writes(&due)
         };
-        let (fates, attempts) = self.submit_and_poll(index, &outs, &note).await;
+        let (fates, attempts) = self.lane.submit_and_poll(index, &outs, &note).await;
         let settled = held.into_iter().map(|(at, row)| {
             let fate = fate_of(&fates, row.row());
             async move { (at, self.settle_put(row, attempts, fate).await) }

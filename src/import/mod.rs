@@ -19,6 +19,7 @@
 pub(crate) mod batch;
 mod batch_give_up;
 mod batch_key;
+pub(crate) mod batch_lane;
 mod batch_updates;
 mod buyers;
 pub mod check;
@@ -35,27 +36,28 @@ pub(crate) mod send;
 mod survey;
 mod threads;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
 use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
-use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop, StopReason};
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
 use crate::ledger::resumed::OpenBatch;
-use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::outcome::{RowOutcome, Status};
+use crate::report::ending::ending;
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
+use batch_lane::BatchLane;
 use check::{Checker, Item};
-use lane::LanePace;
 use open::Opened;
 use read_back::{Findings, ReadBack};
 use record::Recorder;
@@ -64,11 +66,11 @@ use send::Sender;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
-/// Groups in progress at once in the batch lane: the batches outstanding in the store. While
-/// one is polled the next ones are sent, so that the store always has a batch to work on (it
-/// runs them in order) and is never left idle waiting for a poll to come back; more would only
-/// hold more rows in memory and more work the run must account for if it is interrupted.
-const GROUPS_IN_FLIGHT: usize = 3;
+/// Groups in progress at once in the batch lane: prepared, waiting for room in the store
+/// ([`lane::BATCHES_IN_STORE`], the row budget), polled, or done and waiting for the groups
+/// before them to be recorded. More than the batches in the store, so that a group whose
+/// batch waits for its poll does not keep the room the store has from the next group.
+const GROUPS_IN_FLIGHT: usize = 8;
 
 /// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
 /// stream the rows through it, record each outcome, finish. Its temporary files are listed in
@@ -294,23 +296,22 @@ impl Sending {
         let sender = Arc::new(sender);
         let connection = &send.connection;
         match batches {
-            Some(Batches { size, timeout }) => Sending::Batches(Arc::new(Batcher {
-                sender,
-                run: KeyBase {
+            Some(Batches { size, timeout }) => {
+                let run = KeyBase {
                     run_id,
                     store_id: connection.client.store_id,
                     api_url: connection.client.api_url.clone(),
-                },
-                batch_size: size,
-                timeout,
-                open,
-                sent: AtomicU64::new(0),
-                done: AtomicU64::new(0),
-                stopped: AtomicU64::new(0),
-                pace: LanePace::new(connection.rate.get(), tokio::time::Instant::now()),
-                in_store: Mutex::default(),
-                submits: AtomicU64::new(0),
-            })),
+                };
+                let engine = Arc::clone(&sender.engine);
+                let journal = sender.journal.clone();
+                let rate = connection.rate.get();
+                Sending::Batches(Arc::new(Batcher {
+                    sender,
+                    lane: BatchLane::new(engine, journal, run, timeout, rate),
+                    batch_size: size,
+                    open,
+                }))
+            }
             None => Sending::Rows {
                 sender,
                 window: connection.concurrency * WINDOW_PER_SLOT,
@@ -459,7 +460,11 @@ fn finish(
             source,
         });
     }
-    let (exit_code, stopped) = ending(stop, &tally);
+    let (exit_code, stopped) = ending(
+        stop,
+        tally.all_succeeded(),
+        "rows marked not_sent were not sent",
+    );
     // A finished run needs no journal: the next run of the same command starts afresh. A
     // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
     // leaves it complete for `--resume`.
@@ -549,18 +554,4 @@ fn finish(
             })?;
     }
     Ok(summary)
-}
-
-/// The run's exit status, and why it stopped early when it did (how to continue is the
-/// summary's first next step, `report::next`).
-fn ending(stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
-    match stop.reason() {
-        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
-        Some(StopReason::Interrupted) => (
-            ExitStatus::Interrupted,
-            Some("interrupted; rows marked not_sent were not sent".into()),
-        ),
-        None if tally.all_succeeded() => (ExitStatus::Ok, None),
-        None => (ExitStatus::RowsFailed, None),
-    }
 }

@@ -2,7 +2,7 @@
 //! its rows go to (the client, the journal of an import, the results file), refusing at once
 //! what cannot work before anything is sent or written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, Lane, Mode, SendConfig, Writes};
@@ -86,17 +86,19 @@ pub(super) fn open(
     (input, map, choice): (Input, ColumnMap, Choice),
     client: Option<Client>,
 ) -> Result<Opened, Error> {
-    let (journal, mut finished) = match (&config.mode, &client) {
-        (Mode::Import(send, writes), Some(client)) if writes.journal => {
-            open_journal(config, (send, writes), client)?
+    let (journal, mut finished) = match (&config.mode, &client, &config.outputs.journal) {
+        (Mode::Import(send, writes), Some(client), Some(path)) => {
+            open_journal(config, path, (send, writes), client)?
         }
         _ => (None, Finished::default()),
     };
-    // Kept when the journal is: a store that outlives the run.
-    let undo = match config.mode.journal() {
-        true => Some(open_undo_log(config)?),
-        false => None,
-    };
+    // Named with the journal: for an import into a store that outlives the run.
+    let undo = config
+        .outputs
+        .undo_log
+        .as_deref()
+        .map(open_undo_log)
+        .transpose()?;
     let run_id = match (config.mode.is_check(), finished.run_id.take()) {
         (true, _) => String::new(),
         (false, Some(resumed)) => resumed,
@@ -141,7 +143,7 @@ fn open_report(
     choice: Choice,
 ) -> Result<ReportWriter, Error> {
     let (kind, rate) = match &config.mode {
-        Mode::Check => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
+        Mode::Check => (ReportKind::Validate, crate::ecwid::engine::DEFAULT_RATE),
         Mode::Plan(send) => (ReportKind::Plan, send.connection.rate.get()),
         Mode::Import(send, _) => (ReportKind::Import, send.connection.rate.get()),
     };
@@ -157,11 +159,13 @@ fn open_report(
     })
 }
 
-fn open_undo_log(config: &Config) -> Result<Arc<UndoLog>, Error> {
-    let path = config.outputs.undo_log.clone().unwrap_or_default();
-    UndoLog::open(&path)
+fn open_undo_log(path: &Path) -> Result<Arc<UndoLog>, Error> {
+    UndoLog::open(path)
         .map(Arc::new)
-        .map_err(|source| Error::Output { path, source })
+        .map_err(|source| Error::Output {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// The run's journal, for the stages that have one open.
@@ -185,10 +189,11 @@ fn new_run_id() -> String {
 /// and what it finished (with the run's id).
 fn open_journal(
     config: &Config,
+    path: &Path,
     (send, writes): (&SendConfig, &Writes),
     client: &Client,
 ) -> Result<(Option<Arc<Journal>>, Finished), Error> {
-    let path = journal_path(config);
+    let path = path.to_path_buf();
     let identity = Identity {
         fingerprint: input_fingerprint(config)?,
         store_id: send.connection.client.store_id,

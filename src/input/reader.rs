@@ -22,7 +22,7 @@ use super::raw::{MAX_ROW_BYTES, OpenError, RawRow};
 /// How many bytes of the file's start are looked at to detect the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
 /// The delimiters that are detected, in order of preference on a tie.
-pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// The most cells one row may have.
 const MAX_CELLS: usize = 10_000;
 

@@ -172,7 +172,7 @@ impl FileEmails {
 }
 
 /// Requests a listing of a store of `size` customers costs.
-pub(crate) fn pages_for(size: u64) -> u64 {
+fn pages_for(size: u64) -> u64 {
     size.div_ceil(PAGE_SIZE)
 }
 

@@ -24,7 +24,7 @@ pub(crate) mod rate;
 pub(crate) mod retry;
 pub(crate) mod stop;
 
-pub(crate) use rate::RateBudget;
+pub(crate) use rate::{DEFAULT_RATE, RateBudget};
 use retry::{Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
 pub(crate) use stop::{Stop, StopReason};
 
@@ -262,7 +262,7 @@ pub(crate) enum Why {
 /// A read (which changes nothing) whose success answer cannot be read is tried this many times
 /// more, then fails: the same answer again is likely, and the row's error names what could not
 /// be read. A write's unreadable answer leaves its outcome unknown, and goes by the retry policy.
-pub(crate) const MAX_UNREADABLE: u32 = 1;
+const MAX_UNREADABLE: u32 = 1;
 
 /// The store refused the token, plan or store: the engine has stopped the run.
 pub(crate) const STOPPED_RUN: Why = Why::Refused(Action::StopRun);
@@ -463,7 +463,7 @@ impl Engine {
                      them; check that it is Ecwid's API ({}) and that no proxy or network login \
                      stands between",
                     seen,
-                    crate::cli::DEFAULT_API_URL,
+                    crate::ecwid::DEFAULT_API_URL,
                 );
                 self.stop.abort(format!(
                     "the store cannot serve the request ({error}): {hint}"
@@ -495,7 +495,7 @@ impl Engine {
 }
 
 /// What the user should check when the store refuses the token, the plan or the store.
-pub(crate) fn stop_hint(error: Option<&ApiError>) -> String {
+fn stop_hint(error: Option<&ApiError>) -> String {
     let what = error.map(ToString::to_string).unwrap_or_default();
     let hint = match error.and_then(ApiError::status) {
         Some(402) => {

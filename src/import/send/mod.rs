@@ -121,7 +121,7 @@ struct Progress {
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
 #[derive(Debug, Clone)]
-pub(super) enum FromBatch {
+pub(crate) enum FromBatch {
     /// The store did not run it: send it on its own.
     NotExecuted,
     /// The create's answer, as a single request would have had it.

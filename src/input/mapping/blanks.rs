@@ -2,7 +2,7 @@
 //! nothing (`null`, `N/A`, `-`), or a name that is an email address.
 
 use super::ColumnMap;
-use super::row::Cells;
+use super::row_cells::Cells;
 use crate::customer::rules::is_placeholder;
 
 /// A cell read as blank although it held something. These are not noted row by row (a file

@@ -12,7 +12,7 @@ use crate::input::presets::{self, Target};
 /// `Is a Company` and `Company Type`, CRMs' record or contact types. Their values are read by
 /// [`super::row`]: yes, or a word for a company; any other value (a person, `Retail`) leaves
 /// the row a person's.
-pub(super) const COMPANY_FLAGS: &[&str] = &[
+const COMPANY_FLAGS: &[&str] = &[
     "isacompany",
     "iscompany",
     "companytype",

@@ -110,7 +110,7 @@ impl ColumnMap {
             {
                 0
             }
-            _ => super::cells::report_columns(&read_names),
+            _ => report_columns(&read_names),
         };
         let mut names = read_names.clone();
         names[..skip].iter_mut().for_each(String::clear);
@@ -201,7 +201,11 @@ impl ColumnMap {
                 platform,
             });
         };
+        let emails = super::emails::Emails::new(&rules, &names, email_rule);
         let mut used = used_columns(&rules, names.len());
+        for column in emails.type_columns() {
+            used[column] = true;
+        }
         let order_data = match orders {
             Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
             None => Vec::new(),
@@ -217,12 +221,20 @@ impl ColumnMap {
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
         let company_flag = buyers::company_flag(&names, &mut used);
         let mut left_out = matched.left_out;
+        let email_types: Vec<&String> = emails.type_columns().map(|t| &names[t]).collect();
+        left_out.retain(|l| !email_types.contains(&&l.column));
+        let mut choices = matched.choices;
+        choices.extend(email_types.iter().map(|t| {
+            format!(
+                "{t:?} -> which email is the customer's: the one whose type begins with * (primary)"
+            )
+        }));
         left_out.extend(buyers::metadata(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
             mapped,
-            matched: matched.choices,
+            matched: choices,
             left_out,
             whole_addresses,
             orders: orders.as_ref().map(|o| {
@@ -281,6 +293,7 @@ impl ColumnMap {
             first_free_shipping,
             typed_blocks,
             fax_guards,
+            emails,
         };
         Ok((map, choice))
     }
@@ -301,6 +314,19 @@ impl ColumnMap {
                 }
             })
             .collect()
+    }
+}
+
+/// How many leading columns of `names` a report added: 2 when they start with `status` and
+/// `message` (any case), else 0.
+fn report_columns(names: &[String]) -> usize {
+    match names {
+        [status, message, ..]
+            if status.eq_ignore_ascii_case("status") && message.eq_ignore_ascii_case("message") =>
+        {
+            2
+        }
+        _ => 0,
     }
 }
 

@@ -13,19 +13,24 @@
 //! `header` makes the rules from the header, once a run (`rules` turns names into rules, for the
 //! header and for the matcher's choices in `meaning` alike); `row` puts each row through them.
 
+mod apply;
 pub(crate) mod associated;
 mod blanks;
 mod buyers;
 mod cells;
+mod emails;
 mod everyday;
 mod extra;
 mod header;
+mod invalid;
 mod meaning;
 mod people;
 mod preset_starter;
 mod row;
+mod row_cells;
 mod rules;
 mod starter;
+mod toml_line;
 mod typed;
 mod whole_address;
 
@@ -35,7 +40,8 @@ pub use blanks::Blanked;
 pub use cells::ColumnUse;
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
 pub use header::{Choice, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use invalid::Invalid;
+pub use row::{RowCheck, RowRequest};
 pub use rules::HeaderError;
 pub(crate) use starter::starter;
 
@@ -116,6 +122,8 @@ pub struct ColumnMap {
     fax_guards: Vec<(usize, usize)>,
     /// Leading columns a report added (`status`, `message`): ignored.
     report_columns: usize,
+    /// The further email columns, one of which may be a row's email (see `emails`).
+    emails: emails::Emails,
 }
 
 impl ColumnMap {

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::starter::{line, toml_string};
+use super::toml_line::{line, toml_string};
 use super::{Fill, Rule};
 use crate::customer::fields::Field;
 use crate::input::mapping_file::{Mapped, Source};

@@ -6,7 +6,7 @@
 //! `Address`) is read the same way, since a person would read such a cell as the whole
 //! address. The split itself is [`split_packed_address`]'s, one rule for every file.
 
-use super::row::Apply;
+use super::apply::Apply;
 use super::{Fill, Rule};
 use crate::customer::fields::{AddressField as A, Field};
 use crate::input::matcher::country_code;

@@ -227,7 +227,8 @@ impl Matcher<'_> {
                 self.phone_type(c, candidates);
             } else if c.meaning == Meaning::ValueLabel {
                 let why = "the label of an email or website (home, work): Ecwid's contacts \
-                           have no such label";
+                           have no such label; an email's label that begins with * (primary) \
+                           makes its address the customer's email";
                 self.leave(c.column, None, why);
             } else if c.meaning == Meaning::AddressType {
                 // Taken or left out with its address.

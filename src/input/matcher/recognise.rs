@@ -39,9 +39,7 @@ pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
 fn associated_column(name: &str) -> Option<&str> {
     let (object, rest) = name.split_once(": ")?;
     let object = normalise(object);
-    crate::input::mapping::associated::OBJECTS
-        .contains(&object.as_str())
-        .then_some(rest)
+    crate::input::mapping::associated::is_associated(&object).then_some(rest)
 }
 
 /// Of an associated record's columns only its name means something to the person: the

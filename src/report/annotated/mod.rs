@@ -58,7 +58,7 @@ const MAX_MESSAGE_WIDTH: usize = 80;
 /// the Rows sheet (a warning says so; the results file has every cell).
 pub(crate) const SHEET_COLUMNS: usize = 16_384;
 /// The two columns the report puts first.
-pub(crate) const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
+const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
 
 /// Writes the report as rows are recorded.
 pub(crate) struct ReportWriter {
