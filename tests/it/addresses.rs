@@ -53,6 +53,7 @@ async fn amazon_order_history_addresses_are_split_with_their_names() {
 /// code before the city (Germany) or after it (the UK, on lines), the state and zip in one
 /// part (the US). The name columns keep the name; a street with a comma in it and a plain
 /// street stay the street, and only the first is counted (it has parts, the other has none).
+/// A region code Ecwid does not use for the country is left out with a note.
 #[tokio::test]
 async fn a_lone_address_column_is_read_as_the_whole_address() {
     let (code, summary, rows) = import("one-cell-addresses.csv").await;
