@@ -87,3 +87,31 @@ async fn a_lone_address_column_is_read_as_the_whole_address() {
         json!([{"kind": "address_kept_whole", "column": "Address", "cells": 1}])
     );
 }
+
+/// `template --mapping --from` says which street columns hold the whole address, and the
+/// mapping it prints reads the file as the run does: the cell split, its name kept.
+#[tokio::test]
+async fn the_printed_mapping_names_the_whole_address_and_reads_it_the_same() {
+    let ws = crate::support::Workspace::new(&crate::values::read_value_sample(
+        "amazon-order-history.csv",
+    ));
+    let text = crate::matcher::template_from(&ws.input);
+    assert!(
+        text.contains(
+            "\"shippingAddresses.0.street\" = \"Shipping Address\"   # the whole address in one \
+             cell: split where that is certain, else the street"
+        ),
+        "{text}"
+    );
+    let mapping = ws.dir.path().join("m.toml");
+    std::fs::write(&mapping, &text).unwrap();
+    let store = crate::e2e::start(crate::e2e::store_args()).await;
+    let code = ws
+        .import(&store.api_url(), &["--mapping", mapping.to_str().unwrap()])
+        .await;
+    assert_eq!(code, 0);
+    let jane = crate::presets::stored(&store, "jane.doe@example.com");
+    assert_eq!(jane["shippingAddresses"][0]["name"], "Jane Doe");
+    assert_eq!(jane["shippingAddresses"][0]["city"], "Seattle");
+    store.shutdown().await;
+}

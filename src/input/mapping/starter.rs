@@ -72,8 +72,18 @@ impl ColumnMap {
              match_by_meaning = false\n\
              \n[fields]\n"
         );
+        let fields: Vec<Field> = model.iter().flat_map(Mapped::fields).collect();
         for mapped in &model {
-            let _ = writeln!(text, "{}", line(mapped));
+            let whole = matched.address_types.is_empty()
+                && mapped.source.columns().len() == 1
+                && !matches!(mapped.source, crate::input::mapping_file::Source::Value(_))
+                && super::whole_address::lone_street(&mapped.field, &fields).is_some();
+            let note = if whole {
+                "   # the whole address in one cell: split where that is certain, else the street"
+            } else {
+                ""
+            };
+            let _ = writeln!(text, "{}{note}", line(mapped));
         }
         let taken = |name: &String| {
             model.iter().any(|m| m.source.columns().contains(name))

@@ -25,6 +25,28 @@ pub(super) fn lone_streets(rules: &mut [Rule]) -> Vec<String> {
     {
         return columns;
     }
+    let fields: Vec<Field> = rules.iter().flat_map(|r| r.target.fields()).collect();
+    for rule in rules.iter_mut() {
+        if matches!(rule.fill, Fill::Column(_))
+            && let Target::Field(street) = &rule.target
+            && let Some(address) = lone_street(street, &fields)
+        {
+            rule.target = Target::PackedAddress(address);
+            columns.push(rule.label.clone());
+        }
+    }
+    columns
+}
+
+/// The address (`None`: the billing address) whose street `field` is, when `fields` (all the
+/// fields the file fills) fill no other place part of it: no city, postal code, state or
+/// country.
+pub(super) fn lone_street(field: &Field, fields: &[Field]) -> Option<Option<usize>> {
+    let address = match field {
+        Field::Billing(A::Street) => None,
+        Field::Shipping(n, A::Street) => Some(*n),
+        _ => return None,
+    };
     let place = |a: &A| {
         matches!(
             a,
@@ -36,28 +58,12 @@ pub(super) fn lone_streets(rules: &mut [Rule]) -> Vec<String> {
                 | A::CountryName
         )
     };
-    let has_place = |rules: &[Rule], address: Option<usize>| {
-        rules
-            .iter()
-            .flat_map(|r| r.target.fields())
-            .any(|f| match (f, address) {
-                (Field::Billing(a), None) => place(&a),
-                (Field::Shipping(n, a), Some(m)) => n == m && place(&a),
-                _ => false,
-            })
-    };
-    for i in 0..rules.len() {
-        let address = match (&rules[i].target, &rules[i].fill) {
-            (Target::Field(Field::Billing(A::Street)), Fill::Column(_)) => None,
-            (Target::Field(Field::Shipping(n, A::Street)), Fill::Column(_)) => Some(*n),
-            _ => continue,
-        };
-        if !has_place(rules, address) {
-            rules[i].target = Target::PackedAddress(address);
-            columns.push(rules[i].label.clone());
-        }
-    }
-    columns
+    let has_place = fields.iter().any(|f| match (f, address) {
+        (Field::Billing(a), None) => place(a),
+        (Field::Shipping(n, a), Some(m)) => *n == m && place(a),
+        _ => false,
+    });
+    (!has_place).then_some(address)
 }
 
 /// What a whole-address cell gave its address.
