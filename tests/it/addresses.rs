@@ -10,7 +10,8 @@ use crate::values::import;
 /// An order history in Amazon's layout (`Shipping Address`, `Billing Address`: name, street,
 /// city, province, postal code, country), with the buyer's email beside it: each address is
 /// split, the recipient's name included; a state written as a name (`Bayern`) is not certain,
-/// so that address goes whole to the street and the summary counts it.
+/// so that address goes whole to the street and the summary counts it. `Website` is the
+/// marketplace's, not the buyer's.
 #[tokio::test]
 async fn amazon_order_history_addresses_are_split_with_their_names() {
     let (code, summary, rows) = import("amazon-order-history.csv").await;
@@ -47,6 +48,8 @@ async fn amazon_order_history_addresses_are_split_with_their_names() {
         summary["left_blank"],
         json!([{"kind": "address_kept_whole", "column": "Shipping Address", "cells": 1}])
     );
+    // `Website` (Amazon.com) is the marketplace's, not the buyer's.
+    assert_eq!(jane.get("contacts"), None, "{jane}");
 }
 
 /// A list's lone `Address` column holds the whole address: printed with commas, the postal
@@ -113,5 +116,6 @@ async fn the_printed_mapping_names_the_whole_address_and_reads_it_the_same() {
     let jane = crate::presets::stored(&store, "jane.doe@example.com");
     assert_eq!(jane["shippingAddresses"][0]["name"], "Jane Doe");
     assert_eq!(jane["shippingAddresses"][0]["city"], "Seattle");
+    assert_eq!(jane.get("contacts"), None, "{jane}");
     store.shutdown().await;
 }

@@ -41,7 +41,10 @@ impl ColumnMap {
             return Ok(preset_starter(preset, &reason, &rules, &names, &shown));
         }
         let mut rules = canonical_rules(&names)?;
-        let (model, matched) = by_meaning(&mut rules, &names, &[]);
+        let (mut model, mut matched) = by_meaning(&mut rules, &names, &[]);
+        if crate::input::orders::detect(&names).is_some() {
+            super::buyers::without_shop_websites_in(&mut model, &mut matched);
+        }
         let mut text = format!(
             "# ecwid-import column mapping for {shown}, as the run reads it: canonical column\n\
              # names and columns matched by meaning, one line per field. Check each line, fix\n\
