@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::batch_key::{KeyBase, dedup_key};
-use super::lane::{FIRST_POLL, LanePace};
+use super::lane::{FIRST_POLL, LanePace, Lease};
 use super::send::FromBatch;
 use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::ecwid::{ApiError, BatchRequest, BatchResponse};
@@ -141,7 +141,7 @@ impl BatchLane {
         let mut refusals = 0;
         let mut round = 0;
         while !left.is_empty() && refusals < MAX_ROUNDS {
-            let (fate, tries, submitted_at, sent) = self.round(index, round, &left, note).await;
+            let (fate, tries, lease, sent) = self.round(index, round, &left, note).await;
             round += 1;
             attempts += tries;
             let (went, later) = left.split_at(sent.min(left.len()));
@@ -171,8 +171,10 @@ impl BatchLane {
                      later batch",
                     again.len()
                 );
-                self.pace
-                    .refused(submitted_at, again.len() as u64, Instant::now());
+                if let Some(lease) = lease {
+                    self.pace
+                        .refused(&lease, again.len() as u64, Instant::now());
+                }
             }
             let later: HashSet<u64> = later.iter().map(|out| out.row).collect();
             left.retain(|out| again.contains(&out.row) || later.contains(&out.row));
@@ -186,30 +188,54 @@ impl BatchLane {
 
     /// One batch of the first of the rows, as many as the row budget has room for: waits for
     /// room, submits it (re-sending it under the same key until the store gives a ticket) and
-    /// polls the ticket; also how many submits it took, when it went out and how many rows it
-    /// took.
+    /// polls the ticket; also how many submits it took, the rows the row budget counts for it
+    /// (`None` if it never went out) and how many rows it took.
     async fn round(
         &self,
         index: u64,
         round: u32,
         outs: &[&Out],
         note: Note<'_>,
-    ) -> (Fate, u32, Instant, usize) {
+    ) -> (Fate, u32, Option<Lease>, usize) {
         let engine = &self.engine;
-        let (submitted_at, granted) = loop {
+        let lease = loop {
             let now = Instant::now();
             self.pace
                 .refusals(engine.counts().total().rate_limited, now);
             match self.pace.submit(outs.len() as u64, now) {
-                Ok(granted) => break (now, usize::try_from(granted).unwrap_or(outs.len())),
+                Ok(lease) => break lease,
                 Err(wait) => {
                     if !engine.stop().sleep(wait).await {
-                        return (Fate::Stopped { sent: false }, 0, now, outs.len());
+                        return (Fate::Stopped { sent: false }, 0, None, outs.len());
                     }
                 }
             }
         };
+        let granted = usize::try_from(lease.rows).unwrap_or(outs.len());
+        tracing::debug!(
+            "group {index}, round {round}: a batch of {} of {} rows (lease {})",
+            lease.rows,
+            outs.len(),
+            lease.id
+        );
         let outs = &outs[..granted.clamp(1, outs.len())];
+        let (fate, attempts) = self.submit_batch(index, round, outs, note, lease).await;
+        tracing::debug!("lease {} done with", lease.id);
+        // However it ended, rows no poll showed finished may have run.
+        self.pace.settled(lease.id);
+        (fate, attempts, Some(lease), outs.len())
+    }
+
+    /// Submits the rows as one batch and polls it to the end; also how many submits it took.
+    async fn submit_batch(
+        &self,
+        index: u64,
+        round: u32,
+        outs: &[&Out],
+        note: Note<'_>,
+        lease: Lease,
+    ) -> (Fate, u32) {
+        let engine = &self.engine;
         let rows: Vec<u64> = outs.iter().map(|out| out.row).collect();
         let requests: Vec<BatchRequest> = outs.iter().map(|out| out.request.clone()).collect();
         let key = dedup_key(&self.run, index, round, &requests);
@@ -237,11 +263,11 @@ impl BatchLane {
                 } else {
                     FromBatch::NotExecuted
                 };
-                return (Fate::Each(each), attempts, submitted_at, outs.len());
+                return (Fate::Each(each), attempts);
             }
             Err(_) => {
                 let sent = tries.maybe_took_effect;
-                return (Fate::Stopped { sent }, attempts, submitted_at, outs.len());
+                return (Fate::Stopped { sent }, attempts);
             }
         };
         let first = rows.first().copied().unwrap_or_default();
@@ -251,9 +277,11 @@ impl BatchLane {
         }
         let seq = self.submits.fetch_add(1, Ordering::Relaxed);
         self.store_left(seq, Some(rows.len() as u64));
-        let fate = self.poll(&ticket, (first, last), Some(seq)).await;
+        let fate = self
+            .poll(&ticket, (first, last), Some((seq, lease.id)))
+            .await;
         self.store_left(seq, None);
-        (fate, attempts, submitted_at, outs.len())
+        (fate, attempts)
     }
 
     /// Notes how many rows of the batch submitted `seq`-th the store has still to finish
@@ -273,10 +301,16 @@ impl BatchLane {
     }
 
     /// Polls a ticket until the batch is done, each poll when the store should be done by the
-    /// speed it has shown ([`LanePace::next_poll`]); `seq` is the order of this run's submit,
-    /// `None` for a ticket an interrupted run left (polled at once). `rows` is the first and
-    /// last row of the batch, for the journal.
-    pub(crate) async fn poll(&self, ticket: &str, rows: (u64, u64), seq: Option<u64>) -> Fate {
+    /// speed it has shown ([`LanePace::next_poll`]); `sent` is the order of this run's submit
+    /// and the row budget's lease of it, `None` for a ticket an interrupted run left (polled at
+    /// once). `rows` is the first and last row of the batch, for the journal.
+    pub(crate) async fn poll(
+        &self,
+        ticket: &str,
+        rows: (u64, u64),
+        sent: Option<(u64, u64)>,
+    ) -> Fate {
+        let seq = sent.map(|(seq, _)| seq);
         let engine = &self.engine;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
@@ -307,9 +341,15 @@ impl BatchLane {
                     engine.client.batch_status(ticket)
                 })
                 .await;
+            let now = Instant::now();
+            self.pace
+                .refusals(engine.counts().total().rate_limited, now);
             if let Ok(status) = &polled {
                 let finished = status.finished().max(seen);
-                self.pace.finished(finished - seen, Instant::now());
+                self.pace.finished(finished - seen, now);
+                if let Some((_, lease)) = sent {
+                    self.pace.ran(lease, finished - seen);
+                }
                 seen = finished;
             }
             match polled {

@@ -6,12 +6,30 @@
 //! them at its own speed. The store shows it counts them by answering a request inside a batch
 //! FAILED with `httpStatusCode` 429 (not executed: the row goes into a later batch), or by
 //! answering the run's own submits and polls 429 (its window is full of the batches' requests,
-//! which a store that throttles them fills). From then on, the rows submitted in any 60 seconds
-//! stay within a row budget: `--rate` less room for the run's own submits and polls
-//! ([`reserve`]), so that a poll is not the request the store refuses. Each further sign cuts
-//! the row budget by a fifth (once per [`CUT_EVERY`]); [`CLIMB_EVERY`] without one raises it by a
-//! twentieth of `--rate`, up to the room left beside the run's own requests. A store that
-//! showed it counts only once (a stray 429) may climb past that again, back to no row budget.
+//! which a store that throttles them fills). From then on, the rows in any 60 seconds stay
+//! within a row budget: `--rate` less room for the run's own submits and polls ([`reserve`]),
+//! so that a poll is not the request the store refuses.
+//!
+//! The row budget counts a row from its submit. A store that refuses past its budget runs or
+//! refuses a batch's requests as soon as it reaches them, so the two windows agree; a store
+//! that throttles them runs a backlog at its own pace, and then its window is full of the
+//! lane's own rows: the run's submits and polls are answered 429 until the backlog is done,
+//! while the store works as fast as it allows.
+//!
+//! Cuts. A sign while rows sent before the last cut are still in the window (or rows refused
+//! inside a batch sent before it) says nothing about the cut: it only holds the climb back.
+//! Rows refused inside a batch sent under the current budget mean the store allows less: the
+//! row budget drops by as many rows (at most by half; rows the store ran a little later than
+//! their submit, at the edge of its window, cost a few). A 429 to a submit or poll cuts it by a
+//! fifth, unless rows of the lane wait in the store: then the store is throttling them, they are what fills its window and it runs
+//! them as fast as it allows, so a cut would only leave it idle once they are done (the budget
+//! stays at most the room beside the run's own requests). Cutting at every such 429 cost a
+//! tenth of a 10,000-row run against a throttling store. [`CLIMB_EVERY`] without any sign
+//! raises the budget by a twentieth of `--rate`, up to that room. A store that showed it
+//! counts only once (a stray 429, another app's requests) gets a quarter more each
+//! [`CLIMB_EVERY`] instead, past the room and, past four times it, back to no row budget: a
+//! store that does count refuses or holds back the first surplus, and its sign then keeps the
+//! budget at the room for the rest of the run.
 //!
 //! Polls: a batch's next poll comes when the store, at the speed it has shown (rows finished
 //! a second, over the last polls of any batch), should have finished the rows before it and its
@@ -27,10 +45,14 @@ use tokio::time::Instant;
 /// batch of the room the window has left, so that rows flow at the budget's pace and not a
 /// whole batch a window.
 const MIN_CHUNK: u64 = 50;
+/// Batches the lane has in the store at once while there is no row budget: while one is
+/// polled the next ones are there, so that the store always has a batch to work on (it runs
+/// them in order) and is never left idle waiting for a poll to come back; more would only be
+/// more work the run must account for if it is interrupted. Under a row budget the budget
+/// bounds them, and any batch waiting for its poll leaves the room to the others.
+pub(crate) const BATCHES_IN_STORE: usize = 3;
 /// The store's window.
 const WINDOW: Duration = Duration::from_secs(60);
-/// Signs within this long of a cut are the same sign (the requests of one window).
-const CUT_EVERY: Duration = Duration::from_secs(5);
 /// Without a sign for this long, the row budget climbs a step.
 const CLIMB_EVERY: Duration = Duration::from_secs(30);
 /// The first poll of a batch while the store's speed is unknown, and the shortest and longest
@@ -53,17 +75,41 @@ pub(crate) struct LanePace {
     rate: u32,
 }
 
+/// Rows a submit took ([`LanePace::submit`]): `id` names them in [`LanePace::ran`],
+/// [`LanePace::refused`] and [`LanePace::settled`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lease {
+    pub(crate) id: u64,
+    pub(crate) rows: u64,
+    /// When it was granted (and the batch submitted).
+    pub(crate) at: Instant,
+}
+
+/// Rows of a submit: those that count in the window (all but the refused), or those no poll
+/// has shown finished yet.
+#[derive(Debug)]
+struct Sent {
+    id: u64,
+    at: Instant,
+    rows: u64,
+}
+
 #[derive(Debug)]
 struct State {
     /// Rows a minute the store is given; `None` until it shows it counts them.
     rows_per_minute: Option<u32>,
-    /// Signs the store gave that it counts the requests inside batches.
+    /// Signs that set or cut the row budget.
     signs: u32,
+    /// The last sign of any kind, and the last that set or cut the row budget.
     last_sign: Option<Instant>,
+    last_cut: Option<Instant>,
     changed: Instant,
-    /// Rows submitted within the last [`WINDOW`]: when, and how many still count (rows the
-    /// store refused with 429 did not run, and are taken off).
-    submitted: VecDeque<(Instant, u64)>,
+    next_id: u64,
+    /// Rows submitted within the last [`WINDOW`] (rows the store refused with 429 did not
+    /// run, and are taken off).
+    submitted: VecDeque<Sent>,
+    /// Rows of the lane waiting in the store: submitted, no poll has shown them finished.
+    in_store: Vec<Sent>,
     /// The run's 429s last seen (any request), to notice new ones.
     refusals_seen: u64,
     /// Rows the store has finished, over time: (when, finished so far).
@@ -75,6 +121,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+impl State {
+    fn expire(&mut self, now: Instant) {
+        self.submitted
+            .retain(|b| b.rows > 0 && now.saturating_duration_since(b.at) < WINDOW);
+    }
+
+    /// Rows submitted in the window ending now.
+    fn counted(&self) -> u64 {
+        self.submitted.iter().map(|b| b.rows).sum()
+    }
+
+    /// When the oldest row still counted was submitted.
+    fn oldest(&self) -> Option<Instant> {
+        self.submitted.iter().map(|b| b.at).min()
+    }
+}
+
 impl LanePace {
     pub(crate) fn new(rate: u32, now: Instant) -> Self {
         Self {
@@ -83,8 +146,11 @@ impl LanePace {
                 rows_per_minute: None,
                 signs: 0,
                 last_sign: None,
+                last_cut: None,
                 changed: now,
+                next_id: 0,
                 submitted: VecDeque::new(),
+                in_store: Vec::new(),
                 refusals_seen: 0,
                 finished: VecDeque::new(),
                 finished_rows: 0,
@@ -106,29 +172,27 @@ impl LanePace {
     /// How many of `rows` may be submitted now (all of them while there is no row budget;
     /// else what the window has room for, if that is at least [`MIN_CHUNK`] or all of them):
     /// counted as submitted at `now`. `Err`: how long to wait before asking again.
-    pub(crate) fn submit(&self, rows: u64, now: Instant) -> Result<u64, Duration> {
+    pub(crate) fn submit(&self, rows: u64, now: Instant) -> Result<Lease, Duration> {
         let mut state = lock(&self.state);
         self.climb(&mut state, now);
-        while state
-            .submitted
-            .front()
-            .is_some_and(|&(t, _)| now.saturating_duration_since(t) >= WINDOW)
-        {
-            state.submitted.pop_front();
-        }
+        state.expire(now);
         let mut granted = rows;
+        if state.rows_per_minute.is_none() && state.in_store.len() >= BATCHES_IN_STORE {
+            return Err(MIN_POLL);
+        }
         if let Some(limit) = state.rows_per_minute {
             let limit = u64::from(limit);
             let least = rows.min(MIN_CHUNK).min(limit).max(1);
-            let in_window: u64 = state.submitted.iter().map(|&(_, n)| n).sum();
-            let room = limit.saturating_sub(in_window);
+            let counted = state.counted();
+            let room = limit.saturating_sub(counted);
+            tracing::debug!("row budget {limit}: {counted} rows in the window, room for {room}");
             if room < least {
                 // The wait until enough of the window's rows have left it.
-                let mut left = in_window;
-                for &(t, n) in &state.submitted {
-                    left -= n;
+                let mut left = counted;
+                for b in &state.submitted {
+                    left -= b.rows;
                     if left + least <= limit {
-                        let frees = t + WINDOW;
+                        let frees = b.at + WINDOW;
                         return Err(frees.saturating_duration_since(now).max(MIN_POLL));
                     }
                 }
@@ -136,18 +200,49 @@ impl LanePace {
             }
             granted = rows.min(room);
         }
-        state.submitted.push_back((now, granted));
-        Ok(granted)
+        let id = state.next_id;
+        state.next_id += 1;
+        state.in_store.push(Sent {
+            id,
+            at: now,
+            rows: granted,
+        });
+        state.submitted.push_back(Sent {
+            id,
+            at: now,
+            rows: granted,
+        });
+        Ok(Lease {
+            id,
+            rows: granted,
+            at: now,
+        })
     }
 
-    /// `rows` of the batch submitted at `at` were refused 429: they did not run, so they do not
-    /// count in the window; and the store has shown it counts the requests inside batches.
-    pub(crate) fn refused(&self, at: Instant, rows: u64, now: Instant) {
+    /// A poll showed `rows` more of the lease's rows finished: no longer waiting in the store.
+    pub(crate) fn ran(&self, id: u64, rows: u64) {
         let mut state = lock(&self.state);
-        if let Some(entry) = state.submitted.iter_mut().find(|(t, _)| *t == at) {
-            entry.1 = entry.1.saturating_sub(rows);
+        if let Some(batch) = state.in_store.iter_mut().find(|b| b.id == id) {
+            batch.rows -= rows.min(batch.rows);
         }
-        self.sign(&mut state, now);
+    }
+
+    /// The lease's batch is done with, however it ended: none of its rows wait in the store
+    /// any more (they still count in the window).
+    pub(crate) fn settled(&self, id: u64) {
+        lock(&self.state).in_store.retain(|b| b.id != id);
+    }
+
+    /// `rows` of the lease were refused 429: they did not run, so they do not count in the
+    /// window; and the store has shown it counts the requests inside batches (which says
+    /// nothing about a cut made after the batch went out).
+    pub(crate) fn refused(&self, lease: &Lease, rows: u64, now: Instant) {
+        let id = lease.id;
+        let mut state = lock(&self.state);
+        if let Some(batch) = state.submitted.iter_mut().find(|b| b.id == id) {
+            batch.rows -= rows.min(batch.rows);
+        }
+        self.sign(&mut state, now, Some((lease.at, rows)));
     }
 
     /// The run's count of 429 answers now: a new one to a request of the lane while rows are in
@@ -156,33 +251,51 @@ impl LanePace {
         let mut state = lock(&self.state);
         if count > state.refusals_seen {
             state.refusals_seen = count;
-            self.sign(&mut state, now);
+            self.sign(&mut state, now, None);
         }
     }
 
-    fn sign(&self, state: &mut State, now: Instant) {
-        if state
-            .last_sign
-            .is_some_and(|t| now.saturating_duration_since(t) < CUT_EVERY)
-        {
+    /// A sign that the store counts the requests inside batches: `refused` rows refused inside
+    /// a batch submitted then, else a 429 to a submit or poll.
+    fn sign(&self, state: &mut State, now: Instant, refused: Option<(Instant, u64)>) {
+        state.last_sign = Some(now);
+        state.expire(now);
+        let room = self.room();
+        let next = match (state.rows_per_minute, state.last_cut) {
+            (Some(r), Some(cut)) => {
+                // Rows sent before the last cut may be what the store refused.
+                let sent = refused.map(|(at, _)| at);
+                if state.oldest().into_iter().chain(sent).any(|t| t < cut) {
+                    return;
+                }
+                let waiting = state.in_store.iter().any(|b| b.rows > 0);
+                if let Some((_, rows)) = refused {
+                    // What the store took: the rows it refused fewer, at most half off.
+                    let rows = u32::try_from(rows).unwrap_or(u32::MAX);
+                    r.saturating_sub(rows).max(r / 2).min(room).max(1)
+                } else if !waiting {
+                    (r - r / 5).min(room).max(1)
+                } else {
+                    // The store holds the lane's rows back and runs them at its own pace: they
+                    // are what fills its window, and a cut would leave it idle once they are
+                    // done. No more than the room, though.
+                    r.min(room)
+                }
+            }
+            _ => room,
+        };
+        state.signs += 1;
+        if state.rows_per_minute == Some(next) {
             return;
         }
-        state.signs += 1;
-        state.last_sign = Some(now);
-        let room = self.room();
-        let next = match state.rows_per_minute {
-            None => room,
-            Some(r) => (r - r / 5).max(1),
-        };
-        if state.rows_per_minute != Some(next) {
-            tracing::info!(
-                "the store counts the requests inside batches: now at most {next} rows a \
-                 minute (--rate {} less {} for the run's own requests)",
-                self.rate,
-                reserve(self.rate)
-            );
-        }
+        tracing::info!(
+            "the store counts the requests inside batches: now at most {next} rows a minute \
+             (--rate {} less {} for the run's own requests)",
+            self.rate,
+            reserve(self.rate)
+        );
         state.rows_per_minute = Some(next);
+        state.last_cut = Some(now);
         state.changed = now;
     }
 
@@ -190,19 +303,24 @@ impl LanePace {
         let Some(r) = state.rows_per_minute else {
             return;
         };
-        if now.saturating_duration_since(state.changed) < CLIMB_EVERY {
+        let quiet = |t: Instant| now.saturating_duration_since(t) >= CLIMB_EVERY;
+        if !quiet(state.changed) || !state.last_sign.is_none_or(quiet) {
             return;
         }
         let room = self.room();
-        let step = (self.rate / 20).max(1);
         state.changed = now;
-        state.rows_per_minute = if r >= room && state.signs < 2 {
-            // One sign only, and none since: past the room again, and past four times it, no
-            // row budget at all.
-            let up = r.saturating_add(step);
-            (up <= room.saturating_mul(4)).then_some(up)
+        state.rows_per_minute = if state.signs < 2 {
+            // One sign only: a quarter more, and past four times the room no row budget.
+            let up = r.saturating_add((r / 4).max(1));
+            if up > room.saturating_mul(4) {
+                state.signs = 0;
+                tracing::info!("no sign of the store's limit for a while: no row budget");
+                None
+            } else {
+                Some(up)
+            }
         } else {
-            Some(r.saturating_add(step).min(room.max(r)))
+            Some(r.saturating_add((self.rate / 20).max(1)).min(room.max(r)))
         };
     }
 
@@ -245,98 +363,5 @@ impl LanePace {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_row_budget_until_the_store_shows_it_counts() {
-        let t = Instant::now();
-        let pace = LanePace::new(600, t);
-        for i in 0..100 {
-            assert_eq!(pace.submit(500, t + Duration::from_millis(i)), Ok(500));
-        }
-        assert_eq!(pace.rows_per_minute(), None);
-        // A 429 seen: the room beside the run's own requests, and a full window waits.
-        pace.refusals(1, t);
-        assert_eq!(pace.rows_per_minute(), Some(580));
-        let wait = pace.submit(100, t + Duration::from_secs(1));
-        assert!(wait.is_err_and(|w| w > Duration::from_secs(55)), "{wait:?}");
-    }
-
-    #[test]
-    fn rows_refused_do_not_count_and_signs_cut_then_climb_back() {
-        let t = Instant::now();
-        let pace = LanePace::new(600, t);
-        assert_eq!(pace.submit(500, t), Ok(500));
-        pace.refused(t, 450, t);
-        assert_eq!(pace.rows_per_minute(), Some(580));
-        // 50 rows still count: 500 more fit in the window, then 30: fewer than a chunk.
-        assert_eq!(pace.submit(500, t), Ok(500));
-        assert!(pace.submit(100, t).is_err());
-        // Signs within a few seconds are one; a later one cuts by a fifth.
-        pace.refused(t, 0, t + Duration::from_secs(1));
-        assert_eq!(pace.rows_per_minute(), Some(580));
-        pace.refused(t, 0, t + Duration::from_secs(6));
-        assert_eq!(pace.rows_per_minute(), Some(464));
-        // Half a minute without a sign: a twentieth of --rate back, never past the room after
-        // two signs.
-        let later = t + Duration::from_secs(40);
-        let _ = pace.submit(1, later);
-        assert_eq!(pace.rows_per_minute(), Some(494));
-        for i in 1..20 {
-            let _ = pace.submit(1, later + CLIMB_EVERY * i);
-        }
-        assert_eq!(pace.rows_per_minute(), Some(580));
-    }
-
-    #[test]
-    fn a_batch_takes_the_room_the_window_has_left() {
-        let t = Instant::now();
-        let pace = LanePace::new(600, t);
-        pace.refusals(1, t);
-        assert_eq!(pace.submit(500, t), Ok(500));
-        let s = t + Duration::from_secs(1);
-        assert_eq!(pace.submit(500, s), Ok(80));
-        assert_eq!(pace.submit(10, s), Err(Duration::from_secs(59)));
-        // Fewer than a chunk left to send: they wait for room for all of them.
-        assert_eq!(pace.submit(30, s), Err(Duration::from_secs(59)));
-    }
-
-    #[test]
-    fn one_stray_sign_climbs_back_to_no_budget() {
-        let t = Instant::now();
-        let pace = LanePace::new(600, t);
-        pace.refusals(3, t);
-        assert_eq!(pace.rows_per_minute(), Some(580));
-        // The same count again is no new sign.
-        pace.refusals(3, t + Duration::from_secs(10));
-        for i in 1..200 {
-            let _ = pace.submit(1, t + CLIMB_EVERY * i);
-        }
-        assert_eq!(pace.rows_per_minute(), None);
-    }
-
-    #[test]
-    fn polls_follow_the_speed_the_store_showed() {
-        let t = Instant::now();
-        let pace = LanePace::new(600, t);
-        // Unknown speed: 250 ms, then doubling up to 10 s.
-        assert_eq!(pace.next_poll(100, Duration::ZERO), FIRST_POLL);
-        assert_eq!(pace.next_poll(100, FIRST_POLL), FIRST_POLL * 2);
-        assert_eq!(pace.next_poll(100, Duration::from_secs(8)), MAX_POLL);
-        // 1,000 rows a second shown: 500 rows ahead is half a second.
-        pace.finished(100, t);
-        pace.finished(1_000, t + Duration::from_secs(1));
-        assert_eq!(pace.next_poll(500, FIRST_POLL), Duration::from_millis(500));
-        assert_eq!(pace.next_poll(1, FIRST_POLL), MIN_POLL);
-        assert_eq!(pace.next_poll(1_000_000, FIRST_POLL), MAX_POLL);
-    }
-
-    #[test]
-    fn reserve_leaves_room_for_submits_and_polls() {
-        assert_eq!(reserve(600), 20);
-        assert_eq!(reserve(590), 19);
-        assert_eq!(reserve(60), 10);
-        assert_eq!(reserve(5), 4);
-    }
-}
+#[path = "lane_tests.rs"]
+mod tests;

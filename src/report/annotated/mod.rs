@@ -54,6 +54,9 @@ pub(crate) const MAX_NOTES: u64 = 10_000;
 const MAX_WIDTH: usize = 50;
 /// The widest the message column is made.
 const MAX_MESSAGE_WIDTH: usize = 80;
+/// The most columns a sheet holds (Excel's limit): the input's columns past it are left out of
+/// the Rows sheet (a warning says so; the results file has every cell).
+pub(crate) const SHEET_COLUMNS: usize = 16_384;
 /// The two columns the report puts first.
 const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
 
@@ -76,6 +79,8 @@ pub(crate) struct ReportWriter {
     skip: usize,
     /// The widest content of each sheet column, in characters (capped).
     widths: Vec<usize>,
+    /// Whether a row had cells past the sheet's last column.
+    columns_left_out: bool,
     /// The notes, added to the sheet at the end: row, column, text.
     notes: Vec<(u32, u16, String)>,
     counted: Counted,
@@ -122,6 +127,7 @@ impl ReportWriter {
             .iter()
             .map(|s| s.to_string())
             .chain(map.names().iter().skip(skip).cloned())
+            .take(SHEET_COLUMNS)
             .collect();
         let widths: Vec<usize> = names.iter().map(|n| width(n)).collect();
         let formats = Formats::new();
@@ -143,6 +149,7 @@ impl ReportWriter {
             left_out: 0,
             skip,
             widths,
+            columns_left_out: false,
             notes: Vec::new(),
             counted: Counted::default(),
             facts,
@@ -195,14 +202,19 @@ impl ReportWriter {
         let mut marks = marks.iter().peekable();
         let record = &outcome.record;
         // The row checked as UTF-8 at once, each cell then a slice of it: checking each cell
-        // on its own took a tenth of the report's time.
+        // on its own took 5 % of a run with the report (BENCHMARKS.md).
         let whole = simdutf8::basic::from_utf8(record.as_slice()).ok();
         for (i, cell) in record.iter().enumerate() {
             let mark = marks.next_if(|m| m.column == i);
             if i < self.skip {
                 continue;
             }
-            let col = (i - self.skip + REPORT_COLUMNS.len()) as u16;
+            let col = i - self.skip + REPORT_COLUMNS.len();
+            if col >= SHEET_COLUMNS {
+                self.columns_left_out = true;
+                break;
+            }
+            let col = col as u16;
             let text = match whole.zip(record.range(i)).and_then(|(w, at)| w.get(at)) {
                 Some(text) => Cow::Borrowed(text),
                 None => String::from_utf8_lossy(cell),
@@ -240,6 +252,14 @@ impl ReportWriter {
                 self.next_row - 1,
                 SHEET_ROWS,
                 self.left_out
+            );
+        }
+        if self.columns_left_out {
+            tracing::warn!(
+                "the report's Rows sheet holds the first {} columns of the file: a sheet holds \
+                 at most {SHEET_COLUMNS} columns, the report's status and message included, so \
+                 the columns past them are left out of it (the results file has every cell)",
+                SHEET_COLUMNS - REPORT_COLUMNS.len()
             );
         }
         let cells = self.spool.finish(self.buffer)?;

@@ -285,3 +285,36 @@ fn odd_text_reads_back_as_written() {
     }
     assert!(!sheet.contains("]]>") && !sheet.contains('\r') && !sheet.contains('\u{1}'));
 }
+
+/// A row wider than a sheet (its cells past the header's, as a row with too many cells has):
+/// the Rows sheet holds its first cells, up to the sheet's last column (XFD), and still opens.
+#[test]
+fn cells_past_the_sheet_limit_are_left_out() {
+    let cells: Vec<String> = std::iter::once("a@example.com".to_string())
+        .chain((1..SHEET_COLUMNS + 5).map(|i| format!("v{i}")))
+        .collect();
+    let header = ByteRecord::from(vec!["email", "name"]);
+    let (map, choice) = ColumnMap::new(&header, &Layout::default()).unwrap();
+    let facts = SummaryFacts {
+        input: "wide.csv".into(),
+        kind: ReportKind::Validate,
+        rate: 590,
+        choice,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.xlsx");
+    let mut report = ReportWriter::create(&path, map, facts).unwrap();
+    report
+        .write(&with_record(1, ByteRecord::from(cells), Status::Invalid))
+        .unwrap();
+    report
+        .finish(&summary(1, vec![("invalid", 1)]), &TempFiles::default())
+        .unwrap();
+    let mut book = open_workbook_auto(&path).unwrap();
+    let rows = book.worksheet_range("Rows").unwrap();
+    assert_eq!(rows.width(), SHEET_COLUMNS);
+    let last = SHEET_COLUMNS - 1;
+    let expected = format!("v{}", last - REPORT_COLUMNS.len());
+    assert_eq!(rows.get((1, last)), Some(&Data::String(expected)));
+    assert_eq!(rows.get((0, 2)), Some(&Data::String("email".into())));
+}
