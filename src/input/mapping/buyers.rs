@@ -171,7 +171,7 @@ pub(super) fn order_data(
 /// now counted as used.
 pub(super) fn company_flag(names: &[String], used: &mut [bool]) -> Option<usize> {
     let flag = names.iter().enumerate().position(|(i, name)| {
-        !used[i] && COMPANY_FLAGS.contains(&crate::input::matcher::normalise_name(name).as_str())
+        !used[i] && COMPANY_FLAGS.contains(&crate::input::names::normalise(name).as_str())
     })?;
     used[flag] = true;
     Some(flag)
