@@ -50,7 +50,7 @@ const MIN_CHUNK: u64 = 50;
 /// them in order) and is never left idle waiting for a poll to come back; more would only be
 /// more work the run must account for if it is interrupted. Under a row budget the budget
 /// bounds them, and any batch waiting for its poll leaves the room to the others.
-pub(crate) const BATCHES_IN_STORE: usize = 3;
+const BATCHES_IN_STORE: usize = 3;
 /// The store's window.
 const WINDOW: Duration = Duration::from_secs(60);
 /// Without a sign for this long, the row budget climbs a step.
