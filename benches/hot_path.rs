@@ -10,7 +10,8 @@ use std::io::Cursor;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ecwid_import::ecwid::body_of;
 use ecwid_import::input::mapping::{ColumnMap, Layout};
-use ecwid_import::input::reader::{CsvInput, RawRow};
+use ecwid_import::input::raw::RawRow;
+use ecwid_import::input::reader::CsvInput;
 
 const SAMPLE: &str = include_str!("../samples/customers.csv");
 

@@ -8,10 +8,10 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::ecwid::SetupError;
-use crate::import::journal::JournalError;
 use crate::input::mapping::HeaderError;
 use crate::input::mapping_file::MappingError;
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
+use crate::ledger::journal::JournalError;
 use crate::outcome::ExitStatus;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,10 +35,13 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    /// `path` is one of the files the run writes: the results, failed rows, lock or summary.
+    /// `path` is one of the files the run writes (`config::Outputs`): the results,
+    /// failed rows, lock, journal, undo log, fields not kept, summary or report.
     #[error(
         "{} would overwrite the input: choose another path with --output (the rows to fix go to \
-         <output stem>.failed.csv, the lock to <output>.lock) or --summary-json",
+         <output stem>.failed.csv, the lock to <output>.lock, an import's journal to \
+         <output>.journal, its undo log to <output stem>.undo.jsonl and the fields the store did \
+         not keep to <output stem>.not-kept.json), --summary-json or --report",
         path.display()
     )]
     WouldOverwriteInput { path: PathBuf },

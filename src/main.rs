@@ -18,9 +18,9 @@ use tracing_subscriber::prelude::*;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    let cli = Cli::parse();
     // As typed; a word that is not UTF-8 is shown as near as it can be (clap took it as it is).
-    cli.invocation = std::env::args_os()
+    let invocation: Vec<String> = std::env::args_os()
         .map(|word| word.to_string_lossy().into_owned())
         .collect();
     init_logging(cli.verbose, cli.quiet);
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         }
     };
     let token = std::env::var("ECWID_TOKEN").ok();
-    let status = match runtime.block_on(ecwid_import::run(cli, token)) {
+    let status = match runtime.block_on(ecwid_import::run_typed(cli, &invocation, token)) {
         Ok(status) => status,
         Err(e) => {
             tracing_indicatif::suspend_tracing_indicatif(|| eprintln!("error: {e}"));

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::help::OUTPUT;
-use super::store::ConnectionArgs;
+use super::store::{ConnectionArgs, StoreAt};
 use crate::error::Error;
 use crate::export::{ExportConfig, Format};
 use crate::report::progress::ProgressMode;
@@ -42,17 +42,13 @@ impl ExportArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<ExportConfig, Error> {
-        let connection = self.connection.connection(env_token)?;
         Ok(ExportConfig {
             format: Format::of(&self.output),
             output: self.output.clone(),
             created_from: self.created_since,
             updated_from: self.updated_since,
             group: self.group.clone(),
-            client: connection.client,
-            rate: connection.rate,
-            concurrency: connection.concurrency,
-            max_retries: connection.max_retries,
+            connection: self.connection.connection(StoreAt::Named { env_token })?,
             progress,
         })
     }

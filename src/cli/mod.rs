@@ -6,34 +6,34 @@ use std::time::Duration;
 
 mod export;
 mod help;
+mod outputs;
 mod store;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::config::{Config, Lane};
+use crate::config::{Config, Lane, Mode, Outputs, Writes};
 use crate::error::Error;
 use crate::input::mapping::Layout;
 use crate::input::mapping_file::MappingFile;
 use crate::input::presets::Preset;
 use crate::input::source::ReadOptions;
-use crate::lock;
 use crate::report::progress::ProgressMode;
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxArgs;
 use crate::undo::UndoConfig;
-use crate::undo::log as undo_log;
 pub use export::ExportArgs;
 use help::{
     COMPLETIONS_AFTER_HELP, EXPORT_AFTER_HELP, IMPORT_AFTER_HELP, INPUT, OUTPUT, PLAN_AFTER_HELP,
     PLAN_OUTPUT_HELP, SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
     VALIDATE_OUTPUT_HELP,
 };
+use outputs::{RunKind, beside};
+pub(crate) use store::StoreAt;
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
-pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
-/// Below Ecwid's 600 a minute, leaving room for another app's requests and clock skew.
-pub(crate) const DEFAULT_RATE: u32 = 590;
+pub(crate) use crate::ecwid::DEFAULT_API_URL;
+pub(crate) use crate::ecwid::engine::DEFAULT_RATE;
 /// Rows per batch with `--batch`: big enough to save 99 requests in 100, small enough that
 /// results keep coming and one slow row holds up few others.
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
@@ -70,10 +70,6 @@ pub struct Cli {
         help_heading = OUTPUT
     )]
     pub verbose: u8,
-    /// The command line as typed, for the command that continues a stopped run (empty when
-    /// the library is driven directly).
-    #[arg(skip)]
-    pub invocation: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,18 +130,6 @@ pub struct OutputArgs {
     /// Write no annotated workbook (validate and plan write one by default)
     #[arg(long, conflicts_with = "report", help_heading = OUTPUT)]
     pub(crate) no_report: bool,
-}
-
-impl OutputArgs {
-    /// The annotated workbook: `--report`, else with `by_default` `<output stem>.report.xlsx`;
-    /// none with `--no-report`.
-    fn report(&self, output: &Path, by_default: bool) -> Option<PathBuf> {
-        match (&self.report, self.no_report) {
-            (_, true) => None,
-            (Some(path), false) => Some(path.clone()),
-            (None, false) => by_default.then(|| beside(output, "report.xlsx")),
-        }
-    }
 }
 
 /// `validate`: the input and what is written about it.
@@ -359,88 +343,68 @@ pub struct UndoArgs {
     /// would_restore)
     #[arg(long, help_heading = SENDING)]
     pub(crate) yes: bool,
+    /// How the reads and writes are sent: `direct` (one request each, the default), `batch`
+    /// (a group's reads in one batch, then its deletes and restores in another) or `auto`
+    /// (batches when at least --batch-size writes are logged)
+    #[arg(long, value_enum, value_name = "LANE", default_value = "direct", help_heading = SENDING)]
+    pub(crate) lane: Lane,
+    /// Logged writes per group in the batch lane (Ecwid takes at most 500 requests in one batch)
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_SIZE,
+        value_name = "N",
+        help_heading = SENDING,
+        value_parser = clap::value_parser!(u32).range(1..=500)
+    )]
+    pub(crate) batch_size: u32,
+    /// Seconds a batch may take before it is given up: it is stopped first, then its writes
+    /// are undone one by one from a fresh read
+    #[arg(
+        long,
+        default_value_t = DEFAULT_BATCH_TIMEOUT,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = SENDING
+    )]
+    pub(crate) batch_timeout: u64,
 }
 
 impl UndoArgs {
     /// The settings of an undo; `env_token` is `ECWID_TOKEN`.
     pub(crate) fn config(&self, env_token: Option<String>) -> Result<UndoConfig, Error> {
-        let connection = self.connection.connection(env_token)?;
         Ok(UndoConfig {
-            log: undo_log::path_for(&self.results),
+            log: crate::ledger::undo_log::path_for(&self.results),
             output: beside(&self.results, "undo-results.csv"),
             results: self.results.clone(),
             yes: self.yes,
-            client: connection.client,
-            rate: connection.rate,
-            concurrency: connection.concurrency,
-            max_retries: connection.max_retries,
+            connection: self.connection.connection(StoreAt::Named { env_token })?,
+            lane: self.lane,
+            batch_size: self.batch_size as usize,
+            batch_timeout: Duration::from_secs(self.batch_timeout),
         })
     }
 }
 
 impl InputArgs {
-    /// The results file: `--output`, else beside the input. A dry run has a name of its own,
-    /// so that a check never replaces an import's results (which a scheduled import may be
-    /// writing at that moment).
-    pub(crate) fn output(&self, out: &OutputArgs, dry_run: bool) -> PathBuf {
-        let suffix = if dry_run {
-            "validation.csv"
-        } else {
-            "results.csv"
-        };
-        match &out.output {
-            Some(path) => path.clone(),
-            None => beside(&self.file, suffix),
-        }
-    }
-
-    /// The settings of a dry run (`validate`, `import --dry-run`); an import adds its sending
-    /// to them.
-    pub(crate) fn config(
+    /// The settings of a check of the file (`validate`, `import --dry-run`).
+    pub(crate) fn check_config(
         &self,
         out: &OutputArgs,
         progress: ProgressMode,
-        dry_run: bool,
     ) -> Result<Config, Error> {
-        self.config_with(out, progress, self.output(out, dry_run), dry_run)
+        let outputs = self.outputs(out, RunKind::Check)?;
+        self.config_with(progress, outputs, || Ok(Mode::Check))
     }
 
-    /// A plan's results file: `--output`, else `<stem>.plan.csv`, never the import's.
-    pub(crate) fn plan_output(&self, out: &OutputArgs) -> PathBuf {
-        match &out.output {
-            Some(path) => path.clone(),
-            None => beside(&self.file, "plan.csv"),
-        }
-    }
-
-    /// The settings of a run writing its results to `output`; `report_by_default`: whether
-    /// it writes the annotated workbook without `--report` (validate and plan do).
-    pub(crate) fn config_with(
+    /// The settings of a run writing `outputs` (already checked against the input). `mode` is
+    /// asked last, once the mapping file is known good: a run refused for its files or mapping
+    /// says so before it asks for a token.
+    fn config_with(
         &self,
-        out: &OutputArgs,
         progress: ProgressMode,
-        output: PathBuf,
-        report_by_default: bool,
+        outputs: Outputs,
+        mode: impl FnOnce() -> Result<Mode, Error>,
     ) -> Result<Config, Error> {
-        let failed_output = beside(&output, "failed.csv");
-        let lock = lock::path_for(&output);
-        let report = out.report(&output, report_by_default);
-        let written = [
-            Some(&output),
-            Some(&failed_output),
-            Some(&lock),
-            out.summary_json.as_ref(),
-            report.as_ref(),
-        ];
-        if let Some(clash) = written
-            .into_iter()
-            .flatten()
-            .find(|p| same_file(p, &self.file))
-        {
-            return Err(Error::WouldOverwriteInput {
-                path: clash.clone(),
-            });
-        }
         let mapping = self
             .mapping
             .as_ref()
@@ -457,41 +421,45 @@ impl InputArgs {
                 mapping,
             },
             input: self.file.clone(),
-            failed_output,
-            output,
+            outputs,
             delimiter: self.delimiter,
             encoding: self.encoding.clone(),
             sheet: self.sheet.clone(),
-            summary_json: out.summary_json.clone(),
-            report,
             progress,
-            send: None,
+            mode: mode()?,
         })
     }
 }
 
 impl ImportArgs {
-    /// The settings of an import; `env_token` is `ECWID_TOKEN`, used when no token file is given.
-    /// With `--sandbox`, the caller passes the sandbox's store, URL and token in `self` and
-    /// `env_token`, and no token file.
-    pub(crate) fn config(
-        &self,
-        progress: ProgressMode,
-        env_token: Option<String>,
-    ) -> Result<Config, Error> {
-        let mut config = self.input.config(&self.out, progress, self.dry_run)?;
+    /// Every file the import writes (of a dry run: a check's), refused when one of them is the
+    /// input; `journal`: whether the store outlives the run (a store started for the run is
+    /// gone with it: nothing to resume or undo, so no journal or undo log).
+    pub(crate) fn outputs(&self, journal: bool) -> Result<Outputs, Error> {
+        let kind = match self.dry_run {
+            true => RunKind::Check,
+            false => RunKind::Import { journal },
+        };
+        self.input.outputs(&self.out, kind)
+    }
+
+    /// The settings of an import into the store `at` (a dry run: of a check of the file).
+    pub(crate) fn config(&self, progress: ProgressMode, at: StoreAt) -> Result<Config, Error> {
         if self.dry_run {
-            return Ok(config);
+            return self.input.check_config(&self.out, progress);
         }
-        let not_kept = crate::store::not_kept::path_for(&config.output);
-        let mut send = self
-            .store
-            .send_config(env_token, self.resume, None, not_kept)?;
-        send.batch_timeout = Duration::from_secs(self.batch_timeout);
-        send.lane = self.lane();
-        send.batch_size = (send.lane != Lane::Direct).then_some(self.batch_size as usize);
-        config.send = Some(send);
-        Ok(config)
+        let outputs = self.outputs(matches!(at, StoreAt::Named { .. }))?;
+        self.input.config_with(progress, outputs, || {
+            let connection = self.store.connection.connection(at)?;
+            let lane = self.lane();
+            let writes = Writes {
+                resume: self.resume,
+                lane,
+                batch_size: (lane != Lane::Direct).then_some(self.batch_size as usize),
+                batch_timeout: Duration::from_secs(self.batch_timeout),
+            };
+            Ok(Mode::Import(self.store.send_config(connection), writes))
+        })
     }
 
     /// The lane chosen: `--lane`, else `--batch`, else direct.
@@ -528,19 +496,6 @@ pub(crate) fn read_token(
         });
     }
     Ok(SecretString::from(token.to_string()))
-}
-
-/// `<stem of path>.<suffix>` in the folder of `path`.
-pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-    path.with_file_name(format!("{stem}.{suffix}"))
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {

@@ -6,14 +6,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use secrecy::SecretString;
 
 use super::help::{SENDING, STORE};
+use super::outputs::RunKind;
 use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, OutputArgs, parse_timeout, read_token};
-use crate::config::{Config, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
+use crate::config::{Config, Connection, Mode, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
 use crate::report::progress::ProgressMode;
-use crate::store::not_kept;
 
 /// Where the store is and how fast to talk to it: the options every command that sends
 /// requests shares (`import`, `plan`, `undo`).
@@ -77,14 +78,23 @@ pub struct ConnectionArgs {
 }
 
 impl ConnectionArgs {
-    /// The client's settings and the sending's pace; `env_token` is `ECWID_TOKEN`, used when
-    /// no token file is given.
-    pub(crate) fn connection(&self, env_token: Option<String>) -> Result<Connection, Error> {
-        let store_id = self.store_id.ok_or(Error::NoStoreId)?;
-        let token = read_token(self.token_file.as_deref(), env_token)?;
+    /// The client's settings and the sending's pace, for the store `at`.
+    pub(crate) fn connection(&self, at: StoreAt) -> Result<Connection, Error> {
+        let (store_id, api_url, token) = match at {
+            StoreAt::Named { env_token } => (
+                self.store_id.ok_or(Error::NoStoreId)?,
+                self.api_url.clone(),
+                read_token(self.token_file.as_deref(), env_token)?,
+            ),
+            StoreAt::Started {
+                store_id,
+                api_url,
+                token,
+            } => (store_id, api_url, token),
+        };
         Ok(Connection {
             client: ClientConfig {
-                api_url: self.api_url.clone(),
+                api_url,
                 store_id,
                 token,
                 timeout: Duration::from_secs_f64(self.timeout),
@@ -97,12 +107,19 @@ impl ConnectionArgs {
     }
 }
 
-/// The checked [`ConnectionArgs`].
-pub(crate) struct Connection {
-    pub(crate) client: ClientConfig,
-    pub(crate) rate: NonZeroU32,
-    pub(crate) concurrency: usize,
-    pub(crate) max_retries: u32,
+/// Which store a run talks to.
+pub(crate) enum StoreAt {
+    /// The store of `--store-id` and `--api-url`, with the token of `--token-file`, else
+    /// `env_token` (`ECWID_TOKEN`).
+    Named { env_token: Option<String> },
+    /// A store this program started for the run (`import --sandbox`), gone with it: its own
+    /// address and token, and no journal or undo log (nothing could be resumed or undone).
+    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
+    Started {
+        store_id: u64,
+        api_url: String,
+        token: SecretString,
+    },
 }
 
 /// The store and sending options `import` and `plan` share: a plan reads the store as the
@@ -161,51 +178,26 @@ impl PlanArgs {
         progress: ProgressMode,
         env_token: Option<String>,
     ) -> Result<Config, Error> {
-        let output = self.input.plan_output(&self.out);
-        let mut config = self.input.config_with(&self.out, progress, output, true)?;
-        // The fields remembered beside the import's own results file, which the import of
-        // this file compares without.
-        let results = super::beside(&self.input.file, "results.csv");
-        let mut send =
-            self.store
-                .send_config(env_token, false, None, not_kept::path_for(&results))?;
-        send.journal = false;
-        send.plan = true;
-        config.send = Some(send);
-        Ok(config)
+        let outputs = self.input.outputs(&self.out, RunKind::Plan)?;
+        self.input.config_with(progress, outputs, || {
+            let connection = self
+                .store
+                .connection
+                .connection(StoreAt::Named { env_token })?;
+            Ok(Mode::Plan(self.store.send_config(connection)))
+        })
     }
 }
 
 impl StoreArgs {
-    /// How rows are sent to the store; `env_token` is `ECWID_TOKEN`, used when no token file
-    /// is given.
-    pub(super) fn send_config(
-        &self,
-        env_token: Option<String>,
-        resume: bool,
-        batch_size: Option<usize>,
-        not_kept: PathBuf,
-    ) -> Result<SendConfig, Error> {
-        let connection = self.connection.connection(env_token)?;
-        Ok(SendConfig {
-            client: connection.client,
-            rate: connection.rate,
-            concurrency: connection.concurrency,
-            max_retries: connection.max_retries,
+    /// How rows are compared with and sent to the store reached through `connection`.
+    pub(super) fn send_config(&self, connection: Connection) -> SendConfig {
+        SendConfig {
+            connection,
             on_existing: self.on_existing,
             snapshot: self.snapshot,
             create_groups: self.create_groups,
-            resume,
-            batch_size,
-            lane: match batch_size {
-                Some(_) => crate::config::Lane::Batch,
-                None => crate::config::Lane::Direct,
-            },
-            batch_timeout: std::time::Duration::from_secs(super::DEFAULT_BATCH_TIMEOUT),
-            journal: true,
-            plan: false,
             read_back: self.read_back,
-            not_kept,
-        })
+        }
     }
 }

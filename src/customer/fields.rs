@@ -151,6 +151,12 @@ impl Field {
             [group, field] if group.eq_ignore_ascii_case("billingPerson") => {
                 lookup(&ADDRESS, field).map(Field::Billing)
             }
+            // Ecwid's own order model names the order's shipping address `shippingPerson`:
+            // an export of Ecwid orders by their field names gives the customer's first
+            // shipping address.
+            [group, field] if group.eq_ignore_ascii_case("shippingPerson") => {
+                lookup(&ADDRESS, field).map(|f| Field::Shipping(0, f))
+            }
             [group, index, field] => {
                 let index = parse_index(index)?;
                 if group.eq_ignore_ascii_case("shippingAddresses") {

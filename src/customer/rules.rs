@@ -169,7 +169,7 @@ fn has_whitespace(text: &str) -> bool {
 }
 
 /// `b2b` or `b2c` in any case (sent in lower case).
-pub(crate) fn is_b2b(text: &str) -> bool {
+fn is_b2b(text: &str) -> bool {
     text.eq_ignore_ascii_case("b2b") || text.eq_ignore_ascii_case("b2c")
 }
 
@@ -188,7 +188,7 @@ pub(crate) fn is_lang(text: &str) -> bool {
 }
 
 /// A contact type of [`CONTACT_TYPES`] in any case (sent in upper case).
-pub(crate) fn is_contact_type(text: &str) -> bool {
+fn is_contact_type(text: &str) -> bool {
     CONTACT_TYPES.iter().any(|t| t.eq_ignore_ascii_case(text))
 }
 

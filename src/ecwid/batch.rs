@@ -1,23 +1,74 @@
-//! Ecwid's batch endpoint: many creates in one `POST /batch`, their answers fetched later under
-//! a ticket with `GET /batch?ticket=..&escapedJson=true`.
+//! Ecwid's batch endpoint: many requests (creates, updates, deletes, reads) in one `POST /batch`,
+//! their answers fetched later under a ticket with `GET /batch?ticket=..&escapedJson=true`.
 //!
 //! The client only speaks the wire format: it sends the requests it is given under the key it
 //! is given, and turns each inner answer back into what a single create would have returned
-//! (an id, or the same [`ApiError`] a single request would have got), so that the import can
-//! treat a row answered inside a batch exactly like a row answered on its own.
+//! (an id, a count, a record, or the same [`ApiError`] a single request would have got), so that
+//! the import and `undo` can treat a row answered inside a batch exactly like one answered on its
+//! own.
 
 use bytes::Bytes;
 use reqwest::header;
 use serde::Deserialize;
 
-use super::{ApiError, Client, CreatedBody, DeletedBody, ErrorBody, excerpt, parse_body};
+use super::{
+    ApiError, Client, CreatedBody, DeletedBody, ErrorBody, UpdatedBody, excerpt, parse_body,
+};
 
-/// One create inside a batch: the id that ties the answer to its row, and the customer's
-/// serialized JSON body.
+/// One request inside a batch: the id that ties the answer to its row, the method, the path
+/// (without the `/api/v3/{storeId}` prefix) and the serialized JSON body, if any.
 #[derive(Debug, Clone)]
-pub(crate) struct BatchCreate {
+pub(crate) struct BatchRequest {
     pub(crate) id: String,
-    pub(crate) body: Bytes,
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
+    pub(crate) body: Option<Bytes>,
+}
+
+impl BatchRequest {
+    /// `POST /customers` with the customer's body.
+    pub(crate) fn create(id: String, body: Bytes) -> Self {
+        Self {
+            id,
+            method: "POST",
+            path: "/customers".into(),
+            body: Some(body),
+        }
+    }
+
+    /// `PUT /customers/{customer}` with the fields to change.
+    pub(crate) fn update(id: String, customer: u64, body: Bytes) -> Self {
+        Self {
+            id,
+            method: "PUT",
+            path: format!("/customers/{customer}"),
+            body: Some(body),
+        }
+    }
+
+    /// `DELETE /customers/{customer}`.
+    pub(crate) fn delete(id: String, customer: u64) -> Self {
+        Self {
+            id,
+            method: "DELETE",
+            path: format!("/customers/{customer}"),
+            body: None,
+        }
+    }
+
+    /// `GET /customers/{customer}`.
+    pub(crate) fn get(id: String, customer: u64) -> Self {
+        Self {
+            id,
+            method: "GET",
+            path: format!("/customers/{customer}"),
+            body: None,
+        }
+    }
+
+    pub(crate) fn is_create(&self) -> bool {
+        self.method == "POST" && self.path == "/customers"
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,13 +120,13 @@ pub(crate) struct BatchResponse {
     pub(crate) escaped_http_body: Option<String>,
 }
 
-/// What became of one create inside a batch.
+/// What became of one request inside a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum InnerOutcome {
+pub(crate) enum InnerOutcome<T = u64> {
     /// The store did not run it (an earlier failure stopped the batch, or it gave up).
     NotExecuted,
-    /// What a single `POST /customers` would have returned.
-    Answered(Result<u64, ApiError>),
+    /// What the single request would have returned (for a create, the new customer's id).
+    Answered(Result<T, ApiError>),
 }
 
 impl BatchResponse {
@@ -87,10 +138,41 @@ impl BatchResponse {
         }
     }
 
-    /// The inner answer as a single create would have had it. Whether the store ran the
-    /// request is read from `status`: Ecwid's own client defaults `httpStatusCode` to 0, so a
-    /// request it did not run may still carry a code.
+    /// The answer of a request the store did not run (`id` is the request's id).
+    pub(crate) fn not_executed(id: String) -> Self {
+        Self {
+            id: serde_json::Value::String(id),
+            status: "NOT_EXECUTED".into(),
+            http_status_code: None,
+            http_status_line: None,
+            escaped_http_body: None,
+        }
+    }
+
+    /// Whether the store refused the request with 429 (it did not run it).
+    pub(crate) fn refused(&self) -> bool {
+        !self.status.eq_ignore_ascii_case("NOT_EXECUTED") && self.http_status_code == Some(429)
+    }
+
+    /// The inner answer as a single create would have had it: the new customer's id.
     pub(crate) fn outcome(&self) -> InnerOutcome {
+        self.answer::<CreatedBody>().map(|b| b.id)
+    }
+
+    /// The inner answer as a single `PUT` would have had it: the store's `updateCount`.
+    pub(crate) fn updated(&self) -> InnerOutcome {
+        self.answer::<UpdatedBody>().map(|b| b.update_count)
+    }
+
+    /// The inner answer as a single `DELETE` would have had it: the store's `deleteCount`.
+    pub(crate) fn deleted(&self) -> InnerOutcome {
+        self.answer::<DeletedBody>().map(|b| b.delete_count)
+    }
+
+    /// The inner answer read as a single request's answer of type `T`. Whether the store ran
+    /// the request is read from `status`: Ecwid's own client defaults `httpStatusCode` to 0,
+    /// so a request it did not run may still carry a code.
+    pub(crate) fn answer<T: for<'de> Deserialize<'de>>(&self) -> InnerOutcome<T> {
         if self.status.eq_ignore_ascii_case("NOT_EXECUTED") {
             return InnerOutcome::NotExecuted;
         }
@@ -106,7 +188,7 @@ impl BatchResponse {
         };
         let body = self.escaped_http_body.as_deref().unwrap_or("").as_bytes();
         if (200..300).contains(&status) {
-            return InnerOutcome::Answered(parse_body::<CreatedBody>(status, body).map(|b| b.id));
+            return InnerOutcome::Answered(parse_body::<T>(status, body));
         }
         let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
         let (message, code) = parsed.map_or((None, None), |b| (b.error_message, b.error_code));
@@ -124,15 +206,24 @@ impl BatchResponse {
     }
 }
 
+impl<T> InnerOutcome<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> InnerOutcome<U> {
+        match self {
+            InnerOutcome::NotExecuted => InnerOutcome::NotExecuted,
+            InnerOutcome::Answered(answer) => InnerOutcome::Answered(answer.map(f)),
+        }
+    }
+}
+
 impl Client {
     /// `POST /batch?stopOnFirstFailure=false&allowParallelMode=true&deduplicationKey=<key>` with
-    /// one `POST /customers` per create (run up to 100 at once: each is a row of its own, in no
-    /// order with the others); the ticket to poll. Sending the same key again within an hour returns the
-    /// first batch's ticket instead of running it twice.
+    /// the requests (run up to 100 at once: each is a row of its own, in no order with the
+    /// others); the ticket to poll. Sending the same key again within an hour returns the first
+    /// batch's ticket instead of running it twice.
     pub(crate) async fn submit_batch(
         &self,
         key: &str,
-        creates: &[BatchCreate],
+        requests: &[BatchRequest],
     ) -> Result<String, ApiError> {
         let request = self
             .http
@@ -143,7 +234,7 @@ impl Client {
                 ("deduplicationKey", key),
             ])
             .header(header::CONTENT_TYPE, "application/json")
-            .body(batch_body(creates));
+            .body(batch_body(requests));
         let (status, bytes) = self.send(request).await?;
         parse_body::<TicketBody>(status, &bytes).map(|b| b.ticket)
     }
@@ -172,19 +263,26 @@ impl Client {
 
 /// The JSON array of a batch, written by hand around the bodies already serialized for the
 /// rows, so that a body is not parsed back only to be written again.
-fn batch_body(creates: &[BatchCreate]) -> Bytes {
-    let mut out = Vec::with_capacity(creates.iter().map(|c| c.body.len() + 64).sum());
+fn batch_body(requests: &[BatchRequest]) -> Bytes {
+    let size = |r: &BatchRequest| r.body.as_ref().map_or(0, Bytes::len) + r.path.len() + 64;
+    let mut out = Vec::with_capacity(requests.iter().map(size).sum());
     out.push(b'[');
-    for (i, create) in creates.iter().enumerate() {
+    for (i, request) in requests.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         // A string always serializes.
-        let id = serde_json::to_string(&create.id).unwrap_or_else(|_| "\"\"".into());
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
         out.extend_from_slice(b"{\"id\":");
-        out.extend_from_slice(id.as_bytes());
-        out.extend_from_slice(b",\"path\":\"/customers\",\"method\":\"POST\",\"body\":");
-        out.extend_from_slice(&create.body);
+        out.extend_from_slice(text(&request.id).as_bytes());
+        out.extend_from_slice(b",\"path\":");
+        out.extend_from_slice(text(&request.path).as_bytes());
+        out.extend_from_slice(b",\"method\":");
+        out.extend_from_slice(text(request.method).as_bytes());
+        if let Some(body) = &request.body {
+            out.extend_from_slice(b",\"body\":");
+            out.extend_from_slice(body);
+        }
         out.push(b'}');
     }
     out.push(b']');
@@ -201,21 +299,29 @@ mod tests {
 
     #[test]
     fn body_is_a_json_array_of_creates() {
-        let creates = [
-            BatchCreate {
-                id: "row-1".into(),
-                body: Bytes::from_static(br#"{"email":"a@example.com"}"#),
-            },
-            BatchCreate {
-                id: "row-\"2\"".into(),
-                body: Bytes::from_static(br#"{"email":"b@example.com"}"#),
-            },
+        let requests = [
+            BatchRequest::create(
+                "row-1".into(),
+                Bytes::from_static(br#"{"email":"a@example.com"}"#),
+            ),
+            BatchRequest::create(
+                "row-\"2\"".into(),
+                Bytes::from_static(br#"{"email":"b@example.com"}"#),
+            ),
+            BatchRequest::update("put-3".into(), 77, Bytes::from_static(br#"{"name":"A"}"#)),
+            BatchRequest::delete("del-4".into(), 78),
         ];
         let parsed: serde_json::Value =
-            serde_json::from_slice(&batch_body(&creates)).expect("valid JSON");
+            serde_json::from_slice(&batch_body(&requests)).expect("valid JSON");
         assert_eq!(parsed[1]["id"], "row-\"2\"");
         assert_eq!(parsed[0]["path"], "/customers");
+        assert_eq!(parsed[0]["method"], "POST");
         assert_eq!(parsed[0]["body"]["email"], "a@example.com");
+        assert_eq!(parsed[2]["path"], "/customers/77");
+        assert_eq!(parsed[2]["method"], "PUT");
+        assert_eq!(parsed[2]["body"]["name"], "A");
+        assert_eq!(parsed[3]["method"], "DELETE");
+        assert!(parsed[3].get("body").is_none());
         assert_eq!(batch_body(&[]).as_ref(), b"[]");
     }
 
@@ -253,6 +359,27 @@ mod tests {
             garbled.outcome(),
             InnerOutcome::Answered(Err(ApiError::BadBody { .. }))
         ));
+    }
+
+    /// A `PUT`'s inner answer reads as its `updateCount`; a 429 is a refusal (not run), a
+    /// request not run is none.
+    #[test]
+    fn inner_updates_read_their_count_and_refusals() {
+        let applied = response(serde_json::json!({
+            "id": "put-1", "status": "COMPLETED", "httpStatusCode": 200,
+            "escapedHttpBody": "{\"updateCount\":1}"
+        }));
+        assert_eq!(applied.updated(), InnerOutcome::Answered(Ok(1)));
+        assert!(!applied.refused());
+        let refused = response(serde_json::json!({
+            "id": "put-2", "status": "FAILED", "httpStatusCode": 429,
+            "escapedHttpBody": "{\"errorMessage\":\"Too many requests\"}"
+        }));
+        assert!(refused.refused());
+        let skipped = BatchResponse::not_executed("put-3".into());
+        assert_eq!(skipped.id_text(), "put-3");
+        assert_eq!(skipped.updated(), InnerOutcome::NotExecuted);
+        assert!(!skipped.refused());
     }
 
     /// Ecwid's own client defaults `httpStatusCode` to 0, so a request the store did not run

@@ -1,15 +1,19 @@
-//! The HTTP client of the Ecwid REST API, as far as ecwid-import uses it.
+//! The HTTP client of the Ecwid REST API, as far as ecwid-import uses it, and the request
+//! [`engine`] every command sends through.
 //!
-//! It reports what happened (an id, a status with the store's message, a timeout, a lost
-//! connection) and leaves what to do about it to the retry policy of the import. It knows
-//! nothing about CSV, rows or rate limits.
+//! The client reports what happened (an id, a status with the store's message, a timeout, a
+//! lost connection) and leaves what to do about it to the engine's retry policy. It knows
+//! nothing about CSV, rows or rate limits. The engine sits on the client and below the commands
+//! (import, undo, export and the store reads they share), so each of them stands on it and none
+//! reaches into another for it.
 
 mod batch;
 mod clock;
+pub(crate) mod engine;
 mod listing;
 mod settings;
 
-pub(crate) use listing::{ListFilter, PAGE_SIZE, Page, Unreadable, Written};
+pub(crate) use listing::{ListFilter, Order, PAGE_SIZE, Page, Unreadable};
 pub(crate) use settings::{Group, StoreExtraField};
 
 pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
@@ -22,7 +26,10 @@ use serde::Deserialize;
 
 use crate::customer::CustomerRequest;
 use crate::customer::record::{COMPARED_FIELDS, CustomerRecord};
-pub(crate) use batch::{BatchCreate, BatchResponse, InnerOutcome};
+pub(crate) use batch::{BatchRequest, BatchResponse, InnerOutcome};
+
+/// Ecwid's REST API: the default of `--api-url`.
+pub(crate) const DEFAULT_API_URL: &str = "https://app.ecwid.com/api/v3";
 
 /// Idle connections are closed after this long: well under the keep-alive of most servers, so a
 /// pooled connection is not reused just as the server closes it.
@@ -411,7 +418,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

@@ -12,14 +12,12 @@
 mod file;
 mod row;
 
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 
-use crate::ecwid::{Client, ClientConfig, ListFilter};
+use crate::config::Connection;
+use crate::ecwid::ListFilter;
+use crate::ecwid::engine::{Engine, Failure, Kind, Stop, StopReason};
 use crate::error::Error;
-use crate::import::engine::{Engine, Failure, Kind};
-use crate::import::rate::RateBudget;
-use crate::import::stop::{Stop, StopReason};
 use crate::outcome::ExitStatus;
 use crate::report::progress::{Progress, ProgressMode};
 use crate::report::temp_files::TempFiles;
@@ -44,11 +42,8 @@ pub(crate) struct ExportConfig {
     pub(crate) updated_from: Option<u64>,
     /// Only the customers of the group of this name.
     pub(crate) group: Option<String>,
-    pub(crate) client: ClientConfig,
-    pub(crate) rate: NonZeroU32,
-    /// Pages in flight at most (the listing asks for a few ahead).
-    pub(crate) concurrency: usize,
-    pub(crate) max_retries: u32,
+    /// The store; its concurrency bounds the pages in flight (the listing asks for a few ahead).
+    pub(crate) connection: Connection,
     pub(crate) progress: ProgressMode,
 }
 
@@ -71,15 +66,7 @@ pub(crate) async fn run(
     stop: &Stop,
     temp_files: &TempFiles,
 ) -> Result<ExitStatus, Error> {
-    let client = Client::new(&config.client).map_err(|source| Error::ClientSetup { source })?;
-    let engine = Engine::new(
-        client,
-        RateBudget::new(config.rate),
-        config.concurrency,
-        config.max_retries,
-        stop.clone(),
-    )
-    .read_only();
+    let engine = config.connection.engine(stop)?.read_only();
     let output_error = |source| Error::Output {
         path: config.output.clone(),
         source,
@@ -95,6 +82,7 @@ pub(crate) async fn run(
         created_from: config.created_from,
         updated_from: config.updated_from,
         group,
+        ..ListFilter::default()
     };
     let mut spool = Spool::create(&config.output, temp_files).map_err(output_error)?;
     let mut progress = Progress::start(config.progress, 0);

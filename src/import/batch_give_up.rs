@@ -3,25 +3,25 @@
 
 use std::sync::atomic::Ordering;
 
-use super::batch::{Batcher, Fate, by_row};
-use super::engine::{Failure, Kind, STOPPED_RUN};
+use super::batch_lane::{BatchLane, Fate, by_row};
 use super::send::FromBatch;
 use crate::ecwid::ApiError;
+use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
 
-impl Batcher {
+impl BatchLane {
     /// Gives a batch up (`why`: polling timed out or failed): stops it first, so that it can
     /// never run later (after the look-ups, after an `undo`, during the next run) and create
     /// customers nobody tracks. Confirmed stopped (`deleteCount` 1): journaled, and its rows
     /// are looked up one by one. Nothing stopped (`deleteCount` 0, or a 404): the batch may
     /// have finished meanwhile, which one more poll tells. Otherwise (the stop failed) the
     /// batch may still run: its rows stay in doubt.
-    pub(super) async fn give_up(
+    pub(crate) async fn give_up(
         &self,
         ticket: &str,
         (first, last): (u64, u64),
         why: ApiError,
     ) -> Fate {
-        let engine = &self.sender.engine;
+        let engine = &self.engine;
         let mut tries = engine.tries();
         let stopped = engine
             .send(Kind::BatchCancel, &mut tries, || {
@@ -38,7 +38,7 @@ impl Batcher {
             }
             Ok(_) => {
                 self.stopped.fetch_add(1, Ordering::Relaxed);
-                if let Some(journal) = &self.sender.journal {
+                if let Some(journal) = &self.journal {
                     journal.batch_stopped(first, last, ticket);
                 }
                 tracing::info!("batch {ticket} stopped; looking its rows up one by one");
@@ -57,7 +57,7 @@ impl Batcher {
     /// The store stopped nothing of a batch given up on: done meanwhile (its answers), or
     /// forgotten (its rows are looked up); anything else leaves its rows in doubt.
     async fn last_poll(&self, ticket: &str, why: ApiError) -> Fate {
-        let engine = &self.sender.engine;
+        let engine = &self.engine;
         let mut tries = engine.tries();
         let polled = engine
             .send(Kind::BatchPoll, &mut tries, || {
@@ -67,7 +67,7 @@ impl Batcher {
         let state = match polled {
             Ok(status) if status.is_completed() => {
                 self.done.fetch_add(1, Ordering::Relaxed);
-                return Fate::Answered(by_row(&status.responses));
+                return Fate::Answered(by_row(status.responses));
             }
             Err(Failure::Failed { error, why: w })
                 if w != STOPPED_RUN && error.status() == Some(404) =>

@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::ecwid::BatchCreate;
+use crate::ecwid::BatchRequest;
 
 /// What a run's deduplication keys cover besides the batch itself.
 #[derive(Debug)]
@@ -19,9 +19,16 @@ pub(crate) struct KeyBase {
 /// group's place in the file and every request's id and body. Fixing a mapping and importing
 /// again, importing into a second store, or importing again after deleting the customers all
 /// make new keys. `round` tells apart the later batches of a group's rows the store refused
-/// with 429 (not executed) from the first, which may hold the very same rows. Shaped as a
-/// UUID, as Ecwid's docs show the key.
-pub(crate) fn dedup_key(run: &KeyBase, index: u64, round: u32, creates: &[BatchCreate]) -> String {
+/// with 429 (not executed) from the first, which may hold the very same rows. A request other
+/// than a create is covered with its method and path too (a create's key stays what it was
+/// before the lane sent anything else, so that an older journal resumes). Shaped as a UUID, as
+/// Ecwid's docs show the key.
+pub(crate) fn dedup_key(
+    run: &KeyBase,
+    index: u64,
+    round: u32,
+    requests: &[BatchRequest],
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"ecwid-import batch 2\0");
     for part in [run.run_id.as_str(), &run.store_id.to_string(), &run.api_url] {
@@ -34,11 +41,18 @@ pub(crate) fn dedup_key(run: &KeyBase, index: u64, round: u32, creates: &[BatchC
         hasher.update(b"round\0");
         hasher.update(round.to_le_bytes());
     }
-    for create in creates {
-        hasher.update(create.id.as_bytes());
+    for request in requests {
+        hasher.update(request.id.as_bytes());
         hasher.update(b"\0");
-        hasher.update((create.body.len() as u64).to_le_bytes());
-        hasher.update(&create.body);
+        if !request.is_create() {
+            hasher.update(request.method.as_bytes());
+            hasher.update(b" ");
+            hasher.update(request.path.as_bytes());
+            hasher.update(b"\0");
+        }
+        let body = request.body.as_deref().unwrap_or_default();
+        hasher.update((body.len() as u64).to_le_bytes());
+        hasher.update(body);
     }
     let hex: String = hasher
         .finalize()
@@ -59,7 +73,7 @@ pub(crate) fn dedup_key(run: &KeyBase, index: u64, round: u32, creates: &[BatchC
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::batch::ID_PREFIX;
+    use crate::import::batch_lane::ID_PREFIX;
 
     fn run(run_id: &str, store_id: u64, api_url: &str) -> KeyBase {
         KeyBase {
@@ -69,11 +83,11 @@ mod tests {
         }
     }
 
-    fn creates(rows: &[(u64, &str)]) -> Vec<BatchCreate> {
+    fn creates(rows: &[(u64, &str)]) -> Vec<BatchRequest> {
         rows.iter()
-            .map(|(row, body)| BatchCreate {
-                id: format!("{ID_PREFIX}{row}"),
-                body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+            .map(|(row, body)| {
+                let body = bytes::Bytes::copy_from_slice(body.as_bytes());
+                BatchRequest::create(format!("{ID_PREFIX}{row}"), body)
             })
             .collect()
     }
@@ -90,6 +104,7 @@ mod tests {
             (302, r#"{"email":"b@x.com"}"#),
         ]);
         let key = dedup_key(&base, 3, 0, &rows);
+        let body = rows[0].body.clone().unwrap_or_default();
         assert_eq!(key, dedup_key(&run("4f2a", 1003, url), 3, 0, &rows));
         assert_eq!(key.len(), 36);
         assert_eq!(key.matches('-').count(), 4);
@@ -112,6 +127,27 @@ mod tests {
             dedup_key(&base, 3, 1, &rows),
         ] {
             assert_ne!(key, other);
+        }
+        // The same id and body as a create or an update of customer 7 or 8.
+        let kinds = [
+            dedup_key(&base, 3, 0, &rows[..1]),
+            dedup_key(
+                &base,
+                3,
+                0,
+                &[BatchRequest::update("row-301".into(), 7, body.clone())],
+            ),
+            dedup_key(
+                &base,
+                3,
+                0,
+                &[BatchRequest::update("row-301".into(), 8, body)],
+            ),
+        ];
+        for (i, a) in kinds.iter().enumerate() {
+            for b in &kinds[i + 1..] {
+                assert_ne!(a, b);
+            }
         }
     }
 }

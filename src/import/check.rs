@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use super::buyers::{Anchors, Buyers, buyer_key};
 use super::job::Job;
-use super::resumed::Finished;
 use crate::customer::CustomerRequest;
 use crate::input::mapping::{Blanked, ColumnMap, Invalid};
-use crate::input::reader::RawRow;
+use crate::input::raw::RawRow;
+use crate::ledger::resumed::Finished;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::summary::LeftBlank;
 
@@ -182,6 +182,7 @@ impl Checker {
                 kind: match blanked {
                     Blanked::Placeholder(_) => LeftBlank::PLACEHOLDER,
                     Blanked::EmailAsName(_) => LeftBlank::EMAIL_AS_NAME,
+                    Blanked::AddressKeptWhole(_) => LeftBlank::ADDRESS_KEPT_WHOLE,
                 },
                 column: map.blanked_label(blanked).to_string(),
                 cells,

@@ -15,8 +15,8 @@
 //! as written, unchecked. `validate` reads no store: it names the columns that may be extra
 //! fields and says that `plan` checks them.
 
-use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::ecwid::StoreExtraField;
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::error::Error;
 use crate::input::mapping::{ColumnMap, is_title};
 

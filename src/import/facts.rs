@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use tokio::sync::OnceCell;
 
-use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use super::job::Job;
 use crate::ecwid::Group;
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::outcome::{RowOutcome, Status};
 
 /// The store's facts, each fetched at most once.

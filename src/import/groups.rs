@@ -18,16 +18,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use super::facts::StoreFacts;
-use super::stop::Stop;
 use crate::config::Config;
 use crate::customer::fields::Field;
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::ecwid::{Group, email_key};
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
+use crate::ledger::undo_log::{CreatedGroup, UndoLog};
 use crate::store::groups::read_groups;
-use crate::undo::log::{CreatedGroup, UndoLog};
 
 /// A group the file names: as first written, and the customers (emails) it would get.
 #[derive(Debug, Default)]
@@ -85,7 +84,7 @@ pub(super) async fn settle(
     undo: Option<&UndoLog>,
     stop: &Stop,
 ) -> StoreFacts {
-    let Some(send) = &config.send else {
+    let Some(send) = config.mode.send() else {
         return StoreFacts::default();
     };
     if !map.fills(&Field::CustomerGroupName) {
@@ -137,7 +136,7 @@ pub(super) async fn settle(
         );
         return StoreFacts::with_groups(groups, Vec::new());
     }
-    if send.plan {
+    if config.mode.is_plan() {
         tracing::warn!(
             "--create-groups would create {} customer groups first: {}",
             missing.len(),

@@ -52,13 +52,13 @@ const CLIMB_EVERY: Duration = Duration::from_secs(30);
 /// wait between polls.
 pub(crate) const FIRST_POLL: Duration = Duration::from_millis(250);
 const MIN_POLL: Duration = Duration::from_millis(50);
-pub(crate) const MAX_POLL: Duration = Duration::from_secs(10);
+const MAX_POLL: Duration = Duration::from_secs(10);
 /// How far back the store's speed is measured.
 const SPEED_SPAN: Duration = Duration::from_secs(20);
 
 /// The room left in `--rate` for the run's own submits and polls once the store shows it counts
 /// the requests inside batches: a submit a batch and a poll every couple of seconds, at least.
-pub(crate) fn reserve(rate: u32) -> u32 {
+fn reserve(rate: u32) -> u32 {
     (rate / 30).max(10).min(rate.saturating_sub(1))
 }
 
@@ -158,7 +158,7 @@ impl LanePace {
 
     /// The row budget now, `None` when there is none.
     #[cfg(test)]
-    pub(crate) fn rows_per_minute(&self) -> Option<u32> {
+    fn rows_per_minute(&self) -> Option<u32> {
         lock(&self.state).rows_per_minute
     }
 

@@ -9,7 +9,7 @@
 //! Rows are processed concurrently, each row to send as a task of its own, but recorded in
 //! input order: `buffered` keeps at most a window of rows in progress (a few times
 //! `--concurrency`) and yields them in order, which is the reorder buffer, bounded by the
-//! concurrency and not by the file. Every request goes through the run's [`engine`], which
+//! concurrency and not by the file. Every request goes through the run's [`engine`](crate::ecwid::engine), which
 //! bounds the requests in flight by `--concurrency` and keeps to the rate budget.
 //!
 //! With `--batch`, rows are grouped `--batch-size` at a time and each group is sent as one batch
@@ -19,54 +19,49 @@
 pub(crate) mod batch;
 mod batch_give_up;
 mod batch_key;
+pub(crate) mod batch_lane;
+mod batch_updates;
 mod buyers;
 pub mod check;
-pub(crate) mod engine;
 mod extras;
 pub(crate) mod facts;
 mod groups;
 pub mod job;
-pub mod journal;
 mod lane;
 mod notes;
 mod open;
-pub(crate) mod rate;
 mod read_back;
 mod record;
-pub mod resumed;
-pub(crate) mod retry;
 pub(crate) mod send;
-pub(crate) mod stop;
 mod survey;
 mod threads;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use crate::config::{Config, Lane, SendConfig, SnapshotMode};
+use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
+use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
-use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::ledger::resumed::OpenBatch;
+use crate::outcome::{RowOutcome, Status};
+use crate::report::ending::ending;
 use crate::report::progress::Progress;
-use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary, Tally};
+use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
 use batch::{Batcher, KeyBase};
+use batch_lane::BatchLane;
 use check::{Checker, Item};
-use engine::{Engine, Failure, Kind, STOPPED_RUN};
-use lane::LanePace;
 use open::Opened;
-use rate::RateBudget;
 use read_back::{Findings, ReadBack};
 use record::Recorder;
-use resumed::OpenBatch;
 use send::Sender;
-use stop::{Stop, StopReason};
 
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
@@ -88,24 +83,14 @@ pub(crate) async fn run(
     let started = Instant::now();
     let started_at = SystemTime::now();
     let (input, mut map, choice) = open::input(config)?;
-    let client = open::client(config)?;
-    let engine = match (&config.send, &client) {
-        (Some(send), Some(client)) => {
-            let engine = Engine::new(
-                client.clone(),
-                RateBudget::new(send.rate),
-                send.concurrency,
-                send.max_retries,
-                stop.clone(),
-            );
-            Some(Arc::new(if send.plan {
-                engine.read_only()
-            } else {
-                engine
-            }))
-        }
-        _ => None,
-    };
+    // Made before anything is written: a bad API URL is refused first.
+    let engine = match &config.mode {
+        Mode::Check => None,
+        Mode::Plan(send) => Some(send.connection.engine(stop)?.read_only()),
+        Mode::Import(send, _) => Some(send.connection.engine(stop)?),
+    }
+    .map(Arc::new);
+    let client = engine.as_ref().map(|engine| engine.client.clone());
     match &engine {
         Some(engine) => extras::match_store(engine, &mut map).await?,
         None => extras::tell_offline(&map),
@@ -122,12 +107,13 @@ pub(crate) async fn run(
         report,
     } = open::open(config, temp_files, (input, map, choice), client)?;
     let open_batches = std::mem::take(&mut finished.open_batches);
-    let sending = match (&config.send, engine) {
+    let sending = match (config.mode.send(), engine) {
         (Some(send), Some(engine)) => {
             let facts = groups::settle(config, &map, &engine, undo.as_deref(), stop).await;
             let snapshot = read_store(config, send.snapshot, &map, &engine).await;
-            let remembered = Arc::new(remembered(send));
-            let read_back = match send.plan {
+            let remembered = config.outputs.not_kept.as_deref().map(remembered);
+            let remembered = Arc::new(remembered.unwrap_or_default());
+            let read_back = match config.mode.is_plan() {
                 true => None,
                 false => ReadBack::new(send.read_back, Arc::clone(&remembered)),
             };
@@ -139,13 +125,14 @@ pub(crate) async fn run(
                 facts,
                 confirmed_by_lookup: AtomicU64::new(0),
                 snapshot,
-                plan: send.plan,
+                plan: config.mode.is_plan(),
                 consent_defaulted: AtomicU64::new(0),
                 remembered,
                 read_back,
+                hold_updates: false,
             };
-            let batch_size = batch_lane(config, send, &map, !open_batches.is_empty()).await;
-            Sending::plan(send, batch_size, sender, run_id, open_batches)
+            let batches = batch_lane(config, &map, !open_batches.is_empty()).await;
+            Sending::plan(send, batches, sender, run_id, open_batches)
         }
         _ => Sending::DryRun,
     };
@@ -153,11 +140,11 @@ pub(crate) async fn run(
     let progress = Progress::start(config.progress, total_bytes);
     let mut recorder = Recorder::new(results, report, journal, finished.count(), progress);
     // An orders export: each buyer's rows made into one customer before anything is sent.
-    let buyers = match (map.orders(), &config.send) {
-        (Some(_), Some(_)) => buyers::gather(config, &map).await,
+    let buyers = match (map.orders(), config.mode.is_check()) {
+        (Some(_), false) => buyers::gather(config, &map).await,
         _ => buyers::Buyers::default(),
     };
-    let checker = Checker::new(map, config.send.is_none(), finished).with_buyers(buyers);
+    let checker = Checker::new(map, config.mode.is_check(), finished).with_buyers(buyers);
     let (items, background) = threads::start(input, checker);
     let outcomes = sending.stream(items);
     record_all(outcomes, &mut recorder, &sending, config, stop).await;
@@ -182,9 +169,9 @@ pub(crate) async fn run(
 /// The fields remembered beside the results file as not kept by the store
 /// ([`crate::store::not_kept`]). A file that cannot be read is no reason to stop: every field
 /// is then compared, as before the file was written.
-fn remembered(send: &SendConfig) -> Remembered {
-    let path = send.not_kept.display();
-    match Remembered::load(&send.not_kept) {
+fn remembered(file: &std::path::Path) -> Remembered {
+    let path = file.display();
+    match Remembered::load(file) {
         Ok(remembered) => {
             if !remembered.is_empty() {
                 let fields: Vec<&str> = remembered.fields.iter().map(String::as_str).collect();
@@ -252,31 +239,37 @@ async fn read_store(
     }
 }
 
-/// The rows of a batch in the batch lane, `None` for the direct lane. `--lane auto` takes the
-/// batch lane when the file has at least `--batch-size` rows to send (one full batch: fewer
+/// The batches of the batch lane, `None` for the direct lane (and a plan). `--lane auto` takes
+/// the batch lane when the file has at least `--batch-size` rows to send (one full batch: fewer
 /// gain little over sending them one by one, and a small run's results come at once), or
 /// when an interrupted run left batches open (only their tickets tell what became of them).
-async fn batch_lane(
-    config: &Config,
-    send: &SendConfig,
-    map: &ColumnMap,
-    open_batches: bool,
-) -> Option<usize> {
-    let size = send.batch_size?;
-    if send.lane != Lane::Auto || open_batches || send.plan {
-        return Some(size);
+async fn batch_lane(config: &Config, map: &ColumnMap, open_batches: bool) -> Option<Batches> {
+    let writes = config.mode.writes()?;
+    let batches = Batches {
+        size: writes.batch_size?,
+        timeout: writes.batch_timeout,
+    };
+    if writes.lane != Lane::Auto || open_batches {
+        return Some(batches);
     }
     let rows = survey::survey(config, map).await.rows;
-    let batch = rows >= size as u64;
+    let batch = rows >= batches.size as u64;
     tracing::info!(
         "--lane auto: {rows} rows to send, {}",
         if batch {
             "through the batch lane".to_string()
         } else {
-            format!("fewer than --batch-size {size}: one request each")
+            format!("fewer than --batch-size {}: one request each", batches.size)
         }
     );
-    batch.then_some(size)
+    batch.then_some(batches)
+}
+
+/// The batch lane's batches: rows in each, and how long one may take (`--batch-timeout`).
+#[derive(Debug, Clone, Copy)]
+struct Batches {
+    size: usize,
+    timeout: std::time::Duration,
 }
 
 /// How the rows reach the store.
@@ -293,33 +286,35 @@ impl Sending {
     /// The sending of an import.
     fn plan(
         send: &SendConfig,
-        batch_size: Option<usize>,
+        batches: Option<Batches>,
         sender: Sender,
         run_id: String,
         open: Vec<OpenBatch>,
     ) -> Self {
+        let mut sender = sender;
+        sender.hold_updates = batches.is_some();
         let sender = Arc::new(sender);
-        match batch_size {
-            Some(batch_size) => Sending::Batches(Arc::new(Batcher {
-                sender,
-                run: KeyBase {
+        let connection = &send.connection;
+        match batches {
+            Some(Batches { size, timeout }) => {
+                let run = KeyBase {
                     run_id,
-                    store_id: send.client.store_id,
-                    api_url: send.client.api_url.clone(),
-                },
-                batch_size,
-                timeout: send.batch_timeout,
-                open,
-                sent: AtomicU64::new(0),
-                done: AtomicU64::new(0),
-                stopped: AtomicU64::new(0),
-                pace: LanePace::new(send.rate.get(), tokio::time::Instant::now()),
-                in_store: Mutex::default(),
-                submits: AtomicU64::new(0),
-            })),
+                    store_id: connection.client.store_id,
+                    api_url: connection.client.api_url.clone(),
+                };
+                let engine = Arc::clone(&sender.engine);
+                let journal = sender.journal.clone();
+                let rate = connection.rate.get();
+                Sending::Batches(Arc::new(Batcher {
+                    sender,
+                    lane: BatchLane::new(engine, journal, run, timeout, rate),
+                    batch_size: size,
+                    open,
+                }))
+            }
             None => Sending::Rows {
                 sender,
-                window: send.concurrency * WINDOW_PER_SLOT,
+                window: connection.concurrency * WINDOW_PER_SLOT,
             },
         }
     }
@@ -447,14 +442,14 @@ fn finish(
         .add_notes(notes.unwrap_or(&Default::default()))
         .and_then(|()| results.finish())
         .map_err(|source| Error::Output {
-            path: config.output.clone(),
+            path: config.outputs.results.clone(),
             source,
         })?;
-    if let (Some(send), Some(findings)) = (&config.send, &findings)
+    if let (Some(path), Some(findings)) = (&config.outputs.not_kept, &findings)
         && !findings.fields.is_empty()
     {
-        Remembered::remember(&send.not_kept, &findings.fields).map_err(|source| Error::Output {
-            path: send.not_kept.clone(),
+        Remembered::remember(path, &findings.fields).map_err(|source| Error::Output {
+            path: path.clone(),
             source,
         })?;
     }
@@ -465,7 +460,11 @@ fn finish(
             source,
         });
     }
-    let (exit_code, stopped) = ending(stop, &tally);
+    let (exit_code, stopped) = ending(
+        stop,
+        tally.all_succeeded(),
+        "rows marked not_sent were not sent",
+    );
     // A finished run needs no journal: the next run of the same command starts afresh. A
     // stopped one, or one that left rows in doubt (a batch the store did not confirm stopped),
     // leaves it complete for `--resume`.
@@ -509,10 +508,14 @@ fn finish(
             .map(|(s, engine)| s.counts(engine)),
         elapsed_seconds: started.elapsed().as_secs_f64(),
         exit_code,
-        output: config.output.display().to_string(),
-        failed_output: config.failed_output.display().to_string(),
+        output: config.outputs.results.display().to_string(),
+        failed_output: config.outputs.failed.display().to_string(),
         top_errors: tally.top_errors(),
-        plan: config.send.as_ref().filter(|send| send.plan).map(|send| {
+        plan: match &config.mode {
+            Mode::Plan(send) => Some(send),
+            Mode::Check | Mode::Import(..) => None,
+        }
+        .map(|send| {
             let (create, update) = (
                 tally.count(Status::WouldCreate),
                 tally.count(Status::WouldUpdate),
@@ -527,22 +530,22 @@ fn finish(
             customers: f.checked,
             requests: f.requests,
             remembered_in: (!f.fields.is_empty())
-                .then(|| {
-                    config
-                        .send
-                        .as_ref()
-                        .map(|s| s.not_kept.display().to_string())
-                })
-                .flatten(),
+                .then_some(config.outputs.not_kept.as_ref())
+                .flatten()
+                .map(|path| path.display().to_string()),
         }),
         fields_not_kept: findings.map(|f| f.fields).unwrap_or_default(),
         left_blank: Vec::new(),
         stopped,
         next_steps: Vec::new(),
-        dry_run: config.send.is_none(),
-        report: config.report.as_ref().map(|p| p.display().to_string()),
+        dry_run: config.mode.is_check(),
+        report: config
+            .outputs
+            .report
+            .as_ref()
+            .map(|p| p.display().to_string()),
     };
-    if let (Some(report), Some(path)) = (report, &config.report) {
+    if let (Some(report), Some(path)) = (report, &config.outputs.report) {
         report
             .finish(&summary, temp_files)
             .map_err(|source| Error::Output {
@@ -551,18 +554,4 @@ fn finish(
             })?;
     }
     Ok(summary)
-}
-
-/// The run's exit status, and why it stopped early when it did (how to continue is the
-/// summary's first next step, `report::next`).
-fn ending(stop: &Stop, tally: &Tally) -> (ExitStatus, Option<String>) {
-    match stop.reason() {
-        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
-        Some(StopReason::Interrupted) => (
-            ExitStatus::Interrupted,
-            Some("interrupted; rows marked not_sent were not sent".into()),
-        ),
-        None if tally.all_succeeded() => (ExitStatus::Ok, None),
-        None => (ExitStatus::RowsFailed, None),
-    }
 }

@@ -6,7 +6,7 @@
 use super::job::Job;
 use super::send::Sender;
 use super::send::create::create_request;
-use crate::undo::log::Line;
+use crate::ledger::undo_log::Line;
 
 impl Sender {
     /// Notes in the journal that these rows' creates (one, or a batch's) are about to leave.

@@ -2,21 +2,21 @@
 //! its rows go to (the client, the journal of an import, the results file), refusing at once
 //! what cannot work before anything is sent or written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::journal::{self, Identity, Journal};
-use super::resumed::Finished;
-use crate::config::{Config, Lane, SendConfig};
+use crate::config::{Config, Lane, Mode, SendConfig, Writes};
 use crate::ecwid::Client;
 use crate::error::Error;
 use crate::input::mapping::{Choice, ColumnMap};
 use crate::input::source::Input;
+use crate::ledger::journal::{self, Identity, Journal};
+use crate::ledger::resumed::Finished;
+use crate::ledger::undo_log::UndoLog;
 use crate::report::annotated::{ReportKind, ReportWriter, SummaryFacts};
 use crate::report::results::ResultsWriter;
 use crate::report::summary::count;
 use crate::report::temp_files::TempFiles;
-use crate::undo::log::{self as undo_log, UndoLog};
 
 /// What the run's later stages start from.
 pub(super) struct Opened {
@@ -33,15 +33,6 @@ pub(super) struct Opened {
     pub results: ResultsWriter,
     /// The annotated workbook, when the run writes one.
     pub report: Option<ReportWriter>,
-}
-
-/// The client of a run that reaches the store (`None` for a dry run); nothing is sent yet.
-pub(super) fn client(config: &Config) -> Result<Option<Client>, Error> {
-    config
-        .send
-        .as_ref()
-        .map(|send| Client::new(&send.client).map_err(|source| Error::ClientSetup { source }))
-        .transpose()
 }
 
 /// The input and what its columns mean, before anything is written.
@@ -95,23 +86,27 @@ pub(super) fn open(
     (input, map, choice): (Input, ColumnMap, Choice),
     client: Option<Client>,
 ) -> Result<Opened, Error> {
-    let (journal, mut finished) = match (&config.send, &client) {
-        (Some(send), Some(client)) if send.journal => open_journal(config, send, client)?,
+    let (journal, mut finished) = match (&config.mode, &client, &config.outputs.journal) {
+        (Mode::Import(send, writes), Some(client), Some(path)) => {
+            open_journal(config, path, (send, writes), client)?
+        }
         _ => (None, Finished::default()),
     };
-    let undo = match &config.send {
-        // Kept when the journal is: a store that outlives the run.
-        Some(send) if send.journal => Some(open_undo_log(config)?),
-        _ => None,
-    };
-    let run_id = match (&config.send, finished.run_id.take()) {
-        (None, _) => String::new(),
-        (Some(_), Some(resumed)) => resumed,
-        (Some(_), None) => new_run_id(),
+    // Named with the journal: for an import into a store that outlives the run.
+    let undo = config
+        .outputs
+        .undo_log
+        .as_deref()
+        .map(open_undo_log)
+        .transpose()?;
+    let run_id = match (config.mode.is_check(), finished.run_id.take()) {
+        (true, _) => String::new(),
+        (false, Some(resumed)) => resumed,
+        (false, None) => new_run_id(),
     };
     let results = ResultsWriter::create(
-        &config.output,
-        &config.failed_output,
+        &config.outputs.results,
+        &config.outputs.failed,
         input.headers(),
         input.delimiter(),
         temp_files,
@@ -121,10 +116,10 @@ pub(super) fn open(
         None => writer,
     })
     .map_err(|source| Error::Output {
-        path: config.output.clone(),
+        path: config.outputs.results.clone(),
         source,
     })?;
-    let report = match &config.report {
+    let report = match &config.outputs.report {
         Some(path) => Some(open_report(config, path, &map, choice)?),
         None => None,
     };
@@ -147,10 +142,10 @@ fn open_report(
     map: &ColumnMap,
     choice: Choice,
 ) -> Result<ReportWriter, Error> {
-    let (kind, rate) = match &config.send {
-        None => (ReportKind::Validate, crate::cli::DEFAULT_RATE),
-        Some(send) if send.plan => (ReportKind::Plan, send.rate.get()),
-        Some(send) => (ReportKind::Import, send.rate.get()),
+    let (kind, rate) = match &config.mode {
+        Mode::Check => (ReportKind::Validate, crate::ecwid::engine::DEFAULT_RATE),
+        Mode::Plan(send) => (ReportKind::Plan, send.connection.rate.get()),
+        Mode::Import(send, _) => (ReportKind::Import, send.connection.rate.get()),
     };
     let facts = SummaryFacts {
         input: config.input.clone(),
@@ -160,19 +155,22 @@ fn open_report(
     };
     ReportWriter::create(path, map.clone(), facts).map_err(|source| Error::Output {
         path: path.to_path_buf(),
-        source: std::io::Error::other(source),
+        source,
     })
 }
 
-fn open_undo_log(config: &Config) -> Result<Arc<UndoLog>, Error> {
-    let path = undo_log::path_for(&config.output);
-    UndoLog::open(&path)
+fn open_undo_log(path: &Path) -> Result<Arc<UndoLog>, Error> {
+    UndoLog::open(path)
         .map(Arc::new)
-        .map_err(|source| Error::Output { path, source })
+        .map_err(|source| Error::Output {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
+/// The run's journal, for the stages that have one open.
 pub(super) fn journal_path(config: &Config) -> PathBuf {
-    journal::path_for(&config.output)
+    config.outputs.journal.clone().unwrap_or_default()
 }
 
 fn input_fingerprint(config: &Config) -> Result<String, Error> {
@@ -191,21 +189,22 @@ fn new_run_id() -> String {
 /// and what it finished (with the run's id).
 fn open_journal(
     config: &Config,
-    send: &SendConfig,
+    path: &Path,
+    (send, writes): (&SendConfig, &Writes),
     client: &Client,
 ) -> Result<(Option<Arc<Journal>>, Finished), Error> {
-    let path = journal_path(config);
+    let path = path.to_path_buf();
     let identity = Identity {
         fingerprint: input_fingerprint(config)?,
-        store_id: send.client.store_id,
-        api_url: send.client.api_url.clone(),
+        store_id: send.connection.client.store_id,
+        api_url: send.connection.client.api_url.clone(),
     };
     let output_error = |source| Error::Output {
         path: path.clone(),
         source,
     };
     if !path.exists() {
-        if send.resume {
+        if writes.resume {
             tracing::info!("nothing to resume: starting from the first row");
         }
         let run_id = new_run_id();
@@ -217,7 +216,7 @@ fn open_journal(
         };
         return Ok((Some(Arc::new(journal)), finished));
     }
-    if !send.resume {
+    if !writes.resume {
         return Err(Error::JournalLeft { path });
     }
     let clock = Arc::clone(client.clock());
@@ -241,7 +240,7 @@ fn open_journal(
         maybe_sent,
         if maybe_sent == 1 { "is" } else { "are" }
     );
-    if !finished.open_batches.is_empty() && send.lane == Lane::Direct {
+    if !finished.open_batches.is_empty() && writes.lane == Lane::Direct {
         return Err(Error::ResumeNeedsBatch {
             open_batches: finished.open_batches.len(),
         });

@@ -1,8 +1,10 @@
 //! Reading back what the run wrote (`--read-back`): once every row is recorded, the customers
-//! the run created or updated are listed from the store (100 a request, through the same engine,
-//! rate budget and retries as every other request) and each field a write sent is compared with
-//! what the store holds ([`crate::store::not_kept`]): a 200 says the store took the request, not
-//! that it kept every field as sent.
+//! the run created or updated are listed from the store by the listing the snapshot and export
+//! use ([`crate::store::listing`]: 100 a request, through the same engine, rate budget and
+//! retries as every other request; one page at a time, as the read-back stops once it has seen
+//! every customer written) and each field a write sent is compared with what the store holds
+//! ([`crate::store::not_kept`]): a 200 says the store took the request, not that it kept every
+//! field as sent.
 //!
 //! Which customers:
 //! - `sample` (the default): the first page of the customers registered since the run's start
@@ -17,22 +19,26 @@
 //!
 //! The run's start is the store's clock's ([`crate::ecwid::StoreClock`]); the listings start
 //! its margin before it. A listed customer the run did not write (another app's, at the same
-//! time) is passed over. A
-//! listing that fails leaves the rest unchecked with a warning: the writes are done either way.
+//! time) is passed over. A listing that fails leaves the rest unchecked with a warning: the
+//! writes are done either way.
 //! Rows this run did not write (replayed from an interrupted run's journal) are not read back.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::engine::{Engine, Failure, Kind};
 use super::send::create::create_request;
-use super::stop::Stop;
 use crate::config::ReadBackMode;
 use crate::customer::CustomerRequest;
-use crate::ecwid::{Found, MARGIN, PAGE_SIZE, Written, parse_ecwid_time};
+use crate::ecwid::engine::{Engine, Failure, Kind, Stop};
+use crate::ecwid::{Found, ListFilter, MARGIN, Order, PAGE_SIZE};
 use crate::outcome::{RowOutcome, Status};
+use crate::store::listing::{self, RESTART_AFTER, Reading};
 use crate::store::not_kept::{self, Remembered};
+
+/// What the run sent, by customer id: the row and its request.
+type Sent = HashMap<u64, (u64, CustomerRequest)>;
 
 /// Customers of each kind `sample` reads: one page.
 pub(crate) const SAMPLE: u64 = PAGE_SIZE;
@@ -43,19 +49,15 @@ pub(crate) const SAMPLE: u64 = PAGE_SIZE;
 /// rounded to.
 const SAMPLE_KEPT: usize = 3 * SAMPLE as usize;
 
-/// The first offset the listing refuses; past it the listing starts again from the last
-/// update time read.
-const MAX_OFFSET: u64 = 10_000;
-
 /// What the run wrote and will read back; shared by the rows as they finish.
 #[derive(Debug)]
 pub(crate) struct ReadBack {
     all: bool,
     remembered: Arc<Remembered>,
     /// By customer id: the row and what its create sent.
-    created: Mutex<HashMap<u64, (u64, CustomerRequest)>>,
+    created: Mutex<Sent>,
     /// By customer id: the row and what its update compared (the row, remembered fields out).
-    updated: Mutex<HashMap<u64, (u64, CustomerRequest)>>,
+    updated: Mutex<Sent>,
 }
 
 /// What the read-back found.
@@ -139,37 +141,36 @@ impl ReadBack {
         let before_start = seconds(started) + 1;
         let before = engine.counts().kind(Kind::ReadBack).requests;
         let read = if self.all {
-            let written = Written {
-                created: false,
-                from,
-                created_to: None,
+            let filter = ListFilter {
+                order: Order::Updated,
+                updated_from: Some(from),
+                ..ListFilter::default()
             };
-            read_all(
-                engine,
-                written,
-                stop,
-                &mut [&mut created, &mut updated],
-                &mut findings,
-            )
-            .await
+            let mut sent = [&mut created, &mut updated];
+            read_written(engine, &filter, stop, &mut sent, true, &mut findings).await
         } else {
             let kinds = [
-                (true, None, &mut created),
-                (false, Some(before_start), &mut updated),
+                (Order::Registered, None, &mut created),
+                (Order::Updated, Some(before_start), &mut updated),
             ];
             let mut read = Ok(());
-            for (kind_created, created_to, sent) in kinds {
+            for (order, created_to, sent) in kinds {
                 if sent.is_empty() || read.is_err() || stop.is_stopped() {
                     continue;
                 }
-                let written = Written {
-                    created: kind_created,
-                    from,
-                    created_to,
+                let filter = match order {
+                    Order::Registered => ListFilter {
+                        created_from: Some(from),
+                        ..ListFilter::default()
+                    },
+                    Order::Updated => ListFilter {
+                        order,
+                        updated_from: Some(from),
+                        created_to,
+                        ..ListFilter::default()
+                    },
                 };
-                read = read_page(engine, written, 0, &mut [sent], &mut findings)
-                    .await
-                    .map(|_| ());
+                read = read_written(engine, &filter, stop, &mut [sent], false, &mut findings).await;
             }
             read
         };
@@ -184,87 +185,44 @@ impl ReadBack {
     }
 }
 
-/// Every page of `written` (from offset 0), until every customer in `sent` is seen.
-async fn read_all(
+/// The customers `filter` lists, through the shared listing ([`listing::read`]) one page at a
+/// time; each customer the run wrote is compared and taken out of `sent`. Every page until
+/// every customer in `sent` has been seen when `all`, else the first page only.
+async fn read_written(
     engine: &Engine,
-    mut written: Written,
+    filter: &ListFilter,
     stop: &Stop,
-    sent: &mut [&mut HashMap<u64, (u64, CustomerRequest)>],
+    sent: &mut [&mut Sent],
+    all: bool,
     findings: &mut Findings,
 ) -> Result<(), Failure> {
-    let mut offset = 0;
-    while sent.iter().any(|s| !s.is_empty()) && !stop.is_stopped() {
-        let page = read_page(engine, written, offset, sent, findings).await?;
-        if page.listed < PAGE_SIZE {
-            break;
-        }
-        offset += PAGE_SIZE;
-        if offset >= MAX_OFFSET {
-            // Customers already compared are gone from `sent`: listing them again costs
-            // requests, never a second note.
-            match page.last_updated {
-                Some(last) if last > written.from => {
-                    written.from = last;
-                    offset = 0;
-                }
-                _ => {
-                    tracing::warn!(
-                        "the read-back reached the listing's end ({MAX_OFFSET} customers updated \
-                         in one second): the rest were not compared"
-                    );
-                    break;
-                }
+    let unseen = |sent: &[&mut Sent]| sent.iter().any(|s| !s.is_empty());
+    if !unseen(sent) || stop.is_stopped() {
+        return Ok(());
+    }
+    let reading = Reading {
+        kind: Kind::ReadBack,
+        ahead: 1,
+    };
+    let listed = listing::read(engine, reading, filter, |page| {
+        for found in page.customers {
+            if let Some((row, request)) = sent.iter_mut().find_map(|s| s.remove(&found.id)) {
+                compare(row, &request, &found, findings);
             }
         }
+        match all && unseen(sent) && !stop.is_stopped() {
+            true => ControlFlow::Continue(()),
+            false => ControlFlow::Break(()),
+        }
+    })
+    .await?;
+    if !listed.complete {
+        tracing::warn!(
+            "the read-back reached the listing's end ({RESTART_AFTER} customers updated in one \
+             second): the rest were not compared"
+        );
     }
     Ok(())
-}
-
-/// What a page of the listing held.
-struct PageRead {
-    /// Customers on the page, readable or not.
-    listed: u64,
-    /// The latest update time on the page (UNIX seconds).
-    last_updated: Option<u64>,
-}
-
-/// One page of `written` from `offset`; each customer the run wrote is compared and taken out
-/// of `sent`.
-async fn read_page(
-    engine: &Engine,
-    written: Written,
-    offset: u64,
-    sent: &mut [&mut HashMap<u64, (u64, CustomerRequest)>],
-    findings: &mut Findings,
-) -> Result<PageRead, Failure> {
-    let client = &engine.client;
-    let mut tries = engine.tries();
-    let page = engine
-        .send(Kind::ReadBack, &mut tries, || {
-            client.list_written(&written, offset)
-        })
-        .await?;
-    let listed = (page.customers.len() + page.unreadable.len()) as u64;
-    let mut last_updated = None;
-    for found in page.customers {
-        let updated = found
-            .record
-            .raw
-            .get("updated")
-            .and_then(serde_json::Value::as_str)
-            .and_then(parse_ecwid_time)
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_secs());
-        last_updated = last_updated.max(updated);
-        let mine = sent.iter_mut().find_map(|s| s.remove(&found.id));
-        if let Some((row, request)) = mine {
-            compare(row, &request, &found, findings);
-        }
-    }
-    Ok(PageRead {
-        listed,
-        last_updated,
-    })
 }
 
 /// Compares what row `row` sent with the store's record, noting what was not kept.

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::journal::Journal;
-use super::stop::Stop;
 use crate::config::Config;
+use crate::ecwid::engine::Stop;
 use crate::error::Error;
+use crate::ledger::journal::Journal;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::annotated::ReportWriter;
 use crate::report::progress::Progress;
@@ -118,7 +118,7 @@ impl Recorder {
             return;
         }
         let journal_error = self.journal.as_ref().and_then(|j| j.take_error());
-        let report = match (&mut self.report, &config.report) {
+        let report = match (&mut self.report, &config.outputs.report) {
             (Some(report), Some(path)) => report.write(outcome).map_err(|source| Error::Output {
                 path: path.clone(),
                 source,
@@ -127,7 +127,7 @@ impl Recorder {
         };
         self.error = match (self.results.write(outcome), journal_error) {
             (Err(source), _) => Some(Error::Output {
-                path: config.output.clone(),
+                path: config.outputs.results.clone(),
                 source,
             }),
             (Ok(()), _) if report.is_err() => report.err(),

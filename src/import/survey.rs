@@ -4,11 +4,11 @@
 //! nothing.
 
 use super::check::{Checker, Item, Row};
-use super::resumed::Finished;
 use crate::config::Config;
 use crate::ecwid::email_key;
 use crate::input::mapping::ColumnMap;
 use crate::input::source::Input;
+use crate::ledger::resumed::Finished;
 use crate::outcome::Status;
 use crate::store::snapshot::{FileEmails, SAMPLE};
 

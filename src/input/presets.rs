@@ -12,12 +12,14 @@ use std::fmt;
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 pub(crate) use company::looks_like_company;
 
+mod address_cell;
 mod bigcommerce;
 mod cells;
 mod company;
 mod hubspot;
 pub(crate) mod magento;
-pub(crate) use cells::{split_packed_address, split_values};
+pub(crate) use address_cell::{has_parts, split_packed_address};
+pub(crate) use cells::split_values;
 mod mailchimp;
 mod prestashop;
 mod shopify;
@@ -149,12 +151,13 @@ pub(crate) enum Target {
     /// one, and refusing the whole customer for it would lose more than it keeps. A `yes`
     /// without a tax ID is left out with a note; `no` is sent.
     TaxExemptWithoutId,
-    /// A whole address in one cell, its parts separated by two spaces (Mailchimp's `Address`
-    /// field: street, second line, city, state, postal code, country; a blank part leaves
-    /// its two spaces, so an address without a second line has four in a row). Six parts, or
-    /// five without the second line, are split into the billing address (`None`) or shipping
-    /// address `i` (see [`split_packed_address`]); any other cell is left out with a note,
-    /// never guessed.
+    /// A whole address in one cell, for the billing address (`None`) or shipping address
+    /// `i`: Mailchimp's `Address` (street, second line, city, state, postal code, country
+    /// between double spaces), Amazon's order history (name, street, city, province, postal
+    /// code, country between commas), an address as printed on lines. Split where its reading
+    /// is certain (see [`split_packed_address`]); any other cell is sent whole as the street
+    /// and counted once a run, never guessed. Also the street of any file's address that has
+    /// no other place column (`mapping::whole_address`).
     PackedAddress(Option<usize>),
     /// A person's name from the first alternative that holds one, where an export's name
     /// column may hold a company or an email address instead (Stripe's `Name`, with the
@@ -341,6 +344,9 @@ fn joined(target: Field, parts: Vec<Part>, separator: &'static str) -> Entry {
 pub(crate) struct Signature {
     pub(crate) preset: Preset,
     pub(crate) columns: &'static [&'static str],
+    /// Columns whose presence says the file is another export that shares the signature's
+    /// names (Zoho CRM's `Record Id` and `Contact Owner`, with its lookup `Contact Owner.id`).
+    pub(crate) unless: &'static [&'static str],
 }
 
 /// Tried in order; the first whose columns are all in the header wins. Each names columns that
@@ -354,83 +360,102 @@ pub(crate) const SIGNATURES: [Signature; 19] = [
             "Default Address Address1",
             "Accepts Email Marketing",
         ],
+        unless: &[],
     },
     Signature {
         preset: Preset::Shopify,
         columns: &["First Name", "Address1", "Accepts Email Marketing"],
+        unless: &[],
     },
     Signature {
         preset: Preset::Shopify,
         columns: &["First Name", "Address1", "Accepts Marketing"],
+        unless: &[],
     },
     Signature {
         preset: Preset::WooCommerce,
         columns: &["user_email", "billing_address_1"],
+        unless: &[],
     },
     Signature {
         preset: Preset::WooCommerce,
         columns: &["email", "billing_address_1"],
+        unless: &[],
     },
     Signature {
         preset: Preset::WooCommerce,
         columns: &["Username", "Last Active", "Total Spend"],
+        unless: &[],
     },
     // WordPress users without WooCommerce's billing columns (WebToffee's users export): the
     // columns of WordPress's users table.
     Signature {
         preset: Preset::WooCommerce,
         columns: &["user_email", "user_login", "user_nicename"],
+        unless: &[],
     },
     // The main file and the composite file (which adds `_address_*`) alike.
     Signature {
         preset: Preset::Magento,
         columns: &["email", "_website", "_store"],
+        unless: &[],
     },
     Signature {
         preset: Preset::BigCommerce,
         columns: &["Store Credit", "Customer Group"],
+        unless: &[],
     },
     Signature {
         preset: Preset::PrestaShop,
         columns: &["Social title", "Email address", "Last visit"],
+        unless: &[],
     },
     Signature {
         preset: Preset::Wix,
         columns: &["Email 1", "Email subscriber status"],
+        unless: &[],
     },
     Signature {
         preset: Preset::Wix,
         columns: &["Email 1", "Address 1 - Street"],
+        unless: &[],
     },
     Signature {
         preset: Preset::Squarespace,
         columns: &["Billing Name", "Billing Province/State"],
+        unless: &[],
     },
     Signature {
         preset: Preset::Mailchimp,
         columns: &["MEMBER_RATING", "OPTIN_TIME"],
+        unless: &[],
     },
     Signature {
         preset: Preset::HubSpot,
         columns: &["Record ID", "Contact owner"],
+        unless: &["Contact Owner.id"],
     },
     Signature {
         preset: Preset::HubSpot,
         columns: &["Record ID", "Email", "Create Date"],
+        unless: &["Contact Owner.id"],
     },
     // An export with associated records names the contact's own id so.
     Signature {
         preset: Preset::HubSpot,
         columns: &["Record ID - Contact", "Email"],
+        unless: &[],
     },
     // Stripe: the card's columns, in every generation of the export.
     Signature {
         preset: Preset::Stripe,
         columns: &["Card Name", "Card Address Line1"],
+        unless: &[],
     },
     Signature {
         preset: Preset::Stripe,
         columns: &["Created (UTC)", "Card ID"],
+        unless: &[],
     },
 ];
 
@@ -443,6 +468,13 @@ pub(crate) fn same_name(header: &str, wanted: &str) -> bool {
 /// them.
 pub(crate) fn detect(names: &[String]) -> Option<(Preset, Vec<String>)> {
     SIGNATURES.iter().find_map(|signature| {
+        if signature
+            .unless
+            .iter()
+            .any(|other| names.iter().any(|n| same_name(n, other)))
+        {
+            return None;
+        }
         let found: Option<Vec<String>> = signature
             .columns
             .iter()

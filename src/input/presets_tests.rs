@@ -114,4 +114,20 @@ fn several_values_of_a_cell() {
     );
     assert_eq!(split_values("+1 555 0100"), ["+1 555 0100"]);
     assert!(split_values(" ; ").is_empty());
+    assert_eq!(
+        split_values("+1 555 0100; +1 555 0199"),
+        ["+1 555 0100", "+1 555 0199"]
+    );
+}
+
+/// An extension or a remark after a `;` or a line break is part of the value before it, not a
+/// value of its own.
+#[test]
+fn an_extension_stays_with_its_number() {
+    assert_eq!(split_values("555-1234;ext=2"), ["555-1234;ext=2"]);
+    assert_eq!(
+        split_values("+1 212 555 0100\next. 12; +1 212 555 0199"),
+        ["+1 212 555 0100\next. 12", "+1 212 555 0199"]
+    );
+    assert_eq!(split_values("a@x.de;"), ["a@x.de"]);
 }

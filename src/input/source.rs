@@ -9,7 +9,8 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
-use super::reader::{CsvInput, OpenError, RawRow};
+use super::raw::{OpenError, RawRow};
+use super::reader::CsvInput;
 use super::workbook::{self, WorkbookInput};
 
 /// How to read the input: the options `import`, `validate` and `plan` share.

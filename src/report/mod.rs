@@ -3,8 +3,10 @@
 //! run goes on.
 
 pub(crate) mod annotated;
+pub(crate) mod ending;
 pub(crate) mod next;
 pub(crate) mod progress;
 pub(crate) mod results;
 pub mod summary;
 pub(crate) mod temp_files;
+pub(crate) mod undo;

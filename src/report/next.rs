@@ -303,7 +303,7 @@ pub(crate) fn after_undo(
 }
 
 /// `word` as a POSIX shell reads it back: as it is when plain, else in single quotes.
-pub(crate) fn shell_quote(word: &str) -> String {
+fn shell_quote(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,@+-%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()

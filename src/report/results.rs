@@ -22,7 +22,7 @@ use crate::input::formulas;
 use crate::outcome::{RowOutcome, Status};
 
 /// The results file's columns, in order.
-pub(crate) const RESULT_COLUMNS: [&str; 8] = [
+const RESULT_COLUMNS: [&str; 8] = [
     "row",
     "line",
     "email",

@@ -91,7 +91,9 @@ pub struct TopError {
 /// nothing (`null`, `N/A`, `-`), or a name that is an email address.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct LeftBlank {
-    /// [`LeftBlank::PLACEHOLDER`] or [`LeftBlank::EMAIL_AS_NAME`].
+    /// [`LeftBlank::PLACEHOLDER`], [`LeftBlank::EMAIL_AS_NAME`] or
+    /// [`LeftBlank::ADDRESS_KEPT_WHOLE`] (not blank: a whole address in one cell that was not
+    /// split for certain, sent whole as the street).
     pub kind: &'static str,
     /// The column, or the columns of a name joined by ` + `.
     pub column: String,
@@ -101,6 +103,7 @@ pub struct LeftBlank {
 impl LeftBlank {
     pub const PLACEHOLDER: &'static str = "placeholder";
     pub const EMAIL_AS_NAME: &'static str = "email_as_name";
+    pub const ADDRESS_KEPT_WHOLE: &'static str = "address_kept_whole";
 }
 
 /// Batches of `--batch`: sent (or taken up from an interrupted run), done, stopped (given up on
@@ -335,7 +338,11 @@ impl Summary {
                 );
             }
         }
-        for kind in [LeftBlank::PLACEHOLDER, LeftBlank::EMAIL_AS_NAME] {
+        for kind in [
+            LeftBlank::PLACEHOLDER,
+            LeftBlank::EMAIL_AS_NAME,
+            LeftBlank::ADDRESS_KEPT_WHOLE,
+        ] {
             let of_kind: Vec<&LeftBlank> =
                 self.left_blank.iter().filter(|b| b.kind == kind).collect();
             if of_kind.is_empty() {
@@ -346,11 +353,23 @@ impl Summary {
                 .iter()
                 .map(|b| format!("{} {}", b.column, b.cells))
                 .collect();
-            let what = match (kind == LeftBlank::PLACEHOLDER, total == 1) {
-                (true, true) => "cell held a placeholder (null, N/A, -, ...) and was left blank",
-                (true, false) => "cells held a placeholder (null, N/A, -, ...) and were left blank",
-                (false, true) => "name was an email address and was left out",
-                (false, false) => "names were email addresses and were left out",
+            let what = match (kind, total == 1) {
+                (LeftBlank::PLACEHOLDER, true) => {
+                    "cell held a placeholder (null, N/A, -, ...) and was left blank"
+                }
+                (LeftBlank::PLACEHOLDER, false) => {
+                    "cells held a placeholder (null, N/A, -, ...) and were left blank"
+                }
+                (LeftBlank::EMAIL_AS_NAME, true) => "name was an email address and was left out",
+                (LeftBlank::EMAIL_AS_NAME, false) => "names were email addresses and were left out",
+                (_, true) => {
+                    "address in one cell was not split into city, postal code and country for \
+                     certain and was sent whole as the street (check it in Ecwid)"
+                }
+                (_, false) => {
+                    "addresses in one cell were not split into city, postal code and country \
+                     for certain and were sent whole as the street (check them in Ecwid)"
+                }
             };
             let _ = writeln!(out, "{total} {what}: {}", columns.join(", "));
         }

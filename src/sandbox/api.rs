@@ -4,75 +4,18 @@
 //! those first. That keeps one implementation of each endpoint for both a single request and
 //! a request inside a batch, which Ecwid runs the same way.
 
-use axum::extract::Query;
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderValue, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::groups::GroupRefusal;
 use super::listing::{self, Page, page_of};
 use super::record;
-use super::server::Shared;
+use super::reply::{Reply, parse_query};
+use super::state::Shared;
 use super::store::{EmailTaken, GROUP_KEYS, Store};
 use super::{batch, clock, extra_fields, lock, response_fields, rules, scopes};
 use crate::customer::CustomerRequest;
-
-/// An answer: status, JSON body and, for 429, the seconds to wait.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Reply {
-    pub status: StatusCode,
-    pub body: Value,
-    pub retry_after: Option<u64>,
-}
-
-impl Reply {
-    pub(crate) fn ok(body: Value) -> Self {
-        Self {
-            status: StatusCode::OK,
-            body,
-            retry_after: None,
-        }
-    }
-
-    /// An error in Ecwid's shape: `{"errorMessage": ..., "errorCode": ...}`.
-    pub(crate) fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            body: json!({ "errorMessage": message.into(), "errorCode": code }),
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn wrong_parameter(message: impl Into<String>) -> Self {
-        Self::error(StatusCode::BAD_REQUEST, "WRONG_PARAMETER", message)
-    }
-
-    pub(crate) fn rate_limited(retry_after: u64) -> Self {
-        Self {
-            retry_after: Some(retry_after),
-            ..Self::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMITED",
-                "Too many requests",
-            )
-        }
-    }
-}
-
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        let mut response = (self.status, axum::Json(self.body)).into_response();
-        if let Some(seconds) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        response
-    }
-}
 
 /// Where a request came from: batches may not hold batches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,16 +128,6 @@ fn endpoint(
 
 /// The answer, or the error that replaces it.
 type Answer = Result<Reply, Reply>;
-
-/// Reads query parameters as serde would from a URL, with the error as a 400.
-pub(crate) fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, Reply> {
-    let uri: Uri = format!("/?{query}")
-        .parse()
-        .map_err(|_| Reply::wrong_parameter(format!("Malformed query string: {query}")))?;
-    Query::<T>::try_from_uri(&uri)
-        .map(|Query(params)| params)
-        .map_err(|e| Reply::wrong_parameter(e.body_text()))
-}
 
 fn with_id(text: &str) -> Result<u64, Reply> {
     text.parse().map_err(|_| customer_not_found(text))

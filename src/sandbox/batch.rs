@@ -6,55 +6,18 @@
 //! so a poll finds it `QUEUED`, `IN_PROGRESS` with the answers so far, or `COMPLETED`, as with
 //! Ecwid, and a client that does not wait for `COMPLETED` is caught.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::api::{self, Reply};
 use super::lock;
-use super::queue::Queued;
-use super::server::Shared;
+use super::reply::{Reply, parse_query};
+use super::state::{Queued, Request, Shared, State, Ticket};
 
 /// The most requests one batch may hold.
 const MAX_REQUESTS: usize = 500;
-
-#[derive(Debug, Default)]
-pub(crate) struct Batches {
-    tickets: HashMap<String, Ticket>,
-    /// Deduplication key -> the ticket of the first batch sent with it, and when.
-    by_key: HashMap<String, (String, Instant)>,
-    submitted: u64,
-}
-
-/// Where a batch is in the store's queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Queued,
-    InProgress,
-    Completed,
-}
-
-#[derive(Debug)]
-struct Ticket {
-    total: usize,
-    state: State,
-    /// Per finished request, in order: its id, and its answer unless it was not executed.
-    answers: Vec<(Value, Option<Reply>)>,
-}
-
-/// One request of a batch, as the client wrote it.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Request {
-    #[serde(default)]
-    pub id: Value,
-    pub path: String,
-    pub method: String,
-    #[serde(default)]
-    pub body: Value,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -85,7 +48,7 @@ fn ticket_reply(ticket: &str) -> Reply {
 /// `POST /batch`: queues the requests and answers with the ticket to poll; with a
 /// deduplication key the store remembers, the ticket of the batch first sent with it.
 pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply, Reply> {
-    let query: SubmitQuery = api::parse_query(query)?;
+    let query: SubmitQuery = parse_query(query)?;
     let requests: Vec<Request> = serde_json::from_value(body).map_err(|e| {
         Reply::wrong_parameter(format!(
             "The body must be a JSON array of {{id, path, method, body}}: {e}"
@@ -138,33 +101,11 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
     Ok(ticket_reply(&ticket))
 }
 
-impl Batches {
-    /// The queue took the batch up.
-    pub(crate) fn started(&mut self, ticket: &str) {
-        if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = State::InProgress;
-        }
-    }
-
-    /// One more request of the batch is done: its answer, or `None` if it was not executed.
-    pub(crate) fn answered(&mut self, ticket: &str, id: Value, answer: Option<Reply>) {
-        if let Some(t) = self.tickets.get_mut(ticket) {
-            t.answers.push((id, answer));
-        }
-    }
-
-    pub(crate) fn completed(&mut self, ticket: &str) {
-        if let Some(t) = self.tickets.get_mut(ticket) {
-            t.state = State::Completed;
-        }
-    }
-}
-
 /// `DELETE /batch?ticketId=...`, "Stop and delete": the batch's requests not yet run never run
 /// (the one running, if any, finishes), and the ticket is forgotten (a poll of it is a 404).
 /// `{"deleteCount": 1}`, or 0 for a ticket the store does not know.
 pub(crate) fn stop(shared: &Shared, query: &str) -> Result<Reply, Reply> {
-    let query: StopQuery = api::parse_query(query)?;
+    let query: StopQuery = parse_query(query)?;
     let removed = lock(&shared.batches).tickets.remove(&query.ticket_id);
     let count = u64::from(removed.is_some());
     if removed.is_some() {
@@ -173,16 +114,9 @@ pub(crate) fn stop(shared: &Shared, query: &str) -> Result<Reply, Reply> {
     Ok(Reply::ok(json!({ "deleteCount": count })))
 }
 
-impl Batches {
-    /// Whether the batch was stopped ([`stop`]): its requests not yet run never run.
-    pub(crate) fn is_stopped(&self, ticket: &str) -> bool {
-        !self.tickets.contains_key(ticket)
-    }
-}
-
 /// `GET /batch?ticket=...`: where the batch is, and the answers of the requests done so far.
 pub(crate) fn status(shared: &Shared, query: &str) -> Result<Reply, Reply> {
-    let query: StatusQuery = api::parse_query(query)?;
+    let query: StatusQuery = parse_query(query)?;
     shared.stats_mut().batch_polls += 1;
     let batches = lock(&shared.batches);
     let ticket = batches.tickets.get(&query.ticket).ok_or_else(|| {

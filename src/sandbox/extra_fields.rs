@@ -10,8 +10,8 @@
 
 use serde_json::{Value, json};
 
-use super::api::Reply;
 use super::clock;
+use super::reply::Reply;
 
 /// One customer extra field of the store.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,11 +26,11 @@ pub(crate) fn has_token(headers: &HeaderMap, token: &str) -> bool {
 }
 
 /// Refusals (403) of one token within a window after which it is blocked.
-pub(crate) const FAILURES_BEFORE_BLOCK: usize = 20;
+const FAILURES_BEFORE_BLOCK: usize = 20;
 
 /// How long a token that kept failing is blocked. Ecwid says only "much longer" than the block
 /// of the rate limit, which lasts until the minute's window frees; ten minutes is much longer.
-pub(crate) const FAILING_TOKEN_BLOCK: Duration = Duration::from_secs(10 * 60);
+const FAILING_TOKEN_BLOCK: Duration = Duration::from_secs(10 * 60);
 
 /// Tracked credentials past which the refusals of those that stopped failing are forgotten.
 const TRACKED: usize = 1024;

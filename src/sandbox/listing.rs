@@ -13,8 +13,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::api::{Reply, parse_query};
-use super::server::Shared;
+use super::reply::{Reply, parse_query};
+use super::state::Shared;
 use super::store::{Record, email_key};
 use super::{clock, lock, record};
 

@@ -23,10 +23,12 @@ mod listing;
 mod places;
 mod queue;
 mod record;
+mod reply;
 mod response_fields;
 mod rules;
 mod scopes;
 mod server;
+mod state;
 mod stats;
 mod store;
 
@@ -245,7 +247,7 @@ fn check_share(share: f64) -> Result<f64, String> {
 /// A running sandbox. Dropping it stops the server too; [`Sandbox::shutdown`] also waits for it.
 pub struct Sandbox {
     addr: SocketAddr,
-    state: Arc<server::Shared>,
+    state: Arc<state::Shared>,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -256,7 +258,7 @@ impl Sandbox {
     /// a zero rate limit, a window that is not a positive number of seconds, a negative time,
     /// no languages).
     pub async fn start(args: &SandboxArgs) -> io::Result<Sandbox> {
-        let (state, queued) = server::Shared::new(args)?;
+        let (state, queued) = state::Shared::new(args)?;
         let state = Arc::new(state);
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).await?;
         let addr = listener.local_addr()?;
@@ -390,14 +392,14 @@ impl Sandbox {
     /// works its queue at a pace no client controls; tests use this to see a batch `QUEUED` or
     /// `IN_PROGRESS` for certain.
     pub fn hold_batches(&self) {
-        self.state.pace.send_replace(queue::Pace::Steps(0));
+        self.state.pace.send_replace(state::Pace::Steps(0));
     }
 
     /// Lets `n` more requests inside batches run while the queue is held; each of the store's
     /// own retries of a request counts as one more.
     pub fn allow_batch_requests(&self, n: u64) {
         self.state.pace.send_modify(|pace| {
-            if let queue::Pace::Steps(left) = pace {
+            if let state::Pace::Steps(left) = pace {
                 *left = left.saturating_add(n);
             }
         });
@@ -405,7 +407,7 @@ impl Sandbox {
 
     /// Lets the batch queue run freely again.
     pub fn release_batches(&self) {
-        self.state.pace.send_replace(queue::Pace::Free);
+        self.state.pace.send_replace(state::Pace::Free);
     }
 
     /// Stops accepting, closes open connections, stops the batch queue and waits for both

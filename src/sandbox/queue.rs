@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
 use futures_util::StreamExt;
@@ -18,33 +18,15 @@ use futures_util::stream::FuturesUnordered;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::api::{self, Origin, Reply};
-use super::batch::Request;
+use super::api::{self, Origin};
 use super::faults::Inner;
 use super::lock;
-use super::server::Shared;
+use super::reply::Reply;
+use super::state::{Pace, Queued, Request, Shared};
 use super::{Counting, PARALLEL_REQUESTS};
 
 /// The store's own retries of a request inside a batch that answered 5xx.
 const STORE_RETRIES: u32 = 5;
-
-/// A batch waiting in the queue.
-#[derive(Debug)]
-pub(crate) struct Queued {
-    pub ticket: String,
-    pub requests: Vec<Request>,
-    pub stop_on_failure: bool,
-    /// Sent with `allowParallelMode=true`, and the store honours it.
-    pub parallel: bool,
-}
-
-/// How far the queue may go: freely, or this many more attempts of requests (see
-/// [`super::Sandbox::hold_batches`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Pace {
-    Free,
-    Steps(u64),
-}
 
 /// Runs the queued batches one after another until `stop`.
 pub(crate) async fn work(
@@ -232,10 +214,4 @@ fn run(shared: &Shared, request: &Request) -> Reply {
         query,
         request.body.clone(),
     )
-}
-
-/// `d` seconds as a duration, for `--batch-retry-secs` and `--dedup-key-ttl-secs`: `None`
-/// unless a finite number from 0.
-pub(crate) fn seconds(d: f64) -> Option<Duration> {
-    Duration::try_from_secs_f64(d).ok()
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use axum::http::{Method, StatusCode};
 
-use super::api::Reply;
+use super::reply::Reply;
 
 /// The scopes an endpoint needs, by the path's segments (after `/api/v3/{storeId}/`) and the
 /// method. The batch endpoint itself needs none: each request inside it is checked on its own.

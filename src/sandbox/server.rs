@@ -6,9 +6,7 @@
 //! owns the connection can do that. Each connection gets a kill switch that its requests can
 //! pull; pulling it drops the connection while the handler withholds its response.
 
-use std::collections::HashSet;
-use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -22,196 +20,19 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower_service::Service;
 
-use super::api::{self, Origin, Reply};
-use super::batch::Batches;
-use super::faults::{After, Before, Faults};
-use super::gate::{FailingTokens, RateWindow, credential, has_token};
-use super::queue::{self, Pace, Queued};
-use super::store::{Store, StoredCustomer};
-use super::{Counting, SandboxArgs, Stats, check_share, lock};
+use super::api::{self, Origin};
+use super::reply::Reply;
+use super::state::Shared;
+
+use super::faults::{After, Before};
+use super::gate::{credential, has_token};
 
 /// Largest request body read; a full batch of 500 rich customers stays well under it.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
-
-/// The options that do not change while the sandbox runs.
-#[derive(Debug)]
-pub(crate) struct Config {
-    pub store_id: u64,
-    pub token: String,
-    pub languages: Vec<String>,
-    pub latency: Duration,
-    /// Emails at this domain (lower case) are refused by the store.
-    pub refuse_domain: Option<String>,
-    /// The scopes of the token's app.
-    pub scopes: HashSet<String>,
-    pub plan_without_groups: bool,
-    /// Between the store's own retries of a request inside a batch.
-    pub batch_retry: Duration,
-    /// How long a batch's deduplication key is remembered.
-    pub dedup_key_ttl: Duration,
-    /// Top-level fields a write drops without a word (`--drop-fields`).
-    pub drop_fields: HashSet<String>,
-    /// How long one request inside a batch takes (`--batch-request-ms`).
-    pub batch_request: Duration,
-    /// Whether `allowParallelMode=true` is honoured (not `--ignore-parallel-mode`).
-    pub parallel_mode: bool,
-    /// How requests inside batches count against the rate limit (`--batch-counting`).
-    pub counting: Counting,
-}
-
-/// Everything the requests share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub config: Config,
-    pub faults: Faults,
-    pub store: Mutex<Store>,
-    pub batches: Mutex<Batches>,
-    /// The store's batch queue, worked by [`queue::work`].
-    pub queue: mpsc::UnboundedSender<Queued>,
-    pub pace: watch::Sender<Pace>,
-    /// The customer extra fields the store defines.
-    pub extra_fields: Mutex<Vec<super::extra_fields::FieldDef>>,
-    /// When the sandbox started: the creation time its extra fields show.
-    pub started: i64,
-    stats: Mutex<Stats>,
-    window: Mutex<RateWindow>,
-    failing: Mutex<FailingTokens>,
-    /// Whether a listing from `createdFrom` gives the customers of one registration second
-    /// newest id first ([`crate::sandbox::Sandbox::reverse_ties_from_created`]).
-    pub ties_reversed: std::sync::atomic::AtomicBool,
-    /// Emails (lower case) whose customers' writes the store does not apply
-    /// ([`crate::sandbox::Sandbox::not_applied`]).
-    pub not_applied: Mutex<HashSet<String>>,
-}
-
-fn invalid(message: String) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidInput, message)
-}
-
-impl Shared {
-    /// The shared state of a sandbox with these options, and the receiving end of its batch
-    /// queue.
-    pub(crate) fn new(args: &SandboxArgs) -> io::Result<(Self, mpsc::UnboundedReceiver<Queued>)> {
-        for (name, share) in [
-            ("--fail-before", args.fail_before),
-            ("--fail-after", args.fail_after),
-            ("--drop-after", args.drop_after),
-            ("--spurious-429", args.spurious_429),
-            ("--drop-batch-after", args.drop_batch_after),
-            ("--batch-inner-500", args.batch_inner_500),
-            ("--batch-inner-500-once", args.batch_inner_500_once),
-            ("--batch-not-executed", args.batch_not_executed),
-        ] {
-            check_share(share).map_err(|e| invalid(format!("{name}: {e}")))?;
-        }
-        if args.rate_limit == 0 {
-            return Err(invalid("--rate-limit must be at least 1".into()));
-        }
-        let window = Duration::try_from_secs_f64(args.rate_window_secs)
-            .ok()
-            .filter(|w| !w.is_zero())
-            .ok_or_else(|| invalid("--rate-window-secs must be a positive number".into()))?;
-        let languages: Vec<String> = args
-            .languages
-            .iter()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect();
-        if languages.is_empty() {
-            return Err(invalid(
-                "--languages must name at least one language".into(),
-            ));
-        }
-        let seconds = |name: &str, value: f64| {
-            queue::seconds(value)
-                .ok_or_else(|| invalid(format!("{name} must be a number of seconds from 0")))
-        };
-        let batch_retry = seconds("--batch-retry-secs", args.batch_retry_secs)?;
-        let dedup_key_ttl = seconds("--dedup-key-ttl-secs", args.dedup_key_ttl_secs)?;
-        let extra_fields = args
-            .extra_fields
-            .iter()
-            .filter(|spec| !spec.trim().is_empty())
-            .map(|spec| super::extra_fields::parse(spec).map_err(invalid))
-            .collect::<io::Result<Vec<_>>>()?;
-        let (queue, queued) = mpsc::unbounded_channel();
-        let shared = Self {
-            config: Config {
-                store_id: args.store_id,
-                token: args.token.clone(),
-                languages,
-                latency: Duration::from_millis(args.latency_ms),
-                refuse_domain: args
-                    .refuse_domain
-                    .as_deref()
-                    .map(|d| d.trim().trim_start_matches('@').to_lowercase())
-                    .filter(|d| !d.is_empty()),
-                scopes: args
-                    .scopes
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-                plan_without_groups: args.plan_without_groups,
-                batch_retry,
-                dedup_key_ttl,
-                drop_fields: args
-                    .drop_fields
-                    .iter()
-                    .map(|f| f.trim().to_string())
-                    .filter(|f| !f.is_empty())
-                    .collect(),
-                batch_request: Duration::from_millis(args.batch_request_ms),
-                parallel_mode: !args.ignore_parallel_mode,
-                counting: args.batch_counting,
-            },
-            store: Mutex::default(),
-            batches: Mutex::default(),
-            queue,
-            pace: watch::Sender::new(Pace::Free),
-            extra_fields: Mutex::new(extra_fields),
-            started: super::clock::now(),
-            stats: Mutex::default(),
-            window: Mutex::new(RateWindow::new(args.rate_limit, window)),
-            failing: Mutex::new(FailingTokens::new(window)),
-            ties_reversed: Default::default(),
-            not_applied: Mutex::new(
-                args.not_applied
-                    .iter()
-                    .map(|e| e.trim().to_lowercase())
-                    .filter(|e| !e.is_empty())
-                    .collect(),
-            ),
-            faults: Faults::new(args)?,
-        };
-        Ok((shared, queued))
-    }
-
-    pub(crate) fn stats_mut(&self) -> MutexGuard<'_, Stats> {
-        lock(&self.stats)
-    }
-
-    pub(crate) fn stats(&self) -> Stats {
-        self.stats_mut().clone()
-    }
-
-    pub(crate) fn customers(&self) -> Vec<StoredCustomer> {
-        lock(&self.store).all()
-    }
-
-    pub(crate) fn window(&self) -> MutexGuard<'_, RateWindow> {
-        lock(&self.window)
-    }
-
-    fn failing(&self) -> MutexGuard<'_, FailingTokens> {
-        lock(&self.failing)
-    }
-}
 
 /// Accepts connections until `stop` is cancelled, then closes them all.
 pub(crate) async fn accept_loop(

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 /// Fields of a list entry the store fills in itself: an undo that finds them changed has not
 /// found the entry changed.
-pub(crate) const ENTRY_BOOKKEEPING: &[&str] = &[
+const ENTRY_BOOKKEEPING: &[&str] = &[
     "id",
     "timestamp",
     "createdDate",

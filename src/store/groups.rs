@@ -2,7 +2,7 @@
 //! settles the groups its file names by them, and `export --group` finds its group's id.
 
 use crate::ecwid::Group;
-use crate::import::engine::{Engine, Failure, Kind};
+use crate::ecwid::engine::{Engine, Failure, Kind};
 
 /// Reads the store's groups, every page.
 pub(crate) async fn read_groups(engine: &Engine) -> Result<Vec<Group>, Failure> {

@@ -1,32 +1,34 @@
 //! Reading the store's customers 100 a request: the one listing loop behind the snapshot an
-//! import reads first ([`super::snapshot`]) and behind `export`.
+//! import reads first ([`super::snapshot`]), behind `export`, and behind the read-back of what
+//! an import wrote (`--read-back`), which lists by the time of the last change and stops once it
+//! has seen every customer it wrote ([`read`]).
 //!
-//! The listing pages in `REGISTERED_DATE_ASC` order. Ecwid does not serve offsets much past
-//! 10,000, so every [`RESTART_AFTER`] customers the listing starts again from the last
-//! registration time seen (`createdFrom`, which includes that second). It skips the customers
-//! of that second it has read already but the last one, which it reads again to check that the
-//! store orders that second's customers as before; when it does not, the whole second is read
-//! again.
+//! The listing pages in its filter's order ([`Order`]: by registration, or by last change).
+//! Ecwid does not serve offsets much past 10,000, so every [`RESTART_AFTER`] customers the
+//! listing starts again from the last time seen in that order (`createdFrom` or `updatedFrom`,
+//! which include that second). It skips the customers of that second it has read already but
+//! the last one, which it reads again to check that the store orders that second's customers as
+//! before; when it does not, the whole second is read again.
 //!
 //! A customer is handed on once: those read again (the check above, or the customers of a page
 //! that a customer inserted before them pushed one place on) are known by id among the last
 //! page's and the last registration second's, and left out. Memory stays flat: two small sets
 //! of ids, whatever the store's size.
 //!
-//! What the order means for customers that change while the store is read: a change does not
-//! move a customer (the order is by registration), so each is read once, as it was when its
+//! What the order means for customers that change while the store is read (by registration): a
+//! change does not move a customer, so each is read once, as it was when its
 //! page was read. A customer registering meanwhile comes after the others, and is read when
 //! its page is still to come. A customer deleted meanwhile moves the later ones one place back,
 //! so one of them may be skipped: the listing notices the store's count fall between two pages
 //! and says so ([`Listed::shrank`]).
 
 use std::collections::HashSet;
-use std::time::UNIX_EPOCH;
+use std::ops::ControlFlow;
 
 use futures_util::{StreamExt, stream};
 
-use crate::ecwid::{ListFilter, PAGE_SIZE, Page};
-use crate::import::engine::{Engine, Failure, Kind};
+use crate::ecwid::engine::{Engine, Failure, Kind};
+use crate::ecwid::{ListFilter, Order, PAGE_SIZE, Page};
 
 /// Customers read from one `createdFrom` before the listing starts again from the last
 /// registration time seen: Ecwid refuses offsets past 10,000.
@@ -41,20 +43,22 @@ const LOOK_AHEAD: usize = 4;
 pub(crate) struct Listed {
     /// Requests of the listing (the pages, a page read again included).
     pub(crate) requests: u64,
-    /// Whether it read to the end. It does not when more customers than the offsets reach
-    /// share one registration second (or none says when it registered): the rest cannot be
-    /// read in order.
+    /// Whether it read to the end (or to where the one taking the pages had all it wanted). It
+    /// does not when more customers than the offsets reach share one second of the order's time
+    /// (or none says when): the rest cannot be read in order.
     pub(crate) complete: bool,
     /// Whether the store's count of the customers asked for fell between two pages: customers
     /// were deleted while the store was read, and as many others may have been skipped.
     pub(crate) shrank: bool,
 }
 
-/// The last registration second the listing reached, how many customers of that second the
-/// current stretch has listed, and the ids of that second's customers read so far: where the
-/// next stretch can start without reading them again, and which of them a page brings again.
+/// The last second of the order's time the listing reached, how many customers of that second
+/// the current stretch has listed, and the ids of that second's customers read so far: where
+/// the next stretch can start without reading them again, and which of them a page brings
+/// again.
 #[derive(Debug, Default)]
 struct Tail {
+    order: Order,
     second: Option<u64>,
     count: u64,
     last_id: Option<u64>,
@@ -62,8 +66,8 @@ struct Tail {
 }
 
 impl Tail {
-    fn note(&mut self, registered: Option<u64>, id: u64) {
-        match registered {
+    fn note(&mut self, time: Option<u64>, id: u64) {
+        match time {
             Some(second) if Some(second) == self.second => self.count += 1,
             Some(second) => {
                 self.second = Some(second);
@@ -77,6 +81,16 @@ impl Tail {
     }
 }
 
+/// How a listing's requests go: the kind the summary counts them as, and how many pages are
+/// asked for ahead of the one being taken in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reading {
+    pub(crate) kind: Kind,
+    /// 1 for a listing that may stop after any page (the read-back): a page asked for ahead
+    /// would be a request sent for nothing.
+    pub(crate) ahead: usize,
+}
+
 /// Reads every customer `filter` picks, a page at a time, handing each page to `take` with the
 /// customers read before left out. `Err` when a page could not be read (the run may have
 /// stopped): what was taken so far is all there is.
@@ -85,10 +99,31 @@ pub(crate) async fn read_all(
     filter: &ListFilter,
     mut take: impl FnMut(Page),
 ) -> Result<Listed, Failure> {
+    let reading = Reading {
+        kind: Kind::List,
+        ahead: LOOK_AHEAD,
+    };
+    read(engine, reading, filter, |page| {
+        take(page);
+        ControlFlow::Continue(())
+    })
+    .await
+}
+
+/// [`read_all`], with requests as `reading` says, until `take` says it has all it wants.
+pub(crate) async fn read(
+    engine: &Engine,
+    reading: Reading,
+    filter: &ListFilter,
+    mut take: impl FnMut(Page) -> ControlFlow<()>,
+) -> Result<Listed, Failure> {
     let mut listed = Listed::default();
     let mut query = filter.clone();
     let mut offset = 0;
-    let mut tail = Tail::default();
+    let mut tail = Tail {
+        order: filter.order,
+        ..Tail::default()
+    };
     // The ids of the page before: a customer inserted before them (registered in the past, or
     // newly matching the filter) pushes the last of them onto the next page.
     let mut recent: HashSet<u64> = HashSet::new();
@@ -99,19 +134,16 @@ pub(crate) async fn read_all(
     let mut expect_first: Option<u64> = None;
     'stretches: loop {
         if offset >= RESTART_AFTER {
-            match tail.second {
-                // Start again from the last second read, skipping the customers of that second
-                // read already but one: that one, read again, shows that the store orders the
-                // second's customers as before.
-                Some(last) if Some(last) != query.created_from => {
-                    query.created_from = Some(last);
-                    offset = tail.count.saturating_sub(1);
-                    tail.count = offset;
-                    expect_first = tail.last_id;
-                    stretch_total = None;
-                }
-                _ => return Ok(listed),
+            // Start again from the last second read, skipping the customers of that second
+            // read already but one: that one, read again, shows that the store orders the
+            // second's customers as before.
+            if !tail.second.is_some_and(|last| query.start_from(last)) {
+                return Ok(listed);
             }
+            offset = tail.count.saturating_sub(1);
+            tail.count = offset;
+            expect_first = tail.last_id;
+            stretch_total = None;
         }
         // The pages of the stretch, a few asked for ahead of the one taken in: every page but
         // the last is full, so where each starts is known before the one before comes back.
@@ -125,12 +157,12 @@ pub(crate) async fn read_all(
                     let client = &engine.client;
                     let mut tries = engine.tries();
                     engine
-                        .send(Kind::List, &mut tries, || {
+                        .send(reading.kind, &mut tries, || {
                             client.list_customers(stretch, at)
                         })
                         .await
                 })
-                .buffered(LOOK_AHEAD);
+                .buffered(reading.ahead);
         while let Some(page) = pages.next().await {
             let page = page?;
             listed.requests += 1;
@@ -150,7 +182,9 @@ pub(crate) async fn read_all(
                 listed.shrank = true;
             }
             stretch_total = Some(total);
-            take(fresh(page, &mut tail, &mut recent));
+            if take(fresh(page, &mut tail, &mut recent)).is_break() {
+                break 'stretches;
+            }
             // A short page is the last; so is one reaching the total, when the store gives
             // one. The pages asked for ahead of it are dropped unread.
             if count < PAGE_SIZE || (total > 0 && offset + count >= total) {
@@ -167,13 +201,10 @@ pub(crate) async fn read_all(
 /// as the page before the next.
 fn fresh(mut page: Page, tail: &mut Tail, recent: &mut HashSet<u64>) -> Page {
     let mut ids = HashSet::with_capacity(page.customers.len());
+    let order = tail.order;
     page.customers.retain(|found| {
         let seen = recent.contains(&found.id) || tail.ids.contains(&found.id);
-        let registered = found
-            .registered
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_secs());
-        tail.note(registered, found.id);
+        tail.note(order.time_of(found), found.id);
         ids.insert(found.id);
         !seen
     });

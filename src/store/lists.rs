@@ -11,8 +11,8 @@
 
 use serde_json::{Map, Value};
 
-use super::compare::{Diff, address_differences, change, overlay, set, shown};
 use super::derived::{drop_null_entries, strip_names_beside_codes};
+use super::diff::{Diff, address_differences, address_fields, change, overlay, set, shown};
 use crate::customer::record::CustomerRecord;
 use crate::customer::{Address, Contact, ExtraField};
 
@@ -109,7 +109,7 @@ fn set_address_field(address: &mut Address, name: &str, value: &str) {
 
 /// A new address in one line: its set fields, in the API's order.
 fn describe_address(address: &Address) -> String {
-    let parts: Vec<&str> = super::compare::address_fields(address)
+    let parts: Vec<&str> = address_fields(address)
         .into_iter()
         .filter_map(|(_, value)| set(value))
         .collect();

@@ -9,6 +9,7 @@
 
 pub(crate) mod compare;
 pub(crate) mod derived;
+pub(crate) mod diff;
 pub(crate) mod groups;
 pub(crate) mod listing;
 mod lists;

@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::compare::{Change, compare};
+use super::compare::compare;
+use super::diff::Change;
 use crate::customer::CustomerRequest;
 use crate::customer::record::CustomerRecord;
 

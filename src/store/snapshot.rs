@@ -19,8 +19,8 @@ use std::hash::{BuildHasher, RandomState};
 
 use super::listing::{self, RESTART_AFTER};
 use crate::config::SnapshotMode;
+use crate::ecwid::engine::{Engine, Failure, Kind};
 use crate::ecwid::{Found, ListFilter, Lookup, PAGE_SIZE, Page, Unreadable, email_key};
-use crate::import::engine::{Engine, Failure, Kind};
 use crate::report::summary::{SnapshotCounts, count, store_read};
 
 /// Emails of the file looked up to predict how many of its rows exist (`--snapshot auto`).
@@ -172,7 +172,7 @@ impl FileEmails {
 }
 
 /// Requests a listing of a store of `size` customers costs.
-pub(crate) fn pages_for(size: u64) -> u64 {
+fn pages_for(size: u64) -> u64 {
     size.div_ceil(PAGE_SIZE)
 }
 

@@ -5,9 +5,8 @@
 //! (older docs list `DELETE /customer_groups/{id}`, current ones do not), is left in place and
 //! reported.
 
-use crate::import::engine::{Engine, Failure, Kind};
-use crate::import::stop::Stop;
-use crate::undo::log::CreatedGroup;
+use crate::ecwid::engine::{Engine, Failure, Kind, Stop};
+use crate::ledger::undo_log::CreatedGroup;
 
 /// Removes the empty groups of `created` (with `yes`; without it says what it would do); the
 /// lines that report each, for the summary.

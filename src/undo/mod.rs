@@ -7,28 +7,32 @@
 //! sent. Anything else is left alone and reported. Reading before writing makes a second undo
 //! send no write at all.
 
+mod batched;
 mod groups;
-pub(crate) mod log;
 mod reverse;
 
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use crate::ecwid::{Client, ClientConfig};
+use crate::config::{Connection, Lane};
+use crate::ecwid::engine::Stop;
 use crate::error::Error;
-use crate::import::engine::{Engine, Kind};
-use crate::import::rate::RateBudget;
-use crate::import::stop::{Stop, StopReason};
-use crate::outcome::{ExitStatus, RowOutcome, Status};
-use crate::report::next::{self, Typed};
+use crate::ledger::undo_log;
+use crate::outcome::{ExitStatus, RowOutcome};
+use crate::report;
+use crate::report::next::Typed;
 use crate::report::results::write_results;
-use crate::report::summary::{NextStep, count};
 use crate::report::temp_files::TempFiles;
+use crate::report::undo::UndoRun;
+use batched::Batched;
 use reverse::Reverser;
+
+use crate::import::batch::KeyBase;
+use crate::import::batch_lane::BatchLane;
+use crate::ledger::journal::fingerprint;
 
 /// The checked settings of an undo.
 #[derive(Debug, Clone)]
@@ -39,10 +43,13 @@ pub(crate) struct UndoConfig {
     pub(crate) output: PathBuf,
     /// Without it nothing is written to the store: `would_delete` / `would_restore`.
     pub(crate) yes: bool,
-    pub(crate) client: ClientConfig,
-    pub(crate) rate: NonZeroU32,
-    pub(crate) concurrency: usize,
-    pub(crate) max_retries: u32,
+    pub(crate) connection: Connection,
+    /// `--lane`: the reads and writes one request each, or in batches of `batch_size`
+    /// (`auto`: batches when there are at least that many logged writes).
+    pub(crate) lane: Lane,
+    pub(crate) batch_size: usize,
+    /// `--batch-timeout`.
+    pub(crate) batch_timeout: std::time::Duration,
 }
 
 /// Undoes the logged writes, writes the undo results and sums the run up on stderr: in one
@@ -54,146 +61,83 @@ pub(crate) async fn run(
     quiet: bool,
     typed: Option<&Typed>,
 ) -> Result<ExitStatus, Error> {
-    let entries = log::read(&config.log).map_err(|source| Error::UndoLog {
+    let entries = undo_log::read(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;
-    let client = Client::new(&config.client).map_err(|source| Error::ClientSetup { source })?;
-    let engine = Engine::new(
-        client,
-        RateBudget::new(config.rate),
-        config.concurrency,
-        config.max_retries,
-        stop.clone(),
-    );
+    let engine = config.connection.engine(stop)?;
     let reverser = Arc::new(Reverser {
-        engine,
+        engine: Arc::new(engine),
         yes: config.yes,
     });
-    let outcomes: Vec<RowOutcome> = stream::iter(entries)
-        .map(|entry| {
-            let reverser = Arc::clone(&reverser);
-            async move { reverser.reverse(&entry).await }
-        })
-        .buffered(config.concurrency)
-        .collect()
-        .await;
+    let outcomes: Vec<RowOutcome> = match batched(config, &reverser, entries.len())? {
+        Some(batched) => Arc::new(batched).reverse_all(entries).await,
+        None => {
+            stream::iter(entries)
+                .map(|entry| {
+                    let reverser = Arc::clone(&reverser);
+                    async move { reverser.reverse(&entry).await }
+                })
+                .buffered(config.connection.concurrency)
+                .collect()
+                .await
+        }
+    };
     write_results(&config.output, &outcomes, temp_files).map_err(|source| Error::Output {
         path: config.output.clone(),
         source,
     })?;
-    let created = log::created_groups(&config.log).map_err(|source| Error::UndoLog {
+    let created = undo_log::created_groups(&config.log).map_err(|source| Error::UndoLog {
         path: config.log.clone(),
         source,
     })?;
     let groups = groups::remove(&reverser.engine, &created, config.yes, stop).await;
-    let (code, why) = ending(stop, &outcomes);
-    let count_of = |wanted: &[Status]| {
-        outcomes
-            .iter()
-            .filter(|o| wanted.contains(&o.status))
-            .count() as u64
+    let run = UndoRun {
+        log: &config.log,
+        output: &config.output,
+        yes: config.yes,
+        outcomes: &outcomes,
+        counts: reverser.engine.counts(),
     };
-    let next = next::after_undo(
-        typed,
-        why.is_some(),
-        config.yes,
-        count_of(&[Status::WouldDelete, Status::WouldRestore]),
-        count_of(&[Status::Failed]),
-    );
-    let mut summary = summary(config, &outcomes, &reverser.engine, why, &next, quiet);
-    summary.insert_str(0, &groups);
-    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{summary}"));
+    let (code, summary) = report::undo::end(&run, stop, typed, quiet);
+    tracing_indicatif::suspend_tracing_indicatif(|| eprint!("{groups}{summary}"));
     Ok(code)
 }
 
-/// The exit status, and why the run stopped early when it did.
-fn ending(stop: &Stop, outcomes: &[RowOutcome]) -> (ExitStatus, Option<String>) {
-    match stop.reason() {
-        Some(StopReason::Aborted(message)) => (ExitStatus::StoreRefused, Some(message.clone())),
-        Some(StopReason::Interrupted) => (
-            ExitStatus::Interrupted,
-            Some("interrupted; writes marked not_sent were not undone".into()),
-        ),
-        None if outcomes.iter().all(|o| o.status.is_success()) => (ExitStatus::Ok, None),
-        None => (ExitStatus::RowsFailed, None),
-    }
-}
-
-/// The summary on stderr, in the words of an import's: counts per status, requests per kind,
-/// the results file and the next step; `quiet`: the counts, why it stopped and the next step
-/// in one line.
-fn summary(
+/// The batch lane of the undo, `None` for the direct lane. Its deduplication keys cover the undo
+/// log's content (and the store): the same undo run again over the same log, while a batch of a
+/// killed run is still queued, sends the same writes under the same key and gets that batch's
+/// ticket instead of a second batch; a new import writes a new log, and new keys.
+fn batched(
     config: &UndoConfig,
-    outcomes: &[RowOutcome],
-    engine: &Engine,
-    why: Option<String>,
-    next: &[NextStep],
-    quiet: bool,
-) -> String {
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .filter_map(|&status| {
-            let n = outcomes.iter().filter(|o| o.status == status).count();
-            (n > 0).then(|| format!("{n} {status}"))
-        })
-        .collect();
-    let kinds = [
-        Kind::Get,
-        Kind::Search,
-        Kind::Delete,
-        Kind::Update,
-        Kind::List,
-        Kind::GroupDelete,
-    ];
-    let total: u64 = kinds
-        .iter()
-        .map(|&k| engine.counts().kind(k).requests)
-        .sum();
-    let requests: Vec<String> = kinds
-        .iter()
-        .map(|&kind| (kind.key(), engine.counts().kind(kind).requests))
-        .filter(|(_, n)| *n > 0)
-        .map(|(key, n)| format!("{n} {key}"))
-        .collect();
-    if outcomes.is_empty() {
-        return format!(
-            "Undo: nothing to undo (no write logged in {})\n",
-            config.log.display()
-        );
+    reverser: &Arc<Reverser>,
+    entries: usize,
+) -> Result<Option<Batched>, Error> {
+    let size = config.batch_size.max(1);
+    let batch = match config.lane {
+        Lane::Direct => false,
+        Lane::Batch => true,
+        Lane::Auto => entries >= size,
+    };
+    if !batch {
+        return Ok(None);
     }
-    let mut text = format!(
-        "Undo: {}",
-        count(outcomes.len() as u64, "logged write", "logged writes")
-    );
-    if !counts.is_empty() {
-        text.push_str(&format!(": {}", counts.join(", ")));
-    }
-    if quiet {
-        if let Some(why) = why {
-            text.push_str(&format!("; stopped early: {why}"));
-        }
-        if let Some(step) = next.first() {
-            text.push_str(&format!(". {}: {}", step.what, step.command));
-        }
-        text.push('\n');
-        return text;
-    }
-    text.push('\n');
-    text.push_str(&format!("Requests: {total}"));
-    if !requests.is_empty() {
-        text.push_str(&format!(" ({})", requests.join(", ")));
-    }
-    text.push('\n');
-    if !config.yes {
-        text.push_str("Nothing was written to the store (no --yes)\n");
-    }
-    text.push_str(&format!("Results: {}\n", config.output.display()));
-    if let Some(why) = why {
-        text.push_str(&format!("Stopped early: {why}\n"));
-    }
-    for step in next {
-        text.push_str(&format!("{}: {}\n", step.what, step.command));
-    }
-    text
+    let log = fingerprint(&config.log).map_err(|source| Error::UndoLog {
+        path: config.log.clone(),
+        source,
+    })?;
+    let client = &config.connection.client;
+    let run = KeyBase {
+        run_id: format!("undo {log}"),
+        store_id: client.store_id,
+        api_url: client.api_url.clone(),
+    };
+    let engine = Arc::clone(&reverser.engine);
+    let rate = config.connection.rate.get();
+    Ok(Some(Batched {
+        reverser: Arc::clone(reverser),
+        lane: BatchLane::new(engine, None, run, config.batch_timeout, rate),
+        size,
+        reads: rand::random(),
+    }))
 }

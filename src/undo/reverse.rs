@@ -8,22 +8,26 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use csv::ByteRecord;
 use serde_json::{Map, Value};
 
-use super::log::{Logged, Sent};
 use crate::customer::record::CustomerRecord;
 use crate::ecwid::Lookup;
-use crate::import::engine::{Engine, Failure, Kind, Tries};
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::ecwid::engine::{Engine, Failure, Kind, Tries};
+use crate::ledger::undo_log::{Logged, Sent};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::derived::{prepare_sent_back, same_value};
 
 /// Reverses logged writes; shared by all of them.
 pub(super) struct Reverser {
-    pub(super) engine: Engine,
+    pub(super) engine: Arc<Engine>,
     pub(super) yes: bool,
 }
 
 /// How a logged write ended: its status, the customer and a note.
-struct Done {
+pub(super) struct Done {
     status: Status,
     id: Option<u64>,
     note: String,
@@ -32,7 +36,7 @@ struct Done {
 }
 
 impl Done {
-    fn new(status: Status, id: Option<u64>, note: impl Into<String>) -> Self {
+    pub(super) fn new(status: Status, id: Option<u64>, note: impl Into<String>) -> Self {
         Done {
             status,
             id,
@@ -41,8 +45,16 @@ impl Done {
         }
     }
 
+    /// The store refused the write (a 4xx but 404 and 429, inside a batch).
+    pub(super) fn refused(id: u64, error: &crate::ecwid::ApiError) -> Self {
+        Done {
+            http_status: error.status(),
+            ..Done::new(Status::Failed, Some(id), error.to_string())
+        }
+    }
+
     /// The customer is not in the store: the read or delete answered 404.
-    fn gone(id: Option<u64>) -> Self {
+    pub(super) fn gone(id: Option<u64>) -> Self {
         Done {
             http_status: Some(404),
             ..Done::new(Status::NotFound, id, "not in the store")
@@ -60,29 +72,25 @@ const NOT_CREATED: &[&str] = &[
     "merged",
 ];
 
+/// What a logged write comes to once its customer is read: its end, or the write to send.
+pub(super) enum Verdict {
+    Done(Done),
+    Delete(u64),
+    /// The customer, and its old values as the body of the `PUT`.
+    Restore(u64, Bytes),
+}
+
 impl Reverser {
     /// Reverses one logged write, or says why not, as a row of the undo results.
     pub(super) async fn reverse(&self, entry: &Logged) -> RowOutcome {
-        let mut tries = self.engine.tries();
-        let (done, http_status) = match self.decide(entry, &mut tries).await {
-            Ok(done) => {
-                let answered = (tries.attempts > 0).then_some(200);
-                let http_status = done.http_status.or(answered);
-                (done, http_status)
-            }
-            Err(Failure::Stopped) => {
-                let note = "the run stopped before this write was undone";
-                (Done::new(Status::NotSent, entry.customer_id, note), None)
-            }
-            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
-                (Done::gone(entry.customer_id), Some(404))
-            }
-            Err(Failure::Failed { error, .. }) => (
-                Done::new(Status::Failed, entry.customer_id, error.to_string()),
-                error.status(),
-            ),
-        };
-        outcome(entry, done, &tries, http_status)
+        self.reverse_with(entry, self.engine.tries()).await
+    }
+
+    /// [`Reverser::reverse`] after earlier attempts (inside a batch) counted in `tries`; with
+    /// `tries.maybe_took_effect`, a write of unknown outcome went out already.
+    pub(super) async fn reverse_with(&self, entry: &Logged, mut tries: Tries) -> RowOutcome {
+        let result = self.decide(entry, &mut tries).await;
+        ended(entry, result, &tries)
     }
 
     async fn decide(&self, entry: &Logged, tries: &mut Tries) -> Result<Done, Failure> {
@@ -98,25 +106,158 @@ impl Reverser {
         {
             Ok(record) => record,
             Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
-                return Ok(Done::gone(Some(id)));
+                return Ok(self.gone(entry, id, tries));
             }
             Err(failure) => return Err(failure),
         };
+        match self.verdict(entry, id, &record) {
+            Verdict::Done(done) => Ok(done),
+            Verdict::Delete(id) => self.delete(entry, id, tries).await,
+            Verdict::Restore(id, body) => self.restore(entry, id, body, tries).await,
+        }
+    }
+
+    /// Customer `id` is not in the store: deleted by an earlier attempt of this write whose
+    /// outcome was not known (`tries.maybe_took_effect`), else not found.
+    pub(super) fn gone(&self, entry: &Logged, id: u64, tries: &Tries) -> Done {
+        if tries.maybe_took_effect && entry.write == Sent::Create {
+            let note = "deleted by an earlier attempt whose answer was lost (the store no longer \
+                        has it)";
+            return Done::new(Status::Deleted, Some(id), note);
+        }
+        Done::gone(Some(id))
+    }
+
+    /// What the write comes to, by customer `id`'s record as the store holds it now.
+    pub(super) fn verdict(&self, entry: &Logged, id: u64, record: &CustomerRecord) -> Verdict {
         if let Some(problem) = &record.unreadable {
             let note = format!(
                 "the store's record cannot be read ({problem}): left as it is; look at the \
                  customer in the store"
             );
-            return Ok(Done::new(Status::Failed, Some(id), note));
+            return Verdict::Done(Done::new(Status::Failed, Some(id), note));
         }
+        let diff = compare(&entry.body, record);
         match entry.write {
-            Sent::Create => self.undo_create(entry, id, &record, tries).await,
-            Sent::Update => self.undo_update(entry, id, &record, tries).await,
+            Sent::Create if !diff.is_empty() => Verdict::Done(changed(id, &diff.describe())),
+            Sent::Create if record.total_order_count.unwrap_or(0) > 0 => {
+                Verdict::Done(Done::new(Status::Skipped, Some(id), "has orders"))
+            }
+            Sent::Create if !self.yes => {
+                Verdict::Done(Done::new(Status::WouldDelete, Some(id), ""))
+            }
+            Sent::Create => Verdict::Delete(id),
+            Sent::Update if !diff.is_empty() => {
+                if holds(&entry.old, record) {
+                    let note = "already holds its old values";
+                    return Verdict::Done(Done::new(Status::Restored, Some(id), note));
+                }
+                Verdict::Done(changed(id, &diff.describe()))
+            }
+            Sent::Update if !self.yes => Verdict::Done(Done::new(
+                Status::WouldRestore,
+                Some(id),
+                restores(&entry.old),
+            )),
+            Sent::Update => {
+                // The store's values as they came, but the names it derives beside a code
+                // (sending those is what the import never does either) and `null` list
+                // entries.
+                let mut old = entry.old.clone();
+                prepare_sent_back(&mut old);
+                let body = Bytes::from(serde_json::to_vec(&old).unwrap_or_default());
+                Verdict::Restore(id, body)
+            }
         }
     }
 
+    async fn delete(&self, entry: &Logged, id: u64, tries: &mut Tries) -> Result<Done, Failure> {
+        let client = &self.engine.client;
+        match self
+            .engine
+            .send(Kind::Delete, tries, || client.delete_customer(id))
+            .await
+        {
+            Ok(count) => Ok(self.deleted(entry, id, count, tries).await),
+            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
+                Ok(self.gone(entry, id, tries))
+            }
+            Err(failure) => Err(failure),
+        }
+    }
+
+    async fn restore(
+        &self,
+        entry: &Logged,
+        id: u64,
+        body: Bytes,
+        tries: &mut Tries,
+    ) -> Result<Done, Failure> {
+        let client = &self.engine.client;
+        let count = self
+            .engine
+            .send(Kind::Update, tries, || {
+                client.update_customer(id, body.clone())
+            })
+            .await?;
+        Ok(self.restored(entry, id, count, tries).await)
+    }
+
+    /// The store answered the delete of customer `id` with `count`.
+    pub(super) async fn deleted(
+        &self,
+        entry: &Logged,
+        id: u64,
+        count: u64,
+        tries: &mut Tries,
+    ) -> Done {
+        match count {
+            0 => self.not_applied(entry, id, tries).await,
+            _ => Done::new(Status::Deleted, Some(id), ""),
+        }
+    }
+
+    /// The store answered the restore of customer `id` with `count`.
+    pub(super) async fn restored(
+        &self,
+        entry: &Logged,
+        id: u64,
+        count: u64,
+        tries: &mut Tries,
+    ) -> Done {
+        match count {
+            0 => self.not_applied(entry, id, tries).await,
+            _ => Done::new(Status::Restored, Some(id), restores(&entry.old)),
+        }
+    }
+}
+
+/// The row of the undo results of a logged write, from how its reversal ended.
+pub(super) fn ended(entry: &Logged, result: Result<Done, Failure>, tries: &Tries) -> RowOutcome {
+    let (done, http_status) = match result {
+        Ok(done) => {
+            let answered = (tries.attempts > 0).then_some(200);
+            let http_status = done.http_status.or(answered);
+            (done, http_status)
+        }
+        Err(Failure::Stopped) => {
+            let note = "the run stopped before this write was undone";
+            (Done::new(Status::NotSent, entry.customer_id, note), None)
+        }
+        Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
+            (Done::gone(entry.customer_id), Some(404))
+        }
+        Err(Failure::Failed { error, .. }) => (
+            Done::new(Status::Failed, entry.customer_id, error.to_string()),
+            error.status(),
+        ),
+    };
+    outcome(entry, done, tries, http_status)
+}
+
+impl Reverser {
     /// The id of the customer the write went to; `Err` with the row's end when there is none.
-    async fn customer_of(
+    pub(super) async fn customer_of(
         &self,
         entry: &Logged,
         tries: &mut Tries,
@@ -167,84 +308,12 @@ impl Reverser {
         })
     }
 
-    async fn undo_create(
-        &self,
-        entry: &Logged,
-        id: u64,
-        record: &CustomerRecord,
-        tries: &mut Tries,
-    ) -> Result<Done, Failure> {
-        let diff = compare(&entry.body, record);
-        if !diff.is_empty() {
-            return Ok(changed(id, &diff.describe()));
-        }
-        if record.total_order_count.unwrap_or(0) > 0 {
-            return Ok(Done::new(Status::Skipped, Some(id), "has orders"));
-        }
-        if !self.yes {
-            return Ok(Done::new(Status::WouldDelete, Some(id), ""));
-        }
-        let client = &self.engine.client;
-        match self
-            .engine
-            .send(Kind::Delete, tries, || client.delete_customer(id))
-            .await
-        {
-            Ok(0) => Ok(self.not_applied(entry, id, tries).await),
-            Ok(_) => Ok(Done::new(Status::Deleted, Some(id), "")),
-            Err(Failure::Failed { error, .. }) if error.status() == Some(404) => {
-                Ok(Done::gone(Some(id)))
-            }
-            Err(failure) => Err(failure),
-        }
-    }
-
-    async fn undo_update(
-        &self,
-        entry: &Logged,
-        id: u64,
-        record: &CustomerRecord,
-        tries: &mut Tries,
-    ) -> Result<Done, Failure> {
-        let diff = compare(&entry.body, record);
-        if !diff.is_empty() {
-            if holds(&entry.old, record) {
-                let note = "already holds its old values";
-                return Ok(Done::new(Status::Restored, Some(id), note));
-            }
-            return Ok(changed(id, &diff.describe()));
-        }
-        if !self.yes {
-            return Ok(Done::new(
-                Status::WouldRestore,
-                Some(id),
-                restores(&entry.old),
-            ));
-        }
-        // The store's values as they came, but the names it derives beside a code (sending those
-        // is what the import never does either) and `null` list entries.
-        let mut old = entry.old.clone();
-        prepare_sent_back(&mut old);
-        let body = bytes::Bytes::from(serde_json::to_vec(&old).unwrap_or_default());
-        let client = &self.engine.client;
-        let count = self
-            .engine
-            .send(Kind::Update, tries, || {
-                client.update_customer(id, body.clone())
-            })
-            .await?;
-        if count == 0 {
-            return Ok(self.not_applied(entry, id, tries).await);
-        }
-        Ok(Done::new(Status::Restored, Some(id), restores(&entry.old)))
-    }
-
     /// The store answered a count of 0 to the delete or restore of customer `id`: it did not
     /// apply it. Read back, the customer tells more. Gone from the store: nothing is left to
     /// undo, `not_found` (and `deleted` when an earlier attempt of the delete had an unknown
     /// outcome: that one took effect). Still there: `failed`, unless an earlier attempt of the
     /// restore had an unknown outcome and the customer holds its old values (`restored`).
-    async fn not_applied(&self, entry: &Logged, id: u64, tries: &mut Tries) -> Done {
+    pub(super) async fn not_applied(&self, entry: &Logged, id: u64, tries: &mut Tries) -> Done {
         let (count, write) = match entry.write {
             Sent::Create => ("deleteCount", "delete"),
             Sent::Update => ("updateCount", "restore"),

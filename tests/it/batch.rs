@@ -12,13 +12,9 @@ use ecwid_import::sandbox::{Sandbox, SandboxArgs, Stats};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
 use crate::resume::wait_until;
-use crate::support::{Workspace, column, emails_csv, read_csv};
+use crate::support::{Workspace, column, emails_csv, numbered, read_csv};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
-
-fn numbered(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
-}
 
 /// Email (lower case) -> the id the store gave it.
 fn stored_ids(store: &Sandbox) -> std::collections::HashMap<String, u64> {
@@ -302,7 +298,7 @@ async fn resume_with_a_forgotten_ticket_looks_the_rows_up() {
     // The interrupted run was an hour ago, and its journal (version 2) has no start: the rows
     // it created are still its own.
     store.backdate(3600);
-    let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
+    let fingerprint = ecwid_import::ledger::journal::fingerprint(&ws.input).expect("fingerprint");
     let mut journal = format!(
         "ecwid-import-journal,2,{fingerprint},1003,{}\n",
         store.api_url()
@@ -407,7 +403,7 @@ async fn resume_without_batch_is_refused_while_a_batch_is_open() {
     let store = start(store_args()).await;
     let emails = numbered("open", 5);
     let ws = Workspace::new(&emails_csv(&emails));
-    let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
+    let fingerprint = ecwid_import::ledger::journal::fingerprint(&ws.input).expect("fingerprint");
     let journal = format!(
         "ecwid-import-journal,2,{fingerprint},1003,{}\nS,1\nS,2\nS,3\nS,4\nS,5\nB,1,5,0000-key,sandbox-1003-1\n",
         store.api_url()

@@ -8,11 +8,7 @@ use ecwid_import::sandbox::{Counting, Sandbox, SandboxArgs};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
 use crate::resume::wait_until;
-use crate::support::{Workspace, emails_csv};
-
-fn numbered(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
-}
+use crate::support::{Workspace, emails_csv, numbered};
 
 /// A store of 10 requests a second (600 a minute, in a short window so the test is quick),
 /// counting the requests inside batches as `counting` says.

@@ -7,15 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
-use crate::support::{Workspace, column, emails_csv};
-
-fn numbered(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
-}
+use crate::support::mock::{BATCH, answer_at, api, batch_store, count};
+use crate::support::{Workspace, column, emails_csv, numbered};
 
 /// The store's queue never gets to the batch: after `--batch-timeout` the run stops it, looks
 /// each row up and creates it on its own. Released afterwards, the stopped batch never runs:
@@ -75,37 +71,15 @@ fn inner_created(rows: std::ops::RangeInclusive<u64>) -> serde_json::Value {
            "completedRequests": responses.len(), "responses": responses})
 }
 
-fn count(requests: &[Request], verb: &str, on: &str) -> usize {
-    requests
-        .iter()
-        .filter(|r| r.method.as_str() == verb && r.url.path().ends_with(on))
-        .count()
-}
-
 /// A store that never finishes the batch and refuses to stop it: the rows stay in doubt
 /// (`failed`, saying why, exit 1; the journal keeps the batch open), and nothing is looked up
 /// or sent on its own. `--resume --batch` then polls the ticket first and takes the rows'
 /// answers from it: no create is sent again.
 #[tokio::test]
 async fn rows_of_a_batch_not_confirmed_stopped_stay_in_doubt_until_resume() {
-    let server = MockServer::start().await;
-    let batch = "/api/v3/1003/batch";
-    Mock::given(method("POST"))
-        .and(path(batch))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ticket": "t-1"})))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(batch))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "QUEUED"})))
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(batch))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    let api = format!("{}/api/v3", server.uri());
+    let queued = ResponseTemplate::new(200).set_body_json(json!({"status": "QUEUED"}));
+    let server = batch_store("t-1", queued, ResponseTemplate::new(503)).await;
+    let api = api(&server);
     let ws = Workspace::new(&emails_csv(&numbered("doubt", 3)));
     let args = [
         "--batch",
@@ -142,11 +116,8 @@ async fn rows_of_a_batch_not_confirmed_stopped_stay_in_doubt_until_resume() {
     assert!(!text.contains("\nX,"), "{text}");
 
     server.reset().await;
-    Mock::given(method("GET"))
-        .and(path(batch))
-        .respond_with(ResponseTemplate::new(200).set_body_json(inner_created(1..=3)))
-        .mount(&server)
-        .await;
+    let done = ResponseTemplate::new(200).set_body_json(inner_created(1..=3));
+    answer_at(&server, "GET", BATCH, done).await;
     // No read-back: the requests counted are the settling of the ticket alone.
     let resume = [
         "--batch",
@@ -190,25 +161,9 @@ async fn a_batch_that_finished_meanwhile_gives_its_answers() {
             ResponseTemplate::new(200).set_body_json(json!({"deleteCount": 0}))
         }
     }
-    let server = MockServer::start().await;
-    let batch = "/api/v3/1003/batch";
     let asked = Arc::new(AtomicBool::new(false));
-    Mock::given(method("POST"))
-        .and(path(batch))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ticket": "t-2"})))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(batch))
-        .respond_with(Finishes(asked.clone()))
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(batch))
-        .respond_with(NothingStopped(asked))
-        .mount(&server)
-        .await;
-    let api = format!("{}/api/v3", server.uri());
+    let server = batch_store("t-2", Finishes(asked.clone()), NothingStopped(asked)).await;
+    let api = api(&server);
     let ws = Workspace::new(&emails_csv(&numbered("late", 3)));
     // No read-back: a GET of /customers here can only be a look-up.
     let args = [

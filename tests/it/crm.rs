@@ -12,14 +12,14 @@ use crate::e2e::{start, store_args};
 use crate::presets::{map, run, stored};
 use crate::support::{Workspace, column};
 
-fn read(name: &str) -> String {
+pub(crate) fn read(name: &str) -> String {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/crm")
         .join(name);
     std::fs::read_to_string(path).expect("sample readable")
 }
 
-async fn import(csv: &str, extra: &[&str]) -> (i32, Vec<String>, Vec<Value>) {
+pub(crate) async fn import(csv: &str, extra: &[&str]) -> (i32, Vec<String>, Vec<Value>) {
     let store = start(store_args()).await;
     let ws = Workspace::new(csv);
     let code = ws.import(&store.api_url(), extra).await;
@@ -173,4 +173,83 @@ fn a_record_type_marks_the_company_rows() {
     let body = |i: usize| serde_json::to_value(map.request(&rows[i]).unwrap().request).unwrap();
     assert_eq!(body(0)["billingPerson"], json!({"companyName": "Globex"}));
     assert_eq!(body(1)["billingPerson"], json!({"name": "Hank Scorpio"}));
+}
+
+/// Pipedrive's people with their organization (every column named after its record): the
+/// person's own columns are read by their labels (name, typed phones, postal address parts,
+/// marketing status), the organization's only for its name, never its phone or address. A
+/// home phone is a PHONE contact.
+#[tokio::test]
+async fn pipedrive_people_with_their_organization_keep_it_apart() {
+    let (code, statuses, bodies) =
+        import(&read("pipedrive-people-with-organization.csv"), &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "created"]);
+    let ada = &bodies[0];
+    assert_eq!(
+        ada["billingPerson"],
+        json!({
+            "name": "Ada Byron",
+            "companyName": "Analytical Engines Ltd",
+            "street": "Queen St 12",
+            "city": "London",
+            "postalCode": "W1A 1AA",
+            "countryCode": "GB",
+            "phone": "+44 20 7946 0000",
+        })
+    );
+    assert_eq!(ada["acceptMarketing"], true);
+    assert!(
+        ada["contacts"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"type": "PHONE", "contact": "+44 7700 900123"})),
+        "{ada}"
+    );
+    let bo = &bodies[1];
+    assert_eq!(bo["billingPerson"], json!({"name": "Bo Chen"}));
+    assert_eq!(
+        bo["contacts"],
+        json!([{"type": "PHONE", "contact": "+1 555 0100"}])
+    );
+    assert_eq!(bo["acceptMarketing"], false);
+}
+
+/// Zoho CRM's contacts (`Record Id`, lookups as `X.id` beside `X`): not taken for HubSpot's
+/// (which shares `Record Id` and `Contact Owner`), read by meaning: the mailing address, the
+/// account's name as the company, further phones and emails as contacts; the owner, creator
+/// and vendor (the lookups' names) and `Email Opt Out` are not the person's.
+#[tokio::test]
+async fn zoho_contacts_are_read_as_the_contacts() {
+    let csv = read("zoho-contacts.csv");
+    let (_, choice, _) = map(&csv, &Layout::default()).unwrap();
+    assert_eq!(choice.preset, Preset::Ecwid);
+    let (code, statuses, bodies) = import(&csv, &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "created"]);
+    let ines = &bodies[0];
+    assert_eq!(
+        ines["billingPerson"],
+        json!({
+            "name": "Ines Moreau",
+            "companyName": "Moreau Conseil SARL",
+            "street": "12 Rue de la Paix",
+            "city": "Paris",
+            "postalCode": "75002",
+            "countryCode": "FR",
+            "phone": "+33 1 40 00 00 00",
+        })
+    );
+    let contacts: Vec<&str> = ines["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["contact"].as_str().unwrap())
+        .collect();
+    assert_eq!(contacts, ["ines.perso@example.com", "+33 6 00 00 00 00"]);
+    assert_eq!(
+        bodies[1]["billingPerson"],
+        json!({"name": "Omar Haddad", "companyName": "Haddad Trading"})
+    );
+    assert_eq!(bodies[1]["acceptMarketing"], false);
 }

@@ -1,12 +1,16 @@
 //! The integration tests: one binary, one module per concern.
 
+mod addresses;
 mod batch;
 mod batch_lane;
 mod batch_stop;
+mod batch_undo;
+mod batch_writes;
 mod cli;
 mod consent;
 mod crm;
 mod e2e;
+mod emails;
 mod ending;
 mod export;
 mod export_stops;
@@ -20,7 +24,6 @@ mod lenient;
 mod live_store;
 mod mapping;
 mod matcher;
-mod matcher_choices;
 mod never_works;
 mod not_applied;
 mod operator;

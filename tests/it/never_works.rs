@@ -6,13 +6,8 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+use crate::support::mock::{CUSTOMERS, api, conflict};
 use crate::support::{Workspace, column, emails_csv};
-
-const CUSTOMERS: &str = "/api/v3/1003/customers";
-
-async fn api(server: &MockServer) -> String {
-    format!("{}/api/v3", server.uri())
-}
 
 fn count(requests: &[Request], verb: &str) -> usize {
     requests
@@ -35,7 +30,7 @@ async fn a_501_to_every_create_fails_each_row_once_and_stops_the_run() {
     let emails: Vec<String> = (0..200).map(|i| format!("c{i}@example.com")).collect();
     let ws = Workspace::new(&emails_csv(&emails));
     let args = ["--snapshot", "never", "--concurrency", "2"];
-    let (code, summary) = ws.import_summary(&api(&server).await, &args).await;
+    let (code, summary) = ws.import_summary(&api(&server), &args).await;
     assert_eq!(code, 3, "{summary}");
 
     let rows = ws.results();
@@ -80,10 +75,7 @@ async fn a_look_up_whose_answer_cannot_be_read_is_tried_once_more() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(CUSTOMERS))
-        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
-            "errorMessage": "The customer with the given email already exists",
-            "errorCode": "CONSTRAINT_VIOLATION"
-        })))
+        .respond_with(conflict())
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -93,7 +85,7 @@ async fn a_look_up_whose_answer_cannot_be_read_is_tried_once_more() {
         .await;
     let ws = Workspace::new(&emails_csv(&["k@example.com"]));
     let args = ["--snapshot", "never"];
-    let (code, summary) = ws.import_summary(&api(&server).await, &args).await;
+    let (code, summary) = ws.import_summary(&api(&server), &args).await;
     assert_eq!(code, 1, "{summary}");
     let rows = ws.results();
     assert_eq!(column(&rows, "status"), ["failed"]);

@@ -7,6 +7,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::e2e::{start, store_args};
+use crate::support::mock::{CUSTOMERS, answer_at, api, conflict, listing};
 use crate::support::{Workspace, column};
 use crate::undo::{undo, undo_results};
 
@@ -96,33 +97,20 @@ async fn undo_writes_answered_zero_are_failed() {
     assert_eq!(emails, ["kept@example.com", "new1@example.com"]);
 }
 
-const CUSTOMERS: &str = "/api/v3/1003/customers";
-
 /// A store where `k@example.com` exists as customer 77 named "Old" (registered a day ago):
 /// creates meet 409, the look-up finds it.
 async fn store_with_old_customer() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(CUSTOMERS))
-        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
-            "errorMessage": "The customer with the given email already exists",
-            "errorCode": "CONSTRAINT_VIOLATION"
-        })))
-        .mount(&server)
-        .await;
+    answer_at(&server, "POST", CUSTOMERS, conflict()).await;
     let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
     let registered = chrono::DateTime::<chrono::Utc>::from(day_ago)
         .format("%Y-%m-%d %H:%M:%S +0000")
         .to_string();
-    Mock::given(method("GET"))
-        .and(path(CUSTOMERS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "total": 1, "count": 1, "offset": 0, "limit": 100,
-            "items": [{"id": 77, "email": "k@example.com", "registered": registered,
-                       "billingPerson": {"name": "Old"}}]
-        })))
-        .mount(&server)
-        .await;
+    let found = listing(
+        json!([{"id": 77, "email": "k@example.com", "registered": registered,
+                                "billingPerson": {"name": "Old"}}]),
+    );
+    answer_at(&server, "GET", CUSTOMERS, found).await;
     server
 }
 
@@ -144,7 +132,7 @@ async fn an_update_answered_zero_of_a_customer_gone_says_so() {
         .mount(&server)
         .await;
     let ws = Workspace::new("email,name\nk@example.com,New\n");
-    let api = format!("{}/api/v3", server.uri());
+    let api = api(&server);
     let args = ["--on-existing", "update", "--snapshot", "never"];
     assert_eq!(ws.import(&api, &args).await, 1);
     let rows = ws.results();
@@ -183,7 +171,7 @@ async fn a_repeated_update_answered_zero_after_an_unknown_outcome_is_confirmed_b
         .mount(&server)
         .await;
     let ws = Workspace::new("email,name\nk@example.com,New\n");
-    let api = format!("{}/api/v3", server.uri());
+    let api = api(&server);
     let args = ["--on-existing", "update", "--snapshot", "never"];
     assert_eq!(ws.import(&api, &args).await, 0);
     let rows = ws.results();

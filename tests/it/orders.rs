@@ -466,3 +466,34 @@ async fn an_orders_export_with_a_mapping_file_still_merges_its_buyers() {
     let rows = crate::support::read_csv(&out);
     assert_eq!(column(&rows, "status"), ["valid", "merged"]);
 }
+
+/// Orders written with Ecwid's own order model's field names (`orderNumber`, `createDate`,
+/// `billingPerson.*`, `shippingPerson.*`, one row per item): an orders layout like Shopify's.
+/// The buyer's rows are one customer with the most recent order's billing address (`Lee
+/// Design`, `5 Elm St`), and each different shipping address, the most recent first.
+#[tokio::test]
+async fn ecwid_orders_by_their_field_names_make_one_customer_per_buyer() {
+    let (map, choice, _) = map(&read("ecwid-orders.csv"), &Layout::default()).unwrap();
+    let report = choice.to_string();
+    assert!(report.contains("an orders export"), "{report}");
+    assert!(report.contains("\"items.name\""), "{report}");
+    assert!(map.not_imported().is_empty(), "{:?}", map.not_imported());
+    let (code, results, bodies) = import("ecwid-orders.csv").await;
+    assert_eq!(code, 0, "{results:?}");
+    assert_eq!(
+        column(&results, "status"),
+        ["created", "merged", "merged", "created"]
+    );
+    let ann = &bodies[0];
+    assert_eq!(ann["billingPerson"]["companyName"], "Lee Design");
+    assert_eq!(ann["billingPerson"]["street"], "5 Elm St");
+    let shipping: Vec<&Value> = ann["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["street"])
+        .collect();
+    assert_eq!(shipping, [&json!("5 Elm St"), &json!("2 Oak Ave")]);
+    assert_eq!(ann["shippingAddresses"][1]["name"], "Bob Lee");
+    assert_eq!(bodies[3]["shippingAddresses"][0]["city"], "Berlin");
+}

@@ -211,3 +211,94 @@ fn a_check_never_replaces_the_import_results() {
         }
     }
 }
+
+/// Every file an import writes is checked against the input, not only the results and the
+/// failed rows: an `--output` whose journal, undo log or remembered fields would be the input,
+/// or a `--report` (for validate, its default beside the output) naming it, is a usage error
+/// before anything is read or sent, and the input is untouched.
+#[test]
+fn no_file_a_run_writes_may_be_the_input() {
+    let csv = "email,name\nann@example.com,Ann\n";
+    let store = [
+        "--store-id",
+        "1003",
+        "--api-url",
+        "http://127.0.0.1:9/api/v3",
+    ];
+    let cases: [(&str, &str, &[&str]); 5] = [
+        ("journal", "c.csv.journal", &["import", "-o", "c.csv"]),
+        ("undo log", "c.undo.jsonl", &["import", "-o", "c.csv"]),
+        (
+            "fields not kept",
+            "c.not-kept.json",
+            &["import", "-o", "c.csv"],
+        ),
+        ("report", "c.csv", &["import", "--report", "c.csv"]),
+        (
+            "default report",
+            "c.report.xlsx",
+            &["validate", "-o", "c.csv"],
+        ),
+    ];
+    for (what, name, args) in cases {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let input = dir.path().join(name);
+        std::fs::write(&input, csv).expect("written");
+        let (command, options) = args.split_first().expect("a command");
+        let output = assert_cmd::Command::cargo_bin("ecwid-import")
+            .expect("binary")
+            .current_dir(dir.path())
+            .arg(command)
+            .arg(name)
+            .args(options)
+            .args(if *command == "import" {
+                &store[..]
+            } else {
+                &[]
+            })
+            .env("ECWID_TOKEN", "secret-token")
+            .env_remove("ECWID_STORE_ID")
+            .env_remove("ECWID_API_URL")
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{what}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name} would overwrite the input")),
+            "{what}: {stderr}"
+        );
+        let kept = std::fs::read_to_string(&input).expect("still there");
+        assert_eq!(kept, csv, "{what}: the input is untouched");
+        for results in ["c.csv", "c.results.csv"]
+            .into_iter()
+            .filter(|r| *r != name)
+        {
+            assert!(!dir.path().join(results).exists(), "{what}: no {results}");
+        }
+    }
+}
+
+/// Only the files a run writes are checked: an import into a sandbox store keeps no journal
+/// (nothing could be resumed), so an input named as its journal would be is imported.
+#[test]
+fn files_a_run_does_not_write_are_not_refused() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let csv = "email,name\nann@example.com,Ann\n";
+    let input = dir.path().join("c.csv.journal");
+    std::fs::write(&input, csv).expect("written");
+    let output = assert_cmd::Command::cargo_bin("ecwid-import")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["import", "c.csv.journal", "-o", "c.csv", "--sandbox", "-q"])
+        .env_remove("ECWID_STORE_ID")
+        .env_remove("ECWID_API_URL")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&input).expect("kept"), csv);
+    assert_eq!(
+        column(&read_csv(&dir.path().join("c.csv")), "status"),
+        ["created"]
+    );
+}

@@ -9,11 +9,7 @@ use ecwid_import::sandbox::Sandbox;
 use serde_json::Value;
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
-use crate::support::{Workspace, column, emails_csv};
-
-fn numbered(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
-}
+use crate::support::{Workspace, column, emails_csv, numbered};
 
 /// Creates customers in the store directly, as the interrupted run did.
 async fn precreate(store: &Sandbox, emails: &[String]) {
@@ -48,7 +44,7 @@ async fn interrupted(extra: &str) -> (Sandbox, Workspace, Vec<String>) {
     store.backdate(4 * 3600);
     precreate(&store, &emails[..10]).await;
     store.backdate(3600);
-    let fingerprint = ecwid_import::import::journal::fingerprint(&ws.input).expect("fingerprint");
+    let fingerprint = ecwid_import::ledger::journal::fingerprint(&ws.input).expect("fingerprint");
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("after 1970")

@@ -5,9 +5,9 @@
 use std::io::Cursor;
 
 use ecwid_import::import::check::{Checker, Row};
-use ecwid_import::import::resumed::Finished;
 use ecwid_import::input::mapping::{ColumnMap, Layout};
 use ecwid_import::input::reader::CsvInput;
+use ecwid_import::ledger::resumed::Finished;
 use proptest::prelude::*;
 
 /// Reads every row of `bytes` and checks them as a dry run does; returns how many rows were

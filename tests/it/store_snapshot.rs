@@ -8,13 +8,9 @@ use ecwid_import::sandbox::{Sandbox, SandboxArgs};
 use serde_json::Value;
 
 use crate::e2e::{start, store_args};
-use crate::support::{Workspace, column, emails_csv};
+use crate::support::{Workspace, column, emails_csv, numbered};
 
 const FAST: [&str; 2] = ["--rate", "60000"];
-
-fn numbered(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
-}
 
 /// Runs an import with `extra` options and `--summary-json`; the exit status and the summary.
 async fn import(ws: &Workspace, store: &Sandbox, extra: &[&str]) -> (i32, Value) {

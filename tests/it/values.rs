@@ -23,7 +23,7 @@ pub(crate) fn read_value_sample(name: &str) -> String {
 
 /// Imports a sample into a fresh sandbox: the exit status, the summary, the results rows and
 /// the body the store holds for each created row (null for the others).
-async fn import(name: &str) -> (i32, Value, Vec<Value>) {
+pub(crate) async fn import(name: &str) -> (i32, Value, Vec<Value>) {
     let store = start(store_args()).await;
     let ws = Workspace::new(&read_value_sample(name));
     let (code, summary) = ws.import_summary(&store.api_url(), &[]).await;

@@ -175,7 +175,7 @@ pub(super) enum Done {
 }
 
 /// The summary's short reason of a write the store answered with a count of 0.
-pub(crate) const NOT_APPLIED_REASON: &str = "the store did not apply the write (count 0)";
+const NOT_APPLIED_REASON: &str = "the store did not apply the write (count 0)";
 
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
                             before importing this row again";

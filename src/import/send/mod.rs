@@ -11,6 +11,7 @@
 
 pub(crate) mod create;
 pub(super) mod ending;
+pub(super) mod held;
 mod not_applied;
 mod plan;
 
@@ -19,21 +20,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 
-use super::engine::{Engine, Failure, Kind, Tries, Why};
 use super::facts::StoreFacts;
 use super::job::Job;
-use super::journal::Journal;
 use super::read_back::ReadBack;
-use super::retry::{Action, MAX_RATE_LIMITED};
 use crate::config::OnExisting;
 use crate::customer::record::CustomerRecord;
+use crate::ecwid::engine::retry::{Action, MAX_RATE_LIMITED};
+use crate::ecwid::engine::{Engine, Failure, Kind, Tries, Why};
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
+use crate::ledger::journal::Journal;
+use crate::ledger::undo_log::{Line, UndoLog};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
-use crate::undo::log::{Line, UndoLog};
 use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
+pub(super) use held::{Held, Step};
 
 /// Sends rows; shared by all rows of a run.
 #[derive(Debug)]
@@ -60,6 +62,9 @@ pub(crate) struct Sender {
     /// What the run writes, for reading it back at the end; `None` for `--read-back none`
     /// and a plan.
     pub(crate) read_back: Option<ReadBack>,
+    /// The batch lane: a row's `PUT` is held back ([`Step::Put`]) to go out inside a batch
+    /// with the other `PUT`s of its group, instead of on its own.
+    pub(crate) hold_updates: bool,
 }
 
 /// What a row waits for next.
@@ -109,11 +114,14 @@ struct Progress {
     undo_line: Option<Line>,
     /// The row was settled from the snapshot of the store, not by a look-up of its own.
     from_snapshot: bool,
+    /// The row's `PUT` is held back for a batch ([`Sender::hold_updates`]), until it went
+    /// into one.
+    hold: bool,
 }
 
 /// What a batch said about a row's create, for [`Sender::after_batch`].
 #[derive(Debug, Clone)]
-pub(super) enum FromBatch {
+pub(crate) enum FromBatch {
     /// The store did not run it: send it on its own.
     NotExecuted,
     /// The create's answer, as a single request would have had it.
@@ -141,6 +149,13 @@ impl Sender {
             Ok(job) => job,
             Err(outcome) => return outcome,
         };
+        let step = self.prepared(job).await;
+        self.direct(step).await
+    }
+
+    /// A prepared row from its start: settled from the snapshot, or its create (after a look-up
+    /// when an interrupted run may have created it).
+    pub(super) async fn prepared(&self, job: Box<Job>) -> Step {
         if let Some(known) = self.in_snapshot(&job).await {
             return self.known(job, known).await;
         }
@@ -192,7 +207,7 @@ impl Sender {
     /// Settles a row whose email the snapshot holds, as a look-up that found it would:
     /// `--on-existing` with no request, or the `PUT` of what the row changes. A customer whose
     /// record has no id that can be read fails its row, naming what could not be read.
-    pub(super) async fn known(&self, job: Box<Job>, known: Result<Found, String>) -> RowOutcome {
+    pub(super) async fn known(&self, job: Box<Job>, known: Result<Found, String>) -> Step {
         let mut p = self.progress(Phase::FindExisting, 0);
         p.from_snapshot = true;
         if job.maybe_sent {
@@ -204,19 +219,14 @@ impl Sender {
                 self.drive(job, p, Some(Ok(Reply::Found(Some(found)))))
                     .await
             }
-            Err(problem) => end(job, &p, Done::Unreadable(None, problem), 0),
+            Err(problem) => Step::Done(end(job, &p, Done::Unreadable(None, problem), 0)),
         }
     }
 
     /// Goes on with a prepared row whose create went out inside a batch (`attempts` times),
     /// from what the batch said: the same state machine as a single create, so that a 409,
     /// a refusal or a 5xx inside a batch is handled exactly as on its own.
-    pub(super) async fn after_batch(
-        &self,
-        job: Box<Job>,
-        attempts: u32,
-        from: FromBatch,
-    ) -> RowOutcome {
+    pub(super) async fn after_batch(&self, job: Box<Job>, attempts: u32, from: FromBatch) -> Step {
         let mut p = self.progress(Phase::Create, attempts);
         match from {
             FromBatch::NotExecuted => self.drive(job, p, None).await,
@@ -282,6 +292,7 @@ impl Sender {
             changes: String::new(),
             undo_line: None,
             from_snapshot: false,
+            hold: self.hold_updates && !self.plan,
         }
     }
 
@@ -293,17 +304,21 @@ impl Sender {
 
     /// The state machine of a row, from `p`; `answer` is the answer to a request already made
     /// for it (inside a batch), used before any request of its own. The undo log learns the
-    /// outcome of a row whose write it logged.
+    /// outcome of a row whose write it logged. A row whose `PUT` is held back for a batch
+    /// comes back as [`Step::Put`].
     async fn drive(
         &self,
         job: Box<Job>,
         p: Progress,
         answer: Option<Result<Reply, Failure>>,
-    ) -> RowOutcome {
+    ) -> Step {
         let defaulted = create::consent_defaulted(&job.request);
         let read_back = self.read_back.as_ref().filter(|r| r.wants());
         let request = read_back.map(|_| job.request.clone());
-        let outcome = self.drive_row(job, p, answer).await;
+        let outcome = match self.drive_row(job, p, answer).await {
+            Step::Done(outcome) => outcome,
+            held => return held,
+        };
         if let Some(undo) = &self.undo {
             undo.finished(&outcome);
         }
@@ -311,33 +326,54 @@ impl Sender {
             read_back.written(&outcome, request);
         }
         self.count_consent(defaulted, &outcome);
-        outcome
+        Step::Done(outcome)
     }
 
     async fn drive_row(
         &self,
         job: Box<Job>,
+        p: Progress,
+        answer: Option<Result<Reply, Failure>>,
+    ) -> Step {
+        match self.drive_steps(job, p, answer).await {
+            Ok(outcome) => Step::Done(outcome),
+            Err((job, p, customer)) => Step::Put(Box::new(Held { job, p, customer })),
+        }
+    }
+
+    /// The loop of [`Sender::drive_row`]; `Err` gives the row back where its `PUT` is held,
+    /// with the customer the `PUT` goes to.
+    async fn drive_steps(
+        &self,
+        job: Box<Job>,
         mut p: Progress,
         mut answer: Option<Result<Reply, Failure>>,
-    ) -> RowOutcome {
+    ) -> Result<RowOutcome, (Box<Job>, Progress, u64)> {
         let body = body_of(&create::create_request(&job.request));
         loop {
             let result = match answer.take() {
                 Some(result) => result,
-                None => match self.plan_step(&mut p, &job.email) {
-                    Some(done) => return end(job, &p, done, self.engine.max_retries()),
-                    None => self.request(&job, &body, &mut p).await,
-                },
+                None => {
+                    if p.hold
+                        && let Phase::Update(customer) = p.phase
+                    {
+                        return Err((job, p, customer));
+                    }
+                    match self.plan_step(&mut p, &job.email) {
+                        Some(done) => return Ok(end(job, &p, done, self.engine.max_retries())),
+                        None => self.request(&job, &body, &mut p).await,
+                    }
+                }
             };
             let failure = match result {
                 Ok(reply) => match self.on_reply(&job, &mut p, reply) {
-                    Some(done) => return end(job, &p, done, self.engine.max_retries()),
+                    Some(done) => return Ok(end(job, &p, done, self.engine.max_retries())),
                     None => continue,
                 },
                 Err(failure) => failure,
             };
             let (error, why) = match failure {
-                Failure::Stopped => return stopped(job, p),
+                Failure::Stopped => return Ok(stopped(job, p)),
                 Failure::Failed { error, why } => (error, why),
             };
             // `http_status` is the create's or update's: a look-up's shows only when it failed.
@@ -359,7 +395,7 @@ impl Sender {
                     let note = format!("store refused the request: {error}");
                     let mut outcome = failed(job, &p, note);
                     outcome.settled = false;
-                    return outcome;
+                    return Ok(outcome);
                 }
                 Why::Refused(Action::Never) => format!(
                     "{}: the server says this request can never work, so it was not sent \
@@ -377,9 +413,9 @@ impl Sender {
                     "rate limited {MAX_RATE_LIMITED} times: lower --rate, or check that no other \
                      app uses this store's token at the same time"
                 ),
-                Why::GaveUp => return gave_up(job, &p, self.engine.max_retries()),
+                Why::GaveUp => return Ok(gave_up(job, &p, self.engine.max_retries())),
             };
-            return failed(job, &p, note);
+            return Ok(failed(job, &p, note));
         }
     }
 

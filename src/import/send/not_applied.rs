@@ -10,7 +10,7 @@
 use super::Progress;
 use super::ending::Done;
 use crate::customer::record::CustomerRecord;
-use crate::import::engine::Failure;
+use crate::ecwid::engine::Failure;
 use crate::import::job::Job;
 use crate::store::compare::compare;
 

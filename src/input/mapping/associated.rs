@@ -3,32 +3,48 @@
 //! A CRM's contacts export can carry the properties of a record associated with each contact
 //! after a marker column: HubSpot writes `Record ID - Company` and then the company's
 //! properties under the same labels as the contact's (`Company name`, `Phone Number`,
-//! `Create Date`, `Country/Region`); Salesforce, Pipedrive and Zoho exports do the same after an
-//! `Account ID` or `Organization ID` column. Those columns are the associated record's, never
-//! the person's: they are read under the record's name (`Company: Phone Number`), so that no
-//! preset or synonym takes them for the person's own fields, and the contact's own columns win.
+//! `Create Date`, `Country/Region`); Salesforce's exports do the same after an `Account ID`
+//! column. Pipedrive names every column after its record instead: `Person - Email - Work`,
+//! `Organization - Name`. Those columns are the associated record's, never the person's: they
+//! are read under the record's name (`Company: Phone Number`, `Organization: Name`), so that no
+//! preset or synonym takes them for the person's own fields, and the contact's own columns win;
+//! the row's own record's columns are read without its name (`Email - Work`). Which words name
+//! records is data (`data/records.toml`), not code: a new CRM is a line there.
 //! Only a name repeated within one record is ambiguous: every such pair is named at once, each
 //! with the mapping-file line that picks one of them (`"Phone#2"`, the second `Phone`).
 
-use crate::input::matcher::normalise_name as normalise;
+use crate::input::names::{is_associated, is_own, normalise};
 use crate::input::presets;
 
-/// The objects whose id marks the start of an associated record's columns.
-pub(crate) const OBJECTS: &[&str] = &[
-    "company",
-    "companies",
-    "account",
-    "organization",
-    "organisation",
-    "org",
-    "deal",
-    "ticket",
-    "opportunity",
-];
+/// A column named after its record (`Person - Email - Work`): the record's name as written
+/// and the label after it, when the record is one of `data/records.toml`'s.
+fn prefixed(name: &str) -> Option<(&str, &str)> {
+    let (record, rest) = name.split_once(" - ")?;
+    let (record, rest) = (record.trim(), rest.trim());
+    let known = is_own(&normalise(record)) || is_associated(&normalise(record));
+    (known && !rest.is_empty()).then_some((record, rest))
+}
+
+/// Whether every column is named after its record (Pipedrive): some column is the row's own
+/// record's so.
+fn named_after_records(names: &[String]) -> bool {
+    names
+        .iter()
+        .any(|n| prefixed(n).is_some_and(|(record, _)| is_own(&normalise(record))))
+}
 
 /// The record each column belongs to: `None` for the row's own (the contact), else the
 /// associated object's name as the marker spells it (`Company`).
 pub(super) fn records(names: &[String]) -> Vec<Option<String>> {
+    if named_after_records(names) {
+        return names
+            .iter()
+            .map(|n| match prefixed(n) {
+                Some((record, _)) if is_associated(&normalise(record)) => Some(record.to_string()),
+                _ => None,
+            })
+            .collect();
+    }
     let mut records = vec![None; names.len()];
     let Some((marker, object)) = names.iter().enumerate().find_map(|(j, name)| {
         let object = marker_object(name)?;
@@ -54,7 +70,7 @@ fn marker_object(name: &str) -> Option<String> {
         .strip_prefix("recordid")
         .or_else(|| compact.strip_suffix("id"))
         .or_else(|| compact.strip_prefix("id"))?;
-    OBJECTS.contains(&rest).then(|| {
+    is_associated(rest).then(|| {
         let words: Vec<&str> = name
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty() && normalise(w) != "id" && normalise(w) != "record")
@@ -64,18 +80,36 @@ fn marker_object(name: &str) -> Option<String> {
 }
 
 /// The header's names with each associated record's columns named after the record
-/// (`Company: Phone Number`).
+/// (`Company: Phone Number`), and, where every column is named after its record, the row's
+/// own record's columns by their label alone (`Email - Work`).
 pub(super) fn named_by_record(names: Vec<String>, records: &[Option<String>]) -> Vec<String> {
+    let after_records = named_after_records(&names);
     names
         .into_iter()
         .zip(records)
-        .map(|(name, record)| match record {
-            Some(object) if !name.is_empty() && marker_object(&name).is_none() => {
-                format!("{object}: {name}")
+        .map(|(name, record)| {
+            if name.is_empty() || marker_object(&name).is_some() {
+                return name;
             }
-            _ => name,
+            match (record, after_records.then(|| prefixed(&name)).flatten()) {
+                (Some(object), Some((_, rest))) => format!("{object}: {rest}"),
+                (None, Some((_, rest))) => rest.to_string(),
+                (Some(object), None) => format!("{object}: {name}"),
+                (None, None) => name,
+            }
         })
         .collect()
+}
+
+/// A column as `named_by_record` names it in a header whose every column is named after its
+/// record: a mapping file may name `Person - Email - Work` as the export does.
+fn by_record(column: &str) -> Option<String> {
+    let (record, rest) = prefixed(column)?;
+    Some(if is_own(&normalise(record)) {
+        rest.to_string()
+    } else {
+        format!("{record}: {rest}")
+    })
 }
 
 /// A column picked by its number among the columns of its name (`Phone#2`, the second
@@ -90,6 +124,11 @@ pub(crate) fn numbered(column: &str) -> Option<(&str, usize)> {
 /// name.
 pub(super) fn position(names: &[String], column: &str) -> Option<usize> {
     if let Some(i) = names.iter().position(|n| presets::same_name(n, column)) {
+        return Some(i);
+    }
+    if let Some(renamed) = by_record(column)
+        && let Some(i) = names.iter().position(|n| presets::same_name(n, &renamed))
+    {
         return Some(i);
     }
     let (name, number) = numbered(column)?;
@@ -166,6 +205,33 @@ mod tests {
             named,
             ["Name", "Email", "Organization - ID", "Organization: Name"]
         );
+    }
+
+    /// Pipedrive names every column after its record: the person's by their label, the
+    /// organization's under the organization's name; a mapping file may name either.
+    #[test]
+    fn columns_named_after_their_record_are_read_so() {
+        let header = names(
+            "Person - Name,Person - Email - Work,Person - Phone - Work,Organization - ID,\
+             Organization - Name,Organization - Phone",
+        );
+        let found = records(&header);
+        assert_eq!(found[..3], [None, None, None]);
+        assert_eq!(found[4].as_deref(), Some("Organization"));
+        let named = named_by_record(header, &found);
+        assert_eq!(
+            named,
+            [
+                "Name",
+                "Email - Work",
+                "Phone - Work",
+                "Organization - ID",
+                "Organization: Name",
+                "Organization: Phone"
+            ]
+        );
+        assert_eq!(position(&named, "Person - Email - Work"), Some(1));
+        assert_eq!(position(&named, "Organization - Phone"), Some(5));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! nothing (`null`, `N/A`, `-`), or a name that is an email address.
 
 use super::ColumnMap;
-use super::row::Cells;
+use super::row_cells::Cells;
 use crate::customer::rules::is_placeholder;
 
 /// A cell read as blank although it held something. These are not noted row by row (a file
@@ -13,6 +13,9 @@ pub enum Blanked {
     Placeholder(usize),
     /// A name that is an email address (a sign-up form's fallback), by the rule of the name.
     EmailAsName(usize),
+    /// Not blank, but counted the same way: a whole address in one cell whose split was not
+    /// certain, sent whole as the street, by the rule of the address.
+    AddressKeptWhole(usize),
 }
 
 impl ColumnMap {
@@ -35,7 +38,7 @@ impl ColumnMap {
     pub(crate) fn blanked_label(&self, blanked: Blanked) -> &str {
         match blanked {
             Blanked::Placeholder(column) => &self.names[column],
-            Blanked::EmailAsName(rule) => &self.rules[rule].label,
+            Blanked::EmailAsName(rule) | Blanked::AddressKeptWhole(rule) => &self.rules[rule].label,
         }
     }
 }

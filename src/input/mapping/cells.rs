@@ -158,19 +158,6 @@ fn why(name: &str, fields: &[String], choice: &Choice) -> String {
     }
 }
 
-/// How many leading columns of `names` a report added: 2 when they start with `status` and
-/// `message` (any case), else 0.
-pub(crate) fn report_columns(names: &[String]) -> usize {
-    match names {
-        [status, message, ..]
-            if status.eq_ignore_ascii_case("status") && message.eq_ignore_ascii_case("message") =>
-        {
-            2
-        }
-        _ => 0,
-    }
-}
-
 /// The columns a rule reads.
 fn rule_columns(rule: &Rule) -> Vec<usize> {
     match &rule.fill {

@@ -33,22 +33,26 @@ const EVERYDAY: [(&str, &[Field]); 10] = [
 ];
 
 impl ColumnMap {
+    /// Whether a column (or a mapping file's constant) fills `field`. A part of a typed
+    /// address block counts for its block's shipping address and for the billing address,
+    /// which a row's type may choose instead. The one answer for both the fields no column
+    /// fills ([`ColumnMap::unfilled`]) and whether the file names groups at all.
+    pub(crate) fn fills(&self, field: &Field) -> bool {
+        self.rules.iter().any(|rule| match &rule.target {
+            Target::InAddress(_, part) => {
+                rule.target.fields().contains(field) || part.fields().contains(field)
+            }
+            target => target.fields().contains(field),
+        })
+    }
+
     /// The everyday fields of a customer (name, phone, company, the billing address, consent,
     /// group, notes) that no column of the file fills, so that a person sees what the file
     /// lacks before blaming the tool. A field a mapping file fills with a value counts as filled.
     pub fn unfilled(&self) -> Vec<&'static str> {
-        // A typed address block may fill the billing address as well as a shipping one.
-        let filled: Vec<Field> = self
-            .rules
-            .iter()
-            .flat_map(|r| match &r.target {
-                Target::InAddress(_, part) => [r.target.fields(), part.fields()].concat(),
-                target => target.fields(),
-            })
-            .collect();
         EVERYDAY
             .iter()
-            .filter(|(_, fields)| !fields.iter().any(|f| filled.contains(f)))
+            .filter(|(_, fields)| !fields.iter().any(|f| self.fills(f)))
             .map(|(name, _)| *name)
             .collect()
     }

@@ -8,65 +8,15 @@ use std::fmt;
 use csv::ByteRecord;
 
 use super::meaning::{by_meaning, without_columns};
+use super::rules::{HeaderError, canonical_rules, found, mapped_rules, preset_rules, quoted};
 use super::{ColumnMap, Fill, Rule, contact_of};
 use super::{associated, buyers};
-use crate::customer::fields::{AddressField as A, EXAMPLE_EXTRA_KEY, Field};
+use crate::customer::fields::{AddressField as A, Field};
 use crate::input::formulas;
-use crate::input::mapping_file::{Mapped, MappingFile, Source, code_and_name};
+use crate::input::mapping_file::{Mapped, MappingFile};
 use crate::input::matcher::{LeftOut, Matched};
 use crate::input::orders;
 use crate::input::presets::{self, Preset, Target};
-
-/// Why the header cannot be used.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum HeaderError {
-    #[error(
-        "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
-         email column `email`, choose the export's preset with --preset, or map the column with \
-         --mapping: `ecwid-import template --mapping --from FILE` prints a mapping file of what \
-         this file's columns give, with a line to fill in for the email{platform}"
-    )]
-    NoEmail {
-        found: String,
-        tried: String,
-        /// What the file's platform says about emails, when it never exports them.
-        platform: String,
-    },
-    #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]
-    SameField {
-        first: String,
-        second: String,
-        field: String,
-    },
-    #[error(
-        "columns with the same name (ignoring case and surrounding spaces), so it is unclear \
-         which one to import: {pairs}. Rename or remove one of each pair, or pick one in a \
-         mapping file (--mapping) by its number among the columns of that name, as shown"
-    )]
-    SameName {
-        /// Every repeated pair, each with the mapping-file line that picks one of them.
-        pairs: String,
-    },
-    #[error(
-        "column {column:?} names no extra field: it has no key. Write the key of the store's \
-         extra field after the dot (e.g. `extrafields.{example}`), or rename the column if it \
-         is not an extra field"
-    )]
-    ExtraFieldWithoutKey {
-        column: String,
-        example: &'static str,
-    },
-    #[error(
-        "the mapping file {file}, key {key:?}: the header has no column {column:?} (it has \
-         {found}): write the column's name as the header spells it"
-    )]
-    UnknownColumn {
-        file: String,
-        key: String,
-        column: String,
-        found: String,
-    },
-}
 
 /// How the input is laid out: the preset (`None` detects it) and the user's mapping.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,6 +39,8 @@ pub struct Choice {
     /// In an orders export: the column that told it, the columns the buyer's name comes from,
     /// and the columns left out as order data.
     pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
+    /// Street columns that are their address's only column, read as a whole address.
+    pub(crate) whole_addresses: Vec<String>,
 }
 
 impl Choice {
@@ -113,6 +65,14 @@ impl fmt::Display for Choice {
         }
         if !self.matched.is_empty() {
             write!(f, "; matched by meaning: {}", self.matched.join(", "))?;
+        }
+        if !self.whole_addresses.is_empty() {
+            write!(
+                f,
+                "; the whole address in one cell (split where that is certain, else sent as \
+                 the street): {}",
+                quoted(&self.whole_addresses)
+            )?;
         }
         if !self.left_out.is_empty() {
             let left: Vec<String> = self
@@ -150,7 +110,7 @@ impl ColumnMap {
             {
                 0
             }
-            _ => super::cells::report_columns(&read_names),
+            _ => report_columns(&read_names),
         };
         let mut names = read_names.clone();
         names[..skip].iter_mut().for_each(String::clear);
@@ -198,12 +158,14 @@ impl ColumnMap {
         }
         if orders.is_some() {
             buyers::buyer_name(&mut rules);
+            buyers::without_shop_websites(&mut rules, &mut matched, &names);
         }
         rules.extend(own);
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
         let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
+        let whole_addresses = super::whole_address::lone_streets(&mut rules);
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -240,7 +202,11 @@ impl ColumnMap {
                 platform,
             });
         };
+        let emails = super::emails::Emails::new(&rules, &names, email_rule);
         let mut used = used_columns(&rules, names.len());
+        for column in emails.type_columns() {
+            used[column] = true;
+        }
         let order_data = match orders {
             Some(_) => buyers::order_data(&names, &mut used, &matched.left_out, order_name),
             None => Vec::new(),
@@ -256,13 +222,22 @@ impl ColumnMap {
             .unwrap_or(preset.strips_leading_quote() || orders.is_some());
         let company_flag = buyers::company_flag(&names, &mut used);
         let mut left_out = matched.left_out;
+        let email_types: Vec<&String> = emails.type_columns().map(|t| &names[t]).collect();
+        left_out.retain(|l| !email_types.contains(&&l.column));
+        let mut choices = matched.choices;
+        choices.extend(email_types.iter().map(|t| {
+            format!(
+                "{t:?} -> which email is the customer's: the one whose type begins with * (primary)"
+            )
+        }));
         left_out.extend(buyers::metadata(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
             mapped,
-            matched: matched.choices,
+            matched: choices,
             left_out,
+            whole_addresses,
             orders: orders.as_ref().map(|o| {
                 let name = rules
                     .iter()
@@ -319,6 +294,7 @@ impl ColumnMap {
             first_free_shipping,
             typed_blocks,
             fax_guards,
+            emails,
         };
         Ok((map, choice))
     }
@@ -339,6 +315,19 @@ impl ColumnMap {
                 }
             })
             .collect()
+    }
+}
+
+/// How many leading columns of `names` a report added: 2 when they start with `status` and
+/// `message` (any case), else 0.
+fn report_columns(names: &[String]) -> usize {
+    match names {
+        [status, message, ..]
+            if status.eq_ignore_ascii_case("status") && message.eq_ignore_ascii_case("message") =>
+        {
+            2
+        }
+        _ => 0,
     }
 }
 
@@ -471,152 +460,4 @@ fn same_field(rules: &[Rule]) -> Result<(), HeaderError> {
         }
     }
     Ok(())
-}
-
-fn single(target: Target, column: usize, label: &str) -> Rule {
-    Rule {
-        target,
-        fill: Fill::Column(column),
-        label: label.to_string(),
-    }
-}
-
-/// Preset `ecwid`: each column named by its field path (see [`Field::parse`]). An
-/// extra-field column without a key is refused rather than left out: the user meant a field.
-pub(super) fn canonical_rules(names: &[String]) -> Result<Vec<Rule>, HeaderError> {
-    if let Some(name) = names.iter().find(|n| Field::is_extra_without_key(n)) {
-        return Err(HeaderError::ExtraFieldWithoutKey {
-            column: name.clone(),
-            example: EXAMPLE_EXTRA_KEY,
-        });
-    }
-    let rules = names
-        .iter()
-        .enumerate()
-        .filter_map(|(i, name)| Field::parse(name).map(|f| single(Target::Field(f), i, name)));
-    Ok(rules.collect())
-}
-
-/// A preset's entries that the header has columns for.
-pub(super) fn preset_rules(preset: Preset, names: &[String]) -> Vec<Rule> {
-    let position = |part: &[&str]| {
-        part.iter()
-            .find_map(|wanted| names.iter().position(|n| presets::same_name(n, wanted)))
-    };
-    let mut rules = Vec::new();
-    for entry in preset.entries() {
-        let alternatives: Vec<Vec<usize>> = entry
-            .alternatives
-            .iter()
-            .map(|parts| parts.iter().filter_map(|p| position(p)).collect::<Vec<_>>())
-            .filter(|columns| !columns.is_empty())
-            .collect();
-        if alternatives.is_empty() {
-            continue;
-        }
-        let label = alternatives
-            .iter()
-            .map(|columns| {
-                let named: Vec<&str> = columns.iter().map(|&i| names[i].as_str()).collect();
-                named.join(" + ")
-            })
-            .collect::<Vec<_>>()
-            .join(" or ");
-        rules.push(Rule {
-            target: entry.target,
-            fill: Fill::columns(alternatives, vec![entry.separator.to_string()]),
-            label,
-        });
-    }
-    rules
-}
-
-/// A mapping's fields (of the file `file`, or of the matcher); each of its columns must be in
-/// the header.
-pub(super) fn mapped_rules(
-    fields: &[Mapped],
-    file: &str,
-    names: &[String],
-) -> Result<Vec<Rule>, HeaderError> {
-    let position = |key: &str, column: &str| {
-        associated::position(names, column)
-            .ok_or_else(|| unknown_column(file, format!("fields.{key}"), column, names))
-    };
-    let mut rules = Vec::new();
-    for mapped in fields {
-        let target = Target::Field(mapped.field.clone());
-        let rule = match &mapped.source {
-            Source::YesNo(column) => {
-                let i = position(&mapped.key, column)?;
-                single(Target::YesNo(mapped.field.clone()), i, &names[i])
-            }
-            Source::IfValid(column) => {
-                let i = position(&mapped.key, column)?;
-                single(Target::IfValid(mapped.field.clone()), i, &names[i])
-            }
-            Source::CodeOrName(column) => {
-                let i = position(&mapped.key, column)?;
-                let Some((code, name)) = code_and_name(&mapped.field) else {
-                    continue;
-                };
-                let target = if code.to_string().ends_with("countryCode") {
-                    Target::Country { code, name }
-                } else {
-                    Target::State { code, name }
-                };
-                single(target, i, &names[i])
-            }
-            Source::Value(value) => Rule {
-                target,
-                fill: Fill::Value(value.clone()),
-                label: format!("{} (mapping file value)", mapped.key),
-            },
-            Source::Columns {
-                columns,
-                separators,
-            } => {
-                let mut positions = Vec::new();
-                for column in columns {
-                    positions.push(position(&mapped.key, column)?);
-                }
-                let label: Vec<&str> = positions.iter().map(|&i| names[i].as_str()).collect();
-                Rule {
-                    target,
-                    label: label.join(" + "),
-                    fill: Fill::columns(vec![positions], separators.clone()),
-                }
-            }
-        };
-        rules.push(rule);
-    }
-    Ok(rules)
-}
-
-fn quoted(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    quoted.join(", ")
-}
-
-/// The mapping file `file` names, under `key`, a column the header (`names`) lacks.
-pub(super) fn unknown_column(
-    file: &str,
-    key: String,
-    column: &str,
-    names: &[String],
-) -> HeaderError {
-    HeaderError::UnknownColumn {
-        file: file.to_string(),
-        key,
-        column: column.to_string(),
-        found: found(names),
-    }
-}
-
-/// The header for messages.
-fn found(names: &[String]) -> String {
-    if names.is_empty() {
-        "no columns".into()
-    } else {
-        quoted(names)
-    }
 }

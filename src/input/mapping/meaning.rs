@@ -77,7 +77,7 @@ pub(super) fn by_meaning(
         model.retain(|m| m.source.columns().first() != Some(&names[alias]));
     }
     // The matcher names only columns of the header: this cannot fail.
-    if let Ok(chosen) = super::header::mapped_rules(&matched.fields, "", names) {
+    if let Ok(chosen) = super::rules::mapped_rules(&matched.fields, "", names) {
         rules.extend(chosen);
     }
     model.extend(matched.fields.iter().cloned());

@@ -10,29 +10,39 @@
 //! [`RowBuilder`]: crate::customer::rules::RowBuilder
 //! [`RowChecker`]: crate::customer::rules::RowChecker
 //!
-//! `header` makes the rules from the header, once a run; `row` puts each row through them.
+//! `header` makes the rules from the header, once a run (`rules` turns names into rules, for the
+//! header and for the matcher's choices in `meaning` alike); `row` puts each row through them.
 
+mod apply;
 pub(crate) mod associated;
 mod blanks;
 mod buyers;
 mod cells;
+mod emails;
 mod everyday;
 mod extra;
 mod header;
+mod invalid;
 mod meaning;
 mod people;
 mod preset_starter;
 mod row;
+mod row_cells;
+mod rules;
 mod starter;
+mod toml_line;
 mod typed;
+mod whole_address;
 
 use super::presets::Target;
 
 pub use blanks::Blanked;
 pub use cells::ColumnUse;
 pub(crate) use extra::{RULE_DATE, is_title, store_date};
-pub use header::{Choice, HeaderError, Layout};
-pub use row::{Invalid, RowCheck, RowRequest};
+pub use header::{Choice, Layout};
+pub use invalid::Invalid;
+pub use row::{RowCheck, RowRequest};
+pub use rules::HeaderError;
 pub(crate) use starter::starter;
 
 /// Where a rule's value comes from.
@@ -112,16 +122,11 @@ pub struct ColumnMap {
     fax_guards: Vec<(usize, usize)>,
     /// Leading columns a report added (`status`, `message`): ignored.
     report_columns: usize,
+    /// The further email columns, one of which may be a row's email (see `emails`).
+    emails: emails::Emails,
 }
 
 impl ColumnMap {
-    /// Whether a column (or a constant) fills `field`.
-    pub(crate) fn fills(&self, field: &crate::customer::fields::Field) -> bool {
-        self.rules
-            .iter()
-            .any(|rule| rule.target.fields().contains(field))
-    }
-
     /// The orders layout of the file, when it is an orders export.
     pub(crate) fn orders(&self) -> Option<&crate::input::orders::OrdersLayout> {
         self.orders.as_ref()

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::starter::{line, toml_string};
+use super::toml_line::{line, toml_string};
 use super::{Fill, Rule};
 use crate::customer::fields::Field;
 use crate::input::mapping_file::{Mapped, Source};
@@ -95,8 +95,8 @@ fn describe(rule: &Rule, names: &[String]) -> String {
                 format!("shippingAddresses.{i}")
             });
             return format!(
-                "# {} -> {place}: street, city, state, postal code and country, split at the \
-                 cell's double spaces",
+                "# {} -> {place}: name, street, city, state, postal code and country, split \
+                 where the reading is certain, else the whole text as the street",
                 columns
             );
         }

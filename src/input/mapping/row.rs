@@ -8,8 +8,12 @@ use std::str::Utf8Error;
 
 use csv::ByteRecord;
 
+use super::apply::Apply;
 use super::blanks::Blanked;
+use super::invalid::Invalid;
 use super::people::{alternatives, is_company_answer, person_and_company};
+use super::row_cells::Cells;
+use super::whole_address::{self, is_state_code};
 use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
@@ -19,9 +23,7 @@ use crate::customer::rules::{
 };
 use crate::input::formulas;
 use crate::input::matcher::{country_code, is_password_hash, yes_no};
-use crate::input::presets::{
-    Target, in_address, looks_like_company, packed_field, split_packed_address, split_values,
-};
+use crate::input::presets::{Target, in_address, looks_like_company, packed_field, split_values};
 
 /// A row's request, with notes on what was left out of it and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,31 +43,6 @@ pub struct RowCheck {
     pub blanked: Vec<Blanked>,
 }
 
-/// A row that breaks the rules: the full message, and a short reason to count alike errors by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    pub(crate) error: String,
-    /// One short reason per broken rule.
-    pub(crate) reasons: Vec<String>,
-    /// The cells read as blank although they held something.
-    pub(crate) blanked: Vec<Blanked>,
-    /// The broken rules one by one, for the report that marks their cells (empty when the row
-    /// as a whole is wrong).
-    pub(crate) problems: Vec<Problem>,
-}
-
-impl Invalid {
-    /// A row that breaks one rule: the message and its short reason.
-    pub(crate) fn new(error: String, reason: &str) -> Self {
-        Self {
-            error,
-            reasons: vec![reason.to_string()],
-            blanked: Vec::new(),
-            problems: Vec::new(),
-        }
-    }
-}
-
 /// What [`ColumnMap::fill`] gives for a row that keeps the rules: what it was filled into, the
 /// notes on what was left out, and the cells read as blank.
 type Filled<T> = (T, Vec<String>, Vec<Blanked>);
@@ -74,8 +51,9 @@ impl ColumnMap {
     /// The row's email as it would be sent, trimmed (empty when blank or not UTF-8).
     pub fn email(&self, record: &ByteRecord) -> String {
         // One cell: checking the whole row's UTF-8 would cost more than it saves.
-        let cells = Cells { record, text: None };
-        self.value(&self.rules[self.email_rule].fill, &cells)
+        let cells = Cells::unchecked(record);
+        let rule = self.email_rule_of(&cells);
+        self.value(&self.rules[rule].fill, &cells)
             .map(|email| first_value(&email).to_string())
             .unwrap_or_default()
     }
@@ -163,6 +141,11 @@ impl ColumnMap {
         };
         let faxes = self.faxes(&cells);
         let unfilled = self.unfilled_contacts(&value, &faxes)?;
+        // The row's email may come from a further email column (see `emails`): then the email
+        // column's own addresses are contacts.
+        let email_rule = self.email_rule_of(&cells);
+        let swapped_email = Target::Field(Field::Email);
+        let swapped_contact = Target::Contact("EMAIL");
         let routes = if self.typed_blocks {
             let blocks = self.blocks(&value)?;
             typed::routes(&blocks, self.first_free_shipping, &mut notes)
@@ -184,7 +167,16 @@ impl ColumnMap {
                 }
                 continue;
             }
+            if email_rule != self.email_rule && self.emails.is_type_of(rule, email_rule) {
+                continue;
+            }
             let target = match &rule.target {
+                _ if email_rule != self.email_rule && index == email_rule => {
+                    Cow::Borrowed(&swapped_email)
+                }
+                _ if email_rule != self.email_rule && index == self.email_rule => {
+                    Cow::Borrowed(&swapped_contact)
+                }
                 Target::AddressType(_) => continue,
                 Target::InAddress(block, part) => match routes.get(*block) {
                     Some(Some(address)) => Cow::Owned(in_address(part, *address)),
@@ -354,37 +346,23 @@ impl ColumnMap {
                         row.set(company, &rule.label, &firm);
                     }
                 }
-                Target::PackedAddress(address) => match split_packed_address(&value) {
-                    Some([street, city, state, postal_code, country]) => {
-                        let field = |a| packed_field(*address, a);
-                        let label = &rule.label;
-                        row.set(&field(A::Street), label, &street);
-                        row.set(&field(A::City), label, &city);
-                        let state_field = if is_state_code(&state) {
-                            A::StateOrProvinceCode
-                        } else {
-                            A::StateOrProvinceName
-                        };
-                        row.set(&field(state_field), label, &state);
-                        row.set(&field(A::PostalCode), label, &postal_code);
-                        match country_code(&country) {
-                            Some(iso) => row.set(&field(A::CountryCode), label, &iso),
-                            None => row.set(&field(A::CountryName), label, &country),
-                        }
+                Target::PackedAddress(address) => {
+                    let name = packed_field(*address, A::Name);
+                    let name_free = || {
+                        !self.rules.iter().any(|r| {
+                            r.target.fields().contains(&name)
+                                && value_of(&r.fill).is_ok_and(|v| !v.is_empty())
+                        })
+                    };
+                    let cell = (*address, rule.label.as_str(), &*value);
+                    let filled = whole_address::fill(&mut row, cell, name_free, &mut notes);
+                    if let whole_address::Filled::KeptWhole = filled {
+                        blanked.push(Blanked::AddressKeptWhole(index));
                     }
-                    None if value.is_empty() => {}
-                    None => {
-                        let value: &str = &value;
-                        notes.push(format!(
-                            "{} {value:?} not sent: not street, city, state, postal code and \
-                             country separated by two spaces, so its parts are not guessed",
-                            rule.label
-                        ));
-                    }
-                },
+                }
             }
         }
-        let email_label = &self.rules[self.email_rule].label;
+        let email_label = &self.rules[email_rule].label;
         match row.finish(email_label) {
             Ok(done) => Ok((done, notes, blanked)),
             Err(mut problems) => {
@@ -433,7 +411,7 @@ impl ColumnMap {
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
     /// first non-blank alternative joined. A single cell is borrowed, not copied. `Err` names a
     /// column that is not UTF-8.
-    fn value<'a>(
+    pub(super) fn value<'a>(
         &'a self,
         fill: &'a Fill,
         cells: &Cells<'a>,
@@ -495,75 +473,6 @@ impl ColumnMap {
             formulas::unguard(cell)
         };
         rest.map_or(cell, trim_cell)
-    }
-}
-
-/// What a row's values are applied to: a [`RowBuilder`] for a request, a [`RowChecker`] to only
-/// check.
-pub(super) trait Apply {
-    type Done;
-    fn set(&mut self, field: &Field, column: &str, value: &str);
-    /// Records that `value` of `column` breaks `rule`.
-    fn refuse(&mut self, column: &str, value: &str, rule: &'static str);
-    /// The row's `lang` is left out, with a note, where the store has not enabled it.
-    fn lang_if_enabled(&mut self) {}
-    fn finish(self, email_column: &str) -> Result<Self::Done, Vec<Problem>>;
-}
-
-impl Apply for RowBuilder {
-    type Done = CustomerRequest;
-    fn set(&mut self, field: &Field, column: &str, value: &str) {
-        RowBuilder::set(self, field, column, value);
-    }
-    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
-        self.checker_mut().refuse(column, value, rule);
-    }
-    fn lang_if_enabled(&mut self) {
-        RowBuilder::lang_if_enabled(self);
-    }
-    fn finish(self, email_column: &str) -> Result<CustomerRequest, Vec<Problem>> {
-        RowBuilder::finish(self, email_column)
-    }
-}
-
-impl Apply for RowChecker {
-    type Done = Checked;
-    fn set(&mut self, field: &Field, column: &str, value: &str) {
-        self.check(field, column, value);
-    }
-    fn refuse(&mut self, column: &str, value: &str, rule: &'static str) {
-        RowChecker::refuse(self, column, value, rule);
-    }
-    fn finish(self, email_column: &str) -> Result<Checked, Vec<Problem>> {
-        RowChecker::finish(self, email_column)
-    }
-}
-
-/// A row's cells as text, with UTF-8 checked once for the whole row rather than cell by cell.
-pub(super) struct Cells<'r> {
-    record: &'r ByteRecord,
-    /// The row's bytes, when they are UTF-8 as a whole.
-    text: Option<&'r str>,
-}
-
-impl<'r> Cells<'r> {
-    fn new(record: &'r ByteRecord) -> Self {
-        // SIMD: with `std`'s check, the UTF-8 check of whole rows was a sizeable part of a dry
-        // run's checking (the figure is in BENCHMARKS.md).
-        let text = simdutf8::basic::from_utf8(record.as_slice()).ok();
-        Self { record, text }
-    }
-
-    /// Cell `i` (empty when the row is short), or why it is not UTF-8.
-    pub(super) fn get(&self, i: usize) -> Result<&'r str, Utf8Error> {
-        // A cell of a UTF-8 row is UTF-8 when it starts and ends on character boundaries,
-        // which `str::get` checks.
-        if let (Some(text), Some(range)) = (self.text, self.record.range(i))
-            && let Some(cell) = text.get(range)
-        {
-            return Ok(cell);
-        }
-        std::str::from_utf8(self.record.get(i).unwrap_or_default())
     }
 }
 
@@ -637,10 +546,4 @@ impl Unfilled {
             && matches!(rule.fill, Fill::Value(_))
             && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
     }
-}
-
-/// A state given as a code (`NY`, `SP`, `NSW`): two or three letters or digits; anything else
-/// is a name.
-fn is_state_code(value: &str) -> bool {
-    (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }

@@ -8,14 +8,14 @@ use std::path::Path;
 
 use csv::ByteRecord;
 
-use super::header::{
-    HeaderError, canonical_rules, choose_preset, header_names, preset_rules, same_names,
-};
+use super::header::{choose_preset, header_names, same_names};
 use super::meaning::by_meaning;
 use super::preset_starter::preset_starter;
+use super::rules::{HeaderError, canonical_rules, preset_rules};
+use super::toml_line::{line, toml_string};
 use super::{ColumnMap, is_title};
 use crate::customer::fields::Field;
-use crate::input::mapping_file::{Mapped, Source};
+use crate::input::mapping_file::Mapped;
 use crate::input::matcher::LeftOut;
 use crate::input::presets::Preset;
 
@@ -29,6 +29,9 @@ impl ColumnMap {
         titles: &[(String, String)],
     ) -> Result<String, HeaderError> {
         let names = header_names(headers);
+        // The columns of an associated record under the record's name, as a run reads them.
+        let records = super::associated::records(&names);
+        let names = super::associated::named_by_record(names, &records);
         same_names(&names, &[])?;
         let (preset, reason) = choose_preset(None, &names);
         let shown = file.display();
@@ -38,7 +41,10 @@ impl ColumnMap {
             return Ok(preset_starter(preset, &reason, &rules, &names, &shown));
         }
         let mut rules = canonical_rules(&names)?;
-        let (model, matched) = by_meaning(&mut rules, &names, &[]);
+        let (mut model, mut matched) = by_meaning(&mut rules, &names, &[]);
+        if crate::input::orders::detect(&names).is_some() {
+            super::buyers::without_shop_websites_in(&mut model, &mut matched);
+        }
         let mut text = format!(
             "# ecwid-import column mapping for {shown}, as the run reads it: canonical column\n\
              # names and columns matched by meaning, one line per field. Check each line, fix\n\
@@ -69,8 +75,18 @@ impl ColumnMap {
              match_by_meaning = false\n\
              \n[fields]\n"
         );
+        let fields: Vec<Field> = model.iter().flat_map(Mapped::fields).collect();
         for mapped in &model {
-            let _ = writeln!(text, "{}", line(mapped));
+            let whole = matched.address_types.is_empty()
+                && mapped.source.columns().len() == 1
+                && !matches!(mapped.source, crate::input::mapping_file::Source::Value(_))
+                && super::whole_address::lone_street(&mapped.field, &fields).is_some();
+            let note = if whole {
+                "   # the whole address in one cell: split where that is certain, else the street"
+            } else {
+                ""
+            };
+            let _ = writeln!(text, "{}{note}", line(mapped));
         }
         let taken = |name: &String| {
             model.iter().any(|m| m.source.columns().contains(name))
@@ -220,64 +236,6 @@ fn write_left_out(
             let _ = writeln!(text, "# \"?\" = {}", toml_string(name));
         }
     }
-}
-
-/// One field of the model as a line of `[fields]`.
-pub(super) fn line(mapped: &Mapped) -> String {
-    let key = toml_string(&mapped.key);
-    let value = match &mapped.source {
-        Source::Columns { columns, .. } if columns.len() == 1 => toml_string(&columns[0]),
-        Source::Columns {
-            columns,
-            separators,
-        } => {
-            let list: Vec<String> = columns.iter().map(|c| toml_string(c)).collect();
-            let separator = match separators.as_slice() {
-                [first, rest @ ..] if rest.iter().all(|s| s == first) => toml_string(first),
-                each => {
-                    let each: Vec<String> = each.iter().map(|s| toml_string(s)).collect();
-                    format!("[{}]", each.join(", "))
-                }
-            };
-            format!(
-                "{{ columns = [{}], separator = {separator} }}",
-                list.join(", ")
-            )
-        }
-        Source::Value(value) => format!("{{ value = {} }}", toml_string(value)),
-        Source::CodeOrName(column) => {
-            format!(
-                "{{ column = {}, code_or_name = true }}",
-                toml_string(column)
-            )
-        }
-        Source::YesNo(column) => format!("{{ column = {}, yes_no = true }}", toml_string(column)),
-        Source::IfValid(column) => {
-            format!("{{ column = {}, if_valid = true }}", toml_string(column))
-        }
-    };
-    format!("{key} = {value}")
-}
-
-/// A TOML basic string: `"..."` with quotes, backslashes and control characters escaped.
-pub(super) fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

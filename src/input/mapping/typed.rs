@@ -16,9 +16,10 @@
 
 use std::borrow::Cow;
 
-use super::header::{HeaderError, unknown_column};
-use super::row::Cells;
-use super::{ColumnMap, Fill, Invalid, Rule};
+use super::invalid::Invalid;
+use super::row_cells::Cells;
+use super::rules::{HeaderError, unknown_column};
+use super::{ColumnMap, Fill, Rule};
 use crate::customer::fields::{AddressField as A, Field};
 use crate::input::mapping_file::MappingFile;
 use crate::input::matcher::Matched;
@@ -211,7 +212,7 @@ fn fax_guards(
 }
 
 /// Whether a phone's type names a fax (`Fax`, `Work Fax`, `Telefax`).
-pub(super) fn is_fax(kind: &str) -> bool {
+fn is_fax(kind: &str) -> bool {
     kind.to_lowercase().contains("fax")
 }
 

@@ -1,54 +1,40 @@
-//! Cells that hold more than one value: a whole address packed in one cell, several emails
-//! or phones in one cell.
-
-/// The parts of a packed address cell ([`Target::PackedAddress`]): street (with its second
-/// line after a line break), city, state, postal code, country; `None` unless the cell has six
-/// parts or five (no second line).
-pub(crate) fn split_packed_address(cell: &str) -> Option<[String; 5]> {
-    let parts: Vec<&str> = cell.split("  ").map(str::trim).collect();
-    let (street, rest) = match parts.as_slice() {
-        [street, line2, rest @ ..] if rest.len() == 4 => {
-            let street = [*street, *line2]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n");
-            (street, rest)
-        }
-        [street, rest @ ..] if rest.len() == 4 => (street.to_string(), rest),
-        _ => return None,
-    };
-    let [city, state, postal_code, country] = rest else {
-        return None;
-    };
-    Some([
-        street,
-        city.to_string(),
-        state.to_string(),
-        postal_code.to_string(),
-        country.to_string(),
-    ])
-}
+//! Cells that hold more than one value: several emails or phones in one cell (a whole address
+//! in one cell is `address_cell`'s).
 
 /// The values of a cell that holds several (an email or phone cell of Google Contacts, whose
 /// values are separated by ` ::: `, or of other files, by `;` or a line break), each trimmed,
 /// blanks dropped; a cell with none of these separators is one value.
+///
+/// A `;` or line break separates values only where what follows is a value of its own: an
+/// email address (it has an `@`) or a phone number (5 digits or more). Anything else belongs
+/// to the value before it: the extension of `555-1234;ext=2` (RFC 3966's way of writing one),
+/// `+1 555 0100\next. 12`.
 pub(crate) fn split_values(cell: &str) -> Vec<&str> {
-    let separators: &[&str] = if cell.contains(" ::: ") {
-        &[" ::: "]
-    } else {
-        &[";", "\n"]
-    };
-    let mut values = vec![cell];
-    for separator in separators {
-        values = values
-            .into_iter()
-            .flat_map(|v| v.split(separator))
+    if cell.contains(" ::: ") {
+        return cell
+            .split(" ::: ")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
             .collect();
+    }
+    let mut values: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for (at, _) in cell.match_indices([';', '\n']).chain([(cell.len(), "")]) {
+        let part = &cell[start..at];
+        match values.last_mut() {
+            Some(last) if !part.trim().is_empty() && !is_value_of_its_own(part) => last.1 = at,
+            _ => values.push((start, at)),
+        }
+        start = (at + 1).min(cell.len());
     }
     values
         .into_iter()
-        .map(str::trim)
+        .map(|(from, to)| cell[from..to].trim())
         .filter(|v| !v.is_empty())
         .collect()
+}
+
+/// Whether a part of a cell is an email address or a phone number of its own.
+fn is_value_of_its_own(part: &str) -> bool {
+    part.contains('@') || part.bytes().filter(u8::is_ascii_digit).count() >= 5
 }

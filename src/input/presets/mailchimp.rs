@@ -15,7 +15,8 @@
 //! The `Address` field packs street, second line, city, state, zip and country into one cell
 //! with two spaces between them (a blank part keeps its separator): it is split into the
 //! billing address when it has those six parts, or five without the second line; any other
-//! cell is left out with a note ([`Target::PackedAddress`]). `CC` and `REGION`
+//! cell is read as every file's one-cell address is ([`Target::PackedAddress`]): split where
+//! that is certain, else sent whole as the street. `CC` and `REGION`
 //! are where Mailchimp located the contact's IP address, not an address: not imported.
 
 use super::{Entry, Target, joined, one};

@@ -15,7 +15,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 
 use super::Format;
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
 
 /// Memory per byte of a `.xls` file once calamine has loaded it: 7.5 measured (sheets of
 /// 30,000 and 60,000 rows of 6 columns, 5.5 and 11 MB, took 42 and 83 MB), rounded up.
@@ -75,7 +75,7 @@ pub(super) fn whole_load_cost(path: &Path, format: Format, budget: u64) -> Resul
 }
 
 /// What the scan of an `.ods` file's content found.
-pub(super) struct OdsScan {
+struct OdsScan {
     pub(super) cells: u64,
     /// The first sheet with values past calamine's limits.
     pub(super) cut: Option<String>,
@@ -85,7 +85,7 @@ pub(super) struct OdsScan {
 /// is the rectangle from its first to its last row holding a value, and from its leftmost to
 /// its rightmost such column, with every repeat of a row or cell in it; empty repeats at a
 /// row's or sheet's end are not laid out.
-pub(super) fn ods_cells(content: impl BufRead) -> Result<OdsScan, OpenError> {
+fn ods_cells(content: impl BufRead) -> Result<OdsScan, OpenError> {
     let mut xml = quick_xml::Reader::from_reader(content);
     let mut buf = Vec::new();
     let mut sheet = Sheet::default();

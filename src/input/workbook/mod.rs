@@ -18,7 +18,7 @@ use calamine::{Reader, SheetType, SheetVisible};
 use csv::ByteRecord;
 
 use self::read::{read_workbook, spawn_reader};
-use super::reader::{OpenError, RawRow};
+use super::raw::{OpenError, RawRow};
 
 mod cells;
 mod cost;
@@ -28,7 +28,7 @@ mod rows;
 /// The memory a `.xls` or `.ods` file may take once loaded (estimated before loading). An
 /// import holds it twice for a while (its first pass over the file, for the snapshot's choice,
 /// reads the file again while the run's own reader waits), so at most 1 GiB in all.
-pub const WHOLE_LOAD_BUDGET: u64 = 512 * 1024 * 1024;
+const WHOLE_LOAD_BUDGET: u64 = 512 * 1024 * 1024;
 /// Rows handed over at once.
 const BATCH: usize = 256;
 /// Batches the reading thread may have waiting.
@@ -93,11 +93,7 @@ impl WorkbookInput {
     }
 
     /// [`Self::open`], with the budget of a `.xls` or `.ods` file given.
-    pub fn open_with_budget(
-        path: &Path,
-        sheet: Option<&str>,
-        budget: u64,
-    ) -> Result<Self, OpenError> {
+    fn open_with_budget(path: &Path, sheet: Option<&str>, budget: u64) -> Result<Self, OpenError> {
         let format = detect(path)?;
         if matches!(format, Format::Xls | Format::Ods) {
             let cost = cost::whole_load_cost(path, format, budget)?;
@@ -222,10 +218,7 @@ fn choose_sheet<R: Reader<BufReader<File>>>(
 }
 
 /// [`choose_sheet`] among `sheets` (name, visible).
-pub(crate) fn pick_sheet(
-    sheets: &[(String, bool)],
-    wanted: Option<&str>,
-) -> Result<String, OpenError> {
+fn pick_sheet(sheets: &[(String, bool)], wanted: Option<&str>) -> Result<String, OpenError> {
     let found = match wanted {
         None => sheets
             .iter()

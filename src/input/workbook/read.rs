@@ -12,7 +12,7 @@ use calamine::{Data, DataRef, Ods, Range, Reader, Xls, Xlsb, Xlsx, open_workbook
 
 use super::rows::Rows;
 use super::{Format, Message, READ_AHEAD, choose_sheet};
-use crate::input::reader::OpenError;
+use crate::input::raw::OpenError;
 
 /// Runs `read` on a thread of its own, which hands over the rows through the channel
 /// returned. A panic there (calamine's, on a malformed file) becomes a failure handed over:

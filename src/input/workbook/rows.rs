@@ -10,7 +10,7 @@ use csv::{ByteRecord, Position};
 
 use super::cells::cell_text;
 use super::{BATCH, Message};
-use crate::input::reader::{OpenError, RawRow};
+use crate::input::raw::{OpenError, RawRow};
 
 /// Gathers cells, in sheet order, into rows, and hands them over: the first non-blank row is
 /// the header, blank rows are skipped (their numbers still count for `line`).

@@ -9,24 +9,34 @@
 //! long digit strings stay as typed, and nothing is ever a formula. The import reads the
 //! `Rows` sheet back as it is: it ignores the leading `status` and `message` columns by name.
 //!
-//! The `Rows` sheet is written row by row in `rust_xlsxwriter`'s constant-memory mode, to a
-//! temporary file beside the report, so memory does not grow with the rows; what does is
-//! bounded: the notes (at most [`MAX_NOTES`]; past that, cells are still highlighted and the
-//! message column says it all) and the Summary's counts. The workbook is saved to a temporary
-//! file and moved into place at the end, like the results file.
+//! The `Rows` sheet's cells are written as XML as each row is recorded (see [`sheet_xml`]) and
+//! deflated on a thread of their own into an unnamed temporary file (see [`spool`]), so memory
+//! does not grow with the rows; what does is bounded: the notes (at most [`MAX_NOTES`]; past
+//! that, cells are still highlighted and the message column says it all) and the Summary's
+//! counts. At the end `rust_xlsxwriter` writes the rest of the workbook and the cells are put
+//! in it (see [`package`]); the workbook is saved to a temporary file and moved into place,
+//! like the results file.
 
 mod hints;
 mod marks;
+mod package;
+mod sheet_xml;
+mod spool;
 mod summary_sheet;
+mod zip_out;
 
-use std::io;
+use std::borrow::Cow;
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::Workbook;
 
 use hints::Hinter;
 pub(crate) use marks::Look;
 use marks::{marks, merge};
+use package::{Formats, RowsSheet};
+use sheet_xml::{MAX_CELL_UNITS, RowXml, Styles, clip_units, column_letters};
+use spool::{CHUNK, Spool};
 use summary_sheet::Counted;
 pub(crate) use summary_sheet::{ReportKind, SummaryFacts};
 
@@ -44,18 +54,22 @@ pub(crate) const MAX_NOTES: u64 = 10_000;
 const MAX_WIDTH: usize = 50;
 /// The widest the message column is made.
 const MAX_MESSAGE_WIDTH: usize = 80;
-/// The longest text a cell holds (Excel's limit, in UTF-16 units; counted in characters here,
-/// which is at most as many).
-const MAX_CELL_CHARS: usize = 32_767;
+/// The most columns a sheet holds (Excel's limit): the input's columns past it are left out of
+/// the Rows sheet (a warning says so; the results file has every cell).
+pub(crate) const SHEET_COLUMNS: usize = 16_384;
 /// The two columns the report puts first.
-pub(crate) const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
+const REPORT_COLUMNS: [&str; 2] = ["status", "message"];
 
 /// Writes the report as rows are recorded.
 pub(crate) struct ReportWriter {
-    workbook: Workbook,
     path: PathBuf,
     map: ColumnMap,
     formats: Formats,
+    styles: Styles,
+    xml: RowXml,
+    /// The sheet's XML not yet handed to the spool.
+    buffer: Vec<u8>,
+    spool: Spool,
     /// The sheet's next row (0 is the header).
     next_row: u32,
     limits: Limits,
@@ -65,7 +79,10 @@ pub(crate) struct ReportWriter {
     skip: usize,
     /// The widest content of each sheet column, in characters (capped).
     widths: Vec<usize>,
-    notes: u64,
+    /// Whether a row had cells past the sheet's last column.
+    columns_left_out: bool,
+    /// The notes, added to the sheet at the end: row, column, text.
+    notes: Vec<(u32, u16, String)>,
     counted: Counted,
     facts: SummaryFacts,
     hinter: Hinter,
@@ -88,48 +105,9 @@ impl Default for Limits {
     }
 }
 
-/// The looks of the sheet's cells.
-struct Formats {
-    header: Format,
-    text: Format,
-    bad: Format,
-    changed: Format,
-    created: Format,
-}
-
-impl Formats {
-    fn new() -> Self {
-        // Text (`@`): a value typed into the sheet stays as typed too.
-        let text = Format::new().set_num_format("@");
-        Self {
-            header: Format::new()
-                .set_bold()
-                .set_num_format("@")
-                .set_border_bottom(FormatBorder::Thin),
-            bad: text
-                .clone()
-                .set_background_color(Color::RGB(0xFFC7CE))
-                .set_font_color(Color::RGB(0x9C0006)),
-            changed: text
-                .clone()
-                .set_background_color(Color::RGB(0xFFEB9C))
-                .set_font_color(Color::RGB(0x9C5700)),
-            created: text
-                .clone()
-                .set_background_color(Color::RGB(0xC6EFCE))
-                .set_font_color(Color::RGB(0x006100)),
-            text,
-        }
-    }
-}
-
 impl ReportWriter {
     /// Starts the report at `path`: the `Rows` sheet and its header. `headers` are the input's.
-    pub(crate) fn create(
-        path: &Path,
-        map: ColumnMap,
-        facts: SummaryFacts,
-    ) -> Result<Self, XlsxError> {
+    pub(crate) fn create(path: &Path, map: ColumnMap, facts: SummaryFacts) -> io::Result<Self> {
         Self::with_limits(path, map, facts, Limits::default())
     }
 
@@ -139,60 +117,54 @@ impl ReportWriter {
         map: ColumnMap,
         facts: SummaryFacts,
         limits: Limits,
-    ) -> Result<Self, XlsxError> {
-        let mut workbook = Workbook::new();
+    ) -> io::Result<Self> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        workbook.set_tempdir(&dir)?;
-        // The fastest deflate: compressing the sheet's XML took most of the report's time at
-        // the default level (figures in BENCHMARKS.md), for a file a few tenths larger.
-        workbook.set_zip_compression_level(1);
         let skip = map.report_columns();
+        let names: Vec<String> = REPORT_COLUMNS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(map.names().iter().skip(skip).cloned())
+            .take(SHEET_COLUMNS)
+            .collect();
+        let widths: Vec<usize> = names.iter().map(|n| width(n)).collect();
+        let formats = Formats::new();
+        let styles = package::styles(&RowsSheet {
+            formats: &formats,
+            widths: &column_widths(&widths),
+            last_row: 0,
+            notes: &[],
+        })?;
         let mut writer = Self {
-            workbook,
             path: path.to_path_buf(),
-            formats: Formats::new(),
+            formats,
+            styles,
+            xml: RowXml::default(),
+            buffer: Vec::with_capacity(CHUNK + CHUNK / 4),
+            spool: Spool::start(&dir)?,
             next_row: 1,
             limits,
             left_out: 0,
             skip,
-            widths: Vec::new(),
-            notes: 0,
+            widths,
+            columns_left_out: false,
+            notes: Vec::new(),
             counted: Counted::default(),
             facts,
             hinter: Hinter::new(&map),
             map,
         };
-        writer.start()?;
-        Ok(writer)
-    }
-
-    /// The `Rows` sheet with its header, frozen.
-    fn start(&mut self) -> Result<(), XlsxError> {
-        let names: Vec<String> = REPORT_COLUMNS
-            .iter()
-            .map(|s| s.to_string())
-            .chain(self.map.names().iter().skip(self.skip).cloned())
-            .collect();
-        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
-        sheet.set_name("Rows")?;
-        sheet.set_freeze_panes(1, 0)?;
+        writer.xml.start(&mut writer.buffer, 0);
         for (col, name) in names.iter().enumerate() {
-            // Text (`@`) for the whole column, set before any row: a cell written without a
-            // format of its own takes it as its row is written, without the format lookup (a
-            // hash of the whole format) that a cell's own format costs, the largest part of
-            // the report's time.
-            sheet.set_column_format(col as u16, &self.formats.text)?;
-            sheet.write_string_with_format(0, col as u16, name, &self.formats.header)?;
+            let header = writer.styles.header;
+            writer
+                .xml
+                .text(&mut writer.buffer, col as u16, name, header, true);
         }
-        self.widths = names.iter().map(|n| width(n)).collect();
-        Ok(())
-    }
-
-    fn sheet(&mut self) -> Result<&mut Worksheet, XlsxError> {
-        self.workbook.worksheet_from_index(0)
+        RowXml::end(&mut writer.buffer);
+        Ok(writer)
     }
 
     /// Writes one row: its status, message and cells, marked.
@@ -205,98 +177,74 @@ impl ReportWriter {
             self.left_out += 1;
             return Ok(());
         }
-        self.write_row(outcome, &marks).map_err(io::Error::other)
+        self.write_row(outcome, &marks);
+        if self.buffer.len() >= CHUNK {
+            self.spool.send(&mut self.buffer)?;
+        }
+        Ok(())
     }
 
-    fn write_row(&mut self, outcome: &RowOutcome, marks: &[marks::Mark]) -> Result<(), XlsxError> {
+    fn write_row(&mut self, outcome: &RowOutcome, marks: &[marks::Mark]) {
         let row = self.next_row;
         self.next_row += 1;
-        let status_look = match outcome.status {
-            Status::WouldCreate => Some(&self.formats.created),
-            s if s.is_fixable() || s == Status::Duplicate => Some(&self.formats.bad),
-            Status::WouldUpdate => Some(&self.formats.changed),
-            _ => None,
+        let styles = self.styles;
+        let status_style = match outcome.status {
+            Status::WouldCreate => styles.created,
+            s if s.is_fixable() || s == Status::Duplicate => styles.bad,
+            Status::WouldUpdate => styles.changed,
+            _ => styles.text,
         };
-        let status = outcome.status.as_str();
-        let mut pending_notes: Vec<(u16, String)> = Vec::new();
-        let formats = &self.formats;
-        let sheet = self.workbook.worksheet_from_index(0)?;
-        match status_look {
-            Some(look) => sheet.write_string_with_format(row, 0, status, look)?,
-            None => sheet.write_string(row, 0, status)?,
-        };
-        let message = clip(&outcome.error);
-        sheet.write_string(row, 1, message)?;
+        let out = &mut self.buffer;
+        self.xml.start(out, row);
+        self.xml
+            .text(out, 0, outcome.status.as_str(), status_style, false);
+        self.xml.text(out, 1, &outcome.error, styles.text, false);
         let mut marks = marks.iter().peekable();
-        for (i, cell) in outcome.record.iter().enumerate() {
+        let record = &outcome.record;
+        // The row checked as UTF-8 at once, each cell then a slice of it: checking each cell
+        // on its own took 5 % of a run with the report (BENCHMARKS.md).
+        let whole = simdutf8::basic::from_utf8(record.as_slice()).ok();
+        for (i, cell) in record.iter().enumerate() {
             let mark = marks.next_if(|m| m.column == i);
             if i < self.skip {
                 continue;
             }
-            let col = (i - self.skip + REPORT_COLUMNS.len()) as u16;
-            let text = String::from_utf8_lossy(cell);
-            let text = clip(&text);
-            match mark.map(|m| m.look) {
-                Some(Look::Bad) => sheet.write_string_with_format(row, col, text, &formats.bad)?,
-                Some(Look::Changed) => {
-                    sheet.write_string_with_format(row, col, text, &formats.changed)?
-                }
-                _ => sheet.write_string(row, col, text)?,
+            let col = i - self.skip + REPORT_COLUMNS.len();
+            if col >= SHEET_COLUMNS {
+                self.columns_left_out = true;
+                break;
+            }
+            let col = col as u16;
+            let text = match whole.zip(record.range(i)).and_then(|(w, at)| w.get(at)) {
+                Some(text) => Cow::Borrowed(text),
+                None => String::from_utf8_lossy(cell),
             };
+            let (style, blank) = match mark.map(|m| m.look) {
+                Some(Look::Bad) => (styles.bad, true),
+                Some(Look::Changed) => (styles.changed, true),
+                _ => (styles.text, false),
+            };
+            self.xml.text(out, col, &text, style, blank);
             if let Some(mark) = mark {
-                pending_notes.push((col, mark.note.clone()));
+                add_note(&mut self.notes, self.limits.notes, row, col, &mark.note);
             }
-            let w = width(text);
-            match self.widths.get_mut(col as usize) {
+            let w = width(&text);
+            match self.widths.get_mut(usize::from(col)) {
                 Some(known) => *known = (*known).max(w),
-                None => self.widths.resize(col as usize + 1, w),
+                None => self.widths.resize(usize::from(col) + 1, w),
             }
         }
+        RowXml::end(out);
         if outcome.status == Status::WouldCreate {
-            pending_notes.push((0, "not in the store: the import would create it".into()));
+            let note = "not in the store: the import would create it";
+            add_note(&mut self.notes, self.limits.notes, row, 0, note);
         }
-        self.widths[1] = self.widths[1].max(width(message).min(MAX_MESSAGE_WIDTH));
-        for (col, text) in pending_notes {
-            self.note(row, col, &text)?;
-        }
-        Ok(())
-    }
-
-    /// Adds a note, while fewer than the limit are written.
-    fn note(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
-        if self.notes >= self.limits.notes {
-            return Ok(());
-        }
-        self.notes += 1;
-        let note = Note::new(clip_chars(text, MAX_CELL_CHARS - 100))
-            .set_author("ecwid-import")
-            .add_author_prefix(false)
-            .set_width(360)
-            .set_height(110);
-        self.sheet()?.insert_note(row, col, &note)?;
-        Ok(())
-    }
-
-    /// The rows written, how many did not fit, and the notes written.
-    fn finish_rows(&mut self) -> Result<(), XlsxError> {
-        let last_row = self.next_row.saturating_sub(1);
-        let widths = std::mem::take(&mut self.widths);
-        let sheet = self.sheet()?;
-        for (col, w) in widths.iter().enumerate() {
-            let cap = if col == 1 {
-                MAX_MESSAGE_WIDTH
-            } else {
-                MAX_WIDTH
-            };
-            sheet.set_column_width(col as u16, (*w).clamp(8, cap) as f64 + 1.0)?;
-        }
-        sheet.autofilter(0, 0, last_row, 0)?;
-        Ok(())
+        self.widths[1] = self.widths[1].max(width(&outcome.error).min(MAX_MESSAGE_WIDTH));
     }
 
     /// Writes the `Summary` sheet from the run's `summary`, saves the workbook to a temporary
     /// file beside the report and moves it into place.
-    pub(crate) fn finish(mut self, summary: &Summary, temp_files: &TempFiles) -> io::Result<()> {
+    pub(crate) fn finish(self, summary: &Summary, temp_files: &TempFiles) -> io::Result<()> {
         if self.left_out > 0 {
             tracing::warn!(
                 "the report's Rows sheet holds the first {} rows: a sheet holds at most {} rows, \
@@ -306,23 +254,45 @@ impl ReportWriter {
                 self.left_out
             );
         }
-        self.finish_rows().map_err(io::Error::other)?;
+        if self.columns_left_out {
+            tracing::warn!(
+                "the report's Rows sheet holds the first {} columns of the file: a sheet holds \
+                 at most {SHEET_COLUMNS} columns, the report's status and message included, so \
+                 the columns past them are left out of it (the results file has every cell)",
+                SHEET_COLUMNS - REPORT_COLUMNS.len()
+            );
+        }
+        let cells = self.spool.finish(self.buffer)?;
+        let last_row = self.next_row - 1;
+        let mut workbook = Workbook::new();
+        RowsSheet {
+            formats: &self.formats,
+            widths: &column_widths(&self.widths),
+            last_row,
+            notes: &self.notes,
+        }
+        .add_to(&mut workbook)
+        .map_err(io::Error::other)?;
         let facts = summary_sheet::Facts {
             summary,
             facts: &self.facts,
             counted: &self.counted,
-            rows_in_sheet: u64::from(self.next_row - 1),
+            rows_in_sheet: u64::from(last_row),
             left_out: self.left_out,
-            notes: self.notes,
+            notes: self.notes.len() as u64,
             max_notes: self.limits.notes,
             map: &self.map,
         };
-        let sheet = self.workbook.add_worksheet();
-        summary_sheet::write(sheet, &facts).map_err(io::Error::other)?;
+        summary_sheet::write(workbook.add_worksheet(), &facts).map_err(io::Error::other)?;
+        let template = workbook.save_to_buffer().map_err(io::Error::other)?;
+        let dimension = format!(
+            "A1:{}{}",
+            column_letters(self.widths.len().max(1) - 1),
+            last_row + 1
+        );
         let temp = temp_files.create(|| temp_beside(&self.path))?;
-        self.workbook
-            .save_to_writer(temp.as_file())
-            .map_err(io::Error::other)?;
+        let out = BufWriter::with_capacity(CHUNK, temp.as_file());
+        package::write(out, &template, cells, &dimension, self.styles)?;
         temp.as_file().sync_all()?;
         let temp_path = temp.path().to_path_buf();
         temp.persist(&self.path).map_err(|e| e.error)?;
@@ -331,25 +301,38 @@ impl ReportWriter {
     }
 }
 
+/// Adds a note, while fewer than `limit` are kept.
+fn add_note(notes: &mut Vec<(u32, u16, String)>, limit: u64, row: u32, col: u16, text: &str) {
+    if (notes.len() as u64) < limit {
+        let text = clip_units(text, MAX_CELL_UNITS - 100);
+        notes.push((row, col, text.to_string()));
+    }
+}
+
+/// The width of each column of the sheet, from the widest content of each.
+fn column_widths(widths: &[usize]) -> Vec<f64> {
+    widths
+        .iter()
+        .enumerate()
+        .map(|(col, w)| {
+            let cap = if col == 1 {
+                MAX_MESSAGE_WIDTH
+            } else {
+                MAX_WIDTH
+            };
+            (*w).clamp(8, cap) as f64 + 1.0
+        })
+        .collect()
+}
+
 /// The width of `text` in characters (bytes for ASCII), capped.
 fn width(text: &str) -> usize {
-    let widest_line = text.lines().map(str::len).max().unwrap_or(0);
+    let widest_line = if memchr::memchr(b'\n', text.as_bytes()).is_none() {
+        text.len()
+    } else {
+        text.lines().map(str::len).max().unwrap_or(0)
+    };
     widest_line.min(MAX_MESSAGE_WIDTH)
-}
-
-/// `text`, cut to what a cell holds.
-fn clip(text: &str) -> &str {
-    clip_chars(text, MAX_CELL_CHARS)
-}
-
-fn clip_chars(text: &str, chars: usize) -> &str {
-    if text.len() <= chars {
-        return text;
-    }
-    match text.char_indices().nth(chars) {
-        Some((at, _)) => &text[..at],
-        None => text,
-    }
 }
 
 #[cfg(test)]

@@ -99,3 +99,38 @@ pub fn conflict() -> ResponseTemplate {
         "errorCode": "CONSTRAINT_VIOLATION"
     }))
 }
+
+/// The batch endpoint of the store every test imports into (`--store-id 1003`).
+pub const BATCH: &str = "/api/v3/1003/batch";
+
+/// Every request with this HTTP method on this path is answered so.
+pub async fn answer_at(server: &MockServer, verb: &str, at: &str, with: impl Respond + 'static) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(with)
+        .mount(server)
+        .await;
+}
+
+/// A store whose batch endpoint takes every batch as `ticket`, answers its polls with `poll`
+/// and its stops (`DELETE`) with `stop`.
+pub async fn batch_store(
+    ticket: &str,
+    poll: impl Respond + 'static,
+    stop: impl Respond + 'static,
+) -> MockServer {
+    let server = MockServer::start().await;
+    let submitted = ResponseTemplate::new(200).set_body_json(json!({ "ticket": ticket }));
+    answer_at(&server, "POST", BATCH, submitted).await;
+    answer_at(&server, "GET", BATCH, poll).await;
+    answer_at(&server, "DELETE", BATCH, stop).await;
+    server
+}
+
+/// How many of `requests` have this HTTP method and a path ending with `on`.
+pub fn count(requests: &[Request], verb: &str, on: &str) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.method.as_str() == verb && r.url.path().ends_with(on))
+        .count()
+}

@@ -154,3 +154,8 @@ pub fn emails_csv<S: AsRef<str>>(emails: &[S]) -> String {
     }
     csv
 }
+
+/// `n` distinct emails, `<prefix>0@example.com` on.
+pub fn numbered(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
+}

@@ -23,6 +23,9 @@ use tokio::time::Instant;
 
 use crate::report::summary::count;
 
+/// The default of `--rate`: below Ecwid's 600 a minute, leaving room for another app's
+/// requests and clock skew.
+pub(crate) const DEFAULT_RATE: u32 = 590;
 /// The most requests sent back to back after an idle spell.
 const MAX_BURST: u32 = 5;
 /// The store's window: what it took in this long tells what it allows.

@@ -9,6 +9,10 @@
 //! retries and 429s per kind of request. What a request means for a row (look up before
 //! sending a create again, `--on-existing`) is the caller's business: the engine knows requests,
 //! not rows.
+//!
+//! It lives beside the client rather than in the import because import, undo, export and the
+//! store reads (snapshot, listing, groups) all send through it: each command stands on it, and
+//! none depends on another command to reach the store.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -16,9 +20,14 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use serde::Serialize;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use super::rate::RateBudget;
-use super::retry::{self, Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
-use super::stop::Stop;
+pub(crate) mod rate;
+pub(crate) mod retry;
+pub(crate) mod stop;
+
+pub(crate) use rate::{DEFAULT_RATE, RateBudget};
+use retry::{Action, MAX_RATE_LIMITED, NEVER_WORKS_IN_A_ROW};
+pub(crate) use stop::{Stop, StopReason};
+
 use crate::ecwid::{ApiError, Client};
 
 /// The kinds of request a run makes, as the summary counts them.
@@ -253,7 +262,7 @@ pub(crate) enum Why {
 /// A read (which changes nothing) whose success answer cannot be read is tried this many times
 /// more, then fails: the same answer again is likely, and the row's error names what could not
 /// be read. A write's unreadable answer leaves its outcome unknown, and goes by the retry policy.
-pub(crate) const MAX_UNREADABLE: u32 = 1;
+const MAX_UNREADABLE: u32 = 1;
 
 /// The store refused the token, plan or store: the engine has stopped the run.
 pub(crate) const STOPPED_RUN: Why = Why::Refused(Action::StopRun);
@@ -454,7 +463,7 @@ impl Engine {
                      them; check that it is Ecwid's API ({}) and that no proxy or network login \
                      stands between",
                     seen,
-                    crate::cli::DEFAULT_API_URL,
+                    crate::ecwid::DEFAULT_API_URL,
                 );
                 self.stop.abort(format!(
                     "the store cannot serve the request ({error}): {hint}"
@@ -486,7 +495,7 @@ impl Engine {
 }
 
 /// What the user should check when the store refuses the token, the plan or the store.
-pub(crate) fn stop_hint(error: Option<&ApiError>) -> String {
+fn stop_hint(error: Option<&ApiError>) -> String {
     let what = error.map(ToString::to_string).unwrap_or_default();
     let hint = match error.and_then(ApiError::status) {
         Some(402) => {
@@ -506,5 +515,4 @@ pub(crate) fn stop_hint(error: Option<&ApiError>) -> String {
 }
 
 #[cfg(test)]
-#[path = "engine_tests.rs"]
 mod tests;

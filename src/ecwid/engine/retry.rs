@@ -10,9 +10,9 @@ use rand::Rng;
 use crate::ecwid::ApiError;
 
 /// Waited after a 429 that carries no `Retry-After` (what Ecwid's own client does).
-pub(crate) const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
 /// A longer `Retry-After` is cut to this, so a typo on the server cannot park a run for a day.
-pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
 /// 429 answers do not count against `--max-retries` (the store says when to come back), but a
 /// row that keeps getting them this often gives up.
 pub(crate) const MAX_RATE_LIMITED: u32 = 30;
@@ -48,7 +48,7 @@ pub(crate) enum Action {
 /// network login, such as a hotel's or a company proxy's, stands between this computer and the
 /// store). None of them took effect, so no look-up is needed before giving up. Every other
 /// `5xx` may be passing, and is retried.
-pub(crate) const NEVER_WORKS: [u16; 7] = [405, 501, 505, 506, 508, 510, 511];
+const NEVER_WORKS: [u16; 7] = [405, 501, 505, 506, 508, 510, 511];
 
 /// The run stops when this many requests of one kind in a row (no success of that kind
 /// between them) were answered with a status of [`NEVER_WORKS`]: every row would fail the same

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use super::replay::{drop_torn_line, read};
 use super::{Identity, JournalError, MAGIC, VERSION, one_line};
 use crate::ecwid::StoreClock;
-use crate::import::resumed::Finished;
+use crate::ledger::resumed::Finished;
 use crate::outcome::RowOutcome;
 
 /// The journal being written.

@@ -10,7 +10,6 @@ use tokio::time::Instant;
 
 use super::*;
 use crate::ecwid::ClientConfig;
-use crate::import::stop::StopReason;
 
 fn engine(concurrency: usize, max_retries: u32) -> Arc<Engine> {
     let client = Client::new(&ClientConfig {

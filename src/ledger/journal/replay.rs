@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::{Identity, JournalError, MAGIC, READS, from_one_line};
-use crate::import::resumed::{Finished, OpenBatch, Replayed};
+use crate::ledger::resumed::{Finished, OpenBatch, Replayed};
 use crate::outcome::Status;
 
 /// Cuts a last line that a killed process left without its line break. Journal lines are

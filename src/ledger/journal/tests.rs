@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::ecwid::StoreClock;
-use crate::import::resumed::OpenBatch;
+use crate::ledger::resumed::OpenBatch;
 use crate::outcome::{RowOutcome, Status};
 
 const RUN: &str = "0123456789abcdef0123456789abcdef";

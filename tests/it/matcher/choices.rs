@@ -1,120 +1,114 @@
-//! What the matcher leaves alone: a password hash in any form and by any mapping, the columns
-//! a mapping file uses (and every column, with `match_by_meaning = false`), state names that
-//! mean a status or a sales region, carriers and tax amounts; and house numbers joined to
-//! their street.
+//! What the matcher chooses and says it chose, what it leaves alone (the columns a mapping file
+//! uses, look-alike columns), and real files of no known export.
 
 use assert_cmd::Command;
 use ecwid_import::input::mapping::Layout;
-use ecwid_import::input::mapping_file::MappingFile;
-use serde_json::{Value, json};
+use ecwid_import::input::presets::Preset;
+use serde_json::json;
 
-use crate::e2e::{start, store_args};
-use crate::matcher::{assert_sent_without_hash, template_from};
-use crate::presets::{map, mapping, stored};
-use crate::support::Workspace;
+use super::*;
+use crate::presets::mapping;
 
-/// The first row's request body and the run's choice, with no flags or with `layout`.
-fn first_body(csv: &str, layout: &Layout) -> (Value, String) {
-    let (map, choice, rows) = map(csv, layout).expect("header maps");
-    let request = map.request(&rows[0]).expect("row is valid").request;
-    (serde_json::to_value(request).unwrap(), choice.to_string())
-}
-
-/// A password hash is not sent in any of the forms hashes take (Django, LDAP schemes, base64
-/// digests), and a mapping file cannot send one through `if_valid`: it is refused, with why.
+/// The run says once what it chose and why, and what it left out.
 #[test]
-fn password_hashes_of_every_form_are_never_sent() {
-    let csv = "email,password\n\
-               a@example.com,pbkdf2_sha256$260000$0Rz1fq3bMJbFpcdm$3b5Lq0hJnTzq+9l7I0bP5y=\n\
-               b@example.com,{SSHA}Y4HhJEdpNQbSlf9I8ZpzGsEj3hCv1Kxq\n\
-               c@example.com,L/Rlwxzp4w7RWmEgXX+/A7cXaePEPcp+KwQhl2fJL7w=\n\
-               d@example.com,sha1$a1976$a36cc8cbf81742a8fb52e221aaeab48ed7f58ab4\n\
-               e@example.com,Tr0ub4dor&3\n";
-    let (columns, _, rows) = map(csv, &Layout::default()).unwrap();
-    assert_sent_without_hash(&columns, &rows[..4]);
-    let plain = columns.request(&rows[4]).unwrap().request.password;
-    assert_eq!(plain.as_deref(), Some("Tr0ub4dor&3"));
-    let error = MappingFile::parse(
-        std::path::Path::new("m.toml"),
-        "[fields]\nemail = \"email\"\npassword = { column = \"password\", if_valid = true }\n",
+fn the_log_states_each_choice_and_what_was_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("kunden.csv");
+    std::fs::write(
+        &input,
+        "Vorname,Nachname,E-Mail,Stadt,Ort,Kundennummer\nKarl,Kraus,karl@example.de,Köln,Köln,7\n",
     )
-    .unwrap_err()
-    .to_string();
-    assert!(error.contains("fields.password"), "{error}");
-    assert!(error.contains("password hash is never sent"), "{error}");
-    // Joined columns end in the password field too: the joined value is checked.
-    let joined = mapping(
-        "[fields]\nemail = \"email\"\n\
-         password = { columns = [\"scheme\", \"rest\"], separator = \"$\" }\n",
+    .unwrap();
+    let output = Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .env_remove("RUST_LOG")
+        .args(["validate", input.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(log.matches("matched by meaning:").count(), 1, "{log}");
+    assert!(
+        log.contains("\"Vorname\" + \"Nachname\" -> billingPerson.name"),
+        "{log}"
     );
-    let layout = Layout {
-        preset: None,
-        mapping: Some(joined),
-    };
-    let (body, _) = first_body(
-        "email,scheme,rest\na@example.com,$P,BZ1a9mD3bq9ccf7Qe1qSz.f4y1Hk0s/\n",
-        &layout,
+    assert!(log.contains("\"E-Mail\" -> email"), "{log}");
+    assert!(log.contains("\"Ort\" -> billingPerson.city"), "{log}");
+    assert!(
+        log.contains("left out: \"Stadt\" (billingPerson.city comes from \"Ort\")"),
+        "{log}"
     );
-    assert_eq!(body, json!({"email": "a@example.com"}));
+    assert!(log.contains("Kundennummer"), "{log}");
 }
 
-/// The printed mapping says the matcher is off, and a line deleted from it is a field not
-/// sent; a column moved to another field is sent there only.
-#[tokio::test]
-async fn a_printed_mapping_line_deleted_or_moved_is_obeyed() {
-    let csv = "Nome,E-mail,Endereço,Cidade,Estado,CEP,País\n\
-               João,joao@example.com.br,Rua Augusta 10,São Paulo,SP,01305-000,Brasil\n";
-    let ws = Workspace::new(csv);
-    let text = template_from(&ws.input);
-    assert!(text.contains("\nmatch_by_meaning = false\n"), "{text}");
+/// Canonical names win over synonyms, and a detected preset is read as before.
+#[test]
+fn canonical_names_and_presets_win_over_synonyms() {
+    let (requests, choice) = bodies(
+        "email,billingPerson.city,City,name\nann@example.com,Oslo,Bergen,Ann Lee\n",
+        &Layout::default(),
+    );
+    assert_eq!(
+        requests[0],
+        json!({"email": "ann@example.com", "billingPerson": {"name": "Ann Lee", "city": "Oslo"}})
+    );
+    assert!(choice.contains("left out: \"City\""), "{choice}");
+    // A file of canonical names only is read exactly as before: nothing matched.
+    let (_, choice) = bodies("email,name\nann@example.com,Ann\n", &Layout::default());
+    assert!(!choice.contains("matched by meaning"), "{choice}");
+    // `--preset ecwid` reads canonical names only.
+    let fixed = Layout {
+        preset: Some(Preset::Ecwid),
+        mapping: None,
+    };
+    let (requests, _) = bodies("email,City\nann@example.com,Oslo\n", &fixed);
+    assert_eq!(requests[0], json!({"email": "ann@example.com"}));
+}
+
+/// The run names the everyday fields no column fills, so a person sees what the file lacks;
+/// a field filled by any column (here the name, the phone and the whole address) is not named.
+#[test]
+fn the_fields_no_column_fills_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("list.csv");
+    std::fs::write(
+        &input,
+        "Email,Name,Phone,Street,City,Zip,Country,Newsletter\n\
+         a@example.com,Ann,123,1 Main St,Springfield,62701,US,yes\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("ecwid-import")
+        .unwrap()
+        .arg("validate")
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("fields no column of the file fills"))
+        .unwrap_or_else(|| panic!("{stderr}"));
     assert!(
-        text.contains("a line deleted here is a column not imported"),
-        "{text}"
+        line.ends_with("billingPerson.companyName, customerGroupName, privateAdminNotes"),
+        "{line}"
     );
-    let state_line =
-        "\"billingPerson.stateOrProvinceCode\" = { column = \"Estado\", code_or_name = true }\n";
-    assert!(text.contains(state_line), "{text}");
-    let deleted = text.replace(state_line, "");
-    let moved = text.replace(
-        "\"billingPerson.countryCode\" = {",
-        "\"shippingAddresses.0.countryCode\" = {",
+}
+
+/// Address blocks placed by their type column (Wix's `Address N - Type`) fill the billing
+/// address on a row that types one billing: its fields are not named as ones no column fills.
+#[test]
+fn typed_address_blocks_count_as_filling_the_billing_address() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/values/wix-typed-addresses.csv"
     );
-    assert_ne!(moved, text);
-    for (i, (edited, billing, shipping)) in [
-        (
-            &deleted,
-            json!({"name": "João", "street": "Rua Augusta 10", "city": "São Paulo",
-                   "postalCode": "01305-000", "countryCode": "BR"}),
-            None,
-        ),
-        (
-            &moved,
-            json!({"name": "João", "street": "Rua Augusta 10", "city": "São Paulo",
-                   "postalCode": "01305-000", "stateOrProvinceCode": "SP"}),
-            Some(json!({"countryCode": "BR"})),
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let store = start(store_args()).await;
-        let file = ws.dir.path().join(format!("m{i}.toml"));
-        std::fs::write(&file, edited).unwrap();
-        let email = "joao@example.com.br";
-        let code = ws
-            .import(&store.api_url(), &["--mapping", file.to_str().unwrap()])
-            .await;
-        assert_eq!(code, 0);
-        let customer = stored(&store, email);
-        let mut got = customer["billingPerson"].clone();
-        got.as_object_mut().unwrap().retain(|_, v| !v.is_null());
-        assert_eq!(got, billing, "{edited}");
-        let ship = customer["shippingAddresses"]
-            .get(0)
-            .map(|a| json!({"countryCode": a["countryCode"]}));
-        assert_eq!(ship, shipping, "{edited}");
-        store.shutdown().await;
-    }
+    let csv = std::fs::read_to_string(path).unwrap();
+    let (map, _, _) = map(&csv, &Layout::default()).expect("header maps");
+    assert_eq!(
+        map.unfilled(),
+        ["customerGroupName", "privateAdminNotes"],
+        "the name, phone, company, address and consent are filled"
+    );
 }
 
 /// With the matcher on (a mapping file without `match_by_meaning = false`), it takes no
@@ -236,23 +230,6 @@ fn house_numbers_are_joined_to_the_street() {
         assert_eq!(body["billingPerson"]["street"], street, "{choice}");
         assert!(choice.contains(choice_line), "{choice}");
     }
-}
-
-/// `template --help` says what `--from` prints: a line per field, then comments.
-#[test]
-fn template_help_says_what_from_prints() {
-    let output = Command::cargo_bin("ecwid-import")
-        .unwrap()
-        .args(["template", "--help"])
-        .output()
-        .unwrap();
-    let help = String::from_utf8(output.stdout).unwrap().replace('\n', " ");
-    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        help.contains("one line per field the run would fill"),
-        "{help}"
-    );
-    assert!(!help.contains("unsure"), "{help}");
 }
 
 /// A Google Contacts export, read by meaning with no flags: the `... - Value` columns, the
