@@ -66,11 +66,11 @@ use send::Sender;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
-/// Groups in progress at once in the batch lane: prepared, waiting for room in the store
-/// ([`lane::BATCHES_IN_STORE`], the row budget), polled, or done and waiting for the groups
-/// before them to be recorded. More than the batches in the store, so that a group whose
-/// batch waits for its poll does not keep the room the store has from the next group.
-const GROUPS_IN_FLIGHT: usize = 8;
+/// Groups in progress at once in the batch lane: the batches outstanding in the store. While
+/// one is polled the next ones are sent, so that the store always has a batch to work on (it
+/// runs them in order) and is never left idle waiting for a poll to come back; more would only
+/// hold more rows in memory and more work the run must account for if it is interrupted.
+const GROUPS_IN_FLIGHT: usize = 3;
 
 /// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
 /// stream the rows through it, record each outcome, finish. Its temporary files are listed in
