@@ -9,6 +9,7 @@ pub(crate) mod formulas;
 pub mod mapping;
 pub mod mapping_file;
 pub(crate) mod matcher;
+pub(crate) mod names;
 pub(crate) mod orders;
 pub mod presets;
 pub mod raw;

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use crate::customer::{Address, CustomerRequest};
-use crate::input::matcher::normalise_name as normalise;
+use crate::input::names::normalise;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

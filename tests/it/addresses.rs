@@ -10,7 +10,8 @@ use crate::values::import;
 /// An order history in Amazon's layout (`Shipping Address`, `Billing Address`: name, street,
 /// city, province, postal code, country), with the buyer's email beside it: each address is
 /// split, the recipient's name included; a state written as a name (`Bayern`) is not certain,
-/// so that address goes whole to the street and the summary counts it.
+/// so that address goes whole to the street and the summary counts it. `Website` is the
+/// marketplace's, not the buyer's.
 #[tokio::test]
 async fn amazon_order_history_addresses_are_split_with_their_names() {
     let (code, summary, rows) = import("amazon-order-history.csv").await;
@@ -47,12 +48,15 @@ async fn amazon_order_history_addresses_are_split_with_their_names() {
         summary["left_blank"],
         json!([{"kind": "address_kept_whole", "column": "Shipping Address", "cells": 1}])
     );
+    // `Website` (Amazon.com) is the marketplace's, not the buyer's.
+    assert_eq!(jane.get("contacts"), None, "{jane}");
 }
 
 /// A list's lone `Address` column holds the whole address: printed with commas, the postal
 /// code before the city (Germany) or after it (the UK, on lines), the state and zip in one
 /// part (the US). The name columns keep the name; a street with a comma in it and a plain
 /// street stay the street, and only the first is counted (it has parts, the other has none).
+/// A region code Ecwid does not use for the country is left out with a note.
 #[tokio::test]
 async fn a_lone_address_column_is_read_as_the_whole_address() {
     let (code, summary, rows) = import("one-cell-addresses.csv").await;
@@ -85,4 +89,33 @@ async fn a_lone_address_column_is_read_as_the_whole_address() {
         summary["left_blank"],
         json!([{"kind": "address_kept_whole", "column": "Address", "cells": 1}])
     );
+}
+
+/// `template --mapping --from` says which street columns hold the whole address, and the
+/// mapping it prints reads the file as the run does: the cell split, its name kept.
+#[tokio::test]
+async fn the_printed_mapping_names_the_whole_address_and_reads_it_the_same() {
+    let ws = crate::support::Workspace::new(&crate::values::read_value_sample(
+        "amazon-order-history.csv",
+    ));
+    let text = crate::matcher::template_from(&ws.input);
+    assert!(
+        text.contains(
+            "\"shippingAddresses.0.street\" = \"Shipping Address\"   # the whole address in one \
+             cell: split where that is certain, else the street"
+        ),
+        "{text}"
+    );
+    let mapping = ws.dir.path().join("m.toml");
+    std::fs::write(&mapping, &text).unwrap();
+    let store = crate::e2e::start(crate::e2e::store_args()).await;
+    let code = ws
+        .import(&store.api_url(), &["--mapping", mapping.to_str().unwrap()])
+        .await;
+    assert_eq!(code, 0);
+    let jane = crate::presets::stored(&store, "jane.doe@example.com");
+    assert_eq!(jane["shippingAddresses"][0]["name"], "Jane Doe");
+    assert_eq!(jane["shippingAddresses"][0]["city"], "Seattle");
+    assert_eq!(jane.get("contacts"), None, "{jane}");
+    store.shutdown().await;
 }

@@ -8,7 +8,7 @@
 use bytes::Bytes;
 
 use super::ending::{UNKNOWN_NOTE, finish};
-use super::{FromBatch, Phase, Progress, Reply, Sender};
+use super::{FromBatch, Progress, Reply, Sender};
 use crate::ecwid::engine::{Failure, Kind, Why};
 use crate::ecwid::{ApiError, InnerOutcome};
 use crate::import::job::Job;
@@ -26,6 +26,8 @@ pub(in crate::import) enum Step {
 pub(in crate::import) struct Held {
     pub(super) job: Box<Job>,
     pub(super) p: Progress,
+    /// The customer the `PUT` goes to.
+    pub(super) customer: u64,
 }
 
 impl Held {
@@ -35,11 +37,7 @@ impl Held {
 
     /// The customer the `PUT` goes to and its body.
     pub(in crate::import) fn put(&self) -> (u64, Bytes) {
-        let id = match self.p.phase {
-            Phase::Update(id) => id,
-            _ => 0,
-        };
-        (id, self.p.update.clone())
+        (self.customer, self.p.update.clone())
     }
 
     /// The undo log's line of the `PUT`, to be written before it leaves (once).
@@ -125,12 +123,13 @@ impl Sender {
     /// for it (`sent`: the batch may have reached the store): unsettled, so that `--resume`
     /// polls the batch's ticket and compares the customer again.
     pub(in crate::import) fn stopped_in_put_batch(&self, held: Held, attempts: u32) -> RowOutcome {
-        let Held { job, mut p } = held;
+        let Held {
+            job,
+            mut p,
+            customer,
+        } = held;
         p.tries.attempts += attempts;
-        let id = match p.phase {
-            Phase::Update(id) => Some(id),
-            _ => None,
-        };
+        let id = Some(customer);
         let error = format!(
             "the run stopped before the outcome of its update's batch was known{UNKNOWN_NOTE}"
         );
@@ -147,12 +146,13 @@ impl Sender {
         attempts: u32,
         note: &str,
     ) -> RowOutcome {
-        let Held { job, mut p } = held;
+        let Held {
+            job,
+            mut p,
+            customer,
+        } = held;
         p.tries.attempts += attempts;
-        let id = match p.phase {
-            Phase::Update(id) => Some(id),
-            _ => None,
-        };
+        let id = Some(customer);
         let error = format!(
             "{note}: it may still run; run again with --resume to settle this row{UNKNOWN_NOTE}"
         );

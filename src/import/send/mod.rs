@@ -335,27 +335,35 @@ impl Sender {
         p: Progress,
         answer: Option<Result<Reply, Failure>>,
     ) -> Step {
-        self.drive_steps(job, p, answer)
-            .await
-            .map_or_else(|(job, p)| Step::Put(Box::new(Held { job, p })), Step::Done)
+        match self.drive_steps(job, p, answer).await {
+            Ok(outcome) => Step::Done(outcome),
+            Err((job, p, customer)) => Step::Put(Box::new(Held { job, p, customer })),
+        }
     }
 
-    /// The loop of [`Sender::drive_row`]; `Err` gives the row back where its `PUT` is held.
+    /// The loop of [`Sender::drive_row`]; `Err` gives the row back where its `PUT` is held,
+    /// with the customer the `PUT` goes to.
     async fn drive_steps(
         &self,
         job: Box<Job>,
         mut p: Progress,
         mut answer: Option<Result<Reply, Failure>>,
-    ) -> Result<RowOutcome, (Box<Job>, Progress)> {
+    ) -> Result<RowOutcome, (Box<Job>, Progress, u64)> {
         let body = body_of(&create::create_request(&job.request));
         loop {
             let result = match answer.take() {
                 Some(result) => result,
-                None if p.hold && matches!(p.phase, Phase::Update(_)) => return Err((job, p)),
-                None => match self.plan_step(&mut p, &job.email) {
-                    Some(done) => return Ok(end(job, &p, done, self.engine.max_retries())),
-                    None => self.request(&job, &body, &mut p).await,
-                },
+                None => {
+                    if p.hold
+                        && let Phase::Update(customer) = p.phase
+                    {
+                        return Err((job, p, customer));
+                    }
+                    match self.plan_step(&mut p, &job.email) {
+                        Some(done) => return Ok(end(job, &p, done, self.engine.max_retries())),
+                        None => self.request(&job, &body, &mut p).await,
+                    }
+                }
             };
             let failure = match result {
                 Ok(reply) => match self.on_reply(&job, &mut p, reply) {

@@ -3,8 +3,9 @@
 //! name), and in any file the rows a company flag marks as a company's.
 
 use super::{Fill, Rule};
-use crate::customer::fields::{AddressField as A, Field};
-use crate::input::matcher::LeftOut;
+use crate::customer::fields::{AddressField as A, ContactField as C, Field};
+use crate::input::mapping_file::{Mapped, Source};
+use crate::input::matcher::{LeftOut, Matched};
 use crate::input::orders;
 use crate::input::presets::{self, Target};
 
@@ -46,6 +47,74 @@ pub(super) fn without_order_name(rules: Vec<Rule>, names: &[String]) -> (Vec<Rul
         .collect();
     (rules, order_name)
 }
+
+/// In an orders export a website is the shop's or the marketplace's (Amazon's order history
+/// writes `Amazon.com`), never the buyer's: the URL contacts the matcher made of such columns
+/// are dropped, and the columns listed as left out with that reason.
+pub(super) fn without_shop_websites(
+    rules: &mut Vec<Rule>,
+    matched: &mut Matched,
+    names: &[String],
+) {
+    let urls: Vec<usize> = rules
+        .iter()
+        .filter_map(|r| match (&r.target, &r.fill) {
+            (Target::Field(Field::Contact(p, C::Type)), Fill::Value(v))
+                if v.eq_ignore_ascii_case("URL") =>
+            {
+                Some(*p)
+            }
+            _ => None,
+        })
+        .collect();
+    let of_url =
+        |r: &Rule| matches!(r.target, Target::Field(Field::Contact(p, _)) if urls.contains(&p));
+    for rule in rules.iter().filter(|r| of_url(r)) {
+        if let Fill::Column(i) = rule.fill {
+            let name = &names[i];
+            matched
+                .choices
+                .retain(|c| !c.starts_with(&format!("{name:?} ->")));
+            matched.left_out.push(LeftOut {
+                column: name.clone(),
+                field: None,
+                why: SHOP_WEBSITE.into(),
+            });
+        }
+    }
+    rules.retain(|r| !of_url(r));
+}
+
+/// [`without_shop_websites`] for the mapping `template --mapping --from` prints.
+pub(super) fn without_shop_websites_in(model: &mut Vec<Mapped>, matched: &mut Matched) {
+    let urls: Vec<usize> = model
+        .iter()
+        .filter_map(|m| match (&m.field, &m.source) {
+            (Field::Contact(p, C::Type), Source::Value(v)) if v.eq_ignore_ascii_case("URL") => {
+                Some(*p)
+            }
+            _ => None,
+        })
+        .collect();
+    let of_url = |m: &Mapped| matches!(m.field, Field::Contact(p, _) if urls.contains(&p));
+    for mapped in model.iter().filter(|m| of_url(m)) {
+        for name in mapped.source.columns() {
+            matched
+                .choices
+                .retain(|c| !c.starts_with(&format!("{name:?} ->")));
+            matched.left_out.push(LeftOut {
+                column: name.clone(),
+                field: None,
+                why: SHOP_WEBSITE.into(),
+            });
+        }
+    }
+    model.retain(|m| !of_url(m));
+}
+
+/// Why a website column of an orders export is left out.
+const SHOP_WEBSITE: &str =
+    "in an orders export, the shop's or marketplace's website, not the buyer's";
 
 /// In an orders export the buyer is named by the billing name, else by the shipping name.
 pub(super) fn buyer_name(rules: &mut Vec<Rule>) {
@@ -102,7 +171,7 @@ pub(super) fn order_data(
 /// now counted as used.
 pub(super) fn company_flag(names: &[String], used: &mut [bool]) -> Option<usize> {
     let flag = names.iter().enumerate().position(|(i, name)| {
-        !used[i] && COMPANY_FLAGS.contains(&crate::input::matcher::normalise_name(name).as_str())
+        !used[i] && COMPANY_FLAGS.contains(&crate::input::names::normalise(name).as_str())
     })?;
     used[flag] = true;
     Some(flag)

@@ -158,6 +158,7 @@ impl ColumnMap {
         }
         if orders.is_some() {
             buyers::buyer_name(&mut rules);
+            buyers::without_shop_websites(&mut rules, &mut matched, &names);
         }
         rules.extend(own);
         if preset == Preset::Ecwid {

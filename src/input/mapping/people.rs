@@ -53,8 +53,7 @@ pub(super) fn is_company_answer(value: &str) -> bool {
         "azienda",
         "bedrijf",
     ];
-    yes_no(value) == Some(true)
-        || COMPANY.contains(&crate::input::matcher::normalise_name(value).as_str())
+    yes_no(value) == Some(true) || COMPANY.contains(&crate::input::names::normalise(value).as_str())
 }
 
 /// The columns of each alternative of a rule's fill.

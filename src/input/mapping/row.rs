@@ -354,8 +354,8 @@ impl ColumnMap {
                                 && value_of(&r.fill).is_ok_and(|v| !v.is_empty())
                         })
                     };
-                    let filled =
-                        whole_address::fill(&mut row, *address, &rule.label, &value, name_free);
+                    let cell = (*address, rule.label.as_str(), &*value);
+                    let filled = whole_address::fill(&mut row, cell, name_free, &mut notes);
                     if let whole_address::Filled::KeptWhole = filled {
                         blanked.push(Blanked::AddressKeptWhole(index));
                     }

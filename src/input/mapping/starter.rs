@@ -41,7 +41,10 @@ impl ColumnMap {
             return Ok(preset_starter(preset, &reason, &rules, &names, &shown));
         }
         let mut rules = canonical_rules(&names)?;
-        let (model, matched) = by_meaning(&mut rules, &names, &[]);
+        let (mut model, mut matched) = by_meaning(&mut rules, &names, &[]);
+        if crate::input::orders::detect(&names).is_some() {
+            super::buyers::without_shop_websites_in(&mut model, &mut matched);
+        }
         let mut text = format!(
             "# ecwid-import column mapping for {shown}, as the run reads it: canonical column\n\
              # names and columns matched by meaning, one line per field. Check each line, fix\n\
@@ -72,8 +75,18 @@ impl ColumnMap {
              match_by_meaning = false\n\
              \n[fields]\n"
         );
+        let fields: Vec<Field> = model.iter().flat_map(Mapped::fields).collect();
         for mapped in &model {
-            let _ = writeln!(text, "{}", line(mapped));
+            let whole = matched.address_types.is_empty()
+                && mapped.source.columns().len() == 1
+                && !matches!(mapped.source, crate::input::mapping_file::Source::Value(_))
+                && super::whole_address::lone_street(&mapped.field, &fields).is_some();
+            let note = if whole {
+                "   # the whole address in one cell: split where that is certain, else the street"
+            } else {
+                ""
+            };
+            let _ = writeln!(text, "{}{note}", line(mapped));
         }
         let taken = |name: &String| {
             model.iter().any(|m| m.source.columns().contains(name))

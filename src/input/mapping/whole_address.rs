@@ -8,6 +8,7 @@
 
 use super::apply::Apply;
 use super::{Fill, Rule};
+use crate::customer::countries::foreign_region;
 use crate::customer::fields::{AddressField as A, Field};
 use crate::input::matcher::country_code;
 use crate::input::presets::{Target, has_parts, packed_field, split_packed_address};
@@ -24,6 +25,28 @@ pub(super) fn lone_streets(rules: &mut [Rule]) -> Vec<String> {
     {
         return columns;
     }
+    let fields: Vec<Field> = rules.iter().flat_map(|r| r.target.fields()).collect();
+    for rule in rules.iter_mut() {
+        if matches!(rule.fill, Fill::Column(_))
+            && let Target::Field(street) = &rule.target
+            && let Some(address) = lone_street(street, &fields)
+        {
+            rule.target = Target::PackedAddress(address);
+            columns.push(rule.label.clone());
+        }
+    }
+    columns
+}
+
+/// The address (`None`: the billing address) whose street `field` is, when `fields` (all the
+/// fields the file fills) fill no other place part of it: no city, postal code, state or
+/// country.
+pub(super) fn lone_street(field: &Field, fields: &[Field]) -> Option<Option<usize>> {
+    let address = match field {
+        Field::Billing(A::Street) => None,
+        Field::Shipping(n, A::Street) => Some(*n),
+        _ => return None,
+    };
     let place = |a: &A| {
         matches!(
             a,
@@ -35,28 +58,12 @@ pub(super) fn lone_streets(rules: &mut [Rule]) -> Vec<String> {
                 | A::CountryName
         )
     };
-    let has_place = |rules: &[Rule], address: Option<usize>| {
-        rules
-            .iter()
-            .flat_map(|r| r.target.fields())
-            .any(|f| match (f, address) {
-                (Field::Billing(a), None) => place(&a),
-                (Field::Shipping(n, a), Some(m)) => n == m && place(&a),
-                _ => false,
-            })
-    };
-    for i in 0..rules.len() {
-        let address = match (&rules[i].target, &rules[i].fill) {
-            (Target::Field(Field::Billing(A::Street)), Fill::Column(_)) => None,
-            (Target::Field(Field::Shipping(n, A::Street)), Fill::Column(_)) => Some(*n),
-            _ => continue,
-        };
-        if !has_place(rules, address) {
-            rules[i].target = Target::PackedAddress(address);
-            columns.push(rules[i].label.clone());
-        }
-    }
-    columns
+    let has_place = fields.iter().any(|f| match (f, address) {
+        (Field::Billing(a), None) => place(a),
+        (Field::Shipping(n, a), Some(m)) => *n == m && place(a),
+        _ => false,
+    });
+    (!has_place).then_some(address)
 }
 
 /// What a whole-address cell gave its address.
@@ -71,13 +78,13 @@ pub(super) enum Filled {
 /// Fills the billing address (`None`) or shipping address `i` from a cell that holds a whole
 /// address: its parts where [`split_packed_address`] reads them for certain (the recipient's
 /// name only where `name_free`, no other column giving the address's name), else the whole
-/// text as the street.
+/// text as the street. A region code Ecwid does not use for the country (the UK's `ENG`) is
+/// left out with a note in `notes`, as in any other column.
 pub(super) fn fill(
     row: &mut impl Apply,
-    address: Option<usize>,
-    label: &str,
-    value: &str,
+    (address, label, value): (Option<usize>, &str, &str),
     name_free: impl FnOnce() -> bool,
+    notes: &mut Vec<String>,
 ) -> Filled {
     if value.is_empty() {
         return Filled::Split;
@@ -98,16 +105,19 @@ pub(super) fn fill(
     }
     row.set(&field(A::Street), label, &parts.street);
     row.set(&field(A::City), label, &parts.city);
-    let state = if is_state_code(&parts.state) {
-        A::StateOrProvinceCode
-    } else {
-        A::StateOrProvinceName
-    };
-    row.set(&field(state), label, &parts.state);
     row.set(&field(A::PostalCode), label, &parts.postal_code);
-    match country_code(&parts.country) {
-        Some(iso) => row.set(&field(A::CountryCode), label, &iso),
+    let iso = country_code(&parts.country);
+    match &iso {
+        Some(iso) => row.set(&field(A::CountryCode), label, iso),
         None => row.set(&field(A::CountryName), label, &parts.country),
+    }
+    let state = &parts.state;
+    if !is_state_code(state) {
+        row.set(&field(A::StateOrProvinceName), label, state);
+    } else if let Some(why) = iso.and_then(|iso| foreign_region(&iso, state)) {
+        notes.push(format!("{label} region {state:?} not sent: {why}"));
+    } else {
+        row.set(&field(A::StateOrProvinceCode), label, state);
     }
     Filled::Split
 }

@@ -1,7 +1,8 @@
 //! The parts of one address kept together, whatever block prefix each column has or lacks.
 
 use super::recognise::Candidate;
-use super::table::{Meaning, TABLE, normalise};
+use super::table::{Meaning, TABLE};
+use crate::input::names::normalise;
 
 /// Whether a meaning is a part of an address's place (not its person or phone).
 fn is_place(meaning: Meaning) -> bool {

@@ -17,12 +17,12 @@ use std::collections::BTreeMap;
 
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
+use crate::input::names::normalise;
 use blocks::keep_blocks_whole;
 pub(crate) use hash::is_password_hash;
 use recognise::{Candidate, recognise};
-pub(crate) use table::normalise as normalise_name;
 use table::{Meaning, TABLE, split_number};
-pub(crate) use table::{country_code, country_names, normalise, yes_no};
+pub(crate) use table::{country_code, country_names, yes_no};
 
 /// What the matcher made of the columns the canonical names left.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,7 +2,8 @@
 //! to (`Shipping City`, `BillAddr1`, `Address_2 City`), its number and its rank among the
 //! columns of the same meaning.
 
-use super::table::{Meaning, TABLE, normalise, split_number};
+use super::table::{Meaning, TABLE, split_number};
+use crate::input::names::normalise;
 
 /// Normalised suffixes of a column naming the type of another (`Phone 1 - Type`).
 const LABEL_SUFFIXES: [&str; 2] = ["type", "label"];
@@ -39,7 +40,7 @@ pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
 fn associated_column(name: &str) -> Option<&str> {
     let (object, rest) = name.split_once(": ")?;
     let object = normalise(object);
-    crate::input::mapping::associated::is_associated(&object).then_some(rest)
+    crate::input::names::is_associated(&object).then_some(rest)
 }
 
 /// Of an associated record's columns only its name means something to the person: the

@@ -1,5 +1,5 @@
-//! The synonym and country tables of `data/`, read once, and the one normalisation that both
-//! column names and country names go through before they are compared.
+//! The synonym and country tables of `data/`, read once; column names and country names both go
+//! through the one normalisation of [`crate::input::names`] before they are compared.
 //!
 //! The tables are data, not code, so that a new spelling is one line in a TOML file; they are
 //! embedded in the binary and parsed on first use (a unit test parses them, so a mistake in
@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
-use unicode_normalization::UnicodeNormalization;
+
+use crate::input::names::normalise;
 
 /// What a column means, as the synonym table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -238,25 +239,6 @@ fn parse_countries(text: &str) -> Result<HashMap<String, String>, String> {
         }
     }
     Ok(names)
-}
-
-/// A name as it is compared: lower case, accents removed, only letters and digits kept.
-/// `E-Mail Adresse`, `e_mail_adresse` and `EMailAdresse` are all `emailadresse`.
-pub(crate) fn normalise(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.nfkd() {
-        match c {
-            'ß' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'ø' | 'Ø' => out.push('o'),
-            'ł' | 'Ł' => out.push('l'),
-            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
-            // Accents (combining marks after NFKD), spaces and punctuation.
-            _ => {}
-        }
-    }
-    out
 }
 
 /// A normalised name without the number at its end, and that number: `phone2` is `phone`

@@ -48,12 +48,12 @@ const SHORT_FORMS: &[&str] = &[
 pub(crate) fn looks_like_company(value: &str) -> bool {
     let words: Vec<&str> = value
         .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !crate::input::matcher::normalise_name(w).is_empty())
+        .filter(|w| !crate::input::names::normalise(w).is_empty())
         .collect();
     let Some(last) = words.last().filter(|_| words.len() > 1) else {
         return false;
     };
-    let form = crate::input::matcher::normalise_name(last);
+    let form = crate::input::names::normalise(last);
     let written_as_form = last.contains('.') || last.chars().all(|c| !c.is_lowercase());
     LEGAL_FORMS.contains(&form.as_str())
         || (SHORT_FORMS.contains(&form.as_str()) && written_as_form)

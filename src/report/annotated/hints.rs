@@ -5,7 +5,8 @@
 
 use crate::customer::fields::{AddressField, Field};
 use crate::input::mapping::ColumnMap;
-use crate::input::matcher::{country_code, country_names, normalise};
+use crate::input::matcher::{country_code, country_names};
+use crate::input::names::normalise;
 
 use super::marks::{Look, Mark};
 
