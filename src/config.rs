@@ -108,6 +108,21 @@ pub(crate) struct Outputs {
     pub(crate) report: Option<PathBuf>,
 }
 
+/// Every file `undo` reads and writes, named once from the import's results file (by `cli`,
+/// which refuses an undo that would write over a file it reads).
+#[derive(Debug, Clone)]
+pub(crate) struct UndoFiles {
+    /// The import's results file: its lock is the undo's, the other files are beside it.
+    pub(crate) results: PathBuf,
+    /// The import's undo log, read: `<results stem>.undo.jsonl`.
+    pub(crate) log: PathBuf,
+    /// What became of each logged write: `<results stem>.undo-results.csv`.
+    pub(crate) output: PathBuf,
+    /// The import's own lock, `<results>.lock`: an undo never runs beside the import it
+    /// reverses, nor beside another undo of it.
+    pub(crate) lock: PathBuf,
+}
+
 /// The kind of run, with what it needs to reach the store.
 #[derive(Debug, Clone)]
 pub(crate) enum Mode {

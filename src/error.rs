@@ -45,6 +45,15 @@ pub enum Error {
         path.display()
     )]
     WouldOverwriteInput { path: PathBuf },
+    /// A file `undo` writes (`config::UndoFiles`) is one it reads: a link in its place.
+    #[error(
+        "undo would write {} over {}, which it reads: remove or rename {} (a link to it) and run \
+         undo again",
+        path.display(),
+        read.display(),
+        path.display()
+    )]
+    UndoWouldOverwrite { path: PathBuf, read: PathBuf },
     #[error("{source}")]
     MappingInvalid {
         path: PathBuf,
@@ -167,6 +176,7 @@ impl Error {
             | Error::EmptyTokenFile { .. }
             | Error::TokenFileUnreadable { .. }
             | Error::WouldOverwriteInput { .. }
+            | Error::UndoWouldOverwrite { .. }
             | Error::MappingInvalid { .. }
             | Error::JournalLeft { .. }
             | Error::ExtraFieldsUnknown { .. }
@@ -216,6 +226,13 @@ mod tests {
                 2,
             ),
             (Error::WouldOverwriteInput { path: path() }, 2),
+            (
+                Error::UndoWouldOverwrite {
+                    path: path(),
+                    read: path(),
+                },
+                2,
+            ),
             (
                 Error::MappingInvalid {
                     path: path(),
@@ -319,7 +336,7 @@ mod tests {
             assert_eq!(error.exit_status().code(), *code, "{error:?}");
         }
         let variants: HashSet<_> = table.iter().map(|(e, _)| discriminant(e)).collect();
-        assert_eq!(variants.len(), 20, "every variant of Error is in the table");
+        assert_eq!(variants.len(), 21, "every variant of Error is in the table");
     }
 
     /// The run's own ends keep their documented numbers, in the summary JSON too.

@@ -22,6 +22,7 @@ mod signals;
 pub(crate) mod store;
 mod template;
 pub(crate) mod undo;
+mod words;
 
 #[cfg(feature = "sandbox")]
 use cli::ImportArgs;
@@ -72,12 +73,12 @@ pub async fn run_typed(
         }
         Command::Undo(args) => {
             let config = args.config(env_token)?;
-            let _lock = OutputLock::take(&config.results)?;
+            let _lock = OutputLock::take(&config.files.results, &config.files.lock)?;
             return run_undo(&config, &ending).await;
         }
         Command::Export(args) => {
             let config = args.config(progress, env_token)?;
-            let _lock = OutputLock::take(&config.output)?;
+            let _lock = OutputLock::take(&config.output, &config.lock)?;
             return run_export(&config).await;
         }
         Command::Validate(args) => args.input.check_config(&args.out, progress)?,
@@ -86,13 +87,13 @@ pub async fn run_typed(
         Command::Import(args) if args.sandbox && !args.dry_run => {
             // Before the store starts: a run refused here does nothing at all.
             let outputs = args.outputs(false)?;
-            let _lock = OutputLock::take(&outputs.results)?;
+            let _lock = OutputLock::take(&outputs.results, &outputs.lock)?;
             return import_into_sandbox(args, progress, &ending).await;
         }
         Command::Import(args) => args.config(progress, StoreAt::Named { env_token })?,
     };
     // One run per output: held from before the journal or any file is touched to the end.
-    let _lock = OutputLock::take(&config.outputs.results)?;
+    let _lock = OutputLock::take(&config.outputs.results, &config.outputs.lock)?;
     run_config(&config, &ending).await
 }
 

@@ -25,11 +25,12 @@ pub struct OutputLock {
 }
 
 impl OutputLock {
-    /// Takes the lock of `output` without waiting, and writes this process's id in it.
-    /// [`Error::OutputLocked`] when another run holds it; [`Error::Output`] when the lock file
-    /// cannot be opened, locked or written.
-    pub fn take(output: &Path) -> Result<Self, Error> {
-        let path = path_for(output);
+    /// Takes the lock of `output` at `lock` (its [`path_for`], named with the run's other
+    /// files) without waiting, and writes this process's id in it. [`Error::OutputLocked`]
+    /// when another run holds it; [`Error::Output`] when the lock file cannot be opened,
+    /// locked or written.
+    pub fn take(output: &Path, lock: &Path) -> Result<Self, Error> {
+        let path = lock.to_path_buf();
         let cannot = |source| Error::Output {
             path: path.clone(),
             source,
@@ -105,9 +106,9 @@ mod tests {
     fn second_taker_is_refused_until_the_first_lets_go() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("customers.results.csv");
-        let first = OutputLock::take(&output).unwrap();
+        let first = OutputLock::take(&output, &path_for(&output)).unwrap();
         assert_eq!(first.path(), dir.path().join("customers.results.csv.lock"));
-        match OutputLock::take(&output) {
+        match OutputLock::take(&output, &path_for(&output)) {
             Err(Error::OutputLocked { holder, lock, .. }) => {
                 assert_eq!(holder, Some(std::process::id()));
                 assert_eq!(lock, first.path());
@@ -115,7 +116,7 @@ mod tests {
             other => panic!("expected OutputLocked, got {other:?}"),
         }
         drop(first);
-        let second = OutputLock::take(&output).unwrap();
+        let second = OutputLock::take(&output, &path_for(&output)).unwrap();
         assert!(second.path().exists(), "the lock file stays");
     }
 
@@ -125,7 +126,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("out.csv");
         std::fs::write(path_for(&output), "4000000000 and more\n").unwrap();
-        let _lock = OutputLock::take(&output).unwrap();
+        let _lock = OutputLock::take(&output, &path_for(&output)).unwrap();
         let text = std::fs::read_to_string(path_for(&output)).unwrap();
         assert_eq!(text, format!("{}\n", std::process::id()));
     }
@@ -135,7 +136,7 @@ mod tests {
     fn a_missing_folder_is_an_output_error() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("nope/out.csv");
-        match OutputLock::take(&output) {
+        match OutputLock::take(&output, &path_for(&output)) {
             Err(Error::Output { path, .. }) => assert_eq!(path, path_for(&output)),
             other => panic!("expected Output, got {other:?}"),
         }

@@ -3,10 +3,12 @@
 //! the column reference of the docs.
 
 use crate::cli::TemplateArgs;
+use crate::config::Connection;
 use crate::customer::fields::Field;
+use crate::ecwid::engine::{Failure, Kind, Stop};
 use crate::error::Error;
 use crate::outcome::ExitStatus;
-use crate::{customer, ecwid, input};
+use crate::{customer, input};
 
 /// Prints what `template` with `args` asks for; `env_token` is `ECWID_TOKEN`.
 pub(crate) async fn run(
@@ -15,8 +17,8 @@ pub(crate) async fn run(
 ) -> Result<ExitStatus, Error> {
     match (&args.from, args.mapping) {
         (Some(path), true) => {
-            let titles = match args.store(env_token)? {
-                Some(client) => extra_field_titles(&client).await,
+            let titles = match args.connection(env_token)? {
+                Some(connection) => extra_field_titles(&connection).await,
                 None => Vec::new(),
             };
             print!(
@@ -44,17 +46,25 @@ pub fn column_reference() -> String {
 
 /// The store's customer extra fields as `(key, title)`, for `template --mapping --from` with a
 /// store; none (and a warning saying why) when the store will not tell.
-async fn extra_field_titles(config: &ecwid::ClientConfig) -> Vec<(String, String)> {
-    let client = match ecwid::Client::new(config) {
-        Ok(client) => client,
+async fn extra_field_titles(connection: &Connection) -> Vec<(String, String)> {
+    let engine = match connection.engine(&Stop::default()) {
+        Ok(engine) => engine,
         Err(error) => {
             tracing::warn!("{error}: extra fields are not matched by their titles");
             return Vec::new();
         }
     };
-    match client.customer_extra_fields().await {
+    let mut tries = engine.tries();
+    let read = engine
+        .send(Kind::ExtraFields, &mut tries, || {
+            engine.client.customer_extra_fields()
+        })
+        .await;
+    match read {
         Ok(fields) => fields.into_iter().map(|f| (f.key, f.title)).collect(),
-        Err(error) => {
+        // Nothing stops this run (a refused token fails the read, as below).
+        Err(Failure::Stopped) => Vec::new(),
+        Err(Failure::Failed { error, .. }) => {
             let why = if error.status() == Some(403) {
                 "the token's app lacks the scope read_customers_extrafields (a custom app asks \
                  Ecwid for it)"

@@ -45,6 +45,7 @@ impl ExportArgs {
         Ok(ExportConfig {
             format: Format::of(&self.output),
             output: self.output.clone(),
+            lock: crate::lock::path_for(&self.output),
             created_from: self.created_since,
             updated_from: self.updated_since,
             group: self.group.clone(),

@@ -28,7 +28,7 @@ use help::{
     PLAN_OUTPUT_HELP, SENDING, STORE, TEMPLATE_AFTER_HELP, UNDO_AFTER_HELP, VALIDATE_AFTER_HELP,
     VALIDATE_OUTPUT_HELP,
 };
-use outputs::{RunKind, beside};
+use outputs::RunKind;
 pub(crate) use store::StoreAt;
 pub use store::{ConnectionArgs, PlanArgs, StoreArgs};
 
@@ -251,23 +251,6 @@ pub struct TemplateArgs {
 }
 
 impl TemplateArgs {
-    /// The store to read extra fields from, when `--store-id` names one.
-    pub(crate) fn store(
-        &self,
-        env_token: Option<String>,
-    ) -> Result<Option<crate::ecwid::ClientConfig>, Error> {
-        let Some(store_id) = self.store_id else {
-            return Ok(None);
-        };
-        Ok(Some(crate::ecwid::ClientConfig {
-            api_url: self.api_url.clone(),
-            store_id,
-            token: read_token(self.token_file.as_deref(), env_token)?,
-            timeout: std::time::Duration::from_secs(30),
-            max_connections: 1,
-        }))
-    }
-
     /// How `--from` is read: as `import` would read it.
     pub(crate) fn read_options(&self) -> ReadOptions<'_> {
         ReadOptions {
@@ -373,9 +356,7 @@ impl UndoArgs {
     /// The settings of an undo; `env_token` is `ECWID_TOKEN`.
     pub(crate) fn config(&self, env_token: Option<String>) -> Result<UndoConfig, Error> {
         Ok(UndoConfig {
-            log: crate::ledger::undo_log::path_for(&self.results),
-            output: beside(&self.results, "undo-results.csv"),
-            results: self.results.clone(),
+            files: self.files()?,
             yes: self.yes,
             connection: self.connection.connection(StoreAt::Named { env_token })?,
             lane: self.lane,

@@ -1,11 +1,12 @@
-//! Where a run's files go, worked out in one place: every file `import`, `plan` and `validate`
-//! write is named here from the input and the output options, and a run any of them would
-//! overwrite the input of is refused before anything is read or written.
+//! Where a run's files go, worked out in one place: every file `import`, `plan`, `validate` and
+//! `undo` write is named here from the input (undo's: the import's results file) and the output
+//! options, and a run any of them would overwrite the input of is refused before anything is
+//! read or written.
 
 use std::path::{Path, PathBuf};
 
-use super::{InputArgs, OutputArgs};
-use crate::config::Outputs;
+use super::{InputArgs, OutputArgs, UndoArgs};
+use crate::config::{Outputs, UndoFiles};
 use crate::error::Error;
 use crate::{ledger, lock, store};
 
@@ -75,6 +76,31 @@ impl InputArgs {
             Some(path) => Err(Error::WouldOverwriteInput { path }),
             None => Ok(outputs),
         }
+    }
+}
+
+impl UndoArgs {
+    /// Every file the undo reads and writes, beside the import's results file; refused when a
+    /// file it writes is one it reads (however spelled: a link named as its output).
+    pub(super) fn files(&self) -> Result<UndoFiles, Error> {
+        let files = UndoFiles {
+            log: ledger::undo_log::path_for(&self.results),
+            output: beside(&self.results, "undo-results.csv"),
+            lock: lock::path_for(&self.results),
+            results: self.results.clone(),
+        };
+        for written in [&files.output, &files.lock] {
+            if let Some(read) = [&files.results, &files.log]
+                .into_iter()
+                .find(|read| same_file(written, read))
+            {
+                return Err(Error::UndoWouldOverwrite {
+                    path: written.clone(),
+                    read: read.clone(),
+                });
+            }
+        }
+        Ok(files)
     }
 }
 

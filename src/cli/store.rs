@@ -10,7 +10,9 @@ use secrecy::SecretString;
 
 use super::help::{SENDING, STORE};
 use super::outputs::RunKind;
-use super::{DEFAULT_API_URL, DEFAULT_RATE, InputArgs, OutputArgs, parse_timeout, read_token};
+use super::{
+    DEFAULT_API_URL, DEFAULT_RATE, InputArgs, OutputArgs, TemplateArgs, parse_timeout, read_token,
+};
 use crate::config::{Config, Connection, Mode, OnExisting, ReadBackMode, SendConfig, SnapshotMode};
 use crate::ecwid::ClientConfig;
 use crate::error::Error;
@@ -104,6 +106,32 @@ impl ConnectionArgs {
             concurrency: self.concurrency as usize,
             max_retries: self.max_retries,
         })
+    }
+}
+
+impl TemplateArgs {
+    /// The store to read extra fields from, when `--store-id` names one: one request, at the
+    /// default pace, not retried after a 5xx (a store that does not answer only costs the
+    /// titles, and says so).
+    pub(crate) fn connection(
+        &self,
+        env_token: Option<String>,
+    ) -> Result<Option<Connection>, Error> {
+        let Some(store_id) = self.store_id else {
+            return Ok(None);
+        };
+        Ok(Some(Connection {
+            client: ClientConfig {
+                api_url: self.api_url.clone(),
+                store_id,
+                token: read_token(self.token_file.as_deref(), env_token)?,
+                timeout: Duration::from_secs(30),
+                max_connections: 1,
+            },
+            rate: NonZeroU32::new(DEFAULT_RATE).unwrap_or(NonZeroU32::MIN),
+            concurrency: 1,
+            max_retries: 0,
+        }))
     }
 }
 

@@ -524,3 +524,7 @@ fn set_address(address: &mut Address, field: AddressField, value: &str) {
 #[cfg(test)]
 #[path = "rules_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "rules_tests_requests.rs"]
+mod tests_requests;

@@ -16,14 +16,16 @@ use std::path::PathBuf;
 
 use crate::config::Connection;
 use crate::ecwid::ListFilter;
-use crate::ecwid::engine::{Engine, Failure, Kind, Stop, StopReason};
+use crate::ecwid::engine::{Engine, Failure, Kind, Stop};
 use crate::error::Error;
 use crate::outcome::ExitStatus;
+use crate::report::ending::ending;
 use crate::report::progress::{Progress, ProgressMode};
 use crate::report::temp_files::TempFiles;
 use crate::store::groups::read_groups;
 use crate::store::listing;
 use crate::store::snapshot::grouped;
+use crate::words::count;
 pub(crate) use file::Format;
 use file::{MAX_WORKBOOK_ROWS, Spool};
 
@@ -35,6 +37,8 @@ const NAMED: u64 = 20;
 #[derive(Debug, Clone)]
 pub(crate) struct ExportConfig {
     pub(crate) output: PathBuf,
+    /// One run per output at a time ([`crate::lock`]): `<output>.lock`.
+    pub(crate) lock: PathBuf,
     pub(crate) format: Format,
     /// Registered at this time (UNIX seconds) or later.
     pub(crate) created_from: Option<u64>,
@@ -188,18 +192,22 @@ fn stopped(
     read: u64,
     total: u64,
 ) -> ExitStatus {
-    let (code, why) = match (engine.stop().reason(), failure) {
-        (Some(StopReason::Interrupted), _) => (ExitStatus::Interrupted, "interrupted".to_string()),
-        (Some(StopReason::Aborted(message)), _) => (ExitStatus::StoreRefused, message.clone()),
-        (None, Failure::Failed { error, .. }) if error.status() == Some(402) => (
+    // A stopped run (Ctrl-C, a refused token) ends as every command's does; a failed read is
+    // the export's own.
+    let (code, why) = match (
+        ending(engine.stop(), false, "nothing more was read"),
+        failure,
+    ) {
+        ((code, Some(why)), _) => (code, why),
+        (_, Failure::Failed { error, .. }) if error.status() == Some(402) => (
             ExitStatus::StoreRefused,
             format!("{error}: the store's plan has no customer groups; leave out --group"),
         ),
-        (None, Failure::Failed { error, .. }) => (
+        (_, Failure::Failed { error, .. }) => (
             ExitStatus::RowsFailed,
             format!("the store could not be read to the end: {error}"),
         ),
-        (None, Failure::Stopped) => (ExitStatus::Interrupted, "stopped".to_string()),
+        (_, Failure::Stopped) => (ExitStatus::Interrupted, "stopped".to_string()),
     };
     let of = if total > read {
         format!(" of {}", grouped(total))
@@ -207,10 +215,15 @@ fn stopped(
         String::new()
     };
     let text = format!(
-        "export: {why}\nread {} customers{of} in {} requests before it stopped\n\
+        "export: {why}\nread {} {}{of} in {} before it stopped\n\
          no file was written at {} (an earlier file there is as it was); run the export again\n",
         grouped(read),
-        engine.counts().kind(Kind::List).requests,
+        if read == 1 { "customer" } else { "customers" },
+        count(
+            engine.counts().kind(Kind::List).requests,
+            "request",
+            "requests"
+        ),
         config.output.display()
     );
     eprint_summary(&text);
@@ -226,8 +239,9 @@ fn finished(config: &ExportConfig, engine: &Engine, rows: u64, read: &Read) -> E
         .map(|(key, n)| format!("{n} {key}"))
         .collect();
     let mut text = format!(
-        "export: {} customers written to {}\nrequests: {}\n",
+        "export: {} {} written to {}\nrequests: {}\n",
         grouped(rows),
+        if rows == 1 { "customer" } else { "customers" },
         config.output.display(),
         requests.join(", ")
     );

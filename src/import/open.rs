@@ -15,8 +15,8 @@ use crate::ledger::resumed::Finished;
 use crate::ledger::undo_log::UndoLog;
 use crate::report::annotated::{ReportKind, ReportWriter, SummaryFacts};
 use crate::report::results::ResultsWriter;
-use crate::report::summary::count;
 use crate::report::temp_files::TempFiles;
+use crate::words::count;
 
 /// What the run's later stages start from.
 pub(super) struct Opened {

@@ -11,8 +11,9 @@
 
 use clap::CommandFactory;
 
-use super::summary::{NextStep, count};
+use super::summary::NextStep;
 use crate::cli::Cli;
+use crate::words::count;
 
 /// The options of `import` that continue to hold for its failed-rows file: not where the
 /// results go, nor how the original was read (the failed rows are a UTF-8 CSV file with the

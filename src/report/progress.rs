@@ -11,7 +11,8 @@ use indicatif::ProgressStyle;
 use tracing::Span;
 use tracing_indicatif::span_ext::IndicatifSpanExt;
 
-use super::summary::{BatchCounts, Tally, count};
+use super::summary::{BatchCounts, Tally};
+use crate::words::count;
 
 /// How often the bar is redrawn at most: a dry run records many thousand rows a second.
 const BAR_EVERY: Duration = Duration::from_millis(100);

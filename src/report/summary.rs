@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::words::count;
 
 /// How many distinct errors are tracked; rarer ones past this are still counted per status.
 const MAX_REASONS: usize = 1000;
@@ -473,15 +474,6 @@ pub(crate) fn store_read(s: &SnapshotCounts) -> String {
             count(s.customers, "customer", "customers"),
             s.in_file
         )
-    }
-}
-
-/// `1 row`, `2 rows`, `0 rows`.
-pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use super::ending::ending;
 use super::next::{self, Typed};
-use super::summary::{NextStep, count};
+use super::summary::NextStep;
 use crate::ecwid::engine::{Counts, Kind, Stop};
 use crate::outcome::{ExitStatus, RowOutcome, Status};
+use crate::words::count;
 
 /// What an undo did, for its summary.
 pub(crate) struct UndoRun<'a> {

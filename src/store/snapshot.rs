@@ -21,7 +21,8 @@ use super::listing::{self, RESTART_AFTER};
 use crate::config::SnapshotMode;
 use crate::ecwid::engine::{Engine, Failure, Kind};
 use crate::ecwid::{Found, ListFilter, Lookup, PAGE_SIZE, Page, Unreadable, email_key};
-use crate::report::summary::{SnapshotCounts, count, store_read};
+use crate::report::summary::{SnapshotCounts, store_read};
+use crate::words::count;
 
 /// Emails of the file looked up to predict how many of its rows exist (`--snapshot auto`).
 pub(crate) const SAMPLE: usize = 20;

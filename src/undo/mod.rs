@@ -11,13 +11,12 @@ mod batched;
 mod groups;
 mod reverse;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use crate::config::{Connection, Lane};
+use crate::config::{Connection, Lane, UndoFiles};
 use crate::ecwid::engine::Stop;
 use crate::error::Error;
 use crate::ledger::undo_log;
@@ -37,10 +36,9 @@ use crate::ledger::journal::fingerprint;
 /// The checked settings of an undo.
 #[derive(Debug, Clone)]
 pub(crate) struct UndoConfig {
-    /// The import's results file: the lock is taken on it, the log and output are beside it.
-    pub(crate) results: PathBuf,
-    pub(crate) log: PathBuf,
-    pub(crate) output: PathBuf,
+    /// The results file of the import undone, and the files beside it the undo reads and
+    /// writes.
+    pub(crate) files: UndoFiles,
     /// Without it nothing is written to the store: `would_delete` / `would_restore`.
     pub(crate) yes: bool,
     pub(crate) connection: Connection,
@@ -61,8 +59,8 @@ pub(crate) async fn run(
     quiet: bool,
     typed: Option<&Typed>,
 ) -> Result<ExitStatus, Error> {
-    let entries = undo_log::read(&config.log).map_err(|source| Error::UndoLog {
-        path: config.log.clone(),
+    let entries = undo_log::read(&config.files.log).map_err(|source| Error::UndoLog {
+        path: config.files.log.clone(),
         source,
     })?;
     let engine = config.connection.engine(stop)?;
@@ -83,18 +81,18 @@ pub(crate) async fn run(
                 .await
         }
     };
-    write_results(&config.output, &outcomes, temp_files).map_err(|source| Error::Output {
-        path: config.output.clone(),
+    write_results(&config.files.output, &outcomes, temp_files).map_err(|source| Error::Output {
+        path: config.files.output.clone(),
         source,
     })?;
-    let created = undo_log::created_groups(&config.log).map_err(|source| Error::UndoLog {
-        path: config.log.clone(),
+    let created = undo_log::created_groups(&config.files.log).map_err(|source| Error::UndoLog {
+        path: config.files.log.clone(),
         source,
     })?;
     let groups = groups::remove(&reverser.engine, &created, config.yes, stop).await;
     let run = UndoRun {
-        log: &config.log,
-        output: &config.output,
+        log: &config.files.log,
+        output: &config.files.output,
         yes: config.yes,
         outcomes: &outcomes,
         counts: reverser.engine.counts(),
@@ -122,8 +120,8 @@ fn batched(
     if !batch {
         return Ok(None);
     }
-    let log = fingerprint(&config.log).map_err(|source| Error::UndoLog {
-        path: config.log.clone(),
+    let log = fingerprint(&config.files.log).map_err(|source| Error::UndoLog {
+        path: config.files.log.clone(),
         source,
     })?;
     let client = &config.connection.client;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use ecwid_import::lock::OutputLock;
+use ecwid_import::lock::{OutputLock, path_for};
 use ecwid_import::sandbox::{Sandbox, SandboxArgs};
 
 use crate::e2e::{assert_holds_each_once, start, store_args};
@@ -60,7 +60,7 @@ async fn a_held_output_refuses_the_run_until_it_is_let_go() {
     let store = start(store_args()).await;
     let emails = emails(5);
     let ws = Workspace::new(&emails_csv(&emails));
-    let held = OutputLock::take(&ws.output()).expect("lock taken");
+    let held = OutputLock::take(&ws.output(), &path_for(&ws.output())).expect("lock taken");
 
     let refused = run_to_end(&ws, &store).await;
     assert_refused(&refused, std::process::id(), &lock_file(&ws));
@@ -166,7 +166,7 @@ async fn a_killed_run_never_leaves_the_lock_held() {
 #[tokio::test]
 async fn import_into_the_sandbox_takes_the_lock() {
     let ws = Workspace::new(&emails_csv(&emails(2)));
-    let _held = OutputLock::take(&ws.output()).expect("lock taken");
+    let _held = OutputLock::take(&ws.output(), &path_for(&ws.output())).expect("lock taken");
     let output = assert_cmd::Command::cargo_bin("ecwid-import")
         .expect("binary")
         .args(["import", "--sandbox", "-q"])

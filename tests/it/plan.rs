@@ -226,8 +226,10 @@ async fn a_small_file_against_a_large_store_is_probed_not_listed() {
 async fn a_second_plan_while_the_lock_is_held_exits_75() {
     let store = start(store_args()).await;
     let ws = Workspace::new(&emails_csv(&["a@example.com"]));
-    let held = ecwid_import::lock::OutputLock::take(&ws.dir.path().join("customers.plan.csv"))
-        .expect("lock taken");
+    let plan_file = ws.dir.path().join("customers.plan.csv");
+    let held =
+        ecwid_import::lock::OutputLock::take(&plan_file, &ecwid_import::lock::path_for(&plan_file))
+            .expect("lock taken");
     let before = store.stats().requests;
     let (code, _) = plan(&ws, &store.api_url(), &[]).await;
     assert_eq!(code, 75);

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use ecwid_import::lock::OutputLock;
+use ecwid_import::lock::{OutputLock, path_for};
 use ecwid_import::sandbox::{Sandbox, SandboxArgs, StoredCustomer};
 use serde_json::{Value, json};
 
@@ -297,10 +297,32 @@ async fn undo_while_the_results_file_is_locked_exits_75() {
     let ws = Workspace::new(&emails_csv(&emails("locked", 2)));
     assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
     let requests = store.stats().requests;
-    let _held = OutputLock::take(&ws.output()).expect("lock");
+    let _held = OutputLock::take(&ws.output(), &path_for(&ws.output())).expect("lock");
     assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 75);
     assert_eq!(store.stats().requests, requests);
     assert_eq!(store.customers().len(), 2);
+}
+
+/// An undo whose results file would be written over the log it reads (a link in its place) is
+/// refused with exit 2 before anything is sent; the log is as it was, the store untouched.
+#[cfg(unix)]
+#[tokio::test]
+async fn undo_refuses_to_write_its_results_over_the_log_it_reads() {
+    let store = start(store_args()).await;
+    let ws = Workspace::new(&emails_csv(&emails("linked", 2)));
+    assert_eq!(ws.import(&store.api_url(), &FAST).await, 0);
+    let log = std::fs::read(undo_log(&ws)).expect("the import's undo log");
+    let link = ws.dir.path().join("customers.results.undo-results.csv");
+    std::os::unix::fs::symlink(undo_log(&ws), &link).expect("link");
+    let requests = store.stats().requests;
+    assert_eq!(undo(&ws, &store.api_url(), &["--yes"]).await, 2);
+    assert_eq!(store.stats().requests, requests, "nothing sent");
+    assert_eq!(store.customers().len(), 2);
+    assert_eq!(
+        std::fs::read(undo_log(&ws)).expect("log"),
+        log,
+        "the log as it was"
+    );
 }
 
 /// Without an undo log (a sandbox import keeps none) undo refuses with exit 2.

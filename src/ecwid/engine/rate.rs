@@ -21,7 +21,7 @@ use std::time::Duration;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::time::Instant;
 
-use crate::report::summary::count;
+use crate::words::count;
 
 /// The default of `--rate`: below Ecwid's 600 a minute, leaving room for another app's
 /// requests and clock skew.
