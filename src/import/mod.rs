@@ -17,9 +17,6 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
-mod batch_give_up;
-mod batch_key;
-pub(crate) mod batch_lane;
 mod batch_updates;
 mod buyers;
 pub mod check;
@@ -27,7 +24,6 @@ mod extras;
 pub(crate) mod facts;
 mod groups;
 pub mod job;
-mod lane;
 mod notes;
 mod open;
 mod read_back;
@@ -47,6 +43,8 @@ use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
 use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
+use crate::lane::BatchLane;
+use crate::lane::KeyBase;
 use crate::ledger::resumed::OpenBatch;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::ending::ending;
@@ -55,8 +53,7 @@ use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
-use batch::{Batcher, KeyBase};
-use batch_lane::BatchLane;
+use batch::Batcher;
 use check::{Checker, Item};
 use open::Opened;
 use read_back::{Findings, ReadBack};
