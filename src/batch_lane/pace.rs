@@ -363,5 +363,5 @@ impl LanePace {
 }
 
 #[cfg(test)]
-#[path = "lane_tests.rs"]
+#[path = "pace_tests.rs"]
 mod tests;
