@@ -4,7 +4,6 @@
 //! [`run`] is the whole program behind the command line; `main.rs` only parses arguments, sets
 //! up logging and turns the outcome into an exit status.
 
-pub(crate) mod batch_lane;
 pub mod cli;
 pub(crate) mod config;
 pub mod customer;

@@ -3,7 +3,8 @@
 
 use std::sync::atomic::Ordering;
 
-use crate::batch_lane::{BatchLane, Fate, FromBatch, by_row};
+use super::batch_lane::{BatchLane, Fate, by_row};
+use super::send::FromBatch;
 use crate::ecwid::ApiError;
 use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
 

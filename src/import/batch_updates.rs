@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::batch::Batcher;
-use super::send::Held;
+use super::batch_lane::{Fate, Out, PUT_PREFIX, fate_of};
 use super::send::held::{from_put, no_response};
-use crate::batch_lane::{Fate, FromBatch, Out, PUT_PREFIX, fate_of};
+use super::send::{FromBatch, Held};
 use crate::ecwid::BatchRequest;
 use crate::ledger::undo_log::Line;
 use crate::outcome::RowOutcome;

@@ -18,6 +18,8 @@
 
 pub(crate) mod batch;
 mod batch_give_up;
+mod batch_key;
+pub(crate) mod batch_lane;
 mod batch_updates;
 mod buyers;
 pub mod check;
@@ -25,6 +27,7 @@ mod extras;
 pub(crate) mod facts;
 mod groups;
 pub mod job;
+mod lane;
 mod notes;
 mod open;
 mod read_back;
@@ -40,8 +43,6 @@ use std::time::{Instant, SystemTime};
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use crate::batch_lane::BatchLane;
-use crate::batch_lane::KeyBase;
 use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
 use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
@@ -54,7 +55,8 @@ use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
-use batch::Batcher;
+use batch::{Batcher, KeyBase};
+use batch_lane::BatchLane;
 use check::{Checker, Item};
 use open::Opened;
 use read_back::{Findings, ReadBack};

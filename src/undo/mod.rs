@@ -29,7 +29,8 @@ use crate::report::undo::UndoRun;
 use batched::Batched;
 use reverse::Reverser;
 
-use crate::batch_lane::{BatchLane, KeyBase};
+use crate::import::batch::KeyBase;
+use crate::import::batch_lane::BatchLane;
 use crate::ledger::journal::fingerprint;
 
 /// The checked settings of an undo.

@@ -8,8 +8,7 @@
 use bytes::Bytes;
 
 use super::ending::{UNKNOWN_NOTE, finish};
-use super::{Progress, Reply, Sender};
-use crate::batch_lane::FromBatch;
+use super::{FromBatch, Progress, Reply, Sender};
 use crate::ecwid::engine::{Failure, Kind, Why};
 use crate::ecwid::{ApiError, InnerOutcome};
 use crate::import::job::Job;

@@ -3,9 +3,6 @@
 //! key ([`dedup_key`]), journaled under its ticket, polled at the store's speed ([`LanePace`]),
 //! its rows the store refused with 429 sent in a later batch, a batch given up on stopped first
 //! ([`BatchLane::give_up`]). What the answers mean for a row is its caller's to say.
-//!
-//! It stands below the commands that write through it (`import`, `undo`) and above the
-//! engine and the journal it writes its tickets to, so that neither command imports the other.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,16 +11,13 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-mod key;
-mod pace;
-
+use super::batch_key::{KeyBase, dedup_key};
+use super::lane::{FIRST_POLL, LanePace, Lease};
+use super::send::FromBatch;
 use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::ecwid::{ApiError, BatchRequest, BatchResponse};
 use crate::ledger::journal::Journal;
 use crate::report::summary::BatchCounts;
-pub(crate) use key::KeyBase;
-use key::dedup_key;
-pub(crate) use pace::{FIRST_POLL, LanePace, Lease};
 
 /// How the id of a create inside a batch names its row.
 pub(crate) const ID_PREFIX: &str = "row-";
@@ -36,20 +30,6 @@ pub(crate) const GET_PREFIX: &str = "get-";
 /// still refused after that are sent on their own, through the run's budget and its pauses for
 /// 429.
 const MAX_ROUNDS: u32 = 20;
-
-/// What a batch said about a row's create, for the import's `Sender::after_batch`.
-#[derive(Debug, Clone)]
-pub(crate) enum FromBatch {
-    /// The store did not run it: send it on its own.
-    NotExecuted,
-    /// The create's answer, as a single request would have had it.
-    Answer(Result<u64, ApiError>),
-    /// The batch's outcome could not be learnt (ticket lost, polling gave up): the create may
-    /// have taken effect, so look the email up first.
-    Unknown(ApiError),
-    /// An interrupted run may have created it (on its own or in a batch): look it up first.
-    MaybeCreated,
-}
 
 /// Batches of one run: the engine they go through, the journal that records their tickets
 /// (none for `undo`), the keys' base, the pace, and what they came to.

@@ -363,5 +363,5 @@ impl LanePace {
 }
 
 #[cfg(test)]
-#[path = "pace_tests.rs"]
+#[path = "lane_tests.rs"]
 mod tests;
