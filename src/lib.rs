@@ -12,6 +12,7 @@ pub mod error;
 pub(crate) mod export;
 pub mod import;
 pub mod input;
+mod lane;
 pub mod ledger;
 pub mod lock;
 pub mod outcome;

@@ -2,7 +2,7 @@
 //! of rows goes to the store as one `POST /batch` (in parallel mode), and their answers come
 //! back together under a ticket, so that a file of N rows costs about N / size submits plus a
 //! few polls instead of N creates. How fast rows go out and when a ticket is polled follow what
-//! the store shows ([`super::lane::LanePace`]); rows the store refused with 429 inside a batch (it counts
+//! the store shows ([`crate::lane::LanePace`]); rows the store refused with 429 inside a batch (it counts
 //! those requests, and its budget was spent) go into a later batch of their group.
 //!
 //! A group is the next `--batch-size` rows of the file, whatever they turn out to be; its rows
@@ -20,13 +20,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub(crate) use super::batch_key::KeyBase;
-use super::batch_lane::{BatchLane, Covers, Fate, ID_PREFIX, Out, PUT_PREFIX, fate_of, refused};
 use super::check::Item;
 use super::job::Job;
 use super::send::create::create_request;
-use super::send::{FromBatch, Held, Sender, Step};
+use super::send::{Held, Sender, Step};
 use crate::ecwid::{ApiError, BatchRequest, InnerOutcome, body_of};
+use crate::lane::{
+    BatchLane, Covers, Fate, FromBatch, ID_PREFIX, Out, PUT_PREFIX, fate_of, refused,
+};
 use crate::ledger::resumed::OpenBatch;
 use crate::outcome::RowOutcome;
 use crate::report::summary::BatchCounts;

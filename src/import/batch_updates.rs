@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::batch::Batcher;
-use super::batch_lane::{Fate, Out, PUT_PREFIX, fate_of};
+use super::send::Held;
 use super::send::held::{from_put, no_response};
-use super::send::{FromBatch, Held};
 use crate::ecwid::BatchRequest;
+use crate::lane::{Fate, FromBatch, Out, PUT_PREFIX, fate_of};
 use crate::ledger::undo_log::Line;
 use crate::outcome::RowOutcome;
 

@@ -17,9 +17,6 @@
 //! are recorded row by row like any others.
 
 pub(crate) mod batch;
-mod batch_give_up;
-mod batch_key;
-pub(crate) mod batch_lane;
 mod batch_updates;
 mod buyers;
 pub mod check;
@@ -27,7 +24,6 @@ mod extras;
 pub(crate) mod facts;
 mod groups;
 pub mod job;
-mod lane;
 mod notes;
 mod open;
 mod read_back;
@@ -47,6 +43,8 @@ use crate::config::{Config, Lane, Mode, SendConfig, SnapshotMode};
 use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN, Stop};
 use crate::error::Error;
 use crate::input::mapping::ColumnMap;
+use crate::lane::BatchLane;
+use crate::lane::KeyBase;
 use crate::ledger::resumed::OpenBatch;
 use crate::outcome::{RowOutcome, Status};
 use crate::report::ending::ending;
@@ -55,8 +53,7 @@ use crate::report::summary::{BatchCounts, PlanCounts, ReadBackCounts, Summary};
 use crate::report::temp_files::TempFiles;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{self, Decision, Snapshot};
-use batch::{Batcher, KeyBase};
-use batch_lane::BatchLane;
+use batch::Batcher;
 use check::{Checker, Item};
 use open::Opened;
 use read_back::{Findings, ReadBack};
@@ -66,11 +63,11 @@ use send::Sender;
 /// Rows in progress at once, as a multiple of `--concurrency`: room for the others to go on
 /// while one row waits out a backoff.
 const WINDOW_PER_SLOT: usize = 4;
-/// Groups in progress at once in the batch lane: prepared, waiting for room in the store
-/// ([`lane::BATCHES_IN_STORE`], the row budget), polled, or done and waiting for the groups
-/// before them to be recorded. More than the batches in the store, so that a group whose
-/// batch waits for its poll does not keep the room the store has from the next group.
-const GROUPS_IN_FLIGHT: usize = 8;
+/// Groups in progress at once in the batch lane: the batches outstanding in the store. While
+/// one is polled the next ones are sent, so that the store always has a batch to work on (it
+/// runs them in order) and is never left idle waiting for a poll to come back; more would only
+/// hold more rows in memory and more work the run must account for if it is interrupted.
+const GROUPS_IN_FLIGHT: usize = 3;
 
 /// Runs the import (or dry run) of `config` and records every row: open, plan the sending,
 /// stream the rows through it, record each outcome, finish. Its temporary files are listed in

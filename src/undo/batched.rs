@@ -22,10 +22,9 @@ use super::reverse::{Done, Reverser, Verdict, ended};
 use crate::customer::record::CustomerRecord;
 use crate::ecwid::engine::{Failure, Tries};
 use crate::ecwid::{BatchRequest, InnerOutcome};
-use crate::import::batch_lane::{
-    BatchLane, DELETE_PREFIX, Fate, GET_PREFIX, Out, PUT_PREFIX, fate_of,
+use crate::lane::{
+    BatchLane, DELETE_PREFIX, Fate, FromBatch, GET_PREFIX, Out, PUT_PREFIX, fate_of,
 };
-use crate::import::send::FromBatch;
 use crate::ledger::undo_log::Logged;
 use crate::ledger::undo_log::Sent;
 use crate::outcome::{RowOutcome, Status};

@@ -29,8 +29,7 @@ use crate::report::undo::UndoRun;
 use batched::Batched;
 use reverse::Reverser;
 
-use crate::import::batch::KeyBase;
-use crate::import::batch_lane::BatchLane;
+use crate::lane::{BatchLane, KeyBase};
 use crate::ledger::journal::fingerprint;
 
 /// The checked settings of an undo.

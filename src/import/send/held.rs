@@ -8,10 +8,11 @@
 use bytes::Bytes;
 
 use super::ending::{UNKNOWN_NOTE, finish};
-use super::{FromBatch, Progress, Reply, Sender};
+use super::{Progress, Reply, Sender};
 use crate::ecwid::engine::{Failure, Kind, Why};
 use crate::ecwid::{ApiError, InnerOutcome};
 use crate::import::job::Job;
+use crate::lane::FromBatch;
 use crate::ledger::undo_log::Line;
 use crate::outcome::{RowOutcome, Status};
 

@@ -28,6 +28,7 @@ use crate::customer::record::CustomerRecord;
 use crate::ecwid::engine::retry::{Action, MAX_RATE_LIMITED};
 use crate::ecwid::engine::{Engine, Failure, Kind, Tries, Why};
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
+use crate::lane::FromBatch;
 use crate::ledger::journal::Journal;
 use crate::ledger::undo_log::{Line, UndoLog};
 use crate::outcome::{RowOutcome, Status};
@@ -117,20 +118,6 @@ struct Progress {
     /// The row's `PUT` is held back for a batch ([`Sender::hold_updates`]), until it went
     /// into one.
     hold: bool,
-}
-
-/// What a batch said about a row's create, for [`Sender::after_batch`].
-#[derive(Debug, Clone)]
-pub(crate) enum FromBatch {
-    /// The store did not run it: send it on its own.
-    NotExecuted,
-    /// The create's answer, as a single request would have had it.
-    Answer(Result<u64, ApiError>),
-    /// The batch's outcome could not be learnt (ticket lost, polling gave up): the create may
-    /// have taken effect, so look the email up first.
-    Unknown(ApiError),
-    /// An interrupted run may have created it (on its own or in a batch): look it up first.
-    MaybeCreated,
 }
 
 impl Sender {

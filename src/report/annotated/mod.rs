@@ -11,14 +11,16 @@
 //!
 //! The `Rows` sheet's cells are written as XML as each row is recorded (see [`sheet_xml`]) and
 //! deflated on a thread of their own into an unnamed temporary file (see [`spool`]), so memory
-//! does not grow with the rows; what does is bounded: the notes (at most [`MAX_NOTES`]; past
-//! that, cells are still highlighted and the message column says it all) and the Summary's
-//! counts. At the end `rust_xlsxwriter` writes the rest of the workbook and the cells are put
-//! in it (see [`package`]); the workbook is saved to a temporary file and moved into place,
-//! like the results file.
+//! does not grow with the rows; the notes' text is spooled the same way (see [`notes_xml`]).
+//! What does grow is bounded: each note's cell (at most [`MAX_NOTES`]; past that, cells are
+//! still highlighted and the message column says it all) and the Summary's counts. At the end
+//! `rust_xlsxwriter` writes the rest of the workbook and the cells and notes are put in it
+//! (see [`package`]); the workbook is saved to a temporary file and moved into place, like the
+//! results file.
 
 mod hints;
 mod marks;
+mod notes_xml;
 mod package;
 mod sheet_xml;
 mod spool;
@@ -34,6 +36,7 @@ use rust_xlsxwriter::Workbook;
 use hints::Hinter;
 pub(crate) use marks::Look;
 use marks::{marks, merge};
+use notes_xml::NotesWriter;
 use package::{Formats, RowsSheet};
 use sheet_xml::{MAX_CELL_UNITS, RowXml, Styles, clip_units, column_letters};
 use spool::{CHUNK, Spool};
@@ -48,7 +51,7 @@ use crate::outcome::{RowOutcome, Status};
 
 /// The most rows a sheet holds, the header's included (Excel's limit).
 pub(crate) const SHEET_ROWS: u32 = 1_048_576;
-/// Notes written at most: each is kept in memory until the workbook is saved.
+/// Notes written at most: each one's cell is kept in memory until the workbook is saved.
 pub(crate) const MAX_NOTES: u64 = 10_000;
 /// The widest a column is made to fit its content, in characters.
 const MAX_WIDTH: usize = 50;
@@ -81,8 +84,8 @@ pub(crate) struct ReportWriter {
     widths: Vec<usize>,
     /// Whether a row had cells past the sheet's last column.
     columns_left_out: bool,
-    /// The notes, added to the sheet at the end: row, column, text.
-    notes: Vec<(u32, u16, String)>,
+    /// The notes, spooled as they come.
+    notes: NotesWriter,
     counted: Counted,
     facts: SummaryFacts,
     hinter: Hinter,
@@ -135,7 +138,6 @@ impl ReportWriter {
             formats: &formats,
             widths: &column_widths(&widths),
             last_row: 0,
-            notes: &[],
         })?;
         let mut writer = Self {
             path: path.to_path_buf(),
@@ -150,7 +152,7 @@ impl ReportWriter {
             skip,
             widths,
             columns_left_out: false,
-            notes: Vec::new(),
+            notes: NotesWriter::new(&dir),
             counted: Counted::default(),
             facts,
             hinter: Hinter::new(&map),
@@ -177,14 +179,14 @@ impl ReportWriter {
             self.left_out += 1;
             return Ok(());
         }
-        self.write_row(outcome, &marks);
+        self.write_row(outcome, &marks)?;
         if self.buffer.len() >= CHUNK {
             self.spool.send(&mut self.buffer)?;
         }
         Ok(())
     }
 
-    fn write_row(&mut self, outcome: &RowOutcome, marks: &[marks::Mark]) {
+    fn write_row(&mut self, outcome: &RowOutcome, marks: &[marks::Mark]) -> io::Result<()> {
         let row = self.next_row;
         self.next_row += 1;
         let styles = self.styles;
@@ -194,6 +196,11 @@ impl ReportWriter {
             Status::WouldUpdate => styles.changed,
             _ => styles.text,
         };
+        let limit = self.limits.notes;
+        if outcome.status == Status::WouldCreate {
+            let note = "not in the store: the import would create it";
+            add_note(&mut self.notes, limit, row, 0, note)?;
+        }
         let out = &mut self.buffer;
         self.xml.start(out, row);
         self.xml
@@ -226,7 +233,7 @@ impl ReportWriter {
             };
             self.xml.text(out, col, &text, style, blank);
             if let Some(mark) = mark {
-                add_note(&mut self.notes, self.limits.notes, row, col, &mark.note);
+                add_note(&mut self.notes, limit, row, col, &mark.note)?;
             }
             let w = width(&text);
             match self.widths.get_mut(usize::from(col)) {
@@ -235,11 +242,8 @@ impl ReportWriter {
             }
         }
         RowXml::end(out);
-        if outcome.status == Status::WouldCreate {
-            let note = "not in the store: the import would create it";
-            add_note(&mut self.notes, self.limits.notes, row, 0, note);
-        }
         self.widths[1] = self.widths[1].max(width(&outcome.error).min(MAX_MESSAGE_WIDTH));
+        Ok(())
     }
 
     /// Writes the `Summary` sheet from the run's `summary`, saves the workbook to a temporary
@@ -264,12 +268,14 @@ impl ReportWriter {
         }
         let cells = self.spool.finish(self.buffer)?;
         let last_row = self.next_row - 1;
+        let note_count = self.notes.len();
+        let notes = self.notes.finish()?;
+        let widths = column_widths(&self.widths);
         let mut workbook = Workbook::new();
         RowsSheet {
             formats: &self.formats,
-            widths: &column_widths(&self.widths),
+            widths: &widths,
             last_row,
-            notes: &self.notes,
         }
         .add_to(&mut workbook)
         .map_err(io::Error::other)?;
@@ -279,7 +285,7 @@ impl ReportWriter {
             counted: &self.counted,
             rows_in_sheet: u64::from(last_row),
             left_out: self.left_out,
-            notes: self.notes.len() as u64,
+            notes: note_count,
             max_notes: self.limits.notes,
             map: &self.map,
         };
@@ -292,7 +298,15 @@ impl ReportWriter {
         );
         let temp = temp_files.create(|| temp_beside(&self.path))?;
         let out = BufWriter::with_capacity(CHUNK, temp.as_file());
-        package::write(out, &template, cells, &dimension, self.styles)?;
+        package::write(
+            out,
+            &template,
+            cells,
+            &dimension,
+            self.styles,
+            notes,
+            &widths,
+        )?;
         temp.as_file().sync_all()?;
         let temp_path = temp.path().to_path_buf();
         temp.persist(&self.path).map_err(|e| e.error)?;
@@ -301,12 +315,12 @@ impl ReportWriter {
     }
 }
 
-/// Adds a note, while fewer than `limit` are kept.
-fn add_note(notes: &mut Vec<(u32, u16, String)>, limit: u64, row: u32, col: u16, text: &str) {
-    if (notes.len() as u64) < limit {
-        let text = clip_units(text, MAX_CELL_UNITS - 100);
-        notes.push((row, col, text.to_string()));
+/// Adds a note, while fewer than `limit` are written.
+fn add_note(notes: &mut NotesWriter, limit: u64, row: u32, col: u16, text: &str) -> io::Result<()> {
+    if notes.len() < limit {
+        notes.add(row, col, clip_units(text, MAX_CELL_UNITS - 100))?;
     }
+    Ok(())
 }
 
 /// The width of each column of the sheet, from the widest content of each.

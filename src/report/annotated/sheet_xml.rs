@@ -100,7 +100,7 @@ pub(super) fn column_letters(mut col: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-fn push_number(out: &mut Vec<u8>, mut n: u64) {
+pub(super) fn push_number(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -153,7 +153,7 @@ const SPECIAL: [bool; 256] = {
 /// than tab and line feed as Excel's `_xHHHH_` (a carriage return too: an XML reader would
 /// turn a bare one into a line feed); U+FFFE and U+FFFF likewise; and a literal `_xHHHH_` with
 /// its underscore escaped (`_x005F_xHHHH_`), so that it reads back as typed.
-fn escape_into(out: &mut Vec<u8>, text: &str) {
+pub(super) fn escape_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut copied = 0;
     let mut i = 0;

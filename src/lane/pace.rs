@@ -19,9 +19,8 @@
 //! Cuts. A sign while rows sent before the last cut are still in the window (or rows refused
 //! inside a batch sent before it) says nothing about the cut: it only holds the climb back.
 //! Rows refused inside a batch sent under the current budget mean the store allows less: the
-//! row budget drops by as many rows (at most by half; rows the store ran a little later than
-//! their submit, at the edge of its window, cost a few). A 429 to a submit or poll cuts it by a
-//! fifth, unless rows of the lane wait in the store: then the store is throttling them, they are what fills its window and it runs
+//! row budget drops by a fifth. So does a 429 to a submit or poll, unless rows of the lane wait
+//! in the store: then the store is throttling them, they are what fills its window and it runs
 //! them as fast as it allows, so a cut would only leave it idle once they are done (the budget
 //! stays at most the room beside the run's own requests). Cutting at every such 429 cost a
 //! tenth of a 10,000-row run against a throttling store. [`CLIMB_EVERY`] without any sign
@@ -45,12 +44,6 @@ use tokio::time::Instant;
 /// batch of the room the window has left, so that rows flow at the budget's pace and not a
 /// whole batch a window.
 const MIN_CHUNK: u64 = 50;
-/// Batches the lane has in the store at once while there is no row budget: while one is
-/// polled the next ones are there, so that the store always has a batch to work on (it runs
-/// them in order) and is never left idle waiting for a poll to come back; more would only be
-/// more work the run must account for if it is interrupted. Under a row budget the budget
-/// bounds them, and any batch waiting for its poll leaves the room to the others.
-pub(crate) const BATCHES_IN_STORE: usize = 3;
 /// The store's window.
 const WINDOW: Duration = Duration::from_secs(60);
 /// Without a sign for this long, the row budget climbs a step.
@@ -177,9 +170,6 @@ impl LanePace {
         self.climb(&mut state, now);
         state.expire(now);
         let mut granted = rows;
-        if state.rows_per_minute.is_none() && state.in_store.len() >= BATCHES_IN_STORE {
-            return Err(MIN_POLL);
-        }
         if let Some(limit) = state.rows_per_minute {
             let limit = u64::from(limit);
             let least = rows.min(MIN_CHUNK).min(limit).max(1);
@@ -242,7 +232,7 @@ impl LanePace {
         if let Some(batch) = state.submitted.iter_mut().find(|b| b.id == id) {
             batch.rows -= rows.min(batch.rows);
         }
-        self.sign(&mut state, now, Some((lease.at, rows)));
+        self.sign(&mut state, now, Some(lease.at));
     }
 
     /// The run's count of 429 answers now: a new one to a request of the lane while rows are in
@@ -255,25 +245,20 @@ impl LanePace {
         }
     }
 
-    /// A sign that the store counts the requests inside batches: `refused` rows refused inside
-    /// a batch submitted then, else a 429 to a submit or poll.
-    fn sign(&self, state: &mut State, now: Instant, refused: Option<(Instant, u64)>) {
+    /// A sign that the store counts the requests inside batches: rows refused inside a batch
+    /// submitted at `refused`, else a 429 to a submit or poll.
+    fn sign(&self, state: &mut State, now: Instant, refused: Option<Instant>) {
         state.last_sign = Some(now);
         state.expire(now);
         let room = self.room();
         let next = match (state.rows_per_minute, state.last_cut) {
             (Some(r), Some(cut)) => {
                 // Rows sent before the last cut may be what the store refused.
-                let sent = refused.map(|(at, _)| at);
-                if state.oldest().into_iter().chain(sent).any(|t| t < cut) {
+                if state.oldest().into_iter().chain(refused).any(|t| t < cut) {
                     return;
                 }
                 let waiting = state.in_store.iter().any(|b| b.rows > 0);
-                if let Some((_, rows)) = refused {
-                    // What the store took: the rows it refused fewer, at most half off.
-                    let rows = u32::try_from(rows).unwrap_or(u32::MAX);
-                    r.saturating_sub(rows).max(r / 2).min(room).max(1)
-                } else if !waiting {
+                if refused.is_some() || !waiting {
                     (r - r / 5).min(room).max(1)
                 } else {
                     // The store holds the lane's rows back and runs them at its own pace: they
@@ -363,5 +348,5 @@ impl LanePace {
 }
 
 #[cfg(test)]
-#[path = "lane_tests.rs"]
+#[path = "pace_tests.rs"]
 mod tests;

@@ -3,6 +3,13 @@
 //! key ([`dedup_key`]), journaled under its ticket, polled at the store's speed ([`LanePace`]),
 //! its rows the store refused with 429 sent in a later batch, a batch given up on stopped first
 //! ([`BatchLane::give_up`]). What the answers mean for a row is its caller's to say.
+//!
+//! It stands below the commands that write through it (`import`, `undo`), on the engine and
+//! the journal, so neither command reaches into the other.
+
+mod give_up;
+mod key;
+mod pace;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,13 +18,28 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::batch_key::{KeyBase, dedup_key};
-use super::lane::{FIRST_POLL, LanePace, Lease};
-use super::send::FromBatch;
 use crate::ecwid::engine::{Engine, Failure, Kind, STOPPED_RUN};
 use crate::ecwid::{ApiError, BatchRequest, BatchResponse};
 use crate::ledger::journal::Journal;
 use crate::report::summary::BatchCounts;
+pub(crate) use key::KeyBase;
+use key::dedup_key;
+pub(crate) use pace::LanePace;
+use pace::{FIRST_POLL, Lease};
+
+/// What a batch said about a row's create, for the writer that sent it (an import's `Sender::after_batch`).
+#[derive(Debug, Clone)]
+pub(crate) enum FromBatch {
+    /// The store did not run it: send it on its own.
+    NotExecuted,
+    /// The create's answer, as a single request would have had it.
+    Answer(Result<u64, ApiError>),
+    /// The batch's outcome could not be learnt (ticket lost, polling gave up): the create may
+    /// have taken effect, so look the email up first.
+    Unknown(ApiError),
+    /// An interrupted run may have created it (on its own or in a batch): look it up first.
+    MaybeCreated,
+}
 
 /// How the id of a create inside a batch names its row.
 pub(crate) const ID_PREFIX: &str = "row-";

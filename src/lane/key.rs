@@ -73,7 +73,7 @@ pub(crate) fn dedup_key(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::batch_lane::ID_PREFIX;
+    use crate::lane::ID_PREFIX;
 
     fn run(run_id: &str, store_id: u64, api_url: &str) -> KeyBase {
         KeyBase {

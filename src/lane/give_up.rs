@@ -3,8 +3,7 @@
 
 use std::sync::atomic::Ordering;
 
-use super::batch_lane::{BatchLane, Fate, by_row};
-use super::send::FromBatch;
+use super::{BatchLane, Fate, FromBatch, by_row};
 use crate::ecwid::ApiError;
 use crate::ecwid::engine::{Failure, Kind, STOPPED_RUN};
 

@@ -20,9 +20,10 @@ fn no_row_budget_until_the_store_shows_it_counts() {
     let t = Instant::now();
     let pace = LanePace::new(600, t);
     for i in 0..100 {
-        let lease = pace.submit(500, t + Duration::from_millis(i)).unwrap();
-        assert_eq!(lease.rows, 500);
-        pace.settled(lease.id);
+        assert_eq!(
+            granted(pace.submit(500, t + Duration::from_millis(i))),
+            Some(500)
+        );
     }
     assert_eq!(pace.rows_per_minute(), None);
     // A 429 seen: the room beside the run's own requests, and a full window waits.
@@ -242,37 +243,4 @@ fn rows_count_for_a_window_from_their_submit() {
         pace.submit(500, t + Duration::from_secs(60)),
         Err(Duration::from_secs(20))
     );
-}
-
-#[test]
-fn three_batches_in_the_store_until_a_row_budget_bounds_them() {
-    let t = Instant::now();
-    let pace = LanePace::new(600, t);
-    let leases: Vec<Lease> = (0..3).map(|_| pace.submit(500, t).unwrap()).collect();
-    assert_eq!(pace.submit(500, t), Err(MIN_POLL));
-    pace.settled(leases[0].id);
-    assert_eq!(granted(pace.submit(500, t)), Some(500));
-    // Under a row budget, the budget alone: small batches, more than three of them.
-    let pace = counting_store(t);
-    for _ in 0..5 {
-        assert_eq!(granted(pace.submit(100, t)), Some(100));
-    }
-    assert_eq!(granted(pace.submit(100, t)), Some(80));
-}
-
-#[test]
-fn rows_refused_under_the_budget_cut_it_by_as_many() {
-    let t = Instant::now();
-    let pace = counting_store(t);
-    let _ = pace.submit(500, t).unwrap();
-    // A few rows the store ran at the edge of its window: a few rows less.
-    let edge = pace.submit(80, t + Duration::from_secs(1)).unwrap();
-    pace.refused(&edge, 10, t + Duration::from_secs(2));
-    assert_eq!(pace.rows_per_minute(), Some(570));
-    // Most of a batch refused, once the rows before that cut have left: at most half off.
-    let at = t + Duration::from_secs(70);
-    let lease = pace.submit(500, at).unwrap();
-    assert_eq!(pace.rows_per_minute(), Some(580), "climbed back meanwhile");
-    pace.refused(&lease, 450, at);
-    assert_eq!(pace.rows_per_minute(), Some(290));
 }
