@@ -65,13 +65,7 @@ async fn extra_field_titles(connection: &Connection) -> Vec<(String, String)> {
         // Nothing stops this run (a refused token fails the read, as below).
         Err(Failure::Stopped) => Vec::new(),
         Err(Failure::Failed { error, .. }) => {
-            let why = if error.status() == Some(403) {
-                "the token's app lacks the scope read_customers_extrafields (a custom app asks \
-                 Ecwid for it)"
-                    .to_string()
-            } else {
-                error.to_string()
-            };
+            let why = crate::ecwid::extra_fields_unread(&error);
             tracing::warn!(
                 "could not read the store's customer extra fields ({why}): columns named by an \
                  extra field's title are not mapped"

@@ -14,7 +14,7 @@ mod listing;
 mod settings;
 
 pub(crate) use listing::{ListFilter, Order, PAGE_SIZE, Page, Unreadable};
-pub(crate) use settings::{Group, StoreExtraField};
+pub(crate) use settings::{Group, StoreExtraField, extra_fields_unread};
 
 pub(crate) use clock::{MARGIN, StoreClock, parse_ecwid_time};
 

@@ -39,6 +39,18 @@ struct ExtraFieldsPage {
     items: Vec<serde_json::Value>,
 }
 
+/// Why the store's customer extra fields could not be read, in words a person can act on: a
+/// 403 names the scope the token's app lacks.
+pub(crate) fn extra_fields_unread(error: &ApiError) -> String {
+    if error.status() == Some(403) {
+        "the token's app lacks the scope read_customers_extrafields (a custom app asks Ecwid for \
+         it)"
+        .to_string()
+    } else {
+        error.to_string()
+    }
+}
+
 /// A customer extra field the store defines (`GET /store_extrafields/customers`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct StoreExtraField {

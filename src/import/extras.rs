@@ -45,13 +45,7 @@ pub(super) async fn match_store(engine: &Engine, map: &mut ColumnMap) -> Result<
                 let named: Vec<&str> = by_key.iter().map(|(label, _)| label.as_str()).collect();
                 format!(": {} sent by key as written, unchecked", named.join(", "))
             };
-            let why = if error.status() == Some(403) {
-                "the token's app lacks the scope read_customers_extrafields (a custom app asks \
-                 Ecwid for it)"
-                    .to_string()
-            } else {
-                error.to_string()
-            };
+            let why = crate::ecwid::extra_fields_unread(&error);
             tracing::warn!(
                 "could not read the store's customer extra fields ({why}); columns named by an \
                  extra field's title are not recognised{columns}"

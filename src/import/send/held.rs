@@ -124,19 +124,10 @@ impl Sender {
     /// for it (`sent`: the batch may have reached the store): unsettled, so that `--resume`
     /// polls the batch's ticket and compares the customer again.
     pub(in crate::import) fn stopped_in_put_batch(&self, held: Held, attempts: u32) -> RowOutcome {
-        let Held {
-            job,
-            mut p,
-            customer,
-        } = held;
-        p.tries.attempts += attempts;
-        let id = Some(customer);
         let error = format!(
             "the run stopped before the outcome of its update's batch was known{UNKNOWN_NOTE}"
         );
-        let mut outcome = finish(job, &p, Status::Failed, id, error);
-        outcome.settled = false;
-        outcome
+        unsettled(held, attempts, error)
     }
 
     /// A held row of a batch given up on that the store did not confirm stopped (`note` says
@@ -147,20 +138,24 @@ impl Sender {
         attempts: u32,
         note: &str,
     ) -> RowOutcome {
-        let Held {
-            job,
-            mut p,
-            customer,
-        } = held;
-        p.tries.attempts += attempts;
-        let id = Some(customer);
         let error = format!(
             "{note}: it may still run; run again with --resume to settle this row{UNKNOWN_NOTE}"
         );
-        let mut outcome = finish(job, &p, Status::Failed, id, error);
-        outcome.settled = false;
-        outcome
+        unsettled(held, attempts, error)
     }
+}
+
+/// A held row failed for now and left for `--resume` to settle (`error` says why).
+fn unsettled(held: Held, attempts: u32, error: String) -> RowOutcome {
+    let Held {
+        job,
+        mut p,
+        customer,
+    } = held;
+    p.tries.attempts += attempts;
+    let mut outcome = finish(job, &p, Status::Failed, Some(customer), error);
+    outcome.settled = false;
+    outcome
 }
 
 /// What a `PUT`'s inner answer says, for [`Sender::after_put_batch`].
