@@ -32,8 +32,8 @@ const PAGES_PER_NOTE: u64 = 10;
 /// What the store held when the run read it, for the emails of the file.
 #[derive(Debug, Default)]
 pub(crate) struct Snapshot {
-    /// Lower-case email -> the customer, with its whole record.
-    by_email: HashMap<String, Found>,
+    /// Lower-case email -> the customer, with its whole record (as JSON text: [`Kept`]).
+    by_email: HashMap<String, Kept>,
     /// A hash of every other customer's email in lower case -> its id. Two emails sharing a
     /// hash cost a `GET` whose record shows the wrong email; the row then goes on as if the
     /// snapshot did not know it.
@@ -68,6 +68,40 @@ pub(crate) enum Known {
     Unreadable(String),
 }
 
+/// A customer of the file as the snapshot keeps it until its row asks: the record's object as
+/// the store sent it, as JSON text. A record read into [`CustomerRecord`]'s fields and its
+/// `raw` map takes several times its text (every key and value a heap string of its own, held
+/// twice); kept as text, the records of an update run of 10,000 customers take about what
+/// the listing's pages did (BENCHMARKS.md, "every write kind"). The record a row gets is read
+/// from this text each time, the same way the listing read it, so it is the same record.
+///
+/// [`CustomerRecord`]: crate::customer::record::CustomerRecord
+#[derive(Debug)]
+struct Kept {
+    id: u64,
+    json: Box<str>,
+}
+
+impl Kept {
+    fn of(found: &Found) -> Self {
+        let raw = serde_json::Value::Object(found.record.raw.clone());
+        Kept {
+            id: found.id,
+            json: raw.to_string().into_boxed_str(),
+        }
+    }
+
+    /// The whole record again; should its text not read back (it always does: the tool wrote
+    /// it), only its id, which costs the row a `GET` by id.
+    fn known(&self) -> Known {
+        serde_json::from_str(&self.json)
+            .ok()
+            .and_then(|raw| crate::customer::record::CustomerRecord::read(raw).ok())
+            .and_then(Found::of)
+            .map_or(Known::Id(self.id), Known::Record)
+    }
+}
+
 impl Snapshot {
     /// What the summary says of this read: the customers, the `list` requests of `engine`
     /// (the store's size and the pages, retries included) and the customers the file names.
@@ -83,8 +117,8 @@ impl Snapshot {
     /// The customer with this email when the store was read, if any.
     pub(crate) fn find(&self, email: &str) -> Option<Known> {
         let email = email_key(email);
-        if let Some(found) = self.by_email.get(&email) {
-            return Some(Known::Record(found.clone()));
+        if let Some(kept) = self.by_email.get(&email) {
+            return Some(kept.known());
         }
         if let Some(problem) = self.unreadable.get(&email) {
             return Some(Known::Unreadable(problem.clone()));
@@ -138,7 +172,7 @@ impl Snapshot {
             self.customers += 1;
             let email = email_key(found.record.email.as_deref().unwrap_or_default());
             if wanted.has(&email) {
-                self.by_email.insert(email, found);
+                self.by_email.insert(email, Kept::of(&found));
             } else if !email.is_empty() {
                 self.others.insert(self.hasher.hash_one(&email), found.id);
             }
@@ -241,7 +275,7 @@ pub(crate) async fn choose(
             })
             .await?;
         if let Some(hit) = hit {
-            sample.by_email.insert(email.clone(), hit);
+            sample.by_email.insert(email.clone(), Kept::of(&hit));
         } else {
             sample.sampled_absent.insert(email.clone());
         }
@@ -337,6 +371,7 @@ pub(crate) fn grouped(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::customer::record::CustomerRecord;
 
     #[test]
     fn the_rule_lists_when_pages_cost_a_tenth_of_the_rows() {
@@ -426,6 +461,34 @@ mod tests {
         assert!(!snapshot.lacks("ann@example.com"));
         assert!(!snapshot.lacks("bob@example.com"));
         assert!(snapshot.lacks("carl@example.com"));
+    }
+
+    /// A record is kept as its text and read again when its row asks: the row gets the very
+    /// record the listing read, unknown fields, numbers and a field that cannot be read included.
+    #[test]
+    fn a_kept_record_reads_back_as_the_listing_read_it() {
+        let value = serde_json::json!({
+            "id": 7, "email": "Zoë@example.com", "name": "Zoë Ω 山田",
+            "registered": "2024-01-02 03:04:05 +0000", "taxExempt": "not a boolean",
+            "billingPerson": { "name": "Zoë", "phone": "+1 555", "countryCode": "US" },
+            "shippingAddresses": [null, { "street": "1 Main St\nSuite 2" }],
+            "contacts": [{ "contact": "z@example.com", "type": "EMAIL", "orderBy": 0 }],
+            "extrafields": [{ "key": "k", "value": "v" }],
+            "totalOrderCount": 3, "someNewField": { "ratio": 0.1, "big": 12_345_678_901_234_u64 }
+        });
+        let record = CustomerRecord::read(value).expect("an object");
+        assert!(record.unreadable.is_some());
+        let found = Found::of(record).expect("an id");
+        let mut wanted = FileEmails::default();
+        wanted.add("zoë@example.com");
+        let mut snapshot = Snapshot::default();
+        snapshot.take(listed(vec![found.clone()]), &wanted);
+        assert_eq!(
+            snapshot.find("zoë@example.com"),
+            Some(Known::Record(found.clone()))
+        );
+        // Asked again (a second row of the same email), the same record.
+        assert_eq!(snapshot.find("ZOË@example.com"), Some(Known::Record(found)));
     }
 
     #[test]
