@@ -71,15 +71,7 @@ pub(super) fn without_shop_websites(
         |r: &Rule| matches!(r.target, Target::Field(Field::Contact(p, _)) if urls.contains(&p));
     for rule in rules.iter().filter(|r| of_url(r)) {
         if let Fill::Column(i) = rule.fill {
-            let name = &names[i];
-            matched
-                .choices
-                .retain(|c| !c.starts_with(&format!("{name:?} ->")));
-            matched.left_out.push(LeftOut {
-                column: name.clone(),
-                field: None,
-                why: SHOP_WEBSITE.into(),
-            });
+            leave_out_website(matched, &names[i]);
         }
     }
     rules.retain(|r| !of_url(r));
@@ -99,17 +91,22 @@ pub(super) fn without_shop_websites_in(model: &mut Vec<Mapped>, matched: &mut Ma
     let of_url = |m: &Mapped| matches!(m.field, Field::Contact(p, _) if urls.contains(&p));
     for mapped in model.iter().filter(|m| of_url(m)) {
         for name in mapped.source.columns() {
-            matched
-                .choices
-                .retain(|c| !c.starts_with(&format!("{name:?} ->")));
-            matched.left_out.push(LeftOut {
-                column: name.clone(),
-                field: None,
-                why: SHOP_WEBSITE.into(),
-            });
+            leave_out_website(matched, name);
         }
     }
     model.retain(|m| !of_url(m));
+}
+
+/// A website column taken for the shop's: no longer a choice, listed as left out.
+fn leave_out_website(matched: &mut Matched, name: &str) {
+    matched
+        .choices
+        .retain(|c| !c.starts_with(&format!("{name:?} ->")));
+    matched.left_out.push(LeftOut {
+        column: name.to_string(),
+        field: None,
+        why: SHOP_WEBSITE.into(),
+    });
 }
 
 /// Why a website column of an orders export is left out.
