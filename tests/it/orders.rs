@@ -335,11 +335,15 @@ async fn a_region_code_ecwid_does_not_use_is_left_out_with_a_note() {
 /// file without an email column is, and the message says why, so the merchant stops looking.
 #[tokio::test]
 async fn exports_that_never_hold_emails_say_so() {
-    for (name, platform) in [
-        ("etsy-sold-orders.csv", "Etsy"),
-        ("amazon-order-report.txt", "Amazon"),
+    // Amazon's order history: the product by its ASIN, the address in one cell.
+    let history =
+        Workspace::new("Order ID,ASIN,Shipping Address\n111-1,B000,\"Al Po, 1 Main St\"\n");
+    for (path, platform) in [
+        (sample("etsy-sold-orders.csv"), "Etsy"),
+        (sample("amazon-order-report.txt"), "Amazon"),
+        (history.input.clone(), "Amazon"),
     ] {
-        let path = sample(name);
+        let name = path.display();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("checked.csv");
         let (code, message) = run(&[
