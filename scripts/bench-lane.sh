@@ -15,26 +15,10 @@ MODEL=${1:?MODEL: none, throttled or refused}
 N=${2:-10000}
 RATE=${3:-600}
 SIZE=${4:-500}
-cargo build --release --locked --bin ecwid-import >&2
-BIN=$PWD/target/release/ecwid-import
-WORK=$(mktemp -d)
-SANDBOX=""
-cleanup() {
-  if [ -n "$SANDBOX" ]; then kill "$SANDBOX" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. scripts/sandbox-store.sh
 
 python3 scripts/gen-customers.py "$N" > "$WORK/in.csv"
-"$BIN" sandbox --port 0 --rate-limit "$RATE" --batch-request-ms 100 \
-  --batch-counting "$MODEL" > "$WORK/sandbox.out" 2>/dev/null &
-SANDBOX=$!
-for _ in $(seq 100); do
-  grep -q '^api url:' "$WORK/sandbox.out" 2>/dev/null && break
-  sleep 0.1
-done
-API=$(sed -n 's/^api url: //p' "$WORK/sandbox.out")
-BASE=${API%/api/v3}
+start_sandbox --rate-limit "$RATE" --batch-request-ms 100 --batch-counting "$MODEL"
 
 start=$(date +%s.%N)
 ECWID_TOKEN=secret_sandbox RUST_LOG=error /usr/bin/time -f '%M' -o "$WORK/rss" \

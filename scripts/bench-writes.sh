@@ -16,15 +16,7 @@ cd "$(dirname "$0")/.."
 N=${1:-10000}
 RATE=${2:-600}
 SIZE=${3:-500}
-cargo build --release --locked --bin ecwid-import >&2
-BIN=$PWD/target/release/ecwid-import
-WORK=$(mktemp -d)
-SANDBOX=""
-cleanup() {
-  if [ -n "$SANDBOX" ]; then kill "$SANDBOX" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. scripts/sandbox-store.sh
 
 python3 scripts/gen-customers.py "$N" > "$WORK/in.csv"
 python3 - "$WORK" <<'EOF'
@@ -38,15 +30,7 @@ with open(f"{work}/changed.csv", "w", newline="", encoding="utf-8") as out:
         row["name"] = row["name"] + " Jr"
         writer.writerow(row)
 EOF
-"$BIN" sandbox --port 0 --rate-limit "$RATE" --batch-request-ms 100 \
-  --batch-counting none > "$WORK/sandbox.out" 2>/dev/null &
-SANDBOX=$!
-for _ in $(seq 100); do
-  grep -q '^api url:' "$WORK/sandbox.out" 2>/dev/null && break
-  sleep 0.1
-done
-API=$(sed -n 's/^api url: //p' "$WORK/sandbox.out")
-BASE=${API%/api/v3}
+start_sandbox --rate-limit "$RATE" --batch-request-ms 100 --batch-counting none
 export ECWID_TOKEN=secret_sandbox RUST_LOG=error
 LANE=(--lane batch --batch-size "$SIZE" --rate "$RATE" --api-url "$API" --store-id 1003)
 
