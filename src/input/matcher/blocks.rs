@@ -4,20 +4,6 @@ use super::recognise::Candidate;
 use super::table::{Meaning, TABLE};
 use crate::input::names::normalise;
 
-/// Whether a meaning is a part of an address's place (not its person or phone).
-fn is_place(meaning: Meaning) -> bool {
-    matches!(
-        meaning,
-        Meaning::Street
-            | Meaning::StreetExtra
-            | Meaning::HouseNumber
-            | Meaning::City
-            | Meaning::State
-            | Meaning::PostalCode
-            | Meaning::Country
-    )
-}
-
 /// The parts of one address stay together, as the file means them:
 ///
 /// - Unprefixed place columns beside a shipping block and no billing block, that name only
@@ -33,7 +19,7 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
     let billing_block = |c: &Candidate| c.address.is_none() && c.rank.0;
     let places = |address: Option<usize>, prefixed: Option<bool>, cs: &[Candidate]| {
         cs.iter()
-            .filter(|c| c.address == address && is_place(c.meaning))
+            .filter(|c| c.address == address && c.meaning.is_place())
             .filter(|c| prefixed.is_none_or(|p| c.rank.0 == p))
             .map(|c| c.meaning)
             .collect::<Vec<_>>()
@@ -47,7 +33,7 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
         && plain.iter().all(|m| !shipping.contains(m))
     {
         for c in candidates.iter_mut() {
-            if c.address.is_none() && is_place(c.meaning) {
+            if c.address.is_none() && c.meaning.is_place() {
                 c.address = Some(0);
                 c.rank.0 = true;
             }

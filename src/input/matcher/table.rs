@@ -74,21 +74,29 @@ const KEYS: [(&str, Meaning); 22] = [
 impl Meaning {
     /// Whether the meaning belongs to an address (billing or shipping), not to the customer.
     pub(crate) fn is_address(self) -> bool {
+        self.is_place()
+            || matches!(
+                self,
+                Meaning::FirstName
+                    | Meaning::MiddleName
+                    | Meaning::LastName
+                    | Meaning::FullName
+                    | Meaning::Company
+                    | Meaning::Phone
+            )
+    }
+
+    /// Whether the meaning is a part of an address's place (not its person or phone).
+    pub(super) fn is_place(self) -> bool {
         matches!(
             self,
-            Meaning::FirstName
-                | Meaning::MiddleName
-                | Meaning::LastName
-                | Meaning::FullName
-                | Meaning::Company
-                | Meaning::Street
+            Meaning::Street
                 | Meaning::StreetExtra
                 | Meaning::HouseNumber
                 | Meaning::City
                 | Meaning::State
                 | Meaning::PostalCode
                 | Meaning::Country
-                | Meaning::Phone
         )
     }
 }
