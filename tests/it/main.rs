@@ -28,6 +28,7 @@ mod never_works;
 mod not_applied;
 mod operator;
 mod orders;
+mod orders_layouts;
 mod outputs;
 mod payments;
 mod plan;

@@ -157,10 +157,14 @@ impl ColumnMap {
             }
         }
         if orders.is_some() {
-            buyers::buyer_name(&mut rules);
             buyers::without_shop_websites(&mut rules, &mut matched, &names);
         }
         rules.extend(own);
+        if orders.is_some() {
+            // The buyer is named by the billing name, else by the shipping name, whether the
+            // matcher or a mapping file (the one `template --mapping --from` prints) names them.
+            buyers::buyer_name(&mut rules);
+        }
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }

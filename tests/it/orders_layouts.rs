@@ -1,0 +1,99 @@
+//! Orders exports in more of their documented layouts (`tests/data/orders/`): Shopify's with
+//! its line items' rows (only the order's name, email, date and the item filled), the mapping
+//! `template --mapping --from` prints for it, and the WooCommerce plugins that name a block
+//! after the label (`First Name (Shipping)`).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::e2e::{start, store_args};
+use crate::presets::stored;
+use crate::support::{Workspace, column};
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/orders")
+        .join(name)
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(sample(name)).expect("sample readable")
+}
+
+/// Imports the file (with `extra` arguments) into a fresh sandbox: the exit status, the
+/// results' statuses and the stored customers by email.
+async fn import(ws: &Workspace, extra: &[&str], emails: &[&str]) -> (i32, Vec<String>, Vec<Value>) {
+    let store = start(store_args()).await;
+    let code = ws.import(&store.api_url(), extra).await;
+    let statuses = column(&ws.results(), "status");
+    let bodies = emails.iter().map(|e| stored(&store, e)).collect();
+    store.shutdown().await;
+    (code, statuses, bodies)
+}
+
+/// The mapping printed for Shopify's orders export is the one the run uses: the buyer named
+/// by `Billing Name` (else `Shipping Name`), never by `Name`, the order's `#1005`, which is
+/// listed with the other order data; read back with `--mapping`, it makes the same customers.
+#[tokio::test]
+async fn the_printed_mapping_of_an_orders_export_names_the_buyer_as_the_run_does() {
+    let ws = Workspace::new(&read("shopify-orders-line-items.csv"));
+    let text = crate::matcher::template_from(&ws.input);
+    assert!(
+        text.contains(
+            "\"billingPerson.name\" = \"Billing Name\"   # else \"Shipping Name\" where that is \
+             blank: an orders export's buyer\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\"billingPerson.name\" = \"Name\""),
+        "{text}"
+    );
+    let order_data = text.split("# Left out as order data").nth(1).expect(&text);
+    for column in [
+        "\"Name\"",
+        "\"Lineitem name\"",
+        "\"Total\"",
+        "\"Created at\"",
+    ] {
+        assert!(
+            order_data.contains(&format!("# \"?\" = {column}\n")),
+            "{text}"
+        );
+    }
+    assert!(!text.contains("the field is filled already"), "{text}");
+
+    let emails = ["Sara.Jones@example.com", "gift.buyer@example.com"];
+    let (code, statuses, plain) = import(&ws, &[], &emails).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged", "created", "merged"]);
+    let mapping = ws.dir.path().join("m.toml");
+    std::fs::write(&mapping, &text).unwrap();
+    let (code, statuses, mapped) =
+        import(&ws, &["--mapping", mapping.to_str().unwrap()], &emails).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged", "created", "merged"]);
+    for (plain, mapped) in plain.iter().zip(&mapped) {
+        for field in [
+            "name",
+            "billingPerson",
+            "shippingAddresses",
+            "acceptMarketing",
+        ] {
+            assert_eq!(plain[field], mapped[field], "{field}: {plain} / {mapped}");
+        }
+    }
+    let sara = &mapped[0];
+    assert_eq!(sara["billingPerson"]["name"], "Sara Jones");
+    assert_eq!(sara["billingPerson"]["city"], "Boston");
+    let shipping: Vec<&Value> = sara["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(shipping, [&json!("Tom Jones"), &json!("Sara Jones")]);
+    // A gift order without a billing address: the buyer is named by the shipping name.
+    assert_eq!(mapped[1]["billingPerson"]["name"], "Paula Gift");
+}
