@@ -97,3 +97,35 @@ async fn the_printed_mapping_of_an_orders_export_names_the_buyer_as_the_run_does
     // A gift order without a billing address: the buyer is named by the shipping name.
     assert_eq!(mapped[1]["billingPerson"]["name"], "Paula Gift");
 }
+
+/// WooCommerce's order export plugins name the block after the label, in brackets (`First
+/// Name (Shipping)`, `City (Billing)`): each block stays whole, the shipping one a shipping
+/// address of its own with its own name (before, it was read as a second billing block and
+/// left out), and a line item's row joins its buyer.
+#[tokio::test]
+async fn a_block_named_after_the_label_is_that_block() {
+    let ws = Workspace::new(&read("woocommerce-advanced-order-export.csv"));
+    let text = crate::matcher::template_from(&ws.input);
+    for line in [
+        "\"shippingAddresses.0.name\" = { columns = [\"First Name (Shipping)\", \"Last Name \
+         (Shipping)\"], separator = \" \" }",
+        "\"shippingAddresses.0.city\" = \"City (Shipping)\"",
+        "\"billingPerson.city\" = \"City (Billing)\"",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+    let (code, statuses, bodies) =
+        import(&ws, &[], &["marie@example.fr", "john@example.com"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged", "merged", "created"]);
+    let marie = &bodies[0];
+    assert_eq!(marie["billingPerson"]["street"], "12 Rue Cuvier, Bât. B");
+    assert_eq!(marie["billingPerson"]["companyName"], "Radium SARL");
+    let shipping = marie["shippingAddresses"].as_array().unwrap();
+    assert_eq!(shipping[0]["name"], "Pierre Curie");
+    assert_eq!(shipping[0]["street"], "3 Rue Lhomond");
+    assert_eq!(shipping[1]["name"], "Marie Curie");
+    assert_eq!(shipping.len(), 2);
+    // A buyer without a shipping block has no shipping address.
+    assert_eq!(bodies[1].get("shippingAddresses"), None, "{}", bodies[1]);
+}
