@@ -253,3 +253,32 @@ async fn zoho_contacts_are_read_as_the_contacts() {
     );
     assert_eq!(bodies[1]["acceptMarketing"], false);
 }
+
+/// The columns no field takes are named as the run reads them: the company's `Phone Number`
+/// and `City` as the company's (`Company: City`), never so that the contact's own, which are
+/// imported, look left out.
+#[test]
+fn the_company_columns_not_imported_are_named_as_the_company_s() {
+    let (map, _, _) = map(
+        &read("hubspot-contacts-with-company.csv"),
+        &Layout::default(),
+    )
+    .unwrap();
+    let not_imported = map.not_imported();
+    for column in [
+        "Company: Phone Number",
+        "Company: City",
+        "Company: Country/Region",
+    ] {
+        assert!(
+            not_imported.contains(&column.to_string()),
+            "{column} in {not_imported:?}"
+        );
+    }
+    for column in ["Phone Number", "City", "Country/Region"] {
+        assert!(
+            !not_imported.contains(&column.to_string()),
+            "{column} in {not_imported:?}"
+        );
+    }
+}

@@ -129,3 +129,23 @@ async fn a_block_named_after_the_label_is_that_block() {
     // A buyer without a shipping block has no shipping address.
     assert_eq!(bodies[1].get("shippingAddresses"), None, "{}", bodies[1]);
 }
+
+/// A column the mapping report leaves out with its reason (`Billing Street` beside `Billing
+/// Address1`, a shipping method) is not also called one that no field takes.
+#[test]
+fn a_column_left_out_with_a_reason_is_not_said_to_be_taken_by_no_field() {
+    let csv = read("shopify-orders-line-items.csv");
+    let (map, choice, _) = crate::presets::map(&csv, &Default::default()).unwrap();
+    let report = choice.to_string();
+    for reason in [
+        "\"Billing Street\" (billingPerson.street comes from \"Billing Address1\" + \"Billing \
+         Address2\")",
+        "\"Shipping Method\" (a carrier or shipping method, not an address)",
+    ] {
+        assert!(report.contains(reason), "{reason} in {report}");
+    }
+    assert_eq!(
+        map.not_imported(),
+        ["Billing Province Name", "Shipping Province Name"]
+    );
+}
