@@ -495,6 +495,7 @@ impl RowBuilder {
                 phone.truncate(digits);
             }
         }
+        super::without_repeats(&mut contacts, request.email.as_deref());
         request.contacts = (!contacts.is_empty()).then_some(contacts);
         request.extrafields = (!self.extrafields.is_empty()).then_some(self.extrafields);
         Ok(request)

@@ -149,3 +149,22 @@ fn a_column_left_out_with_a_reason_is_not_said_to_be_taken_by_no_field() {
         ["Billing Province Name", "Shipping Province Name"]
     );
 }
+
+/// WebToffee's WooCommerce order export has the account's `customer_email` and the order's
+/// `billing_email`: the same address twice is one email, not also an email contact; the
+/// older order's different shipping address (with its own name, company and phone) is added.
+#[tokio::test]
+async fn the_order_s_billing_email_repeating_the_customer_s_is_no_contact() {
+    let ws = Workspace::new(&read("woocommerce-webtoffee-orders.csv"));
+    let (code, statuses, bodies) = import(&ws, &[], &["hans@example.de"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged"]);
+    let hans = &bodies[0];
+    assert_eq!(hans.get("contacts"), None, "{hans}");
+    assert_eq!(hans["billingPerson"]["city"], "Berlin");
+    let shipping = hans["shippingAddresses"].as_array().unwrap();
+    assert_eq!(shipping.len(), 2, "{hans}");
+    assert_eq!(shipping[1]["name"], "Eva Müller");
+    assert_eq!(shipping[1]["companyName"], "Müller GmbH");
+    assert_eq!(shipping[1]["phone"], "+49 89 555");
+}
