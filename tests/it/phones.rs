@@ -53,14 +53,16 @@ async fn wix_second_phone_and_email_stand_in_for_blank_first_ones() {
 }
 
 /// Google Contacts' typed phones: a first phone typed a fax is never the phone (it is left
-/// out with a note), the next one is; a blank first phone takes the next as well.
+/// out with a note), the next one is; a blank first phone takes the next as well; a phone
+/// marked primary (`* Mobile`) is the phone wherever it is.
 #[tokio::test]
 async fn google_typed_phones_skip_a_fax_and_a_blank_first_phone() {
     let csv = "Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,\
                Phone 1 - Value,Phone 2 - Type,Phone 2 - Value,Phone 3 - Type,Phone 3 - Value\n\
                Cy Ray,Cy,Ray,* Home,cy@example.com,Work Fax,+1 555 0190,Mobile,+1 555 0191,\
                Home,+1 555 0192\n\
-               Di Fox,Di,Fox,* Home,di@example.com,Work,,Mobile,+1 555 0193,,\n";
+               Di Fox,Di,Fox,* Home,di@example.com,Work,,Mobile,+1 555 0193,,\n\
+               Ed Oak,Ed,Oak,* Home,ed@example.com,Work,+1 555 0194,* Mobile,+1 555 0195,,\n";
     let (code, statuses, bodies) = import(csv, &[]).await;
     assert_eq!(code, 0, "{statuses:?}");
     let cy = &bodies[0];
@@ -72,6 +74,13 @@ async fn google_typed_phones_skip_a_fax_and_a_blank_first_phone() {
     let di = &bodies[1];
     assert_eq!(di["billingPerson"]["phone"], "+1 555 0193");
     assert_eq!(di.get("contacts"), None, "{di}");
+    // The phone Google marks primary (`* Mobile`) is the phone, the first one a contact.
+    let ed = &bodies[2];
+    assert_eq!(ed["billingPerson"]["phone"], "+1 555 0195");
+    assert_eq!(
+        ed["contacts"],
+        json!([{"type": "PHONE", "contact": "+1 555 0194"}])
+    );
 }
 
 /// Outlook's contacts (`Business Phone`, `Home Phone`, `Mobile Phone`): the mapping makes the

@@ -1,8 +1,9 @@
 //! Which of a row's phones is the customer's, where the file has several phone columns: the
 //! others become contacts of type PHONE.
 //!
-//! A person reading such a row takes the phone of the phone column, else, where that cell is
-//! blank (or its type names a fax), the first further phone the row has, in the order the
+//! A person reading such a row takes the phone the file marks as the primary one (Google
+//! writes `* ` before its type, `* Mobile`, as it does for the primary email), else the phone
+//! of the phone column, else, where that cell is blank (or its type names a fax), the first further phone the row has, in the order the
 //! phones are preferred (landlines before mobiles, the file's numbered phones in order):
 //! Pipedrive's `Person - Phone - Home` where `Phone - Work` is blank, Wix's `Phone 2` where
 //! `Phone 1` is, Google's `Phone 2 - Value` where `Phone 1` is a fax. A fax is never the
@@ -70,6 +71,17 @@ impl ColumnMap {
                     .value(&self.rules[rule].fill, cells)
                     .is_ok_and(|v| !v.is_empty())
         };
+        // Google marks the primary phone as it does the primary email: `* Mobile`.
+        let primary = self.fax_guards.iter().find(|(rule, column)| {
+            cells
+                .get(*column)
+                .is_ok_and(|t| self.clean(t).starts_with('*'))
+                && text(*rule)
+        });
+        if let Some(&(rule, _)) = primary {
+            let further = phones.alternates.iter().any(|(r, _)| *r == rule);
+            return further.then_some(rule);
+        }
         if text(phone) {
             return None;
         }

@@ -145,6 +145,7 @@ impl ColumnMap {
         // The row's phone may come from a further phone column (see `phones`).
         let phone_swap = self.phone_swap(&cells, &faxes);
         let swapped_phone = Target::Field(Field::Billing(A::Phone));
+        let swapped_contact_phone = Target::Contact("PHONE");
         // The row's email may come from a further email column (see `emails`): then the email
         // column's own addresses are contacts.
         let email_rule = self.email_rule_of(&cells);
@@ -174,9 +175,7 @@ impl ColumnMap {
             if email_rule != self.email_rule && self.emails.is_type_of(rule, email_rule) {
                 continue;
             }
-            if let Some(chosen) = phone_swap
-                && (rule.target == swapped_phone || self.phones.is_type_of(rule, chosen))
-            {
+            if phone_swap.is_some_and(|chosen| self.phones.is_type_of(rule, chosen)) {
                 continue;
             }
             let target = match &rule.target {
@@ -187,6 +186,10 @@ impl ColumnMap {
                     Cow::Borrowed(&swapped_contact)
                 }
                 _ if phone_swap == Some(index) => Cow::Borrowed(&swapped_phone),
+                // The phone column's own phone, where another is the phone: a contact.
+                target if phone_swap.is_some() && *target == swapped_phone => {
+                    Cow::Borrowed(&swapped_contact_phone)
+                }
                 Target::AddressType(_) => continue,
                 Target::InAddress(block, part) => match routes.get(*block) {
                     Some(Some(address)) => Cow::Owned(in_address(part, *address)),
