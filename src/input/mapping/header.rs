@@ -41,6 +41,8 @@ pub struct Choice {
     pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
     /// Street columns that are their address's only column, read as a whole address.
     pub(crate) whole_addresses: Vec<String>,
+    /// Columns of a whole address beside its parts, read on rows whose parts are blank.
+    pub(crate) wholes_beside_parts: Vec<String>,
 }
 
 impl Choice {
@@ -72,6 +74,13 @@ impl fmt::Display for Choice {
                 "; the whole address in one cell (split where that is certain, else sent as \
                  the street): {}",
                 quoted(&self.whole_addresses)
+            )?;
+        }
+        if !self.wholes_beside_parts.is_empty() {
+            write!(
+                f,
+                "; the whole address in one cell where the row leaves its parts blank: {}",
+                quoted(&self.wholes_beside_parts)
             )?;
         }
         if !self.left_out.is_empty() {
@@ -170,6 +179,8 @@ impl ColumnMap {
         }
         let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
         let whole_addresses = super::whole_address::lone_streets(&mut rules);
+        let (whole_beside_parts, wholes_beside_parts) =
+            super::whole_address::beside_parts(&mut rules, &names);
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -207,6 +218,7 @@ impl ColumnMap {
             });
         };
         let emails = super::emails::Emails::new(&rules, &names, email_rule);
+        let phones = super::phones::Phones::new(&rules);
         let mut used = used_columns(&rules, names.len());
         for column in emails.type_columns() {
             used[column] = true;
@@ -242,6 +254,7 @@ impl ColumnMap {
             matched: choices,
             left_out,
             whole_addresses,
+            wholes_beside_parts,
             orders: orders.as_ref().map(|o| {
                 let name = rules
                     .iter()
@@ -305,6 +318,8 @@ impl ColumnMap {
             typed_blocks,
             fax_guards,
             emails,
+            phones,
+            whole_beside_parts,
         };
         Ok((map, choice))
     }

@@ -15,8 +15,9 @@ use super::people::{
     after_company, alternatives, is_company_answer, person_and_company, without_country_suffix,
 };
 use super::row_cells::Cells;
+use super::several::{first_value, has_several, several_kind};
 use super::whole_address::{self, is_state_code};
-use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
+use super::{ColumnMap, Fill, RULE_DATE, store_date, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
 use crate::customer::rules::{
@@ -145,6 +146,10 @@ impl ColumnMap {
         };
         let faxes = self.faxes(&cells);
         let unfilled = self.unfilled_contacts(&value, &faxes)?;
+        // The row's phone may come from a further phone column (see `phones`).
+        let phone_swap = self.phone_swap(&cells, &faxes);
+        let swapped_phone = Target::Field(Field::Billing(A::Phone));
+        let swapped_contact_phone = Target::Contact("PHONE");
         // The row's email may come from a further email column (see `emails`): then the email
         // column's own addresses are contacts.
         let email_rule = self.email_rule_of(&cells);
@@ -174,12 +179,20 @@ impl ColumnMap {
             if email_rule != self.email_rule && self.emails.is_type_of(rule, email_rule) {
                 continue;
             }
+            if phone_swap.is_some_and(|chosen| self.phones.is_type_of(rule, chosen)) {
+                continue;
+            }
             let target = match &rule.target {
                 _ if email_rule != self.email_rule && index == email_rule => {
                     Cow::Borrowed(&swapped_email)
                 }
                 _ if email_rule != self.email_rule && index == self.email_rule => {
                     Cow::Borrowed(&swapped_contact)
+                }
+                _ if phone_swap == Some(index) => Cow::Borrowed(&swapped_phone),
+                // The phone column's own phone, where another is the phone: a contact.
+                target if phone_swap.is_some() && *target == swapped_phone => {
+                    Cow::Borrowed(&swapped_contact_phone)
                 }
                 Target::AddressType(_) => continue,
                 Target::InAddress(block, part) => match routes.get(*block) {
@@ -358,6 +371,8 @@ impl ColumnMap {
                         row.set(company, &rule.label, &firm);
                     }
                 }
+                Target::PackedAddress(address)
+                    if self.parts_given(index, *address, value_of)? => {}
                 Target::PackedAddress(address) => {
                     let name = packed_field(*address, A::Name);
                     let name_free = || {
@@ -390,34 +405,6 @@ impl ColumnMap {
                 Err(invalid)
             }
         }
-    }
-
-    /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
-    /// type, say) make no contact on their own, so a row whose cells of that contact are blank
-    /// has no such contact, and is not invalid for want of one.
-    fn unfilled_contacts<'m>(
-        &'m self,
-        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
-        faxes: &[(usize, &str)],
-    ) -> Result<Unfilled, Invalid> {
-        let mut filled = Vec::new();
-        if self.contact_constants {
-            for (index, rule) in self.rules.iter().enumerate() {
-                if faxes.iter().any(|(r, _)| *r == index) {
-                    continue;
-                }
-                if let Some(position) = contact_of(&rule.target)
-                    && !matches!(rule.fill, Fill::Value(_))
-                    && !value(&rule.fill)?.is_empty()
-                {
-                    filled.push(position);
-                }
-            }
-        }
-        Ok(Unfilled {
-            active: self.contact_constants,
-            filled,
-        })
     }
 
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
@@ -512,30 +499,6 @@ fn invalid(problems: Vec<Problem>) -> Invalid {
     }
 }
 
-/// The contact type of a field whose cell may hold several values (see [`split_values`]): the
-/// first is the field, the others contacts of this type.
-fn several_kind(field: &Field) -> Option<&'static str> {
-    match field {
-        Field::Email => Some("EMAIL"),
-        Field::Billing(A::Phone) | Field::Shipping(_, A::Phone) => Some("PHONE"),
-        _ => None,
-    }
-}
-
-/// The first of the values of a cell that may hold several (see [`split_values`]).
-fn first_value(cell: &str) -> &str {
-    if !has_several(cell) {
-        return cell;
-    }
-    split_values(cell).first().copied().unwrap_or("")
-}
-
-/// Whether a cell may hold several values (see [`split_values`]): the check every email and
-/// phone cell goes through, so that one value costs no allocation.
-fn has_several(cell: &str) -> bool {
-    cell.bytes().any(|b| matches!(b, b';' | b'\n')) || cell.contains(" ::: ")
-}
-
 /// Whether a rule fills a person's name (the billing person's or an address's): a name that
 /// is an email address is no name (sign-up forms put the email there when no name is given).
 fn is_name(target: &Target) -> bool {
@@ -543,19 +506,4 @@ fn is_name(target: &Target) -> bool {
         target,
         Target::Field(Field::Billing(A::Name) | Field::Shipping(_, A::Name))
     )
-}
-
-/// The contacts a row fills a cell of, when some contact takes a part from a constant.
-struct Unfilled {
-    active: bool,
-    filled: Vec<usize>,
-}
-
-impl Unfilled {
-    /// Whether `rule` is a constant part of a contact the row leaves blank.
-    fn skips(&self, rule: &Rule) -> bool {
-        self.active
-            && matches!(rule.fill, Fill::Value(_))
-            && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
-    }
 }

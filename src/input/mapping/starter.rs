@@ -115,6 +115,22 @@ impl ColumnMap {
                 titled.push(name.clone());
             }
         }
+        // A whole address beside its parts: read by the run on rows whose parts are blank,
+        // whatever the mapping file says (see `whole_address`).
+        for (i, name) in names.iter().enumerate() {
+            if taken(name) || titled.contains(name) {
+                continue;
+            }
+            if let Some(address) = super::whole_address::address_beside(&model, &names, i) {
+                let _ = writeln!(
+                    text,
+                    "# {} -> {address}: the whole address in one cell, read only on a row whose \
+                     parts (the lines above) are blank",
+                    toml_string(name)
+                );
+                titled.push(name.clone());
+            }
+        }
         if !model.iter().any(|m| m.field == Field::Email) {
             text.push_str("# email = \"?\"   # no column holds the email: name it here\n");
         }

@@ -183,5 +183,17 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
             }
         }
     }
-    None
+    // `Other Street`, `Other City` (Salesforce, Zoho, Outlook): a further address, whose
+    // place only; which shipping address it is, `blocks` decides once every column is read.
+    TABLE
+        .other
+        .iter()
+        .filter_map(|p| compact.strip_prefix(p.as_str()))
+        .filter(|r| !r.is_empty())
+        .find_map(lookup)
+        .filter(|(meaning, _, _)| meaning.is_place())
+        .map(|(meaning, rank, number)| candidate(meaning, Some(OTHER_BLOCK), true, rank, number))
 }
+
+/// The address of an `Other ...` column until `blocks` gives it its shipping address.
+pub(super) const OTHER_BLOCK: usize = usize::MAX;
