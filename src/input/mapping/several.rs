@@ -1,5 +1,5 @@
 //! Cells that may hold several values (Google's ` ::: `, `;`, a line break in an email or
-//! phone cell): the first is the field, the others contacts of the same type.
+//! phone cell, commas between email addresses): the first is the field, the others contacts of the same type.
 
 use crate::customer::fields::{AddressField as A, Field};
 use crate::input::presets::split_values;
@@ -25,5 +25,7 @@ pub(super) fn first_value(cell: &str) -> &str {
 /// Whether a cell may hold several values (see [`split_values`]): the check every email and
 /// phone cell goes through, so that one value costs no allocation.
 pub(super) fn has_several(cell: &str) -> bool {
-    cell.bytes().any(|b| matches!(b, b';' | b'\n')) || cell.contains(" ::: ")
+    cell.bytes().any(|b| matches!(b, b';' | b'\n'))
+        || cell.contains(" ::: ")
+        || (cell.contains(',') && cell.contains('@'))
 }
