@@ -169,6 +169,31 @@ pub(crate) fn without_repeats(contacts: &mut Vec<Contact>, email: Option<&str>) 
     });
 }
 
+/// Drops the leading lines of an address's street that only name its addressee: the
+/// customer's or the address's own name or company, as QuickBooks writes a customer's name
+/// (and its contact's) before the street in `BillAddr1`..`BillAddr5`. A street that is
+/// nothing but such lines is kept as it is.
+pub(crate) fn without_addressee_lines(address: &mut Address, customer: &[Option<String>]) {
+    let Some(street) = address.street.as_deref() else {
+        return;
+    };
+    let names: Vec<String> = customer
+        .iter()
+        .chain([&address.name, &address.company_name])
+        .flatten()
+        .map(|n| n.trim().to_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let lines: Vec<&str> = street.lines().collect();
+    let addressee = lines
+        .iter()
+        .take_while(|l| names.contains(&l.trim().to_lowercase()))
+        .count();
+    if addressee > 0 && addressee < lines.len() {
+        address.street = Some(lines[addressee..].join("\n"));
+    }
+}
+
 /// The contact types Ecwid accepts, upper case.
 pub(crate) const CONTACT_TYPES: &[&str] = &[
     "EMAIL",
@@ -198,6 +223,30 @@ mod tests {
             contact: Some(value.into()),
             ..Contact::default()
         }
+    }
+
+    /// QuickBooks' addressee lines before the street go; a street of names only stays.
+    #[test]
+    fn the_addressee_lines_before_a_street_are_dropped() {
+        let mut address = Address {
+            company_name: Some("Lund Design".into()),
+            street: Some("Lund Design\nKay Lund\n12 Harbour Rd\nUnit 4".into()),
+            ..Address::default()
+        };
+        without_addressee_lines(&mut address, &[Some("Kay Lund".into())]);
+        assert_eq!(address.street.as_deref(), Some("12 Harbour Rd\nUnit 4"));
+        let mut only = Address {
+            street: Some("KAY LUND".into()),
+            ..Address::default()
+        };
+        without_addressee_lines(&mut only, &[Some("Kay Lund".into())]);
+        assert_eq!(only.street.as_deref(), Some("KAY LUND"));
+        let mut street = Address {
+            street: Some("1 Main St\nKay Lund".into()),
+            ..Address::default()
+        };
+        without_addressee_lines(&mut street, &[Some("Kay Lund".into())]);
+        assert_eq!(street.street.as_deref(), Some("1 Main St\nKay Lund"));
     }
 
     /// Bare repeats go (the email again in any case, a phone twice); a repeat that says more
