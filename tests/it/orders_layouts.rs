@@ -168,3 +168,34 @@ async fn the_order_s_billing_email_repeating_the_customer_s_is_no_contact() {
     assert_eq!(shipping[1]["companyName"], "Müller GmbH");
     assert_eq!(shipping[1]["phone"], "+49 89 555");
 }
+
+/// Amazon's order report as it was written with `buyer-email` (the buyer's relay address):
+/// imported, the buyer named by `buyer-name`, each different `recipient-name` address a
+/// shipping address; `ship-service-level` is a shipping method, left out saying so.
+#[tokio::test]
+async fn an_amazon_order_report_with_the_buyer_s_email_is_imported() {
+    let text = read("amazon-order-report-with-email.txt");
+    // No cell holds a comma: the same table with commas, for the header's mapping.
+    let (map, choice, _) =
+        crate::presets::map(&text.replace('\t', ","), &Default::default()).unwrap();
+    let report = choice.to_string();
+    assert!(
+        report.contains("\"ship-service-level\" (a carrier or shipping method, not an address)"),
+        "{report}"
+    );
+    assert!(map.not_imported().is_empty(), "{:?}", map.not_imported());
+    let ws = Workspace::new(&text);
+    let relay = "abc123xyz@marketplace.amazon.com";
+    let (code, statuses, bodies) = import(&ws, &[], &[relay]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged"]);
+    let buyer = &bodies[0];
+    assert_eq!(buyer["billingPerson"]["name"], "Ann Lee");
+    let names: Vec<&Value> = buyer["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(names, [&json!("Ann Lee"), &json!("Bob Lee")]);
+}
