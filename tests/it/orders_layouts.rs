@@ -199,3 +199,32 @@ async fn an_amazon_order_report_with_the_buyer_s_email_is_imported() {
         .collect();
     assert_eq!(names, [&json!("Ann Lee"), &json!("Bob Lee")]);
 }
+
+/// Etsy's other orders download, `EtsySoldOrderItems` (one row per item, `Ship Name`, `Ship
+/// Address1`): refused for want of an email, and the message says first that Etsy never
+/// exports buyers' emails, before the header and the ways to name an email column.
+#[tokio::test]
+async fn etsy_sold_order_items_are_refused_saying_why_first() {
+    let ws = Workspace::new(&read("etsy-sold-order-items.csv"));
+    let out = ws.output();
+    let (code, message) = crate::presets::run(&[
+        "validate",
+        ws.input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, 2);
+    let reason = message.split(": ").nth(1).unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "no column holds the email. This is Etsy's orders export, and Etsy never exports \
+             its buyers' email addresses"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("For reference: the header has \"Sale Date\""),
+        "{message}"
+    );
+}

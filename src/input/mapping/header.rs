@@ -208,7 +208,7 @@ impl ColumnMap {
                     ". This is {p}'s orders export, and {p} never exports its buyers' email \
                      addresses: the file cannot give the customers an email, so the customers \
                      cannot be imported from it; a customer export or a mailing list of the \
-                     same buyers can"
+                     same buyers can, or this file with an email column added. For reference"
                 )
             });
             return Err(HeaderError::NoEmail {
