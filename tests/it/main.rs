@@ -29,6 +29,7 @@ mod never_works;
 mod not_applied;
 mod operator;
 mod orders;
+mod orders_layouts;
 mod orders_plain;
 mod outputs;
 mod payments;

@@ -166,10 +166,14 @@ impl ColumnMap {
             }
         }
         if orders.is_some() {
-            buyers::buyer_name(&mut rules);
             buyers::without_shop_websites(&mut rules, &mut matched, &names);
         }
         rules.extend(own);
+        if orders.is_some() {
+            // The buyer is named by the billing name, else by the shipping name, whether the
+            // matcher or a mapping file (the one `template --mapping --from` prints) names them.
+            buyers::buyer_name(&mut rules);
+        }
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
@@ -289,7 +293,13 @@ impl ColumnMap {
             })
             .max()
             .unwrap_or(0);
+        let explained = names
+            .iter()
+            .map(|n| !n.is_empty() && choice.left_out.iter().any(|l| &l.column == n))
+            .collect();
         let map = Self {
+            shown: names,
+            explained,
             report_columns: skip,
             // As read: a report's header repeats them, so that the fixed report imports as the
             // file did (the rules carry the names they were made with).
@@ -316,12 +326,12 @@ impl ColumnMap {
 
     /// Columns that fill no field, as the file names them (blank names shown by position).
     pub fn not_imported(&self) -> Vec<String> {
-        self.names
+        self.shown
             .iter()
             .zip(&self.used)
             .enumerate()
             .skip(self.report_columns())
-            .filter(|(_, (_, used))| !**used)
+            .filter(|(i, (_, used))| !**used && !self.explained[*i])
             .map(|(i, (name, _))| {
                 if name.is_empty() {
                     format!("(unnamed column {})", i + 1)

@@ -97,6 +97,12 @@ struct Rule {
 #[derive(Debug, Clone)]
 pub struct ColumnMap {
     names: Vec<String>,
+    /// The names as the run reads them, for messages: an associated record's columns under
+    /// the record's name (`Company: Phone Number`), a report's own columns blank.
+    shown: Vec<String>,
+    /// The columns the mapping report lists as left out with their reason (`Billing Street`
+    /// beside `Billing Address1`, a shipping method): not among those no field takes.
+    explained: Vec<bool>,
     rules: Vec<Rule>,
     used: Vec<bool>,
     email_rule: usize,

@@ -11,7 +11,9 @@ use csv::ByteRecord;
 use super::apply::Apply;
 use super::blanks::Blanked;
 use super::invalid::Invalid;
-use super::people::{alternatives, is_company_answer, person_and_company};
+use super::people::{
+    after_company, alternatives, is_company_answer, person_and_company, without_country_suffix,
+};
 use super::row_cells::Cells;
 use super::several::{first_value, has_several, several_kind};
 use super::whole_address::{self, is_state_code};
@@ -124,16 +126,18 @@ impl ColumnMap {
             Some(i) => cells.get(i).is_ok_and(|v| is_company_answer(self.clean(v))),
             None => false,
         };
-        let company_given = || -> Result<bool, Invalid> {
+        let company_of = || -> Result<Option<Cow<'_, str>>, Invalid> {
             for r in &self.rules {
-                if r.target == Target::Field(Field::Billing(A::CompanyName))
-                    && !value_of(&r.fill)?.is_empty()
-                {
-                    return Ok(true);
+                if r.target == Target::Field(Field::Billing(A::CompanyName)) {
+                    let company = value_of(&r.fill)?;
+                    if !company.is_empty() {
+                        return Ok(Some(company));
+                    }
                 }
             }
-            Ok(false)
+            Ok(None)
         };
+        let company_given = || company_of().map(|c| c.is_some());
         let mut next_contact = self.first_free_contact;
         let mut contact = |row: &mut R, kind: &str, label: &str, value: &str| {
             row.set(&Field::Contact(next_contact, C::Contact), label, value);
@@ -221,6 +225,13 @@ impl ColumnMap {
                 }
                 continue;
             }
+            // A person's name after its company's (Odoo's display name): the person's own.
+            if *target == Target::Field(Field::Billing(A::Name))
+                && let Some(company) = company_of()?
+                && let Some(person) = after_company(&value, &company)
+            {
+                value = Cow::Owned(person.to_string());
+            }
             let state_code = match &*target {
                 Target::Field(field) => Some(field),
                 Target::State { code, .. } if is_state_code(&value) => Some(code),
@@ -267,8 +278,9 @@ impl ColumnMap {
                     None => row.set(name, &rule.label, &value),
                 },
                 Target::State { code, name } => {
-                    let field = if is_state_code(&value) { code } else { name };
-                    row.set(field, &rule.label, &value);
+                    let value = without_country_suffix(&value);
+                    let field = if is_state_code(value) { code } else { name };
+                    row.set(field, &rule.label, value);
                 }
                 Target::YesNo(field) => match yes_no(&value) {
                     Some(answer) => row.set(field, &rule.label, &answer.to_string()),
