@@ -288,6 +288,6 @@ magento2_sample_customer_composite.csv | preset magento | 1 0 0 | billingPerson(
 magento2_sample_customer_main.csv | preset magento | 1 0 0 | billingPerson(name) email
 quickbooks_desktop_customers.csv | matched by meaning | 4626 2711 107 | billingPerson(city companyName name phone postalCode stateOrProvinceCode street) email shippingAddresses.0(city postalCode stateOrProvinceCode street)
 thai_loyalty_crm_bom.csv | matched by meaning | 109 22 2 | billingPerson(name phone) email
-uk500_customers_cr_only.csv | matched by meaning | 500 0 0 | billingPerson(city companyName name phone postalCode stateOrProvinceName street) contacts.0(contact type) email
+uk500_customers_cr_only.csv | matched by meaning | 500 0 0 | billingPerson(city companyName name phone postalCode stateOrProvinceName street) contacts.0(contact type) contacts.1(contact type) email
 wave_interview_customers_short_row.csv | matched by meaning | 4 1 0 | billingPerson(city countryCode name postalCode stateOrProvinceCode street) email
 ";
