@@ -78,6 +78,8 @@ impl Batcher {
                 None => no_response(),
             },
         };
-        sender.after_put_batch(held, attempts, from).await
+        // Boxed, as in [`Batcher::settle`](super::batch): only a row that sends a request of its
+        // own holds that request's state.
+        Box::pin(sender.after_put_batch(held, attempts, from)).await
     }
 }
