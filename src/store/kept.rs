@@ -5,10 +5,10 @@
 //!
 //! The texts go one after another into an unnamed temporary file beside the run's results (the
 //! system removes it when the run ends, however it ends; readable by its owner only, as it holds
-//! personal data), so that memory keeps about 40 bytes a customer of the file (its place in the
-//! file) instead of its record, about 1.5 KB: an update run's memory stays bounded by the rows
-//! in progress, not by the file's customers that exist (BENCHMARKS.md, "every write kind"). When
-//! no such file can be made or written, the texts are kept in memory, one after another.
+//! personal data). Memory then keeps about 100 bytes a customer of the file that exists (its
+//! email and where its text is) instead of about 1.5 KB, so that an update run's memory is
+//! mostly the rows in progress (BENCHMARKS.md, "every write kind"). When no such file can be
+//! made or written, the texts are kept in memory, one after another.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
