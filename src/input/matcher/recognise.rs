@@ -249,3 +249,7 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
 
 /// The address of an `Other ...` column until `blocks` gives it its shipping address.
 pub(super) const OTHER_BLOCK: usize = usize::MAX;
+
+/// The address of a home or work block beside a block named shipping: left out (see
+/// `blocks::home_and_work`).
+pub(super) const LEFT_OUT_BLOCK: usize = usize::MAX - 1;

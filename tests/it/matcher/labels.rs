@@ -127,3 +127,52 @@ fn synonyms_joined_by_a_slash_or_or_are_their_field() {
     assert!(!choice.contains("City/Zip"), "{choice}");
     assert!(!choice.contains("Billing City/Shipping City"), "{choice}");
 }
+
+/// Home and work blocks are placed as typed addresses are: alone, home is the customer's own
+/// address and work a shipping one; beside a block named billing, home is a further shipping
+/// address where none is named shipping; beside a block named shipping, work (and home beside
+/// billing) is left out, saying so, never mixed into the shipping address.
+#[test]
+fn home_and_work_blocks_go_where_typed_addresses_go() {
+    let csv = "Email,Billing Address Street,Billing Address City,Home Address Street,\
+               Home Address City,Work Address Street,Work Address City\n\
+               ann@example.com,1 Bill St,Boston,2 Home St,Cambridge,3 Work St,Salem\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com",
+            "billingPerson": {"street": "1 Bill St", "city": "Boston"},
+            "shippingAddresses": [{"street": "3 Work St", "city": "Salem"},
+                                  {"street": "2 Home St", "city": "Cambridge"}]}),
+        "{choice}"
+    );
+    // Without a billing block, home is the customer's own; work beside shipping is left out.
+    let csv = "Email,Home Address Street,Home Address City,Shipping Address City,\
+               Work Address Street,Work Address City\n\
+               ann@example.com,2 Home St,Cambridge,Lowell,3 Work St,Salem\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com",
+            "billingPerson": {"street": "2 Home St", "city": "Cambridge"},
+            "shippingAddresses": [{"city": "Lowell"}]}),
+        "{choice}"
+    );
+    assert!(
+        choice.contains(
+            "\"Work Address Street\" (a home or work address beside an address named shipping"
+        ),
+        "{choice}"
+    );
+    // Billing, home and shipping: the home address is left out, the others read whole.
+    let csv = "Email,Billing City,Home City,Home Street,Shipping City\n\
+               ann@example.com,Boston,Cambridge,2 Home St,Lowell\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com", "billingPerson": {"city": "Boston"},
+            "shippingAddresses": [{"city": "Lowell"}]}),
+        "{choice}"
+    );
+    assert!(choice.contains("left out: \"Home"), "{choice}");
+}
