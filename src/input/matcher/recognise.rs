@@ -82,9 +82,18 @@ fn after_address_word(compact: &str) -> Option<&str> {
 /// `Livraison`), as the blocks' prefixes do.
 fn names_a_block(word: &str) -> bool {
     let word = normalise(word);
-    [&TABLE.billing.0, &TABLE.shipping.0]
-        .iter()
-        .any(|prefixes| prefixes.contains(&word))
+    // `Home Address`, `Work Address`: a block's word and the word for an address.
+    let is_prefix = |p: &str| {
+        [&TABLE.billing.0, &TABLE.shipping.0]
+            .iter()
+            .any(|prefixes| prefixes.iter().any(|q| q == p))
+    };
+    is_prefix(&word)
+        || TABLE
+            .address_words
+            .iter()
+            .filter_map(|w| word.strip_suffix(w.as_str()))
+            .any(is_prefix)
 }
 
 /// An associated record's column (`Company: Phone Number`, see `mapping::associated`): what

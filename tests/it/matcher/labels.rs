@@ -91,6 +91,28 @@ fn a_block_word_then_address_then_the_part_is_that_blocks_part() {
         "{choice}"
     );
     assert_eq!(body["billingPerson"]["city"], "Paris", "{choice}");
+    for csv in [
+        "Email,Indirizzo,Città,Indirizzo di spedizione - Città
+luca@example.it,Via Roma 1,Roma,Milano
+",
+        "Correo,Dirección,Ciudad,Dirección de envío - Ciudad
+ana@example.es,Calle 5,Madrid,Sevilla
+",
+        "E-mail,Endereço,Cidade,Endereço de entrega - Cidade
+rui@example.pt,Rua 1,Lisboa,Porto
+",
+        "E-mailadres,Straat,Plaats,Afleveradres Plaats
+sanne@example.nl,Damrak 1,Amsterdam,Utrecht
+",
+        "Email,Street,City,City (Work Address)
+ann@example.com,1 Main St,Boston,Salem
+",
+    ] {
+        let (body, choice) = first_body(csv, &Layout::default());
+        let cities: Vec<&str> = csv.trim_end().rsplit(',').take(2).collect();
+        assert_eq!(body["billingPerson"]["city"], cities[1], "{choice}");
+        assert_eq!(body["shippingAddresses"][0]["city"], cities[0], "{choice}");
+    }
 }
 
 /// Two synonyms of one field joined by `/` or `or` are that field, in the block the label
