@@ -247,8 +247,10 @@ impl Batched {
                 return ended(entry, Err(Failure::Stopped), &pending.tries);
             }
             Some(Fate::Stopped { sent: true }) => {
-                let note = "the run stopped before the outcome of its batch was known: run the \
-                            same undo again, which reads the store first";
+                // Still unfinished in the store when the wait for the work in flight ended.
+                let note = "the run stopped before its batch finished in the store, so its \
+                            outcome is not known yet: run the same undo again, which reads the \
+                            store first";
                 let end = Done::new(Status::Failed, Some(id), note);
                 return ended(entry, Ok(end), &pending.tries);
             }

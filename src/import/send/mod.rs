@@ -35,7 +35,9 @@ use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
-use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
+use ending::{
+    Done, STOPPED_IN_BATCH, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped,
+};
 pub(super) use held::{Held, Step};
 
 /// Sends rows; shared by all rows of a run.
@@ -245,8 +247,7 @@ impl Sender {
     /// waiting for it: unsettled, so that `--resume` polls the batch's ticket.
     pub(super) fn stopped_in_batch(&self, job: Box<Job>, attempts: u32) -> RowOutcome {
         let p = self.progress(Phase::Create, attempts);
-        let error =
-            format!("the run stopped before the outcome of its batch was known{UNKNOWN_NOTE}");
+        let error = format!("{STOPPED_IN_BATCH}: run the same command with --resume{UNKNOWN_NOTE}");
         let mut outcome = finish(job, &p, Status::Failed, None, error);
         outcome.settled = false;
         outcome
