@@ -112,3 +112,41 @@ async fn pipedrive_postal_address_alone_is_split() {
     assert_eq!(bodies[0]["billingPerson"]["street"], "350 Fifth Avenue");
     assert_eq!(bodies[0]["billingPerson"]["countryCode"], "US");
 }
+
+/// `template --mapping --from` says the one cell is read where its parts are blank, and the
+/// mapping it prints, used with `--mapping`, makes the same customers.
+#[tokio::test]
+async fn the_printed_mapping_reads_the_postal_address_alike() {
+    let csv = "Person - Name,Person - Email - Work,Person - Phone - Work,Person - Phone - Home,\
+               Person - Postal address,Person - Postal address - Street/road name,\
+               Person - Postal address - City/town/village/locality,\
+               Person - Postal address - ZIP/Postal code,Person - Postal address - Country\n\
+               Cal Dune,cal@example.com,,+1 555 0140,\"350 Fifth Avenue, New York, NY 10118, \
+               United States\",,,,\n";
+    let dir = tempfile::TempDir::new().unwrap();
+    let input = dir.path().join("people.csv");
+    std::fs::write(&input, csv).unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"))
+        .args(["template", "--mapping", "--from"])
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(
+            "# \"Postal address\" -> billingPerson: the whole address in one cell, read only on a \
+             row whose parts (the lines above) are blank"
+        ),
+        "{text}"
+    );
+    let mapping = dir.path().join("mapping.toml");
+    std::fs::write(&mapping, &text).unwrap();
+    let (_, _, detected) = import(csv, &[]).await;
+    let mapping = mapping.to_string_lossy().to_string();
+    let (code, statuses, mapped) = import(csv, &["--mapping", &mapping]).await;
+    assert_eq!(code, 0, "{statuses:?}");
+    assert_eq!(mapped[0]["billingPerson"], detected[0]["billingPerson"]);
+    assert_eq!(mapped[0]["billingPerson"]["city"], "New York");
+    assert_eq!(mapped[0]["billingPerson"]["phone"], "+1 555 0140");
+}

@@ -18,7 +18,8 @@ fn read(name: &str) -> String {
     std::fs::read_to_string(path).expect("sample readable")
 }
 
-/// Told by `Order Number`; the order's columns (total, statuses, items, date) are order data;
+/// Told by `Order Number`; the buyer's name is the billing name (`Customer Name` after it);
+/// the order's columns (total, statuses, items, date) are order data;
 /// the buyer's rows (two line items of one order, a later order) are one customer with the
 /// most recent order's details and both shipping addresses, the most recent first.
 #[tokio::test]
@@ -30,6 +31,11 @@ async fn plain_english_orders_are_an_orders_layout() {
         report.contains(
             "an orders export (one row per order or line item, told by \"Order Number\")"
         ),
+        "{report}"
+    );
+    // The billing name is the buyer's, before the customer's name column.
+    assert!(
+        report.contains("billingPerson.name from Billing Name or Shipping Name"),
         "{report}"
     );
     assert!(

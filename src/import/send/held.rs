@@ -13,7 +13,7 @@ use crate::ecwid::engine::{Failure, Kind, Why};
 use crate::ecwid::{ApiError, InnerOutcome};
 use crate::import::job::Job;
 use crate::lane::FromBatch;
-use crate::ledger::undo_log::Line;
+use crate::ledger::undo_log::LineText;
 use crate::outcome::{RowOutcome, Status};
 
 /// Where the state machine of a row stopped.
@@ -42,7 +42,7 @@ impl Held {
     }
 
     /// The undo log's line of the `PUT`, to be written before it leaves (once).
-    pub(in crate::import) fn take_undo_line(&mut self) -> Option<Line> {
+    pub(in crate::import) fn take_undo_line(&mut self) -> Option<LineText> {
         self.p.undo_line.take()
     }
 }

@@ -13,7 +13,8 @@ use crate::input::names::normalise;
 /// - `Shipping Company` beside a `Billing Company` is the shipping address's company, not the
 ///   carrier it means alone.
 /// - In an orders export, the order's `Name` is no person's name where another column names
-///   the person; the billing block's phone is the buyer's phone before the order's own
+///   the person; the billing name is the buyer's name before `Customer Name` or
+///   `Buyer Name`; the billing block's phone is the buyer's phone before the order's own
 ///   `Phone`, which then becomes a contact.
 /// - The place columns of a further address (`Other Street`, `Other City`) are the shipping
 ///   address after the file's others (see [`further_address`]).
@@ -76,6 +77,15 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
         for c in candidates.iter_mut() {
             if c.meaning == Meaning::Phone && c.address.is_none() {
                 c.rank.0 = !c.rank.0;
+            }
+        }
+        // The buyer's name is the billing name: `Customer Name`, `Buyer Name` come after it.
+        for c in candidates.iter_mut() {
+            let name = normalise(&names[c.column]);
+            let of_customer = ["customer", "buyer"].iter().any(|p| name.starts_with(p));
+            if of_customer && c.address.is_none() && person(c) {
+                c.rank.0 = true;
+                c.rank.1 = c.rank.1.saturating_add(1);
             }
         }
     }
