@@ -303,7 +303,11 @@ impl BatchLane {
         let seq = self.submits.fetch_add(1, Ordering::Relaxed);
         self.store_left(seq, Some(rows.len() as u64));
         let fate = self
-            .poll(&ticket, (first, last), Some((seq, lease.id)))
+            .poll(
+                &ticket,
+                (first, last),
+                Some((seq, lease.id, rows.len() as u64)),
+            )
             .await;
         self.store_left(seq, None);
         (fate, attempts)
@@ -326,16 +330,18 @@ impl BatchLane {
     }
 
     /// Polls a ticket until the batch is done, each poll when the store should be done by the
-    /// speed it has shown ([`LanePace::next_poll`]); `sent` is the order of this run's submit
-    /// and the row budget's lease of it, `None` for a ticket an interrupted run left (polled at
-    /// once). `rows` is the first and last row of the batch, for the journal.
+    /// speed it has shown ([`LanePace::next_poll`]); `sent` is the order of this run's submit,
+    /// the row budget's lease of it and the batch's number of requests, `None` for a ticket
+    /// an interrupted run left (polled at once). `rows` is the first and last row of the batch,
+    /// for the journal (an undo's rows are in the order of its log, not always ascending: the
+    /// number of requests is not made from them).
     pub(crate) async fn poll(
         &self,
         ticket: &str,
         rows: (u64, u64),
-        sent: Option<(u64, u64)>,
+        sent: Option<(u64, u64, u64)>,
     ) -> Fate {
-        let seq = sent.map(|(seq, _)| seq);
+        let seq = sent.map(|(seq, ..)| seq);
         let engine = &self.engine;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
@@ -380,7 +386,7 @@ impl BatchLane {
             if let Ok(status) = &polled {
                 let finished = status.finished().max(seen);
                 self.pace.finished(finished - seen, now);
-                if let Some((_, lease)) = sent {
+                if let Some((_, lease, _)) = sent {
                     self.pace.ran(lease, finished - seen);
                 }
                 seen = finished;
@@ -391,9 +397,9 @@ impl BatchLane {
                     return Fate::Answered(by_row(status.responses));
                 }
                 Ok(status) => {
-                    let own = match seq {
-                        Some(seq) => {
-                            let total = status.total_requests.unwrap_or(rows.1 - rows.0 + 1);
+                    let own = match sent {
+                        Some((seq, _, requests)) => {
+                            let total = status.total_requests.unwrap_or(requests);
                             self.store_left(seq, Some(total.saturating_sub(seen)));
                             self.ahead(seq)
                         }
