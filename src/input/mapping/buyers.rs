@@ -101,7 +101,7 @@ pub(super) fn without_shop_websites_in(model: &mut Vec<Mapped>, matched: &mut Ma
 fn leave_out_website(matched: &mut Matched, name: &str) {
     matched
         .choices
-        .retain(|c| !c.starts_with(&format!("{name:?} ->")));
+        .retain(|c| !c.starts_with(&format!("{} ->", crate::words::quoted(name))));
     matched.left_out.push(LeftOut {
         column: name.to_string(),
         field: None,
@@ -153,7 +153,7 @@ pub(super) fn buyer_name_note(model: &[Mapped]) -> Option<String> {
         .source
         .columns()
         .iter()
-        .map(|c| format!("{c:?}"))
+        .map(|c| crate::words::quoted(c))
         .collect();
     (!columns.is_empty()).then(|| {
         format!(
@@ -241,8 +241,8 @@ pub(super) fn names_beside_codes(names: &[String], used: &mut [bool]) -> Vec<Lef
                 column: names[i].clone(),
                 field: None,
                 why: format!(
-                    "the name of the place whose code {:?} gives, which the store names itself",
-                    names[j]
+                    "the name of the place whose code {} gives, which the store names itself",
+                    crate::words::quoted(&names[j])
                 ),
             });
         }
