@@ -361,6 +361,7 @@ impl BatchLane {
             if !engine.stop().sleep(interval).await {
                 return Fate::Stopped { sent: true };
             }
+            self.pace.request(Instant::now());
             let polled = engine
                 .send(Kind::BatchPoll, &mut tries, || {
                     engine.client.batch_status(ticket)

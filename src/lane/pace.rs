@@ -120,6 +120,9 @@ struct State {
     /// Whether the store has refused requests inside a batch: it counts rows when it runs
     /// them, and refuses those past its window at once.
     refuses: bool,
+    /// When the lane's own submits and polls left, within the last [`WINDOW`]: a store that
+    /// refuses counts them in the same window as the rows.
+    own: VecDeque<Instant>,
     /// The run's 429s last seen (any request), to notice new ones.
     refusals_seen: u64,
     /// Rows the store has finished, over time: (when, finished so far).
@@ -138,13 +141,16 @@ impl State {
         let recent = |b: &Sent| b.rows > 0 && now.saturating_duration_since(b.at) < WINDOW;
         self.submitted.retain(recent);
         self.ran.retain(recent);
+        self.own
+            .retain(|&at| now.saturating_duration_since(at) < WINDOW);
     }
 
     /// Rows in the window ending now: those submitted in it, or, for a store that refuses,
     /// those that ran in it and those it has still to run.
     fn counted(&self) -> u64 {
         if self.refuses {
-            self.waiting() + self.ran.iter().map(|b| b.rows).sum::<u64>()
+            let own = self.own.len() as u64;
+            own + self.waiting() + self.ran.iter().map(|b| b.rows).sum::<u64>()
         } else {
             self.submitted.iter().map(|b| b.rows).sum()
         }
@@ -163,6 +169,9 @@ impl State {
             &self.submitted
         };
         let mut leaving: Vec<_> = counted.iter().map(|b| (b.at + WINDOW, b.rows)).collect();
+        if self.refuses {
+            leaving.extend(self.own.iter().map(|&at| (at + WINDOW, 1)));
+        }
         leaving.sort_unstable();
         leaving
     }
@@ -188,6 +197,7 @@ impl LanePace {
                 in_store: Vec::new(),
                 ran: VecDeque::new(),
                 refuses: false,
+                own: VecDeque::new(),
                 refusals_seen: 0,
                 finished: VecDeque::new(),
                 finished_rows: 0,
@@ -261,10 +271,16 @@ impl LanePace {
         })
     }
 
+    /// One of the lane's own requests (a submit or a poll) leaves now.
+    pub(crate) fn request(&self, now: Instant) {
+        lock(&self.state).own.push_back(now);
+    }
+
     /// The lease's submit leaves now (it may have waited out a pause after its grant): its
     /// rows cannot have run before.
     pub(crate) fn leaves(&self, id: u64, now: Instant) {
         let mut state = lock(&self.state);
+        state.own.push_back(now);
         let Some(batch) = state.in_store.iter_mut().find(|b| b.id == id) else {
             return;
         };
@@ -339,7 +355,7 @@ impl LanePace {
         }
         state.refuses = true;
         state.signs = state.signs.max(2);
-        self.sign(&mut state, now, Some(lease.at));
+        self.sign(&mut state, now, Some((lease.at, rows)));
     }
 
     /// The run's count of 429 answers now: a new one to a request of the lane while rows are in
@@ -354,24 +370,33 @@ impl LanePace {
 
     /// A sign that the store counts the requests inside batches: rows refused inside a batch
     /// submitted at `refused`, else a 429 to a submit or poll.
-    fn sign(&self, state: &mut State, now: Instant, refused: Option<Instant>) {
+    fn sign(&self, state: &mut State, now: Instant, refused: Option<(Instant, u64)>) {
         state.last_sign = Some(now);
         state.expire(now);
         let room = self.room();
         let next = match (state.rows_per_minute, state.last_cut) {
             (Some(r), Some(cut)) => {
                 // Rows sent before the last cut may be what the store refused.
-                if state.oldest().into_iter().chain(refused).any(|t| t < cut) {
+                let refused_at = refused.map(|(at, _)| at);
+                if state
+                    .oldest()
+                    .into_iter()
+                    .chain(refused_at)
+                    .any(|t| t < cut)
+                {
                     return;
                 }
                 let waiting = state.in_store.iter().any(|b| b.rows > 0);
-                if refused.is_some() && state.refuses {
-                    // Just under what the store took in its window, as the lane counts it (a
-                    // twentieth at least, half at most): the rows of a batch that came a
-                    // little early cost little, another app on the token its share.
-                    let took: u64 = state.ran.iter().map(|b| b.rows).sum();
-                    let took = u32::try_from(took).unwrap_or(u32::MAX);
-                    took.min(r - r / 20).max(r / 2).min(room).max(1)
+                if let Some((_, rows)) = refused.filter(|_| state.refuses) {
+                    // The store had room for that many rows fewer than the lane counted (a
+                    // twentieth at least, half at most): a batch a little early costs little,
+                    // another app on the token its share.
+                    let rows = u32::try_from(rows).unwrap_or(u32::MAX);
+                    r.saturating_sub(rows)
+                        .min(r - r / 20)
+                        .max(r / 2)
+                        .min(room)
+                        .max(1)
                 } else if refused.is_some() || !waiting {
                     (r - r / 5).min(room).max(1)
                 } else {

@@ -285,10 +285,11 @@ fn a_store_that_refuses_counts_rows_from_when_they_ran() {
     let lease = pace.submit(500, start).unwrap();
     let left = start + Duration::from_secs(10);
     pace.leaves(lease.id, left);
-    // Not shown finished yet: the rows count however long ago they were granted.
+    // Not shown finished yet: the rows count however long ago they were granted (and so does
+    // the submit, a request in the store's window).
     let mut state = lock(&pace.state);
-    state.expire(start + Duration::from_secs(70));
-    assert_eq!(state.counted(), 500);
+    state.expire(start + Duration::from_secs(69));
+    assert_eq!(state.counted(), 501);
     drop(state);
     // A poll at 1,000 rows a second shows them done; they ran within half a second of the
     // submit leaving, so they count until then and a minute.
@@ -364,4 +365,24 @@ fn a_poll_held_back_by_a_pause_does_not_slow_the_store_down() {
     state.refuses = true;
     state.expire(t + Duration::from_millis(60_500));
     assert_eq!(state.counted(), 0);
+}
+
+#[test]
+fn a_store_that_refuses_counts_the_lanes_own_requests_beside_the_rows() {
+    let t = Instant::now();
+    let pace = refusing_store(t);
+    let start = t + Duration::from_secs(61);
+    for i in 0..30 {
+        pace.request(start + Duration::from_millis(i));
+    }
+    // 580 less the 30 submits and polls of the last minute.
+    let ran = start + Duration::from_secs(1);
+    let lease = pace.submit(1_000, ran).unwrap();
+    assert_eq!(lease.rows, 550);
+    pace.ran(lease.id, 550, 550, ran);
+    pace.settled(lease.id, ran);
+    // The requests leave the window a minute after they went, the rows after they ran.
+    let later = start + Duration::from_millis(60_500);
+    assert!(pace.submit(31, later).is_err());
+    assert_eq!(granted(pace.submit(30, later)), Some(30));
 }
