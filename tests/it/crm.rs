@@ -162,6 +162,26 @@ async fn a_company_is_a_company() {
     assert_eq!(bodies[3]["billingPerson"]["name"], "Ana Sá");
 }
 
+/// Odoo's contacts exported with `Display Name` and `Company Type`: the company's row is the
+/// company's; a person's display name, written after its company's (`Deco Addict, Addison
+/// Olson`), is the person's own name; a state written with its country's code in brackets
+/// (`California (US)`) is the state's name.
+#[tokio::test]
+async fn odoo_display_names_and_states_are_read_as_a_person_would() {
+    let (code, statuses, bodies) = import(&read("odoo-contacts-display-name.csv"), &[]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created"; 2]);
+    let company = &bodies[0]["billingPerson"];
+    assert_eq!(company["companyName"], "Deco Addict");
+    assert_eq!(company.get("name"), None, "{company}");
+    assert_eq!(company["stateOrProvinceName"], "California");
+    assert_eq!(bodies[0]["taxId"], "US12345677");
+    let person = &bodies[1]["billingPerson"];
+    assert_eq!(person["name"], "Addison Olson");
+    assert_eq!(person["companyName"], "Deco Addict");
+    assert_eq!(person["stateOrProvinceName"], "California");
+}
+
 /// A CRM's record type says which rows are companies: `Company` is one, `Person` is not.
 #[test]
 fn a_record_type_marks_the_company_rows() {
@@ -178,7 +198,7 @@ fn a_record_type_marks_the_company_rows() {
 /// Pipedrive's people with their organization (every column named after its record): the
 /// person's own columns are read by their labels (name, typed phones, postal address parts,
 /// marketing status), the organization's only for its name, never its phone or address. A
-/// home phone is a PHONE contact.
+/// mobile beside a work phone is a PHONE contact; a home phone alone is the phone.
 #[tokio::test]
 async fn pipedrive_people_with_their_organization_keep_it_apart() {
     let (code, statuses, bodies) =
@@ -207,11 +227,12 @@ async fn pipedrive_people_with_their_organization_keep_it_apart() {
         "{ada}"
     );
     let bo = &bodies[1];
-    assert_eq!(bo["billingPerson"], json!({"name": "Bo Chen"}));
+    // Only a home phone: it is her phone (tests/it/phones.rs).
     assert_eq!(
-        bo["contacts"],
-        json!([{"type": "PHONE", "contact": "+1 555 0100"}])
+        bo["billingPerson"],
+        json!({"name": "Bo Chen", "phone": "+1 555 0100"})
     );
+    assert_eq!(bo.get("contacts"), None, "{bo}");
     assert_eq!(bo["acceptMarketing"], false);
 }
 
@@ -252,4 +273,33 @@ async fn zoho_contacts_are_read_as_the_contacts() {
         json!({"name": "Omar Haddad", "companyName": "Haddad Trading"})
     );
     assert_eq!(bodies[1]["acceptMarketing"], false);
+}
+
+/// The columns no field takes are named as the run reads them: the company's `Phone Number`
+/// and `City` as the company's (`Company: City`), never so that the contact's own, which are
+/// imported, look left out.
+#[test]
+fn the_company_columns_not_imported_are_named_as_the_company_s() {
+    let (map, _, _) = map(
+        &read("hubspot-contacts-with-company.csv"),
+        &Layout::default(),
+    )
+    .unwrap();
+    let not_imported = map.not_imported();
+    for column in [
+        "Company: Phone Number",
+        "Company: City",
+        "Company: Country/Region",
+    ] {
+        assert!(
+            not_imported.contains(&column.to_string()),
+            "{column} in {not_imported:?}"
+        );
+    }
+    for column in ["Phone Number", "City", "Country/Region"] {
+        assert!(
+            !not_imported.contains(&column.to_string()),
+            "{column} in {not_imported:?}"
+        );
+    }
 }

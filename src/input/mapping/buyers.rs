@@ -143,6 +143,26 @@ pub(super) fn buyer_name(rules: &mut Vec<Rule>) {
     }
 }
 
+/// For the printed mapping of an orders export: the note on the billing name's line, naming
+/// the shipping name that [`buyer_name`] takes where the billing name is blank.
+pub(super) fn buyer_name_note(model: &[Mapped]) -> Option<String> {
+    let shipping = model
+        .iter()
+        .find(|m| m.field == Field::Shipping(0, A::Name))?;
+    let columns: Vec<String> = shipping
+        .source
+        .columns()
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect();
+    (!columns.is_empty()).then(|| {
+        format!(
+            "   # else {} where that is blank: an orders export's buyer",
+            columns.join(" + ")
+        )
+    })
+}
+
 /// In an orders export, the columns no field takes that hold the order (`order_name`, the
 /// order's `Name`, among them; a column the matcher left out with its own reason is not), now
 /// counted as used: they are listed once, as order data.

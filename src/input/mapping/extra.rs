@@ -63,9 +63,10 @@ impl ColumnMap {
             .collect()
     }
 
-    /// The columns that fill no field: `(position, name)`.
+    /// The columns that fill no field: `(position, name)`, an associated record's column
+    /// named after the record (`Company: Phone Number`, never the person's extra field).
     pub(crate) fn unused_columns(&self) -> Vec<(usize, String)> {
-        self.names
+        self.shown
             .iter()
             .zip(&self.used)
             .enumerate()

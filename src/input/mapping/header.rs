@@ -41,6 +41,8 @@ pub struct Choice {
     pub(crate) orders: Option<(String, Option<String>, Vec<String>)>,
     /// Street columns that are their address's only column, read as a whole address.
     pub(crate) whole_addresses: Vec<String>,
+    /// Columns of a whole address beside its parts, read on rows whose parts are blank.
+    pub(crate) wholes_beside_parts: Vec<String>,
 }
 
 impl Choice {
@@ -72,6 +74,13 @@ impl fmt::Display for Choice {
                 "; the whole address in one cell (split where that is certain, else sent as \
                  the street): {}",
                 quoted(&self.whole_addresses)
+            )?;
+        }
+        if !self.wholes_beside_parts.is_empty() {
+            write!(
+                f,
+                "; the whole address in one cell where the row leaves its parts blank: {}",
+                quoted(&self.wholes_beside_parts)
             )?;
         }
         if !self.left_out.is_empty() {
@@ -157,15 +166,21 @@ impl ColumnMap {
             }
         }
         if orders.is_some() {
-            buyers::buyer_name(&mut rules);
             buyers::without_shop_websites(&mut rules, &mut matched, &names);
         }
         rules.extend(own);
+        if orders.is_some() {
+            // The buyer is named by the billing name, else by the shipping name, whether the
+            // matcher or a mapping file (the one `template --mapping --from` prints) names them.
+            buyers::buyer_name(&mut rules);
+        }
         if preset == Preset::Ecwid {
             same_field(&rules)?;
         }
         let fax_guards = super::typed::apply_types(&mut rules, &matched, mapping, &names)?;
         let whole_addresses = super::whole_address::lone_streets(&mut rules);
+        let (whole_beside_parts, wholes_beside_parts) =
+            super::whole_address::beside_parts(&mut rules, &names);
         let Some(email_rule) = rules
             .iter()
             .position(|r| r.target == Target::Field(Field::Email))
@@ -203,6 +218,7 @@ impl ColumnMap {
             });
         };
         let emails = super::emails::Emails::new(&rules, &names, email_rule);
+        let phones = super::phones::Phones::new(&rules);
         let mut used = used_columns(&rules, names.len());
         for column in emails.type_columns() {
             used[column] = true;
@@ -238,6 +254,7 @@ impl ColumnMap {
             matched: choices,
             left_out,
             whole_addresses,
+            wholes_beside_parts,
             orders: orders.as_ref().map(|o| {
                 let name = rules
                     .iter()
@@ -276,7 +293,13 @@ impl ColumnMap {
             })
             .max()
             .unwrap_or(0);
+        let explained = names
+            .iter()
+            .map(|n| !n.is_empty() && choice.left_out.iter().any(|l| &l.column == n))
+            .collect();
         let map = Self {
+            shown: names,
+            explained,
             report_columns: skip,
             // As read: a report's header repeats them, so that the fixed report imports as the
             // file did (the rules carry the names they were made with).
@@ -295,18 +318,20 @@ impl ColumnMap {
             typed_blocks,
             fax_guards,
             emails,
+            phones,
+            whole_beside_parts,
         };
         Ok((map, choice))
     }
 
     /// Columns that fill no field, as the file names them (blank names shown by position).
     pub fn not_imported(&self) -> Vec<String> {
-        self.names
+        self.shown
             .iter()
             .zip(&self.used)
             .enumerate()
             .skip(self.report_columns())
-            .filter(|(_, (_, used))| !**used)
+            .filter(|(i, (_, used))| !**used && !self.explained[*i])
             .map(|(i, (name, _))| {
                 if name.is_empty() {
                     format!("(unnamed column {})", i + 1)

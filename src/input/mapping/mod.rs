@@ -25,13 +25,16 @@ mod header;
 mod invalid;
 mod meaning;
 mod people;
+mod phones;
 mod preset_starter;
 mod row;
 mod row_cells;
 mod rules;
+mod several;
 mod starter;
 mod toml_line;
 mod typed;
+mod unfilled;
 mod whole_address;
 
 use super::presets::Target;
@@ -94,6 +97,12 @@ struct Rule {
 #[derive(Debug, Clone)]
 pub struct ColumnMap {
     names: Vec<String>,
+    /// The names as the run reads them, for messages: an associated record's columns under
+    /// the record's name (`Company: Phone Number`), a report's own columns blank.
+    shown: Vec<String>,
+    /// The columns the mapping report lists as left out with their reason (`Billing Street`
+    /// beside `Billing Address1`, a shipping method): not among those no field takes.
+    explained: Vec<bool>,
     rules: Vec<Rule>,
     used: Vec<bool>,
     email_rule: usize,
@@ -124,6 +133,12 @@ pub struct ColumnMap {
     report_columns: usize,
     /// The further email columns, one of which may be a row's email (see `emails`).
     emails: emails::Emails,
+    /// The rules of whole addresses beside their parts, read on rows whose parts are blank
+    /// (see `whole_address`).
+    whole_beside_parts: Vec<usize>,
+    /// The phone and the further phone columns, one of which may be a row's phone (see
+    /// `phones`).
+    phones: phones::Phones,
 }
 
 impl ColumnMap {

@@ -89,3 +89,67 @@ fn looks_like_email(value: &str) -> bool {
             if !local.is_empty() && domain.contains('.') && !value.contains(' ')
     )
 }
+
+/// A state written with its country's code after it in brackets (Odoo's `California (US)`):
+/// the state's own name.
+pub(super) fn without_country_suffix(state: &str) -> &str {
+    match state
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once(" ("))
+    {
+        Some((name, code))
+            if !name.trim().is_empty()
+                && code.len() == 2
+                && code.bytes().all(|b| b.is_ascii_uppercase()) =>
+        {
+            name.trim_end()
+        }
+        _ => state,
+    }
+}
+
+/// A person's name written after its company's, as Odoo's display name is (`Deco Addict,
+/// Addison Olson` beside the company `Deco Addict`): the person's own name; `None` when the
+/// name does not begin so.
+pub(super) fn after_company<'v>(name: &'v str, company: &str) -> Option<&'v str> {
+    let company = company.trim();
+    if company.is_empty() {
+        return None;
+    }
+    let rest = name
+        .get(..company.len())
+        .filter(|head| head.eq_ignore_ascii_case(company))?;
+    let person = name[rest.len()..].strip_prefix(',')?.trim();
+    (!person.is_empty()).then_some(person)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_country_code_after_a_state_is_dropped() {
+        assert_eq!(without_country_suffix("California (US)"), "California");
+        assert_eq!(without_country_suffix("Bayern (DE) "), "Bayern");
+        assert_eq!(without_country_suffix("Texas"), "Texas");
+        assert_eq!(
+            without_country_suffix("Yukon (territory)"),
+            "Yukon (territory)"
+        );
+        assert_eq!(without_country_suffix("(US)"), "(US)");
+    }
+
+    #[test]
+    fn a_name_after_its_company_is_the_person_s() {
+        assert_eq!(
+            after_company("Deco Addict, Addison Olson", "Deco Addict"),
+            Some("Addison Olson")
+        );
+        assert_eq!(after_company("Addison Olson", "Deco Addict"), None);
+        assert_eq!(after_company("Deco Addict", "Deco Addict"), None);
+        assert_eq!(after_company("Deco Addicts, Ann", "Deco Addict"), None);
+        assert_eq!(after_company("Ann, Bo", ""), None);
+        assert_eq!(after_company("Zoë, Ann", "Zo"), None);
+    }
+}

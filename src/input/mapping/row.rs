@@ -11,10 +11,13 @@ use csv::ByteRecord;
 use super::apply::Apply;
 use super::blanks::Blanked;
 use super::invalid::Invalid;
-use super::people::{alternatives, is_company_answer, person_and_company};
+use super::people::{
+    after_company, alternatives, is_company_answer, person_and_company, without_country_suffix,
+};
 use super::row_cells::Cells;
+use super::several::{first_value, has_several, several_kind};
 use super::whole_address::{self, is_state_code};
-use super::{ColumnMap, Fill, RULE_DATE, Rule, contact_of, store_date, typed};
+use super::{ColumnMap, Fill, RULE_DATE, store_date, typed};
 use crate::customer::CustomerRequest;
 use crate::customer::fields::{AddressField as A, ContactField as C, Field};
 use crate::customer::rules::{
@@ -123,16 +126,18 @@ impl ColumnMap {
             Some(i) => cells.get(i).is_ok_and(|v| is_company_answer(self.clean(v))),
             None => false,
         };
-        let company_given = || -> Result<bool, Invalid> {
+        let company_of = || -> Result<Option<Cow<'_, str>>, Invalid> {
             for r in &self.rules {
-                if r.target == Target::Field(Field::Billing(A::CompanyName))
-                    && !value_of(&r.fill)?.is_empty()
-                {
-                    return Ok(true);
+                if r.target == Target::Field(Field::Billing(A::CompanyName)) {
+                    let company = value_of(&r.fill)?;
+                    if !company.is_empty() {
+                        return Ok(Some(company));
+                    }
                 }
             }
-            Ok(false)
+            Ok(None)
         };
+        let company_given = || company_of().map(|c| c.is_some());
         let mut next_contact = self.first_free_contact;
         let mut contact = |row: &mut R, kind: &str, label: &str, value: &str| {
             row.set(&Field::Contact(next_contact, C::Contact), label, value);
@@ -141,6 +146,10 @@ impl ColumnMap {
         };
         let faxes = self.faxes(&cells);
         let unfilled = self.unfilled_contacts(&value, &faxes)?;
+        // The row's phone may come from a further phone column (see `phones`).
+        let phone_swap = self.phone_swap(&cells, &faxes);
+        let swapped_phone = Target::Field(Field::Billing(A::Phone));
+        let swapped_contact_phone = Target::Contact("PHONE");
         // The row's email may come from a further email column (see `emails`): then the email
         // column's own addresses are contacts.
         let email_rule = self.email_rule_of(&cells);
@@ -170,12 +179,20 @@ impl ColumnMap {
             if email_rule != self.email_rule && self.emails.is_type_of(rule, email_rule) {
                 continue;
             }
+            if phone_swap.is_some_and(|chosen| self.phones.is_type_of(rule, chosen)) {
+                continue;
+            }
             let target = match &rule.target {
                 _ if email_rule != self.email_rule && index == email_rule => {
                     Cow::Borrowed(&swapped_email)
                 }
                 _ if email_rule != self.email_rule && index == self.email_rule => {
                     Cow::Borrowed(&swapped_contact)
+                }
+                _ if phone_swap == Some(index) => Cow::Borrowed(&swapped_phone),
+                // The phone column's own phone, where another is the phone: a contact.
+                target if phone_swap.is_some() && *target == swapped_phone => {
+                    Cow::Borrowed(&swapped_contact_phone)
                 }
                 Target::AddressType(_) => continue,
                 Target::InAddress(block, part) => match routes.get(*block) {
@@ -207,6 +224,13 @@ impl ColumnMap {
                     row.set(&Field::Billing(A::CompanyName), &rule.label, &value);
                 }
                 continue;
+            }
+            // A person's name after its company's (Odoo's display name): the person's own.
+            if *target == Target::Field(Field::Billing(A::Name))
+                && let Some(company) = company_of()?
+                && let Some(person) = after_company(&value, &company)
+            {
+                value = Cow::Owned(person.to_string());
             }
             let state_code = match &*target {
                 Target::Field(field) => Some(field),
@@ -254,8 +278,9 @@ impl ColumnMap {
                     None => row.set(name, &rule.label, &value),
                 },
                 Target::State { code, name } => {
-                    let field = if is_state_code(&value) { code } else { name };
-                    row.set(field, &rule.label, &value);
+                    let value = without_country_suffix(&value);
+                    let field = if is_state_code(value) { code } else { name };
+                    row.set(field, &rule.label, value);
                 }
                 Target::YesNo(field) => match yes_no(&value) {
                     Some(answer) => row.set(field, &rule.label, &answer.to_string()),
@@ -346,6 +371,8 @@ impl ColumnMap {
                         row.set(company, &rule.label, &firm);
                     }
                 }
+                Target::PackedAddress(address)
+                    if self.parts_given(index, *address, value_of)? => {}
                 Target::PackedAddress(address) => {
                     let name = packed_field(*address, A::Name);
                     let name_free = || {
@@ -378,34 +405,6 @@ impl ColumnMap {
                 Err(invalid)
             }
         }
-    }
-
-    /// The contacts whose constant parts this row leaves out: a contact's constant parts (its
-    /// type, say) make no contact on their own, so a row whose cells of that contact are blank
-    /// has no such contact, and is not invalid for want of one.
-    fn unfilled_contacts<'m>(
-        &'m self,
-        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
-        faxes: &[(usize, &str)],
-    ) -> Result<Unfilled, Invalid> {
-        let mut filled = Vec::new();
-        if self.contact_constants {
-            for (index, rule) in self.rules.iter().enumerate() {
-                if faxes.iter().any(|(r, _)| *r == index) {
-                    continue;
-                }
-                if let Some(position) = contact_of(&rule.target)
-                    && !matches!(rule.fill, Fill::Value(_))
-                    && !value(&rule.fill)?.is_empty()
-                {
-                    filled.push(position);
-                }
-            }
-        }
-        Ok(Unfilled {
-            active: self.contact_constants,
-            filled,
-        })
     }
 
     /// The value of a rule for one row: each cell trimmed and cleaned, blanks skipped, the
@@ -500,30 +499,6 @@ fn invalid(problems: Vec<Problem>) -> Invalid {
     }
 }
 
-/// The contact type of a field whose cell may hold several values (see [`split_values`]): the
-/// first is the field, the others contacts of this type.
-fn several_kind(field: &Field) -> Option<&'static str> {
-    match field {
-        Field::Email => Some("EMAIL"),
-        Field::Billing(A::Phone) | Field::Shipping(_, A::Phone) => Some("PHONE"),
-        _ => None,
-    }
-}
-
-/// The first of the values of a cell that may hold several (see [`split_values`]).
-fn first_value(cell: &str) -> &str {
-    if !has_several(cell) {
-        return cell;
-    }
-    split_values(cell).first().copied().unwrap_or("")
-}
-
-/// Whether a cell may hold several values (see [`split_values`]): the check every email and
-/// phone cell goes through, so that one value costs no allocation.
-fn has_several(cell: &str) -> bool {
-    cell.bytes().any(|b| matches!(b, b';' | b'\n')) || cell.contains(" ::: ")
-}
-
 /// Whether a rule fills a person's name (the billing person's or an address's): a name that
 /// is an email address is no name (sign-up forms put the email there when no name is given).
 fn is_name(target: &Target) -> bool {
@@ -531,19 +506,4 @@ fn is_name(target: &Target) -> bool {
         target,
         Target::Field(Field::Billing(A::Name) | Field::Shipping(_, A::Name))
     )
-}
-
-/// The contacts a row fills a cell of, when some contact takes a part from a constant.
-struct Unfilled {
-    active: bool,
-    filled: Vec<usize>,
-}
-
-impl Unfilled {
-    /// Whether `rule` is a constant part of a contact the row leaves blank.
-    fn skips(&self, rule: &Rule) -> bool {
-        self.active
-            && matches!(rule.fill, Fill::Value(_))
-            && contact_of(&rule.target).is_some_and(|p| !self.filled.contains(&p))
-    }
 }

@@ -41,8 +41,14 @@ impl ColumnMap {
             return Ok(preset_starter(preset, &reason, &rules, &names, &shown));
         }
         let mut rules = canonical_rules(&names)?;
+        let orders = crate::input::orders::detect(&names).is_some();
+        // As the run: an orders export's `Name` is the order's (`#1060`), not the buyer's.
+        let mut order_name = None;
+        if orders {
+            (rules, order_name) = super::buyers::without_order_name(rules, &names);
+        }
         let (mut model, mut matched) = by_meaning(&mut rules, &names, &[]);
-        if crate::input::orders::detect(&names).is_some() {
+        if orders {
             super::buyers::without_shop_websites_in(&mut model, &mut matched);
         }
         let mut text = format!(
@@ -76,6 +82,9 @@ impl ColumnMap {
              \n[fields]\n"
         );
         let fields: Vec<Field> = model.iter().flat_map(Mapped::fields).collect();
+        let buyer_note = orders
+            .then(|| super::buyers::buyer_name_note(&model))
+            .flatten();
         for mapped in &model {
             let whole = matched.address_types.is_empty()
                 && mapped.source.columns().len() == 1
@@ -83,6 +92,8 @@ impl ColumnMap {
                 && super::whole_address::lone_street(&mapped.field, &fields).is_some();
             let note = if whole {
                 "   # the whole address in one cell: split where that is certain, else the street"
+            } else if mapped.field == Field::Billing(crate::customer::fields::AddressField::Name) {
+                buyer_note.as_deref().unwrap_or("")
             } else {
                 ""
             };
@@ -104,6 +115,22 @@ impl ColumnMap {
                 titled.push(name.clone());
             }
         }
+        // A whole address beside its parts: read by the run on rows whose parts are blank,
+        // whatever the mapping file says (see `whole_address`).
+        for (i, name) in names.iter().enumerate() {
+            if taken(name) || titled.contains(name) {
+                continue;
+            }
+            if let Some(address) = super::whole_address::address_beside(&model, &names, i) {
+                let _ = writeln!(
+                    text,
+                    "# {} -> {address}: the whole address in one cell, read only on a row whose \
+                     parts (the lines above) are blank",
+                    toml_string(name)
+                );
+                titled.push(name.clone());
+            }
+        }
         if !model.iter().any(|m| m.field == Field::Email) {
             text.push_str("# email = \"?\"   # no column holds the email: name it here\n");
         }
@@ -117,6 +144,32 @@ impl ColumnMap {
             .iter()
             .map(|(_, c)| c)
             .chain(matched.phone_types.iter().map(|(_, c)| c))
+            .collect();
+        let order_data = if orders {
+            let mut used: Vec<bool> = names
+                .iter()
+                .map(|n| {
+                    n.is_empty()
+                        || model.iter().any(|m| m.source.columns().contains(n))
+                        || typed.contains(&n)
+                })
+                .collect();
+            super::buyers::order_data(&names, &mut used, &matched.left_out, order_name)
+        } else {
+            Vec::new()
+        };
+        if !order_data.is_empty() {
+            text.push_str(
+                "\n# Left out as order data (an orders export: one row per order or line item, the\n\
+                 # buyer is the customer; write a field path in place of ? to import one):\n",
+            );
+            for name in &order_data {
+                let _ = writeln!(text, "# \"?\" = {}", toml_string(name));
+            }
+        }
+        let rest: Vec<String> = rest
+            .into_iter()
+            .filter(|n| !order_data.contains(n))
             .collect();
         write_left_out(&mut text, &matched.left_out, &rest, &model, &typed);
         if !matched.address_types.is_empty() {

@@ -5,12 +5,24 @@
 //! only column is its street (Amazon's order history `Shipping Address`, a list's lone
 //! `Address`) is read the same way, since a person would read such a cell as the whole
 //! address. The split itself is [`split_packed_address`]'s, one rule for every file.
+//!
+//! A column that holds the whole address beside its parts, named with its name before theirs
+//! (Pipedrive's `Postal address` beside `Postal address - Street/road name`,
+//! `Postal address - City/town/village/locality`), is read the same way, only on a row whose
+//! parts are blank: where a row has them, the parts win (they are the same address, taken
+//! apart by the platform), and where it has none (an address the platform could not take
+//! apart), the whole cell is the address.
+
+use std::borrow::Cow;
 
 use super::apply::Apply;
-use super::{Fill, Rule};
+use super::invalid::Invalid;
+use super::people::alternatives;
+use super::{ColumnMap, Fill, Rule};
 use crate::customer::countries::foreign_region;
 use crate::customer::fields::{AddressField as A, Field};
-use crate::input::matcher::country_code;
+use crate::input::matcher::{country_code, whole_beside_parts};
+use crate::input::names::normalise;
 use crate::input::presets::{Target, has_parts, packed_field, split_packed_address};
 
 /// Turns the street rule of every address that has no other place column (no city, postal
@@ -36,6 +48,96 @@ pub(super) fn lone_streets(rules: &mut [Rule]) -> Vec<String> {
         }
     }
     columns
+}
+
+/// Adds a [`Target::PackedAddress`] rule for every column no rule reads that holds a whole
+/// address beside its parts ([`whole_beside_parts`]), for the address whose street its parts
+/// fill. The rules added (by index, read only on a row whose parts are blank) and their
+/// columns, for the mapping report.
+pub(super) fn beside_parts(rules: &mut Vec<Rule>, names: &[String]) -> (Vec<usize>, Vec<String>) {
+    let mut added = (Vec::new(), Vec::new());
+    let used: Vec<usize> = rules
+        .iter()
+        .flat_map(|r| alternatives(&r.fill))
+        .flatten()
+        .collect();
+    for (column, name) in names.iter().enumerate() {
+        if used.contains(&column) || !whole_beside_parts(names, column) {
+            continue;
+        }
+        let whole = normalise(name);
+        let address = rules.iter().find_map(|r| {
+            let address = match &r.target {
+                Target::Field(Field::Billing(A::Street)) => None,
+                Target::Field(Field::Shipping(i, A::Street)) => Some(*i),
+                _ => return None,
+            };
+            let first = *alternatives(&r.fill).first()?.first()?;
+            normalise(&names[first])
+                .starts_with(whole.as_str())
+                .then_some(address)
+        });
+        if let Some(address) = address {
+            added.0.push(rules.len());
+            added.1.push(name.clone());
+            rules.push(Rule {
+                target: Target::PackedAddress(address),
+                fill: Fill::Column(column),
+                label: name.clone(),
+            });
+        }
+    }
+    added
+}
+
+/// The address (`billingPerson`, `shippingAddresses.N`) whose whole `column` holds beside its
+/// parts, where `model` (the printed mapping) reads those parts, for `template --mapping`.
+pub(super) fn address_beside(
+    model: &[crate::input::mapping_file::Mapped],
+    names: &[String],
+    column: usize,
+) -> Option<String> {
+    if !whole_beside_parts(names, column) {
+        return None;
+    }
+    let whole = normalise(&names[column]);
+    model.iter().find_map(|m| {
+        let address = match &m.field {
+            Field::Billing(A::Street) => "billingPerson".to_string(),
+            Field::Shipping(i, A::Street) => format!("shippingAddresses.{i}"),
+            _ => return None,
+        };
+        let first = m.source.columns().first()?;
+        normalise(first)
+            .starts_with(whole.as_str())
+            .then_some(address)
+    })
+}
+
+impl ColumnMap {
+    /// Whether rule `index` is a whole address beside its parts ([`beside_parts`]) and this
+    /// row gives any of the parts: then the parts are the address, and the whole cell is not
+    /// read.
+    pub(super) fn parts_given<'m>(
+        &'m self,
+        index: usize,
+        address: Option<usize>,
+        value: &impl Fn(&'m Fill) -> Result<Cow<'m, str>, Invalid>,
+    ) -> Result<bool, Invalid> {
+        if !self.whole_beside_parts.contains(&index) {
+            return Ok(false);
+        }
+        let place = Target::PackedAddress(address).fields();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if i != index
+                && rule.target.fields().iter().any(|f| place.contains(f))
+                && !value(&rule.fill)?.is_empty()
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// The address (`None`: the billing address) whose street `field` is, when `fields` (all the

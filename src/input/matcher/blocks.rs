@@ -1,7 +1,7 @@
 //! The parts of one address kept together, whatever block prefix each column has or lacks.
 
-use super::recognise::Candidate;
-use super::table::{Meaning, TABLE};
+use super::recognise::{Candidate, OTHER_BLOCK};
+use super::table::{Meaning, TABLE, split_number};
 use crate::input::names::normalise;
 
 /// The parts of one address stay together, as the file means them:
@@ -13,8 +13,11 @@ use crate::input::names::normalise;
 /// - `Shipping Company` beside a `Billing Company` is the shipping address's company, not the
 ///   carrier it means alone.
 /// - In an orders export, the order's `Name` is no person's name where another column names
-///   the person; the billing block's phone is the buyer's phone before the order's own
+///   the person; the billing name is the buyer's name before `Customer Name` or
+///   `Buyer Name`; the billing block's phone is the buyer's phone before the order's own
 ///   `Phone`, which then becomes a contact.
+/// - The place columns of a further address (`Other Street`, `Other City`) are the shipping
+///   address after the file's others (see [`further_address`]).
 pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate>) {
     let billing_block = |c: &Candidate| c.address.is_none() && c.rank.0;
     let places = |address: Option<usize>, prefixed: Option<bool>, cs: &[Candidate]| {
@@ -39,6 +42,9 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
             }
         }
     }
+    further_address(candidates);
+    // A whole address beside its parts is not their street (see `whole_beside_parts`).
+    candidates.retain(|c| !(c.meaning == Meaning::Street && whole_beside_parts(names, c.column)));
     let billing_company = candidates
         .iter()
         .any(|c| billing_block(c) && c.meaning == Meaning::Company);
@@ -73,5 +79,61 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
                 c.rank.0 = !c.rank.0;
             }
         }
+        // The buyer's name is the billing name: `Customer Name`, `Buyer Name` come after it.
+        for c in candidates.iter_mut() {
+            let name = normalise(&names[c.column]);
+            let of_customer = ["customer", "buyer"].iter().any(|p| name.starts_with(p));
+            if of_customer && c.address.is_none() && person(c) {
+                c.rank.0 = true;
+                c.rank.1 = c.rank.1.saturating_add(1);
+            }
+        }
     }
+}
+
+/// Gives the columns of a further address (`Other Street`, `Other City`: Salesforce's and
+/// Zoho CRM's second address beside `Mailing ...`, Outlook's beside `Home ...` and
+/// `Business ...`) the shipping address after every other the file has: `shippingAddresses.0`
+/// where it has none, else the next.
+fn further_address(candidates: &mut [Candidate]) {
+    let next = candidates
+        .iter()
+        .filter_map(|c| c.address.filter(|&a| a != OTHER_BLOCK))
+        .max()
+        .map_or(0, |a| a + 1);
+    for c in candidates.iter_mut() {
+        if c.address == Some(OTHER_BLOCK) {
+            c.address = Some(next);
+        }
+    }
+}
+
+/// Whether column `column` holds a whole address whose parts are columns beside it, named with
+/// its name before theirs (Pipedrive's `Postal address` beside `Postal address - Street/road
+/// name`, `Postal address - City/town/village/locality`): a street and a city, postal code or
+/// country. Such a column is not the street: the parts are read, and the whole cell only on a
+/// row whose parts are blank (`mapping::whole_address`).
+pub(crate) fn whole_beside_parts(names: &[String], column: usize) -> bool {
+    let whole = normalise(&names[column]);
+    if whole.is_empty() {
+        return false;
+    }
+    let parts: Vec<Meaning> = names
+        .iter()
+        .filter_map(|name| {
+            normalise(name)
+                .strip_prefix(whole.as_str())
+                .map(str::to_string)
+        })
+        .filter_map(|rest| {
+            TABLE
+                .get(&split_number(&rest).0)
+                .map(|(meaning, _)| meaning)
+        })
+        .filter(|meaning| meaning.is_place())
+        .collect();
+    parts.contains(&Meaning::Street)
+        && parts
+            .iter()
+            .any(|m| matches!(m, Meaning::City | Meaning::PostalCode | Meaning::Country))
 }

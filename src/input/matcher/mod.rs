@@ -19,6 +19,7 @@ use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
 use crate::input::names::normalise;
 use blocks::keep_blocks_whole;
+pub(crate) use blocks::whole_beside_parts;
 pub(crate) use hash::is_password_hash;
 use recognise::{Candidate, recognise};
 use table::{Meaning, TABLE, split_number};

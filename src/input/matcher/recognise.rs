@@ -23,16 +23,31 @@ pub(super) struct Candidate {
 
 /// The meaning of one column name, with the address it belongs to, if the table has it. A
 /// name with a remark in brackets (Temu's `Versandpostleitzahl (...)`) that means nothing as a
-/// whole is read without the remark.
+/// whole is read without the remark; a remark that names an address block (`First Name
+/// (Shipping)`, `City (Billing)`: WooCommerce's order export plugins) puts the column in that
+/// block, as the same word before the name does.
 pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
     if let Some(rest) = associated_column(name) {
         return associated(column, rest);
     }
     recognise_whole(column, name).or_else(|| {
         let (before, remark) = name.split_once('(')?;
+        let block = remark.trim().trim_end_matches(')');
+        if !before.trim().is_empty() && names_a_block(block) {
+            return recognise_whole(column, &format!("{block} {before}"));
+        }
         let metadata = ["metadata", "metafield"].iter().any(|m| remark.contains(m));
         recognise_whole(column, before).filter(|_| !before.trim().is_empty() && !metadata)
     })
+}
+
+/// Whether a word names an address block as a whole (`Shipping`, `Billing Address`,
+/// `Livraison`), as the blocks' prefixes do.
+fn names_a_block(word: &str) -> bool {
+    let word = normalise(word);
+    [&TABLE.billing.0, &TABLE.shipping.0]
+        .iter()
+        .any(|prefixes| prefixes.contains(&word))
 }
 
 /// An associated record's column (`Company: Phone Number`, see `mapping::associated`): what
@@ -168,5 +183,17 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
             }
         }
     }
-    None
+    // `Other Street`, `Other City` (Salesforce, Zoho, Outlook): a further address, whose
+    // place only; which shipping address it is, `blocks` decides once every column is read.
+    TABLE
+        .other
+        .iter()
+        .filter_map(|p| compact.strip_prefix(p.as_str()))
+        .filter(|r| !r.is_empty())
+        .find_map(lookup)
+        .filter(|(meaning, _, _)| meaning.is_place())
+        .map(|(meaning, rank, number)| candidate(meaning, Some(OTHER_BLOCK), true, rank, number))
 }
+
+/// The address of an `Other ...` column until `blocks` gives it its shipping address.
+pub(super) const OTHER_BLOCK: usize = usize::MAX;

@@ -130,6 +130,8 @@ struct NameList {
 struct Blocks {
     billing: Affixes,
     shipping: Affixes,
+    #[serde(default)]
+    other: Affixes,
     numbered: Affixes,
 }
 
@@ -153,6 +155,8 @@ pub(crate) struct Synonyms {
     /// Normalised, longest first, so that `lieferadresse` is tried before `liefer`.
     pub(crate) billing: (Vec<String>, Vec<String>),
     pub(crate) shipping: (Vec<String>, Vec<String>),
+    /// A further address beside the customer's own (`Other Street`): its place columns only.
+    pub(crate) other: Vec<String>,
     pub(crate) numbered: Vec<String>,
     /// Normalised suffixes of a column holding the value of what it names (`Value`).
     pub(crate) value_suffixes: Vec<String>,
@@ -225,6 +229,7 @@ fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
             affixes(&blocks.shipping.prefixes),
             affixes(&blocks.shipping.suffixes),
         ),
+        other: affixes(&blocks.other.prefixes),
         numbered: affixes(&blocks.numbered.prefixes),
         value_suffixes: affixes(&file.value_columns.suffixes),
     })

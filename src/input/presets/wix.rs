@@ -9,7 +9,8 @@
 //! Last Activity,Last Activity Date (UTC+0),Source,Language`.
 //!
 //! `Email 1` is the email and `Phone 1` the phone; `Email 2`, `Email 3`, `Phone 2` and
-//! `Phone 3` become contacts of their type. Each address goes where its `Address N - Type`
+//! `Phone 3` become contacts of their type (on a row whose `Email 1` or `Phone 1` is blank, the
+//! first of the others the row has takes its place: `mapping::emails`, `mapping::phones`). Each address goes where its `Address N - Type`
 //! says (see `mapping::typed`): `Billing` is the billing address, every `Shipping` one a
 //! shipping address, and `Home`, `Work` or any other type a shipping address where none is
 //! typed shipping; an address with no type is the billing address when it is the first and no
