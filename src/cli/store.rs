@@ -68,7 +68,7 @@ pub struct ConnectionArgs {
         help_heading = SENDING
     )]
     pub(crate) max_retries: u32,
-    /// Per-request timeout in seconds
+    /// Per-request timeout in seconds; also the longest Ctrl-C waits for the work in flight
     #[arg(
         long,
         default_value_t = 30.0,

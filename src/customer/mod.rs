@@ -141,6 +141,59 @@ pub struct Contact {
     pub order_by: Option<u64>,
 }
 
+/// Drops the bare contacts (a type and a value, no handle, note or default) that only repeat
+/// the customer's email or an earlier contact of their type: a person would not enter the
+/// same address twice (WooCommerce orders' `billing_email` beside `customer_email`). Emails
+/// compare ignoring case, other contacts as written.
+pub(crate) fn without_repeats(contacts: &mut Vec<Contact>, email: Option<&str>) {
+    let key = |kind: &str, value: &str| {
+        let value = value.trim();
+        if kind.eq_ignore_ascii_case("EMAIL") {
+            ("EMAIL".to_string(), value.to_lowercase())
+        } else {
+            (kind.to_ascii_uppercase(), value.to_string())
+        }
+    };
+    let mut seen: Vec<(String, String)> = email.map(|e| key("EMAIL", e)).into_iter().collect();
+    contacts.retain(|c| {
+        let (Some(kind), Some(value)) = (&c.kind, &c.contact) else {
+            return true;
+        };
+        let bare = c.handle.is_none() && c.note.is_none() && c.default.is_none() && c.id.is_none();
+        let key = key(kind, value);
+        if bare && seen.contains(&key) {
+            return false;
+        }
+        seen.push(key);
+        true
+    });
+}
+
+/// Drops the leading lines of an address's street that only name its addressee: the
+/// customer's or the address's own name or company, as QuickBooks writes a customer's name
+/// (and its contact's) before the street in `BillAddr1`..`BillAddr5`. A street that is
+/// nothing but such lines is kept as it is.
+pub(crate) fn without_addressee_lines(address: &mut Address, customer: &[Option<String>]) {
+    let Some(street) = address.street.as_deref() else {
+        return;
+    };
+    let names: Vec<String> = customer
+        .iter()
+        .chain([&address.name, &address.company_name])
+        .flatten()
+        .map(|n| n.trim().to_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let lines: Vec<&str> = street.lines().collect();
+    let addressee = lines
+        .iter()
+        .take_while(|l| names.contains(&l.trim().to_lowercase()))
+        .count();
+    if addressee > 0 && addressee < lines.len() {
+        address.street = Some(lines[addressee..].join("\n"));
+    }
+}
+
 /// The contact types Ecwid accepts, upper case.
 pub(crate) const CONTACT_TYPES: &[&str] = &[
     "EMAIL",
@@ -159,3 +212,66 @@ pub(crate) const CONTACT_TYPES: &[&str] = &[
     "URL",
     "OTHER",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(kind: &str, value: &str) -> Contact {
+        Contact {
+            kind: Some(kind.into()),
+            contact: Some(value.into()),
+            ..Contact::default()
+        }
+    }
+
+    /// QuickBooks' addressee lines before the street go; a street of names only stays.
+    #[test]
+    fn the_addressee_lines_before_a_street_are_dropped() {
+        let mut address = Address {
+            company_name: Some("Lund Design".into()),
+            street: Some("Lund Design\nKay Lund\n12 Harbour Rd\nUnit 4".into()),
+            ..Address::default()
+        };
+        without_addressee_lines(&mut address, &[Some("Kay Lund".into())]);
+        assert_eq!(address.street.as_deref(), Some("12 Harbour Rd\nUnit 4"));
+        let mut only = Address {
+            street: Some("KAY LUND".into()),
+            ..Address::default()
+        };
+        without_addressee_lines(&mut only, &[Some("Kay Lund".into())]);
+        assert_eq!(only.street.as_deref(), Some("KAY LUND"));
+        let mut street = Address {
+            street: Some("1 Main St\nKay Lund".into()),
+            ..Address::default()
+        };
+        without_addressee_lines(&mut street, &[Some("Kay Lund".into())]);
+        assert_eq!(street.street.as_deref(), Some("1 Main St\nKay Lund"));
+    }
+
+    /// Bare repeats go (the email again in any case, a phone twice); a repeat that says more
+    /// (a default, a note) stays, as do different values.
+    #[test]
+    fn bare_repeats_of_the_email_or_a_contact_are_dropped() {
+        let mut marked = contact("EMAIL", "ann@example.com");
+        marked.default = Some(true);
+        let mut contacts = vec![
+            contact("EMAIL", "Ann@Example.com"),
+            contact("PHONE", "+1 555 0100"),
+            contact("PHONE", "+1 555 0100"),
+            contact("EMAIL", "ann.work@example.com"),
+            marked.clone(),
+            contact("URL", "ann@example.com"),
+        ];
+        without_repeats(&mut contacts, Some("ann@example.com"));
+        assert_eq!(
+            contacts,
+            [
+                contact("PHONE", "+1 555 0100"),
+                contact("EMAIL", "ann.work@example.com"),
+                marked,
+                contact("URL", "ann@example.com"),
+            ]
+        );
+    }
+}

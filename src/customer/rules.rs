@@ -483,8 +483,14 @@ impl RowBuilder {
         let mut request = self.request;
         // Lists hold the filled positions in order: a row with only `shippingAddresses.1.*`
         // sends one address, not an empty one before it.
-        request.billing_person = (self.billing != Address::default()).then_some(self.billing);
-        let shipping: Vec<Address> = self.shipping.into_values().collect();
+        let mut billing = self.billing;
+        let customer = [billing.name.clone(), billing.company_name.clone()];
+        super::without_addressee_lines(&mut billing, &customer);
+        request.billing_person = (billing != Address::default()).then_some(billing);
+        let mut shipping: Vec<Address> = self.shipping.into_values().collect();
+        for address in &mut shipping {
+            super::without_addressee_lines(address, &customer);
+        }
         request.shipping_addresses = (!shipping.is_empty()).then_some(shipping);
         let mut contacts: Vec<Contact> = self.contacts.into_values().collect();
         for contact in &mut contacts {
@@ -495,6 +501,7 @@ impl RowBuilder {
                 phone.truncate(digits);
             }
         }
+        super::without_repeats(&mut contacts, request.email.as_deref());
         request.contacts = (!contacts.is_empty()).then_some(contacts);
         request.extrafields = (!self.extrafields.is_empty()).then_some(self.extrafields);
         Ok(request)

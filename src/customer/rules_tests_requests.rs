@@ -41,7 +41,7 @@ fn contacts_keep_the_order_of_their_positions() {
         ("contacts.10.contact", "https://example.com"),
         ("contacts.2.type", "phone"),
         ("contacts.2.contact", "+49 30 1234"),
-        ("contacts.0.contact", "ann@example.com"),
+        ("contacts.0.contact", "ann.work@example.com"),
         ("contacts.0.type", "email"),
     ]);
     let got: Vec<(Option<&str>, Option<&str>)> = request
@@ -54,7 +54,7 @@ fn contacts_keep_the_order_of_their_positions() {
     assert_eq!(
         got,
         vec![
-            (Some("EMAIL"), Some("ann@example.com")),
+            (Some("EMAIL"), Some("ann.work@example.com")),
             (Some("PHONE"), Some("+49 30 1234")),
             (Some("URL"), Some("https://example.com")),
         ]

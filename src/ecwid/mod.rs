@@ -237,6 +237,11 @@ impl Client {
         })
     }
 
+    /// The whole-request timeout (`--timeout`).
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// When the run started by the store's clock, once its first answer told.
     pub(crate) fn clock(&self) -> &std::sync::Arc<StoreClock> {
         &self.clock

@@ -167,7 +167,7 @@ impl Batcher {
                     .get(&job.row)
                     .is_some_and(|r| r.id_text().starts_with(PUT_PREFIX)) =>
             {
-                return sender.prepared(job).await;
+                return Box::pin(sender.prepared(job)).await;
             }
             Some(Fate::Answered(answers)) => {
                 match answers.get(&job.row).map(|r| (r, r.outcome())) {
@@ -196,7 +196,10 @@ impl Batcher {
             FromBatch::NotExecuted if job.maybe_sent => FromBatch::MaybeCreated,
             other => other,
         };
-        sender.after_batch(job, attempts, from).await
+        // Boxed: the state of a row's own requests (a few KB) is taken only by a row the batch
+        // did not settle, when it gets there, instead of being part of every row's future
+        // (a group's rows are settled together).
+        Box::pin(sender.after_batch(job, attempts, from)).await
     }
 
     /// Batches sent (or taken up from an interrupted run's journal), polled to the end,

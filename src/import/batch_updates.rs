@@ -16,7 +16,7 @@ use super::send::Held;
 use super::send::held::{from_put, no_response};
 use crate::ecwid::BatchRequest;
 use crate::lane::{Fate, FromBatch, Out, PUT_PREFIX, fate_of};
-use crate::ledger::undo_log::Line;
+use crate::ledger::undo_log::LineText;
 use crate::outcome::RowOutcome;
 
 impl Batcher {
@@ -43,14 +43,14 @@ impl Batcher {
             })
             .collect();
         // Each line is written once, before the first batch that holds its `PUT`.
-        let lines: Mutex<HashMap<u64, Line>> = Mutex::new(
+        let lines: Mutex<HashMap<u64, LineText>> = Mutex::new(
             held.iter_mut()
                 .filter_map(|(_, row)| Some((row.row(), row.take_undo_line()?)))
                 .collect(),
         );
         let note = |rows: &[u64]| {
             let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
-            let due: Vec<Line> = rows.iter().filter_map(|row| lines.remove(row)).collect();
+            let due: Vec<LineText> = rows.iter().filter_map(|row| lines.remove(row)).collect();
             sender.note_writes(&due)
         };
         let (fates, attempts) = self.lane.submit_and_poll(index, &outs, &note).await;
@@ -78,6 +78,8 @@ impl Batcher {
                 None => no_response(),
             },
         };
-        sender.after_put_batch(held, attempts, from).await
+        // Boxed, as in [`Batcher::settle`](super::batch): only a row that sends a request of its
+        // own holds that request's state.
+        Box::pin(sender.after_put_batch(held, attempts, from)).await
     }
 }

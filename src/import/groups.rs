@@ -202,7 +202,8 @@ fn journal(undo: Option<&UndoLog>, group: &Group) {
         id,
         name: name.clone(),
     }
-    .line();
+    .line()
+    .text();
     if let Some(undo) = undo
         && !undo.sending(&[line])
     {

@@ -218,7 +218,14 @@ async fn read_store(
     }
     let file = survey::survey(config, map).await;
     let read = match snapshot::choose(engine, mode, &file).await {
-        Ok(Decision::List(size)) => snapshot::read(engine, size, &file).await,
+        Ok(Decision::List(size)) => {
+            // The records it keeps go into a temporary file beside the results.
+            let dir = match config.outputs.results.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => std::path::Path::new("."),
+            };
+            snapshot::read(engine, size, &file, Some(dir)).await
+        }
         Ok(Decision::OneByOne(sampled)) if sampled.is_empty() => return None,
         Ok(Decision::OneByOne(sampled)) => Ok(*sampled),
         Err(failure) => Err(failure),

@@ -6,7 +6,7 @@
 use super::job::Job;
 use super::send::Sender;
 use super::send::create::create_request;
-use crate::ledger::undo_log::Line;
+use crate::ledger::undo_log::{Line, LineText};
 
 impl Sender {
     /// Notes in the journal that these rows' creates (one, or a batch's) are about to leave.
@@ -30,17 +30,17 @@ impl Sender {
     /// Logs in the undo log the creates of these rows, about to leave; `false` (and the run
     /// stops) when that cannot be written: a create `undo` does not know of could not be undone.
     pub(super) fn note_creates(&self, jobs: &[&Job]) -> bool {
-        let lines: Vec<Line> = jobs
+        let lines: Vec<LineText> = jobs
             .iter()
             .map(|job| {
                 let sent = create_request(&job.request);
-                Line::create(job.row, job.line, &job.email, &sent)
+                Line::create(job.row, job.line, &job.email, &sent).text()
             })
             .collect();
         self.note_writes(&lines)
     }
 
-    pub(super) fn note_writes(&self, lines: &[Line]) -> bool {
+    pub(super) fn note_writes(&self, lines: &[LineText]) -> bool {
         let Some(undo) = &self.undo else {
             return true;
         };

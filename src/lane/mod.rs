@@ -52,6 +52,9 @@ pub(crate) const GET_PREFIX: &str = "get-";
 /// still refused after that are sent on their own, through the run's budget and its pauses for
 /// 429.
 const MAX_ROUNDS: u32 = 20;
+/// How long before the end of the wait for the work in flight (after an interrupt) a batch's
+/// last poll leaves at the latest (a quarter of the wait when that is shorter).
+const LAST_POLL_AHEAD: Duration = Duration::from_secs(1);
 
 /// Batches of one run: the engine they go through, the journal that records their tickets
 /// (none for `undo`), the keys' base, the pace, and what they came to.
@@ -358,8 +361,16 @@ impl BatchLane {
                     .give_up(ticket, rows, ApiError::Timeout(self.timeout))
                     .await;
             }
-            if !engine.stop().sleep(interval).await {
-                return Fate::Stopped { sent: true };
+            let Some(wait) = self.before_next_poll(interval) else {
+                return self.cut_short(ticket);
+            };
+            if engine.stop().is_stopped() {
+                if !engine.sleep_in_flight(wait).await {
+                    return self.cut_short(ticket);
+                }
+            } else if !engine.stop().sleep(wait).await {
+                // Interrupted meanwhile: the wait is measured again.
+                continue;
             }
             self.pace.request(Instant::now());
             let polled = engine
@@ -409,9 +420,37 @@ impl BatchLane {
                     );
                     return self.give_up(ticket, rows, error).await;
                 }
-                Err(_) => return Fate::Stopped { sent: true },
+                Err(_) => return self.cut_short(ticket),
             }
         }
+    }
+
+    /// How long to wait before the next poll of a batch in the store, `interval` by the pace;
+    /// `None` when no poll may follow. After an interrupt the batch is polled on for the
+    /// bounded wait of the work in flight ([`Engine::in_flight_over`]), so that its rows get
+    /// their real outcomes; its last poll leaves a little before that wait ends, so that its
+    /// answer is still taken. After an abort, none.
+    fn before_next_poll(&self, interval: Duration) -> Option<Duration> {
+        let engine = &self.engine;
+        if !engine.stop().is_stopped() {
+            return Some(interval);
+        }
+        let end = engine.in_flight_end()?;
+        let ahead = LAST_POLL_AHEAD.min(engine.in_flight_wait() / 4);
+        let left = end.saturating_duration_since(Instant::now());
+        (left > ahead).then(|| interval.min(left - ahead))
+    }
+
+    /// A batch in the store whose polling the run's stop cut short: its rows' outcome is
+    /// unknown until `--resume` polls its ticket (the journal keeps it open).
+    fn cut_short(&self, ticket: &str) -> Fate {
+        if self.engine.stop().interrupted_at().is_some() {
+            tracing::warn!(
+                "batch {ticket} not finished when the wait for the work in flight ended: its \
+                 rows stay unknown until --resume polls it"
+            );
+        }
+        Fate::Stopped { sent: true }
     }
 
     /// Batches sent (or taken up from an interrupted run's journal), polled to the end,

@@ -66,6 +66,17 @@ pub(crate) struct Line {
     pub(crate) group_created: Option<CreatedGroup>,
 }
 
+/// A line in the form it is written in (its JSON text), made when its write is decided: what
+/// a row holds until its write leaves (in the batch lane, until its batch does). The text of a
+/// `PUT`'s line takes a few hundred bytes, where its body and old values as JSON values take
+/// several KB (every key and value an allocation of its own, each object a tree).
+#[derive(Debug)]
+pub(crate) struct LineText {
+    row: u64,
+    /// Empty when the line could not be serialized: [`UndoLog::sending`] then refuses it.
+    text: Box<str>,
+}
+
 /// A customer group an import created: `undo` removes it once it holds no customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CreatedGroup {
@@ -109,6 +120,16 @@ pub(crate) fn created_groups(path: &Path) -> io::Result<Vec<CreatedGroup>> {
 }
 
 impl Line {
+    /// The line as it is written.
+    pub(crate) fn text(&self) -> LineText {
+        LineText {
+            row: self.row,
+            text: serde_json::to_string(self)
+                .unwrap_or_default()
+                .into_boxed_str(),
+        }
+    }
+
     /// The line of a create about to leave.
     pub(crate) fn create(row: u64, line: u64, email: &str, request: &CustomerRequest) -> Self {
         Line {
@@ -241,12 +262,13 @@ impl UndoLog {
 
     /// Writes the lines of writes about to leave, in one `write`; `false` when that failed
     /// (the writes must then not leave).
-    pub(crate) fn sending(&self, lines: &[Line]) -> bool {
+    pub(crate) fn sending(&self, lines: &[LineText]) -> bool {
         let mut text = Vec::new();
         for line in lines {
-            if serde_json::to_writer(&mut text, line).is_err() {
+            if line.text.is_empty() {
                 return false;
             }
+            text.extend_from_slice(line.text.as_bytes());
             text.push(b'\n');
         }
         let written = match self.file.lock() {
@@ -391,6 +413,46 @@ mod tests {
         .expect("a request")
     }
 
+    /// A line is written as the text it was made into; one that could not be serialized
+    /// (empty) is refused with the lines sent beside it, so that their writes do not leave, and
+    /// their rows get no outcome line.
+    #[test]
+    fn writes_a_line_as_its_text_and_refuses_one_without_text() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("r.undo.jsonl");
+        let log = UndoLog::open(&path).expect("opens");
+        let line = Line::create(1, 2, "a@example.com", &request("a@example.com", "New"));
+        let text = line.text();
+        assert_eq!(*text.text, *serde_json::to_string(&line).expect("json"));
+        let empty = LineText {
+            row: 2,
+            text: "".into(),
+        };
+        assert!(!log.sending(&[line.text(), empty]));
+        assert!(log.sending(&[text]));
+        let outcome = |row| RowOutcome {
+            row,
+            line: row + 1,
+            email: String::new(),
+            status: crate::outcome::Status::Created,
+            customer_id: Some(9),
+            http_status: None,
+            attempts: 1,
+            error: String::new(),
+            reasons: Vec::new(),
+            record: csv::ByteRecord::new(),
+            settled: true,
+        };
+        log.finished(&outcome(1));
+        log.finished(&outcome(2));
+        drop(log);
+        let written = std::fs::read_to_string(&path).expect("log");
+        let lines: Vec<&str> = written.lines().collect();
+        assert_eq!(lines.len(), 2, "{written}");
+        assert_eq!(lines[0], &*serde_json::to_string(&line).expect("json"));
+        assert!(lines[1].contains("\"row\":1"), "{written}");
+    }
+
     /// A create, then the update a 409 led to, then the outcome: one entry, the update's, with
     /// the id; a torn last line is skipped; the password is never written.
     #[test]
@@ -403,11 +465,12 @@ mod tests {
             {"id": 7, "email": "a@example.com", "billingPerson": {"name": "Old"}, "taxId": null}
         ))
         .expect("a record");
-        assert!(log.sending(&[Line::create(1, 2, "a@example.com", &sent)]));
+        assert!(log.sending(&[Line::create(1, 2, "a@example.com", &sent).text()]));
         let update = serde_json::to_value(&sent).expect("json");
         let update = update.as_object().expect("an object");
-        assert!(log.sending(&[Line::update(1, 2, "a@example.com", 7, update, &record)]));
-        assert!(log.sending(&[Line::create(2, 3, "b@example.com", &sent)]));
+        let update = Line::update(1, 2, "a@example.com", 7, update, &record);
+        assert!(log.sending(&[update.text()]));
+        assert!(log.sending(&[Line::create(2, 3, "b@example.com", &sent).text()]));
         drop(log);
         let mut text = std::fs::read_to_string(&path).expect("log");
         assert!(!text.contains("hunter2"));

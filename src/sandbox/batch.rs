@@ -75,6 +75,7 @@ pub(crate) fn submit(shared: &Shared, query: &str, body: Value) -> Result<Reply,
         return Ok(ticket_reply(ticket));
     }
     batches.submitted += 1;
+    shared.stats_mut().batches_queued += 1;
     let ticket = format!("sandbox-{}-{}", shared.config.store_id, batches.submitted);
     let queued = Queued {
         ticket: ticket.clone(),

@@ -47,6 +47,10 @@ pub struct Stats {
     /// Batches the store has run to the end (each counted once, however often it was submitted).
     #[serde(default)]
     pub batches: u64,
+    /// Batches taken into the store's queue (a submit answered with an earlier batch's ticket
+    /// by its deduplication key is not counted): `batches` counts those run to the end.
+    #[serde(default)]
+    pub batches_queued: u64,
     /// Batch submits answered with an earlier batch's ticket because of their deduplication key.
     #[serde(default)]
     pub deduplicated_batches: u64,

@@ -11,6 +11,7 @@ pub(crate) mod compare;
 pub(crate) mod derived;
 pub(crate) mod diff;
 pub(crate) mod groups;
+mod kept;
 pub(crate) mod listing;
 mod lists;
 pub(crate) mod not_kept;

@@ -16,7 +16,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
+use std::path::Path;
 
+use super::kept::{Kept, Texts};
 use super::listing::{self, RESTART_AFTER};
 use crate::config::SnapshotMode;
 use crate::ecwid::engine::{Engine, Failure, Kind};
@@ -32,8 +34,10 @@ const PAGES_PER_NOTE: u64 = 10;
 /// What the store held when the run read it, for the emails of the file.
 #[derive(Debug, Default)]
 pub(crate) struct Snapshot {
-    /// Lower-case email -> the customer, with its whole record (as JSON text: [`Kept`]).
+    /// Lower-case email -> the customer, with where its whole record is (as JSON text, in
+    /// `texts`: [`super::kept`]).
     by_email: HashMap<String, Kept>,
+    texts: Texts,
     /// A hash of every other customer's email in lower case -> its id. Two emails sharing a
     /// hash cost a `GET` whose record shows the wrong email; the row then goes on as if the
     /// snapshot did not know it.
@@ -68,40 +72,6 @@ pub(crate) enum Known {
     Unreadable(String),
 }
 
-/// A customer of the file as the snapshot keeps it until its row asks: the record's object as
-/// the store sent it, as JSON text. A record read into [`CustomerRecord`]'s fields and its
-/// `raw` map takes several times its text (every key and value a heap string of its own, held
-/// twice); kept as text, the records of an update run of 10,000 customers take about what
-/// the listing's pages did (BENCHMARKS.md, "every write kind"). The record a row gets is read
-/// from this text each time, the same way the listing read it, so it is the same record.
-///
-/// [`CustomerRecord`]: crate::customer::record::CustomerRecord
-#[derive(Debug)]
-struct Kept {
-    id: u64,
-    json: Box<str>,
-}
-
-impl Kept {
-    fn of(found: &Found) -> Self {
-        let raw = serde_json::Value::Object(found.record.raw.clone());
-        Kept {
-            id: found.id,
-            json: raw.to_string().into_boxed_str(),
-        }
-    }
-
-    /// The whole record again; should its text not read back (it always does: the tool wrote
-    /// it), only its id, which costs the row a `GET` by id.
-    fn known(&self) -> Known {
-        serde_json::from_str(&self.json)
-            .ok()
-            .and_then(|raw| crate::customer::record::CustomerRecord::read(raw).ok())
-            .and_then(Found::of)
-            .map_or(Known::Id(self.id), Known::Record)
-    }
-}
-
 impl Snapshot {
     /// What the summary says of this read: the customers, the `list` requests of `engine`
     /// (the store's size and the pages, retries included) and the customers the file names.
@@ -118,7 +88,9 @@ impl Snapshot {
     pub(crate) fn find(&self, email: &str) -> Option<Known> {
         let email = email_key(email);
         if let Some(kept) = self.by_email.get(&email) {
-            return Some(kept.known());
+            // Should its text not read back, only its id, which costs the row a `GET` by id.
+            let found = self.texts.found(kept);
+            return Some(found.map_or(Known::Id(kept.id), Known::Record));
         }
         if let Some(problem) = self.unreadable.get(&email) {
             return Some(Known::Unreadable(problem.clone()));
@@ -172,7 +144,8 @@ impl Snapshot {
             self.customers += 1;
             let email = email_key(found.record.email.as_deref().unwrap_or_default());
             if wanted.has(&email) {
-                self.by_email.insert(email, Kept::of(&found));
+                let kept = self.texts.keep(&found);
+                self.by_email.insert(email, kept);
             } else if !email.is_empty() {
                 self.others.insert(self.hasher.hash_one(&email), found.id);
             }
@@ -275,7 +248,8 @@ pub(crate) async fn choose(
             })
             .await?;
         if let Some(hit) = hit {
-            sample.by_email.insert(email.clone(), Kept::of(&hit));
+            let kept = sample.texts.keep(&hit);
+            sample.by_email.insert(email.clone(), kept);
         } else {
             sample.sampled_absent.insert(email.clone());
         }
@@ -303,14 +277,17 @@ pub(crate) async fn choose(
     })
 }
 
-/// Reads the store of about `size` customers, keeping the records of `wanted` emails.
+/// Reads the store of about `size` customers, keeping the records of `wanted` emails (in a
+/// temporary file in `dir`, when given: [`super::kept`]).
 pub(crate) async fn read(
     engine: &Engine,
     size: u64,
     wanted: &FileEmails,
+    dir: Option<&Path>,
 ) -> Result<Snapshot, Failure> {
     let mut snapshot = Snapshot {
         listed: true,
+        texts: dir.map(Texts::beside).unwrap_or_default(),
         ..Snapshot::default()
     };
     if size == 0 {

@@ -211,8 +211,12 @@ impl Batched {
                     let end = match answer {
                         InnerOutcome::NotExecuted => None,
                         InnerOutcome::Answered(Ok(count)) => Some(match entry.write {
-                            Sent::Create => reverser.deleted(entry, id, count, tries).await,
-                            Sent::Update => reverser.restored(entry, id, count, tries).await,
+                            Sent::Create => {
+                                Box::pin(reverser.deleted(entry, id, count, tries)).await
+                            }
+                            Sent::Update => {
+                                Box::pin(reverser.restored(entry, id, count, tries)).await
+                            }
                         }),
                         InnerOutcome::Answered(Err(e)) if e.status() == Some(404) => {
                             Some(reverser.gone(entry, id, tries))
@@ -243,8 +247,10 @@ impl Batched {
                 return ended(entry, Err(Failure::Stopped), &pending.tries);
             }
             Some(Fate::Stopped { sent: true }) => {
-                let note = "the run stopped before the outcome of its batch was known: run the \
-                            same undo again, which reads the store first";
+                // Still unfinished in the store when the wait for the work in flight ended.
+                let note = "the run stopped before its batch finished in the store, so its \
+                            outcome is not known yet: run the same undo again, which reads the \
+                            store first";
                 let end = Done::new(Status::Failed, Some(id), note);
                 return ended(entry, Ok(end), &pending.tries);
             }
@@ -260,8 +266,10 @@ impl Batched {
                 );
             }
         };
-        // Not run by the batch, or of unknown outcome: on its own, from a fresh read.
+        // Not run by the batch, or of unknown outcome: on its own, from a fresh read. Its
+        // requests' state is boxed (and their reads above): a group's rows are settled
+        // together, and only the rows that send a request of their own should hold one.
         pending.tries.maybe_took_effect |= maybe;
-        reverser.reverse_with(entry, pending.tries).await
+        Box::pin(reverser.reverse_with(entry, pending.tries)).await
     }
 }

@@ -119,3 +119,26 @@ async fn the_printed_mapping_names_the_whole_address_and_reads_it_the_same() {
     assert_eq!(jane.get("contacts"), None, "{jane}");
     store.shutdown().await;
 }
+
+/// QuickBooks Desktop's customer list writes the customer's name (and its contact's) as the
+/// first lines of `BillAddr1`..`BillAddr5` and `ShipAddr1`..: they name the addressee, so the
+/// street starts after them, as a person would read the address block.
+#[tokio::test]
+async fn quickbooks_addressee_lines_are_not_the_street() {
+    let csv = "ListID,Name,FirstName,LastName,CompanyName,Email,Phone,BillAddr1,BillAddr2,\
+               BillAddr3,BillAddr4,BillAddr5,BillCity,BillState,BillZip,ShipAddr1,ShipAddr2,\
+               ShipAddr3,ShipAddr4,ShipAddr5,ShipCity,ShipState,ShipZip\n\
+               80000001-1,Lund Design,Kay,Lund,Lund Design,kay@example.com,555-0100,\
+               Lund Design,Kay Lund,12 Harbour Rd,Unit 4,,Tampa,FL,33602,Lund Design,\
+               Dock 3,,,,Tampa,FL,33605\n\
+               80000002-1,Max Roe,Max,Roe,,max@example.com,,Max Roe,9 Elm St,,,,Miami,FL,\
+               33101,,,,,,,,\n";
+    let (code, statuses, bodies) = crate::crm::import(csv, &[]).await;
+    assert_eq!(code, 0, "{statuses:?}");
+    let kay = &bodies[0];
+    assert_eq!(kay["billingPerson"]["street"], "12 Harbour Rd\nUnit 4");
+    assert_eq!(kay["billingPerson"]["name"], "Kay Lund");
+    assert_eq!(kay["billingPerson"]["companyName"], "Lund Design");
+    assert_eq!(kay["shippingAddresses"][0]["street"], "Dock 3");
+    assert_eq!(bodies[1]["billingPerson"]["street"], "9 Elm St");
+}

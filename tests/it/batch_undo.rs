@@ -6,7 +6,6 @@
 use ecwid_import::sandbox::{Counting, Sandbox, SandboxArgs};
 
 use crate::e2e::{start, store_args};
-use crate::resume::wait_until;
 use crate::support::{Workspace, column, run_in_process};
 use crate::undo::{undo, undo_results};
 
@@ -181,25 +180,35 @@ fn undo_args(ws: &Workspace, store: &Sandbox, rate: &str) -> Vec<String> {
 #[tokio::test]
 async fn killed_with_writes_queued_then_undone_again() {
     let (store, ws, before) = imported(store_args()).await;
-    let batches = store.stats().batches;
+    let queued = store.stats().batches_queued;
+    let log = ws.dir.path().join("undo.stderr");
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecwid-import"));
     command
         .args(&undo_args(&ws, &store, "60000")[1..])
         .env_remove("ECWID_STORE_ID")
         .env_remove("ECWID_API_URL")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    // The reads of the first group run; then the queue holds.
+        .stderr(std::fs::File::create(&log).expect("log"));
+    // The 40 reads of the batch first in the queue run (the three groups' reads are queued at
+    // once: 40, 40 and 30 of them), then the queue holds: the group whose reads ran queues its
+    // batch of writes behind the others' reads, where it stays until the kill.
     store.hold_batches();
     store.allow_batch_requests(40);
     let mut child = command.spawn().expect("spawn");
-    wait_until(&mut child, || store.stats().batches > batches).await;
-    let polls = store.stats().batch_polls;
-    wait_until(&mut child, || store.stats().batch_polls > polls + 2).await;
+    let writes_queued = || store.stats().batches_queued >= queued + 4;
+    while !writes_queued() {
+        if child.try_wait().expect("child state").is_some() {
+            let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("the undo ended before its writes were queued: {stderr}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
+    // No write of the undo ran: the import's 60 updates, its 110 customers.
     let seen = store.stats();
-    assert!(seen.updates < 60 + 60 && seen.not_applied == 0, "{seen:?}");
+    assert!(seen.updates == 60 && seen.not_applied == 0, "{seen:?}");
+    assert_eq!(store.customers().len(), 110);
     store.release_batches();
 
     assert_eq!(undo(&ws, &store.api_url(), &LANE).await, 0);

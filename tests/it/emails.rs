@@ -83,3 +83,21 @@ async fn an_extension_after_a_semicolon_stays_with_its_phone() {
         json!([{"type": "PHONE", "contact": "+1 555 0199"}])
     );
 }
+
+/// QuickBooks Desktop's customer list writes a customer's addresses in one `Email` cell,
+/// separated by commas: the first is the email and the others EMAIL contacts (the row was
+/// `invalid`); a name with a comma beside an address (`Doe, Jo <jo@example.com>`) is no list.
+#[tokio::test]
+async fn addresses_separated_by_commas_are_several_emails() {
+    let csv = "ListID,Name,FirstName,LastName,CompanyName,Email,Phone\n\
+               80000001-1,Kay Lund,Kay,Lund,,\"kay@example.com, kay.lund@work.example\",\n\
+               80000002-1,Max Roe,Max,Roe,,\"Roe, Max <max@example.com>\",\n";
+    let (code, statuses, bodies) = import(csv, &[]).await;
+    assert_eq!(code, 1);
+    assert_eq!(statuses, ["created", "invalid"]);
+    assert_eq!(bodies[0]["email"], "kay@example.com");
+    assert_eq!(
+        bodies[0]["contacts"],
+        json!([{"type": "EMAIL", "contact": "kay.lund@work.example"}])
+    );
+}

@@ -2,6 +2,7 @@
 
 mod addresses;
 mod batch;
+mod batch_interrupt;
 mod batch_lane;
 mod batch_stop;
 mod batch_undo;

@@ -149,3 +149,82 @@ fn a_column_left_out_with_a_reason_is_not_said_to_be_taken_by_no_field() {
         ["Billing Province Name", "Shipping Province Name"]
     );
 }
+
+/// WebToffee's WooCommerce order export has the account's `customer_email` and the order's
+/// `billing_email`: the same address twice is one email, not also an email contact; the
+/// older order's different shipping address (with its own name, company and phone) is added.
+#[tokio::test]
+async fn the_order_s_billing_email_repeating_the_customer_s_is_no_contact() {
+    let ws = Workspace::new(&read("woocommerce-webtoffee-orders.csv"));
+    let (code, statuses, bodies) = import(&ws, &[], &["hans@example.de"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged"]);
+    let hans = &bodies[0];
+    assert_eq!(hans.get("contacts"), None, "{hans}");
+    assert_eq!(hans["billingPerson"]["city"], "Berlin");
+    let shipping = hans["shippingAddresses"].as_array().unwrap();
+    assert_eq!(shipping.len(), 2, "{hans}");
+    assert_eq!(shipping[1]["name"], "Eva Müller");
+    assert_eq!(shipping[1]["companyName"], "Müller GmbH");
+    assert_eq!(shipping[1]["phone"], "+49 89 555");
+}
+
+/// Amazon's order report as it was written with `buyer-email` (the buyer's relay address):
+/// imported, the buyer named by `buyer-name`, each different `recipient-name` address a
+/// shipping address; `ship-service-level` is a shipping method, left out saying so.
+#[tokio::test]
+async fn an_amazon_order_report_with_the_buyer_s_email_is_imported() {
+    let text = read("amazon-order-report-with-email.txt");
+    // No cell holds a comma: the same table with commas, for the header's mapping.
+    let (map, choice, _) =
+        crate::presets::map(&text.replace('\t', ","), &Default::default()).unwrap();
+    let report = choice.to_string();
+    assert!(
+        report.contains("\"ship-service-level\" (a carrier or shipping method, not an address)"),
+        "{report}"
+    );
+    assert!(map.not_imported().is_empty(), "{:?}", map.not_imported());
+    let ws = Workspace::new(&text);
+    let relay = "abc123xyz@marketplace.amazon.com";
+    let (code, statuses, bodies) = import(&ws, &[], &[relay]).await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created", "merged"]);
+    let buyer = &bodies[0];
+    assert_eq!(buyer["billingPerson"]["name"], "Ann Lee");
+    let names: Vec<&Value> = buyer["shippingAddresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(names, [&json!("Ann Lee"), &json!("Bob Lee")]);
+}
+
+/// Etsy's other orders download, `EtsySoldOrderItems` (one row per item, `Ship Name`, `Ship
+/// Address1`): refused for want of an email, and the message says first that Etsy never
+/// exports buyers' emails, before the header and the ways to name an email column.
+#[tokio::test]
+async fn etsy_sold_order_items_are_refused_saying_why_first() {
+    let ws = Workspace::new(&read("etsy-sold-order-items.csv"));
+    let out = ws.output();
+    let (code, message) = crate::presets::run(&[
+        "validate",
+        ws.input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(code, 2);
+    let reason = message.split(": ").nth(1).unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "no column holds the email. This is Etsy's orders export, and Etsy never exports \
+             its buyers' email addresses"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("For reference: the header has \"Sale Date\""),
+        "{message}"
+    );
+}

@@ -90,3 +90,29 @@ async fn a_newer_stripe_export_reads_its_phone_and_shipping_address() {
     assert_eq!(ana["shippingAddresses"][0]["city"], "Madrid");
     assert_eq!(ana["privateAdminNotes"], "VIP");
 }
+
+/// Stripe's `Name` holding an email address (as Stripe fills it when no name was given) or a
+/// company's name: the person is the card's `Card Name`; the printed mapping names both
+/// columns it tries, in order.
+#[tokio::test]
+async fn a_name_that_is_an_email_gives_way_to_the_card_name() {
+    let ws = Workspace::new(&read_sample("stripe-unified-customers-email-names.csv"));
+    let text = crate::matcher::template_from(&ws.input);
+    assert!(
+        text.contains("# \"Name\", then \"Card Name\" -> billingPerson.name, the first"),
+        "{text}"
+    );
+    let (code, statuses, bodies) = import("stripe-unified-customers-email-names.csv").await;
+    assert_eq!(code, 0);
+    assert_eq!(statuses, ["created"; 3]);
+    assert_eq!(bodies[0]["billingPerson"]["name"], "Olga Kim");
+    assert_eq!(bodies[0]["billingPerson"]["street"], "1 Bay St\nUnit 2");
+    assert_eq!(bodies[0]["privateAdminNotes"], "Met at fair");
+    assert_eq!(bodies[1]["billingPerson"]["name"], "Jan Bauer");
+    assert_eq!(
+        bodies[1]["billingPerson"]["companyName"],
+        "Bauer Werkzeuge GmbH"
+    );
+    assert_eq!(bodies[1]["taxId"], "DE123456789");
+    assert_eq!(bodies[2].get("billingPerson"), None, "{}", bodies[2]);
+}

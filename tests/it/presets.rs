@@ -359,3 +359,20 @@ async fn preset_option_overrides_detection() {
     );
     store.shutdown().await;
 }
+
+/// A Mailchimp audience with the `Company` field many audiences add: the company, not a
+/// column left out; the packed address split with double spaces.
+#[test]
+fn a_mailchimp_company_field_is_the_company() {
+    let (map, choice, _) = map(
+        &read_sample("mailchimp-with-company.csv"),
+        &Layout::default(),
+    )
+    .unwrap();
+    assert_eq!(choice.preset, Preset::Mailchimp);
+    assert!(!map.not_imported().contains(&"Company".to_string()));
+    let (body, _) = row_body("mailchimp-with-company.csv", 1);
+    assert_eq!(body["billingPerson"]["companyName"], "Bloggs Inc");
+    assert_eq!(body["billingPerson"]["street"], "1 Main St\nApt 2");
+    assert_eq!(body["billingPerson"]["city"], "Springfield");
+}

@@ -286,8 +286,8 @@ magento2_fixture_composite_extra_address_rows.csv | preset magento | 4 1 0 | bil
 magento2_fixture_customers_to_import.csv | preset magento | 6 0 0 | billingPerson(name) email
 magento2_sample_customer_composite.csv | preset magento | 1 0 0 | billingPerson(city countryCode name phone postalCode stateOrProvinceName street) email
 magento2_sample_customer_main.csv | preset magento | 1 0 0 | billingPerson(name) email
-quickbooks_desktop_customers.csv | matched by meaning | 4584 2753 107 | billingPerson(city companyName name phone postalCode stateOrProvinceCode street) email shippingAddresses.0(city postalCode stateOrProvinceCode street)
+quickbooks_desktop_customers.csv | matched by meaning | 4626 2711 107 | billingPerson(city companyName name phone postalCode stateOrProvinceCode street) email shippingAddresses.0(city postalCode stateOrProvinceCode street)
 thai_loyalty_crm_bom.csv | matched by meaning | 109 22 2 | billingPerson(name phone) email
-uk500_customers_cr_only.csv | matched by meaning | 500 0 0 | billingPerson(city companyName name phone postalCode stateOrProvinceName street) contacts.0(contact type) email
+uk500_customers_cr_only.csv | matched by meaning | 500 0 0 | billingPerson(city companyName name phone postalCode stateOrProvinceName street) contacts.0(contact type) contacts.1(contact type) email
 wave_interview_customers_short_row.csv | matched by meaning | 4 1 0 | billingPerson(city countryCode name postalCode stateOrProvinceCode street) email
 ";

@@ -129,6 +129,28 @@ async fn numbers_a_spreadsheet_changed() {
     assert_eq!(rows[2]["body"]["billingPerson"]["postalCode"], "97201");
 }
 
+/// A customer list of no known export kept by a spreadsheet as text (`'01234`, `'+44 ...`:
+/// Excel's text marker, which a person never types): the phone, postal code and further
+/// phone are sent without the `'`; a `'` before anything else (a town's `'s-Hertogenbosch`)
+/// stays.
+#[tokio::test]
+async fn a_spreadsheet_s_text_marker_before_a_number_is_not_sent() {
+    let csv = "E-Mail,Vorname,Nachname,Telefon,Handy,PLZ,Ort\n\
+               ann@example.com,Ann,Lee,'+44 20 7946 0000,'07700 900123,'01234,'s-Hertogenbosch\n";
+    let store = start(store_args()).await;
+    let ws = Workspace::new(csv);
+    assert_eq!(ws.import(&store.api_url(), &[]).await, 0);
+    let ann = stored(&store, "ann@example.com");
+    assert_eq!(ann["billingPerson"]["phone"], "+44 20 7946 0000");
+    assert_eq!(ann["billingPerson"]["postalCode"], "01234");
+    assert_eq!(ann["billingPerson"]["city"], "'s-Hertogenbosch");
+    assert_eq!(
+        ann["contacts"],
+        json!([{"type": "PHONE", "contact": "07700 900123"}])
+    );
+    store.shutdown().await;
+}
+
 /// Wix's contacts export: every address where its `Address N - Type` says, however many there
 /// are (the billing one third in the file, two shipping ones, a home one left out with a note
 /// beside shipping ones; home and work as shipping addresses where none is typed shipping);

@@ -35,6 +35,14 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// Whether a request of this kind goes on after an interrupt, for the bounded wait of the
+    /// work in flight ([`super::Engine::in_flight_over`]): the polls of the batches already in
+    /// the store, which tell their rows' outcomes. Nothing that sends a write or starts new
+    /// work does.
+    pub(crate) fn finishes_in_flight(self) -> bool {
+        self == Kind::BatchPoll
+    }
+
     /// Every kind, in the order the summary lists them.
     pub(crate) const ALL: [Kind; 15] = [
         Kind::Create,

@@ -16,6 +16,7 @@
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
@@ -104,6 +105,9 @@ pub(crate) struct Engine {
     counts: Counts,
     /// `plan`: a request that writes is refused here, whoever asks for it.
     read_only: bool,
+    /// How long the work in flight may go on after an interrupt: `--timeout`, the longest a
+    /// request in flight takes (see [`Engine::in_flight_over`]).
+    in_flight_wait: Duration,
 }
 
 impl Engine {
@@ -115,6 +119,7 @@ impl Engine {
         stop: Stop,
     ) -> Self {
         Self {
+            in_flight_wait: client.timeout(),
             client,
             budget,
             slots: Semaphore::new(concurrency),
@@ -152,6 +157,68 @@ impl Engine {
 
     pub(crate) fn stop(&self) -> &Stop {
         &self.stop
+    }
+
+    /// Resolves when the work in flight at a stop may no longer go on: never while the run
+    /// goes on; at once after an abort (the store refused the token: nothing more would be
+    /// answered); `--timeout` after an interrupt, the same bound as a request in flight has.
+    /// What goes on meanwhile is the requests already sent and the polls of the batches
+    /// already in the store ([`Kind::finishes_in_flight`]), so that their rows get their real
+    /// outcomes rather than an unknown one; nothing new is sent.
+    pub(crate) async fn in_flight_over(&self) {
+        self.stop.stopped().await;
+        if let Some(end) = self.in_flight_end() {
+            tokio::time::sleep_until(end).await;
+        }
+    }
+
+    /// Sleeps `wait` for work in flight; `false` when [`Engine::in_flight_over`] comes first.
+    pub(crate) async fn sleep_in_flight(&self, wait: Duration) -> bool {
+        tokio::select! {
+            _ = self.in_flight_over() => false,
+            _ = tokio::time::sleep(wait) => true,
+        }
+    }
+
+    /// How long the work in flight may go on after an interrupt (`--timeout`).
+    pub(crate) fn in_flight_wait(&self) -> Duration {
+        self.in_flight_wait
+    }
+
+    /// When the wait for the work in flight ends, once the run was interrupted.
+    pub(crate) fn in_flight_end(&self) -> Option<tokio::time::Instant> {
+        self.stop
+            .interrupted_at()
+            .map(|at| at + self.in_flight_wait)
+    }
+
+    /// Whether a request of `kind` may no longer leave: the run stopped, and the request is
+    /// not one that finishes work in flight, or the wait for that is over.
+    fn halted(&self, kind: Kind) -> bool {
+        if !self.stop.is_stopped() {
+            return false;
+        }
+        match self.in_flight_end() {
+            Some(end) if kind.finishes_in_flight() => tokio::time::Instant::now() >= end,
+            _ => true,
+        }
+    }
+
+    /// Resolves when a request of `kind` may no longer leave (see [`Engine::halted`]).
+    async fn halts(&self, kind: Kind) {
+        if kind.finishes_in_flight() {
+            self.in_flight_over().await;
+        } else {
+            self.stop.stopped().await;
+        }
+    }
+
+    /// Sleeps `wait` before a request of `kind`; `false` when it may no longer leave.
+    async fn sleep_before(&self, kind: Kind, wait: Duration) -> bool {
+        tokio::select! {
+            _ = self.halts(kind) => false,
+            _ = tokio::time::sleep(wait) => true,
+        }
     }
 
     pub(crate) fn counts(&self) -> &Counts {
@@ -200,11 +267,11 @@ impl Engine {
         let mut note = Some(note);
         loop {
             if std::mem::take(&mut tries.backoff_due)
-                && !self.stop.sleep(retry::backoff(tries.retries)).await
+                && !self.sleep_before(kind, retry::backoff(tries.retries)).await
             {
                 return Err(Failure::Stopped);
             }
-            let slot = self.turn().await.ok_or(Failure::Stopped)?;
+            let slot = self.turn(kind).await.ok_or(Failure::Stopped)?;
             if note.take().is_some_and(|note| !note()) {
                 return Err(Failure::Stopped);
             }
@@ -294,20 +361,24 @@ impl Engine {
         }
     }
 
-    /// Waits for a slot among `--concurrency` and then for the budget; the request must leave
-    /// at once after. `None` when the run stops first.
-    async fn turn(&self) -> Option<SemaphorePermit<'_>> {
+    /// Waits for a slot among `--concurrency` and then for the budget; the request of `kind`
+    /// must leave at once after. `None` when it may no longer leave first (the run stopped;
+    /// for a request that finishes work in flight, the wait for that is over).
+    async fn turn(&self, kind: Kind) -> Option<SemaphorePermit<'_>> {
+        if self.halted(kind) {
+            return None;
+        }
         let slot = tokio::select! {
             biased;
-            _ = self.stop.stopped() => return None,
+            _ = self.halts(kind) => return None,
             slot = self.slots.acquire() => slot.ok()?,
         };
         tokio::select! {
             biased;
-            _ = self.stop.stopped() => return None,
+            _ = self.halts(kind) => return None,
             _ = self.budget.acquire() => {}
         }
-        if self.stop.is_stopped() {
+        if self.halted(kind) {
             return None;
         }
         Some(slot)

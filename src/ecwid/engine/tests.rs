@@ -381,3 +381,30 @@ async fn an_unreadable_answer_to_a_read_is_tried_once_more() {
     assert_eq!(why_of(create), Some(Why::Unknown));
     assert_eq!(tries.attempts, 1);
 }
+
+/// After an interrupt, polls of batches already in the store go on for `--timeout` (the bounded
+/// wait of the work in flight), while nothing else leaves; after that wait, and after an abort,
+/// no poll either.
+#[tokio::test(start_paused = true)]
+async fn after_an_interrupt_only_polls_go_on_and_only_for_the_wait() {
+    let answer = || async { Ok::<_, ApiError>(()) };
+    let engine = engine(2, 3);
+    engine.stop().interrupt();
+    let mut tries = engine.tries();
+    let create = engine.send(Kind::Create, &mut tries, answer).await;
+    assert!(matches!(create, Err(Failure::Stopped)));
+    let submit = engine.send(Kind::BatchSubmit, &mut tries, answer).await;
+    assert!(matches!(submit, Err(Failure::Stopped)));
+    tokio::time::sleep(Duration::from_secs(29)).await;
+    let poll = engine.send(Kind::BatchPoll, &mut tries, answer).await;
+    assert!(poll.is_ok());
+    assert!(!engine.sleep_in_flight(Duration::from_secs(5)).await);
+    let poll = engine.send(Kind::BatchPoll, &mut tries, answer).await;
+    assert!(matches!(poll, Err(Failure::Stopped)));
+
+    let engine = self::engine(2, 3);
+    engine.stop().abort("refused".into());
+    let poll = engine.send(Kind::BatchPoll, &mut tries, answer).await;
+    assert!(matches!(poll, Err(Failure::Stopped)));
+    assert!(!engine.sleep_in_flight(Duration::from_secs(5)).await);
+}

@@ -177,6 +177,12 @@ pub(super) enum Done {
 /// The summary's short reason of a write the store answered with a count of 0.
 const NOT_APPLIED_REASON: &str = "the store did not apply the write (count 0)";
 
+/// How the note of a row whose batch was still unfinished in the store when the wait for the
+/// work in flight (after an interrupt) ended begins: the journal keeps the batch open, and
+/// `--resume` polls its ticket before anything else.
+pub(super) const STOPPED_IN_BATCH: &str =
+    "the run stopped before its batch finished in the store, so its outcome is not known yet";
+
 pub(super) const UNKNOWN_NOTE: &str = "; the customer may have been created: look the email up in the store \
                             before importing this row again";
 

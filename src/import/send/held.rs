@@ -7,13 +7,13 @@
 
 use bytes::Bytes;
 
-use super::ending::{UNKNOWN_NOTE, finish};
+use super::ending::{STOPPED_IN_BATCH, UNKNOWN_NOTE, finish};
 use super::{Progress, Reply, Sender};
 use crate::ecwid::engine::{Failure, Kind, Why};
 use crate::ecwid::{ApiError, InnerOutcome};
 use crate::import::job::Job;
 use crate::lane::FromBatch;
-use crate::ledger::undo_log::Line;
+use crate::ledger::undo_log::LineText;
 use crate::outcome::{RowOutcome, Status};
 
 /// Where the state machine of a row stopped.
@@ -42,7 +42,7 @@ impl Held {
     }
 
     /// The undo log's line of the `PUT`, to be written before it leaves (once).
-    pub(in crate::import) fn take_undo_line(&mut self) -> Option<Line> {
+    pub(in crate::import) fn take_undo_line(&mut self) -> Option<LineText> {
         self.p.undo_line.take()
     }
 }
@@ -124,9 +124,7 @@ impl Sender {
     /// for it (`sent`: the batch may have reached the store): unsettled, so that `--resume`
     /// polls the batch's ticket and compares the customer again.
     pub(in crate::import) fn stopped_in_put_batch(&self, held: Held, attempts: u32) -> RowOutcome {
-        let error = format!(
-            "the run stopped before the outcome of its update's batch was known{UNKNOWN_NOTE}"
-        );
+        let error = format!("{STOPPED_IN_BATCH}: run the same command with --resume{UNKNOWN_NOTE}");
         unsettled(held, attempts, error)
     }
 

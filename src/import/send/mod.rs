@@ -30,12 +30,14 @@ use crate::ecwid::engine::{Engine, Failure, Kind, Tries, Why};
 use crate::ecwid::{ApiError, Found, Lookup, body_of, email_key};
 use crate::lane::FromBatch;
 use crate::ledger::journal::Journal;
-use crate::ledger::undo_log::{Line, UndoLog};
+use crate::ledger::undo_log::{Line, LineText, UndoLog};
 use crate::outcome::{RowOutcome, Status};
 use crate::store::compare::compare;
 use crate::store::not_kept::Remembered;
 use crate::store::snapshot::{Known, Snapshot};
-use ending::{Done, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped};
+use ending::{
+    Done, STOPPED_IN_BATCH, UNKNOWN_NOTE, describe, end, failed, finish, gave_up, stopped,
+};
 pub(super) use held::{Held, Step};
 
 /// Sends rows; shared by all rows of a run.
@@ -111,8 +113,8 @@ struct Progress {
     update: Bytes,
     /// Those differences, `field: "old" -> "new"`, for the results file.
     changes: String,
-    /// The undo log's line of that `PUT`, with the values it replaces.
-    undo_line: Option<Line>,
+    /// The undo log's line of that `PUT`, with the values it replaces, as it is written.
+    undo_line: Option<LineText>,
     /// The row was settled from the snapshot of the store, not by a look-up of its own.
     from_snapshot: bool,
     /// The row's `PUT` is held back for a batch ([`Sender::hold_updates`]), until it went
@@ -245,8 +247,7 @@ impl Sender {
     /// waiting for it: unsettled, so that `--resume` polls the batch's ticket.
     pub(super) fn stopped_in_batch(&self, job: Box<Job>, attempts: u32) -> RowOutcome {
         let p = self.progress(Phase::Create, attempts);
-        let error =
-            format!("the run stopped before the outcome of its batch was known{UNKNOWN_NOTE}");
+        let error = format!("{STOPPED_IN_BATCH}: run the same command with --resume{UNKNOWN_NOTE}");
         let mut outcome = finish(job, &p, Status::Failed, None, error);
         outcome.settled = false;
         outcome
@@ -497,14 +498,17 @@ impl Sender {
                         p.update =
                             Bytes::from(serde_json::to_vec(&diff.update).unwrap_or_default());
                         p.changes = diff.describe();
-                        p.undo_line = Some(Line::update(
-                            job.row,
-                            job.line,
-                            &job.email,
-                            found.id,
-                            &diff.update,
-                            &found.record,
-                        ));
+                        p.undo_line = Some(
+                            Line::update(
+                                job.row,
+                                job.line,
+                                &job.email,
+                                found.id,
+                                &diff.update,
+                                &found.record,
+                            )
+                            .text(),
+                        );
                         p.phase = Phase::Update(found.id);
                         // Whatever the create's outcome was, the look-up settled it: from here
                         // on this tells whether the update's own outcome is unknown.

@@ -208,7 +208,7 @@ impl ColumnMap {
                     ". This is {p}'s orders export, and {p} never exports its buyers' email \
                      addresses: the file cannot give the customers an email, so the customers \
                      cannot be imported from it; a customer export or a mailing list of the \
-                     same buyers can"
+                     same buyers can, or this file with an email column added. For reference"
                 )
             });
             return Err(HeaderError::NoEmail {
@@ -240,6 +240,9 @@ impl ColumnMap {
         let mut left_out = matched.left_out;
         let email_types: Vec<&String> = emails.type_columns().map(|t| &names[t]).collect();
         left_out.retain(|l| !email_types.contains(&&l.column));
+        // A file read by meaning is a spreadsheet or another platform's export: a `'` before
+        // the digits of a phone or postal code is Excel's text marker there.
+        let number_marks = !strip_quote && !matched.choices.is_empty();
         let mut choices = matched.choices;
         choices.extend(email_types.iter().map(|t| {
             format!(
@@ -308,6 +311,7 @@ impl ColumnMap {
             used,
             email_rule,
             strip_quote,
+            number_marks,
             contact_constants,
             blank_email_rule,
             orders,

@@ -107,6 +107,9 @@ pub struct ColumnMap {
     used: Vec<bool>,
     email_rule: usize,
     strip_quote: bool,
+    /// Whether a `'` before the digits (or `+`) of a phone or postal code is removed where
+    /// other values keep theirs: a file whose columns were matched by meaning.
+    number_marks: bool,
     /// Whether a contact takes a part from a constant (a mapping file's `{ value = "PHONE" }`):
     /// such parts count only for contacts the row fills a cell of.
     contact_constants: bool,

@@ -101,10 +101,17 @@ fn describe(rule: &Rule, names: &[String]) -> String {
             );
         }
         Target::Person { name, company } => {
+            // Each alternative (Stripe's `Name`, then `Card Name`), its columns joined.
+            let tried: Vec<String> = std::iter::once(columns.clone())
+                .chain(others.iter().map(|o| {
+                    let quoted: Vec<String> = o.iter().map(|c| toml_string(c)).collect();
+                    quoted.join(" + ")
+                }))
+                .collect();
             return format!(
                 "# {} -> {name}, the first that holds a person's name (a company's name goes to \
                  {company}, an email address is no name)",
-                quoted.join(", then ")
+                tried.join(", then ")
             );
         }
         Target::PhoneContact { position, unless } => {

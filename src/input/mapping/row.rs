@@ -202,6 +202,11 @@ impl ColumnMap {
                 target => Cow::Borrowed(target),
             };
             let mut value = value(&rule.fill)?;
+            if self.number_marks
+                && let Some(number) = super::several::unmarked_number(&self.rules, &target, &value)
+            {
+                value = Cow::Owned(number.to_string());
+            }
             if is_name(&target) && is_email(&value) {
                 blanked.push(Blanked::EmailAsName(index));
                 value = Cow::Borrowed("");

@@ -11,15 +11,16 @@ use crate::input::presets::{self, Preset, Target};
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HeaderError {
     #[error(
-        "no column holds the email: the header has {found}; presets tried: {tried}. Name the \
-         email column `email`, choose the export's preset with --preset, or map the column with \
-         --mapping: `ecwid-import template --mapping --from FILE` prints a mapping file of what \
-         this file's columns give, with a line to fill in for the email{platform}"
+        "no column holds the email{platform}: the header has {found}; presets tried: {tried}. \
+         Name the email column `email`, choose the export's preset with --preset, or map the \
+         column with --mapping: `ecwid-import template --mapping --from FILE` prints a mapping \
+         file of what this file's columns give, with a line to fill in for the email"
     )]
     NoEmail {
         found: String,
         tried: String,
-        /// What the file's platform says about emails, when it never exports them.
+        /// What the file's platform says about emails, when it never exports them: first, so
+        /// that the merchant reads it before the header and the ways to name an email column.
         platform: String,
     },
     #[error("columns {first} and {second} both fill {field}: keep one of them or rename the other")]

@@ -2,8 +2,9 @@
 //! in one cell is `address_cell`'s).
 
 /// The values of a cell that holds several (an email or phone cell of Google Contacts, whose
-/// values are separated by ` ::: `, or of other files, by `;` or a line break), each trimmed,
-/// blanks dropped; a cell with none of these separators is one value.
+/// values are separated by ` ::: `, or of other files, by `;` or a line break, or by commas
+/// between email addresses), each trimmed, blanks dropped; a cell with none of these
+/// separators is one value.
 ///
 /// A `;` or line break separates values only where what follows is a value of its own: an
 /// email address (it has an `@`) or a phone number (5 digits or more). Anything else belongs
@@ -17,9 +18,20 @@ pub(crate) fn split_values(cell: &str) -> Vec<&str> {
             .filter(|v| !v.is_empty())
             .collect();
     }
+    // A list of email addresses written with commas (`ann@example.com, bo@example.com`):
+    // every part an address, so that a name with a comma (`Doe, Jo <jo@example.com>`) is not.
+    let commas = cell.contains('@')
+        && cell
+            .split([';', '\n', ','])
+            .all(|p| p.trim().is_empty() || p.contains('@'));
+    let separators: &[char] = if commas {
+        &[';', '\n', ',']
+    } else {
+        &[';', '\n']
+    };
     let mut values: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
-    for (at, _) in cell.match_indices([';', '\n']).chain([(cell.len(), "")]) {
+    for (at, _) in cell.match_indices(separators).chain([(cell.len(), "")]) {
         let part = &cell[start..at];
         match values.last_mut() {
             Some(last) if !part.trim().is_empty() && !is_value_of_its_own(part) => last.1 = at,

@@ -17,7 +17,8 @@
 //! billing address when it has those six parts, or five without the second line; any other
 //! cell is read as every file's one-cell address is ([`Target::PackedAddress`]): split where
 //! that is certain, else sent whole as the street. `CC` and `REGION`
-//! are where Mailchimp located the contact's IP address, not an address: not imported.
+//! are where Mailchimp located the contact's IP address, not an address: not imported. A
+//! `Company` field, which many audiences add, is the company.
 
 use super::{Entry, Target, joined, one};
 use crate::customer::fields::{AddressField as A, Field};
@@ -31,6 +32,8 @@ pub(super) fn entries() -> Vec<Entry> {
             " ",
         ),
         one(Field::Billing(A::Phone), &["Phone Number", "Phone"]),
+        // Not a default field, but the one audiences add most (merge tag COMPANY).
+        one(Field::Billing(A::CompanyName), &["Company", "Company Name"]),
         one(Field::PrivateAdminNotes, &["NOTES"]),
         Entry {
             target: Target::PackedAddress(None),

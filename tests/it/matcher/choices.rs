@@ -251,3 +251,19 @@ fn a_google_contacts_export_is_read_by_meaning() {
         "{choice}"
     );
 }
+
+/// A list of UK businesses (`first_name`, ..., `phone1`, `phone2`, `email`, `web`): `web` is
+/// the customer's website, a URL contact, not a column left out.
+#[test]
+fn a_web_column_is_the_customer_s_website() {
+    let csv = "\"first_name\",\"last_name\",\"company_name\",\"phone1\",\"phone2\",\"email\",\"web\"\n\
+               \"Ann\",\"Lee\",\"Lee Co\",\"01835-703597\",\"01944-369967\",\"ann@example.com\",\
+               \"http://www.leeco.co.uk\"\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body["contacts"],
+        json!([{"type": "PHONE", "contact": "01944-369967"},
+               {"type": "URL", "contact": "http://www.leeco.co.uk"}]),
+        "{choice}"
+    );
+}
