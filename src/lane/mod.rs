@@ -398,7 +398,10 @@ impl BatchLane {
                 Ok(status) => {
                     let own = match seq {
                         Some(seq) => {
-                            let total = status.total_requests.unwrap_or(rows.1 - rows.0 + 1);
+                            // A batch's first row need not be its lowest (an undo's was not).
+                            let total = status
+                                .total_requests
+                                .unwrap_or_else(|| rows.1.abs_diff(rows.0) + 1);
                             self.store_left(seq, Some(total.saturating_sub(seen)));
                             self.ahead(seq)
                         }
