@@ -212,3 +212,40 @@ pub(super) fn metadata(names: &[String], used: &mut [bool]) -> Vec<LeftOut> {
     }
     left_out
 }
+
+/// A region's or country's name beside the column of its code that a field takes (Shopify's
+/// `Province` beside `Province Code`, `Billing Province Name` beside `Billing Province`): the
+/// same place, which the store names from the code; listed as left out with that reason, not
+/// as a column no field takes.
+pub(super) fn names_beside_codes(names: &[String], used: &mut [bool]) -> Vec<LeftOut> {
+    let normal: Vec<String> = names
+        .iter()
+        .map(|n| crate::input::names::normalise(n))
+        .collect();
+    let mut left_out = Vec::new();
+    for (i, name) in normal.iter().enumerate() {
+        let place = ["province", "state", "region", "country"]
+            .iter()
+            .any(|p| name.contains(p));
+        if used[i] || name.is_empty() || !place {
+            continue;
+        }
+        let code = normal.iter().enumerate().find(|(j, other)| {
+            used[*j]
+                && (**other == format!("{name}code")
+                    || name.strip_suffix("name").is_some_and(|n| *other == n))
+        });
+        if let Some((j, _)) = code {
+            used[i] = true;
+            left_out.push(LeftOut {
+                column: names[i].clone(),
+                field: None,
+                why: format!(
+                    "the name of the place whose code {:?} gives, which the store names itself",
+                    names[j]
+                ),
+            });
+        }
+    }
+    left_out
+}

@@ -250,6 +250,7 @@ impl ColumnMap {
             )
         }));
         left_out.extend(buyers::metadata(&names, &mut used));
+        left_out.extend(buyers::names_beside_codes(&names, &mut used));
         let choice = Choice {
             preset,
             reason,

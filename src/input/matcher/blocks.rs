@@ -1,6 +1,6 @@
 //! The parts of one address kept together, whatever block prefix each column has or lacks.
 
-use super::recognise::{Candidate, OTHER_BLOCK};
+use super::recognise::{Candidate, LEFT_OUT_BLOCK, OTHER_BLOCK};
 use super::table::{Meaning, TABLE, split_number};
 use crate::input::names::normalise;
 
@@ -42,6 +42,7 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
             }
         }
     }
+    home_and_work(names, candidates);
     further_address(candidates);
     // A whole address beside its parts is not their street (see `whole_beside_parts`).
     candidates.retain(|c| !(c.meaning == Meaning::Street && whole_beside_parts(names, c.column)));
@@ -91,6 +92,39 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
     }
 }
 
+/// A home or work block beside blocks named billing or shipping, as typed address blocks are
+/// placed (`mapping::typed`): alone, `Home ...` (Outlook's, `Home Address City`) is the
+/// customer's own address and `Work ...`, `Business ...` the shipping address; beside a block
+/// named billing (`Billing`, `Mailing`, `Invoice`), a home block is a shipping address after the
+/// file's others where no block is named shipping, and left out where one is; a work block
+/// beside a block named shipping is left out. A left-out block is said so, with the reason. Only the place moves: a block's name, company and
+/// phone stay where they are.
+fn home_and_work(names: &[String], candidates: &mut [Candidate]) {
+    let starts = |c: &Candidate, words: &[&str]| {
+        let name = normalise(&names[c.column]);
+        c.rank.0 && c.meaning.is_place() && words.iter().any(|w| name.starts_with(w))
+    };
+    let home = |c: &Candidate| c.address.is_none() && starts(c, &["home"]);
+    let work = |c: &Candidate| c.address == Some(0) && starts(c, &["work", "business"]);
+    let named = |c: &Candidate, address: Option<usize>| {
+        c.address == address && c.rank.0 && c.meaning.is_place() && !home(c) && !work(c)
+    };
+    let billing = candidates.iter().any(|c| named(c, None));
+    let shipping = candidates.iter().any(|c| named(c, Some(0)));
+    let next = candidates
+        .iter()
+        .filter_map(|c| c.address.filter(|&a| a < OTHER_BLOCK - 1))
+        .max()
+        .map_or(0, |a| a + 1);
+    for c in candidates.iter_mut() {
+        if (billing && home(c) || work(c)) && shipping {
+            c.address = Some(LEFT_OUT_BLOCK);
+        } else if billing && home(c) {
+            c.address = Some(next);
+        }
+    }
+}
+
 /// Gives the columns of a further address (`Other Street`, `Other City`: Salesforce's and
 /// Zoho CRM's second address beside `Mailing ...`, Outlook's beside `Home ...` and
 /// `Business ...`) the shipping address after every other the file has: `shippingAddresses.0`
@@ -98,7 +132,7 @@ pub(super) fn keep_blocks_whole(names: &[String], candidates: &mut Vec<Candidate
 fn further_address(candidates: &mut [Candidate]) {
     let next = candidates
         .iter()
-        .filter_map(|c| c.address.filter(|&a| a != OTHER_BLOCK))
+        .filter_map(|c| c.address.filter(|&a| a < LEFT_OUT_BLOCK))
         .max()
         .map_or(0, |a| a + 1);
     for c in candidates.iter_mut() {

@@ -21,7 +21,7 @@ use crate::input::names::normalise;
 use blocks::keep_blocks_whole;
 pub(crate) use blocks::whole_beside_parts;
 pub(crate) use hash::is_password_hash;
-use recognise::{Candidate, recognise};
+use recognise::{Candidate, LEFT_OUT_BLOCK, recognise};
 use table::{Meaning, TABLE, split_number};
 pub(crate) use table::{country_code, country_names, yes_no};
 
@@ -70,6 +70,9 @@ pub(crate) fn match_columns(
         .collect();
     keep_blocks_whole(names, &mut candidates);
     candidates.sort_by_key(|c| c.rank);
+    let (left_out, mut candidates): (Vec<Candidate>, Vec<Candidate>) = candidates
+        .into_iter()
+        .partition(|c| c.address == Some(LEFT_OUT_BLOCK));
     let mut m = Matcher {
         names,
         claimed: claimed.iter().map(|(_, f)| f.clone()).collect(),
@@ -83,6 +86,12 @@ pub(crate) fn match_columns(
             .max()
             .unwrap_or(0),
     };
+    for c in left_out {
+        let why = "a home or work address beside an address named shipping (and, for a home \
+                   address, one named billing): a home or work address is a shipping address \
+                   only where no address is named shipping";
+        m.leave(c.column, None, why);
+    }
     let has_first = |address: Option<usize>| {
         candidates
             .iter()

@@ -30,24 +30,70 @@ pub(super) fn recognise(column: usize, name: &str) -> Option<Candidate> {
     if let Some(rest) = associated_column(name) {
         return associated(column, rest);
     }
-    recognise_whole(column, name).or_else(|| {
+    recognise_label(column, name).or_else(|| {
         let (before, remark) = name.split_once('(')?;
         let block = remark.trim().trim_end_matches(')');
         if !before.trim().is_empty() && names_a_block(block) {
-            return recognise_whole(column, &format!("{block} {before}"));
+            return recognise_label(column, &format!("{block} {before}"));
         }
         let metadata = ["metadata", "metafield"].iter().any(|m| remark.contains(m));
-        recognise_whole(column, before).filter(|_| !before.trim().is_empty() && !metadata)
+        recognise_label(column, before).filter(|_| !before.trim().is_empty() && !metadata)
     })
+}
+
+/// A label as a whole, else as synonyms of one field joined by `/` or `or` (`Postal Code/Zip`,
+/// `Zip or Postal Code`, `Home Zip/Postal Code`): every part means the same field, and the
+/// parts that name a block name the same one; the column is that field, of that block. Parts
+/// of two meanings (`Email/Phone`) or two blocks mean nothing together.
+fn recognise_label(column: usize, name: &str) -> Option<Candidate> {
+    if let Some(candidate) = recognise_whole(column, name) {
+        return Some(candidate);
+    }
+    let lower = name.to_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    for word in &TABLE.or_words {
+        parts = parts.iter().flat_map(|p| p.split(word.as_str())).collect();
+    }
+    if parts.len() < 2 {
+        return None;
+    }
+    let read: Vec<Candidate> = parts
+        .iter()
+        .map(|part| recognise_whole(column, part))
+        .collect::<Option<_>>()?;
+    let first = &read[0];
+    let blocks: Vec<&Candidate> = read.iter().filter(|c| c.rank.0).collect();
+    let same_meaning = read.iter().all(|c| c.meaning == first.meaning);
+    let same_block = blocks.windows(2).all(|w| w[0].address == w[1].address);
+    (same_meaning && same_block).then(|| blocks.first().copied().unwrap_or(first).clone())
+}
+
+/// What follows the word for an address at the start of a normalised label (`city` of
+/// `addresscity`), if it starts with one.
+fn after_address_word(compact: &str) -> Option<&str> {
+    TABLE
+        .address_words
+        .iter()
+        .filter_map(|w| compact.strip_prefix(w.as_str()))
+        .find(|rest| !rest.is_empty())
 }
 
 /// Whether a word names an address block as a whole (`Shipping`, `Billing Address`,
 /// `Livraison`), as the blocks' prefixes do.
 fn names_a_block(word: &str) -> bool {
     let word = normalise(word);
-    [&TABLE.billing.0, &TABLE.shipping.0]
-        .iter()
-        .any(|prefixes| prefixes.contains(&word))
+    // `Home Address`, `Work Address`: a block's word and the word for an address.
+    let is_prefix = |p: &str| {
+        [&TABLE.billing.0, &TABLE.shipping.0]
+            .iter()
+            .any(|prefixes| prefixes.iter().any(|q| q == p))
+    };
+    is_prefix(&word)
+        || TABLE
+            .address_words
+            .iter()
+            .filter_map(|w| word.strip_suffix(w.as_str()))
+            .any(is_prefix)
 }
 
 /// An associated record's column (`Company: Phone Number`, see `mapping::associated`): what
@@ -172,8 +218,17 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
                     .iter()
                     .filter_map(|s| compact.strip_suffix(s.as_str())),
             );
+        // `Adresse de livraison - Ville`: the word for an address before the block's suffix.
+        let after_word = after_address_word(&compact).into_iter().flat_map(|after| {
+            suffixes
+                .iter()
+                .filter_map(|s| after.strip_prefix(s.as_str()))
+        });
+        let rests = rests.chain(after_word);
         for rest in rests.filter(|r| !r.is_empty()) {
-            if let Some((meaning, rank, number)) = lookup(rest) {
+            // `Home Address City` is `Home City`: the word for an address adds nothing.
+            let read = lookup(rest).or_else(|| after_address_word(rest).and_then(lookup));
+            if let Some((meaning, rank, number)) = read {
                 return Some(candidate(meaning, address, true, rank, number));
             }
             // `Billing Name`, `Shipping Name`, `Name des Empfängers`: a block's own name is
@@ -182,6 +237,12 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
                 return Some(candidate(Meaning::FullName, address, true, 0, None));
             }
         }
+    }
+    // `Address City`, `Address - Zip`, `Adresse PLZ`: the plain address's part, as `City` is.
+    if let Some((meaning, rank, number)) = after_address_word(&compact).and_then(lookup)
+        && meaning.is_address()
+    {
+        return Some(candidate(meaning, None, false, rank, number));
     }
     // `Other Street`, `Other City` (Salesforce, Zoho, Outlook): a further address, whose
     // place only; which shipping address it is, `blocks` decides once every column is read.
@@ -197,3 +258,7 @@ fn recognise_whole(column: usize, name: &str) -> Option<Candidate> {
 
 /// The address of an `Other ...` column until `blocks` gives it its shipping address.
 pub(super) const OTHER_BLOCK: usize = usize::MAX;
+
+/// The address of a home or work block beside a block named shipping: left out (see
+/// `blocks::home_and_work`).
+pub(super) const LEFT_OUT_BLOCK: usize = usize::MAX - 1;

@@ -110,6 +110,14 @@ struct SynonymFile {
     value_columns: Affixes,
     blocks: Blocks,
     yes_no: YesNo,
+    address_words: AddressWords,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddressWords {
+    names: Vec<String>,
+    or: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +168,13 @@ pub(crate) struct Synonyms {
     pub(crate) numbered: Vec<String>,
     /// Normalised suffixes of a column holding the value of what it names (`Value`).
     pub(crate) value_suffixes: Vec<String>,
+    /// The word for an address (`Address`, `Adresse`, `Dirección`), normalised, longest first:
+    /// written between a block's word and the part (`Home Address City`) or before the part
+    /// alone (`Address City`), it adds nothing to what the column means.
+    pub(crate) address_words: Vec<String>,
+    /// The words that join two synonyms of one field in a label (`Postal Code or Zip`), in
+    /// lower case, each with a space either side; `/` joins them too.
+    pub(crate) or_words: Vec<String>,
     /// Normalised answers of a consent column: `true` for yes.
     answers: HashMap<String, bool>,
 }
@@ -232,6 +247,13 @@ fn parse_synonyms(text: &str) -> Result<Synonyms, String> {
         other: affixes(&blocks.other.prefixes),
         numbered: affixes(&blocks.numbered.prefixes),
         value_suffixes: affixes(&file.value_columns.suffixes),
+        address_words: affixes(&file.address_words.names),
+        or_words: file
+            .address_words
+            .or
+            .iter()
+            .map(|w| format!(" {} ", w.trim().to_lowercase()))
+            .collect(),
     })
 }
 
@@ -324,7 +346,8 @@ mod tests {
                      [state_beside_street_or_postal_code]\nnames = []\n\
                      [value_columns]\nprefixes = []\n\
                      [blocks.billing]\nprefixes = []\n[blocks.shipping]\nprefixes = []\n\
-                     [blocks.numbered]\nprefixes = []\n[yes_no]\nyes = []\nno = []\n";
+                     [blocks.numbered]\nprefixes = []\n[yes_no]\nyes = []\nno = []\n\
+                     [address_words]\nnames = []\nor = []\n";
         let error = parse_synonyms(clash).unwrap_err();
         assert!(error.to_lowercase().contains("\"mail\""), "{error}");
         assert!(parse_countries("DE = [\"X\"]\nFR = [\"x\"]").is_err());

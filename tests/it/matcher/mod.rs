@@ -3,6 +3,7 @@
 //! of no known export, and the round trip of `template --mapping --from` through `--mapping`.
 
 mod choices;
+mod labels;
 mod languages;
 mod passwords;
 mod template;
