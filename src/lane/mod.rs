@@ -247,7 +247,7 @@ impl BatchLane {
         let (fate, attempts) = self.submit_batch(index, round, outs, note, lease).await;
         tracing::debug!("lease {} done with", lease.id);
         // However it ended, rows no poll showed finished may have run.
-        self.pace.settled(lease.id);
+        self.pace.settled(lease.id, Instant::now());
         (fate, attempts, Some(lease), outs.len())
     }
 
@@ -270,7 +270,10 @@ impl BatchLane {
             .send_noted(
                 Kind::BatchSubmit,
                 &mut tries,
-                || note(&rows),
+                || {
+                    self.pace.leaves(lease.id, Instant::now());
+                    note(&rows)
+                },
                 || engine.client.submit_batch(&key, &requests),
             )
             .await;
@@ -375,6 +378,7 @@ impl BatchLane {
                 // Interrupted meanwhile: the wait is measured again.
                 continue;
             }
+            self.pace.request(Instant::now());
             let polled = engine
                 .send(Kind::BatchPoll, &mut tries, || {
                     engine.client.batch_status(ticket)
@@ -385,10 +389,11 @@ impl BatchLane {
                 .refusals(engine.counts().total().rate_limited, now);
             if let Ok(status) = &polled {
                 let finished = status.finished().max(seen);
-                self.pace.finished(finished - seen, now);
-                if let Some((_, lease, _)) = sent {
-                    self.pace.ran(lease, finished - seen);
+                // When the rows ran is judged by the store's speed before this poll.
+                if let Some((seq, lease, _)) = sent {
+                    self.pace.ran(lease, finished - seen, self.ahead(seq), now);
                 }
+                self.pace.finished(finished - seen, now);
                 seen = finished;
             }
             match polled {
