@@ -205,3 +205,20 @@ fn validate_says_group_names_are_not_checked_offline() {
         "{stderr}"
     );
 }
+
+/// A value in a message is shown as the file holds it, in any script: the combining marks of
+/// Devanagari or Thai are not written as `\u{...}` escapes; a quote in it is escaped.
+#[test]
+fn messages_show_values_in_every_script_as_they_are() {
+    let dir = TempDir::new().unwrap();
+    let input = write(
+        &dir,
+        "customers.csv",
+        "email,name\nगुप्ता,Aarav\n\"สมชาย \"\"x\"\"\",Somchai\n",
+    );
+    bin().arg("validate").arg(&input).assert().code(1);
+    let results = read(&dir.path().join("customers.validation.csv"));
+    assert!(results.contains("email \"\"गुप्ता\"\":"), "{results}");
+    assert!(results.contains(r#"email ""สมชาย \""x\"""":"#), "{results}");
+    assert!(!results.contains("\\u{"), "{results}");
+}
