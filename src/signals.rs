@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM while a command runs, the same for `import`, `plan`, `validate`, `undo`
 //! and `export`. First signal: stop taking rows and finish cleanly (the requests in flight
-//! finish, the results so far are written). Second: leave at once, removing the run's temporary
+//! finish, and the batches already in the store are polled on, for at most `--timeout`: see
+//! `Engine::in_flight_over`; the results so far are written). Second: leave at once, removing the run's temporary
 //! files first, since leaving runs no destructor (the journal stays: it still lets `--resume`
 //! finish the job, every create left after its `S` line).
 

@@ -1,5 +1,7 @@
-//! Words for numbers, shared by every message: the request engine's warnings below the
-//! commands and the summaries above them alike, so it sits below both.
+//! Words for numbers and quoted values, shared by every message: the request engine's
+//! warnings below the commands and the summaries above them alike, so it sits below both.
+
+use std::fmt::Write as _;
 
 /// `1 row`, `2 rows`, `0 rows`.
 pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
@@ -10,9 +12,43 @@ pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     }
 }
 
+/// A value in double quotes, as messages and the results file show it: `"` and `\` escaped
+/// with a backslash, line breaks, tabs and other control characters written as escapes
+/// (`\n`, `\u{7f}`), every other character as it is. Rust's `{:?}` would escape the combining
+/// marks of many scripts too (`ग\u{941}प\u{94d}ता` for गुप्ता), which nobody can read.
+pub(crate) fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, quoted};
+
+    #[test]
+    fn quoted_escapes_quotes_and_controls_and_keeps_every_script() {
+        assert_eq!(quoted("आरव गुप्ता"), "\"आरव गुप्ता\"");
+        assert_eq!(quoted("مُحَمَّد"), "\"مُحَمَّد\"");
+        assert_eq!(quoted("a \"b\" c\\d"), r#""a \"b\" c\\d""#);
+        assert_eq!(quoted("a\nb\tc\u{7f}"), r#""a\nb\tc\u{7f}""#);
+        assert_eq!(quoted(""), "\"\"");
+    }
 
     #[test]
     fn one_is_singular_and_every_other_number_plural() {

@@ -11,6 +11,7 @@ use super::fields::{AddressField, ContactField, Field};
 use super::spreadsheet::is_numeric_text;
 pub(crate) use super::spreadsheet::{is_exponent_form, is_placeholder, without_float_zeros};
 use super::{Address, CONTACT_TYPES, Contact, CustomerRequest, ExtraField, countries};
+use crate::words::quoted;
 
 /// One broken rule in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub(crate) struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:?}: {}", self.column, self.value, self.rule)
+        write!(f, "{} {}: {}", self.column, quoted(&self.value), self.rule)
     }
 }
 

@@ -322,8 +322,8 @@ fn mapped_fields(
             return Err(key_error(
                 &key_at,
                 format!(
-                    "{field} is already mapped by key {:?}: keep one of them",
-                    earlier.key
+                    "{field} is already mapped by key {}: keep one of them",
+                    crate::words::quoted(&earlier.key)
                 ),
             ));
         }

@@ -247,7 +247,7 @@ impl BatchLane {
         let (fate, attempts) = self.submit_batch(index, round, outs, note, lease).await;
         tracing::debug!("lease {} done with", lease.id);
         // However it ended, rows no poll showed finished may have run.
-        self.pace.settled(lease.id);
+        self.pace.settled(lease.id, Instant::now());
         (fate, attempts, Some(lease), outs.len())
     }
 
@@ -270,7 +270,10 @@ impl BatchLane {
             .send_noted(
                 Kind::BatchSubmit,
                 &mut tries,
-                || note(&rows),
+                || {
+                    self.pace.leaves(lease.id, Instant::now());
+                    note(&rows)
+                },
                 || engine.client.submit_batch(&key, &requests),
             )
             .await;
@@ -303,7 +306,11 @@ impl BatchLane {
         let seq = self.submits.fetch_add(1, Ordering::Relaxed);
         self.store_left(seq, Some(rows.len() as u64));
         let fate = self
-            .poll(&ticket, (first, last), Some((seq, lease.id)))
+            .poll(
+                &ticket,
+                (first, last),
+                Some((seq, lease.id, rows.len() as u64)),
+            )
             .await;
         self.store_left(seq, None);
         (fate, attempts)
@@ -326,16 +333,18 @@ impl BatchLane {
     }
 
     /// Polls a ticket until the batch is done, each poll when the store should be done by the
-    /// speed it has shown ([`LanePace::next_poll`]); `sent` is the order of this run's submit
-    /// and the row budget's lease of it, `None` for a ticket an interrupted run left (polled at
-    /// once). `rows` is the first and last row of the batch, for the journal.
+    /// speed it has shown ([`LanePace::next_poll`]); `sent` is the order of this run's submit,
+    /// the row budget's lease of it and the batch's number of requests, `None` for a ticket
+    /// an interrupted run left (polled at once). `rows` is the first and last row of the batch,
+    /// for the journal (an undo's rows are in the order of its log, not always ascending: the
+    /// number of requests is not made from them).
     pub(crate) async fn poll(
         &self,
         ticket: &str,
         rows: (u64, u64),
-        sent: Option<(u64, u64)>,
+        sent: Option<(u64, u64, u64)>,
     ) -> Fate {
-        let seq = sent.map(|(seq, _)| seq);
+        let seq = sent.map(|(seq, ..)| seq);
         let engine = &self.engine;
         self.sent.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
@@ -369,6 +378,7 @@ impl BatchLane {
                 // Interrupted meanwhile: the wait is measured again.
                 continue;
             }
+            self.pace.request(Instant::now());
             let polled = engine
                 .send(Kind::BatchPoll, &mut tries, || {
                     engine.client.batch_status(ticket)
@@ -379,10 +389,11 @@ impl BatchLane {
                 .refusals(engine.counts().total().rate_limited, now);
             if let Ok(status) = &polled {
                 let finished = status.finished().max(seen);
-                self.pace.finished(finished - seen, now);
-                if let Some((_, lease)) = sent {
-                    self.pace.ran(lease, finished - seen);
+                // When the rows ran is judged by the store's speed before this poll.
+                if let Some((seq, lease, _)) = sent {
+                    self.pace.ran(lease, finished - seen, self.ahead(seq), now);
                 }
+                self.pace.finished(finished - seen, now);
                 seen = finished;
             }
             match polled {
@@ -391,9 +402,9 @@ impl BatchLane {
                     return Fate::Answered(by_row(status.responses));
                 }
                 Ok(status) => {
-                    let own = match seq {
-                        Some(seq) => {
-                            let total = status.total_requests.unwrap_or(rows.1 - rows.0 + 1);
+                    let own = match sent {
+                        Some((seq, _, requests)) => {
+                            let total = status.total_requests.unwrap_or(requests);
                             self.store_left(seq, Some(total.saturating_sub(seen)));
                             self.ahead(seq)
                         }

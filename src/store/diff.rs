@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::derived::{drop_split_name, strip_names_beside_codes};
 use crate::customer::Address;
+use crate::words::quoted;
 
 /// One field whose value the row would change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,13 @@ pub(crate) struct Change {
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {:?} -> {:?}", self.field, self.old, self.new)
+        write!(
+            f,
+            "{}: {} -> {}",
+            self.field,
+            quoted(&self.old),
+            quoted(&self.new)
+        )
     }
 }
 

@@ -5,8 +5,8 @@
 //!
 //! The store is read through the listing loop `export` shares ([`super::listing`]), which
 //! hands on each customer once.
-//! Whole records are kept only for emails in the file: they grow with the file's rows that
-//! exist, not with the store. Of every other customer the snapshot keeps its id under a hash of
+//! Whole records are kept only for emails in the file, in a temporary file ([`super::kept`]):
+//! they grow with the file's rows that exist, not with the store. Of every other customer the snapshot keeps its id under a hash of
 //! its email (16 bytes a customer, about 50 with the table's slots: BENCHMARKS.md): a row the
 //! first pass over the file did not see (the file changed between the two passes) is then still
 //! known to exist, and its record costs one `GET` by id instead of a refused create and a look-up;

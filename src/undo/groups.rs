@@ -7,6 +7,7 @@
 
 use crate::ecwid::engine::{Engine, Failure, Kind, Stop};
 use crate::ledger::undo_log::CreatedGroup;
+use crate::words::quoted;
 
 /// Removes the empty groups of `created` (with `yes`; without it says what it would do); the
 /// lines that report each, for the summary.
@@ -20,16 +21,18 @@ pub(super) async fn remove(
     for group in created {
         if stop.is_stopped() {
             text.push_str(&format!(
-                "customer group {:?} (id {}) created by the import: not undone, the undo \
+                "customer group {} (id {}) created by the import: not undone, the undo \
                  stopped\n",
-                group.name, group.id
+                quoted(&group.name),
+                group.id
             ));
             continue;
         }
         let line = one(engine, group, yes).await;
         text.push_str(&format!(
-            "customer group {:?} (id {}) created by the import: {line}\n",
-            group.name, group.id
+            "customer group {} (id {}) created by the import: {line}\n",
+            quoted(&group.name),
+            group.id
         ));
     }
     text

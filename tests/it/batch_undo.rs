@@ -189,20 +189,18 @@ async fn killed_with_writes_queued_then_undone_again() {
         .env_remove("ECWID_API_URL")
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).expect("log"));
-    // The 40 reads of the batch first in the queue run (the three groups' reads are queued at
-    // once: 40, 40 and 30 of them), then the queue holds: the group whose reads ran queues its
-    // batch of writes behind the others' reads, where it stays until the kill.
+    // The three groups' reads (40, 40 and 30 of them) are queued first; then 40 requests run:
+    // the reads of the batch first in the queue (and, if it held 30, 10 of the next one's), so
+    // that one group queues its batch of writes behind the others' reads, where it stays until
+    // the kill.
     store.hold_batches();
-    store.allow_batch_requests(40);
     let mut child = command.spawn().expect("spawn");
+    let undo_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let reads_queued = || store.stats().batches_queued >= queued + 3;
+    wait_or_tell(&mut child, reads_queued, undo_log).await;
+    store.allow_batch_requests(40);
     let writes_queued = || store.stats().batches_queued >= queued + 4;
-    while !writes_queued() {
-        if child.try_wait().expect("child state").is_some() {
-            let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-            panic!("the undo ended before its writes were queued: {stderr}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    wait_or_tell(&mut child, writes_queued, undo_log).await;
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     // No write of the undo ran: the import's 60 updates, its 110 customers.
@@ -222,4 +220,18 @@ async fn killed_with_writes_queued_then_undone_again() {
     );
     let gone = |s: &String| s.starts_with("deleted ") || s.starts_with("not_found ");
     assert!(creates.iter().all(gone), "{creates:?}");
+}
+
+/// Waits until `ready` holds; if the process ends first, fails with what `stderr` gives.
+async fn wait_or_tell(
+    child: &mut std::process::Child,
+    ready: impl Fn() -> bool,
+    stderr: impl Fn() -> String,
+) {
+    while !ready() {
+        if child.try_wait().expect("child state").is_some() {
+            panic!("the undo ended before it could be killed: {}", stderr());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }

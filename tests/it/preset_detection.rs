@@ -98,8 +98,18 @@ fn every_sample_is_detected_as_its_export() {
         };
         let (_, choice, _) = map(&csv, &Layout::default()).expect(name);
         assert_eq!(choice.preset, preset, "{name}");
+        // Shopify's older exports have the province's name beside its code: left out, saying
+        // so, after the detection.
+        let said = choice.to_string();
+        let said = said
+            .strip_suffix(
+                "; left out: \"Province\" (the name of the place whose code \"Province Code\" \
+                 gives, which the store names itself)",
+            )
+            .filter(|_| name.starts_with("shopify"))
+            .unwrap_or(&said);
         assert_eq!(
-            choice.to_string(),
+            said,
             format!("preset {preset} (detected: the header has {signature})"),
             "{name}"
         );
@@ -128,7 +138,6 @@ fn columns_without_a_field_are_listed_as_not_imported() {
         (
             "shopify-previous.csv",
             vec![
-                "Province",
                 "Accepts SMS Marketing",
                 "Total Spent",
                 "Total Orders",

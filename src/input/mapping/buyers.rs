@@ -101,7 +101,7 @@ pub(super) fn without_shop_websites_in(model: &mut Vec<Mapped>, matched: &mut Ma
 fn leave_out_website(matched: &mut Matched, name: &str) {
     matched
         .choices
-        .retain(|c| !c.starts_with(&format!("{name:?} ->")));
+        .retain(|c| !c.starts_with(&format!("{} ->", crate::words::quoted(name))));
     matched.left_out.push(LeftOut {
         column: name.to_string(),
         field: None,
@@ -153,7 +153,7 @@ pub(super) fn buyer_name_note(model: &[Mapped]) -> Option<String> {
         .source
         .columns()
         .iter()
-        .map(|c| format!("{c:?}"))
+        .map(|c| crate::words::quoted(c))
         .collect();
     (!columns.is_empty()).then(|| {
         format!(
@@ -207,6 +207,43 @@ pub(super) fn metadata(names: &[String], used: &mut [bool]) -> Vec<LeftOut> {
                 why: "metadata: the account's own field, never guessed; map it with --mapping \
                       (e.g. to an extra field) to import it"
                     .into(),
+            });
+        }
+    }
+    left_out
+}
+
+/// A region's or country's name beside the column of its code that a field takes (Shopify's
+/// `Province` beside `Province Code`, `Billing Province Name` beside `Billing Province`): the
+/// same place, which the store names from the code; listed as left out with that reason, not
+/// as a column no field takes.
+pub(super) fn names_beside_codes(names: &[String], used: &mut [bool]) -> Vec<LeftOut> {
+    let normal: Vec<String> = names
+        .iter()
+        .map(|n| crate::input::names::normalise(n))
+        .collect();
+    let mut left_out = Vec::new();
+    for (i, name) in normal.iter().enumerate() {
+        let place = ["province", "state", "region", "country"]
+            .iter()
+            .any(|p| name.contains(p));
+        if used[i] || name.is_empty() || !place {
+            continue;
+        }
+        let code = normal.iter().enumerate().find(|(j, other)| {
+            used[*j]
+                && (**other == format!("{name}code")
+                    || name.strip_suffix("name").is_some_and(|n| *other == n))
+        });
+        if let Some((j, _)) = code {
+            used[i] = true;
+            left_out.push(LeftOut {
+                column: names[i].clone(),
+                field: None,
+                why: format!(
+                    "the name of the place whose code {} gives, which the store names itself",
+                    crate::words::quoted(&names[j])
+                ),
             });
         }
     }

@@ -58,9 +58,10 @@ impl fmt::Display for Choice {
         if let Some((marker, name, _)) = &self.orders {
             write!(
                 f,
-                "; an orders export (one row per order or line item, told by {marker:?}): the \
+                "; an orders export (one row per order or line item, told by {}): the \
                  buyer is the customer, named by the billing name (else the shipping name{}), \
                  and the rows of one buyer are one customer",
+                crate::words::quoted(marker),
                 name.as_ref()
                     .map_or(String::new(), |n| format!(": billingPerson.name from {n}"))
             )?;
@@ -87,7 +88,7 @@ impl fmt::Display for Choice {
             let left: Vec<String> = self
                 .left_out
                 .iter()
-                .map(|l| format!("{:?} ({})", l.column, l.why))
+                .map(|l| format!("{} ({})", crate::words::quoted(&l.column), l.why))
                 .collect();
             write!(f, "; left out: {}", left.join(", "))?;
         }
@@ -246,10 +247,12 @@ impl ColumnMap {
         let mut choices = matched.choices;
         choices.extend(email_types.iter().map(|t| {
             format!(
-                "{t:?} -> which email is the customer's: the one whose type begins with * (primary)"
+                "{} -> which email is the customer's: the one whose type begins with * (primary)",
+                crate::words::quoted(t)
             )
         }));
         left_out.extend(buyers::metadata(&names, &mut used));
+        left_out.extend(buyers::names_beside_codes(&names, &mut used));
         let choice = Choice {
             preset,
             reason,
@@ -462,11 +465,11 @@ pub(super) fn same_names(names: &[String], picked: &[String]) -> Result<(), Head
                 .map_or_else(|| "FIELD".to_string(), |f| f.to_string());
             let base = names[j].trim();
             format!(
-                "{:?} (column {}) and {:?} (column {}): `{field} = \"{base}#1\"` takes the \
+                "{} (column {}) and {} (column {}): `{field} = \"{base}#1\"` takes the \
                  first, `\"{base}#{number}\"` the other",
-                names[j],
+                crate::words::quoted(&names[j]),
                 j + 1,
-                names[i],
+                crate::words::quoted(&names[i]),
                 i + 1
             )
         })
@@ -482,8 +485,8 @@ fn same_field(rules: &[Rule]) -> Result<(), HeaderError> {
         if let Some(first) = rules[..i].iter().find(|r| r.target == rule.target) {
             let field = rule.target.fields().first().map(Field::to_string);
             return Err(HeaderError::SameField {
-                first: format!("{:?}", first.label),
-                second: format!("{:?}", rule.label),
+                first: crate::words::quoted(&first.label),
+                second: crate::words::quoted(&rule.label),
                 field: field.unwrap_or_default(),
             });
         }

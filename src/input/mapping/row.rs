@@ -168,9 +168,9 @@ impl ColumnMap {
             if let Some((_, kind)) = faxes.iter().find(|(r, _)| *r == index) {
                 let value = value(&rule.fill)?;
                 if !value.is_empty() {
-                    let value: &str = &value;
+                    let value = crate::words::quoted(&value);
                     notes.push(format!(
-                        "{} {value:?} not sent: its type {kind:?} says it is a fax, not a phone",
+                        "{} {value} not sent: its type {kind:?} says it is a fax, not a phone",
                         rule.label
                     ));
                 }
@@ -245,8 +245,8 @@ impl ColumnMap {
             if let Some(field) = state_code
                 && let Some(why) = self.foreign_region(field, &value, &value_of)?
             {
-                let value: &str = &value;
-                notes.push(format!("{} {value:?} not sent: {why}", rule.label));
+                let value = crate::words::quoted(&value);
+                notes.push(format!("{} {value} not sent: {why}", rule.label));
                 continue;
             }
             match &*target {
@@ -291,9 +291,9 @@ impl ColumnMap {
                     Some(answer) => row.set(field, &rule.label, &answer.to_string()),
                     None if value.is_empty() => {}
                     None => {
-                        let value: &str = &value;
+                        let value = crate::words::quoted(&value);
                         notes.push(format!(
-                            "{} {value:?} not sent: not a yes or no, and {field} is never guessed",
+                            "{} {value} not sent: not a yes or no, and {field} is never guessed",
                             rule.label
                         ));
                     }
@@ -302,9 +302,9 @@ impl ColumnMap {
                     match store_date(&value) {
                         Some(date) => row.set(field, &rule.label, &date),
                         None => {
-                            let value: &str = &value;
+                            let value = crate::words::quoted(&value);
                             notes.push(format!(
-                                "{} {value:?} not sent: the store's field is a date, and this is \
+                                "{} {value} not sent: the store's field is a date, and this is \
                                  not one in the form YYYY-MM-DD (a time may follow)",
                                 rule.label
                             ));
@@ -313,8 +313,8 @@ impl ColumnMap {
                 }
                 Target::IfValid(field) => match broken_rule(field, &value) {
                     Some(broken) if !value.is_empty() => {
-                        let value: &str = &value;
-                        notes.push(format!("{} {value:?} not sent: {broken}", rule.label));
+                        let value = crate::words::quoted(&value);
+                        notes.push(format!("{} {value} not sent: {broken}", rule.label));
                     }
                     _ => {
                         row.set(field, &rule.label, &value);
@@ -324,9 +324,9 @@ impl ColumnMap {
                     }
                 },
                 Target::TaxExemptWithoutId if parse_bool(&value) == Some(true) && !has_tax_id() => {
-                    let value: &str = &value;
+                    let value = crate::words::quoted(&value);
                     notes.push(format!(
-                        "{} {value:?} not sent: Ecwid makes a customer tax exempt only with a \
+                        "{} {value} not sent: Ecwid makes a customer tax exempt only with a \
                          tax ID, which the file does not have; add it in Ecwid's control panel",
                         rule.label
                     ));

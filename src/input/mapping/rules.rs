@@ -60,7 +60,7 @@ pub enum HeaderError {
 }
 
 pub(super) fn quoted(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| crate::words::quoted(n)).collect();
     quoted.join(", ")
 }
 

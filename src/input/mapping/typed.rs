@@ -88,9 +88,10 @@ pub(super) fn routes(
         } else {
             let kind: &str = &block.kind;
             notes.push(format!(
-                "the address of {} {kind:?} not sent: the customer has an address typed \
+                "the address of {} {} not sent: the customer has an address typed \
                  shipping, and this one is not",
-                block.label
+                block.label,
+                crate::words::quoted(kind)
             ));
             None
         };

@@ -217,7 +217,10 @@ pub(super) fn fill(
     if !is_state_code(state) {
         row.set(&field(A::StateOrProvinceName), label, state);
     } else if let Some(why) = iso.and_then(|iso| foreign_region(&iso, state)) {
-        notes.push(format!("{label} region {state:?} not sent: {why}"));
+        notes.push(format!(
+            "{label} region {} not sent: {why}",
+            crate::words::quoted(state)
+        ));
     } else {
         row.set(&field(A::StateOrProvinceCode), label, state);
     }

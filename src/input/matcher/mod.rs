@@ -256,7 +256,7 @@ impl Matcher<'_> {
     fn quoted(&self, columns: &[usize]) -> String {
         let quoted: Vec<String> = columns
             .iter()
-            .map(|&i| format!("{:?}", self.names[i]))
+            .map(|&i| crate::words::quoted(&self.names[i]))
             .collect();
         quoted.join(" + ")
     }
@@ -327,7 +327,10 @@ impl Matcher<'_> {
             how,
         );
         self.claimed.extend(also);
-        let why = format!("{field} comes from {:?}", self.names[column]);
+        let why = format!(
+            "{field} comes from {}",
+            crate::words::quoted(&self.names[column])
+        );
         for c in rest {
             self.leave(c.column, Some(field.clone()), &why);
         }

@@ -30,8 +30,9 @@ impl Matcher<'_> {
             self.leave(first.column, None, why);
         } else {
             let name = self.names[first.column].clone();
+            let shown = crate::words::quoted(&name);
             self.out.choices.push(format!(
-                "{name:?} -> where the {place} columns go, row by row (Billing to \
+                "{shown} -> where the {place} columns go, row by row (Billing to \
                  billingPerson, Shipping to shippingAddresses, Home or Work to \
                  shippingAddresses where none is Shipping)"
             ));
@@ -39,8 +40,8 @@ impl Matcher<'_> {
         }
         for c in rest {
             let why = format!(
-                "the types of {place} come from {:?}",
-                self.names[first.column]
+                "the types of {place} come from {}",
+                crate::words::quoted(&self.names[first.column])
             );
             self.leave(c.column, None, &why);
         }
@@ -63,8 +64,9 @@ impl Matcher<'_> {
         match field {
             Some(field) => {
                 let name = self.names[label.column].clone();
+                let shown = crate::words::quoted(&name);
                 self.out.choices.push(format!(
-                    "{name:?} -> the type of {field}: a fax is left out, not sent as a phone"
+                    "{shown} -> the type of {field}: a fax is left out, not sent as a phone"
                 ));
                 self.out.phone_types.push((field, name));
             }

@@ -85,14 +85,15 @@ pub(crate) fn marks(map: &ColumnMap, outcome: &RowOutcome) -> (Vec<Mark>, Vec<Br
                     let old = if change.old.is_empty() {
                         "nothing".to_string()
                     } else {
-                        format!("{:?}", change.old)
+                        crate::words::quoted(&change.old)
                     };
                     marks.push(Mark {
                         column,
                         look: Look::Changed,
                         note: format!(
-                            "{}: the store has {old}; the import would send {:?}",
-                            change.field, change.new
+                            "{}: the store has {old}; the import would send {}",
+                            change.field,
+                            crate::words::quoted(&change.new)
                         ),
                     });
                 }
@@ -158,7 +159,7 @@ pub(crate) struct Change {
 }
 
 /// The changes listed in a `would_update` row's text: `field: "old" -> "new"`, joined by
-/// `; ` (values quoted and escaped as Rust's `{:?}` writes them). Text that is not a change
+/// `; ` (values as [`crate::words::quoted`] writes them). Text that is not a change
 /// (a note after them) is skipped.
 pub(crate) fn changes(text: &str) -> Vec<Change> {
     let mut found = Vec::new();
@@ -188,7 +189,7 @@ pub(crate) fn changes(text: &str) -> Vec<Change> {
     found
 }
 
-/// A string as `{:?}` writes it, at the start of `text`: its value and the text after it.
+/// A value as [`crate::words::quoted`] writes it, at the start of `text`: its value and the text after it.
 fn quoted(text: &str) -> Option<(String, &str)> {
     let mut chars = text.strip_prefix('"')?.char_indices();
     let mut value = String::new();
@@ -239,7 +240,7 @@ mod tests {
                 ("contacts.2", "", "PHONE \"+47\"; 5"),
             ]
         );
-        let escaped = format!("{:?}", "a\nb\u{7f}");
+        let escaped = crate::words::quoted("a\nb\u{7f}");
         let text = format!("{escaped} tail");
         let (value, rest) = quoted(&text).unwrap();
         assert_eq!((value.as_str(), rest), ("a\nb\u{7f}", " tail"));
