@@ -171,3 +171,51 @@ pub(crate) fn whole_beside_parts(names: &[String], column: usize) -> bool {
             .iter()
             .any(|m| matches!(m, Meaning::City | Meaning::PostalCode | Meaning::Country))
 }
+
+/// Why a column of a block with no place is read as if the block word were not there.
+pub(super) const NO_PLACE: &str =
+    "no address: its block has no street, city, postal code, country or state column";
+
+/// A block (`Shipping ...`, `Work ...`, `Business ...`, `Address 2 ...`) is an address only
+/// where it has a place: a street, city, postal code, country or state column, or such a field
+/// the canonical columns fill. A block with none is no address (`Work Mobile`, `Work Company`,
+/// `Shipping Phone` alone): its columns are read as they would be without the block word,
+/// after the unprefixed columns of their meaning (a phone is the customer's phone where no
+/// other column is, else a contact; a company the customer's company where none is; a name
+/// is left out where the customer has one). Returns the columns so read, for the report.
+pub(super) fn unblock_placeless(
+    candidates: &mut [Candidate],
+    claimed: &[(Option<usize>, crate::customer::fields::Field)],
+) -> Vec<usize> {
+    use crate::customer::fields::{AddressField as A, Field};
+    let claimed_place = |a: usize| {
+        claimed.iter().any(|(_, f)| {
+            matches!(f, Field::Shipping(i, field) if *i == a && !matches!(
+                field,
+                A::Name | A::CompanyName | A::Phone
+            ))
+        })
+    };
+    let has_place = |a: usize, cs: &[Candidate]| {
+        claimed_place(a)
+            || cs
+                .iter()
+                .any(|c| c.address == Some(a) && c.meaning.is_place())
+    };
+    let moved: Vec<usize> = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.meaning != Meaning::AddressType)
+        .filter(|(_, c)| {
+            c.address
+                .is_some_and(|a| a < LEFT_OUT_BLOCK && !has_place(a, candidates))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &moved {
+        let c = &mut candidates[i];
+        c.address = None;
+        c.rank.0 = true;
+    }
+    moved.iter().map(|&i| candidates[i].column).collect()
+}

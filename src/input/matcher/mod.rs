@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use crate::customer::fields::{AddressField as A, ContactField, Field};
 use crate::input::mapping_file::{Mapped, Source};
 use crate::input::names::normalise;
-use blocks::keep_blocks_whole;
 pub(crate) use blocks::whole_beside_parts;
+use blocks::{NO_PLACE, keep_blocks_whole, unblock_placeless};
 pub(crate) use hash::is_password_hash;
 use recognise::{Candidate, LEFT_OUT_BLOCK, recognise};
 use table::{Meaning, TABLE, split_number};
@@ -69,6 +69,7 @@ pub(crate) fn match_columns(
         .filter_map(|(i, name)| recognise(i, name))
         .collect();
     keep_blocks_whole(names, &mut candidates);
+    let unblocked = unblock_placeless(&mut candidates, claimed);
     candidates.sort_by_key(|c| c.rank);
     let (left_out, mut candidates): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
@@ -77,6 +78,7 @@ pub(crate) fn match_columns(
         names,
         claimed: claimed.iter().map(|(_, f)| f.clone()).collect(),
         out: Matched::default(),
+        unblocked,
         next_contact: claimed
             .iter()
             .filter_map(|(_, f)| match f {
@@ -153,6 +155,9 @@ struct Matcher<'n> {
     /// Fields already filled: by canonical columns, then by the matcher's choices.
     claimed: Vec<Field>,
     out: Matched,
+    /// Columns of a block with no place, read without the block word (see
+    /// [`unblock_placeless`]): each choice or reason naming one says so.
+    unblocked: Vec<usize>,
     next_contact: usize,
 }
 
@@ -257,6 +262,11 @@ impl Matcher<'_> {
     }
 
     fn push(&mut self, field: Field, columns: &[usize], source: Source, how: &str) {
+        let how = match columns.iter().any(|c| self.unblocked.contains(c)) {
+            true if how.is_empty() => format!(" ({NO_PLACE})"),
+            true => format!("{}; {NO_PLACE})", how.trim_end_matches(')')),
+            false => how.to_string(),
+        };
         self.out
             .choices
             .push(format!("{} -> {field}{how}", self.quoted(columns)));
@@ -282,7 +292,10 @@ impl Matcher<'_> {
         self.out.left_out.push(LeftOut {
             column: self.names[column].clone(),
             field,
-            why: why.to_string(),
+            why: match self.unblocked.contains(&column) {
+                true => format!("{why} ({NO_PLACE})"),
+                false => why.to_string(),
+            },
         });
     }
 

@@ -198,3 +198,54 @@ fn home_and_work_blocks_go_where_typed_addresses_go() {
     );
     assert!(choice.contains("left out: \"Home"), "{choice}");
 }
+
+/// A block (work, business, shipping, a numbered address) is an address only where it has a
+/// place column: without one its columns are read as without the block word, and the report
+/// and `template --mapping --from` say so. `Work Mobile` is a phone, `Work Company` the
+/// company; `Shipping Phone` alone is the customer's phone, `Shipping Name` beside `Name` is
+/// left out.
+#[test]
+fn a_block_without_a_place_is_no_address() {
+    let csv = "Email,Name,Phone,Work Mobile,Work Company\n\
+               ann@example.com,Ann Lee,+1 555 0100,+1 555 0199,Acme\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com",
+            "billingPerson": {"name": "Ann Lee", "phone": "+1 555 0100", "companyName": "Acme"},
+            "contacts": [{"contact": "+1 555 0199", "type": "PHONE"}]}),
+        "{choice}"
+    );
+    assert!(choice.contains("its block has no street"), "{choice}");
+    let csv = "Email,Name,Shipping Name,Shipping Phone,Business Company\n\
+               ann@example.com,Ann Lee,Bob Lee,+1 555 0100,Acme\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com",
+            "billingPerson": {"name": "Ann Lee", "phone": "+1 555 0100", "companyName": "Acme"}}),
+        "{choice}"
+    );
+    assert!(
+        choice.contains("\"Shipping Name\" (the field is filled already (no address"),
+        "{choice}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.csv");
+    std::fs::write(&path, csv).unwrap();
+    let template = template_from(&path);
+    assert!(
+        template.contains("no address: its block has no street"),
+        "{template}"
+    );
+    // With a place, the block is an address and keeps its phone and company.
+    let csv = "Email,Name,Work Mobile,Work Company,Work City\n\
+               ann@example.com,Ann Lee,+1 555 0199,Acme,Salem\n";
+    let (body, choice) = first_body(csv, &Layout::default());
+    assert_eq!(
+        body,
+        json!({"email": "ann@example.com", "billingPerson": {"name": "Ann Lee"},
+            "shippingAddresses": [{"phone": "+1 555 0199", "companyName": "Acme", "city": "Salem"}]}),
+        "{choice}"
+    );
+}
