@@ -12,10 +12,11 @@ pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     }
 }
 
-/// A value in double quotes, as messages and the results file show it: `"` and `\` escaped
-/// with a backslash, line breaks, tabs and other control characters written as escapes
-/// (`\n`, `\u{7f}`), every other character as it is. Rust's `{:?}` would escape the combining
-/// marks of many scripts too (`ग\u{941}प\u{94d}ता` for गुप्ता), which nobody can read.
+/// A value in double quotes, as messages, the results file and mapping files (a TOML basic
+/// string) show it: `"` and `\` escaped with a backslash, line breaks, tabs and other control
+/// characters written as escapes (`\n`, `\u007F`), every other character as it is. Rust's
+/// `{:?}` would escape the combining marks of many scripts too (`ग\u{941}प\u{94d}ता` for
+/// गुप्ता), which nobody can read.
 pub(crate) fn quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -26,9 +27,8 @@ pub(crate) fn quoted(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
             c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),
         }
@@ -46,7 +46,7 @@ mod tests {
         assert_eq!(quoted("आरव गुप्ता"), "\"आरव गुप्ता\"");
         assert_eq!(quoted("مُحَمَّد"), "\"مُحَمَّد\"");
         assert_eq!(quoted("a \"b\" c\\d"), r#""a \"b\" c\\d""#);
-        assert_eq!(quoted("a\nb\tc\u{7f}"), r#""a\nb\tc\u{7f}""#);
+        assert_eq!(quoted("a\nb\tc\u{7f}\0"), r#""a\nb\tc\u007F\u0000""#);
         assert_eq!(quoted(""), "\"\"");
     }
 

@@ -54,14 +54,24 @@ impl Emails {
 
     /// Whether `rule` is the constant type of the contact whose address became the email.
     pub(super) fn is_type_of(&self, rule: &Rule, chosen: usize) -> bool {
-        let position = self
-            .alternates
-            .iter()
-            .find(|(r, _)| *r == chosen)
-            .and_then(|(_, p)| *p);
-        matches!((&rule.target, position),
-            (Target::Field(Field::Contact(p, C::Type)), Some(q)) if *p == q)
+        is_type_of(&self.alternates, rule, chosen)
     }
+}
+
+/// Whether `rule` is the constant type of the contact (at its position among `alternates`,
+/// each a rule and its contact's position) whose value the `chosen` rule made the field's:
+/// that type is not sent with it. Emails and phones alike.
+pub(super) fn is_type_of(
+    alternates: &[(usize, Option<usize>)],
+    rule: &Rule,
+    chosen: usize,
+) -> bool {
+    let position = alternates
+        .iter()
+        .find(|(r, _)| *r == chosen)
+        .and_then(|(_, p)| *p);
+    matches!((&rule.target, position),
+        (Target::Field(Field::Contact(p, C::Type)), Some(q)) if *p == q)
 }
 
 impl ColumnMap {

@@ -47,13 +47,7 @@ impl Phones {
 
     /// Whether `rule` is the constant type of the contact whose phone became the phone.
     pub(super) fn is_type_of(&self, rule: &Rule, chosen: usize) -> bool {
-        let position = self
-            .alternates
-            .iter()
-            .find(|(r, _)| *r == chosen)
-            .and_then(|(_, p)| *p);
-        matches!((&rule.target, position),
-            (Target::Field(Field::Contact(p, C::Type)), Some(q)) if *p == q)
+        super::emails::is_type_of(&self.alternates, rule, chosen)
     }
 }
 

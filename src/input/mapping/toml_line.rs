@@ -1,8 +1,6 @@
 //! A mapping file's `[fields]` lines as TOML text: what both starter mappings print, the one
 //! of the matcher's choices (`starter`) and the one of a preset (`preset_starter`).
 
-use std::fmt::Write;
-
 use crate::input::mapping_file::{Mapped, Source};
 
 /// One field of the model as a line of `[fields]`.
@@ -44,21 +42,5 @@ pub(super) fn line(mapped: &Mapped) -> String {
 
 /// A TOML basic string: `"..."` with quotes, backslashes and control characters escaped.
 pub(super) fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::words::quoted(text)
 }

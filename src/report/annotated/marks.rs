@@ -202,14 +202,7 @@ fn quoted(text: &str) -> Option<(String, &str)> {
                 'r' => value.push('\r'),
                 '0' => value.push('\0'),
                 'u' => {
-                    let mut hex = String::new();
-                    for (_, h) in chars.by_ref() {
-                        match h {
-                            '{' => {}
-                            '}' => break,
-                            h => hex.push(h),
-                        }
-                    }
+                    let hex: String = chars.by_ref().take(4).map(|(_, h)| h).collect();
                     value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
                 }
                 other => value.push(other),
