@@ -54,7 +54,8 @@ impl Texts {
 
     /// Keeps the record of `found`.
     pub(super) fn keep(&mut self, found: &Found) -> Kept {
-        let text = serde_json::Value::Object(found.record.raw.clone()).to_string();
+        // The map serializes as the object it came from, without a copy of it first.
+        let text = serde_json::to_string(&found.record.raw).unwrap_or_default();
         let place = match self.append(text.as_bytes()) {
             Some(place) => place,
             None => {
