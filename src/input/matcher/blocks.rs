@@ -111,11 +111,7 @@ fn home_and_work(names: &[String], candidates: &mut [Candidate]) {
     };
     let billing = candidates.iter().any(|c| named(c, None));
     let shipping = candidates.iter().any(|c| named(c, Some(0)));
-    let next = candidates
-        .iter()
-        .filter_map(|c| c.address.filter(|&a| a < OTHER_BLOCK - 1))
-        .max()
-        .map_or(0, |a| a + 1);
+    let next = next_address(candidates);
     for c in candidates.iter_mut() {
         if (billing && home(c) || work(c)) && shipping {
             c.address = Some(LEFT_OUT_BLOCK);
@@ -130,16 +126,21 @@ fn home_and_work(names: &[String], candidates: &mut [Candidate]) {
 /// `Business ...`) the shipping address after every other the file has: `shippingAddresses.0`
 /// where it has none, else the next.
 fn further_address(candidates: &mut [Candidate]) {
-    let next = candidates
-        .iter()
-        .filter_map(|c| c.address.filter(|&a| a < LEFT_OUT_BLOCK))
-        .max()
-        .map_or(0, |a| a + 1);
+    let next = next_address(candidates);
     for c in candidates.iter_mut() {
         if c.address == Some(OTHER_BLOCK) {
             c.address = Some(next);
         }
     }
+}
+
+/// The shipping address after every one the candidates have (`0` where they have none).
+fn next_address(candidates: &[Candidate]) -> usize {
+    candidates
+        .iter()
+        .filter_map(|c| c.address.filter(|&a| a < LEFT_OUT_BLOCK))
+        .max()
+        .map_or(0, |a| a + 1)
 }
 
 /// Whether column `column` holds a whole address whose parts are columns beside it, named with
